@@ -1,0 +1,121 @@
+/*
+ * The analysis pipeline: a table of stages run in order over one document,
+ * each adding its findings to the one ctix_analysis result. New
+ * capabilities add a row to `stages`, not a branch in ctix_analyze.
+ */
+#include "ctix/ctix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctix_config.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/str.h"
+
+struct ctix_analysis_priv {
+  ctix_arena arena;   /* everything the stages allocate */
+};
+
+typedef int (*stage_fn)(ctix_analysis *a, const ctix_options *opts, ctix_error *err);
+
+/* Counts words and block kinds. */
+static int stage_document(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+{
+  const ctix_document *d = a->doc;
+  ctix_doc_stats *st = &a->stats;
+  size_t i;
+  int inword = 0;
+  for (i = 0; i < d->len; i++) {
+    int sp = ctix__isspace((unsigned char)d->text[i]);
+    if (!sp && !inword)
+      st->words++;
+    inword = !sp;
+  }
+  st->sentences = d->nsentences;
+  for (i = 0; i < d->nblocks; i++) {
+    switch (d->blocks[i].kind) {
+    case CTIX_BLOCK_HEADING: st->headings++; break;
+    case CTIX_BLOCK_CODE: st->code_blocks++; break;
+    case CTIX_BLOCK_TABLE_ROW: st->table_rows++; break;
+    default: st->paragraphs++; break;
+    }
+  }
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  stage_fn run;
+} stages[] = {
+    {"document", stage_document},
+};
+
+static const char *const stage_names[] = {"document", NULL};
+
+const char *const *ctix_analysis_stages(void)
+{
+  return stage_names;
+}
+
+const char *ctix_version(void)
+{
+  return CTIX_VERSION_STRING;
+}
+
+void ctix_options_init(ctix_options *opts)
+{
+  memset(opts, 0, sizeof(*opts));
+  ctix_doc_options_init(&opts->doc);
+}
+
+int ctix_analyze(ctix_analysis **out, ctix_document *doc, const char *id,
+                 const ctix_options *opts, ctix_error *err)
+{
+  ctix_options defaults;
+  ctix_analysis *a = NULL;
+  size_t i;
+  int rc = 0;
+
+  *out = NULL;
+  if (!opts) {
+    ctix_options_init(&defaults);
+    opts = &defaults;
+  }
+  a = calloc(1, sizeof(*a));
+  if (a)
+    a->priv = calloc(1, sizeof(*a->priv));
+  if (!a || !a->priv) {
+    rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+    ctix_document_free(doc);
+    goto done;
+  }
+  ctix__arena_init(&a->priv->arena, 0);
+  a->doc = doc;
+  a->id = id ? ctix__arena_strdup(&a->priv->arena, id) : doc->meta.source;
+  if (id && !a->id) {
+    rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+    if ((rc = stages[i].run(a, opts, err)))
+      goto done;
+  *out = a;
+  a = NULL;
+
+done:
+  ctix_analysis_free(a);
+  return rc;
+}
+
+void ctix_analysis_free(ctix_analysis *a)
+{
+  if (!a)
+    return;
+  ctix_document_free(a->doc);
+  if (a->priv) {
+    ctix__arena_free(&a->priv->arena);
+    free(a->priv);
+  }
+  free(a);
+}

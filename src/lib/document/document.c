@@ -1,0 +1,636 @@
+/*
+ * Input to document: size and sanity checks, format detection, dispatch to
+ * the format parsers, and the builder they all write through (text
+ * normalisation, blocks, links, diagnostics, then sentences and sections).
+ */
+#include "document/builder.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/str.h"
+#include "util/utf8.h"
+
+/* Bytes read at a time from a file or a pipe. */
+#define READ_CHUNK (256 * 1024)
+
+void ctix_doc_options_init(ctix_doc_options *opts)
+{
+  memset(opts, 0, sizeof(*opts));
+  opts->format = CTIX_FORMAT_AUTO;
+  opts->max_input = CTIX_DEFAULT_MAX_INPUT;
+  opts->max_depth = CTIX_DEFAULT_MAX_DEPTH;
+}
+
+static const char *const format_names[] = {"auto", "text", "markdown", "html", "pdf"};
+
+const char *ctix_format_name(ctix_format fmt)
+{
+  if ((unsigned)fmt < sizeof(format_names) / sizeof(format_names[0]))
+    return format_names[fmt];
+  return "unknown";
+}
+
+int ctix_format_from_name(ctix_format *out, const char *name)
+{
+  size_t i;
+  for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+    if (ctix__mem_ieq(name, strlen(name), format_names[i])) {
+      *out = (ctix_format)i;
+      return 0;
+    }
+  if (ctix__mem_ieq(name, strlen(name), "md")) {
+    *out = CTIX_FORMAT_MARKDOWN;
+    return 0;
+  }
+  if (ctix__mem_ieq(name, strlen(name), "txt")) {
+    *out = CTIX_FORMAT_TEXT;
+    return 0;
+  }
+  return CTIX_EINVAL;
+}
+
+const char *ctix_block_kind_name(ctix_block_kind kind)
+{
+  static const char *const names[] = {"paragraph", "heading", "list_item",
+                                      "code",      "table_row", "quote"};
+  if ((unsigned)kind < sizeof(names) / sizeof(names[0]))
+    return names[kind];
+  return "unknown";
+}
+
+/* ---------------------------------------------------------------- builder */
+
+static int docb_fail(ctix__docb *b, int rc)
+{
+  if (rc == CTIX_ETOOBIG)
+    return ctix__error_set(b->err, rc, "document text exceeds the size limit");
+  return ctix__error_set(b->err, rc, "out of memory while building the document");
+}
+
+int ctix__docb_begin(ctix__docb *b, ctix_block_kind kind, uint32_t level)
+{
+  int rc;
+  if (b->open && (rc = ctix__docb_end(b)))
+    return rc;
+  b->sep_start = b->text.len;
+  if (b->text.len && (rc = ctix__buf_add(&b->text, "\n\n", 2)))
+    return docb_fail(b, rc);
+  b->open = true;
+  b->space = false;
+  b->kind = kind;
+  b->level = level;
+  b->block_start = b->text.len;
+  return 0;
+}
+
+void ctix__docb_break(ctix__docb *b)
+{
+  if (b->open && b->text.len > b->block_start)
+    b->space = true;
+}
+
+size_t ctix__docb_mark(const ctix__docb *b)
+{
+  return b->text.len;
+}
+
+/* Is s[i] the start of a byte sequence that prose treats as white space? */
+static size_t prose_space_len(const unsigned char *s, size_t n, size_t i)
+{
+  if (ctix__isspace(s[i]))
+    return 1;
+  if (s[i] == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)
+    return 2;
+  return 0;
+}
+
+/* Appends s[0..n) repairing invalid UTF-8; counts replacements. */
+static int add_repaired(ctix__docb *b, const char *s, size_t n)
+{
+  size_t bad = ctix__utf8_validate(s, n);
+  if (bad == n)
+    return ctix__buf_add(&b->text, s, n);
+  return ctix__utf8_repair(&b->text, s, n, &b->doc->utf8_replaced);
+}
+
+static int append_prose(ctix__docb *b, const char *str, size_t n)
+{
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0, run, k;
+  int rc = 0;
+  while (i < n) {
+    k = prose_space_len(s, n, i);
+    if (k) {
+      if (b->text.len > b->block_start)
+        b->space = true;
+      i += k;
+      continue;
+    }
+    run = i;
+    while (run < n && !prose_space_len(s, n, run))
+      run++;
+    if (b->space) {
+      if ((rc = ctix__buf_addc(&b->text, ' ')))
+        return rc;
+      b->space = false;
+    }
+    if ((rc = add_repaired(b, str + i, run - i)))
+      return rc;
+    i = run;
+  }
+  return rc;
+}
+
+static int append_code(ctix__docb *b, const char *s, size_t n)
+{
+  size_t i = 0, j;
+  int rc = 0;
+  while (i < n) {
+    j = i;
+    while (j < n && s[j] != '\r')
+      j++;
+    if (j > i && (rc = add_repaired(b, s + i, j - i)))
+      return rc;
+    if (j < n) {
+      /* CR LF and lone CR both become LF. */
+      if ((rc = ctix__buf_addc(&b->text, '\n')))
+        return rc;
+      j++;
+      if (j < n && s[j] == '\n')
+        j++;
+    }
+    i = j;
+  }
+  return rc;
+}
+
+int ctix__docb_append(ctix__docb *b, const char *s, size_t n)
+{
+  int rc;
+  if (!b->open && (rc = ctix__docb_begin(b, CTIX_BLOCK_PARAGRAPH, 0)))
+    return rc;
+  rc = b->kind == CTIX_BLOCK_CODE ? append_code(b, s, n) : append_prose(b, s, n);
+  return rc ? docb_fail(b, rc) : 0;
+}
+
+int ctix__docb_end(ctix__docb *b)
+{
+  ctix_block blk;
+  size_t end;
+  int rc;
+  if (!b->open)
+    return 0;
+  b->open = false;
+  b->space = false;
+  end = b->text.len;
+  while (end > b->block_start && ctix__isspace((unsigned char)b->text.data[end - 1]))
+    end--;
+  if (end == b->block_start) {
+    ctix__buf_truncate(&b->text, b->sep_start);
+    return 0;
+  }
+  ctix__buf_truncate(&b->text, end);
+  memset(&blk, 0, sizeof(blk));
+  blk.kind = b->kind;
+  blk.level = b->level;
+  blk.page = b->page;
+  blk.span.start = b->block_start;
+  blk.span.end = end;
+  if ((rc = ctix__buf_push(&b->blocks, &blk, sizeof(blk))))
+    return docb_fail(b, rc);
+  return 0;
+}
+
+int ctix__docb_block(ctix__docb *b, ctix_block_kind kind, uint32_t level, const char *s,
+                     size_t n)
+{
+  int rc;
+  if ((rc = ctix__docb_begin(b, kind, level)) || (rc = ctix__docb_append(b, s, n)))
+    return rc;
+  return ctix__docb_end(b);
+}
+
+/* Copies s[0..n) into the arena with white space collapsed and UTF-8 repaired. */
+static const char *norm_string(ctix__docb *b, const char *s, size_t n)
+{
+  ctix_buf tmp = CTIX_BUF_INIT(64 * 1024);
+  size_t i, junk = 0;
+  bool sp = false;
+  const char *out = NULL;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (ctix__isspace(c)) {
+      sp = tmp.len > 0;
+      continue;
+    }
+    if (sp)
+      ctix__buf_addc(&tmp, ' ');
+    sp = false;
+    ctix__buf_addc(&tmp, (char)c);
+  }
+  if (!tmp.err && tmp.len) {
+    ctix_buf fixed = CTIX_BUF_INIT(256 * 1024);
+    ctix__utf8_repair(&fixed, tmp.data, tmp.len, &junk);
+    if (!fixed.err)
+      out = ctix__arena_strndup(b->arena, fixed.data, fixed.len);
+    ctix__buf_free(&fixed);
+  }
+  ctix__buf_free(&tmp);
+  return out;
+}
+
+int ctix__docb_meta(ctix__docb *b, ctix__meta_field field, const char *s, size_t n)
+{
+  ctix_doc_meta *m = &b->doc->meta;
+  const char **slot = NULL;
+  switch (field) {
+  case CTIX__META_TITLE: slot = &m->title; break;
+  case CTIX__META_AUTHOR: slot = &m->author; break;
+  case CTIX__META_PUBLISHED: slot = &m->published; break;
+  case CTIX__META_CANONICAL_URL: slot = &m->canonical_url; break;
+  case CTIX__META_LANGUAGE: slot = &m->language; break;
+  case CTIX__META_SITE_NAME: slot = &m->site_name; break;
+  case CTIX__META_DESCRIPTION: slot = &m->description; break;
+  }
+  if (!slot || *slot)
+    return 0;
+  *slot = norm_string(b, s, n);
+  return 0;
+}
+
+int ctix__docb_link(ctix__docb *b, const char *href, size_t hlen, size_t start, size_t end)
+{
+  ctix_link l;
+  int rc;
+  l.span.start = start;
+  l.span.end = end < start ? start : end;
+  l.href = norm_string(b, href, hlen);
+  if (!l.href)
+    return 0;
+  if ((rc = ctix__buf_push(&b->links, &l, sizeof(l))))
+    return docb_fail(b, rc);
+  return 0;
+}
+
+int ctix__docb_warn(ctix__docb *b, int code, size_t offset, const char *fmt, ...)
+{
+  ctix_diag d;
+  char msg[CTIX_ERROR_MSG_MAX];
+  va_list ap;
+  int rc;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  d.code = code;
+  d.offset = offset;
+  d.message = ctix__arena_strdup(b->arena, msg);
+  if (!d.message)
+    return docb_fail(b, CTIX_ENOMEM);
+  if ((rc = ctix__buf_push(&b->diags, &d, sizeof(d))))
+    return docb_fail(b, rc);
+  return 0;
+}
+
+/* --------------------------------------------------------------- finishing */
+
+typedef struct sent_ctx {
+  ctix__docb *b;
+  size_t base;
+  uint32_t block;
+} sent_ctx;
+
+static int emit_sentence(void *ud, size_t start, size_t end)
+{
+  sent_ctx *c = ud;
+  ctix_sentence s;
+  s.span.start = c->base + start;
+  s.span.end = c->base + end;
+  s.block = c->block;
+  return ctix__buf_push(&c->b->sentences, &s, sizeof(s));
+}
+
+/* One sentence per non-empty line (code blocks). */
+static int split_lines(const char *t, size_t n, sent_ctx *c)
+{
+  size_t i = 0, j, s, e;
+  int rc;
+  while (i < n) {
+    const char *nl = memchr(t + i, '\n', n - i);
+    j = nl ? (size_t)(nl - t) : n;
+    s = i;
+    e = j;
+    while (s < e && ctix__isspace((unsigned char)t[s]))
+      s++;
+    while (e > s && ctix__isspace((unsigned char)t[e - 1]))
+      e--;
+    if (e > s && (rc = emit_sentence(c, s, e)))
+      return rc;
+    i = j + 1;
+  }
+  return 0;
+}
+
+static int build_sentences(ctix__docb *b)
+{
+  size_t i, nb = CTIX__BUF_COUNT(&b->blocks, ctix_block);
+  int rc = 0;
+  for (i = 0; i < nb; i++) {
+    ctix_block *blk = &CTIX__BUF_AT(&b->blocks, ctix_block, i);
+    const char *t = b->text.data + blk->span.start;
+    size_t n = blk->span.end - blk->span.start;
+    size_t before = CTIX__BUF_COUNT(&b->sentences, ctix_sentence);
+    sent_ctx c = {b, blk->span.start, (uint32_t)i};
+    switch (blk->kind) {
+    case CTIX_BLOCK_CODE:
+      rc = split_lines(t, n, &c);
+      break;
+    case CTIX_BLOCK_HEADING:
+    case CTIX_BLOCK_TABLE_ROW:
+      rc = emit_sentence(&c, 0, n);
+      break;
+    default:
+      rc = ctix__sentence_split(t, n, emit_sentence, &c);
+      break;
+    }
+    if (rc)
+      return docb_fail(b, rc);
+    blk = &CTIX__BUF_AT(&b->blocks, ctix_block, i);
+    blk->first_sentence = (uint32_t)before;
+    blk->nsentences = (uint32_t)(CTIX__BUF_COUNT(&b->sentences, ctix_sentence) - before);
+  }
+  return 0;
+}
+
+/* Assigns blocks to sections: a heading opens a section under the nearest
+ * open section of a lower level. */
+static int build_sections(ctix__docb *b, ctix_section **out, size_t *count)
+{
+  size_t nb = CTIX__BUF_COUNT(&b->blocks, ctix_block), i, ns = 1;
+  int32_t stack[8];
+  int depth = 0;
+  ctix_section *sec;
+  for (i = 0; i < nb; i++)
+    ns += CTIX__BUF_AT(&b->blocks, ctix_block, i).kind == CTIX_BLOCK_HEADING;
+  sec = ctix__arena_calloc(b->arena, ns, sizeof(*sec));
+  if (!sec)
+    return docb_fail(b, CTIX_ENOMEM);
+  sec[0].parent = -1;
+  stack[0] = 0;
+  ns = 1;
+  for (i = 0; i < nb; i++) {
+    ctix_block *blk = &CTIX__BUF_AT(&b->blocks, ctix_block, i);
+    if (blk->kind == CTIX_BLOCK_HEADING) {
+      uint32_t lvl = blk->level < 1 ? 1 : blk->level > 6 ? 6 : blk->level;
+      while (depth > 0 && sec[stack[depth]].level >= lvl)
+        depth--;
+      sec[ns].heading = blk->span;
+      sec[ns].level = lvl;
+      sec[ns].parent = stack[depth];
+      sec[ns].first_block = (uint32_t)i;
+      stack[++depth] = (int32_t)ns;
+      ns++;
+    }
+    blk->section = (uint32_t)stack[depth];
+    sec[stack[depth]].nblocks++;
+  }
+  *out = sec;
+  *count = ns;
+  return 0;
+}
+
+/* Moves a record buffer into the arena; NULL for an empty one. */
+static const void *freeze(ctix__docb *b, ctix_buf *buf, size_t *count, size_t recsize)
+{
+  *count = buf->len / recsize;
+  return ctix__arena_memdup(b->arena, buf->data, buf->len);
+}
+
+static int docb_finish(ctix__docb *b)
+{
+  ctix_document *d = b->doc;
+  ctix_section *sec = NULL;
+  size_t nsec = 0;
+  int rc;
+  if ((rc = ctix__docb_end(b)))
+    return rc;
+  if ((rc = build_sentences(b)) || (rc = build_sections(b, &sec, &nsec)))
+    return rc;
+  if (b->text.err || b->blocks.err || b->sentences.err || b->links.err || b->diags.err)
+    return docb_fail(b, CTIX_ENOMEM);
+  if (d->utf8_replaced)
+    ctix__docb_warn(b, CTIX_EPARSE, CTIX_NOPOS,
+                    "%zu invalid UTF-8 byte(s) replaced by U+FFFD", d->utf8_replaced);
+  d->sections = sec;
+  d->nsections = nsec;
+  d->blocks = freeze(b, &b->blocks, &d->nblocks, sizeof(ctix_block));
+  d->sentences = freeze(b, &b->sentences, &d->nsentences, sizeof(ctix_sentence));
+  d->links = freeze(b, &b->links, &d->nlinks, sizeof(ctix_link));
+  d->diags = freeze(b, &b->diags, &d->ndiags, sizeof(ctix_diag));
+  if ((d->nblocks && !d->blocks) || (d->nsentences && !d->sentences) ||
+      (d->nlinks && !d->links) || (d->ndiags && !d->diags))
+    return docb_fail(b, CTIX_ENOMEM);
+  d->priv->text_mem = ctix__buf_detach(&b->text, &d->len);
+  if (!d->priv->text_mem)
+    return docb_fail(b, CTIX_ENOMEM);
+  d->text = d->priv->text_mem;
+  return 0;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+/* Finds a reason to treat the input as binary data: a NUL byte, or mostly
+ * control characters, in its first 64 KiB. Returns the offending offset or
+ * CTIX_NOPOS when the data looks like text. */
+static size_t binary_offset(const unsigned char *s, size_t n)
+{
+  size_t i, lim = n < 65536 ? n : 65536, ctl = 0, first = CTIX_NOPOS;
+  const void *nul = memchr(s, 0, lim);
+  if (nul)
+    return (size_t)((const unsigned char *)nul - s);
+  for (i = 0; i < lim; i++) {
+    unsigned char c = s[i];
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) {
+      if (first == CTIX_NOPOS)
+        first = i;
+      ctl++;
+    }
+  }
+  return ctl * 10 > lim ? first : CTIX_NOPOS;
+}
+
+static bool only_space(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!ctix__isspace((unsigned char)s[i]))
+      return false;
+  return true;
+}
+
+int ctix_document_parse(ctix_document **out, const void *data, size_t len,
+                        const ctix_doc_options *opts, ctix_error *err)
+{
+  ctix_doc_options defaults;
+  ctix_document *doc = NULL;
+  struct ctix_document_priv *priv;
+  ctix__docb b;
+  ctix_arena arena;
+  const char *s = data;
+  size_t off;
+  int rc = 0;
+
+  *out = NULL;
+  memset(&b, 0, sizeof(b));
+  if (!opts) {
+    ctix_doc_options_init(&defaults);
+    opts = &defaults;
+  }
+  ctix__error_source(err, opts->source ? opts->source : "<input>");
+  if (opts->max_input && len > opts->max_input) {
+    rc = ctix__error_set(err, CTIX_ETOOBIG,
+                         "input is %zu bytes, over the limit of %zu bytes (--max-size)", len,
+                         opts->max_input);
+    goto done;
+  }
+  if (len == 0 || only_space(s, len)) {
+    rc = ctix__error_set(err, CTIX_EEMPTY, "input is empty");
+    goto done;
+  }
+
+  ctix__arena_init(&arena, 0);
+  priv = ctix__arena_calloc(&arena, 1, sizeof(*priv));
+  doc = priv ? ctix__arena_calloc(&arena, 1, sizeof(*doc)) : NULL;
+  if (!doc) {
+    ctix__arena_free(&arena);
+    rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+    goto done;
+  }
+  priv->arena = arena;
+  doc->priv = priv;
+  doc->input_bytes = len;
+  doc->format = opts->format != CTIX_FORMAT_AUTO ? opts->format
+                                                 : ctix_format_detect(data, len, opts->source);
+  if (doc->format != CTIX_FORMAT_PDF && (off = binary_offset(data, len)) != CTIX_NOPOS) {
+    rc = ctix__error_set_at(err, CTIX_EUNSUPPORTED, off,
+                            "binary data (control byte 0x%02x), not text, HTML or PDF",
+                            ((const unsigned char *)data)[off]);
+    goto done;
+  }
+
+  b.doc = doc;
+  b.arena = &priv->arena;
+  b.opts = opts;
+  b.err = err;
+  /* The text never grows past the input by more than the block separators
+   * and U+FFFD expansion; the bound only stops runaway growth. */
+  ctix__buf_init(&b.text, len * 4 + 4096);
+  ctix__buf_init(&b.blocks, (size_t)-1 / 2);
+  ctix__buf_init(&b.sentences, (size_t)-1 / 2);
+  ctix__buf_init(&b.links, (size_t)-1 / 2);
+  ctix__buf_init(&b.diags, (size_t)-1 / 2);
+  if (opts->source)
+    doc->meta.source = ctix__arena_strdup(b.arena, opts->source);
+
+  switch (doc->format) {
+  case CTIX_FORMAT_HTML: rc = ctix__doc_parse_html(&b, s, len); break;
+  case CTIX_FORMAT_PDF: rc = ctix__doc_parse_pdf(&b, s, len); break;
+  case CTIX_FORMAT_MARKDOWN: rc = ctix__doc_parse_markdown(&b, s, len); break;
+  default: rc = ctix__doc_parse_text(&b, s, len); break;
+  }
+  if (rc)
+    goto done;
+  if ((rc = docb_finish(&b)))
+    goto done;
+  if (doc->nblocks == 0) {
+    rc = ctix__error_set(err, CTIX_EEMPTY, "no text found in the %s input",
+                         ctix_format_name(doc->format));
+    goto done;
+  }
+  *out = doc;
+  doc = NULL;
+
+done:
+  ctix__buf_free(&b.text);
+  ctix__buf_free(&b.blocks);
+  ctix__buf_free(&b.sentences);
+  ctix__buf_free(&b.links);
+  ctix__buf_free(&b.diags);
+  ctix_document_free(doc);
+  return rc;
+}
+
+/* Reads a whole stream, failing once it passes `max` bytes. */
+static int read_stream(ctix_buf *out, FILE *f, const char *path, size_t max, ctix_error *err)
+{
+  size_t n;
+  int rc;
+  for (;;) {
+    if ((rc = ctix__buf_grow(out, READ_CHUNK)))
+      break;
+    n = fread(out->data + out->len, 1, READ_CHUNK, f);
+    out->len += n;
+    out->data[out->len] = '\0';
+    if (max && out->len > max)
+      return ctix__error_set(err, CTIX_ETOOBIG,
+                             "input is over the limit of %zu bytes (--max-size)", max);
+    if (n < READ_CHUNK) {
+      if (ferror(f))
+        return ctix__error_set(err, CTIX_EIO, "read failed: %s", strerror(errno));
+      return 0;
+    }
+  }
+  if (rc == CTIX_ETOOBIG)
+    return ctix__error_set(err, rc, "input is over the limit of %zu bytes (--max-size)", max);
+  return ctix__error_set(err, rc, "out of memory reading %s", path);
+}
+
+int ctix_document_load(ctix_document **out, const char *path, const ctix_doc_options *opts,
+                       ctix_error *err)
+{
+  ctix_doc_options o;
+  ctix_buf data;
+  FILE *f = NULL;
+  bool is_stdin = strcmp(path, "-") == 0;
+  int rc;
+
+  *out = NULL;
+  if (opts)
+    o = *opts;
+  else
+    ctix_doc_options_init(&o);
+  if (!o.source)
+    o.source = is_stdin ? "<stdin>" : path;
+  ctix__error_source(err, o.source);
+  /* One byte of slack past the limit tells "exactly max" from "over". */
+  ctix__buf_init(&data, o.max_input ? o.max_input + READ_CHUNK + 1 : (size_t)-1 / 2);
+  f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    rc = ctix__error_set(err, CTIX_EIO, "cannot open: %s", strerror(errno));
+    goto done;
+  }
+  if ((rc = read_stream(&data, f, o.source, o.max_input, err)))
+    goto done;
+  rc = ctix_document_parse(out, data.data ? data.data : "", data.len, &o, err);
+
+done:
+  if (f && !is_stdin)
+    fclose(f);
+  ctix__buf_free(&data);
+  return rc;
+}
+
+void ctix_document_free(ctix_document *doc)
+{
+  struct ctix_document_priv *priv;
+  ctix_arena arena;
+  if (!doc)
+    return;
+  priv = doc->priv;
+  free(priv->text_mem);
+  arena = priv->arena;
+  ctix__arena_free(&arena);
+}
