@@ -8,7 +8,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 OUT        ?= $(BUILD)/out
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test test-fast test-asan bench fuzz clean
+.PHONY: all deps build run test test-fast test-asan bench fuzz clean kb
 
 all: build
 
@@ -19,9 +19,12 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Analyse the bundled sample articles and show the summary.
+# Analyse the bundled sample articles and show the summary. $(wildcard)
+# keeps a pattern that matches nothing off the command line.
+EXAMPLES = $(wildcard examples/*.md examples/*.txt examples/*.html examples/*.pdf)
+
 run: build
-	@./$(BUILD)/ctix analyze examples/*.md examples/*.txt examples/*.html -o $(OUT)
+	@./$(BUILD)/ctix analyze $(EXAMPLES) -o $(OUT)
 
 # The whole suite: the normal build, then once more under ASan + UBSan.
 test: test-fast test-asan
@@ -48,6 +51,13 @@ fuzz: deps
 	  -DCTIX_FUZZ=ON -DCTIX_TESTS=OFF -DCTIX_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@echo "fuzz targets in $(FUZZ_BUILD)/fuzz/: run e.g. $(FUZZ_BUILD)/fuzz/fuzz_html fuzz/corpus/html"
+
+# Regenerate the knowledge-base tables data/kb from ../shared/data, then
+# rebuild so the binary embeds them (docs/kb.md).
+SHARED ?= ../shared
+kb: build
+	@sh scripts/kb-build.sh ./$(BUILD)/ctix $(SHARED)/data data/kb
+	@cmake --build $(BUILD) -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-release $(ASAN_BUILD) $(FUZZ_BUILD)

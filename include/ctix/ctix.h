@@ -7,6 +7,7 @@
 #include "ctix/analysis.h"
 #include "ctix/document.h"
 #include "ctix/error.h"
+#include "ctix/report.h"
 
 #ifdef __cplusplus
 extern "C" {

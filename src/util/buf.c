@@ -47,6 +47,8 @@ int ctix__buf_grow(ctix_buf *b, size_t extra)
     return b->err;
   if (extra > b->max || b->len > b->max - extra)
     return fail(b, CTIX_ETOOBIG);
+  if (b->len + extra == (size_t)-1)
+    return fail(b, CTIX_ENOMEM); /* no room for the NUL: would wrap to 0 */
   need = b->len + extra + 1;
   if (need <= b->cap)
     return 0;
@@ -81,7 +83,7 @@ int ctix__buf_adds(ctix_buf *b, const char *s)
 int ctix__buf_addc(ctix_buf *b, char c)
 {
   int rc;
-  if (b->len + 1 < b->cap && !b->err) {
+  if (b->len + 1 < b->cap && b->len < b->max && !b->err) {
     b->data[b->len++] = c;
     b->data[b->len] = '\0';
     return 0;
@@ -141,8 +143,11 @@ char *ctix__buf_detach(ctix_buf *b, size_t *len)
   char *p;
   if (b->err)
     return NULL;
-  if (!b->data && ctix__buf_grow(b, 0))
-    return NULL;
+  if (!b->data) {
+    if (ctix__buf_grow(b, 0))
+      return NULL;
+    b->data[0] = '\0';
+  }
   p = b->data;
   if (len)
     *len = b->len;

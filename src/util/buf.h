@@ -38,7 +38,7 @@ int ctix__buf_add(ctix_buf *b, const void *p, size_t n);
 int ctix__buf_adds(ctix_buf *b, const char *s);
 int ctix__buf_addc(ctix_buf *b, char c);
 int ctix__buf_addf(ctix_buf *b, const char *fmt, ...) CTIX__PRINTF(2, 3);
-int ctix__buf_vaddf(ctix_buf *b, const char *fmt, va_list ap);
+int ctix__buf_vaddf(ctix_buf *b, const char *fmt, va_list ap) CTIX__PRINTF(2, 0);
 /* Appends a record of `size` bytes (growable-array use). */
 int ctix__buf_push(ctix_buf *b, const void *rec, size_t size);
 /* Drops bytes from the end. */

@@ -41,6 +41,9 @@ static void flatten(char *s)
 }
 
 static int vset(ctix_error *err, int code, size_t offset, unsigned line, unsigned col,
+                const char *fmt, va_list ap) CTIX__PRINTF(6, 0);
+
+static int vset(ctix_error *err, int code, size_t offset, unsigned line, unsigned col,
                 const char *fmt, va_list ap)
 {
   if (!err || err->code != 0)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "document/lines.h"
 #include "util/str.h"
 #include "util/utf8.h"
 
@@ -117,6 +118,12 @@ static int add_repaired(ctix__docb *b, const char *s, size_t n)
   return ctix__utf8_repair(&b->text, s, n, &b->doc->utf8_replaced);
 }
 
+/* Bytes where a run of prose stops to look closer: white space, and the
+ * lead byte of U+00A0. */
+static const unsigned char prose_stop[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1, [0xC2] = 1,
+};
+
 static int append_prose(ctix__docb *b, const char *str, size_t n)
 {
   const unsigned char *s = (const unsigned char *)str;
@@ -130,9 +137,23 @@ static int append_prose(ctix__docb *b, const char *str, size_t n)
       i += k;
       continue;
     }
+    /* Words separated by single plain spaces are copied in one piece. */
     run = i;
-    while (run < n && !prose_space_len(s, n, run))
-      run++;
+    for (;;) {
+      while (run < n && !prose_stop[s[run]])
+        run++;
+      if (run >= n)
+        break;
+      if (s[run] == 0xC2 && !(run + 1 < n && s[run + 1] == 0xA0)) {
+        run++;
+        continue;
+      }
+      if (s[run] == ' ' && run + 1 < n && !prose_space_len(s, n, run + 1)) {
+        run++;
+        continue;
+      }
+      break;
+    }
     if (b->space) {
       if ((rc = ctix__buf_addc(&b->text, ' ')))
         return rc;
@@ -168,11 +189,62 @@ static int append_code(ctix__docb *b, const char *s, size_t n)
   return rc;
 }
 
+/* 0x80 in each byte of w that is zero, 0 elsewhere (exact). */
+static inline uint64_t zero_bytes(uint64_t w)
+{
+  const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full;
+  return ~(((w & lo7) + lo7) | w | lo7);
+}
+
+/*
+ * Is s[0..n) prose that needs no white-space folding: no control bytes,
+ * no U+00A0, no leading, trailing or doubled space? Checked eight bytes at
+ * a time, since nearly all text the readers append is like that.
+ */
+static bool prose_clean(const unsigned char *s, size_t n)
+{
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t w, sp, carry_sp = 0, carry_c2 = 0;
+  size_t i = 0;
+  if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+    return false;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t c2, a0;
+    memcpy(&w, s + i, 8);
+    if (((w - ones * 0x20) & ~w & high) != 0)
+      return false;  /* a byte below 0x20 */
+    sp = zero_bytes(w ^ (ones * 0x20));
+    c2 = zero_bytes(w ^ (ones * 0xC2));
+    a0 = zero_bytes(w ^ (ones * 0xA0));
+    if ((sp & (sp >> 8)) || (carry_sp && (sp & 0x80)))
+      return false;  /* two spaces in a row */
+    if ((c2 & (a0 >> 8)) || (carry_c2 && (a0 & 0x80)))
+      return false;  /* U+00A0 */
+    carry_sp = sp >> 63;
+    carry_c2 = c2 >> 63;
+  }
+  for (; i < n; i++) {
+    if (s[i] < 0x20 || (s[i] == ' ' && (i ? s[i - 1] == ' ' : 0)) ||
+        (s[i] == 0xA0 && i && s[i - 1] == 0xC2))
+      return false;
+  }
+  return true;
+}
+
 int ctix__docb_append(ctix__docb *b, const char *s, size_t n)
 {
   int rc;
   if (!b->open && (rc = ctix__docb_begin(b, CTIX_BLOCK_PARAGRAPH, 0)))
     return rc;
+  if (b->kind != CTIX_BLOCK_CODE && prose_clean((const unsigned char *)s, n)) {
+    rc = 0;
+    if (b->space && b->text.len > b->block_start)
+      rc = ctix__buf_addc(&b->text, ' ');
+    b->space = false;
+    if (!rc)
+      rc = add_repaired(b, s, n);
+    return rc ? docb_fail(b, rc) : 0;
+  }
   rc = b->kind == CTIX_BLOCK_CODE ? append_code(b, s, n) : append_prose(b, s, n);
   return rc ? docb_fail(b, rc) : 0;
 }
@@ -479,8 +551,9 @@ int ctix_document_parse(ctix_document **out, const void *data, size_t len,
   struct ctix_document_priv *priv;
   ctix__docb b;
   ctix_arena arena;
+  ctix_buf utf16 = CTIX_BUF_INIT(len * 2 + 16);
   const char *s = data;
-  size_t off;
+  size_t off, utf16_bad = 0, raw_len = len;
   int rc = 0;
 
   *out = NULL;
@@ -495,6 +568,15 @@ int ctix_document_parse(ctix_document **out, const void *data, size_t len,
                          "input is %zu bytes, over the limit of %zu bytes (--max-size)", len,
                          opts->max_input);
     goto done;
+  }
+  /* UTF-16 (with its BOM) is converted first: everything after reads UTF-8. */
+  if (ctix__utf16_bom(data, len)) {
+    if ((rc = ctix__utf16_to_utf8(&utf16, data, len, &utf16_bad))) {
+      rc = ctix__error_set(err, rc, "out of memory converting UTF-16 input");
+      goto done;
+    }
+    data = s = utf16.data ? utf16.data : "";
+    len = utf16.len;
   }
   if (len == 0 || only_space(s, len)) {
     rc = ctix__error_set(err, CTIX_EEMPTY, "input is empty");
@@ -511,7 +593,8 @@ int ctix_document_parse(ctix_document **out, const void *data, size_t len,
   }
   priv->arena = arena;
   doc->priv = priv;
-  doc->input_bytes = len;
+  doc->input_bytes = raw_len;
+  doc->utf8_replaced = utf16_bad;
   doc->format = opts->format != CTIX_FORMAT_AUTO ? opts->format
                                                  : ctix_format_detect(data, len, opts->source);
   if (doc->format != CTIX_FORMAT_PDF && (off = binary_offset(data, len)) != CTIX_NOPOS) {
@@ -527,7 +610,11 @@ int ctix_document_parse(ctix_document **out, const void *data, size_t len,
   b.err = err;
   /* The text never grows past the input by more than the block separators
    * and U+FFFD expansion; the bound only stops runaway growth. */
-  ctix__buf_init(&b.text, len * 4 + 4096);
+  if (doc->format != CTIX_FORMAT_PDF)
+    ctix__buf_init(&b.text, len * 4 + 4096);
+  else  /* a PDF's text comes out of compressed streams: bound it by the limit */
+    ctix__buf_init(&b.text, opts->max_input && opts->max_input < (size_t)-1 / 8
+                                ? opts->max_input * 4 + 4096 : (size_t)-1 / 2);
   ctix__buf_init(&b.blocks, (size_t)-1 / 2);
   ctix__buf_init(&b.sentences, (size_t)-1 / 2);
   ctix__buf_init(&b.links, (size_t)-1 / 2);
@@ -554,6 +641,7 @@ int ctix_document_parse(ctix_document **out, const void *data, size_t len,
   doc = NULL;
 
 done:
+  ctix__buf_free(&utf16);
   ctix__buf_free(&b.text);
   ctix__buf_free(&b.blocks);
   ctix__buf_free(&b.sentences);

@@ -1,0 +1,272 @@
+/*
+ * The output directory of `ctix analyze -o DIR`: the table of output
+ * formats (--format), the safe and unique per-document folder names, and
+ * the file writing (created with its parents, written to a temporary file
+ * and renamed, so a reader never sees half a report).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli_internal.h"
+#include "util/str.h"
+
+/* Pretty JSON for the file; --no-text is passed in through `flags`. */
+static int write_json(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                      ctix_error *err)
+{
+  return ctix_report_json(out, len, a, flags | CTIX_REPORT_PRETTY, err);
+}
+
+/*
+ * Output formats, in the order their files are written. Later stages add
+ * rows here (stix: bundle.stix.json, navigator: layer.json, ...).
+ */
+const ctix__out_format ctix__out_formats[] = {
+    {"json", "report.json", write_json},
+};
+const size_t ctix__out_nformats = sizeof(ctix__out_formats) / sizeof(ctix__out_formats[0]);
+
+/* "json, stix, ..." for messages. */
+static void list_formats(char *out, size_t outsize)
+{
+  size_t i, used = 0;
+  out[0] = '\0';
+  for (i = 0; i < ctix__out_nformats && used < outsize; i++) {
+    int n = snprintf(out + used, outsize - used, "%s%s", i ? ", " : "",
+                     ctix__out_formats[i].name);
+    if (n < 0)
+      break;
+    used += (size_t)n;
+  }
+}
+
+int ctix__out_parse_formats(unsigned *set, const char *list, const char *cmd)
+{
+  const char *p = list;
+  char avail[256];
+  *set = 0;
+  list_formats(avail, sizeof(avail));
+  for (;;) {
+    const char *comma = strchr(p, ',');
+    size_t n = comma ? (size_t)(comma - p) : strlen(p), i;
+    const char *name = ctix__trim(p, &n);
+    bool found = false;
+    if (n == 0)
+      return ctix__cli_usage(cmd, "empty name in --format '%s' (available: %s)", list, avail);
+    for (i = 0; i < ctix__out_nformats; i++)
+      if (ctix__mem_ieq(name, n, ctix__out_formats[i].name)) {
+        *set |= 1u << i;
+        found = true;
+      }
+    if (!found)
+      return ctix__cli_usage(cmd, "unknown format '%.*s' in --format (available: %s)", (int)n,
+                             name, avail);
+    if (!comma)
+      break;
+    p = comma + 1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ folder names */
+
+#define STEM_MAX 96
+
+void ctix__stems_free(ctix__stems *s)
+{
+  size_t i;
+  for (i = 0; i < s->cap; i++)
+    free(s->slots[i]);
+  free(s->slots);
+  memset(s, 0, sizeof(*s));
+}
+
+/* FNV-1a over the ASCII-lowercased name. */
+static uint64_t stem_hash(const char *s)
+{
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) {
+    h ^= (unsigned char)ctix__lower((unsigned char)*s);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+static bool stem_eq(const char *a, const char *b)
+{
+  return ctix__mem_ieq(a, strlen(a), b);
+}
+
+static bool stems_has(const ctix__stems *s, const char *name)
+{
+  size_t i;
+  if (!s->cap)
+    return false;
+  for (i = (size_t)stem_hash(name) & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+    if (stem_eq(s->slots[i], name))
+      return true;
+  return false;
+}
+
+/* Inserts a copy of `name` (known to be absent); the table stays <= 1/2 full. */
+static int stems_insert(ctix__stems *s, const char *name)
+{
+  size_t i, len = strlen(name);
+  char *copy;
+  if ((s->count + 1) * 2 > s->cap) {
+    size_t ncap = s->cap ? s->cap * 2 : 64, k;
+    char **slots = calloc(ncap, sizeof(*slots));
+    if (!slots)
+      return CTIX_ENOMEM;
+    for (k = 0; k < s->cap; k++) {
+      if (!s->slots[k])
+        continue;
+      for (i = (size_t)stem_hash(s->slots[k]) & (ncap - 1); slots[i]; i = (i + 1) & (ncap - 1))
+        ;
+      slots[i] = s->slots[k];
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->cap = ncap;
+  }
+  copy = malloc(len + 1);
+  if (!copy)
+    return CTIX_ENOMEM;
+  memcpy(copy, name, len + 1);
+  for (i = (size_t)stem_hash(name) & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+    ;
+  s->slots[i] = copy;
+  s->count++;
+  return 0;
+}
+
+/* Appends s[0..n) to out with every byte outside [A-Za-z0-9._-] made '_'. */
+static void add_safe(char *out, size_t *used, const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n && *used < STEM_MAX; i++) {
+    unsigned char c = (unsigned char)s[i];
+    out[(*used)++] = (ctix__isalnum(c) || c == '.' || c == '-' || c == '_') ? (char)c : '_';
+  }
+  out[*used] = '\0';
+}
+
+int ctix__stems_add(ctix__stems *s, ctix_buf *out, const char *name, bool is_path)
+{
+  char base[STEM_MAX + 1], cand[2 * STEM_MAX + 32];
+  const char *b = name, *slash, *dot = NULL;
+  size_t n, used = 0, k;
+  unsigned long i;
+  if (is_path) {
+    if (strcmp(name, "-") == 0)
+      b = "stdin";
+    /* The base name (a trailing slash is not expected: inputs are files). */
+    while ((slash = strchr(b, '/')) != NULL && slash[1])
+      b = slash + 1;
+    dot = strrchr(b, '.');
+    if (dot == b)
+      dot = NULL;
+  }
+  n = dot ? (size_t)(dot - b) : strlen(b);
+  add_safe(base, &used, b, n);
+  /* Names of dots only ("", ".", "..") would not be folders of their own. */
+  for (k = 0; k < used && base[k] == '.'; k++)
+    ;
+  if (k == used) {
+    used = 0;
+    add_safe(base, &used, "input", 5);
+  }
+  snprintf(cand, sizeof(cand), "%s", base);
+  if (stems_has(s, cand) && dot && dot[1]) {
+    char ext[STEM_MAX + 1];
+    size_t eu = 0;
+    add_safe(ext, &eu, dot + 1, strlen(dot + 1));
+    snprintf(cand, sizeof(cand), "%s-%s", base, ext);
+  }
+  for (i = 2; stems_has(s, cand); i++)
+    snprintf(cand, sizeof(cand), "%s-%lu", base, i);
+  if (stems_insert(s, cand))
+    return CTIX_ENOMEM;
+  return ctix__buf_adds(out, cand);
+}
+
+/* ------------------------------------------------------------------ files */
+
+int ctix__out_mkdirs(const char *dir, ctix_error *err)
+{
+  ctix_buf path = CTIX_BUF_INIT(4096);
+  size_t i;
+  int rc = 0;
+  struct stat st;
+  if (ctix__buf_adds(&path, dir)) {
+    rc = ctix__error_set(err, CTIX_EINVAL, "output folder name too long");
+    goto done;
+  }
+  /* Create each prefix that ends before a '/', then the whole path. */
+  for (i = 1; i <= path.len; i++) {
+    char saved;
+    if (i < path.len && path.data[i] != '/')
+      continue;
+    saved = path.data[i];
+    path.data[i] = '\0';
+    if (mkdir(path.data, 0777) != 0 && errno != EEXIST) {
+      rc = ctix__error_set(err, CTIX_EIO, "cannot create folder: %s", strerror(errno));
+      ctix__error_source(err, path.data);
+      path.data[i] = saved;
+      goto done;
+    }
+    path.data[i] = saved;
+  }
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    rc = ctix__error_set(err, CTIX_EIO, "not a folder");
+    ctix__error_source(err, dir);
+  }
+
+done:
+  ctix__buf_free(&path);
+  return rc;
+}
+
+int ctix__out_write_file(const char *path, const char *data, size_t len, ctix_error *err)
+{
+  ctix_buf tmp = CTIX_BUF_INIT(8192);
+  FILE *f = NULL;
+  int rc = 0;
+  ctix__buf_addf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+  if (tmp.err) {
+    rc = ctix__error_set(err, CTIX_EINVAL, "output path too long");
+    goto done;
+  }
+  f = fopen(tmp.data, "wb");
+  if (!f) {
+    rc = ctix__error_set(err, CTIX_EIO, "cannot create: %s", strerror(errno));
+    goto done;
+  }
+  if (fwrite(data, 1, len, f) != len || fputc('\n', f) == EOF) {
+    rc = ctix__error_set(err, CTIX_EIO, "write failed: %s", strerror(errno));
+    goto done;
+  }
+  if (fclose(f) != 0) {
+    f = NULL;
+    rc = ctix__error_set(err, CTIX_EIO, "write failed: %s", strerror(errno));
+    goto done;
+  }
+  f = NULL;
+  if (rename(tmp.data, path) != 0)
+    rc = ctix__error_set(err, CTIX_EIO, "cannot rename into place: %s", strerror(errno));
+
+done:
+  if (f)
+    fclose(f);
+  if (rc) {
+    if (tmp.data)
+      unlink(tmp.data);
+    ctix__error_source(err, path);
+  }
+  ctix__buf_free(&tmp);
+  return rc;
+}

@@ -1,0 +1,242 @@
+/*
+ * The terminal summary of `ctix analyze`: for each document a header and a
+ * few labelled rows, produced by a table of section functions so later
+ * stages (risk, techniques, IOCs) add a row to the table rather than code
+ * to a long function; then the totals of the run. Also the --verbose
+ * lines on stderr. Every string that comes from an input is cleaned of
+ * control characters before it reaches the terminal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli_internal.h"
+
+/* Longest shown value (titles, messages), in bytes. */
+#define VALUE_MAX 110
+/* Diagnostics listed under a document before "and N more". */
+#define DIAGS_SHOWN 5
+
+void ctix__style_init(ctix__style *st, FILE *f, bool disabled)
+{
+  static const ctix__style plain = {"", "", "", "", "", "", ""};
+  static const ctix__style ansi = {"\033[1m",  "\033[2m",  "\033[31m", "\033[33m",
+                                   "\033[32m", "\033[36m", "\033[0m"};
+  const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+  bool color = !disabled && isatty(fileno(f)) && !(nc && *nc) &&
+               !(term && strcmp(term, "dumb") == 0);
+  *st = color ? ansi : plain;
+}
+
+/*
+ * Writes s (NULL: "-") with control characters (C0, DEL, C1) shown as '?'
+ * and cut to `max` bytes on a character boundary, "..." marking the cut.
+ */
+static void put_clean(FILE *f, const char *s, size_t max)
+{
+  const unsigned char *p = (const unsigned char *)(s ? s : "-");
+  size_t n = strlen((const char *)p), i = 0, lim = n;
+  bool cut = false;
+  if (n > max) {
+    lim = max > 3 ? max - 3 : 0;
+    while (lim > 0 && (p[lim] & 0xC0) == 0x80)
+      lim--;
+    cut = true;
+  }
+  while (i < lim) {
+    unsigned char c = p[i];
+    if (c < 0x20 || c == 0x7f) {
+      fputc('?', f);
+      i++;
+    } else if (c == 0xC2 && i + 1 < lim && p[i + 1] >= 0x80 && p[i + 1] < 0xA0) {
+      fputc('?', f);
+      i += 2;
+    } else {
+      fputc(c, f);
+      i++;
+    }
+  }
+  if (cut)
+    fputs("...", f);
+}
+
+/* Starts a row: the label in a fixed column. */
+static void row(FILE *f, const ctix__style *st, const char *label)
+{
+  fprintf(f, "  %s%-12s%s ", st->dim, label, st->reset);
+}
+
+/* Sizes as people read them: 512 B, 3.8 KiB, 12.0 MiB. */
+static void put_size(FILE *f, size_t n)
+{
+  if (n < 1024)
+    fprintf(f, "%zu B", n);
+  else if (n < 1024 * 1024)
+    fprintf(f, "%.1f KiB", (double)n / 1024.0);
+  else
+    fprintf(f, "%.1f MiB", (double)n / (1024.0 * 1024.0));
+}
+
+/* "1 word", "2 words"; `sep` is written before it. */
+static void put_count(FILE *f, const char *sep, size_t n, const char *one, const char *many)
+{
+  fprintf(f, "%s%zu %s", sep, n, n == 1 ? one : many);
+}
+
+/* -------------------------------------------------------------- sections */
+
+static void sec_identity(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  const ctix_document *doc = d->a->doc;
+  row(f, st, "title");
+  if (doc->meta.title)
+    put_clean(f, doc->meta.title, VALUE_MAX);
+  else
+    fprintf(f, "%s(none found)%s", st->dim, st->reset);
+  fputc('\n', f);
+  if (d->a->id && doc->meta.source && strcmp(d->a->id, doc->meta.source) != 0) {
+    row(f, st, "id");
+    put_clean(f, d->a->id, VALUE_MAX);
+    fputc('\n', f);
+  }
+  row(f, st, "source");
+  put_clean(f, doc->meta.source, VALUE_MAX);
+  fputc('\n', f);
+  row(f, st, "format");
+  fprintf(f, "%s, ", ctix_format_name(doc->format));
+  put_size(f, doc->input_bytes);
+  fputs(" in, ", f);
+  put_size(f, doc->len);
+  fputs(" of text\n", f);
+}
+
+static void sec_content(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  const ctix_document *doc = d->a->doc;
+  const ctix_doc_stats *s = &d->a->stats;
+  row(f, st, "content");
+  put_count(f, "", s->words, "word", "words");
+  put_count(f, ", ", s->sentences, "sentence", "sentences");
+  put_count(f, ", ", doc->nsections, "section", "sections");
+  put_count(f, ", ", doc->nblocks, "block", "blocks");
+  if (doc->npages)
+    put_count(f, ", ", doc->npages, "page", "pages");
+  fputc('\n', f);
+  if (s->code_blocks || s->table_rows || doc->nlinks) {
+    row(f, st, "");
+    put_count(f, "", s->code_blocks, "code block", "code blocks");
+    put_count(f, ", ", s->table_rows, "table row", "table rows");
+    put_count(f, ", ", doc->nlinks, "link", "links");
+    fputc('\n', f);
+  }
+}
+
+static void sec_diagnostics(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  const ctix_document *doc = d->a->doc;
+  size_t i;
+  row(f, st, "diagnostics");
+  if (!doc->ndiags) {
+    fprintf(f, "%snone%s\n", st->green, st->reset);
+    return;
+  }
+  fprintf(f, "%s%zu%s\n", st->yellow, doc->ndiags, st->reset);
+  for (i = 0; i < doc->ndiags && i < DIAGS_SHOWN; i++) {
+    const ctix_diag *g = &doc->diags[i];
+    fputs("    ", f);
+    if (g->offset != CTIX_NOPOS)
+      fprintf(f, "byte %zu: ", g->offset);
+    put_clean(f, g->message, VALUE_MAX);
+    fprintf(f, " %s[%s]%s\n", st->dim, ctix_error_name(g->code), st->reset);
+  }
+  if (doc->ndiags > DIAGS_SHOWN)
+    fprintf(f, "    ... and %zu more (in report.json)\n", doc->ndiags - DIAGS_SHOWN);
+}
+
+static void sec_outputs(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  size_t i;
+  row(f, st, "time");
+  fprintf(f, "%.2f ms\n", d->elapsed_ms);
+  for (i = 0; i < d->nfiles; i++) {
+    row(f, st, i == 0 ? "wrote" : "");
+    fputs(st->cyan, f);
+    put_clean(f, d->files[i], 4096);
+    fprintf(f, "%s\n", st->reset);
+  }
+}
+
+typedef void (*section_fn)(FILE *f, const ctix__style *st, const ctix__summary_doc *d);
+
+/* The sections of a document's summary, in order. Later stages add rows. */
+static const section_fn sections[] = {
+    sec_identity,
+    sec_content,
+    sec_diagnostics,
+    sec_outputs,
+};
+
+void ctix__summary_document(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  size_t i;
+  const char *name = d->a->id ? d->a->id : d->a->doc->meta.source;
+  fputs(st->bold, f);
+  put_clean(f, name ? name : "(input)", 4096);
+  fprintf(f, "%s\n", st->reset);
+  for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+    sections[i](f, st, d);
+  fputc('\n', f);
+}
+
+void ctix__summary_failure(FILE *f, const ctix__style *st, const ctix_error *err)
+{
+  char line[CTIX_ERROR_SRC_MAX + CTIX_ERROR_MSG_MAX + 64];
+  ctix_error_format(line, sizeof(line), err);
+  fprintf(f, "%sFAILED%s ", st->red, st->reset);
+  put_clean(f, line, sizeof(line));
+  fputs("\n\n", f);
+}
+
+void ctix__summary_totals_print(FILE *f, const ctix__style *st, const ctix__summary_totals *t)
+{
+  size_t n = t->ok + t->failed;
+  fprintf(f, "%s%zu document%s%s: %zu analysed", st->bold, n, n == 1 ? "" : "s", st->reset,
+          t->ok);
+  if (t->failed)
+    fprintf(f, ", %s%zu failed%s", st->red, t->failed, st->reset);
+  fprintf(f, " in %.1f ms\n", t->elapsed_ms);
+  if (t->outdir) {
+    fputs("Output folder: ", f);
+    fputs(st->cyan, f);
+    put_clean(f, t->outdir, 4096);
+    fprintf(f, "%s\n", st->reset);
+  } else if (t->ok) {
+    fputs("No files written; use -o DIR to save the reports.\n", f);
+  }
+}
+
+void ctix__summary_verbose(const ctix_analysis *a, double load_ms, double analyze_ms,
+                           double write_ms)
+{
+  const ctix_document *doc = a->doc;
+  const char *src = doc->meta.source ? doc->meta.source : "(input)";
+  size_t i;
+  ctix__progress_clear();
+  put_clean(stderr, src, 4096);
+  fprintf(stderr,
+          ": %.2f ms (read and parse %.2f, analyse %.2f, write %.2f); %s, %zu bytes, "
+          "%zu words, %zu sentences, %zu diagnostic%s\n",
+          load_ms + analyze_ms + write_ms, load_ms, analyze_ms, write_ms,
+          ctix_format_name(doc->format), doc->input_bytes, a->stats.words,
+          a->stats.sentences, doc->ndiags, doc->ndiags == 1 ? "" : "s");
+  for (i = 0; i < doc->ndiags; i++) {
+    const ctix_diag *g = &doc->diags[i];
+    put_clean(stderr, src, 4096);
+    if (g->offset != CTIX_NOPOS)
+      fprintf(stderr, ": byte %zu", g->offset);
+    fputs(": warning: ", stderr);
+    put_clean(stderr, g->message, 4096);
+    fprintf(stderr, " [%s]\n", ctix_error_name(g->code));
+  }
+}

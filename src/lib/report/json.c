@@ -1,0 +1,483 @@
+/*
+ * The JSON report: a small streaming JSON writer over ctix_buf and the
+ * functions that lay a ctix_analysis (and a failed input) out in the schema
+ * of docs/report-json.md. Members are written in a fixed order and nothing
+ * depends on time or addresses, so equal analyses give equal bytes. Strings
+ * are always emitted as valid UTF-8 JSON: control characters are escaped
+ * and any invalid byte becomes U+FFFD, whatever the caller passes in.
+ */
+#include "ctix/report.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctix/ctix.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/utf8.h"
+
+/* Deepest nesting the report uses is 5; leave room for later stages. */
+#define JW_MAX_DEPTH 32
+
+typedef struct jw {
+  ctix_buf b;
+  bool pretty;
+  int depth;                    /* open containers */
+  bool first[JW_MAX_DEPTH];     /* no member written yet at this depth */
+  int inline_from;              /* depth of the outermost one-line container, or 0 */
+} jw;
+
+static void jw_init(jw *w, unsigned flags)
+{
+  memset(w, 0, sizeof(*w));
+  ctix__buf_init(&w->b, (size_t)-1 / 2);
+  w->pretty = (flags & CTIX_REPORT_PRETTY) != 0;
+}
+
+static void jw_indent(jw *w, int depth)
+{
+  int i;
+  ctix__buf_addc(&w->b, '\n');
+  for (i = 0; i < depth; i++)
+    ctix__buf_add(&w->b, "  ", 2);
+}
+
+/* Writes what goes before a member or element: comma, line break, indent. */
+static void jw_sep(jw *w)
+{
+  bool first = w->depth > 0 ? w->first[w->depth - 1] : true;
+  if (w->depth == 0)
+    return;
+  if (!first)
+    ctix__buf_addc(&w->b, ',');
+  w->first[w->depth - 1] = false;
+  if (!w->pretty)
+    return;
+  if (w->inline_from && w->depth >= w->inline_from) {
+    if (!first)
+      ctix__buf_addc(&w->b, ' ');
+  } else {
+    jw_indent(w, w->depth);
+  }
+}
+
+/*
+ * Opens an object ('{') or array ('['). A one-line container keeps all it
+ * holds on one line in pretty output (used for small records).
+ */
+static void jw_open(jw *w, char c, bool one_line)
+{
+  ctix__buf_addc(&w->b, c);
+  if (w->depth >= JW_MAX_DEPTH) {
+    /* Programming error; make the buffer fail rather than overflow. */
+    ctix__buf_grow(&w->b, (size_t)-1);
+    return;
+  }
+  w->first[w->depth++] = true;
+  if (one_line && !w->inline_from)
+    w->inline_from = w->depth;
+}
+
+static void jw_close(jw *w, char c)
+{
+  bool empty = w->depth > 0 && w->first[w->depth - 1];
+  bool was_inline = w->inline_from && w->depth >= w->inline_from;
+  if (w->depth == 0)
+    return;
+  w->depth--;
+  if (w->inline_from > w->depth)
+    w->inline_from = 0;
+  if (w->pretty && !empty && !was_inline)
+    jw_indent(w, w->depth);
+  ctix__buf_addc(&w->b, c);
+}
+
+/* Appends s[0..n) as the body of a JSON string (no quotes). */
+static void jw_escape(jw *w, const char *str, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0, run = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    const char *rep = NULL;
+    char ubuf[6];
+    size_t k = 0;
+    uint32_t cp = 0;
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      i++;
+      continue;
+    }
+    if (c >= 0x80) {
+      k = ctix__utf8_decode(s + i, n - i, &cp);
+      if (k && cp != 0x2028 && cp != 0x2029) {
+        i += k;
+        continue;
+      }
+    }
+    ctix__buf_add(&w->b, str + run, i - run);
+    switch (c) {
+    case '"': rep = "\\\""; break;
+    case '\\': rep = "\\\\"; break;
+    case '\n': rep = "\\n"; break;
+    case '\t': rep = "\\t"; break;
+    case '\r': rep = "\\r"; break;
+    case '\b': rep = "\\b"; break;
+    case '\f': rep = "\\f"; break;
+    default: break;
+    }
+    if (rep) {
+      ctix__buf_adds(&w->b, rep);
+      i++;
+    } else if (c < 0x80) {
+      /* Other control characters and DEL. */
+      memcpy(ubuf, "\\u00", 4);
+      ubuf[4] = hex[c >> 4];
+      ubuf[5] = hex[c & 15];
+      ctix__buf_add(&w->b, ubuf, 6);
+      i++;
+    } else if (k) {
+      /* U+2028 / U+2029: valid JSON raw, but they break JavaScript lines. */
+      ctix__buf_adds(&w->b, cp == 0x2028 ? "\\u2028" : "\\u2029");
+      i += k;
+    } else {
+      ctix__buf_adds(&w->b, "\xEF\xBF\xBD");
+      i++;
+    }
+    run = i;
+  }
+  ctix__buf_add(&w->b, str + run, n - run);
+}
+
+/* Member names are the writer's own ASCII literals: no escaping needed. */
+static void jw_key(jw *w, const char *key)
+{
+  jw_sep(w);
+  ctix__buf_addc(&w->b, '"');
+  ctix__buf_adds(&w->b, key);
+  ctix__buf_add(&w->b, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+}
+
+/* The value functions: call after jw_key in an object, directly in an array. */
+static void jw_strn(jw *w, const char *s, size_t n)
+{
+  ctix__buf_addc(&w->b, '"');
+  jw_escape(w, s, n);
+  ctix__buf_addc(&w->b, '"');
+}
+
+static void jw_null(jw *w)
+{
+  ctix__buf_add(&w->b, "null", 4);
+}
+
+static void jw_str(jw *w, const char *s)
+{
+  if (s)
+    jw_strn(w, s, strlen(s));
+  else
+    jw_null(w);
+}
+
+/* Decimal digits without printf: reports hold millions of offsets. */
+static void jw_uint(jw *w, uint64_t v)
+{
+  char d[24];
+  size_t i = sizeof(d);
+  do {
+    d[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  ctix__buf_add(&w->b, d + i, sizeof(d) - i);
+}
+
+/* Members: key plus value in one call. */
+static void jw_kstr(jw *w, const char *key, const char *s)
+{
+  jw_key(w, key);
+  jw_str(w, s);
+}
+
+static void jw_kuint(jw *w, const char *key, uint64_t v)
+{
+  jw_key(w, key);
+  jw_uint(w, v);
+}
+
+/* A byte offset that may be unknown (CTIX_NOPOS gives null). */
+static void jw_kpos(jw *w, const char *key, size_t v)
+{
+  jw_key(w, key);
+  if (v == CTIX_NOPOS)
+    jw_null(w);
+  else
+    jw_uint(w, v);
+}
+
+/* Hands the finished text to the caller, or reports the buffer's error. */
+static int jw_finish(jw *w, char **out, size_t *len, ctix_error *err)
+{
+  int rc = 0;
+  size_t n = 0;
+  if (w->b.err || w->depth != 0) {
+    rc = ctix__error_set(err, w->b.err == CTIX_ETOOBIG ? CTIX_ETOOBIG : CTIX_ENOMEM,
+                         "out of memory writing the JSON report");
+    ctix__buf_free(&w->b);
+    return rc;
+  }
+  *out = ctix__buf_detach(&w->b, &n);
+  if (!*out)
+    return ctix__error_set(err, CTIX_ENOMEM, "out of memory writing the JSON report");
+  if (len)
+    *len = n;
+  return 0;
+}
+
+/* ------------------------------------------------------------- the report */
+
+static void put_header(jw *w)
+{
+  jw_kstr(w, "schema_version", CTIX_REPORT_SCHEMA_VERSION);
+  jw_kstr(w, "ctix_version", ctix_version());
+}
+
+static void put_metadata(jw *w, const ctix_doc_meta *m)
+{
+  /* The order here is the order of docs/report-json.md. */
+  const struct {
+    const char *key;
+    const char *value;
+  } fields[] = {
+      {"title", m->title},
+      {"author", m->author},
+      {"published", m->published},
+      {"canonical_url", m->canonical_url},
+      {"language", m->language},
+      {"site_name", m->site_name},
+      {"description", m->description},
+  };
+  size_t i;
+  jw_key(w, "metadata");
+  jw_open(w, '{', false);
+  for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+    jw_kstr(w, fields[i].key, fields[i].value);
+  jw_close(w, '}');
+}
+
+static void put_stats(jw *w, const ctix_analysis *a)
+{
+  const ctix_document *d = a->doc;
+  const ctix_doc_stats *s = &a->stats;
+  const struct {
+    const char *key;
+    uint64_t value;
+  } fields[] = {
+      {"input_bytes", d->input_bytes},
+      {"text_bytes", d->len},
+      {"words", s->words},
+      {"sentences", s->sentences},
+      {"paragraphs", s->paragraphs},
+      {"headings", s->headings},
+      {"code_blocks", s->code_blocks},
+      {"table_rows", s->table_rows},
+      {"blocks", d->nblocks},
+      {"sections", d->nsections},
+      {"links", d->nlinks},
+      {"pages", d->npages},
+      {"utf8_replaced", d->utf8_replaced},
+      {"diagnostics", d->ndiags},
+  };
+  size_t i;
+  jw_key(w, "stats");
+  jw_open(w, '{', false);
+  for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+    jw_kuint(w, fields[i].key, fields[i].value);
+  jw_close(w, '}');
+}
+
+/* The text of span `sp`, or NULL when it is empty or outside the text. */
+static void put_span_text(jw *w, const ctix_document *d, ctix_span sp)
+{
+  if (sp.end > sp.start && sp.end <= d->len)
+    jw_strn(w, d->text + sp.start, sp.end - sp.start);
+  else
+    jw_null(w);
+}
+
+static void put_sections(jw *w, const ctix_document *d)
+{
+  size_t i;
+  jw_key(w, "sections");
+  jw_open(w, '[', false);
+  for (i = 0; i < d->nsections; i++) {
+    const ctix_section *s = &d->sections[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_key(w, "heading");
+    put_span_text(w, d, s->heading);
+    jw_kuint(w, "start", s->heading.start);
+    jw_kuint(w, "end", s->heading.end);
+    jw_kuint(w, "level", s->level);
+    jw_key(w, "parent");
+    if (s->parent < 0)
+      jw_null(w);
+    else
+      jw_uint(w, (uint64_t)s->parent);
+    jw_kuint(w, "first_block", s->first_block);
+    jw_kuint(w, "nblocks", s->nblocks);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
+static void put_blocks(jw *w, const ctix_document *d)
+{
+  size_t i;
+  jw_key(w, "blocks");
+  jw_open(w, '[', false);
+  for (i = 0; i < d->nblocks; i++) {
+    const ctix_block *b = &d->blocks[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "kind", ctix_block_kind_name(b->kind));
+    jw_kuint(w, "level", b->level);
+    jw_kuint(w, "section", b->section);
+    jw_key(w, "page");
+    if (b->page)
+      jw_uint(w, b->page);
+    else
+      jw_null(w);
+    jw_kuint(w, "start", b->span.start);
+    jw_kuint(w, "end", b->span.end);
+    jw_kuint(w, "first_sentence", b->first_sentence);
+    jw_kuint(w, "nsentences", b->nsentences);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
+static void put_sentences(jw *w, const ctix_document *d)
+{
+  size_t i;
+  jw_key(w, "sentences");
+  jw_open(w, '[', false);
+  for (i = 0; i < d->nsentences; i++) {
+    const ctix_sentence *s = &d->sentences[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kuint(w, "start", s->span.start);
+    jw_kuint(w, "end", s->span.end);
+    jw_kuint(w, "block", s->block);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
+static void put_links(jw *w, const ctix_document *d)
+{
+  size_t i;
+  jw_key(w, "links");
+  jw_open(w, '[', false);
+  for (i = 0; i < d->nlinks; i++) {
+    const ctix_link *l = &d->links[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kuint(w, "start", l->span.start);
+    jw_kuint(w, "end", l->span.end);
+    jw_kstr(w, "href", l->href);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
+static void put_document(jw *w, const ctix_document *d, unsigned flags)
+{
+  jw_key(w, "document");
+  jw_open(w, '{', false);
+  if (!(flags & CTIX_REPORT_NO_TEXT)) {
+    jw_key(w, "text");
+    jw_strn(w, d->text ? d->text : "", d->text ? d->len : 0);
+  }
+  put_sections(w, d);
+  put_blocks(w, d);
+  put_sentences(w, d);
+  put_links(w, d);
+  jw_close(w, '}');
+}
+
+static void put_diagnostics(jw *w, const ctix_document *d)
+{
+  size_t i;
+  jw_key(w, "diagnostics");
+  jw_open(w, '[', false);
+  for (i = 0; i < d->ndiags; i++) {
+    const ctix_diag *g = &d->diags[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "code", ctix_error_name(g->code));
+    jw_kpos(w, "offset", g->offset);
+    jw_kstr(w, "message", g->message);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
+int ctix_report_json(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                     ctix_error *err)
+{
+  jw w;
+  *out = NULL;
+  if (len)
+    *len = 0;
+  if (!a || !a->doc)
+    return ctix__error_set(err, CTIX_EINVAL, "no analysis to write");
+  jw_init(&w, flags);
+  jw_open(&w, '{', false);
+  put_header(&w);
+  jw_kstr(&w, "id", a->id);
+  jw_kstr(&w, "source", a->doc->meta.source);
+  jw_kstr(&w, "format", ctix_format_name(a->doc->format));
+  put_metadata(&w, &a->doc->meta);
+  put_stats(&w, a);
+  put_document(&w, a->doc, flags);
+  put_diagnostics(&w, a->doc);
+  /* Later stages add their members here (see docs/report-json.md). */
+  jw_close(&w, '}');
+  return jw_finish(&w, out, len, err);
+}
+
+int ctix_report_json_error(char **out, size_t *len, const char *id, const ctix_error *failure,
+                           unsigned flags, ctix_error *err)
+{
+  jw w;
+  *out = NULL;
+  if (len)
+    *len = 0;
+  if (!failure)
+    return ctix__error_set(err, CTIX_EINVAL, "no error to write");
+  jw_init(&w, flags);
+  jw_open(&w, '{', false);
+  put_header(&w);
+  jw_kstr(&w, "id", id);
+  jw_key(&w, "error");
+  jw_open(&w, '{', false);
+  jw_kstr(&w, "code", ctix_error_name(failure->code));
+  jw_kstr(&w, "message", failure->message);
+  jw_kstr(&w, "source", failure->source[0] ? failure->source : NULL);
+  jw_key(&w, "line");
+  if (failure->line)
+    jw_uint(&w, failure->line);
+  else
+    jw_null(&w);
+  jw_key(&w, "column");
+  if (failure->column)
+    jw_uint(&w, failure->column);
+  else
+    jw_null(&w);
+  jw_kpos(&w, "offset", failure->offset);
+  jw_close(&w, '}');
+  jw_close(&w, '}');
+  return jw_finish(&w, out, len, err);
+}

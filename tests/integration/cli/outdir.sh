@@ -1,0 +1,44 @@
+# The -o layout: DIR/report.json for one input; DIR/NAME/report.json for
+# several, names made safe and unique; parents created; an output folder
+# that cannot be made gives exit status 3.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p a b
+printf 'Alpha one.\n' >a/x.md
+printf 'Beta two.\n' >b/x.md
+mkdir -p c && printf 'Kappa five.\n' >c/x.md
+printf 'Gamma three.\n' >x.txt
+printf 'Delta four.\n' >'we ird%name.txt'
+
+run analyze -o one a/x.md
+expect_rc 0 "one input"
+[ -f one/report.json ] || fail "one input: one/report.json missing ($(ls -R one))"
+[ "$(find one -type f | wc -l | tr -d ' ')" -eq 1 ] || fail "one input: extra files: $(find one)"
+check_report one/report.json --source a/x.md --id a/x.md
+
+run analyze -o deep/er/several a/x.md b/x.md c/x.md x.txt 'we ird%name.txt'
+expect_rc 0 "several inputs"
+for d in x x-md x-2 x-txt we_ird_name; do
+  [ -f "deep/er/several/$d/report.json" ] || fail "several: $d/report.json missing: $(ls deep/er/several)"
+done
+check_report deep/er/several/x/report.json --source a/x.md --sentence "Alpha one."
+check_report deep/er/several/x-md/report.json --source b/x.md --sentence "Beta two."
+check_report deep/er/several/x-2/report.json --source c/x.md
+check_report deep/er/several/x-txt/report.json --source x.txt
+expect_grep "wrote" out.txt "summary lists the files"
+expect_grep "deep/er/several/x-md/report.json" out.txt "summary names the report"
+[ -z "$(find deep -name '*.tmp-*')" ] || fail "temporary files left: $(find deep -name '*.tmp-*')"
+
+# Re-running into the same folder replaces the reports.
+run analyze -o one b/x.md
+expect_rc 0 "second run into the same folder"
+check_report one/report.json --source b/x.md
+
+# An output folder that is a file: status 3, nothing analysed.
+: >plainfile
+run analyze -o plainfile a/x.md
+expect_rc 3 "output folder is a file"
+expect_grep "plainfile" err.txt "output failure names the folder"
+run analyze -o plainfile/sub a/x.md
+expect_rc 3 "output folder under a file"
+finish
