@@ -40,7 +40,7 @@ count=0
 for prog in "$BUILD_DIR"/bench/bench_*; do
   name=$(basename "$prog")
   case $name in *.*) continue ;; esac
-  [ -f "$prog" ] && [ -x "$prog" ] || continue
+  if [ ! -f "$prog" ] || [ ! -x "$prog" ]; then continue; fi
   count=$((count + 1))
   echo "bench.sh: running $name ..." >&2
   if command -v timeout >/dev/null 2>&1; then

@@ -2184,50 +2184,53 @@ static void hp_free(hp *p)
   ctix__buf_free(&p->cap);
 }
 
-/* Runs libxml2's HTML parser over UTF-8 input with the callbacks above,
- * its error output redirected into the counter. The encoding is always
- * given (to_utf8 has converted the input): left to itself, libxml2 2.9
- * reads undeclared UTF-8 as Latin-1, and drops the rest of a page at the
- * first byte its iconv cannot convert. The pull parser is used, not the
- * push one: libxml2 2.9's push parser ignores everything after the first
- * </html>, which would drop text. */
+/* Runs libxml2's HTML parser over the (valid UTF-8) input with the
+ * callbacks above, its error output redirected into the counter. libxml2
+ * is told the input is UTF-8 and to ignore <meta> charsets (to_utf8 has
+ * converted the input): left to itself, libxml2 2.9 reads undeclared
+ * UTF-8 as Latin-1, switches to Latin-1 mid-page at a bad byte, and drops
+ * the rest of a page at the first byte its converter rejects. Setting the
+ * charset rather than passing an encoding name avoids a second copy of the
+ * input through a UTF-8 to UTF-8 converter. The pull parser is used, not
+ * the push one: libxml2 2.9's push parser ignores everything after the
+ * first </html>, which would drop text. */
 static int run_parser(hp *p, const char *s, size_t n)
 {
   xmlGenericErrorFunc old_generic = xmlGenericError;
   void *old_generic_ctx = xmlGenericErrorContext;
   xmlStructuredErrorFunc old_structured = xmlStructuredError;
   void *old_structured_ctx = xmlStructuredErrorContext;
-  htmlDocPtr doc;
 
+  if (n == 0)
+    return 0; /* a byte order mark alone */
   xmlInitParser();
-  p->ctxt = htmlNewParserCtxt();
-  if (!p->ctxt || !p->ctxt->sax) {
-    htmlFreeParserCtxt(p->ctxt);
-    p->ctxt = NULL;
-    hp_fail(p, CTIX_ENOMEM);
-    return p->rc;
-  }
-  memset(p->ctxt->sax, 0, sizeof(*p->ctxt->sax));
-  p->ctxt->sax->startElement = on_start;
-  p->ctxt->sax->endElement = on_end;
-  p->ctxt->sax->characters = on_text;
-  p->ctxt->sax->ignorableWhitespace = on_text;
-  p->ctxt->sax->cdataBlock = on_cdata;
-  p->ctxt->sax->serror = on_error;
-  p->ctxt->sax->initialized = XML_SAX2_MAGIC;
-  p->ctxt->userData = p;
-
   xmlSetGenericErrorFunc(p, on_generic_error);
   xmlSetStructuredErrorFunc(p, on_error);
-  doc = htmlCtxtReadMemory(p->ctxt, s, (int)n, NULL, "UTF-8",
-                           HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                               HTML_PARSE_NOWARNING);
-  xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-  xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
-  if (doc) /* no tree is built with these callbacks; defensive */
-    xmlFreeDoc(doc);
+  p->ctxt = htmlCreateMemoryParserCtxt(s, (int)n);
+  if (!p->ctxt || !p->ctxt->sax) {
+    hp_fail(p, CTIX_ENOMEM);
+  } else {
+    memset(p->ctxt->sax, 0, sizeof(*p->ctxt->sax));
+    p->ctxt->sax->startElement = on_start;
+    p->ctxt->sax->endElement = on_end;
+    p->ctxt->sax->characters = on_text;
+    p->ctxt->sax->ignorableWhitespace = on_text;
+    p->ctxt->sax->cdataBlock = on_cdata;
+    p->ctxt->sax->serror = on_error;
+    p->ctxt->sax->initialized = XML_SAX2_MAGIC;
+    p->ctxt->userData = p;
+    htmlCtxtUseOptions(p->ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                    HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC);
+    p->ctxt->charset = XML_CHAR_ENCODING_UTF8;
+    htmlParseDocument(p->ctxt);
+    if (p->ctxt->myDoc) /* no tree is built with these callbacks; defensive */
+      xmlFreeDoc(p->ctxt->myDoc);
+    p->ctxt->myDoc = NULL;
+  }
   htmlFreeParserCtxt(p->ctxt);
   p->ctxt = NULL;
+  xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+  xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
   return p->rc;
 }
 

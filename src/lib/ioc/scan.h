@@ -1,0 +1,136 @@
+/*
+ * Internal contract of the IOC extractor.
+ *
+ * Pipeline for one text:
+ *  1. refang (refang.c): one pass producing the scanned text, where every
+ *     defanged form is already plain, plus a sparse edit map to translate
+ *     offsets in the scanned text back to offsets in the input;
+ *  2. scan (scan.c): one pass over the scanned text cutting tokens (maximal
+ *     runs of non-space bytes, trimmed of enclosing punctuation), computing
+ *     each token's shape once, and offering the token to the recognizers of
+ *     the table in scan.c, in order, whose shape test accepts it;
+ *  3. recognizers (net.c, hash.c, ids.c, coin.c, path.c, ...) validate and
+ *     canonicalise, and emit candidates with a status and reason;
+ *  4. the list (list.c) deduplicates by (type, value), maps offsets back to
+ *     the input, and builds the public ctix_ioc_list.
+ */
+#ifndef CTIX_IOC_SCAN_H
+#define CTIX_IOC_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctix/ioc.h"
+#include "util/buf.h"
+
+/* Shape of a token, computed in one pass over its bytes. */
+typedef struct ctix__ioc_shape {
+  uint32_t len;
+  uint32_t digits;      /* 0-9 */
+  uint32_t hexalpha;    /* a-f A-F */
+  uint32_t alpha;       /* all ASCII letters */
+  uint32_t upper;       /* A-Z */
+  uint32_t dots, colons, slashes, backslashes, ats, dashes, underscores;
+  uint32_t nonascii;    /* bytes >= 0x80 */
+  uint32_t other;       /* any other punctuation */
+} ctix__ioc_shape;
+
+typedef struct ctix__ioc_scan ctix__ioc_scan;
+
+/*
+ * A recognizer looks at the token text[start..end) of the scanned text (it
+ * may also look before `start` and after `end`, e.g. for "CVE 2014-1001",
+ * registry keys with spaces, or a context word such as "mutex"). It emits
+ * zero or more candidates and returns:
+ *   0 - not claimed: the next recognizer is tried;
+ *   1 - claimed: no later recognizer sees this token;
+ *   <0 - an error (CTIX_ENOMEM), which stops the scan.
+ * A recognizer that consumed text past `end` calls ctix__ioc_consume so the
+ * scanner resumes after it.
+ */
+typedef int (*ctix__ioc_recognizer)(ctix__ioc_scan *s, size_t start, size_t end,
+                                    const ctix__ioc_shape *shape);
+
+/* The scanned text and context available to recognizers. */
+struct ctix__ioc_scan {
+  const char *text;         /* the scanned (refanged) text */
+  size_t len;
+  const ctix_ioc_options *opts;
+  const ctix_document *doc; /* when extracting from a document, else NULL */
+  size_t resume;            /* where the scanner continues (>= token end) */
+  void *priv;               /* the list builder (list.c) */
+};
+
+/*
+ * Emits a candidate of `type` whose written form spans [start, end) of the
+ * scanned text and whose canonical value is value[0..vlen). `reason` is a
+ * static string (NULL for status IOC). Returns 0 or CTIX_ENOMEM.
+ */
+int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t end,
+                   const char *value, size_t vlen, ctix_ioc_status status,
+                   const char *reason);
+
+/* Marks text up to `end` as consumed by the current recognizer. */
+void ctix__ioc_consume(ctix__ioc_scan *s, size_t end);
+
+/* Computes the shape of text[0..n). */
+void ctix__ioc_shape_of(ctix__ioc_shape *sh, const char *text, size_t n);
+
+/*
+ * Context helpers for recognizers: the word (letters only, lower-cased into
+ * `out`, at most `outsz`-1 bytes) ending just before `pos` skipping spaces
+ * and punctuation; returns its length or 0.
+ */
+size_t ctix__ioc_word_before(const ctix__ioc_scan *s, size_t pos, char *out, size_t outsz);
+/* True if one of the NULL-terminated lower-case `words` occurs among the
+ * `nwords` words before `pos` (same sentence). */
+bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
+                           const char *const *words);
+
+/* ---- recognizers (one file each group; registered in scan.c's table) ---- */
+/* net.c */
+int ctix__ioc_rec_url(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_ip(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+/* hash.c: md5 sha1 sha224 sha256 sha384 sha512 ssdeep imphash authentihash ja3 */
+int ctix__ioc_rec_hash(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_ssdeep(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+/* ids.c: cve cwe capec attack ids asn tlp mac google ids ja4 arn xmpp */
+int ctix__ioc_rec_ids(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_mac(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+/* coin.c: btc bch eth xmr ltc doge dash zec ada xrp sol xlm xtz trx */
+int ctix__ioc_rec_coin(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+/* path.c: registry keys, Windows and POSIX paths, file names */
+int ctix__ioc_rec_registry(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_path(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_filename(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+/* context.c: user agents, YARA rule names and mutexes introduced as such */
+int ctix__ioc_rec_user_agent(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+int ctix__ioc_rec_named(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
+
+/*
+ * File-extension knowledge shared by the domain and file-name recognizers
+ * (path.c): the kind of a file extension (without the dot, any case), or
+ * CTIX__EXT_NONE.
+ */
+typedef enum ctix__ext_kind {
+  CTIX__EXT_NONE = 0,
+  CTIX__EXT_EXECUTABLE,
+  CTIX__EXT_SCRIPT,
+  CTIX__EXT_DOCUMENT,
+  CTIX__EXT_ARCHIVE,
+  CTIX__EXT_OTHER           /* images, data, logs, ... */
+} ctix__ext_kind;
+ctix__ext_kind ctix__ioc_ext_kind(const char *ext, size_t n);
+
+/* Triage of a network value (triage.c): sets *status and *reason for an
+ * IPv4/IPv6 address (private, reserved, documentation ranges as data) or a
+ * domain (well-known benign list as data, the publisher). */
+void ctix__ioc_triage_ip(const uint8_t *addr, bool v6, ctix_ioc_status *status,
+                         const char **reason);
+void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t n,
+                             ctix_ioc_status *status, const char **reason);
+
+#endif
