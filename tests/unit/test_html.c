@@ -408,7 +408,7 @@ static void test_code_blocks(void **state)
 {
   ctix_document *d = parse("<pre>\n\n  indented\n\tline 2\r\nline 3<br>line 4</pre>"
                            "<p>Run <code>whoami /all</code> first.</p>"
-                           "<code>multi\nline</code>"
+                           "<code>multi\nline</code><div><code>one<br>two</code></div>"
                            "<pre><span class=\"k\">Get-Item</span> <span>x</span>\n"
                            "<div>second</div>third</pre>"
                            "<table><tr><td>a</td><td><pre>in\ncell</pre></td></tr>"
@@ -417,10 +417,11 @@ static void test_code_blocks(void **state)
   expect_block(d, 0, CTIX_BLOCK_CODE, 0, "  indented\n\tline 2\nline 3\nline 4");
   expect_block(d, 1, CTIX_BLOCK_PARAGRAPH, 0, "Run whoami /all first.");
   expect_block(d, 2, CTIX_BLOCK_CODE, 0, "multi\nline");
-  expect_block(d, 3, CTIX_BLOCK_CODE, 0, "Get-Item x\nsecond\nthird");
-  expect_block(d, 4, CTIX_BLOCK_TABLE_ROW, 0, "a | in cell");
-  expect_block(d, 5, CTIX_BLOCK_TABLE_ROW, 0, "b | c");
-  assert_int_equal(d->nblocks, 6);
+  expect_block(d, 3, CTIX_BLOCK_CODE, 0, "one\ntwo");
+  expect_block(d, 4, CTIX_BLOCK_CODE, 0, "Get-Item x\nsecond\nthird");
+  expect_block(d, 5, CTIX_BLOCK_TABLE_ROW, 0, "a | in cell");
+  expect_block(d, 6, CTIX_BLOCK_TABLE_ROW, 0, "b | c");
+  assert_int_equal(d->nblocks, 7);
   /* Code blocks give one sentence per line. */
   assert_int_equal(d->blocks[0].nsentences, 4);
   ctix_document_free(d);
