@@ -11,6 +11,7 @@
 
 #include "ctix/document.h"
 #include "ctix/error.h"
+#include "ctix/ioc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +39,7 @@ typedef struct ctix_analysis {
   const char *id;           /* caller-given id (batch) or the document's source */
   ctix_document *doc;       /* owned */
   ctix_doc_stats stats;
+  const ctix_ioc_list *iocs; /* "iocs" stage: observables of doc->text (owned) */
   /* Stages of later issues add their results here. */
   struct ctix_analysis_priv *priv;
 } ctix_analysis;

@@ -26,6 +26,10 @@ extern const ctix_cli_cmd ctix__cli_cmd_analyze;
 extern const ctix_cli_cmd ctix__cli_cmd_version;
 extern const ctix_cli_cmd ctix__cli_cmd_help;
 extern const ctix_cli_cmd ctix__cli_cmd_kb;
+extern const ctix_cli_cmd ctix__cli_cmd_iocs;
+extern const ctix_cli_cmd ctix__cli_cmd_refang;
+extern const ctix_cli_cmd ctix__cli_cmd_defang;
+extern const ctix_cli_cmd ctix__cli_cmd_eval;
 
 /* The command table, NULL-terminated. */
 extern const ctix_cli_cmd *const ctix__cli_commands[];

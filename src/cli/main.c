@@ -12,6 +12,10 @@
 /* The command table, in the order `ctix help` lists it. */
 const ctix_cli_cmd *const ctix__cli_commands[] = {
     &ctix__cli_cmd_analyze,
+    &ctix__cli_cmd_iocs,
+    &ctix__cli_cmd_refang,
+    &ctix__cli_cmd_defang,
+    &ctix__cli_cmd_eval,
     &ctix__cli_cmd_kb,
     &ctix__cli_cmd_help,
     &ctix__cli_cmd_version,

@@ -154,6 +154,44 @@ static void sec_diagnostics(FILE *f, const ctix__style *st, const ctix__summary_
     fprintf(f, "    ... and %zu more (in report.json)\n", doc->ndiags - DIAGS_SHOWN);
 }
 
+/* The "iocs" stage: counts per status, then per type for each status. */
+static void sec_iocs(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  const ctix_ioc_list *l = d->a->iocs;
+  size_t count[3][CTIX_IOC_TYPE_COUNT], total[3] = {0, 0, 0}, i;
+  unsigned s, t;
+  row(f, st, "iocs");
+  if (!l || !l->nitems) {
+    fprintf(f, "%snone found%s\n", st->dim, st->reset);
+    return;
+  }
+  memset(count, 0, sizeof(count));
+  for (i = 0; i < l->nitems; i++) {
+    s = (unsigned)l->items[i].status;
+    t = (unsigned)l->items[i].type;
+    if (s < 3 && t < CTIX_IOC_TYPE_COUNT) {
+      count[s][t]++;
+      total[s]++;
+    }
+  }
+  fprintf(f, "%s%zu ioc%s, %zu benign, %zu rejected\n", total[0] ? st->red : "", total[0],
+          total[0] ? st->reset : "", total[1], total[2]);
+  for (s = 0; s < 3; s++) {
+    const char *sep = "";
+    if (!total[s])
+      continue;
+    row(f, st, "");
+    fprintf(f, "%s%s:%s ", st->dim, ctix_ioc_status_name((ctix_ioc_status)s), st->reset);
+    for (t = 0; t < CTIX_IOC_TYPE_COUNT; t++) {
+      if (!count[s][t])
+        continue;
+      fprintf(f, "%s%s %zu", sep, ctix_ioc_type_name((ctix_ioc_type)t), count[s][t]);
+      sep = ", ";
+    }
+    fputc('\n', f);
+  }
+}
+
 static void sec_outputs(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
 {
   size_t i;
@@ -174,6 +212,7 @@ static const section_fn sections[] = {
     sec_identity,
     sec_content,
     sec_diagnostics,
+    sec_iocs,
     sec_outputs,
 };
 

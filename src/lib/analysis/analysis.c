@@ -15,6 +15,7 @@
 
 struct ctix_analysis_priv {
   ctix_arena arena;   /* everything the stages allocate */
+  ctix_ioc_list *iocs; /* the "iocs" stage's list (a->iocs) */
 };
 
 typedef int (*stage_fn)(ctix_analysis *a, const ctix_options *opts, ctix_error *err);
@@ -44,14 +45,32 @@ static int stage_document(ctix_analysis *a, const ctix_options *opts, ctix_error
   return 0;
 }
 
+/*
+ * Extracts the observables of the document text (ctix_ioc_extract_document:
+ * reference sections and the publisher named by the canonical URL are
+ * triaged as benign). The document already passed the input size limit.
+ */
+static int stage_iocs(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+{
+  ctix_ioc_options io;
+  int rc;
+  ctix_ioc_options_init(&io);
+  if (io.max_input < a->doc->len)
+    io.max_input = a->doc->len;
+  rc = ctix_ioc_extract_document(&a->priv->iocs, a->doc, &io, err);
+  a->iocs = a->priv->iocs;
+  return rc;
+}
+
 static const struct {
   const char *name;
   stage_fn run;
 } stages[] = {
     {"document", stage_document},
+    {"iocs", stage_iocs},
 };
 
-static const char *const stage_names[] = {"document", NULL};
+static const char *const stage_names[] = {"document", "iocs", NULL};
 
 const char *const *ctix_analysis_stages(void)
 {
@@ -114,6 +133,7 @@ void ctix_analysis_free(ctix_analysis *a)
     return;
   ctix_document_free(a->doc);
   if (a->priv) {
+    ctix_ioc_list_free(a->priv->iocs);
     ctix__arena_free(&a->priv->arena);
     free(a->priv);
   }

@@ -74,6 +74,10 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
 /* Marks text up to `end` as consumed by the current recognizer. */
 void ctix__ioc_consume(ctix__ioc_scan *s, size_t end);
 
+/* True if the scanned span [start, end) was written defanged in the input
+ * (it touches a refang edit): a strong hint that it is an observable. */
+bool ctix__ioc_is_defanged(const ctix__ioc_scan *s, size_t start, size_t end);
+
 /* Computes the shape of text[0..n). */
 void ctix__ioc_shape_of(ctix__ioc_shape *sh, const char *text, size_t n);
 
@@ -124,6 +128,15 @@ typedef enum ctix__ext_kind {
   CTIX__EXT_OTHER           /* images, data, logs, ... */
 } ctix__ext_kind;
 ctix__ext_kind ctix__ioc_ext_kind(const char *ext, size_t n);
+/*
+ * True when the token text[start..end) of the scanned text ("abc.py",
+ * "file.exe") reads as a file name here rather than a host (path.c): its
+ * extension is known and either is no TLD, or the context says "file" (a
+ * path or URL-path separator before it, a double extension, a nearby word
+ * such as "file", "attachment", "dropped", "executed", "named", "payload",
+ * "archive"; a nearby "domain", "site", "visit", "from" says host).
+ */
+bool ctix__ioc_filename_likely(const ctix__ioc_scan *s, size_t start, size_t end);
 
 /* Triage of a network value (triage.c): sets *status and *reason for an
  * IPv4/IPv6 address (private, reserved, documentation ranges as data) or a
@@ -132,5 +145,75 @@ void ctix__ioc_triage_ip(const uint8_t *addr, bool v6, ctix_ioc_status *status,
                          const char **reason);
 void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t n,
                              ctix_ioc_status *status, const char **reason);
+/* Marks the url/domain/email/ip items all of whose hits lie in a reference
+ * section of `doc` ("References", "Sources", "Further reading", ...) as
+ * BENIGN "reference link"; run on the finished list (document offsets) by
+ * ctix_ioc_extract_document. Returns 0 or CTIX_ENOMEM. */
+int ctix__ioc_triage_references(ctix_ioc *items, size_t nitems, const ctix_ioc_hit *hits,
+                                size_t nhits, const ctix_document *doc);
+
+/* True if label[0..n) (any case) is a top-level domain of the IANA root
+ * zone, as listed in the ICANN section of the public-suffix list (net.c). */
+bool ctix__ioc_is_tld(const char *label, size_t n);
+
+/* ---- refang (refang.c) ---- */
+
+/*
+ * One edit of the refang pass: the scanned text [out_start, out_end) was
+ * written as the input [in_start, in_end). Only changed regions are kept
+ * (a sparse map), in increasing order; the bytes between edits are equal.
+ */
+typedef struct ctix__ioc_edit {
+  size_t out_start, out_end;
+  size_t in_start, in_end;
+} ctix__ioc_edit;
+
+/*
+ * Refangs in[0..len) into `out` (appended; reset by the caller) and
+ * appends its edits (ctix__ioc_edit records, offsets relative to the
+ * start of `in` and of the appended text) to `edits`. One pass; returns 0
+ * or the buffers' sticky error (CTIX_ENOMEM, CTIX_ETOOBIG).
+ */
+int ctix__ioc_refang_into(ctix_buf *out, ctix_buf *edits, const char *in, size_t len);
+
+/* Maps the scanned span [start, end) back to the input through `edits`
+ * (n records); a position inside an edit maps to the edit's edge. Sets
+ * *defanged when the span touches an edit. */
+void ctix__ioc_map_span(const ctix__ioc_edit *edits, size_t n, size_t start, size_t end,
+                        size_t *in_start, size_t *in_end, bool *defanged);
+
+/* ---- driver (scan.c) and list builder (list.c), used by ioc.c ---- */
+
+/* The scanners have an AVX2 path on x86-64 (chosen at run time) and a
+ * scalar one; both give the same result. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CTIX_IOC_X86 1
+#else
+#define CTIX_IOC_X86 0
+#endif
+/* True when the AVX2 paths run: the CPU has AVX2 and ctix__ioc_force_scalar
+ * (set by tests and fuzz targets to compare both paths) is false. */
+bool ctix__ioc_simd(void);
+extern bool ctix__ioc_force_scalar;
+
+/* Scans s->text[0..s->len) once, offering tokens to the recognizer table.
+ * Returns 0 or the first recognizer error. */
+int ctix__ioc_scan_text(ctix__ioc_scan *s);
+
+typedef struct ctix__ioc_builder ctix__ioc_builder;
+
+/* A builder for the list of observables found in input[0..len). *out is
+ * the caller's to release with ctix__ioc_builder_free. */
+int ctix__ioc_builder_new(ctix__ioc_builder **out, const char *input, size_t len,
+                          const ctix_ioc_options *opts);
+/* Sets the mapping of the scanned text that follows: it is the refanged
+ * form of input[in_base..) with `edits` (n records, offsets relative to
+ * in_base). The builder does not copy `edits`; keep them until the next
+ * call. */
+void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
+                               const ctix__ioc_edit *edits, size_t n);
+/* Sorts, finalises and hands over the list; the builder is emptied. */
+int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out);
+void ctix__ioc_builder_free(ctix__ioc_builder *b);
 
 #endif

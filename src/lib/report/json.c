@@ -193,6 +193,14 @@ static void jw_uint(jw *w, uint64_t v)
   ctix__buf_add(&w->b, d + i, sizeof(d) - i);
 }
 
+static void jw_bool(jw *w, bool v)
+{
+  if (v)
+    ctix__buf_add(&w->b, "true", 4);
+  else
+    ctix__buf_add(&w->b, "false", 5);
+}
+
 /* Members: key plus value in one call. */
 static void jw_kstr(jw *w, const char *key, const char *s)
 {
@@ -424,6 +432,34 @@ static void put_diagnostics(jw *w, const ctix_document *d)
   jw_close(w, ']');
 }
 
+/*
+ * The observables of the "iocs" stage, in order of first occurrence, every
+ * status kept (benign and rejected ones carry their reason).
+ */
+static void put_iocs(jw *w, const ctix_ioc_list *l)
+{
+  size_t i;
+  jw_key(w, "iocs");
+  jw_open(w, '[', false);
+  for (i = 0; l && i < l->nitems; i++) {
+    const ctix_ioc *it = &l->items[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "type", ctix_ioc_type_name(it->type));
+    jw_kstr(w, "value", it->value);
+    jw_kstr(w, "original", it->original);
+    jw_kstr(w, "status", ctix_ioc_status_name(it->status));
+    jw_kstr(w, "reason", it->reason);
+    jw_key(w, "defanged");
+    jw_bool(w, it->defanged);
+    jw_kuint(w, "start", it->span.start);
+    jw_kuint(w, "end", it->span.end);
+    jw_kuint(w, "hits", it->nhits);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
 int ctix_report_json(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
                      ctix_error *err)
 {
@@ -443,6 +479,7 @@ int ctix_report_json(char **out, size_t *len, const ctix_analysis *a, unsigned f
   put_stats(&w, a);
   put_document(&w, a->doc, flags);
   put_diagnostics(&w, a->doc);
+  put_iocs(&w, a->iocs);
   /* Later stages add their members here (see docs/report-json.md). */
   jw_close(&w, '}');
   return jw_finish(&w, out, len, err);

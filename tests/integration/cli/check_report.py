@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-SCHEMA = "1.0"
+SCHEMA = "1.1"
 KINDS = {"paragraph", "heading", "list_item", "code", "table_row", "quote"}
 META = ["title", "author", "published", "canonical_url", "language", "site_name",
         "description"]
@@ -135,6 +135,18 @@ def check_report(c, r, args):
         c.expect(isinstance(d.get("code"), str) and d["code"].startswith("E"),
                  f"diagnostic {i}: code")
         c.expect(isinstance(d.get("message"), str), f"diagnostic {i}: message")
+    # Observables (schema 1.1): the first occurrence's span holds `original`.
+    iocs = r.get("iocs")
+    if c.expect(isinstance(iocs, list), "iocs missing"):
+        for i, o in enumerate(iocs):
+            c.expect(o.get("status") in {"ioc", "benign", "rejected"}, f"ioc {i}: status")
+            c.expect((o.get("reason") is None) == (o.get("status") == "ioc"), f"ioc {i}: reason")
+            c.expect(isinstance(o.get("value"), str) and o["value"], f"ioc {i}: value")
+            c.expect(is_uint(o.get("hits")) and o["hits"] >= 1, f"ioc {i}: hits")
+            sp = check_span(c, f"ioc {i}", o, n)
+            if sp:
+                c.expect(raw[sp[0]:sp[1]].decode("utf-8", "replace") == o.get("original"),
+                         f"ioc {i}: original differs from its span")
 
     # Expectations of the caller.
     if args.title is not None:

@@ -1,0 +1,427 @@
+/*
+ * `ctix iocs`: the observables of one input (a file or standard input, in
+ * any format ctix reads), as a table for people or as one JSON object per
+ * line (--json) for pipelines. The input is read into a document first
+ * (ctix_document_load), so offsets are byte offsets into the document
+ * text, as in report.json. Every candidate has a status; by default the
+ * indicators and the benign observables (with their reason) are listed,
+ * --all adds the rejected candidates, --type and --status filter.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_internal.h"
+#include "ctix/ioc.h"
+#include "util/str.h"
+#include "util/utf8.h"
+
+enum {
+  OPT_JSON = 1,
+  OPT_ALL,
+  OPT_TYPE,
+  OPT_STATUS,
+  OPT_PUBLISHER,
+  OPT_INPUT_FORMAT,
+  OPT_MAX_SIZE,
+  OPT_HELP
+};
+
+static const ctix__cli_opt iocs_opts[] = {
+    {OPT_JSON, 0, "json", false},
+    {OPT_ALL, 'a', "all", false},
+    {OPT_TYPE, 't', "type", true},
+    {OPT_STATUS, 's', "status", true},
+    {OPT_PUBLISHER, 0, "publisher", true},
+    {OPT_INPUT_FORMAT, 0, "input-format", true},
+    {OPT_MAX_SIZE, 0, "max-size", true},
+    {OPT_HELP, 'h', "help", false},
+    {0, 0, NULL, false},
+};
+
+#define NSTATUS 3
+/* Widest value column of the table; longer values push the note right. */
+#define VALUE_COL_MAX 64
+
+typedef struct iocs_args {
+  const char *input;
+  bool json;
+  bool type_on[CTIX_IOC_TYPE_COUNT];
+  bool any_type;              /* --type given */
+  bool status_on[NSTATUS];
+  const char *publisher;
+  ctix_doc_options doc;
+} iocs_args;
+
+/* ---------------------------------------------------------------- output */
+
+/* Appends s[0..n) as a JSON string (quotes included): control characters
+ * escaped, invalid UTF-8 replaced by U+FFFD. */
+static void json_str(ctix_buf *b, const char *s, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t i = 0;
+  ctix__buf_addc(b, '"');
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    uint32_t cp;
+    size_t k;
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      ctix__buf_addc(b, (char)c);
+      i++;
+    } else if (c == '"' || c == '\\') {
+      ctix__buf_addc(b, '\\');
+      ctix__buf_addc(b, (char)c);
+      i++;
+    } else if (c < 0x80) {
+      char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      ctix__buf_add(b, u, 6);
+      i++;
+    } else if ((k = ctix__utf8_decode((const unsigned char *)s + i, n - i, &cp)) != 0) {
+      if (cp == 0x2028 || cp == 0x2029)
+        ctix__buf_adds(b, cp == 0x2028 ? "\\u2028" : "\\u2029");
+      else
+        ctix__buf_add(b, s + i, k);
+      i += k;
+    } else {
+      ctix__buf_adds(b, "\xEF\xBF\xBD");
+      i++;
+    }
+  }
+  ctix__buf_addc(b, '"');
+}
+
+static void json_cstr(ctix_buf *b, const char *s)
+{
+  if (s)
+    json_str(b, s, strlen(s));
+  else
+    ctix__buf_adds(b, "null");
+}
+
+/* One observable as a compact JSON object (no newline). */
+static void ioc_json(ctix_buf *b, const ctix_ioc *it)
+{
+  ctix__buf_adds(b, "{\"type\":");
+  json_cstr(b, ctix_ioc_type_name(it->type));
+  ctix__buf_adds(b, ",\"value\":");
+  json_cstr(b, it->value);
+  ctix__buf_adds(b, ",\"original\":");
+  json_cstr(b, it->original);
+  ctix__buf_adds(b, ",\"status\":");
+  json_cstr(b, ctix_ioc_status_name(it->status));
+  ctix__buf_adds(b, ",\"reason\":");
+  json_cstr(b, it->reason);
+  ctix__buf_addf(b, ",\"defanged\":%s,\"start\":%zu,\"end\":%zu,\"hits\":%u}",
+                 it->defanged ? "true" : "false", it->span.start, it->span.end,
+                 (unsigned)it->nhits);
+}
+
+/* Appends s with control characters shown as '?' (terminal safety). */
+static void add_clean(ctix_buf *b, const char *s)
+{
+  const unsigned char *p = (const unsigned char *)(s ? s : "-");
+  for (; *p; p++) {
+    if (*p < 0x20 || *p == 0x7f)
+      ctix__buf_addc(b, '?');
+    else if (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0) {
+      ctix__buf_addc(b, '?');
+      p++;
+    } else {
+      ctix__buf_addc(b, (char)*p);
+    }
+  }
+}
+
+/* Display width of UTF-8 s (code points; good enough for alignment). */
+static size_t width_of(const char *s)
+{
+  size_t w = 0;
+  for (; *s; s++)
+    w += ((unsigned char)*s & 0xC0) != 0x80;
+  return w;
+}
+
+static bool shown(const iocs_args *a, const ctix_ioc *it)
+{
+  if ((unsigned)it->status >= NSTATUS || !a->status_on[it->status])
+    return false;
+  return !a->any_type || ((unsigned)it->type < CTIX_IOC_TYPE_COUNT && a->type_on[it->type]);
+}
+
+/*
+ * Prints the table: type, status, hits, value, and a note (the reason,
+ * and the written form when it differs from the value), then one line of
+ * counts.
+ */
+static void print_table(ctix_buf *out, const iocs_args *a, const ctix_ioc_list *l)
+{
+  size_t wt = 4, wv = 5, i, n = 0, per[NSTATUS] = {0, 0, 0}, hidden[NSTATUS] = {0, 0, 0};
+  for (i = 0; i < l->nitems; i++) {
+    const ctix_ioc *it = &l->items[i];
+    size_t w;
+    if (!shown(a, it)) {
+      if ((unsigned)it->status < NSTATUS)
+        hidden[it->status]++;
+      continue;
+    }
+    n++;
+    per[it->status]++;
+    if ((w = strlen(ctix_ioc_type_name(it->type))) > wt)
+      wt = w;
+    if ((w = width_of(it->value)) > wv)
+      wv = w < VALUE_COL_MAX ? w : VALUE_COL_MAX;
+  }
+  if (n) {
+    ctix__buf_addf(out, "%-*s  %-8s  %4s  %-*s  %s\n", (int)wt, "TYPE", "STATUS", "HITS",
+                   (int)wv, "VALUE", "NOTE");
+    for (i = 0; i < l->nitems; i++) {
+      const ctix_ioc *it = &l->items[i];
+      size_t w;
+      bool written = it->original && strcmp(it->original, it->value) != 0;
+      if (!shown(a, it))
+        continue;
+      ctix__buf_addf(out, "%-*s  %-8s  %4u  ", (int)wt, ctix_ioc_type_name(it->type),
+                     ctix_ioc_status_name(it->status), (unsigned)it->nhits);
+      add_clean(out, it->value);
+      if (it->reason || written) {
+        for (w = width_of(it->value); w < wv; w++)
+          ctix__buf_addc(out, ' ');
+        ctix__buf_adds(out, "  ");
+      }
+      if (it->reason)
+        add_clean(out, it->reason);
+      if (written) {
+        ctix__buf_adds(out, it->reason ? "; written " : "written ");
+        add_clean(out, it->original);
+      }
+      ctix__buf_addc(out, '\n');
+    }
+    ctix__buf_addc(out, '\n');
+  }
+  ctix__buf_addf(out, "%zu shown: %zu ioc, %zu benign, %zu rejected", n, per[0], per[1],
+                 per[2]);
+  if (hidden[0] + hidden[1] + hidden[2])
+    ctix__buf_addf(out, " (%zu more not shown%s)", hidden[0] + hidden[1] + hidden[2],
+                   hidden[2] && !a->status_on[CTIX_IOC_STATUS_REJECTED]
+                       ? "; --all lists the rejected candidates"
+                       : "");
+  ctix__buf_addc(out, '\n');
+}
+
+/* ------------------------------------------------------------- arguments */
+
+/* Parses a comma-separated list of type names into a->type_on. */
+static int parse_types(iocs_args *a, const char *list)
+{
+  const char *names[CTIX_IOC_TYPE_COUNT];
+  const char *p = list;
+  size_t i;
+  for (i = 0; i < CTIX_IOC_TYPE_COUNT; i++)
+    names[i] = ctix_ioc_type_name((ctix_ioc_type)i);
+  a->any_type = true;
+  while (*p) {
+    char word[48];
+    size_t n = strcspn(p, ",");
+    ctix_ioc_type t;
+    if (n == 0 || n >= sizeof(word))
+      return ctix__cli_usage("iocs", "bad --type list '%s' (names such as ipv4,domain,url)",
+                             list);
+    memcpy(word, p, n);
+    word[n] = 0;
+    if (ctix_ioc_type_from_name(&t, word)) {
+      const char *hint = ctix__cli_suggest(word, names, CTIX_IOC_TYPE_COUNT);
+      if (hint)
+        return ctix__cli_usage("iocs", "unknown type '%s' (did you mean '%s'?)", word, hint);
+      return ctix__cli_usage("iocs", "unknown type '%s'", word);
+    }
+    a->type_on[t] = true;
+    p += n;
+    if (*p == ',')
+      p++;
+  }
+  return 0;
+}
+
+/* Parses a comma-separated list of statuses into a->status_on. */
+static int parse_statuses(iocs_args *a, const char *list)
+{
+  const char *p = list;
+  unsigned s;
+  memset(a->status_on, 0, sizeof(a->status_on));
+  while (*p) {
+    size_t n = strcspn(p, ",");
+    for (s = 0; s < NSTATUS; s++)
+      if (ctix__mem_ieq(p, n, ctix_ioc_status_name((ctix_ioc_status)s)))
+        break;
+    if (n == 0 || s == NSTATUS)
+      return ctix__cli_usage("iocs", "bad --status list '%s' (ioc, benign, rejected)", list);
+    a->status_on[s] = true;
+    p += n;
+    if (*p == ',')
+      p++;
+  }
+  return 0;
+}
+
+/* Parses the command line; returns 0, or an exit status (help: -1). */
+static int parse_args(iocs_args *a, int argc, char **argv)
+{
+  ctix__cli_args p;
+  const char *arg, *status = NULL;
+  bool all = false;
+  uint64_t v;
+  int id;
+  ctix__cli_args_init(&p, argc, argv, "iocs", iocs_opts);
+  while ((id = ctix__cli_args_next(&p, &arg)) != CTIX__CLI_END) {
+    switch (id) {
+    case CTIX__CLI_BAD: return CTIX_EXIT_USAGE;
+    case CTIX__CLI_OPERAND:
+      if (a->input)
+        return ctix__cli_usage("iocs", "one input only (a FILE, or - for standard input)");
+      a->input = arg;
+      break;
+    case OPT_HELP: return -1;
+    case OPT_JSON: a->json = true; break;
+    case OPT_ALL: all = true; break;
+    case OPT_TYPE:
+      if (parse_types(a, arg))
+        return CTIX_EXIT_USAGE;
+      break;
+    case OPT_STATUS: status = arg; break;
+    case OPT_PUBLISHER:
+      if (!*arg)
+        return ctix__cli_usage("iocs", "empty --publisher");
+      a->publisher = arg;
+      break;
+    case OPT_INPUT_FORMAT:
+      if (ctix_format_from_name(&a->doc.format, arg))
+        return ctix__cli_usage("iocs",
+                               "unknown input format '%s' (auto, text, markdown, html, pdf)",
+                               arg);
+      break;
+    case OPT_MAX_SIZE:
+      if (ctix__parse_size(&v, arg, strlen(arg)) || v == 0 || v > SIZE_MAX / 4)
+        return ctix__cli_usage("iocs", "invalid --max-size '%s' (a size such as 500K, 50M, 1G)",
+                               arg);
+      a->doc.max_input = (size_t)v;
+      break;
+    default: break;
+    }
+  }
+  if (status && all)
+    return ctix__cli_usage("iocs", "--all and --status exclude each other");
+  a->status_on[CTIX_IOC_STATUS_IOC] = true;
+  a->status_on[CTIX_IOC_STATUS_BENIGN] = true;
+  a->status_on[CTIX_IOC_STATUS_REJECTED] = all;
+  if (status && parse_statuses(a, status))
+    return CTIX_EXIT_USAGE;
+  if (!a->input)
+    a->input = "-";
+  return 0;
+}
+
+static int run_iocs(int argc, char **argv)
+{
+  iocs_args a;
+  ctix_document *doc = NULL;
+  ctix_ioc_list *list = NULL;
+  ctix_ioc_options io;
+  ctix_error err;
+  ctix_buf out = CTIX_BUF_INIT((size_t)-1 / 2);
+  size_t i;
+  int rc;
+
+  memset(&a, 0, sizeof(a));
+  ctix_doc_options_init(&a.doc);
+  ctix_error_clear(&err);
+  rc = parse_args(&a, argc, argv);
+  if (rc) {
+    if (rc < 0) {
+      ctix__cli_print_help(stdout, &ctix__cli_cmd_iocs);
+      rc = CTIX_EXIT_OK;
+    }
+    return rc;
+  }
+  a.doc.source = strcmp(a.input, "-") == 0 ? "<stdin>" : a.input;
+  ctix_ioc_options_init(&io);
+  io.publisher_host = a.publisher;
+  io.keep_rejected = true;
+  if ((rc = ctix_document_load(&doc, a.input, &a.doc, &err)) == 0) {
+    if (io.max_input < doc->len)
+      io.max_input = doc->len;
+    rc = ctix_ioc_extract_document(&list, doc, &io, &err);
+  }
+  if (rc) {
+    ctix__error_source(&err, a.doc.source);
+    ctix__cli_error(&err);
+    rc = rc == CTIX_ENOMEM ? CTIX_EXIT_INTERNAL : CTIX_EXIT_INPUT;
+    goto done;
+  }
+  if (a.json) {
+    for (i = 0; i < list->nitems; i++) {
+      if (!shown(&a, &list->items[i]))
+        continue;
+      ioc_json(&out, &list->items[i]);
+      ctix__buf_addc(&out, '\n');
+    }
+  } else {
+    print_table(&out, &a, list);
+  }
+  if (out.err) {
+    ctix__cli_msg("out of memory");
+    rc = CTIX_EXIT_INTERNAL;
+    goto done;
+  }
+  if ((out.len && fwrite(out.data, 1, out.len, stdout) != out.len) || fflush(stdout) != 0 ||
+      ferror(stdout)) {
+    ctix__cli_msg("cannot write to standard output");
+    rc = CTIX_EXIT_OUTPUT;
+  }
+
+done:
+  ctix__buf_free(&out);
+  ctix_ioc_list_free(list);
+  ctix_document_free(doc);
+  return rc;
+}
+
+const ctix_cli_cmd ctix__cli_cmd_iocs = {
+    "iocs",
+    "List the observables and indicators of compromise of one input",
+    "Usage: ctix iocs [OPTION]... [FILE|-]\n"
+    "\n"
+    "Read FILE (- or nothing for standard input) as plain text, Markdown, HTML\n"
+    "or PDF and list the observables found in its text: IP addresses, domains,\n"
+    "URLs, e-mail addresses, hashes, CVE and ATT&CK ids, file names and paths,\n"
+    "registry keys, coin addresses, ... Defanged forms (evil[.]com, hxxp://)\n"
+    "are refanged. Each observable has a status: ioc, benign (a private or\n"
+    "documentation address, a well-known site, the publisher, a reference\n"
+    "link; the reason is shown) or rejected (failed validation). Offsets are\n"
+    "byte offsets into the document text, as in report.json.\n"
+    "\n"
+    "Options:\n"
+    "      --json              print one JSON object per observable and line:\n"
+    "                          type, value, original, status, reason, defanged,\n"
+    "                          start, end, hits\n"
+    "  -a, --all               list every status, rejected candidates included\n"
+    "                          (default: ioc and benign)\n"
+    "  -t, --type LIST         only these types, comma-separated (ipv4,domain,...)\n"
+    "  -s, --status LIST       only these statuses, comma-separated (ioc, benign,\n"
+    "                          rejected)\n"
+    "      --publisher HOST    the article's own site, whose domains are benign\n"
+    "                          (default: the host of the canonical URL)\n"
+    "      --input-format FMT  auto, text, markdown, html or pdf (default auto)\n"
+    "      --max-size N[KMG]   largest input accepted, in bytes (default 50M)\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Examples:\n"
+    "  ctix iocs report.html\n"
+    "  ctix iocs --json --type ipv4,domain,url - < post.md\n"
+    "  ctix iocs --status rejected report.pdf\n"
+    "\n"
+    "Exit status: 0 on success (also when nothing is found), 1 the input could\n"
+    "not be read, 2 bad command line, 3 output could not be written, 4 internal\n"
+    "error.\n",
+    run_iocs,
+};

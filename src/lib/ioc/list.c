@@ -1,0 +1,516 @@
+/*
+ * The list of observables (the last stage of the IOC pipeline).
+ *
+ * Recognizers emit candidates with offsets in the scanned (refanged) text;
+ * the builder maps each offset back to the input through the refang edit
+ * map of the current segment, deduplicates candidates by (type, canonical
+ * value) in an open-addressing hash table (the first occurrence keeps its
+ * written form and its status, except that a rejected value accepted at a
+ * later occurrence takes that status), records every occurrence as a hit,
+ * and finally puts items in order of first occurrence and hits in text
+ * order into the public ctix_ioc_list.
+ *
+ * Memory is kept near the minimum, since a large report may hold hundreds
+ * of thousands of observables: every string lives once in one packed
+ * buffer (the written form shares the value's bytes when they are equal),
+ * and the item and hit arrays built here become the list's arrays without
+ * a copy when they are already in order, which is the usual case.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioc/scan.h"
+#include "util/buf.h"
+
+/* Hard limits that keep a hostile input from exhausting memory. */
+#define MAX_VALUE_LEN (64u * 1024u)
+#define MAX_ITEMS (8u * 1024u * 1024u)
+#define MAX_HITS (32u * 1024u * 1024u)
+#define MAX_STRINGS ((size_t)1 << 31)
+
+/* What the list owns: the arrays and the packed strings. */
+struct ctix_ioc_priv {
+  ctix_ioc *items;
+  ctix_ioc_hit *hits;
+  char *strings;
+};
+
+/* Per item while building: hash, value length and string offsets. */
+typedef struct bitem {
+  uint32_t hash;
+  uint32_t vlen;
+  size_t value;    /* offset in strs */
+  size_t original; /* offset in strs */
+} bitem;
+
+struct ctix__ioc_builder {
+  const char *input;
+  size_t input_len;
+  ctix_ioc_options opts;
+  ctix_buf items;             /* ctix_ioc records (string fields set at finish) */
+  ctix_buf meta;              /* bitem records, parallel to items */
+  ctix_buf hits;              /* ctix_ioc_hit records */
+  ctix_buf strs;              /* packed NUL-terminated strings */
+  uint64_t *slots;            /* hash table: hash << 32 | item index + 1; 0 = empty */
+  size_t nslots;
+  bool hits_sorted;           /* hits were emitted in text order so far */
+  size_t in_base;             /* current segment */
+  const ctix__ioc_edit *edits;
+  size_t nedits;
+  size_t hint;                /* edits wholly before the last mapped start */
+};
+
+/* Hashes a type and value (FNV-1a). */
+static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n)
+{
+  uint32_t h = 2166136261u ^ (uint32_t)type;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    h ^= (unsigned char)v[i];
+    h *= 16777619u;
+  }
+  return h;
+}
+
+int ctix__ioc_builder_new(ctix__ioc_builder **out, const char *input, size_t len,
+                          const ctix_ioc_options *opts)
+{
+  ctix__ioc_builder *b = calloc(1, sizeof(*b));
+  *out = NULL;
+  if (!b)
+    return CTIX_ENOMEM;
+  b->input = input;
+  b->input_len = len;
+  if (opts)
+    b->opts = *opts;
+  else
+    ctix_ioc_options_init(&b->opts);
+  ctix__buf_init(&b->items, (size_t)MAX_ITEMS * sizeof(ctix_ioc));
+  ctix__buf_init(&b->meta, (size_t)MAX_ITEMS * sizeof(bitem));
+  ctix__buf_init(&b->hits, (size_t)MAX_HITS * sizeof(ctix_ioc_hit));
+  ctix__buf_init(&b->strs, MAX_STRINGS);
+  b->hits_sorted = true;
+  *out = b;
+  return 0;
+}
+
+void ctix__ioc_builder_free(ctix__ioc_builder *b)
+{
+  if (!b)
+    return;
+  ctix__buf_free(&b->items);
+  ctix__buf_free(&b->meta);
+  ctix__buf_free(&b->hits);
+  ctix__buf_free(&b->strs);
+  free(b->slots);
+  free(b);
+}
+
+void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
+                               const ctix__ioc_edit *edits, size_t n)
+{
+  b->in_base = in_base;
+  b->edits = edits;
+  b->nedits = n;
+  b->hint = 0;
+}
+
+/* Doubles the hash table (or creates it) and re-inserts every item. The
+ * slots keep the hash, so probing touches no item until the hashes match. */
+static int rehash(ctix__ioc_builder *b)
+{
+  size_t n = b->nslots ? b->nslots * 2 : 256;
+  size_t nitems = CTIX__BUF_COUNT(&b->meta, bitem), i;
+  uint64_t *slots = calloc(n, sizeof(*slots));
+  if (!slots)
+    return CTIX_ENOMEM;
+  for (i = 0; i < nitems; i++) {
+    uint32_t h = CTIX__BUF_AT(&b->meta, bitem, i).hash;
+    size_t j = h & (n - 1);
+    while (slots[j])
+      j = (j + 1) & (n - 1);
+    slots[j] = (uint64_t)h << 32 | (uint32_t)(i + 1);
+  }
+  free(b->slots);
+  b->slots = slots;
+  b->nslots = n;
+  return 0;
+}
+
+void ctix__ioc_map_span(const ctix__ioc_edit *edits, size_t n, size_t start, size_t end,
+                        size_t *in_start, size_t *in_end, bool *defanged)
+{
+  size_t lo = 0, hi = n, c, d;
+  /* c = edits wholly at or before `start` (out_end <= start) */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (edits[mid].out_end <= start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  c = lo;
+  if (c < n && edits[c].out_start <= start)
+    *in_start = edits[c].in_start;
+  else if (c > 0)
+    *in_start = edits[c - 1].in_end + (start - edits[c - 1].out_end);
+  else
+    *in_start = start;
+  /* d = edits starting before `end` (out_start < end) */
+  lo = c;
+  hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (edits[mid].out_start < end)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  d = lo;
+  if (d > 0 && edits[d - 1].out_end >= end)
+    *in_end = edits[d - 1].in_end;
+  else if (d > 0)
+    *in_end = edits[d - 1].in_end + (end - edits[d - 1].out_end);
+  else
+    *in_end = end;
+  if (*in_end < *in_start)
+    *in_end = *in_start;
+  *defanged = d > c;
+}
+
+/*
+ * ctix__ioc_map_span for the builder's segment, starting from where the
+ * last lookup ended: emissions come mostly in text order, so the edit is
+ * usually found in a step or two instead of a binary search.
+ */
+static void map_hinted(ctix__ioc_builder *b, size_t start, size_t end, size_t *in_start,
+                       size_t *in_end, bool *defanged)
+{
+  const ctix__ioc_edit *e = b->edits;
+  size_t n = b->nedits, c = b->hint, d, steps = 0;
+  if (c > n || (c > 0 && e[c - 1].out_end > start)) {
+    ctix__ioc_map_span(e, n, start, end, in_start, in_end, defanged);
+    return;
+  }
+  while (c < n && e[c].out_end <= start) {
+    if (++steps > 8) {
+      ctix__ioc_map_span(e, n, start, end, in_start, in_end, defanged);
+      return;
+    }
+    c++;
+  }
+  b->hint = c;
+  if (c < n && e[c].out_start <= start)
+    *in_start = e[c].in_start;
+  else if (c > 0)
+    *in_start = e[c - 1].in_end + (start - e[c - 1].out_end);
+  else
+    *in_start = start;
+  for (d = c; d < n && e[d].out_start < end; d++)
+    ;
+  if (d > 0 && e[d - 1].out_end >= end)
+    *in_end = e[d - 1].in_end;
+  else if (d > 0)
+    *in_end = e[d - 1].in_end + (end - e[d - 1].out_end);
+  else
+    *in_end = end;
+  if (*in_end < *in_start)
+    *in_end = *in_start;
+  *defanged = d > c;
+}
+
+/* Appends a record; the common case (room left) without a call. */
+static int push(ctix_buf *b, const void *rec, size_t size)
+{
+  if (b->data && !b->err && b->len + size < b->cap) {
+    memcpy(b->data + b->len, rec, size);
+    b->len += size;
+    b->data[b->len] = '\0';
+    return 0;
+  }
+  return ctix__buf_push(b, rec, size);
+}
+
+bool ctix__ioc_is_defanged(const ctix__ioc_scan *s, size_t start, size_t end)
+{
+  const ctix__ioc_builder *b = s->priv;
+  size_t a, z;
+  bool d = false;
+  if (!b || !b->nedits)
+    return false;
+  ctix__ioc_map_span(b->edits, b->nedits, start, end, &a, &z, &d);
+  return d;
+}
+
+/* Appends s[0..n) and a NUL to the packed strings; *off is its offset. */
+static int add_string(ctix__ioc_builder *b, const char *s, size_t n, size_t *off)
+{
+  ctix_buf *sb = &b->strs;
+  *off = sb->len;
+  if (sb->data && !sb->err && sb->len + n + 1 < sb->cap) {
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n + 1;
+    sb->data[sb->len - 1] = '\0';
+    sb->data[sb->len] = '\0';
+    return 0;
+  }
+  ctix__buf_add(sb, s, n);
+  return ctix__buf_addc(sb, '\0');
+}
+
+/* Records the written form input[a..z) of item `it` (shared with the
+ * value when the bytes are equal). */
+static int set_original(ctix__ioc_builder *b, bitem *m, size_t a, size_t z)
+{
+  if (z - a == m->vlen && memcmp(b->strs.data + m->value, b->input + a, z - a) == 0) {
+    m->original = m->value;
+    return 0;
+  }
+  return add_string(b, b->input + a, z - a, &m->original);
+}
+
+int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t end,
+                   const char *value, size_t vlen, ctix_ioc_status status,
+                   const char *reason)
+{
+  ctix__ioc_builder *b = s->priv;
+  size_t in_start = start, in_end = end, j, idx;
+  bool defanged = false;
+  uint32_t h;
+  ctix_ioc_hit hit;
+  ctix_ioc *it;
+  int rc;
+
+  if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen == 0 || vlen > MAX_VALUE_LEN ||
+      start > end || end > s->len)
+    return 0;
+  if (status == CTIX_IOC_STATUS_REJECTED && !b->opts.keep_rejected)
+    return 0;
+  if (b->nedits)
+    map_hinted(b, start, end, &in_start, &in_end, &defanged);
+  in_start += b->in_base;
+  in_end += b->in_base;
+  if (in_end > b->input_len)
+    in_end = b->input_len;
+  if (in_start > in_end)
+    in_start = in_end;
+
+  if (!b->nslots || CTIX__BUF_COUNT(&b->meta, bitem) * 2 >= b->nslots) {
+    if ((rc = rehash(b)))
+      return rc;
+  }
+  h = hash_of(type, value, vlen);
+  j = h & (b->nslots - 1);
+  for (;;) {
+    uint64_t slot = b->slots[j];
+    const bitem *m;
+    size_t k;
+    if (!slot)
+      break;
+    k = (uint32_t)slot - 1;
+    if ((uint32_t)(slot >> 32) == h) {
+      m = &CTIX__BUF_AT(&b->meta, bitem, k);
+      if (m->vlen == vlen && CTIX__BUF_AT(&b->items, ctix_ioc, k).type == type &&
+          memcmp(b->strs.data + m->value, value, vlen) == 0)
+        break;
+    }
+    j = (j + 1) & (b->nslots - 1);
+  }
+  if (b->slots[j]) {
+    bitem *m;
+    idx = (uint32_t)b->slots[j] - 1;
+    it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
+    m = &CTIX__BUF_AT(&b->meta, bitem, idx);
+    it->nhits++;
+    it->defanged = it->defanged || defanged;
+    if (it->status == CTIX_IOC_STATUS_REJECTED && status != CTIX_IOC_STATUS_REJECTED) {
+      /* valid here (e.g. written defanged) though rejected before */
+      it->status = status;
+      it->reason = status == CTIX_IOC_STATUS_IOC ? NULL : reason;
+    }
+    if (in_start < it->span.start) {
+      /* a sub-token emitted after a later one: keep the earliest */
+      it->span.start = in_start;
+      it->span.end = in_end;
+      if ((rc = set_original(b, m, in_start, in_end)))
+        return rc;
+    }
+  } else {
+    ctix_ioc rec;
+    bitem m;
+    memset(&rec, 0, sizeof(rec));
+    rec.type = type;
+    rec.status = status;
+    rec.reason = status == CTIX_IOC_STATUS_IOC ? NULL : reason;
+    rec.span.start = in_start;
+    rec.span.end = in_end;
+    rec.nhits = 1;
+    rec.defanged = defanged;
+    m.hash = h;
+    m.vlen = (uint32_t)vlen;
+    if ((rc = add_string(b, value, vlen, &m.value)) ||
+        (rc = set_original(b, &m, in_start, in_end)))
+      return rc;
+    idx = CTIX__BUF_COUNT(&b->items, ctix_ioc);
+    if ((rc = push(&b->items, &rec, sizeof(rec))) || (rc = push(&b->meta, &m, sizeof(m))))
+      return rc;
+    b->slots[j] = (uint64_t)h << 32 | (uint32_t)(idx + 1);
+  }
+  hit.span.start = in_start;
+  hit.span.end = in_end;
+  hit.ioc = (uint32_t)idx;
+  hit.defanged = defanged;
+  if (b->hits.len) {
+    const ctix_ioc_hit *last =
+        &CTIX__BUF_AT(&b->hits, ctix_ioc_hit, CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit) - 1);
+    if (in_start < last->span.start)
+      b->hits_sorted = false;
+  }
+  return push(&b->hits, &hit, sizeof(hit));
+}
+
+/* Hits in text order; ties keep emission order (the sort is stable). */
+static int cmp_hit(const void *a, const void *b)
+{
+  const ctix_ioc_hit *x = a, *y = b;
+  if (x->span.start != y->span.start)
+    return x->span.start < y->span.start ? -1 : 1;
+  return 0;
+}
+
+/* Stable merge sort of hits (tmp has room for n records). */
+static void sort_hits(ctix_ioc_hit *h, ctix_ioc_hit *tmp, size_t n)
+{
+  size_t mid = n / 2, i = 0, j = mid, k = 0;
+  if (n < 2)
+    return;
+  sort_hits(h, tmp, mid);
+  sort_hits(h + mid, tmp, n - mid);
+  if (cmp_hit(&h[mid - 1], &h[mid]) <= 0)
+    return;
+  while (i < mid && j < n)
+    tmp[k++] = cmp_hit(&h[j], &h[i]) < 0 ? h[j++] : h[i++];
+  while (i < mid)
+    tmp[k++] = h[i++];
+  memcpy(h, tmp, k * sizeof(*h));
+}
+
+int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
+{
+  size_t nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
+  size_t nhits = CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit), i, k;
+  ctix_ioc_list *list = NULL;
+  struct ctix_ioc_priv *priv = NULL;
+  ctix_ioc *items;
+  ctix_ioc_hit *hits;
+  uint32_t *remap = NULL;
+  bool ordered = true;
+  char *strings;
+  int rc = 0;
+
+  *out = NULL;
+  if (b->items.err || b->meta.err || b->hits.err || b->strs.err) {
+    rc = b->items.err ? b->items.err
+         : b->meta.err ? b->meta.err
+         : b->hits.err ? b->hits.err
+                       : b->strs.err;
+    goto done;
+  }
+  list = calloc(1, sizeof(*list));
+  priv = calloc(1, sizeof(*priv));
+  if (!list || !priv) {
+    rc = CTIX_ENOMEM;
+    goto done;
+  }
+  items = (ctix_ioc *)(void *)b->items.data;
+  hits = (ctix_ioc_hit *)(void *)b->hits.data;
+  if (!b->hits_sorted) {
+    ctix_ioc_hit *tmp = malloc(nhits * sizeof(*tmp));
+    if (!tmp) {
+      rc = CTIX_ENOMEM;
+      goto done;
+    }
+    sort_hits(hits, tmp, nhits);
+    free(tmp);
+  }
+  /* Items in order of first occurrence = order of their first hit. */
+  for (i = 1; i < nitems && ordered; i++)
+    if (items[i].span.start < items[i - 1].span.start)
+      ordered = false;
+  if (!ordered) {
+    ctix_ioc *sorted = malloc(nitems * sizeof(*sorted));
+    bitem *msorted = malloc(nitems * sizeof(*msorted));
+    remap = malloc(nitems * sizeof(*remap));
+    if (!sorted || !msorted || !remap) {
+      free(sorted);
+      free(msorted);
+      rc = CTIX_ENOMEM;
+      goto done;
+    }
+    for (i = 0; i < nitems; i++)
+      remap[i] = UINT32_MAX;
+    for (i = 0, k = 0; i < nhits; i++) {
+      uint32_t o = hits[i].ioc;
+      if (remap[o] == UINT32_MAX) {
+        remap[o] = (uint32_t)k;
+        sorted[k] = items[o];
+        msorted[k] = CTIX__BUF_AT(&b->meta, bitem, o);
+        k++;
+      }
+    }
+    for (i = 0; i < nhits; i++)
+      hits[i].ioc = remap[hits[i].ioc];
+    memcpy(b->items.data, sorted, k * sizeof(*sorted));
+    memcpy(b->meta.data, msorted, k * sizeof(*msorted));
+    free(sorted);
+    free(msorted);
+    nitems = k;
+  }
+  /* the arrays and strings change hands */
+  priv->items = (ctix_ioc *)(void *)ctix__buf_detach(&b->items, NULL);
+  priv->hits = (ctix_ioc_hit *)(void *)ctix__buf_detach(&b->hits, NULL);
+  priv->strings = ctix__buf_detach(&b->strs, NULL);
+  if (!priv->items || !priv->hits || !priv->strings) {
+    rc = CTIX_ENOMEM;
+    goto done;
+  }
+  items = priv->items;
+  hits = priv->hits;
+  strings = priv->strings;
+  for (i = 0; i < nitems; i++) {
+    const bitem *m = &CTIX__BUF_AT(&b->meta, bitem, i);
+    items[i].value = strings + m->value;
+    items[i].original = strings + m->original;
+  }
+  list->items = items;
+  list->nitems = nitems;
+  list->hits = hits;
+  list->nhits = nhits;
+  list->priv = priv;
+  *out = list;
+  list = NULL;
+  priv = NULL;
+done:
+  free(list);
+  if (priv) {
+    free(priv->items);
+    free(priv->hits);
+    free(priv->strings);
+    free(priv);
+  }
+  free(remap);
+  return rc;
+}
+
+void ctix_ioc_list_free(ctix_ioc_list *list)
+{
+  if (!list)
+    return;
+  if (list->priv) {
+    free(list->priv->items);
+    free(list->priv->hits);
+    free(list->priv->strings);
+    free(list->priv);
+  }
+  free(list);
+}

@@ -1,0 +1,1038 @@
+/*
+ * Network observables: URLs, e-mail addresses, IPv4 and IPv6 addresses and
+ * CIDR ranges, and domain names.
+ *
+ * Validation instead of guessing:
+ *  - domains need a top-level domain of the IANA root zone, looked up in
+ *    the ICANN section of the public-suffix list with libpsl (Debian's
+ *    publicsuffix list, the newest of libpsl's built-in copy and the
+ *    system file), without the implicit "*" rule, so "example.local" and
+ *    "example.nottld" are not domains; internationalised labels are
+ *    converted to punycode with libidn2 ("テスト.example.com" ->
+ *    "xn--zckzah.example.com"); underscores are allowed in labels
+ *    ("_jabber._tcp.gmail.com"); ".onion" names are accepted;
+ *  - IPv4 needs exactly four decimal groups of one to three digits (leading
+ *    zeros are normalised: "01.1.1.1" -> "1.1.1.1"); longer dotted runs
+ *    (versions, timestamps) are no address; an octet over 255 is rejected;
+ *  - IPv6 is parsed by inet_pton (every compressed form, embedded IPv4) and
+ *    written in RFC 5952 form; a candidate must start and end at a word
+ *    boundary, so "2001:db8k::1" yields nothing;
+ *  - URLs need a scheme ("any://") or, without one, a valid domain followed
+ *    by a non-empty path ("example.com/abc"); they end at white space, a
+ *    comma, a backslash or markup; the scheme and host are lower-cased, the
+ *    rest is kept as written (percent-encoding included).
+ * A URL also yields its host (domain or address), and the domains and
+ * addresses written inside its path and query ("?url=http%3A%2F%2Ffoo.com"
+ * gives foo.com, percent escapes being separators, never "2ffoo.com"),
+ * except file names. An e-mail address yields its domain.
+ */
+#include <arpa/inet.h>
+#include <idn2.h>
+#include <libpsl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioc/scan.h"
+#include "util/str.h"
+
+#define DOMAIN_MAX 253u
+#define LABEL_MAX 63u
+#define URL_MAX 8192u
+#define LOCAL_MAX 64u
+#define SCHEME_MAX 16u
+
+static const char R_UNKNOWN_TLD[] = "unknown TLD";
+static const char R_BAD_HOST[] = "invalid host";
+static const char R_OCTET[] = "octet > 255";
+static const char R_PREFIX4[] = "prefix length > 32";
+static const char R_PREFIX6[] = "prefix length > 128";
+static const char R_BAD_PORT[] = "invalid port";
+static const char R_LONG[] = "too long";
+static const char R_LOCALHOST[] = "local host name";
+
+typedef unsigned char uchar;
+
+/* ------------------------------------------------------------ TLDs */
+
+static const psl_ctx_t *g_psl;
+static pthread_once_t g_psl_once = PTHREAD_ONCE_INIT;
+
+/* Loads the public-suffix list once: the newest of libpsl's built-in data
+ * and the distribution's file (Debian's publicsuffix package). */
+static void psl_load(void)
+{
+  g_psl = psl_latest(NULL);
+  if (!g_psl)
+    g_psl = psl_builtin();
+}
+
+bool ctix__ioc_is_tld(const char *label, size_t n)
+{
+  char buf[LABEL_MAX + 1];
+  size_t i;
+  if (n < 2 || n > LABEL_MAX)
+    return false;
+  for (i = 0; i < n; i++) {
+    uchar c = (uchar)label[i];
+    if (!(ctix__isalnum(c) || c == '-'))
+      return false;
+    buf[i] = (char)ctix__lower(c);
+  }
+  buf[n] = '\0';
+  if (ctix__isdigit((uchar)buf[0]))
+    return false;
+  pthread_once(&g_psl_once, psl_load);
+  if (!g_psl)
+    return false;
+  return psl_is_public_suffix2(g_psl, buf, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
+/* A small per-thread cache of TLD answers: reports repeat a few TLDs. */
+typedef struct tld_slot {
+  char s[24];
+  uchar len;
+  bool valid;
+} tld_slot;
+static _Thread_local tld_slot tld_cache[64];
+
+static bool tld_cached(const char *t, size_t n)
+{
+  unsigned h = 5381;
+  size_t i;
+  tld_slot *e;
+  if (n >= sizeof(tld_cache[0].s))
+    return ctix__ioc_is_tld(t, n);
+  for (i = 0; i < n; i++)
+    h = h * 33 + (uchar)t[i];
+  e = &tld_cache[h & 63];
+  if (e->len == n && memcmp(e->s, t, n) == 0)
+    return e->valid;
+  memcpy(e->s, t, n);
+  e->len = (uchar)n;
+  e->valid = ctix__ioc_is_tld(t, n);
+  return e->valid;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static bool is_host_c(int c) { return ctix__isalnum(c) || c == '-' || c == '_' || c >= 0x80; }
+static bool is_hex(int c) { return ctix__isdigit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
+
+/* Result of validating a host name. */
+typedef enum dom_res {
+  DOM_NONE = 0,   /* not shaped like a domain at all */
+  DOM_OK,         /* valid; canonical form in the output buffer */
+  DOM_BAD_TLD,    /* shaped like one but the TLD is unknown */
+  DOM_BAD         /* shaped like one but a label is invalid */
+} dom_res;
+
+/*
+ * Validates the host name h[0..n) (no trailing dot) and writes its
+ * canonical form (lower case, punycode) to out[0..*outlen) (out holds
+ * DOMAIN_MAX + 1 bytes). *underscore tells whether a label has one.
+ */
+static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
+                            bool *underscore)
+{
+  size_t i = 0, o = 0, labels = 0, tld_at = 0;
+  bool tld_alpha = true;
+  *outlen = 0;
+  *underscore = false;
+  if (n == 0 || n > 4 * DOMAIN_MAX)
+    return DOM_NONE;
+  while (i < n) {
+    size_t a = i, k;
+    bool ascii = true;
+    while (i < n && h[i] != '.') {
+      uchar c = (uchar)h[i];
+      if (c >= 0x80)
+        ascii = false;
+      else if (!(ctix__isalnum(c) || c == '-' || c == '_'))
+        return DOM_NONE;
+      i++;
+    }
+    if (i == a)
+      return DOM_NONE; /* empty label */
+    if (h[a] == '-' || h[i - 1] == '-')
+      return labels ? DOM_BAD : DOM_NONE;
+    tld_at = o;
+    if (ascii) {
+      if (i - a > LABEL_MAX || o + (i - a) + 1 > DOMAIN_MAX + 1)
+        return DOM_BAD;
+      for (k = a; k < i; k++) {
+        out[o++] = (char)ctix__lower((uchar)h[k]);
+        if (h[k] == '_')
+          *underscore = true;
+      }
+    } else {
+      char lab[4 * LABEL_MAX + 1];
+      char *ace = NULL;
+      size_t m;
+      if (i - a > 4 * LABEL_MAX)
+        return DOM_BAD;
+      memcpy(lab, h + a, i - a);
+      lab[i - a] = '\0';
+      if (idn2_to_ascii_8z(lab, &ace, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK ||
+          !ace) {
+        idn2_free(ace);
+        return DOM_BAD;
+      }
+      m = strlen(ace);
+      if (m > LABEL_MAX || o + m + 1 > DOMAIN_MAX + 1) {
+        idn2_free(ace);
+        return DOM_BAD;
+      }
+      for (k = 0; k < m; k++)
+        out[o++] = (char)ctix__lower((uchar)ace[k]);
+      idn2_free(ace);
+    }
+    labels++;
+    if (i < n) {
+      out[o++] = '.';
+      i++;
+      if (i == n)
+        return DOM_NONE; /* trailing dot: the caller strips it */
+    }
+  }
+  if (labels < 2)
+    return DOM_NONE;
+  for (i = tld_at; i < o; i++)
+    if (!ctix__isalpha((uchar)out[i]) && !(out[i] == '-' || ctix__isdigit((uchar)out[i])))
+      tld_alpha = false;
+  /* an all-numeric or one-letter last label is no TLD at all */
+  if (o - tld_at < 2 || ctix__isdigit((uchar)out[tld_at]) || !tld_alpha)
+    return DOM_NONE;
+  *outlen = o;
+  if (!tld_cached(out + tld_at, o - tld_at))
+    return DOM_BAD_TLD;
+  return DOM_OK;
+}
+
+/* ------------------------------------------------------------ IPv4 */
+
+/*
+ * Parses a dotted-decimal run at t[i..end): digits and dots. Returns the
+ * number of groups of the maximal run, its end in *run_end, and when it
+ * has exactly four groups of one to three digits, the octets (values may
+ * exceed 255; *big says so).
+ */
+static unsigned ipv4_run(const char *t, size_t i, size_t end, size_t *run_end,
+                         unsigned oct[4], bool *long_group)
+{
+  unsigned groups = 0;
+  *long_group = false;
+  for (;;) {
+    size_t a = i;
+    unsigned v = 0;
+    while (i < end && ctix__isdigit((uchar)t[i])) {
+      if (i - a < 4)
+        v = v * 10 + (unsigned)(t[i] - '0');
+      i++;
+    }
+    if (i == a)
+      break;
+    if (i - a > 3)
+      *long_group = true;
+    if (groups < 4)
+      oct[groups] = v;
+    groups++;
+    if (i + 1 < end && t[i] == '.' && ctix__isdigit((uchar)t[i + 1]))
+      i++;
+    else
+      break;
+  }
+  *run_end = i;
+  return groups;
+}
+
+/* Formats octets as "a.b.c.d"; returns the length. */
+static size_t ipv4_fmt(char *out, const unsigned oct[4])
+{
+  size_t o = 0;
+  int k;
+  for (k = 0; k < 4; k++) {
+    unsigned v = oct[k];
+    if (k)
+      out[o++] = '.';
+    if (v >= 100)
+      out[o++] = (char)('0' + v / 100);
+    if (v >= 10)
+      out[o++] = (char)('0' + (v / 10) % 10);
+    out[o++] = (char)('0' + v % 10);
+  }
+  out[o] = '\0';
+  return o;
+}
+
+/* Emits an IPv4 address (with its triage) at [a, z). */
+static int emit_ipv4(ctix__ioc_scan *s, size_t a, size_t z, const unsigned oct[4])
+{
+  char v[16];
+  uint8_t bytes[4];
+  ctix_ioc_status st;
+  const char *why;
+  size_t n = ipv4_fmt(v, oct);
+  int k;
+  for (k = 0; k < 4; k++)
+    bytes[k] = (uint8_t)oct[k];
+  ctix__ioc_triage_ip(bytes, false, &st, &why);
+  return ctix__ioc_emit(s, CTIX_IOC_IPV4, a, z, v, n, st, why);
+}
+
+/* A decimal prefix length at t[i..end) ("/24"): its value and end, or -1. */
+static long prefix_at(const char *t, size_t i, size_t end, size_t *pend)
+{
+  size_t k = i + 1;
+  long v = 0;
+  if (i >= end || t[i] != '/' || k >= end || !ctix__isdigit((uchar)t[k]))
+    return -1;
+  while (k < end && ctix__isdigit((uchar)t[k]) && k - i <= 7) {
+    v = v * 10 + (t[k] - '0');
+    k++;
+  }
+  if (k < end && (ctix__isalnum((uchar)t[k]) || t[k] == '.' || t[k] == '/'))
+    return -1; /* "1.2.3.4/24abc", "10.0.0.1/2.3", a URL-like path */
+  *pend = k;
+  return v;
+}
+
+/*
+ * An IPv4 address (and CIDR range) starting at t[i], i at a word boundary.
+ * Returns the end of what was looked at; *emitted tells whether something
+ * was emitted, *whole whether it was an address (not a longer run).
+ */
+static size_t ipv4_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *emitted)
+{
+  const char *t = s->text;
+  unsigned oct[4];
+  bool long_group, big = false;
+  size_t z, pend;
+  unsigned g = ipv4_run(t, i, end, &z, oct, &long_group), k;
+  long plen;
+  *emitted = false;
+  if (g != 4 || long_group)
+    return z;
+  /* boundary after: not a letter, not a longer dotted name */
+  if (z < end && (ctix__isalpha((uchar)t[z]) || t[z] == '_' ||
+                  (t[z] == '.' && z + 1 < end && is_host_c((uchar)t[z + 1]))))
+    return z;
+  for (k = 0; k < 4; k++)
+    big = big || oct[k] > 255;
+  if (big) {
+    *emitted = true;
+    *rc = ctix__ioc_emit(s, CTIX_IOC_IPV4, i, z, t + i, z - i, CTIX_IOC_STATUS_REJECTED,
+                         R_OCTET);
+    return z;
+  }
+  *emitted = true;
+  if ((*rc = emit_ipv4(s, i, z, oct)))
+    return z;
+  if ((plen = prefix_at(t, z, end, &pend)) >= 0) {
+    char v[24];
+    size_t n = ipv4_fmt(v, oct);
+    v[n++] = '/';
+    memcpy(v + n, t + z + 1, pend - z - 1);
+    n += pend - z - 1;
+    if (plen > 32)
+      *rc = ctix__ioc_emit(s, CTIX_IOC_IPV4_CIDR, i, pend, v, n, CTIX_IOC_STATUS_REJECTED,
+                           R_PREFIX4);
+    else {
+      uint8_t bytes[4];
+      ctix_ioc_status st;
+      const char *why;
+      for (k = 0; k < 4; k++)
+        bytes[k] = (uint8_t)oct[k];
+      ctix__ioc_triage_ip(bytes, false, &st, &why);
+      /* canonical prefix without leading zeros */
+      n = ipv4_fmt(v, oct);
+      n += (size_t)snprintf(v + n, sizeof(v) - n, "/%ld", plen);
+      *rc = ctix__ioc_emit(s, CTIX_IOC_IPV4_CIDR, i, pend, v, n, st, why);
+    }
+    return pend;
+  }
+  return z;
+}
+
+/* ------------------------------------------------------------ IPv6 */
+
+/* Characters of an IPv6 candidate run. */
+static bool v6_char(int c) { return is_hex(c) || c == ':' || c == '.'; }
+
+/*
+ * An IPv6 address (and CIDR range) at t[i..), i at a boundary. Returns the
+ * end of the run looked at (> i).
+ */
+static size_t ipv6_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *emitted)
+{
+  const char *t = s->text;
+  char buf[64], v[64];
+  uint8_t addr[16];
+  size_t z = i, colons = 0, digits = 0, n, pend;
+  bool dbl = false;
+  long plen;
+  *emitted = false;
+  while (z < end && v6_char((uchar)t[z])) {
+    if (t[z] == ':') {
+      colons++;
+      if (z + 1 < end && t[z + 1] == ':')
+        dbl = true;
+    } else if (ctix__isdigit((uchar)t[z]))
+      digits++;
+    z++;
+  }
+  /* a trailing dot or single colon belongs to the prose */
+  while (z > i && (t[z - 1] == '.' || (t[z - 1] == ':' && !(z - i >= 2 && t[z - 2] == ':'))))
+    z--;
+  if (z - i < 2 || z - i >= sizeof(buf) || colons < 2 || (!dbl && colons < 7))
+    return z > i ? z : i + 1;
+  if (!digits && colons < 4)
+    return z;
+  /* boundary after: no letter, digit or '_' glued to it */
+  if (z < end && (ctix__isalnum((uchar)t[z]) || t[z] == '_'))
+    return z;
+  memcpy(buf, t + i, z - i);
+  buf[z - i] = '\0';
+  if (inet_pton(AF_INET6, buf, addr) != 1)
+    return z;
+  if (!inet_ntop(AF_INET6, addr, v, sizeof(v)))
+    return z;
+  n = strlen(v);
+  {
+    ctix_ioc_status st;
+    const char *why;
+    ctix__ioc_triage_ip(addr, true, &st, &why);
+    *emitted = true;
+    if ((*rc = ctix__ioc_emit(s, CTIX_IOC_IPV6, i, z, v, n, st, why)))
+      return z;
+    if ((plen = prefix_at(t, z, end, &pend)) >= 0) {
+      int m = snprintf(v + n, sizeof(v) - n, "/%ld", plen);
+      if (m > 0 && (size_t)m < sizeof(v) - n) {
+        if (plen > 128)
+          *rc = ctix__ioc_emit(s, CTIX_IOC_IPV6_CIDR, i, pend, v, n + (size_t)m,
+                               CTIX_IOC_STATUS_REJECTED, R_PREFIX6);
+        else
+          *rc = ctix__ioc_emit(s, CTIX_IOC_IPV6_CIDR, i, pend, v, n + (size_t)m, st, why);
+      }
+      return pend;
+    }
+  }
+  return z;
+}
+
+/* True if t[p] starts a word for an address (nothing glued before it); an
+ * IPv4 address may follow a colon ("-ip4:1.2.3.4"), an IPv6 one may not. */
+static bool ip_boundary(const char *t, size_t start, size_t p, bool v4)
+{
+  uchar c;
+  if (p == start)
+    return true;
+  c = (uchar)t[p - 1];
+  if (c == ':')
+    return v4 && !(p >= start + 2 && (is_hex((uchar)t[p - 2]) || t[p - 2] == ':') &&
+                   memchr(t + start, ':', p - 1 - start));
+  return !(ctix__isalnum(c) || c == '.' || c == '_' || c == '-' || c >= 0x80);
+}
+
+int ctix__ioc_rec_ip(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
+{
+  const char *t = s->text;
+  size_t i = start, covered_from = end, covered_to = start;
+  int rc = 0;
+  bool any = false;
+  while (i < end) {
+    uchar c = (uchar)t[i];
+    size_t z = i + 1;
+    bool emitted = false;
+    if (is_hex(c) || c == ':') {
+      bool b4 = ctix__isdigit(c) && ip_boundary(t, start, i, true);
+      bool b6 = sh->colons >= 2 && ip_boundary(t, start, i, false);
+      if (!b4 && !b6) {
+        /* skip the rest of this word */
+        while (ctix__isalnum(c) && z < end && ctix__isalnum((uchar)t[z]))
+          z++;
+      } else {
+        size_t z4 = i, z6 = i;
+        if (b4)
+          z4 = ipv4_at(s, i, end, &rc, &emitted);
+        if (!rc && !emitted && b6)
+          z6 = ipv6_at(s, i, end, &rc, &emitted);
+        z = z4 > z6 ? z4 : z6;
+        if (z <= i)
+          z = i + 1;
+        if (emitted) {
+          any = true;
+          if (i < covered_from)
+            covered_from = i;
+          covered_to = z;
+        }
+      }
+    }
+    if (rc)
+      return rc;
+    i = z;
+  }
+  if (!any)
+    return 0;
+  /* claimed when the addresses make up the token ("1.2.3.4:80" too) */
+  if (covered_from == start) {
+    size_t k = covered_to;
+    if (k < end && t[k] == ']')
+      k++;
+    if (k < end && t[k] == ':') {
+      k++;
+      while (k < end && ctix__isdigit((uchar)t[k]))
+        k++;
+    }
+    if (k >= end)
+      return 1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ domains */
+
+/* Emits the domain h[0..n) of the scanned text at [a, z) if valid; rejected
+ * forms are emitted only when `report_bad`. Returns 1 if emitted, 0 if
+ * not, <0 on error. */
+static int emit_domain(ctix__ioc_scan *s, size_t a, size_t z, bool report_bad)
+{
+  const char *t = s->text;
+  char v[DOMAIN_MAX + 1];
+  size_t n;
+  bool us;
+  dom_res r;
+  ctix_ioc_status st;
+  const char *why;
+  int rc;
+  while (z > a && (t[z - 1] == '.' || t[z - 1] == '-'))
+    z--;
+  r = domain_canon(t + a, z - a, v, &n, &us);
+  /* a defanged name is an observable by its author's marking, even when
+   * its TLD is not a public one ("dc01[.]corp[.]lan") */
+  if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, a, z))
+    r = DOM_OK;
+  if (r == DOM_OK) {
+    ctix__ioc_triage_domain(s, v, n, &st, &why);
+    rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, a, z, v, n, st, why);
+    return rc ? rc : 1;
+  }
+  if (!report_bad || r == DOM_NONE)
+    return 0;
+  if (r == DOM_BAD_TLD) {
+    rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, a, z, v, n, CTIX_IOC_STATUS_REJECTED,
+                        R_UNKNOWN_TLD);
+    return rc ? rc : 1;
+  }
+  return 0;
+}
+
+/* True if the name t[a..z) reads as code ("System.IO", "Foo.Bar.Core"):
+ * its last label is capitalised with lower-case letters after, or it is
+ * in capitals after a capitalised label ("BAR.COM" stays a name). */
+static bool code_like(const char *t, size_t a, size_t z)
+{
+  size_t d = z, k;
+  bool lower = false, upper_tld = false, capitalised = false;
+  while (d > a && t[d - 1] != '.')
+    d--;
+  if (d >= z || !ctix__isupper((uchar)t[d]))
+    return false;
+  for (k = d + 1; k < z; k++)
+    if (ctix__islower((uchar)t[k]))
+      lower = true;
+  if (lower)
+    return true;
+  upper_tld = true;
+  for (k = a; k + 1 < d; k++)
+    if ((k == a || t[k - 1] == '.') && ctix__isupper((uchar)t[k]) &&
+        ctix__islower((uchar)t[k + 1]))
+      capitalised = true;
+  return upper_tld && capitalised;
+}
+
+int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
+{
+  const char *t = s->text;
+  size_t i = start;
+  int claimed = 0;
+  while (i < end) {
+    size_t a, z, dots = 0;
+    while (i < end && !is_host_c((uchar)t[i]))
+      i++;
+    a = i;
+    while (i < end && (is_host_c((uchar)t[i]) || t[i] == '.')) {
+      if (t[i] == '.')
+        dots++;
+      i++;
+    }
+    z = i;
+    while (a < z && (t[a] == '-' || t[a] == '.'))
+      a++;
+    while (z > a && (t[z - 1] == '.' || t[z - 1] == '-'))
+      z--;
+    if (!dots || z - a < 4)
+      continue;
+    /* "visit evil.com.Then": a capitalised word glued after the dot */
+    for (;;) {
+      int rc;
+      bool defanged;
+      if (code_like(t, a, z) && !ctix__ioc_is_defanged(s, a, z)) {
+        size_t d = z;
+        while (d > a && t[d - 1] != '.')
+          d--;
+        if (d <= a + 1 || !memchr(t + a, '.', d - 1 - a))
+          break;
+        z = d - 1;
+        continue;
+      }
+      if (ctix__ioc_filename_likely(s, a, z))
+        break;
+      defanged = ctix__ioc_is_defanged(s, a, z);
+      rc = emit_domain(s, a, z, defanged);
+      if (rc < 0)
+        return rc;
+      if (rc > 0)
+        claimed = 1;
+      break;
+    }
+  }
+  return claimed;
+}
+
+/* ------------------------------------------------------------ e-mail */
+
+static bool local_c(int c)
+{
+  return ctix__isalnum(c) || c == '.' || c == '_' || c == '+' || c == '-' || c == '%' ||
+         c >= 0x80;
+}
+
+/* Emits the IP address literal of "user@[1.2.3.4]" / "[IPv6:...]" at
+ * t[a..z) (inside the brackets); returns 1 if valid. */
+static int literal_ip(ctix__ioc_scan *s, size_t a, size_t z, int *rc)
+{
+  const char *t = s->text;
+  bool emitted = false;
+  if (z - a > 5 && ctix__mem_istarts(t + a, z - a, "ipv6:")) {
+    size_t e = ipv6_at(s, a + 5, z, rc, &emitted);
+    return emitted && e == z;
+  }
+  if (ctix__isdigit((uchar)t[a])) {
+    size_t e = ipv4_at(s, a, z, rc, &emitted);
+    return emitted && e == z;
+  }
+  return 0;
+}
+
+int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
+{
+  const char *t = s->text;
+  size_t p;
+  int claimed = 0, rc = 0;
+  for (p = start; p < end; p++) {
+    size_t la, lz = p, ha = p + 1, hz, k, cpos = 0;
+    char v[LOCAL_MAX + DOMAIN_MAX + 8];
+    size_t vn = 0;
+    bool comment = false;
+    if (t[p] != '@')
+      continue;
+    /* local part, skipping one "(comment)" just before the '@' */
+    if (lz > start && t[lz - 1] == ')') {
+      k = lz - 1;
+      while (k > start && t[k - 1] != '(' && lz - k < 64)
+        k--;
+      if (k > start && t[k - 1] == '(') {
+        cpos = k - 1;
+        comment = true;
+        lz = cpos;
+      }
+    }
+    la = lz;
+    while (la > start && local_c((uchar)t[la - 1]) && lz - la <= LOCAL_MAX)
+      la--;
+    while (la < lz && (t[la] == '.' || t[la] == '-' || t[la] == '+' || t[la] == '%'))
+      la++;
+    if (la >= lz || lz - la > LOCAL_MAX || t[lz - 1] == '.')
+      continue;
+    for (k = la + 1; k < lz; k++)
+      if (t[k] == '.' && t[k - 1] == '.')
+        break;
+    if (k < lz)
+      continue;
+    /* host: a domain or an address literal */
+    if (ha < end && t[ha] == '[') {
+      size_t c = ha + 1;
+      while (c < end && t[c] != ']' && c - ha < 64)
+        c++;
+      if (c >= end || t[c] != ']')
+        continue;
+      {
+        char lit[72];
+        size_t ln = c + 1 - ha, j;
+        if (!literal_ip(s, ha + 1, c, &rc)) {
+          if (rc)
+            return rc;
+          continue;
+        }
+        for (j = 0; j < lz - la && vn < sizeof(v) - 1; j++)
+          v[vn++] = (char)ctix__lower((uchar)t[la + j]);
+        v[vn++] = '@';
+        memcpy(lit, t + ha, ln);
+        memcpy(v + vn, lit, ln);
+        vn += ln;
+        rc = ctix__ioc_emit(s, CTIX_IOC_EMAIL, comment ? la : la, c + 1, v, vn,
+                            CTIX_IOC_STATUS_IOC, NULL);
+        if (rc)
+          return rc;
+        claimed = 1;
+        p = c;
+        continue;
+      }
+    }
+    hz = ha;
+    while (hz < end && (is_host_c((uchar)t[hz]) || t[hz] == '.'))
+      hz++;
+    while (hz > ha && (t[hz - 1] == '.' || t[hz - 1] == '-'))
+      hz--;
+    if (hz - ha < 3 || !memchr(t + ha, '.', hz - ha))
+      continue;
+    {
+      char d[DOMAIN_MAX + 1];
+      size_t dn, j;
+      bool us;
+      dom_res r = domain_canon(t + ha, hz - ha, d, &dn, &us);
+      ctix_ioc_status st = CTIX_IOC_STATUS_IOC;
+      const char *why = NULL;
+      if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, la, hz))
+        r = DOM_OK; /* defanged: an address by its author's marking */
+      if (r == DOM_NONE || r == DOM_BAD)
+        continue;
+      if (us) {
+        /* "user@xmpp_chat.example.com": a Jabber id, not mail; its domain */
+        if (r == DOM_OK && (rc = emit_domain(s, ha, hz, false)) < 0)
+          return rc;
+        claimed = 1;
+        continue;
+      }
+      for (j = 0; j < lz - la; j++)
+        v[vn++] = (char)ctix__lower((uchar)t[la + j]);
+      v[vn++] = '@';
+      memcpy(v + vn, d, dn);
+      vn += dn;
+      if (r == DOM_BAD_TLD) {
+        st = CTIX_IOC_STATUS_REJECTED;
+        why = R_UNKNOWN_TLD;
+      } else {
+        ctix__ioc_triage_domain(s, d, dn, &st, &why);
+      }
+      /* span: from the local part (a comment inside is part of what was written) */
+      rc = ctix__ioc_emit(s, CTIX_IOC_EMAIL, la, hz, v, vn, st, why);
+      /* the domain itself (after the address, in text order), same triage */
+      if (!rc && r == DOM_OK)
+        rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, ha, hz, d, dn, st, why);
+      if (rc)
+        return rc;
+      claimed = 1;
+      p = hz - 1;
+    }
+  }
+  return claimed;
+}
+
+/* ------------------------------------------------------------ URLs */
+
+static bool scheme_c(int c) { return ctix__isalnum(c) || c == '+' || c == '-' || c == '.'; }
+
+/* Emits the domains and IPv4 addresses written inside a URL's path and
+ * query t[a..z): segments between '/', '?', '&', '=', '#', ';', ',', ':',
+ * '+', '\' and percent escapes. File names ("bingo.php", "a.zip") are not
+ * domains. */
+static int path_hosts(ctix__ioc_scan *s, size_t a, size_t z)
+{
+  const char *t = s->text;
+  size_t i = a;
+  int rc;
+  while (i < z) {
+    size_t b, e, dots = 0;
+    while (i < z && !is_host_c((uchar)t[i]) && t[i] != '.')
+      i++;
+    b = i;
+    while (i < z && (is_host_c((uchar)t[i]) || t[i] == '.')) {
+      if (t[i] == '.')
+        dots++;
+      i++;
+    }
+    e = i;
+    /* a percent escape ends the segment; its two hex digits are skipped */
+    if (b >= 1 && t[b - 1] == '%' && e - b >= 2 && is_hex((uchar)t[b]) &&
+        is_hex((uchar)t[b + 1])) {
+      b += 2;
+    }
+    if (!dots || e - b < 4)
+      continue;
+    while (b < e && (t[b] == '.' || t[b] == '-'))
+      b++;
+    if (b < e && ctix__isdigit((uchar)t[b])) {
+      unsigned oct[4];
+      bool lg;
+      size_t re;
+      if (ipv4_run(t, b, e, &re, oct, &lg) == 4 && !lg && re == e) {
+        bool em = false;
+        rc = 0;
+        ipv4_at(s, b, e, &rc, &em);
+        if (rc)
+          return rc;
+        continue;
+      }
+    }
+    if (ctix__ioc_filename_likely(s, b, e))
+      continue;
+    {
+      /* a last segment followed by nothing or a query is a file name when
+       * its extension is one */
+      size_t d = e;
+      while (d > b && t[d - 1] != '.')
+        d--;
+      if (d > b && ctix__ioc_ext_kind(t + d, e - d) != CTIX__EXT_NONE)
+        continue;
+    }
+    if ((rc = emit_domain(s, b, e, false)) < 0)
+      return rc;
+  }
+  return 0;
+}
+
+/*
+ * One URL at t[u..end) whose authority starts at `host`; `scheme_len` is 0
+ * for a scheme-less URL. Emits it with its host. Returns the end of the
+ * URL (> u) or 0 if it is no URL.
+ */
+static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_t scheme_len,
+                     int *rc)
+{
+  const char *t = s->text;
+  size_t k, auth_end, ha, hz, z, at = 0;
+  char v[URL_MAX];
+  size_t vn = 0, i;
+  ctix_ioc_status st = CTIX_IOC_STATUS_IOC, dst = CTIX_IOC_STATUS_IOC;
+  const char *why = NULL, *dwhy = NULL;
+  size_t hz2 = 0;
+  enum { H_DOMAIN, H_V4, H_V6, H_BAD } kind = H_BAD;
+  dom_res dr = DOM_NONE;
+  char dom[DOMAIN_MAX + 1];
+  size_t dn = 0;
+  bool us = false;
+  unsigned oct[4];
+  uint8_t addr[16];
+
+  /* the end: white space is already excluded; also a comma, a backslash, a
+   * quote, and "](" of Markdown */
+  for (z = host; z < end; z++) {
+    char c = t[z];
+    if (c == ',' || c == '\\' || c == '\'' || c == '"' || c == '<' || c == '>' || c == '^' ||
+        c == '{' || c == '}' || c == '|')
+      break;
+    if (c == ']' && z + 1 < end && t[z + 1] == '(')
+      break;
+  }
+  /* trailing punctuation of prose */
+  while (z > host) {
+    char c = t[z - 1];
+    if (c == '.' || c == ':' || c == ';' || c == '!' || c == '?' || c == '*')
+      z--;
+    else if (c == ')' || c == ']') {
+      char o = c == ')' ? '(' : '[';
+      int depth = 0;
+      for (k = host; k < z; k++)
+        depth += t[k] == o ? 1 : t[k] == c ? -1 : 0;
+      if (depth >= 0)
+        break;
+      z--;
+    } else
+      break;
+  }
+  if (z <= host)
+    return 0;
+  /* authority */
+  for (auth_end = host; auth_end < z; auth_end++) {
+    char c = t[auth_end];
+    if (c == '/' || c == '?' || c == '#')
+      break;
+    if (c == '@')
+      at = auth_end;
+  }
+  ha = at ? at + 1 : host;
+  if (!scheme_len && at)
+    return 0;
+  if (ha >= auth_end)
+    return 0;
+  if (t[ha] == '[') {
+    char buf[64];
+    for (hz = ha + 1; hz < auth_end && t[hz] != ']'; hz++)
+      ;
+    if (hz >= auth_end || hz - ha - 1 >= sizeof(buf) || hz == ha + 1)
+      return 0;
+    memcpy(buf, t + ha + 1, hz - ha - 1);
+    buf[hz - ha - 1] = '\0';
+    if (inet_pton(AF_INET6, buf, addr) != 1)
+      return 0;
+    kind = H_V6;
+    hz++;
+  } else {
+    for (hz = ha; hz < auth_end && t[hz] != ':'; hz++)
+      ;
+    if (hz == ha)
+      return 0;
+  }
+  /* port */
+  if (hz < auth_end) {
+    if (t[hz] != ':')
+      return 0;
+    for (k = hz + 1; k < auth_end; k++)
+      if (!ctix__isdigit((uchar)t[k]))
+        break;
+    if (k < auth_end || auth_end - hz - 1 > 5) {
+      if (!scheme_len)
+        return 0;
+      st = CTIX_IOC_STATUS_REJECTED;
+      why = R_BAD_PORT;
+    }
+  }
+  if (kind != H_V6) {
+    bool lg;
+    hz2 = hz;
+    size_t re;
+    while (hz2 > ha && t[hz2 - 1] == '.')
+      hz2--;
+    if (ctix__isdigit((uchar)t[ha]) && ipv4_run(t, ha, hz2, &re, oct, &lg) == 4 && re == hz2) {
+      if (lg || oct[0] > 255 || oct[1] > 255 || oct[2] > 255 || oct[3] > 255) {
+        if (!scheme_len)
+          return 0;
+        st = CTIX_IOC_STATUS_REJECTED;
+        why = R_BAD_HOST;
+      } else {
+        kind = H_V4;
+      }
+    } else {
+      dr = domain_canon(t + ha, hz2 - ha, dom, &dn, &us);
+      if (dr == DOM_BAD_TLD && ctix__ioc_is_defanged(s, u, z))
+        dr = DOM_OK; /* defanged: a URL by its author's marking */
+      if (dr == DOM_OK)
+        kind = H_DOMAIN;
+      else if (!scheme_len)
+        return 0;
+      else if (ctix__mem_ieq(t + ha, hz2 - ha, "localhost")) {
+        st = CTIX_IOC_STATUS_BENIGN;
+        why = R_LOCALHOST;
+      } else if (dr == DOM_BAD_TLD) {
+        st = CTIX_IOC_STATUS_REJECTED;
+        why = R_UNKNOWN_TLD;
+      } else {
+        st = CTIX_IOC_STATUS_REJECTED;
+        why = R_BAD_HOST;
+      }
+    }
+  }
+  /* a scheme-less URL needs a path beyond "/" and no port-only oddities */
+  if (!scheme_len) {
+    if (kind != H_DOMAIN || auth_end >= z || t[auth_end] != '/' || z - auth_end < 2)
+      return 0;
+    if (ctix__ioc_filename_likely(s, ha, hz))
+      return 0;
+  }
+  if (z - u >= sizeof(v)) {
+    *rc = ctix__ioc_emit(s, CTIX_IOC_URL, u, z, t + u, sizeof(v) - 1,
+                         CTIX_IOC_STATUS_REJECTED, R_LONG);
+    return z;
+  }
+  /* canonical: lower-case scheme and host, the rest as written */
+  for (i = u; i < z; i++) {
+    uchar c = (uchar)t[i];
+    bool low = (i < u + scheme_len) || (i >= ha && i < hz);
+    v[vn++] = (char)(low ? ctix__lower(c) : c);
+  }
+  /* status from the host */
+  if (kind == H_DOMAIN)
+    ctix__ioc_triage_domain(s, dom, dn, &dst, &dwhy);
+  if (st == CTIX_IOC_STATUS_IOC) {
+    if (kind == H_DOMAIN) {
+      st = dst;
+      why = dwhy;
+    } else if (kind == H_V4) {
+      uint8_t b4[4] = {(uint8_t)oct[0], (uint8_t)oct[1], (uint8_t)oct[2], (uint8_t)oct[3]};
+      ctix__ioc_triage_ip(b4, false, &st, &why);
+    } else if (kind == H_V6)
+      ctix__ioc_triage_ip(addr, true, &st, &why);
+  }
+  if ((*rc = ctix__ioc_emit(s, CTIX_IOC_URL, u, z, v, vn, st, why)))
+    return z;
+  /* the host (validated and triaged above) */
+  if (kind == H_DOMAIN)
+    *rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, ha, hz2, dom, dn, dst, dwhy);
+  else if (kind == H_V4) {
+    bool em;
+    ipv4_at(s, ha, hz, rc, &em);
+  } else if (kind == H_V6) {
+    bool em;
+    ipv6_at(s, ha + 1, hz - 1, rc, &em);
+  }
+  if (*rc)
+    return z;
+  /* hosts written in the path and query */
+  if (auth_end < z)
+    *rc = path_hosts(s, auth_end, z);
+  return z;
+}
+
+int ctix__ioc_rec_url(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
+{
+  const char *t = s->text;
+  size_t p = start;
+  int rc = 0, claimed = 0;
+  /* URLs with a scheme, wherever they start in the token */
+  while (p + 3 <= end) {
+    const char *q = memchr(t + p, ':', end - p);
+    size_t c, a, ze;
+    if (!q)
+      break;
+    c = (size_t)(q - t);
+    if (c + 3 > end || t[c + 1] != '/' || t[c + 2] != '/') {
+      p = c + 1;
+      continue;
+    }
+    a = c;
+    while (a > start && scheme_c((uchar)t[a - 1]) && c - a < SCHEME_MAX)
+      a--;
+    while (a < c && !ctix__isalpha((uchar)t[a]))
+      a++;
+    if (a == c) {
+      p = c + 1;
+      continue;
+    }
+    ze = url_at(s, a, c + 3, end, c - a, &rc);
+    if (rc)
+      return rc;
+    if (ze) {
+      claimed = 1;
+      p = ze;
+    } else {
+      p = c + 3;
+    }
+    /* a URL nested in this one ("...~Chttp://x") is part of it */
+    if (ze)
+      break;
+  }
+  if (claimed)
+    return 1;
+  /* scheme-less: the token starts with a domain and a path */
+  if (sh->dots && sh->slashes && is_host_c((uchar)t[start])) {
+    size_t ze = url_at(s, start, start, end, 0, &rc);
+    if (rc)
+      return rc;
+    if (ze)
+      return 1;
+  }
+  return 0;
+}

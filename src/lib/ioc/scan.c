@@ -1,0 +1,762 @@
+/*
+ * The IOC scanner: one pass over the refanged text that cuts tokens,
+ * computes each token's shape, and offers the token to the recognizers of
+ * the table below, in order, whose shape filter accepts it.
+ *
+ * A token is a maximal run of bytes that are neither white space nor hard
+ * separators (quotes, angle brackets, backquotes, '|'), trimmed of the
+ * punctuation that encloses or follows it in prose and markup: opening
+ * brackets and quotes, closing ones that are not balanced inside the
+ * token, trailing sentence punctuation, Markdown link syntax "](".
+ * Plain words (letters only) are offered only when they are one of the
+ * trigger words that start a multi-token observable ("CVE 2014-1001",
+ * "AS 1234", "mutex Foo"), which keeps the cost of prose near zero.
+ *
+ * Speed: the separator and letter bytes of the text are first turned into
+ * bit masks of 64-byte blocks (AVX2 when the CPU has it, a table
+ * otherwise); plain words are then skipped with bit operations, a few
+ * instructions each, and only the other tokens (one in ten in a report)
+ * have their bytes counted and go through the recognizers.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioc/scan.h"
+#include "util/str.h"
+
+/* Byte classes of the tokenizer and of the shape. */
+enum {
+  C_SPACE = 0, /* white space and NUL: ends a token */
+  C_SEP,       /* hard separator: ends a token */
+  C_DIGIT,
+  C_HEXLO,     /* a-f */
+  C_HEXUP,     /* A-F */
+  C_ALPHALO,   /* g-z */
+  C_ALPHAUP,   /* G-Z */
+  C_DOT,
+  C_COLON,
+  C_SLASH,
+  C_BACKSLASH,
+  C_AT,
+  C_DASH,
+  C_UNDERSCORE,
+  C_NONASCII,
+  C_OTHER,
+  C_COUNT
+};
+
+static unsigned char cls[256];
+static void init_incs(void);
+static void scan_init(void);
+
+/* Fills the class table (idempotent; a data race on it is benign since
+ * every writer stores the same values, but callers run it once under
+ * ctix__ioc_scan_text). */
+static void init_classes(void)
+{
+  int c;
+  for (c = 0; c < 256; c++) {
+    unsigned char k;
+    if (c >= 0x80)
+      k = C_NONASCII;
+    else if (c >= '0' && c <= '9')
+      k = C_DIGIT;
+    else if (c >= 'a' && c <= 'f')
+      k = C_HEXLO;
+    else if (c >= 'A' && c <= 'F')
+      k = C_HEXUP;
+    else if (c >= 'g' && c <= 'z')
+      k = C_ALPHALO;
+    else if (c >= 'G' && c <= 'Z')
+      k = C_ALPHAUP;
+    else
+      switch (c) {
+      case 0: case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+        k = C_SPACE;
+        break;
+      case '"': case '<': case '>': case '`': case '|':
+        k = C_SEP;
+        break;
+      case '.': k = C_DOT; break;
+      case ':': k = C_COLON; break;
+      case '/': k = C_SLASH; break;
+      case '\\': k = C_BACKSLASH; break;
+      case '@': k = C_AT; break;
+      case '-': k = C_DASH; break;
+      case '_': k = C_UNDERSCORE; break;
+      default: k = C_OTHER; break;
+      }
+    cls[c] = k;
+  }
+  init_incs();
+}
+
+/* Fills a shape from per-class counts. */
+static void shape_from_counts(ctix__ioc_shape *sh, const uint32_t *n, uint32_t len)
+{
+  sh->len = len;
+  sh->digits = n[C_DIGIT];
+  sh->hexalpha = n[C_HEXLO] + n[C_HEXUP];
+  sh->alpha = n[C_HEXLO] + n[C_HEXUP] + n[C_ALPHALO] + n[C_ALPHAUP];
+  sh->upper = n[C_HEXUP] + n[C_ALPHAUP];
+  sh->dots = n[C_DOT];
+  sh->colons = n[C_COLON];
+  sh->slashes = n[C_SLASH];
+  sh->backslashes = n[C_BACKSLASH];
+  sh->ats = n[C_AT];
+  sh->dashes = n[C_DASH];
+  sh->underscores = n[C_UNDERSCORE];
+  sh->nonascii = n[C_NONASCII];
+  sh->other = n[C_OTHER] + n[C_SEP] + n[C_SPACE];
+}
+
+/* Per byte, a one in the 8-bit field of its class: classes 0-7 in inc_lo,
+ * 8-15 in inc_hi, so counting is two table loads and two additions. */
+static uint64_t inc_lo[256], inc_hi[256];
+
+static void init_incs(void)
+{
+  int c;
+  for (c = 0; c < 256; c++) {
+    unsigned k = cls[c];
+    if (k < 8)
+      inc_lo[c] = (uint64_t)1 << (8 * k);
+    else
+      inc_hi[c] = (uint64_t)1 << (8 * (k - 8));
+  }
+}
+
+/* Adds the class counts of t[0..n) to cnt. */
+static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
+{
+  size_t i = 0;
+  while (i < n) {
+    size_t lim = n - i < 255 ? n : i + 255, k;
+    uint64_t lo = 0, hi = 0;
+    for (; i < lim; i++) {
+      lo += inc_lo[t[i]];
+      hi += inc_hi[t[i]];
+    }
+    for (k = 0; k < 8; k++) {
+      cnt[k] += (uint32_t)((lo >> (8 * k)) & 0xff);
+      cnt[k + 8] += (uint32_t)((hi >> (8 * k)) & 0xff);
+    }
+  }
+}
+
+void ctix__ioc_shape_of(ctix__ioc_shape *sh, const char *text, size_t n)
+{
+  uint32_t cnt[C_COUNT] = {0};
+  scan_init();
+  count_classes((const unsigned char *)text, n, cnt);
+  shape_from_counts(sh, cnt, (uint32_t)n);
+}
+
+/* ------------------------------------------------------------ filters */
+
+/* Plain words that start a multi-token observable, with the recognizers
+ * they are offered to (bits of the table index). */
+typedef struct trigger {
+  const char *word;
+  unsigned mask;
+} trigger;
+
+/* Shape filters: cheap tests on the shape and first bytes of a token. */
+static bool f_url(const ctix__ioc_shape *s, const char *t) { return s->slashes && (s->colons || s->dots); }
+static bool f_email(const ctix__ioc_shape *s, const char *t) { return s->ats != 0; }
+static bool f_ip(const ctix__ioc_shape *s, const char *t)
+{
+  return s->digits && (s->dots >= 3 || s->colons >= 2);
+}
+static bool f_ssdeep(const ctix__ioc_shape *s, const char *t)
+{
+  return s->colons >= 2 && s->len >= 7 && ctix__isdigit((unsigned char)t[0]);
+}
+/* every id starts with letters ("CVE-", "T1059", "AS13335", "arn:", "tlp:"),
+ * so a token of digits and dots alone ("10.1.2.3", "2024.01.02") is none */
+static bool f_ids(const ctix__ioc_shape *s, const char *t)
+{
+  return (s->digits && s->alpha) || s->colons || s->ats;
+}
+static bool f_user_agent(const ctix__ioc_shape *s, const char *t) { return s->slashes != 0; }
+static bool f_registry(const ctix__ioc_shape *s, const char *t)
+{
+  return s->backslashes || (s->len >= 3 && (t[0] | 32) == 'h' && (t[1] | 32) == 'k');
+}
+static bool f_path(const ctix__ioc_shape *s, const char *t) { return s->slashes || s->backslashes; }
+static bool f_mac(const ctix__ioc_shape *s, const char *t)
+{
+  return s->len >= 12 && s->len <= 17 && (s->colons == 5 || s->dashes == 5 || s->dots == 2);
+}
+static bool f_hash(const ctix__ioc_shape *s, const char *t) { return s->len >= 32 && s->digits + s->hexalpha >= 32; }
+static bool f_coin(const ctix__ioc_shape *s, const char *t)
+{
+  return s->len >= 25 && s->len <= 128 && s->digits + s->alpha + s->colons >= s->len;
+}
+static bool f_named(const ctix__ioc_shape *s, const char *t) { return false; }
+static bool f_domain(const ctix__ioc_shape *s, const char *t) { return s->dots && (s->alpha || s->nonascii); }
+static bool f_filename(const ctix__ioc_shape *s, const char *t) { return s->dots && s->alpha; }
+
+typedef struct rec_entry {
+  const char *name;
+  ctix__ioc_recognizer fn;
+  bool (*filter)(const ctix__ioc_shape *, const char *);
+} rec_entry;
+
+/*
+ * The recognizers, in the order they are offered a token. Reasons for the
+ * order: URLs first (they contain hosts, paths, e-mail-like userinfo);
+ * hashes next (they claim a token only when it is one hash, and most long
+ * hex tokens are hashes, so the others need not look at them);
+ * ids next, as they never claim an '@' token (they only add an XMPP type
+ * to "user@jabber.example") and claim only tokens that are one id;
+ * e-mails before anything that splits at '@'; IPs (with ports and CIDR
+ * lengths) before paths, which would take "1.2.3.4/24"; ssdeep, ids (ARNs)
+ * and user agents ("Mozilla/5.0") before paths for the same reason;
+ * registry keys before Windows paths; coins before domains;
+ * domains before file names, which decide "abc.py" from context.
+ */
+enum {
+  R_URL, R_HASH, R_IDS, R_EMAIL, R_IP, R_SSDEEP, R_USER_AGENT, R_REGISTRY, R_PATH, R_MAC,
+  R_COIN, R_NAMED, R_DOMAIN, R_FILENAME, R_COUNT
+};
+
+static const rec_entry table[R_COUNT] = {
+    [R_URL] = {"url", ctix__ioc_rec_url, f_url},
+    [R_EMAIL] = {"email", ctix__ioc_rec_email, f_email},
+    [R_IP] = {"ip", ctix__ioc_rec_ip, f_ip},
+    [R_SSDEEP] = {"ssdeep", ctix__ioc_rec_ssdeep, f_ssdeep},
+    [R_IDS] = {"ids", ctix__ioc_rec_ids, f_ids},
+    [R_USER_AGENT] = {"user_agent", ctix__ioc_rec_user_agent, f_user_agent},
+    [R_REGISTRY] = {"registry", ctix__ioc_rec_registry, f_registry},
+    [R_PATH] = {"path", ctix__ioc_rec_path, f_path},
+    [R_MAC] = {"mac", ctix__ioc_rec_mac, f_mac},
+    [R_HASH] = {"hash", ctix__ioc_rec_hash, f_hash},
+    [R_COIN] = {"coin", ctix__ioc_rec_coin, f_coin},
+    [R_NAMED] = {"named", ctix__ioc_rec_named, f_named},
+    [R_DOMAIN] = {"domain", ctix__ioc_rec_domain, f_domain},
+    [R_FILENAME] = {"filename", ctix__ioc_rec_filename, f_filename},
+};
+
+#define BIT(r) (1u << (r))
+
+static const trigger triggers[] = {
+    {"as", BIT(R_IDS)},          {"asn", BIT(R_IDS)},
+    {"capec", BIT(R_IDS)},       {"cve", BIT(R_IDS)},
+    {"cwe", BIT(R_IDS)},         {"tlp", BIT(R_IDS)},
+    {"mozilla", BIT(R_USER_AGENT)},
+    {"hkcc", BIT(R_REGISTRY)},   {"hkcr", BIT(R_REGISTRY)},
+    {"hkcu", BIT(R_REGISTRY)},   {"hklm", BIT(R_REGISTRY)},
+    {"hku", BIT(R_REGISTRY)},
+    {"mutant", BIT(R_NAMED)},    {"mutex", BIT(R_NAMED)},
+    {"mutexes", BIT(R_NAMED)},   {"rule", BIT(R_NAMED)},
+    {"yara", BIT(R_NAMED)},
+};
+
+/* The recognizers a plain word of letters is offered to (0 for most). */
+/* The trigger words packed as lower-case bytes with their length (a word
+ * of at most 7 letters fits one 64-bit key), built once from triggers[]. */
+#define NTRIG (sizeof(triggers) / sizeof(triggers[0]))
+static uint64_t trig_keys[NTRIG];
+
+static uint64_t pack_word(const char *w, size_t n)
+{
+  uint64_t k = n;
+  size_t i;
+  for (i = 0; i < n; i++)
+    k |= (uint64_t)(unsigned char)ctix__lower((unsigned char)w[i]) << (8 * (i + 1));
+  return k;
+}
+
+static void init_trig_keys(void)
+{
+  size_t i;
+  for (i = 0; i < NTRIG; i++) {
+    size_t n = strlen(triggers[i].word);
+    trig_keys[i] = n <= 7 ? pack_word(triggers[i].word, n) : 0;
+  }
+}
+
+static unsigned trigger_mask(const char *w, size_t n)
+{
+  uint64_t key;
+  size_t i;
+  if (n > 3 && n <= 20 && ctix__mem_istarts(w, n, "tlp"))
+    return BIT(R_IDS); /* "TLPRED", "TlpGreen" */
+  if (n > 7 || n == 0)
+    return 0;
+  key = pack_word(w, n);
+  for (i = 0; i < NTRIG; i++)
+    if (trig_keys[i] == key)
+      return triggers[i].mask;
+  return 0;
+}
+
+/* ------------------------------------------------------------ tokens */
+
+static bool is_open(unsigned char c)
+{
+  return c == '(' || c == '[' || c == '{' || c == '\'' || c == '*' || c == ',' || c == ';';
+}
+
+/* True if the bracket at t[i] closes inside t[i..j) before its last byte:
+ * a group that is part of the token ("(2).exe", "[x]y"), not around it. */
+static bool inner_group(const char *t, size_t i, size_t j)
+{
+  char o = t[i], c = o == '(' ? ')' : o == '[' ? ']' : o == '{' ? '}' : 0;
+  int depth = 0;
+  size_t k;
+  if (!c)
+    return false;
+  for (k = i; k < j; k++) {
+    depth += t[k] == o ? 1 : t[k] == c ? -1 : 0;
+    if (depth == 0)
+      return k + 1 < j;
+  }
+  return false;
+}
+
+/*
+ * Trims [*a, *b) of enclosing punctuation, updating the class counts.
+ * Closing brackets are kept when the token opened them itself
+ * ("en.wikipedia.org/wiki/A_(b)").
+ */
+static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
+{
+  size_t i = *a, j = *b;
+  for (;;) {
+    bool changed = false;
+    while (i < j && is_open((unsigned char)t[i]) && !inner_group(t, i, j)) {
+      cnt[cls[(unsigned char)t[i]]]--;
+      i++;
+      changed = true;
+    }
+    while (j > i) {
+      unsigned char c = (unsigned char)t[j - 1];
+      bool drop = false;
+      if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == '\'' ||
+          c == '*')
+        drop = true;
+      else if (c == ':')
+        drop = !(j - i >= 2 && t[j - 2] == ':'); /* keep "fe80::" */
+      else if (c == ')' || c == ']' || c == '}') {
+        char o = c == ')' ? '(' : c == ']' ? '[' : '{';
+        int depth = 0;
+        size_t k;
+        for (k = i; k < j; k++)
+          depth += t[k] == o ? 1 : (unsigned char)t[k] == c ? -1 : 0;
+        drop = depth < 0;
+      }
+      if (!drop)
+        break;
+      cnt[cls[c]]--;
+      j--;
+      changed = true;
+    }
+    if (!changed)
+      break;
+  }
+  *a = i;
+  *b = j;
+}
+
+/* Offers the token [a, b) to the recognizers. */
+static int offer(ctix__ioc_scan *s, size_t a, size_t b, const uint32_t *cnt, unsigned mask)
+{
+  ctix__ioc_shape sh;
+  int r;
+  shape_from_counts(&sh, cnt, (uint32_t)(b - a));
+  for (r = 0; r < R_COUNT; r++) {
+    int rc;
+    if (!(mask & BIT(r)) && !table[r].filter(&sh, s->text + a))
+      continue;
+    rc = table[r].fn(s, a, b, &sh);
+    if (rc < 0)
+      return rc;
+    if (rc > 0)
+      return 0;
+  }
+  return 0;
+}
+
+/* Length of a Unicode punctuation or space sequence at t[k..n) that ends
+ * a token (no-break space, guillemets, U+2000-U+203F: spaces, dashes,
+ * quotes, bullets, ellipsis; ideographic space and full stops), or 0. */
+static size_t upunct_at(const unsigned char *t, size_t k, size_t n)
+{
+  if (t[k] == 0xC2 && k + 1 < n && (t[k + 1] == 0xA0 || t[k + 1] == 0xAB || t[k + 1] == 0xBB))
+    return 2;
+  if (t[k] == 0xE2 && k + 2 < n && t[k + 1] == 0x80 && t[k + 2] >= 0x80 && t[k + 2] <= 0xBF)
+    return 3;
+  if (t[k] == 0xE3 && k + 2 < n && t[k + 1] == 0x80 && t[k + 2] >= 0x80 && t[k + 2] <= 0x82)
+    return 3;
+  return 0;
+}
+
+static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt);
+
+/* Counts the classes of t[a..b) and offers it as a token. */
+static int offer_range(ctix__ioc_scan *s, size_t a, size_t b)
+{
+  uint32_t c[C_COUNT] = {0};
+  if (a >= b)
+    return 0;
+  count_classes((const unsigned char *)s->text + a, b - a, c);
+  return offer_parts(s, a, b, c);
+}
+
+/* Splits a token at Markdown link syntax "](" and at Unicode punctuation,
+ * trims it, and offers it to the recognizers. */
+static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
+{
+  const char *t = s->text;
+  size_t k;
+  int rc;
+  if (cnt[C_NONASCII]) {
+    for (k = a; k < b; k++) {
+      size_t m;
+      if ((unsigned char)t[k] >= 0x80 && (m = upunct_at((const unsigned char *)t, k, b))) {
+        if ((rc = offer_range(s, a, k)))
+          return rc;
+        return offer_range(s, k + m, b);
+      }
+    }
+  }
+  if (cnt[C_OTHER] >= 2)
+    for (k = a; k + 1 < b; k++)
+      if (t[k] == ']' && t[k + 1] == '(') {
+        if ((rc = offer_range(s, a, k)))
+          return rc;
+        return offer_range(s, k + 2, b);
+      }
+  {
+    size_t i = a, j = b;
+    unsigned mask = 0;
+    trim_token(t, &i, &j, cnt);
+    if (i >= j)
+      return 0;
+    if (cnt[C_HEXLO] + cnt[C_HEXUP] + cnt[C_ALPHALO] + cnt[C_ALPHAUP] == j - i && j - i < 25) {
+      mask = trigger_mask(t + i, j - i);
+      if (!mask)
+        return 0;
+    } else if (j - i > 4 && ctix__mem_istarts(t + i, j - i, "tlp")) {
+      mask = BIT(R_IDS); /* "tlp-amber" */
+    }
+    return offer(s, i, j, cnt, mask);
+  }
+}
+
+/* ------------------------------------------------------------ the pass */
+
+/* Blocks whose masks live on the stack: a segment of ioc.c fits. */
+#define STACK_BLOCKS 2048
+
+/* Bit masks of 64-byte blocks: separators (white space, controls, hard
+ * separators) and ASCII letters. */
+typedef struct masks {
+  uint64_t *sep, *let;
+  size_t nblocks;
+  size_t n;
+} masks;
+
+static bool is_sep_byte(unsigned char c) { return cls[c] <= C_SEP || c < 0x20; }
+
+static void masks_scalar(masks *m, const unsigned char *t, size_t from_block)
+{
+  size_t k;
+  for (k = from_block; k < m->nblocks; k++) {
+    uint64_t sp = 0, lt = 0;
+    size_t j;
+    for (j = 0; j < 64; j++) {
+      size_t x = k * 64 + j;
+      if (x >= m->n) {
+        sp |= (uint64_t)1 << j;
+        continue;
+      }
+      if (is_sep_byte(t[x]))
+        sp |= (uint64_t)1 << j;
+      else if (ctix__isalpha(t[x]))
+        lt |= (uint64_t)1 << j;
+    }
+    m->sep[k] = sp;
+    m->let[k] = lt;
+  }
+}
+
+#if CTIX_IOC_X86
+#include <immintrin.h>
+
+bool ctix__ioc_force_scalar;
+
+static bool has_avx2;
+static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
+
+static void cpu_init(void) { has_avx2 = __builtin_cpu_supports("avx2"); }
+
+bool ctix__ioc_simd(void)
+{
+  pthread_once(&cpu_once, cpu_init);
+  return has_avx2 && !ctix__ioc_force_scalar;
+}
+
+/* The masks of the whole 64-byte blocks of t, with AVX2. */
+__attribute__((target("avx2"))) static size_t masks_avx2(masks *m, const unsigned char *t)
+{
+  size_t k, full = m->n / 64;
+  const __m256i sp20 = _mm256_set1_epi8(0x20), lo = _mm256_set1_epi8('a'),
+                hi = _mm256_set1_epi8('z');
+  for (k = 0; k < full; k++) {
+    uint64_t sp = 0, lt = 0;
+    int h;
+    for (h = 0; h < 2; h++) {
+      __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(t + k * 64 + h * 32));
+      __m256i ws = _mm256_cmpeq_epi8(_mm256_min_epu8(v, sp20), v);
+      __m256i hs = _mm256_or_si256(
+          _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<'))),
+          _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('>')),
+                                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('`'))),
+                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|'))));
+      __m256i lv = _mm256_or_si256(v, sp20);
+      __m256i al = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(lv, lo), lv),
+                                    _mm256_cmpeq_epi8(_mm256_min_epu8(lv, hi), lv));
+      sp |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(ws, hs)) << (32 * h);
+      lt |= (uint64_t)(uint32_t)_mm256_movemask_epi8(al) << (32 * h);
+    }
+    m->sep[k] = sp;
+    m->let[k] = lt & ~sp;
+  }
+  return full;
+}
+#else
+bool ctix__ioc_force_scalar;
+bool ctix__ioc_simd(void) { return false; }
+#endif
+
+/* The first index >= i whose bit is set in bits (or clear when `inv`),
+ * or m->n. */
+static size_t next_bit(const masks *m, const uint64_t *bits, bool inv, size_t i)
+{
+  size_t k = i >> 6;
+  uint64_t w;
+  if (i >= m->n)
+    return m->n;
+  w = (inv ? ~bits[k] : bits[k]) & (~(uint64_t)0 << (i & 63));
+  while (!w) {
+    if (++k >= m->nblocks)
+      return m->n;
+    w = inv ? ~bits[k] : bits[k];
+  }
+  i = (k << 6) + (size_t)__builtin_ctzll(w);
+  return i < m->n ? i : m->n;
+}
+
+/* Bytes that may follow a word in prose without making it more than a
+ * word ("payloads.", "hosts,", "(see)"). */
+static bool is_tail_punct(unsigned char c)
+{
+  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
+         c == ']' || c == '\'';
+}
+
+/* Lengths of the trigger words by first letter (bit n: a word of n letters). */
+static uint32_t trig_lens[26];
+
+/* The same by first two letters, for a test that rejects "the", "and". */
+static uint32_t trig_pairs[26 * 26];
+
+static void init_trig_lens(void)
+{
+  size_t i, n;
+  for (i = 0; i < sizeof(triggers) / sizeof(triggers[0]); i++) {
+    int c = ctix__lower((unsigned char)triggers[i].word[0]);
+    int d = ctix__lower((unsigned char)triggers[i].word[1]);
+    n = strlen(triggers[i].word);
+    if (c >= 'a' && c <= 'z' && n < 32)
+      trig_lens[c - 'a'] |= (uint32_t)1 << n;
+    if (c >= 'a' && c <= 'z' && d >= 'a' && d <= 'z' && n < 32)
+      trig_pairs[(c - 'a') * 26 + (d - 'a')] |= (uint32_t)1 << n;
+  }
+  /* "tlp" followed by more letters ("TLPRED"), see trigger_mask */
+  for (n = 4; n <= 20; n++)
+    trig_pairs[('t' - 'a') * 26 + ('l' - 'a')] |= (uint32_t)1 << n;
+}
+
+/* Is the plain word w[0..n) one that trigger_mask offers? A cheap test on
+ * its first letter and length before the exact one. */
+static bool maybe_trigger(const char *w, size_t n)
+{
+  int c = ctix__lower((unsigned char)w[0]), d;
+  if (c < 'a' || c > 'z' || n < 2 || n >= 32)
+    return false;
+  d = ctix__lower((unsigned char)w[1]);
+  if (d < 'a' || d > 'z')
+    return false;
+  if (!((trig_pairs[(c - 'a') * 26 + (d - 'a')] >> n) & 1))
+    return false;
+  if (c == 't' && n > 3 && n <= 20 && (w[2] | 32) == 'p')
+    return true;
+  return trigger_mask(w, n) != 0;
+}
+
+/* Builds the tables of this file once (thread-safe). */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void build_tables(void)
+{
+  init_classes();
+  init_trig_lens();
+  init_trig_keys();
+}
+
+static void scan_init(void) { pthread_once(&tables_once, build_tables); }
+
+int ctix__ioc_scan_text(ctix__ioc_scan *s)
+{
+  const unsigned char *t = (const unsigned char *)s->text;
+  size_t n = s->len, i = 0, done = 0;
+  uint64_t stack_masks[2 * STACK_BLOCKS];
+  masks m;
+  int rc = 0;
+  scan_init();
+  if (!n)
+    return 0;
+  m.n = n;
+  m.nblocks = (n + 63) / 64;
+  m.sep = m.nblocks <= STACK_BLOCKS ? stack_masks : malloc(2 * m.nblocks * sizeof(uint64_t));
+  if (!m.sep)
+    return CTIX_ENOMEM;
+  m.let = m.sep + m.nblocks;
+#if CTIX_IOC_X86
+  if (ctix__ioc_simd())
+    done = masks_avx2(&m, t);
+#endif
+  masks_scalar(&m, t, done);
+  while (i < n) {
+    size_t a, b, f;
+    /* fast path: the plain words that start and end inside one block */
+    {
+      size_t k = i >> 6, off = i & 63;
+      uint64_t sp = m.sep[k], word = ~(sp | m.let[k]); /* word: bytes that are neither */
+      uint64_t starts = ~sp & ((sp << 1) | (off ? 0 : (k ? m.sep[k - 1] >> 63 : 1)));
+      starts &= ~(uint64_t)0 << off;
+      if (off && !((sp >> (off - 1)) & 1) && !((sp >> off) & 1))
+        starts |= (uint64_t)1 << off; /* resuming inside a token */
+      while (starts) {
+        unsigned sa = (unsigned)__builtin_ctzll(starts);
+        uint64_t after = sp & (~(uint64_t)0 << sa), span;
+        unsigned sb;
+        if (!after)
+          break; /* the token crosses the block: general path */
+        sb = (unsigned)__builtin_ctzll(after);
+        span = (sb - sa == 64 ? ~(uint64_t)0 : (((uint64_t)1 << (sb - sa)) - 1)) << sa;
+        if (word & span) {
+          /* letters then one or two closing punctuation bytes: a word */
+          uint64_t odd = word & span;
+          unsigned fo = (unsigned)__builtin_ctzll(odd);
+          if (!(fo > sa && sb - fo <= 2 && is_tail_punct(t[(k << 6) + fo]) &&
+                (sb - fo == 1 || is_tail_punct(t[(k << 6) + fo + 1]))))
+            break; /* an interesting token: general path */
+          if (sb - sa > 24 || maybe_trigger((const char *)t + (k << 6) + sa, fo - sa))
+            break;
+        } else if (sb - sa > 24 || maybe_trigger((const char *)t + (k << 6) + sa, sb - sa)) {
+          break;
+        }
+        starts &= starts - 1;
+        i = (k << 6) + sb;
+      }
+      if (!starts) {
+        i = (k + 1) << 6;
+        continue;
+      }
+      i = (k << 6) + (size_t)__builtin_ctzll(starts);
+    }
+    a = next_bit(&m, m.sep, true, i);
+    if (a >= n)
+      break;
+    b = next_bit(&m, m.sep, false, a);
+    f = next_bit(&m, m.let, true, a);
+    s->resume = b;
+    if (f >= b || (f > a && b - f <= 3 && is_tail_punct(t[f]) &&
+                   (f + 1 >= b || is_tail_punct(t[f + 1])) &&
+                   (f + 2 >= b || is_tail_punct(t[f + 2])))) {
+      /* a plain word: only trigger words and long ones are looked at */
+      size_t w = (f < b ? f : b) - a;
+      if (w < 25 && !maybe_trigger((const char *)t + a, w)) {
+        i = b;
+        continue;
+      }
+    }
+    if ((rc = offer_range(s, a, b)))
+      break;
+    i = s->resume > b ? s->resume : b;
+  }
+  if (m.sep != stack_masks)
+    free(m.sep);
+  return rc;
+}
+
+void ctix__ioc_consume(ctix__ioc_scan *s, size_t end)
+{
+  if (end > s->resume && end <= s->len)
+    s->resume = end;
+}
+
+size_t ctix__ioc_word_before(const ctix__ioc_scan *s, size_t pos, char *out, size_t outsz)
+{
+  size_t e = pos, b, n, k;
+  if (outsz == 0)
+    return 0;
+  out[0] = '\0';
+  if (pos > s->len)
+    return 0;
+  while (e > 0 && !ctix__isalpha((unsigned char)s->text[e - 1])) {
+    if (s->text[e - 1] == '\n' && e >= 2 && s->text[e - 2] == '\n')
+      return 0; /* not across a paragraph break */
+    if (pos - e > 16)
+      return 0;
+    e--;
+  }
+  b = e;
+  while (b > 0 && ctix__isalpha((unsigned char)s->text[b - 1]) && e - b < 64)
+    b--;
+  n = e - b;
+  if (n == 0 || n >= outsz)
+    return 0;
+  for (k = 0; k < n; k++)
+    out[k] = (char)ctix__lower((unsigned char)s->text[b + k]);
+  out[n] = '\0';
+  return n;
+}
+
+bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
+                           const char *const *words)
+{
+  size_t p = pos > s->len ? s->len : pos;
+  unsigned w;
+  for (w = 0; w < nwords && p > 0; w++) {
+    size_t e = p, b;
+    /* skip to the end of the previous word, stopping at a sentence end */
+    while (e > 0 && !ctix__isalpha((unsigned char)s->text[e - 1])) {
+      char c = s->text[e - 1];
+      if ((c == '.' || c == '!' || c == '?' || c == '\n') && e < s->len &&
+          ctix__isspace((unsigned char)s->text[e]))
+        return false;
+      e--;
+    }
+    b = e;
+    while (b > 0 && ctix__isalpha((unsigned char)s->text[b - 1]))
+      b--;
+    if (b == e)
+      return false;
+    {
+      size_t k;
+      for (k = 0; words[k]; k++)
+        if (ctix__mem_ieq(s->text + b, e - b, words[k]))
+          return true;
+    }
+    p = b;
+  }
+  return false;
+}

@@ -1,0 +1,398 @@
+/*
+ * Triage of network observables: which real addresses and domains are not
+ * indicators. Nothing is dropped here; a benign observable keeps its place
+ * in the list with status CTIX_IOC_STATUS_BENIGN and a short reason.
+ *
+ *  - IP addresses: a table of the IPv4 and IPv6 special-purpose ranges
+ *    (private, loopback, link-local, CGNAT, documentation, benchmarking,
+ *    multicast, reserved, ...), first match wins, so more specific ranges
+ *    come first. IPv4-mapped and NAT64 IPv6 addresses are judged by the
+ *    IPv4 address they carry.
+ *  - Domains: the well-known benign list of data/ioc/benign-domains.txt
+ *    (embedded at build time as a sorted table, ioc_benign_domains.h, by
+ *    module.cmake), matched on the domain and each parent domain; the
+ *    special-use names of RFC 2606/6761; and the article's own publisher
+ *    (opts->publisher_host, else the host of doc->meta.canonical_url).
+ *  - Reference sections: network observables all of whose occurrences lie
+ *    in a "References", "Sources", "Further reading", ... section of the
+ *    document are "reference link"s (run on the finished list, where the
+ *    offsets are those of the document text).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioc/scan.h"
+#include "util/str.h"
+
+#include "ioc_benign_domains.h"
+
+/* ------------------------------------------------------------------ IPs */
+
+/* One special-purpose range: `plen` leading bits of `prefix`. */
+typedef struct ip_range {
+  uint8_t prefix[16];
+  uint8_t plen;
+  const char *reason;       /* NULL: judge the embedded IPv4 (last 4 bytes) */
+} ip_range;
+
+/* IPv4 special-purpose ranges (IANA registry, RFC 6890 and successors). */
+static const ip_range v4_ranges[] = {
+    {{0, 0, 0, 0}, 32, "unspecified address"},
+    {{0}, 8, "reserved range"},                      /* "this network" */
+    {{10}, 8, "private range"},
+    {{100, 64}, 10, "shared CGNAT range"},
+    {{127}, 8, "loopback"},
+    {{169, 254}, 16, "link-local"},
+    {{172, 16}, 12, "private range"},
+    {{192, 0, 0}, 24, "reserved range"},             /* IETF protocol assignments */
+    {{192, 0, 2}, 24, "documentation range"},        /* TEST-NET-1 */
+    {{192, 88, 99}, 24, "reserved range"},           /* deprecated 6to4 relay anycast */
+    {{192, 168}, 16, "private range"},
+    {{198, 18}, 15, "benchmarking range"},
+    {{198, 51, 100}, 24, "documentation range"},     /* TEST-NET-2 */
+    {{203, 0, 113}, 24, "documentation range"},      /* TEST-NET-3 */
+    {{224}, 4, "multicast"},
+    {{255, 255, 255, 255}, 32, "broadcast"},
+    {{240}, 4, "reserved range"},
+};
+
+/* IPv6 special-purpose ranges; the first match wins. */
+static const ip_range v6_ranges[] = {
+    {{0}, 128, "unspecified address"},
+    {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, "loopback"},
+    {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96, NULL},      /* IPv4-mapped */
+    {{0x00, 0x64, 0xff, 0x9b}, 96, NULL},                        /* NAT64 well-known */
+    {{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, "private range"}, /* local-use NAT64 */
+    {{0}, 8, "reserved range"},                                  /* incl. IPv4-compatible */
+    {{0x01, 0x00}, 64, "reserved range"},                        /* discard-only */
+    {{0x20, 0x01, 0x00, 0x02, 0x00, 0x00}, 48, "benchmarking range"},
+    {{0x20, 0x01, 0x00, 0x10}, 28, "reserved range"},            /* deprecated ORCHID */
+    {{0x20, 0x01, 0x0d, 0xb8}, 32, "documentation range"},
+    {{0x3f, 0xff}, 20, "documentation range"},
+    {{0xfc}, 7, "private range"},                                /* unique local */
+    {{0xfe, 0x80}, 10, "link-local"},
+    {{0xfe, 0xc0}, 10, "reserved range"},                        /* deprecated site-local */
+    {{0xff}, 8, "multicast"},
+};
+
+/* True if the first `plen` bits of addr and prefix agree. */
+static bool prefix_match(const uint8_t *addr, const uint8_t *prefix, unsigned plen)
+{
+  unsigned full = plen / 8, rest = plen % 8;
+  if (memcmp(addr, prefix, full) != 0)
+    return false;
+  if (rest) {
+    uint8_t mask = (uint8_t)(0xFFu << (8 - rest));
+    if ((addr[full] & mask) != (prefix[full] & mask))
+      return false;
+  }
+  return true;
+}
+
+/* The first range of `t` holding addr, or NULL. */
+static const ip_range *find_range(const ip_range *t, size_t n, const uint8_t *addr)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (prefix_match(addr, t[i].prefix, t[i].plen))
+      return &t[i];
+  return NULL;
+}
+
+/*
+ * Sets *status to BENIGN with the range's reason when the address (4 bytes,
+ * or 16 when v6, network order) is in a special-purpose range; else to IOC
+ * with a NULL reason.
+ */
+void ctix__ioc_triage_ip(const uint8_t *addr, bool v6, ctix_ioc_status *status,
+                         const char **reason)
+{
+  const ip_range *r;
+  *status = CTIX_IOC_STATUS_IOC;
+  *reason = NULL;
+  if (!addr)
+    return;
+  if (v6) {
+    r = find_range(v6_ranges, sizeof(v6_ranges) / sizeof(v6_ranges[0]), addr);
+    if (r && !r->reason) {
+      addr += 12;             /* judged by the IPv4 address it carries */
+      v6 = false;
+    } else if (r) {
+      *status = CTIX_IOC_STATUS_BENIGN;
+      *reason = r->reason;
+      return;
+    } else {
+      return;
+    }
+  }
+  r = find_range(v4_ranges, sizeof(v4_ranges) / sizeof(v4_ranges[0]), addr);
+  if (r) {
+    *status = CTIX_IOC_STATUS_BENIGN;
+    *reason = r->reason;
+  }
+}
+
+/* -------------------------------------------------------------- domains */
+
+/* Top-level names reserved by RFC 2606 / RFC 6761 (never delegated). */
+static const struct {
+  const char *tld;
+  const char *reason;
+} special_tlds[] = {
+    {"example", "documentation domain"},
+    {"test", "documentation domain"},
+    {"invalid", "reserved name"},
+    {"localhost", "reserved name"},
+};
+
+/* The reason of the lower-case name d in the embedded benign list (exact
+ * name, binary search), or NULL. */
+static const char *benign_lookup(const char *d)
+{
+  size_t lo = 0, hi = sizeof(benign_domains) / sizeof(benign_domains[0]);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(d, benign_domains[mid].name);
+    if (c == 0)
+      return benign_reasons[benign_domains[mid].reason];
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return NULL;
+}
+
+/* The host of a URL or host name `u` (no scheme, userinfo, port, path,
+ * trailing dot or leading "www."), as a span of u; *n = 0 if none. */
+static const char *host_of(const char *u, size_t *n)
+{
+  const char *p = strstr(u, "://"), *h, *e, *at;
+  size_t len;
+  h = p ? p + 3 : u;
+  e = h;
+  while (*e && *e != '/' && *e != '?' && *e != '#' && !ctix__isspace((unsigned char)*e))
+    e++;
+  at = NULL;
+  for (p = h; p < e; p++)
+    if (*p == '@')
+      at = p;
+  if (at)
+    h = at + 1;
+  if (h < e && *h == '[') {   /* an IPv6 literal is not a publisher domain */
+    *n = 0;
+    return h;
+  }
+  for (p = h; p < e && *p != ':'; p++)
+    ;
+  len = (size_t)(p - h);
+  while (len && h[len - 1] == '.')
+    len--;
+  if (len > 4 && ctix__mem_istarts(h, len, "www."))
+    h += 4, len -= 4;
+  *n = len;
+  return h;
+}
+
+/* Case-insensitive (ASCII) equality of a[0..n) and b[0..n). */
+static bool span_ieq(const char *a, const char *b, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (ctix__lower((unsigned char)a[i]) != ctix__lower((unsigned char)b[i]))
+      return false;
+  return true;
+}
+
+/*
+ * True if domain d[0..n) belongs to the site whose host is h[0..hn): it is
+ * the host or one of its subdomains, or the host is a subdomain of d and d
+ * has at least two labels (blog.vendor.com publishes for vendor.com).
+ */
+static bool same_site(const char *d, size_t n, const char *h, size_t hn)
+{
+  if (!hn || !n)
+    return false;
+  if (n == hn)
+    return span_ieq(d, h, n);
+  if (n > hn)
+    return d[n - hn - 1] == '.' && span_ieq(d + n - hn, h, hn);
+  return memchr(d, '.', n) != NULL && h[hn - n - 1] == '.' && span_ieq(h + hn - n, d, n);
+}
+
+/* The publisher's host: opts->publisher_host, else the document's
+ * canonical URL; NULL when neither is known. */
+static const char *publisher_host(const ctix__ioc_scan *s, size_t *n)
+{
+  const char *src = NULL;
+  if (s->opts && s->opts->publisher_host && *s->opts->publisher_host)
+    src = s->opts->publisher_host;
+  else if (s->doc && s->doc->meta.canonical_url && *s->doc->meta.canonical_url)
+    src = s->doc->meta.canonical_url;
+  if (!src)
+    return NULL;
+  return host_of(src, n);
+}
+
+/*
+ * Sets *status and *reason for domain[0..n) (canonical: lower case, no
+ * trailing dot): BENIGN when it or a parent domain is on the embedded
+ * benign list, under a special-use top-level name, or the publisher's own
+ * site; otherwise IOC with a NULL reason.
+ */
+void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t n,
+                             ctix_ioc_status *status, const char **reason)
+{
+  char low[256];              /* a domain name has at most 253 bytes */
+  const char *host, *r = NULL;
+  size_t hn = 0, i, tld;
+  *status = CTIX_IOC_STATUS_IOC;
+  *reason = NULL;
+  if (!domain)
+    return;
+  while (n && domain[n - 1] == '.')
+    n--;
+  if (!n)
+    return;
+  if (n < sizeof(low)) {
+    for (i = 0; i < n; i++)
+      low[i] = (char)ctix__lower((unsigned char)domain[i]);
+    low[n] = 0;
+    /* Special-use top-level names. */
+    tld = n;
+    while (tld > 0 && low[tld - 1] != '.')
+      tld--;
+    for (i = 0; i < sizeof(special_tlds) / sizeof(special_tlds[0]) && !r; i++)
+      if (strcmp(low + tld, special_tlds[i].tld) == 0)
+        r = special_tlds[i].reason;
+    /* The domain and each parent with at least two labels. */
+    for (i = 0; i < tld && !r; i++)
+      if (i == 0 || low[i - 1] == '.')
+        r = benign_lookup(low + i);
+  }
+  if (!r && s && (host = publisher_host(s, &hn)) && same_site(domain, n, host, hn))
+    r = "publisher's own site";
+  if (r) {
+    *status = CTIX_IOC_STATUS_BENIGN;
+    *reason = r;
+  }
+}
+
+/* ------------------------------------------------------ reference sections */
+
+/* Headings of reference and citation sections (lower case, without
+ * numbering or a trailing colon). */
+static const char *const reference_headings[] = {
+    "references",        "reference",         "sources",          "source",
+    "further reading",   "additional reading", "recommended reading",
+    "resources",         "additional resources", "external resources", "bibliography",
+    "citations",         "works cited",       "external links",   "see also",
+    "related links",     "useful links",      "links",            "read more",
+    "related reading",   "related articles",  "notes and references", "endnotes",
+    "footnotes",         "credits and references", "references and further reading",
+};
+
+/* True if heading text h[0..n) names a reference section. */
+static bool is_reference_heading(const char *h, size_t n)
+{
+  size_t i;
+  h = ctix__trim(h, &n);
+  /* "7. References", "7 References", "VII. References", "A. Sources" */
+  i = 0;
+  while (i < n && (ctix__isdigit((unsigned char)h[i]) || h[i] == '.'))
+    i++;
+  if (i == 0) {
+    while (i < n && i < 6 && strchr("IVXivx", h[i]))
+      i++;
+    if (!(i > 0 && i < n && h[i] == '.'))
+      i = 0;
+    else
+      i++;
+  }
+  if (i == 0 && n > 2 && ctix__isalpha((unsigned char)h[0]) && h[1] == '.' && h[2] == ' ')
+    i = 2;
+  h += i;
+  n -= i;
+  h = ctix__trim(h, &n);
+  while (n && (h[n - 1] == ':' || h[n - 1] == ' '))
+    n--;
+  for (i = 0; i < sizeof(reference_headings) / sizeof(reference_headings[0]); i++)
+    if (ctix__mem_ieq(h, n, reference_headings[i]))
+      return true;
+  return false;
+}
+
+/* Types a reference section turns into "reference link"s. */
+static bool is_link_type(ctix_ioc_type t)
+{
+  return t == CTIX_IOC_URL || t == CTIX_IOC_DOMAIN || t == CTIX_IOC_EMAIL ||
+         t == CTIX_IOC_IPV4 || t == CTIX_IOC_IPV6;
+}
+
+/* The section of doc that holds text offset pos (sections are in text
+ * order; the last one starting at or before pos). */
+static size_t section_at(const ctix_document *doc, size_t pos)
+{
+  size_t lo = 1, hi = doc->nsections;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (doc->sections[mid].heading.start <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo - 1;
+}
+
+int ctix__ioc_triage_references(ctix_ioc *items, size_t nitems, const ctix_ioc_hit *hits,
+                                size_t nhits, const ctix_document *doc)
+{
+  bool *ref = NULL;
+  unsigned char *where = NULL;  /* per item: 0 no hit, 1 only in references, 2 elsewhere */
+  size_t i;
+  bool any = false;
+  int rc = 0;
+  if (!doc || !doc->sections || doc->nsections < 2 || !nitems)
+    return 0;
+  ref = calloc(doc->nsections, sizeof(*ref));
+  if (!ref)
+    return CTIX_ENOMEM;
+  /* A section is a reference section if it or an ancestor is one. */
+  for (i = 1; i < doc->nsections; i++) {
+    const ctix_section *sec = &doc->sections[i];
+    bool r = false;
+    if (sec->heading.end > sec->heading.start && sec->heading.end <= doc->len)
+      r = is_reference_heading(doc->text + sec->heading.start,
+                               sec->heading.end - sec->heading.start);
+    if (!r && sec->parent > 0 && (size_t)sec->parent < i)
+      r = ref[sec->parent];
+    ref[i] = r;
+    any = any || r;
+  }
+  if (!any)
+    goto done;
+  where = calloc(nitems, 1);
+  if (!where) {
+    rc = CTIX_ENOMEM;
+    goto done;
+  }
+  for (i = 0; i < nhits; i++) {
+    if (hits[i].ioc >= nitems)
+      continue;
+    if (!ref[section_at(doc, hits[i].span.start)])
+      where[hits[i].ioc] = 2;
+    else if (!where[hits[i].ioc])
+      where[hits[i].ioc] = 1;
+  }
+  for (i = 0; i < nitems; i++) {
+    ctix_ioc *it = &items[i];
+    if (it->status != CTIX_IOC_STATUS_IOC || !is_link_type(it->type) || where[i] != 1)
+      continue;
+    it->status = CTIX_IOC_STATUS_BENIGN;
+    it->reason = "reference link";
+  }
+done:
+  free(ref);
+  free(where);
+  return rc;
+}

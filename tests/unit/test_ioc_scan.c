@@ -1,0 +1,290 @@
+/*
+ * Unit tests of the IOC pipeline around the recognizers (src/lib/ioc/
+ * scan.c, list.c, ioc.c): the type and status name tables, options and
+ * limits, deduplication with hits in text order and offsets of the text
+ * as written, the tokenizer's trimming of prose and markup punctuation,
+ * texts longer than one scan segment, the shape and context helpers, and
+ * extraction from a document.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctix/ioc.h"
+#include "ioc/scan.h"
+#include "util/buf.h"
+
+static ctix_ioc_list *run(const char *text)
+{
+  ctix_ioc_list *l = NULL;
+  ctix_error err;
+  ctix_error_clear(&err);
+  if (ctix_ioc_extract(&l, text, strlen(text), NULL, &err) != 0 || !l)
+    fail_msg("extraction failed on \"%s\": %s", text, err.message);
+  return l;
+}
+
+static const ctix_ioc *find(const ctix_ioc_list *l, ctix_ioc_type type, const char *value)
+{
+  size_t i;
+  for (i = 0; i < l->nitems; i++)
+    if (l->items[i].type == type && strcmp(l->items[i].value, value) == 0)
+      return &l->items[i];
+  return NULL;
+}
+
+/* text yields `value` of `type` written as `written`. */
+static void token(const char *text, ctix_ioc_type type, const char *value, const char *written)
+{
+  ctix_ioc_list *l = run(text);
+  const ctix_ioc *it = find(l, type, value);
+  size_t i;
+  if (!it || strcmp(it->original, written) != 0) {
+    print_message("text: \"%s\"\n", text);
+    for (i = 0; i < l->nitems; i++)
+      print_message("  %s \"%s\" [%s]\n", ctix_ioc_type_name(l->items[i].type),
+                    l->items[i].value, l->items[i].original);
+    ctix_ioc_list_free(l);
+    fail_msg("expected %s \"%s\" written \"%s\"", ctix_ioc_type_name(type), value, written);
+  }
+  ctix_ioc_list_free(l);
+}
+
+static void test_type_names(void **state)
+{
+  int t, u;
+  for (t = 0; t < CTIX_IOC_TYPE_COUNT; t++) {
+    const char *name = ctix_ioc_type_name((ctix_ioc_type)t);
+    ctix_ioc_type back;
+    assert_non_null(name);
+    assert_string_not_equal(name, "unknown");
+    assert_int_equal(ctix_ioc_type_from_name(&back, name), 0);
+    assert_int_equal(back, t);
+    for (u = 0; u < t; u++)
+      assert_string_not_equal(name, ctix_ioc_type_name((ctix_ioc_type)u));
+  }
+  /* the corpus vocabulary */
+  assert_string_equal(ctix_ioc_type_name(CTIX_IOC_IPV4_CIDR), "ipv4_cidr");
+  assert_string_equal(ctix_ioc_type_name(CTIX_IOC_ATTACK_TECHNIQUE), "attack_technique");
+  assert_string_equal(ctix_ioc_type_name(CTIX_IOC_REGISTRY_KEY), "registry_key");
+  assert_string_equal(ctix_ioc_type_name((ctix_ioc_type)CTIX_IOC_TYPE_COUNT), "unknown");
+  {
+    ctix_ioc_type back;
+    assert_int_equal(ctix_ioc_type_from_name(&back, "URL"), 0);
+    assert_int_equal(back, CTIX_IOC_URL);
+    assert_int_equal(ctix_ioc_type_from_name(&back, "nope"), CTIX_EINVAL);
+    assert_int_equal(ctix_ioc_type_from_name(&back, NULL), CTIX_EINVAL);
+  }
+  assert_string_equal(ctix_ioc_status_name(CTIX_IOC_STATUS_IOC), "ioc");
+  assert_string_equal(ctix_ioc_status_name(CTIX_IOC_STATUS_BENIGN), "benign");
+  assert_string_equal(ctix_ioc_status_name(CTIX_IOC_STATUS_REJECTED), "rejected");
+  assert_string_equal(ctix_ioc_status_name((ctix_ioc_status)7), "unknown");
+}
+
+static void test_options_and_limits(void **state)
+{
+  ctix_ioc_options o;
+  ctix_ioc_list *l = (ctix_ioc_list *)1;
+  ctix_error err;
+  const char *t = "91.204.14.3 and 91.204.14.4";
+  ctix_ioc_options_init(&o);
+  assert_int_equal(o.max_input, CTIX_DEFAULT_MAX_INPUT);
+  assert_true(o.keep_rejected);
+  assert_null(o.publisher_host);
+  o.max_input = 10;
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_ioc_extract(&l, t, strlen(t), &o, &err), CTIX_ETOOBIG);
+  assert_null(l);
+  assert_int_equal(err.code, CTIX_ETOOBIG);
+  assert_non_null(strstr(err.message, "limit"));
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_ioc_extract(&l, NULL, 4, NULL, &err), CTIX_EINVAL);
+  assert_int_equal(ctix_ioc_extract_document(&l, NULL, NULL, NULL), CTIX_EINVAL);
+  assert_null(l);
+  /* empty input: an empty list */
+  assert_int_equal(ctix_ioc_extract(&l, "", 0, NULL, NULL), 0);
+  assert_int_equal(l->nitems, 0);
+  assert_int_equal(l->nhits, 0);
+  ctix_ioc_list_free(l);
+  ctix_ioc_list_free(NULL);
+  /* rejected candidates are kept unless asked */
+  ctix_ioc_options_init(&o);
+  assert_int_equal(ctix_ioc_extract(&l, "x 300.1.2.3 y", 13, &o, NULL), 0);
+  assert_int_equal(l->nitems, 1);
+  assert_int_equal(l->items[0].status, CTIX_IOC_STATUS_REJECTED);
+  assert_non_null(l->items[0].reason);
+  ctix_ioc_list_free(l);
+  o.keep_rejected = false;
+  assert_int_equal(ctix_ioc_extract(&l, "x 300.1.2.3 y", 13, &o, NULL), 0);
+  assert_int_equal(l->nitems, 0);
+  ctix_ioc_list_free(l);
+}
+
+static void test_dedupe_and_hits(void **state)
+{
+  const char *t = "cdn.badcorp.ru then 91.204.14.3 then CDN.BADCORP.RU then cdn[.]badcorp[.]ru";
+  ctix_ioc_list *l = run(t);
+  const ctix_ioc *d = find(l, CTIX_IOC_DOMAIN, "cdn.badcorp.ru");
+  size_t i, nd = 0;
+  assert_non_null(d);
+  assert_int_equal(d->nhits, 3);
+  assert_true(d->defanged);
+  assert_int_equal(d->span.start, 0);
+  assert_string_equal(d->original, "cdn.badcorp.ru");
+  /* items in order of first occurrence, hits in text order */
+  assert_int_equal(l->items[0].type, CTIX_IOC_DOMAIN);
+  assert_int_equal(l->items[1].type, CTIX_IOC_IPV4);
+  for (i = 0; i < l->nhits; i++) {
+    const ctix_ioc_hit *h = &l->hits[i];
+    if (i)
+      assert_true(l->hits[i - 1].span.start <= h->span.start);
+    assert_true(h->ioc < l->nitems);
+    if (&l->items[h->ioc] == d) {
+      nd++;
+      assert_int_equal(h->defanged, nd == 3);
+    }
+  }
+  assert_int_equal(nd, 3);
+  assert_string_equal(t + l->hits[l->nhits - 1].span.start, "cdn[.]badcorp[.]ru");
+  ctix_ioc_list_free(l);
+}
+
+static void test_token_trimming(void **state)
+{
+  token("seen (cdn.badcorp.ru) today", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  token("'cdn.badcorp.ru', and", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  token("is cdn.badcorp.ru!?", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  token("<b>cdn.badcorp.ru</b>", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  token("`cdn.badcorp.ru`|x", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  token("**cdn.badcorp.ru**", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  token("[cdn.badcorp.ru](https://x.badcorp.ru/p)", CTIX_IOC_URL, "https://x.badcorp.ru/p",
+        "https://x.badcorp.ru/p");
+  token("\xc2\xab" "cdn.badcorp.ru\xc2\xbb", CTIX_IOC_DOMAIN, "cdn.badcorp.ru",
+        "cdn.badcorp.ru");
+  token("cdn.badcorp.ru\xe2\x80\x94" "and more", CTIX_IOC_DOMAIN, "cdn.badcorp.ru",
+        "cdn.badcorp.ru");
+  token("ip\xc2\xa0" "91.204.14.3", CTIX_IOC_IPV4, "91.204.14.3", "91.204.14.3");
+}
+
+/* A text much longer than a scan segment: every planted observable is
+ * found at its offset, including those next to segment cuts. */
+static void test_long_text(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT(4u << 20);
+  ctix_ioc_list *l;
+  size_t i, planted = 0, found = 0;
+  size_t offs[400];
+  for (i = 0; b.len < 600000; i++) {
+    if (i % 97 == 0 && planted < 400) {
+      offs[planted++] = b.len;
+      ctix__buf_addf(&b, "10.%u.%u.%u", (unsigned)(planted / 200), (unsigned)(planted % 200),
+                     (unsigned)(i % 250));
+      ctix__buf_adds(&b, i % 3 ? " " : "\n");
+    } else {
+      ctix__buf_adds(&b, i % 11 ? "lorem ipsum dolor " : "sit amet.\n");
+    }
+  }
+  assert_int_equal(b.err, 0);
+  assert_int_equal(ctix_ioc_extract(&l, b.data, b.len, NULL, NULL), 0);
+  for (i = 0; i < l->nitems; i++)
+    if (l->items[i].type == CTIX_IOC_IPV4) {
+      size_t k;
+      for (k = 0; k < planted; k++)
+        if (offs[k] == l->items[i].span.start)
+          break;
+      assert_true(k < planted);
+      assert_memory_equal(l->items[i].original, b.data + l->items[i].span.start,
+                          l->items[i].span.end - l->items[i].span.start);
+      found++;
+    }
+  assert_int_equal(found, planted);
+  ctix_ioc_list_free(l);
+  ctix__buf_free(&b);
+}
+
+static void test_shape(void **state)
+{
+  ctix__ioc_shape sh;
+  ctix__ioc_shape_of(&sh, "Ab1:/\\@-_.\xc3\xa9!", 13);
+  assert_int_equal(sh.len, 13);
+  assert_int_equal(sh.digits, 1);
+  assert_int_equal(sh.alpha, 2);
+  assert_int_equal(sh.hexalpha, 2);
+  assert_int_equal(sh.upper, 1);
+  assert_int_equal(sh.colons, 1);
+  assert_int_equal(sh.slashes, 1);
+  assert_int_equal(sh.backslashes, 1);
+  assert_int_equal(sh.ats, 1);
+  assert_int_equal(sh.dashes, 1);
+  assert_int_equal(sh.underscores, 1);
+  assert_int_equal(sh.dots, 1);
+  assert_int_equal(sh.nonascii, 2);
+  assert_int_equal(sh.other, 1);
+  /* counters do not wrap on long tokens */
+  {
+    char big[700];
+    memset(big, 'f', sizeof(big));
+    ctix__ioc_shape_of(&sh, big, sizeof(big));
+    assert_int_equal(sh.hexalpha, 700);
+  }
+}
+
+static void test_context_helpers(void **state)
+{
+  static const char *const words[] = {"mutex", "file", NULL};
+  const char *t = "The dropper creates a Mutex named: X. Then a file";
+  ctix__ioc_scan s;
+  char w[16];
+  memset(&s, 0, sizeof(s));
+  s.text = t;
+  s.len = strlen(t);
+  assert_int_equal(ctix__ioc_word_before(&s, 35, w, sizeof(w)), 5); /* before "X" */
+  assert_string_equal(w, "named");
+  assert_int_equal(ctix__ioc_word_before(&s, 3, w, sizeof(w)), 3);
+  assert_string_equal(w, "the");
+  assert_int_equal(ctix__ioc_word_before(&s, 0, w, sizeof(w)), 0);
+  assert_int_equal(ctix__ioc_word_before(&s, 35, w, 4), 0);  /* too long for out */
+  assert_true(ctix__ioc_context_has(&s, 35, 3, words));      /* "Mutex" */
+  assert_false(ctix__ioc_context_has(&s, 35, 1, words));
+  assert_false(ctix__ioc_context_has(&s, 43, 3, words));     /* not across "X. " */
+  assert_true(ctix__ioc_context_has(&s, s.len, 1, words));   /* "file" */
+}
+
+static void test_document(void **state)
+{
+  const char *md = "# Report\n\nThe loader calls cdn.badcorp.ru and 91.204.14.3.\n\n"
+                   "## References\n\n- https://blog.vendor-research.net/post\n";
+  ctix_document *doc = NULL;
+  ctix_ioc_list *l = NULL;
+  const ctix_ioc *it;
+  assert_int_equal(ctix_document_parse(&doc, md, strlen(md), NULL, NULL), 0);
+  assert_int_equal(ctix_ioc_extract_document(&l, doc, NULL, NULL), 0);
+  it = find(l, CTIX_IOC_DOMAIN, "cdn.badcorp.ru");
+  assert_non_null(it);
+  assert_int_equal(it->status, CTIX_IOC_STATUS_IOC);
+  assert_memory_equal(doc->text + it->span.start, "cdn.badcorp.ru", 14);
+  it = find(l, CTIX_IOC_URL, "https://blog.vendor-research.net/post");
+  assert_non_null(it);
+  assert_int_equal(it->status, CTIX_IOC_STATUS_BENIGN);
+  assert_non_null(it->reason);
+  ctix_ioc_list_free(l);
+  ctix_document_free(doc);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_type_names),      cmocka_unit_test(test_options_and_limits),
+      cmocka_unit_test(test_dedupe_and_hits), cmocka_unit_test(test_token_trimming),
+      cmocka_unit_test(test_long_text),       cmocka_unit_test(test_shape),
+      cmocka_unit_test(test_context_helpers), cmocka_unit_test(test_document),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,482 @@
+/*
+ * Unit tests of IOC triage (src/lib/ioc/triage.c): the special-purpose IP
+ * ranges at their edges (IPv4, IPv6, IPv4 carried in IPv6), the embedded
+ * benign-domain table against its source list data/ioc/benign-domains.txt,
+ * parent-domain and label-boundary matching, special-use names, the
+ * publisher (from the options and from the canonical URL), and reference
+ * sections on a finished list built by hand over a real document.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctix/ctix.h"
+#include "ctix/ioc.h"
+#include "ioc/scan.h"
+
+/* ------------------------------------------------------------------ IPs */
+
+typedef struct ip_case {
+  const char *addr;
+  const char *reason;   /* NULL: an indicator */
+} ip_case;
+
+static void check_ip(const ip_case *c)
+{
+  uint8_t bin[16];
+  bool v6 = strchr(c->addr, ':') != NULL;
+  ctix_ioc_status st;
+  const char *reason = "unset";
+  if (inet_pton(v6 ? AF_INET6 : AF_INET, c->addr, bin) != 1)
+    fail_msg("test address %s does not parse", c->addr);
+  ctix__ioc_triage_ip(bin, v6, &st, &reason);
+  if (!c->reason) {
+    if (st != CTIX_IOC_STATUS_IOC || reason)
+      fail_msg("%s: expected an indicator, got %s (%s)", c->addr, ctix_ioc_status_name(st),
+               reason ? reason : "no reason");
+  } else if (st != CTIX_IOC_STATUS_BENIGN || !reason || strcmp(reason, c->reason) != 0) {
+    fail_msg("%s: expected benign (%s), got %s (%s)", c->addr, c->reason,
+             ctix_ioc_status_name(st), reason ? reason : "no reason");
+  }
+}
+
+static void test_ipv4_ranges(void **state)
+{
+  /* Each range at both edges and just outside them. */
+  static const ip_case cases[] = {
+      {"0.0.0.0", "unspecified address"},
+      {"0.0.0.1", "reserved range"},
+      {"0.255.255.255", "reserved range"},
+      {"1.0.0.0", NULL},
+      {"9.255.255.255", NULL},
+      {"10.0.0.0", "private range"},
+      {"10.255.255.255", "private range"},
+      {"11.0.0.0", NULL},
+      {"100.63.255.255", NULL},
+      {"100.64.0.0", "shared CGNAT range"},
+      {"100.127.255.255", "shared CGNAT range"},
+      {"100.128.0.0", NULL},
+      {"126.255.255.255", NULL},
+      {"127.0.0.1", "loopback"},
+      {"127.255.255.254", "loopback"},
+      {"128.0.0.0", NULL},
+      {"169.253.255.255", NULL},
+      {"169.254.0.1", "link-local"},
+      {"169.255.0.0", NULL},
+      {"172.15.255.255", NULL},
+      {"172.16.0.0", "private range"},
+      {"172.31.255.255", "private range"},
+      {"172.32.0.0", NULL},
+      {"192.0.0.8", "reserved range"},
+      {"192.0.1.255", NULL},
+      {"192.0.2.0", "documentation range"},
+      {"192.0.2.255", "documentation range"},
+      {"192.0.3.0", NULL},
+      {"192.88.99.1", "reserved range"},
+      {"192.167.255.255", NULL},
+      {"192.168.0.0", "private range"},
+      {"192.168.255.255", "private range"},
+      {"192.169.0.0", NULL},
+      {"198.17.255.255", NULL},
+      {"198.18.0.0", "benchmarking range"},
+      {"198.19.255.255", "benchmarking range"},
+      {"198.20.0.0", NULL},
+      {"198.51.99.255", NULL},
+      {"198.51.100.23", "documentation range"},
+      {"198.51.101.0", NULL},
+      {"203.0.112.255", NULL},
+      {"203.0.113.47", "documentation range"},
+      {"203.0.114.0", NULL},
+      {"223.255.255.255", NULL},
+      {"224.0.0.1", "multicast"},
+      {"239.255.255.255", "multicast"},
+      {"240.0.0.0", "reserved range"},
+      {"255.255.255.254", "reserved range"},
+      {"255.255.255.255", "broadcast"},
+      {"8.8.8.8", NULL},
+      {"185.220.101.4", NULL},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    check_ip(&cases[i]);
+}
+
+static void test_ipv6_ranges(void **state)
+{
+  static const ip_case cases[] = {
+      {"::", "unspecified address"},
+      {"::1", "loopback"},
+      {"::2", "reserved range"},
+      {"::ffff:10.1.2.3", "private range"},        /* IPv4-mapped: the IPv4 decides */
+      {"::ffff:192.0.2.128", "documentation range"},
+      {"::ffff:8.8.4.4", NULL},
+      {"::1.2.3.4", "reserved range"},             /* deprecated IPv4-compatible */
+      {"64:ff9b::c000:221", "documentation range"}, /* NAT64 of 192.0.2.33 */
+      {"64:ff9b::808:808", NULL},                   /* NAT64 of 8.8.8.8 */
+      {"64:ff9b:1::1", "private range"},
+      {"100::1", "reserved range"},
+      {"100:0:0:1::", NULL},
+      {"2001:2::1", "benchmarking range"},
+      {"2001:2:1::1", NULL},
+      {"2001:10::1", "reserved range"},
+      {"2001:db8::1", "documentation range"},
+      {"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "documentation range"},
+      {"2001:db7:ffff::1", NULL},
+      {"2001:db9::", NULL},
+      {"3fff::1", "documentation range"},
+      {"3fff:fff::1", "documentation range"},
+      {"3fff:1000::", NULL},
+      {"fbff:ffff::1", NULL},
+      {"fc00::1", "private range"},
+      {"fdff:ffff::1", "private range"},
+      {"fe7f::1", NULL},
+      {"fe80::1", "link-local"},
+      {"febf:ffff::1", "link-local"},
+      {"fec0::1", "reserved range"},
+      {"ff02::1", "multicast"},
+      {"ff05::1:3", "multicast"},
+      {"2606:4700:4700::1111", NULL},
+      {"2a00:1450:4001:80b::200e", NULL},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    check_ip(&cases[i]);
+}
+
+static void test_ip_null(void **state)
+{
+  ctix_ioc_status st = CTIX_IOC_STATUS_REJECTED;
+  const char *reason = "x";
+  (void)state;
+  ctix__ioc_triage_ip(NULL, false, &st, &reason);
+  assert_int_equal(st, CTIX_IOC_STATUS_IOC);
+  assert_null(reason);
+}
+
+/* -------------------------------------------------------------- domains */
+
+/* Triage of `domain` with scan context s (may be NULL); returns the reason
+ * or NULL, checking that status and reason agree. */
+static const char *domain_reason(const ctix__ioc_scan *s, const char *domain)
+{
+  ctix_ioc_status st;
+  const char *reason = "unset";
+  ctix__ioc_triage_domain(s, domain, strlen(domain), &st, &reason);
+  if ((st == CTIX_IOC_STATUS_BENIGN) != (reason != NULL) || st == CTIX_IOC_STATUS_REJECTED)
+    fail_msg("%s: status %s with reason %s", domain, ctix_ioc_status_name(st),
+             reason ? reason : "NULL");
+  return reason;
+}
+
+static void expect_domain(const ctix__ioc_scan *s, const char *domain, const char *want)
+{
+  const char *got = domain_reason(s, domain);
+  if (!want && got)
+    fail_msg("%s: expected an indicator, got benign (%s)", domain, got);
+  if (want && (!got || strcmp(got, want) != 0))
+    fail_msg("%s: expected benign (%s), got %s", domain, want, got ? got : "an indicator");
+}
+
+/* Every domain of the data file is in the embedded table with its group's
+ * reason, and so are its subdomains; a look-alike is not. */
+static void test_benign_list_matches_data_file(void **state)
+{
+  char path[1024], line[512], reason[128] = "";
+  FILE *f;
+  size_t n = 0;
+  (void)state;
+  snprintf(path, sizeof(path), "%s/../../data/ioc/benign-domains.txt", CTIX_TEST_DATA);
+  f = fopen(path, "r");
+  if (!f)
+    fail_msg("cannot open %s", path);
+  while (fgets(line, sizeof(line), f)) {
+    char *p = line, *e, sub[600], look[600];
+    e = strchr(p, '#');
+    if (e)
+      *e = 0;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    e = p + strlen(p);
+    while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+      *--e = 0;
+    if (!*p)
+      continue;
+    if (*p == '@') {
+      p++;
+      while (*p == ' ')
+        p++;
+      snprintf(reason, sizeof(reason), "%s", p);
+      continue;
+    }
+    assert_true(reason[0] != 0);
+    expect_domain(NULL, p, reason);
+    snprintf(sub, sizeof(sub), "deep.sub.%s", p);
+    expect_domain(NULL, sub, reason);
+    /* The name glued to more letters, or followed by more labels: not it. */
+    snprintf(look, sizeof(look), "qzx%s", p);
+    expect_domain(NULL, look, NULL);
+    snprintf(look, sizeof(look), "%s.evil-example.ru", p);
+    expect_domain(NULL, look, NULL);
+    n++;
+  }
+  fclose(f);
+  assert_true(n >= 20);
+}
+
+static void test_benign_domains(void **state)
+{
+  (void)state;
+  expect_domain(NULL, "example.com", "documentation domain");
+  expect_domain(NULL, "www.example.org", "documentation domain");
+  expect_domain(NULL, "mail.example.net", "documentation domain");
+  expect_domain(NULL, "Example.COM", "documentation domain");
+  expect_domain(NULL, "example.com.", "documentation domain");
+  expect_domain(NULL, "notexample.com", NULL);
+  expect_domain(NULL, "example.com.evil.ru", NULL);
+  expect_domain(NULL, "example.co", NULL);
+  expect_domain(NULL, "microsoft.com", "well-known platform");
+  expect_domain(NULL, "login.microsoftonline.com", "well-known platform");
+  expect_domain(NULL, "microsoft-update.com", NULL);
+  expect_domain(NULL, "evilmicrosoft.com", NULL);
+  expect_domain(NULL, "microsoft.com-login.top", NULL);
+  expect_domain(NULL, "attack.mitre.org", "security reference site");
+  expect_domain(NULL, "www.cisa.gov", "security reference site");
+  /* Hosting suffixes where anyone gets a name are not listed. */
+  expect_domain(NULL, "payload.github.io", NULL);
+  expect_domain(NULL, "bucket.s3.amazonaws.com", NULL);
+  expect_domain(NULL, "evil.blogspot.com", NULL);
+  /* Special-use top-level names. */
+  expect_domain(NULL, "host.example", "documentation domain");
+  expect_domain(NULL, "printer.test", "documentation domain");
+  expect_domain(NULL, "x.invalid", "reserved name");
+  expect_domain(NULL, "app.localhost", "reserved name");
+  expect_domain(NULL, "billing-docs-secure.top", NULL);
+  expect_domain(NULL, "xn--80ak6aa92e.com", NULL);
+}
+
+static void test_publisher_from_options(void **state)
+{
+  ctix_ioc_options o;
+  ctix__ioc_scan s;
+  static const char *const hosts[] = {"vendor-blog.net", "www.vendor-blog.net",
+                                      "https://www.vendor-blog.net/2024/post?id=1",
+                                      "HTTPS://user@Vendor-Blog.NET:443/"};
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+    ctix_ioc_options_init(&o);
+    o.publisher_host = hosts[i];
+    memset(&s, 0, sizeof(s));
+    s.opts = &o;
+    expect_domain(&s, "vendor-blog.net", "publisher's own site");
+    expect_domain(&s, "cdn.vendor-blog.net", "publisher's own site");
+    expect_domain(&s, "vendor-blog.network", NULL);
+    expect_domain(&s, "myvendor-blog.net", NULL);
+    expect_domain(&s, "net", NULL);
+  }
+  /* A publisher on a subdomain covers its parent (blog.x.com for x.com). */
+  ctix_ioc_options_init(&o);
+  o.publisher_host = "research.vendor-labs.io";
+  memset(&s, 0, sizeof(s));
+  s.opts = &o;
+  expect_domain(&s, "vendor-labs.io", "publisher's own site");
+  expect_domain(&s, "research.vendor-labs.io", "publisher's own site");
+  expect_domain(&s, "other.io", NULL);
+  /* The benign list wins over the publisher (its reason is kept). */
+  expect_domain(&s, "example.com", "documentation domain");
+  /* An IPv6 literal or an empty host names no publisher. */
+  o.publisher_host = "http://[2001:db8::1]/x";
+  expect_domain(&s, "db8.io", NULL);
+  o.publisher_host = "";
+  expect_domain(&s, "vendor-labs.io", NULL);
+}
+
+/* Parses `text` as `fmt` into a document (the caller frees it). */
+static ctix_document *parse(const char *text, ctix_format fmt)
+{
+  ctix_doc_options o;
+  ctix_document *doc = NULL;
+  ctix_error err;
+  ctix_error_clear(&err);
+  ctix_doc_options_init(&o);
+  o.format = fmt;
+  if (ctix_document_parse(&doc, text, strlen(text), &o, &err))
+    fail_msg("parse: %s", err.message);
+  return doc;
+}
+
+static void test_publisher_from_canonical_url(void **state)
+{
+  ctix_document *doc = parse(
+      "<html><head><title>Threat brief</title>"
+      "<link rel=\"canonical\" href=\"https://news.threat-desk.org/2024/brief\"></head>"
+      "<body><article><h1>Threat brief</h1><p>The actor used relay-cdn.top for command "
+      "and control, as described in this brief.</p></article></body></html>",
+      CTIX_FORMAT_HTML);
+  ctix_ioc_options o;
+  ctix__ioc_scan s;
+  (void)state;
+  assert_non_null(doc->meta.canonical_url);
+  ctix_ioc_options_init(&o);
+  memset(&s, 0, sizeof(s));
+  s.opts = &o;
+  s.doc = doc;
+  expect_domain(&s, "news.threat-desk.org", "publisher's own site");
+  expect_domain(&s, "threat-desk.org", "publisher's own site");
+  expect_domain(&s, "relay-cdn.top", NULL);
+  /* The option overrides the canonical URL. */
+  o.publisher_host = "other-site.com";
+  expect_domain(&s, "threat-desk.org", NULL);
+  expect_domain(&s, "other-site.com", "publisher's own site");
+  ctix_document_free(doc);
+}
+
+/* ------------------------------------------------------ reference sections */
+
+/* Offset of the first occurrence of `needle` in the document text. */
+static size_t offset_of(const ctix_document *doc, const char *needle)
+{
+  const char *p = strstr(doc->text, needle);
+  if (!p)
+    fail_msg("'%s' is not in the document text", needle);
+  return (size_t)(p - doc->text);
+}
+
+static ctix_ioc make_item(ctix_ioc_type type, ctix_ioc_status st, const char *reason)
+{
+  ctix_ioc it;
+  memset(&it, 0, sizeof(it));
+  it.type = type;
+  it.status = st;
+  it.reason = reason;
+  it.value = "v";
+  it.original = "v";
+  it.nhits = 1;
+  return it;
+}
+
+static ctix_ioc_hit make_hit(uint32_t item, size_t at)
+{
+  ctix_ioc_hit h;
+  memset(&h, 0, sizeof(h));
+  h.ioc = item;
+  h.span.start = at;
+  h.span.end = at + 3;
+  return h;
+}
+
+static void test_reference_sections(void **state)
+{
+  ctix_document *doc = parse("# Campaign report\n\n"
+                             "Body alpha and body beta and body hash.\n\n"
+                             "## Indicators\n\n"
+                             "Table gamma.\n\n"
+                             "## 7. Further reading:\n\n"
+                             "- Ref alpha\n- Ref beta\n- Ref hash\n- Ref ip\n\n"
+                             "### Vendor posts\n\n"
+                             "Nested delta.\n\n"
+                             "## Appendix\n\n"
+                             "Late epsilon.\n",
+                             CTIX_FORMAT_MARKDOWN);
+  ctix_ioc items[6];
+  ctix_ioc_hit hits[8];
+  size_t nh = 0;
+  (void)state;
+  items[0] = make_item(CTIX_IOC_URL, CTIX_IOC_STATUS_IOC, NULL);       /* only in refs */
+  items[1] = make_item(CTIX_IOC_DOMAIN, CTIX_IOC_STATUS_IOC, NULL);    /* body + refs */
+  items[2] = make_item(CTIX_IOC_SHA256, CTIX_IOC_STATUS_IOC, NULL);    /* not a link type */
+  items[3] = make_item(CTIX_IOC_IPV4, CTIX_IOC_STATUS_BENIGN, "private range");
+  items[4] = make_item(CTIX_IOC_EMAIL, CTIX_IOC_STATUS_IOC, NULL);     /* subsection */
+  items[5] = make_item(CTIX_IOC_DOMAIN, CTIX_IOC_STATUS_IOC, NULL);    /* after refs */
+  hits[nh++] = make_hit(0, offset_of(doc, "Ref alpha"));
+  hits[nh++] = make_hit(1, offset_of(doc, "body beta"));
+  hits[nh++] = make_hit(1, offset_of(doc, "Ref beta"));
+  hits[nh++] = make_hit(2, offset_of(doc, "Ref hash"));
+  hits[nh++] = make_hit(3, offset_of(doc, "Ref ip"));
+  hits[nh++] = make_hit(4, offset_of(doc, "Nested delta"));
+  hits[nh++] = make_hit(5, offset_of(doc, "Late epsilon"));
+  hits[nh++] = make_hit(5, offset_of(doc, "Table gamma"));
+  assert_int_equal(ctix__ioc_triage_references(items, 6, hits, nh, doc), 0);
+  assert_int_equal(items[0].status, CTIX_IOC_STATUS_BENIGN);
+  assert_string_equal(items[0].reason, "reference link");
+  assert_int_equal(items[1].status, CTIX_IOC_STATUS_IOC);
+  assert_null(items[1].reason);
+  assert_int_equal(items[2].status, CTIX_IOC_STATUS_IOC);
+  assert_string_equal(items[3].reason, "private range");
+  assert_int_equal(items[4].status, CTIX_IOC_STATUS_BENIGN);
+  assert_string_equal(items[4].reason, "reference link");
+  assert_int_equal(items[5].status, CTIX_IOC_STATUS_IOC);
+  ctix_document_free(doc);
+}
+
+/* Heading forms that name a reference section, and some that do not. */
+static void test_reference_headings(void **state)
+{
+  static const struct {
+    const char *heading;
+    bool ref;
+  } cases[] = {
+      {"References", true},     {"REFERENCES", true},          {"Sources", true},
+      {"3. Sources", true},     {"VII. References", true},     {"Further Reading", true},
+      {"Resources", true},      {"See also", true},            {"External links", true},
+      {"Bibliography", true},   {"Indicators of compromise", false},
+      {"Technical analysis", false}, {"Reference architecture", false},
+      {"Open sources used by the actor", false},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char md[512];
+    ctix_document *doc;
+    ctix_ioc it = make_item(CTIX_IOC_URL, CTIX_IOC_STATUS_IOC, NULL);
+    ctix_ioc_hit h;
+    snprintf(md, sizeof(md), "# Title\n\nIntro text here.\n\n## %s\n\nLinked target.\n",
+             cases[i].heading);
+    doc = parse(md, CTIX_FORMAT_MARKDOWN);
+    h = make_hit(0, offset_of(doc, "Linked target"));
+    assert_int_equal(ctix__ioc_triage_references(&it, 1, &h, 1, doc), 0);
+    if ((it.status == CTIX_IOC_STATUS_BENIGN) != cases[i].ref)
+      fail_msg("heading '%s': expected %s", cases[i].heading,
+               cases[i].ref ? "a reference section" : "no reference section");
+    ctix_document_free(doc);
+  }
+}
+
+/* No document, no sections, or a plain text without headings: no change. */
+static void test_reference_no_sections(void **state)
+{
+  ctix_document *doc = parse("Just one paragraph with a link.\n", CTIX_FORMAT_TEXT);
+  ctix_ioc it = make_item(CTIX_IOC_URL, CTIX_IOC_STATUS_IOC, NULL);
+  ctix_ioc_hit h = make_hit(0, 0);
+  (void)state;
+  assert_int_equal(ctix__ioc_triage_references(&it, 1, &h, 1, NULL), 0);
+  assert_int_equal(ctix__ioc_triage_references(&it, 1, &h, 1, doc), 0);
+  assert_int_equal(it.status, CTIX_IOC_STATUS_IOC);
+  ctix_document_free(doc);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ipv4_ranges),
+      cmocka_unit_test(test_ipv6_ranges),
+      cmocka_unit_test(test_ip_null),
+      cmocka_unit_test(test_benign_list_matches_data_file),
+      cmocka_unit_test(test_benign_domains),
+      cmocka_unit_test(test_publisher_from_options),
+      cmocka_unit_test(test_publisher_from_canonical_url),
+      cmocka_unit_test(test_reference_sections),
+      cmocka_unit_test(test_reference_headings),
+      cmocka_unit_test(test_reference_no_sections),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
