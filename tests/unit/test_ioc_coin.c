@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "ioc/coin.h"
-#include "ioc_types_check.h"
+#include "ioc_test.h"
 
 /* ---- encodings ---- */
 

@@ -15,56 +15,7 @@
 
 #include <cmocka.h>
 
-#include "ctix/ioc.h"
-
-static ctix_ioc_list *extract(const char *text)
-{
-  ctix_ioc_list *l = NULL;
-  ctix_error err;
-  ctix_error_clear(&err);
-  assert_int_equal(ctix_ioc_extract(&l, text, strlen(text), NULL, &err), 0);
-  assert_non_null(l);
-  return l;
-}
-
-/*
- * Checks that `text` yields exactly the IOC-status values `want` (NULL
- * terminated) of `type`, each with an `original` that slices the input.
- * The list is freed before a failure is reported.
- */
-static void expect_exactly(const char *text, ctix_ioc_type type, const char *const *want)
-{
-  ctix_ioc_list *l = extract(text);
-  char msg[512] = "";
-  size_t n, i, got = 0;
-  for (i = 0; i < l->nitems && !msg[0]; i++) {
-    const ctix_ioc *it = &l->items[i];
-    if (it->type != type || it->status != CTIX_IOC_STATUS_IOC)
-      continue;
-    got++;
-    for (n = 0; want[n]; n++)
-      if (strcmp(want[n], it->value) == 0)
-        break;
-    if (!want[n])
-      snprintf(msg, sizeof(msg), "unexpected %s \"%s\" in \"%s\"", ctix_ioc_type_name(type),
-               it->value, text);
-    else if (strlen(it->original) != it->span.end - it->span.start ||
-             it->span.end > strlen(text) ||
-             memcmp(it->original, text + it->span.start, it->span.end - it->span.start) != 0)
-      snprintf(msg, sizeof(msg), "bad span for \"%s\" in \"%s\"", it->value, text);
-  }
-  for (n = 0; want[n]; n++)
-    ;
-  if (!msg[0] && got != n)
-    snprintf(msg, sizeof(msg), "\"%s\": %zu %s values, want %zu", text, got,
-             ctix_ioc_type_name(type), n);
-  ctix_ioc_list_free(l);
-  if (msg[0])
-    fail_msg("%s", msg);
-}
-
-#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define NONE ((const char *const[]){NULL})
+#include "ioc_test.h"
 
 #define UA_CHROME                                                                        \
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "    \
@@ -108,10 +59,10 @@ static void test_user_agent_context(void **state)
   expect_exactly("User-Agent:Mozilla/5.0 (Windows NT 10.0)", CTIX_IOC_USER_AGENT,
                  WANT("Mozilla/5.0 (Windows NT 10.0)"));
   /* without the context: nothing */
-  expect_exactly("we used curl/8.4.0 and python/3.11", CTIX_IOC_USER_AGENT, NONE);
-  expect_exactly("just Mozilla/5.0 here", CTIX_IOC_USER_AGENT, NONE);
-  expect_exactly("yes/no (maybe) either/or", CTIX_IOC_USER_AGENT, NONE);
-  expect_exactly("the User-Agent header and/or cookies", CTIX_IOC_USER_AGENT, NONE);
+  expect_exactly("we used curl/8.4.0 and python/3.11", CTIX_IOC_USER_AGENT, WANT_NONE);
+  expect_exactly("just Mozilla/5.0 here", CTIX_IOC_USER_AGENT, WANT_NONE);
+  expect_exactly("yes/no (maybe) either/or", CTIX_IOC_USER_AGENT, WANT_NONE);
+  expect_exactly("the User-Agent header and/or cookies", CTIX_IOC_USER_AGENT, WANT_NONE);
 }
 
 static void test_user_agent_leaves_the_rest(void **state)
@@ -136,8 +87,9 @@ static void test_yara_rules(void **state)
   expect_exactly("YARA rule \"Susp_Ps_Enc\" hits", CTIX_IOC_YARA_RULE, WANT("Susp_Ps_Enc"));
   /* prose */
   expect_exactly("as a rule of thumb, rule out noise; the rule is simple. Rule Britannia",
-                 CTIX_IOC_YARA_RULE, NONE);
-  expect_exactly("YARA rules are useful and a YARA rule that matches", CTIX_IOC_YARA_RULE, NONE);
+                 CTIX_IOC_YARA_RULE, WANT_NONE);
+  expect_exactly("YARA rules are useful and a YARA rule that matches", CTIX_IOC_YARA_RULE,
+                 WANT_NONE);
 }
 
 static void test_mutexes(void **state)
@@ -154,8 +106,8 @@ static void test_mutexes(void **state)
   expect_exactly("mutexes \"A1x\", \"B2y\" and \"C3z\"", CTIX_IOC_MUTEX, WANT("A1x", "B2y", "C3z"));
   /* prose */
   expect_exactly("The mutex is released and a mutex to sync threads; the mutex object",
-                 CTIX_IOC_MUTEX, NONE);
-  expect_exactly("a mutex named", CTIX_IOC_MUTEX, NONE);
+                 CTIX_IOC_MUTEX, WANT_NONE);
+  expect_exactly("a mutex named", CTIX_IOC_MUTEX, WANT_NONE);
 }
 
 int main(void)

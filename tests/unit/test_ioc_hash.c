@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "ioc/coin.h"
-#include "ioc_types_check.h"
+#include "ioc_test.h"
 
 /* Digests of "ctix types test" and friends (made with Python's hashlib). */
 #define MD5 "7ca7b2a1f4a5fc015d10619a5ba6f05c"

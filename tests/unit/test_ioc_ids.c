@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "ioc_types_check.h"
+#include "ioc_test.h"
 
 static void test_cve(void **state)
 {

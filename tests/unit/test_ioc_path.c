@@ -19,84 +19,8 @@
 
 #include <cmocka.h>
 
-#include "ctix/ioc.h"
 #include "ioc/scan.h"
-
-/* Extracts from a C string; the caller frees the list. */
-static ctix_ioc_list *extract(const char *text)
-{
-  ctix_ioc_list *l = NULL;
-  ctix_error err;
-  ctix_error_clear(&err);
-  assert_int_equal(ctix_ioc_extract(&l, text, strlen(text), NULL, &err), 0);
-  assert_non_null(l);
-  return l;
-}
-
-/* The item of `type` with canonical `value`, or NULL. */
-static const ctix_ioc *find(const ctix_ioc_list *l, ctix_ioc_type type, const char *value)
-{
-  size_t i;
-  for (i = 0; i < l->nitems; i++)
-    if (l->items[i].type == type && strcmp(l->items[i].value, value) == 0)
-      return &l->items[i];
-  return NULL;
-}
-
-/* Number of items of `type` with status `st`. */
-static size_t count(const ctix_ioc_list *l, ctix_ioc_type type, ctix_ioc_status st)
-{
-  size_t i, n = 0;
-  for (i = 0; i < l->nitems; i++)
-    n += l->items[i].type == type && l->items[i].status == st;
-  return n;
-}
-
-/* Prints what was found of `type` (for failure messages). */
-static void dump(const ctix_ioc_list *l, ctix_ioc_type type)
-{
-  size_t i;
-  for (i = 0; i < l->nitems; i++)
-    if (l->items[i].type == type)
-      print_message("  found %s [%s] \"%s\"\n", ctix_ioc_type_name(type),
-                    ctix_ioc_status_name(l->items[i].status), l->items[i].value);
-}
-
-/*
- * Checks that `text` yields exactly the IOC-status values `want` (NULL
- * terminated) of `type`, with `original` spans that slice the input to
- * the text as written. The list is freed before a failure is reported.
- */
-static void expect_exactly(const char *text, ctix_ioc_type type, const char *const *want)
-{
-  ctix_ioc_list *l = extract(text);
-  char msg[512] = "";
-  size_t n = 0, i;
-  for (; want[n] && !msg[0]; n++) {
-    const ctix_ioc *it = find(l, type, want[n]);
-    if (!it || it->status != CTIX_IOC_STATUS_IOC)
-      snprintf(msg, sizeof(msg), "%s \"%s\" not found in \"%s\"", ctix_ioc_type_name(type),
-               want[n], text);
-  }
-  if (!msg[0] && count(l, type, CTIX_IOC_STATUS_IOC) != n)
-    snprintf(msg, sizeof(msg), "\"%s\": %zu %s values, want %zu", text,
-             count(l, type, CTIX_IOC_STATUS_IOC), ctix_ioc_type_name(type), n);
-  for (i = 0; i < l->nitems && !msg[0]; i++) {
-    const ctix_ioc *it = &l->items[i];
-    if (it->span.start > it->span.end || it->span.end > strlen(text) ||
-        strlen(it->original) != it->span.end - it->span.start ||
-        memcmp(it->original, text + it->span.start, it->span.end - it->span.start) != 0)
-      snprintf(msg, sizeof(msg), "\"%s\": bad span for \"%s\"", text, it->value);
-  }
-  if (msg[0])
-    dump(l, type);
-  ctix_ioc_list_free(l);
-  if (msg[0])
-    fail_msg("%s", msg);
-}
-
-#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define NONE ((const char *const[]){NULL})
+#include "ioc_test.h"
 
 /* ------------------------------------------------------------ registry */
 
@@ -146,7 +70,7 @@ static void test_registry_forms(void **state)
   expect_exactly("key=HKLM\\SOFTWARE\\Acme;", CTIX_IOC_REGISTRY_KEY, WANT("HKLM\\SOFTWARE\\Acme"));
   /* a hive alone is no key */
   expect_exactly("HKLM and HKEY_CURRENT_USER are hives; HKCU\\ alone too", CTIX_IOC_REGISTRY_KEY,
-                 NONE);
+                 WANT_NONE);
 }
 
 static void test_registry_spaces(void **state)
@@ -199,12 +123,12 @@ static void test_registry_rejected(void **state)
   ctix_ioc_list *l;
   const ctix_ioc *it;
   (void)state;
-  l = extract("HKXY\\Software\\Acme is no hive");
-  it = find(l, CTIX_IOC_REGISTRY_KEY, "HKXY\\Software\\Acme");
+  l = ioc_run("HKXY\\Software\\Acme is no hive");
+  it = ioc_find(l, CTIX_IOC_REGISTRY_KEY, "HKXY\\Software\\Acme");
   assert_non_null(it);
   assert_int_equal(it->status, CTIX_IOC_STATUS_REJECTED);
   assert_non_null(it->reason);
-  assert_int_equal(count(l, CTIX_IOC_REGISTRY_KEY, CTIX_IOC_STATUS_IOC), 0);
+  assert_int_equal(ioc_count(l, CTIX_IOC_REGISTRY_KEY, CTIX_IOC_STATUS_IOC), 0);
   ctix_ioc_list_free(l);
 }
 
@@ -213,7 +137,8 @@ static void test_registry_rejected(void **state)
 static void test_windows_paths(void **state)
 {
   (void)state;
-  expect_exactly("dumped to D:\\Data\\dump.bin today", CTIX_IOC_FILE_PATH, WANT("D:\\Data\\dump.bin"));
+  expect_exactly("dumped to D:\\Data\\dump.bin today", CTIX_IOC_FILE_PATH,
+                 WANT("D:\\Data\\dump.bin"));
   expect_exactly("loads c:/windows/temp/a.dll", CTIX_IOC_FILE_PATH, WANT("c:/windows/temp/a.dll"));
   expect_exactly("\"path\": \"C:\\\\Windows\\\\Temp\\\\b.exe\"", CTIX_IOC_FILE_PATH,
                  WANT("C:\\\\Windows\\\\Temp\\\\b.exe"));
@@ -231,7 +156,7 @@ static void test_windows_paths(void **state)
                  WANT("C:\\Windows\\System32\\cmd.exe"));
   expect_exactly("proc.exe -in:\"..\\cfg\\a.ini\" -out:\"\\\\nas01\\drop\"", CTIX_IOC_FILE_PATH,
                  WANT("..\\cfg\\a.ini", "\\\\nas01\\drop"));
-  expect_exactly("the drive C:\\ alone", CTIX_IOC_FILE_PATH, NONE);
+  expect_exactly("the drive C:\\ alone", CTIX_IOC_FILE_PATH, WANT_NONE);
   expect_exactly("C:\\Documents and Settings\\All Users\\Start Menu\\x.lnk", CTIX_IOC_FILE_PATH,
                  WANT("C:\\Documents and Settings\\All Users\\Start Menu\\x.lnk"));
   /* prose between two observables is not a name with spaces */
@@ -247,7 +172,7 @@ static void test_unc_device_env(void **state)
   (void)state;
   expect_exactly("staged on \\\\fileserver\\share$\\drop\\a.exe and \\\\192.0.2.10\\admin$",
                  CTIX_IOC_FILE_PATH, WANT("\\\\fileserver\\share$\\drop\\a.exe", "\\\\192.0.2.10\\admin$"));
-  expect_exactly("a lone \\\\server is no path", CTIX_IOC_FILE_PATH, NONE);
+  expect_exactly("a lone \\\\server is no path", CTIX_IOC_FILE_PATH, WANT_NONE);
   expect_exactly("opens \\\\.\\PhysicalDrive0 and \\\\.\\pipe\\acme_ctl and \\\\?\\C:\\Very\\Long",
                  CTIX_IOC_FILE_PATH,
                  WANT("\\\\.\\PhysicalDrive0", "\\\\.\\pipe\\acme_ctl", "\\\\?\\C:\\Very\\Long"));
@@ -257,7 +182,7 @@ static void test_unc_device_env(void **state)
                  CTIX_IOC_FILE_PATH,
                  WANT("%LOCALAPPDATA%\\Temp\\a.exe", "%ProgramFiles(x86)%\\Acme\\b.dll",
                       "%WINDIR%\\System32\\c.sys"));
-  expect_exactly("%TEMP% alone and 100% sure", CTIX_IOC_FILE_PATH, NONE);
+  expect_exactly("%TEMP% alone and 100% sure", CTIX_IOC_FILE_PATH, WANT_NONE);
   expect_exactly("writes $env:APPDATA\\acme\\s.ps1", CTIX_IOC_FILE_PATH,
                  WANT("$env:APPDATA\\acme\\s.ps1"));
 }
@@ -272,8 +197,8 @@ static void test_rooted_relative(void **state)
   /* escapes and regex classes are no paths; unprefixed relative ones are
    * not taken either (registry subkeys are written that way) */
   expect_exactly("escapes \\n\\t and \\x90\\x90\\x41 and \\d+\\s* and \\u00e9\\u00e8",
-                 CTIX_IOC_FILE_PATH, NONE);
-  expect_exactly("Software\\Microsoft\\Windows and b\\c", CTIX_IOC_FILE_PATH, NONE);
+                 CTIX_IOC_FILE_PATH, WANT_NONE);
+  expect_exactly("Software\\Microsoft\\Windows and b\\c", CTIX_IOC_FILE_PATH, WANT_NONE);
 }
 
 /* ------------------------------------------------------------ POSIX */
@@ -304,12 +229,13 @@ static void test_posix_paths(void **state)
 static void test_not_paths(void **state)
 {
   (void)state;
-  expect_exactly("and/or, w/o, 12/03/2024, 3/4 cup, TCP/IP, 24/7", CTIX_IOC_FILE_PATH, NONE);
-  expect_exactly("a /24 network, switches /c /s /q, a / b, // comment", CTIX_IOC_FILE_PATH, NONE);
-  expect_exactly("fragment //cdn.example.com/lib/x.js here", CTIX_IOC_FILE_PATH, NONE);
-  expect_exactly("cmd.exe /url:https://example.com/a/b", CTIX_IOC_FILE_PATH, NONE);
-  expect_exactly("see /2024/05/ and /1/2/3", CTIX_IOC_FILE_PATH, NONE);
-  expect_exactly("the word /notatopdir alone", CTIX_IOC_FILE_PATH, NONE);
+  expect_exactly("and/or, w/o, 12/03/2024, 3/4 cup, TCP/IP, 24/7", CTIX_IOC_FILE_PATH, WANT_NONE);
+  expect_exactly("a /24 network, switches /c /s /q, a / b, // comment", CTIX_IOC_FILE_PATH,
+                 WANT_NONE);
+  expect_exactly("fragment //cdn.example.com/lib/x.js here", CTIX_IOC_FILE_PATH, WANT_NONE);
+  expect_exactly("cmd.exe /url:https://example.com/a/b", CTIX_IOC_FILE_PATH, WANT_NONE);
+  expect_exactly("see /2024/05/ and /1/2/3", CTIX_IOC_FILE_PATH, WANT_NONE);
+  expect_exactly("the word /notatopdir alone", CTIX_IOC_FILE_PATH, WANT_NONE);
 }
 
 /* ------------------------------------------------------------ file names */
@@ -322,22 +248,22 @@ static void test_file_names(void **state)
   expect_exactly("macro.docm with data.7z and disk.iso", CTIX_IOC_FILE_NAME,
                  WANT("macro.docm", "data.7z", "disk.iso"));
   expect_exactly("the icon of update.exe's window", CTIX_IOC_FILE_NAME, WANT("update.exe"));
-  expect_exactly("Node.js and Vue.js, e.g. version 1.2.3, no.", CTIX_IOC_FILE_NAME, NONE);
-  expect_exactly("*.lnk and .exe are no names", CTIX_IOC_FILE_NAME, NONE);
+  expect_exactly("Node.js and Vue.js, e.g. version 1.2.3, no.", CTIX_IOC_FILE_NAME, WANT_NONE);
+  expect_exactly("*.lnk and .exe are no names", CTIX_IOC_FILE_NAME, WANT_NONE);
 }
 
 static void test_file_name_vs_domain(void **state)
 {
   (void)state;
   /* extensions that are TLDs need context */
-  expect_exactly("notes.py", CTIX_IOC_FILE_NAME, NONE);
+  expect_exactly("notes.py", CTIX_IOC_FILE_NAME, WANT_NONE);
   expect_exactly("the attachment notes.py ran", CTIX_IOC_FILE_NAME, WANT("notes.py"));
   expect_exactly("it dropped a copy named tool.sh", CTIX_IOC_FILE_NAME, WANT("tool.sh"));
   expect_exactly("then bundle.zip archive is opened", CTIX_IOC_FILE_NAME, WANT("bundle.zip"));
   expect_exactly("extracted from bundle.zip", CTIX_IOC_FILE_NAME, WANT("bundle.zip"));
-  expect_exactly("downloaded from bundle.zip", CTIX_IOC_FILE_NAME, NONE);
-  expect_exactly("visit bundle.zip today", CTIX_IOC_FILE_NAME, NONE);
-  expect_exactly("the file was executed. clip.mov", CTIX_IOC_FILE_NAME, NONE);
+  expect_exactly("downloaded from bundle.zip", CTIX_IOC_FILE_NAME, WANT_NONE);
+  expect_exactly("visit bundle.zip today", CTIX_IOC_FILE_NAME, WANT_NONE);
+  expect_exactly("the file was executed. clip.mov", CTIX_IOC_FILE_NAME, WANT_NONE);
   expect_exactly("scan.pdf.zip", CTIX_IOC_FILE_NAME, WANT("scan.pdf.zip"));
   expect_exactly("report#2.zip", CTIX_IOC_FILE_NAME, WANT("report#2.zip"));
 }

@@ -13,44 +13,21 @@
 
 #include <cmocka.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctix/ioc.h"
 #include "ioc/scan.h"
+#include "ioc_test.h"
 #include "util/buf.h"
 
-static ctix_ioc_list *run(const char *text)
-{
-  ctix_ioc_list *l = NULL;
-  ctix_error err;
-  ctix_error_clear(&err);
-  if (ctix_ioc_extract(&l, text, strlen(text), NULL, &err) != 0 || !l)
-    fail_msg("extraction failed on \"%s\": %s", text, err.message);
-  return l;
-}
-
-static const ctix_ioc *find(const ctix_ioc_list *l, ctix_ioc_type type, const char *value)
-{
-  size_t i;
-  for (i = 0; i < l->nitems; i++)
-    if (l->items[i].type == type && strcmp(l->items[i].value, value) == 0)
-      return &l->items[i];
-  return NULL;
-}
-
 /* text yields `value` of `type` written as `written`. */
-static void token(const char *text, ctix_ioc_type type, const char *value, const char *written)
+static void expect_written(const char *text, ctix_ioc_type type, const char *value,
+                           const char *written)
 {
-  ctix_ioc_list *l = run(text);
-  const ctix_ioc *it = find(l, type, value);
-  size_t i;
+  ctix_ioc_list *l = ioc_run(text);
+  const ctix_ioc *it = ioc_find(l, type, value);
   if (!it || strcmp(it->original, written) != 0) {
-    print_message("text: \"%s\"\n", text);
-    for (i = 0; i < l->nitems; i++)
-      print_message("  %s \"%s\" [%s]\n", ctix_ioc_type_name(l->items[i].type),
-                    l->items[i].value, l->items[i].original);
+    ioc_dump(text, l);
     ctix_ioc_list_free(l);
     fail_msg("expected %s \"%s\" written \"%s\"", ctix_ioc_type_name(type), value, written);
   }
@@ -130,8 +107,8 @@ static void test_options_and_limits(void **state)
 static void test_dedupe_and_hits(void **state)
 {
   const char *t = "cdn.badcorp.ru then 91.204.14.3 then CDN.BADCORP.RU then cdn[.]badcorp[.]ru";
-  ctix_ioc_list *l = run(t);
-  const ctix_ioc *d = find(l, CTIX_IOC_DOMAIN, "cdn.badcorp.ru");
+  ctix_ioc_list *l = ioc_run(t);
+  const ctix_ioc *d = ioc_find(l, CTIX_IOC_DOMAIN, "cdn.badcorp.ru");
   size_t i, nd = 0;
   assert_non_null(d);
   assert_int_equal(d->nhits, 3);
@@ -158,19 +135,20 @@ static void test_dedupe_and_hits(void **state)
 
 static void test_token_trimming(void **state)
 {
-  token("seen (cdn.badcorp.ru) today", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
-  token("'cdn.badcorp.ru', and", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
-  token("is cdn.badcorp.ru!?", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
-  token("<b>cdn.badcorp.ru</b>", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
-  token("`cdn.badcorp.ru`|x", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
-  token("**cdn.badcorp.ru**", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
-  token("[cdn.badcorp.ru](https://x.badcorp.ru/p)", CTIX_IOC_URL, "https://x.badcorp.ru/p",
-        "https://x.badcorp.ru/p");
-  token("\xc2\xab" "cdn.badcorp.ru\xc2\xbb", CTIX_IOC_DOMAIN, "cdn.badcorp.ru",
-        "cdn.badcorp.ru");
-  token("cdn.badcorp.ru\xe2\x80\x94" "and more", CTIX_IOC_DOMAIN, "cdn.badcorp.ru",
-        "cdn.badcorp.ru");
-  token("ip\xc2\xa0" "91.204.14.3", CTIX_IOC_IPV4, "91.204.14.3", "91.204.14.3");
+  expect_written("seen (cdn.badcorp.ru) today", CTIX_IOC_DOMAIN,
+                 "cdn.badcorp.ru", "cdn.badcorp.ru");
+  expect_written("'cdn.badcorp.ru', and", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  expect_written("is cdn.badcorp.ru!?", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  expect_written("<b>cdn.badcorp.ru</b>", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  expect_written("`cdn.badcorp.ru`|x", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  expect_written("**cdn.badcorp.ru**", CTIX_IOC_DOMAIN, "cdn.badcorp.ru", "cdn.badcorp.ru");
+  expect_written("[cdn.badcorp.ru](https://x.badcorp.ru/p)", CTIX_IOC_URL, "https://x.badcorp.ru/p",
+                 "https://x.badcorp.ru/p");
+  expect_written("\xc2\xab" "cdn.badcorp.ru\xc2\xbb", CTIX_IOC_DOMAIN, "cdn.badcorp.ru",
+                 "cdn.badcorp.ru");
+  expect_written("cdn.badcorp.ru\xe2\x80\x94" "and more", CTIX_IOC_DOMAIN, "cdn.badcorp.ru",
+                 "cdn.badcorp.ru");
+  expect_written("ip\xc2\xa0" "91.204.14.3", CTIX_IOC_IPV4, "91.204.14.3", "91.204.14.3");
 }
 
 /* A text much longer than a scan segment: every planted observable is
@@ -266,11 +244,11 @@ static void test_document(void **state)
   const ctix_ioc *it;
   assert_int_equal(ctix_document_parse(&doc, md, strlen(md), NULL, NULL), 0);
   assert_int_equal(ctix_ioc_extract_document(&l, doc, NULL, NULL), 0);
-  it = find(l, CTIX_IOC_DOMAIN, "cdn.badcorp.ru");
+  it = ioc_find(l, CTIX_IOC_DOMAIN, "cdn.badcorp.ru");
   assert_non_null(it);
   assert_int_equal(it->status, CTIX_IOC_STATUS_IOC);
   assert_memory_equal(doc->text + it->span.start, "cdn.badcorp.ru", 14);
-  it = find(l, CTIX_IOC_URL, "https://blog.vendor-research.net/post");
+  it = ioc_find(l, CTIX_IOC_URL, "https://blog.vendor-research.net/post");
   assert_non_null(it);
   assert_int_equal(it->status, CTIX_IOC_STATUS_BENIGN);
   assert_non_null(it->reason);

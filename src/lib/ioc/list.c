@@ -35,20 +35,17 @@ struct ctix_ioc_priv {
   char *strings;
 };
 
-/* Per item while building: hash, value length and string offsets. */
-typedef struct bitem {
-  uint32_t hash;
-  uint32_t vlen;
-  size_t value;    /* offset in strs */
-  size_t original; /* offset in strs */
-} bitem;
+/* While building, an item's `value` and `original` hold offsets into the
+ * packed strings (which move as they grow): finish turns them into
+ * pointers. */
+static size_t str_off(const char *p) { return (size_t)(uintptr_t)p; }
+static const char *off_str(size_t off) { return (const char *)(uintptr_t)off; }
 
 struct ctix__ioc_builder {
   const char *input;
   size_t input_len;
   ctix_ioc_options opts;
-  ctix_buf items;             /* ctix_ioc records (string fields set at finish) */
-  ctix_buf meta;              /* bitem records, parallel to items */
+  ctix_buf items;             /* ctix_ioc records (string offsets until finish) */
   ctix_buf hits;              /* ctix_ioc_hit records */
   ctix_buf strs;              /* packed NUL-terminated strings */
   uint64_t *slots;            /* hash table: hash << 32 | item index + 1; 0 = empty */
@@ -60,16 +57,51 @@ struct ctix__ioc_builder {
   size_t hint;                /* edits wholly before the last mapped start */
 };
 
-/* Hashes a type and value (FNV-1a). */
+/* Hashes a type and value, eight bytes at a time (a multiply-xorshift
+ * mix; the tail is zero-padded and the length is mixed in). */
 static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n)
 {
-  uint32_t h = 2166136261u ^ (uint32_t)type;
-  size_t i;
-  for (i = 0; i < n; i++) {
-    h ^= (unsigned char)v[i];
-    h *= 16777619u;
+  const uint64_t k = 0x9E3779B97F4A7C15u;
+  uint64_t h = ((uint64_t)type << 32 | (uint32_t)n) * k, w;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&w, v + i, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 29;
   }
-  return h;
+  if (i < n) {
+    w = 0;
+    memcpy(&w, v + i, n - i);
+    h = (h ^ w) * k;
+  }
+  h ^= h >> 32;
+  return (uint32_t)h;
+}
+
+/* Expected bytes of text per observable in an IOC-dense report: the
+ * arrays are reserved for len / BYTES_PER_ITEM items up front (pages are
+ * touched only when used), which saves the growth steps. */
+#define BYTES_PER_ITEM 128u
+/* Average bytes of packed strings per item (value and written form). */
+#define STRING_BYTES_PER_ITEM 48u
+
+/* Reserves room for the items expected in `len` bytes of input. */
+static int reserve(ctix__ioc_builder *b, size_t len)
+{
+  size_t est = len / BYTES_PER_ITEM + 16, slots = 64;
+  if (est > MAX_ITEMS)
+    est = MAX_ITEMS;
+  while (slots < 2 * est + 2)
+    slots *= 2;
+  if (ctix__buf_grow(&b->items, est * sizeof(ctix_ioc)) ||
+      ctix__buf_grow(&b->hits, est * sizeof(ctix_ioc_hit)) ||
+      ctix__buf_grow(&b->strs, est * STRING_BYTES_PER_ITEM))
+    return CTIX_ENOMEM;
+  b->slots = calloc(slots, sizeof(*b->slots));
+  if (!b->slots)
+    return CTIX_ENOMEM;
+  b->nslots = slots;
+  return 0;
 }
 
 int ctix__ioc_builder_new(ctix__ioc_builder **out, const char *input, size_t len,
@@ -86,10 +118,13 @@ int ctix__ioc_builder_new(ctix__ioc_builder **out, const char *input, size_t len
   else
     ctix_ioc_options_init(&b->opts);
   ctix__buf_init(&b->items, (size_t)MAX_ITEMS * sizeof(ctix_ioc));
-  ctix__buf_init(&b->meta, (size_t)MAX_ITEMS * sizeof(bitem));
   ctix__buf_init(&b->hits, (size_t)MAX_HITS * sizeof(ctix_ioc_hit));
   ctix__buf_init(&b->strs, MAX_STRINGS);
   b->hits_sorted = true;
+  if (reserve(b, len)) {
+    ctix__ioc_builder_free(b);
+    return CTIX_ENOMEM;
+  }
   *out = b;
   return 0;
 }
@@ -99,7 +134,6 @@ void ctix__ioc_builder_free(ctix__ioc_builder *b)
   if (!b)
     return;
   ctix__buf_free(&b->items);
-  ctix__buf_free(&b->meta);
   ctix__buf_free(&b->hits);
   ctix__buf_free(&b->strs);
   free(b->slots);
@@ -119,17 +153,19 @@ void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
  * slots keep the hash, so probing touches no item until the hashes match. */
 static int rehash(ctix__ioc_builder *b)
 {
-  size_t n = b->nslots ? b->nslots * 2 : 256;
-  size_t nitems = CTIX__BUF_COUNT(&b->meta, bitem), i;
+  size_t n = b->nslots ? b->nslots * 2 : 256, i;
   uint64_t *slots = calloc(n, sizeof(*slots));
   if (!slots)
     return CTIX_ENOMEM;
-  for (i = 0; i < nitems; i++) {
-    uint32_t h = CTIX__BUF_AT(&b->meta, bitem, i).hash;
-    size_t j = h & (n - 1);
+  for (i = 0; i < b->nslots; i++) {
+    uint64_t slot = b->slots[i];
+    size_t j;
+    if (!slot)
+      continue;
+    j = (uint32_t)(slot >> 32) & (n - 1);
     while (slots[j])
       j = (j + 1) & (n - 1);
-    slots[j] = (uint64_t)h << 32 | (uint32_t)(i + 1);
+    slots[j] = slot;
   }
   free(b->slots);
   b->slots = slots;
@@ -258,15 +294,19 @@ static int add_string(ctix__ioc_builder *b, const char *s, size_t n, size_t *off
   return ctix__buf_addc(sb, '\0');
 }
 
-/* Records the written form input[a..z) of item `it` (shared with the
- * value when the bytes are equal). */
-static int set_original(ctix__ioc_builder *b, bitem *m, size_t a, size_t z)
+/* Records the written form input[a..z) of item `it`, whose value has
+ * `vlen` bytes (shared with the value when the bytes are equal). */
+static int set_original(ctix__ioc_builder *b, ctix_ioc *it, size_t vlen, size_t a, size_t z)
 {
-  if (z - a == m->vlen && memcmp(b->strs.data + m->value, b->input + a, z - a) == 0) {
-    m->original = m->value;
+  size_t off;
+  int rc;
+  if (z - a == vlen && memcmp(b->strs.data + str_off(it->value), b->input + a, vlen) == 0) {
+    it->original = it->value;
     return 0;
   }
-  return add_string(b, b->input + a, z - a, &m->original);
+  rc = add_string(b, b->input + a, z - a, &off);
+  it->original = off_str(off);
+  return rc;
 }
 
 int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t end,
@@ -286,6 +326,15 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     return 0;
   if (status == CTIX_IOC_STATUS_REJECTED && !b->opts.keep_rejected)
     return 0;
+  if (!b->nslots || CTIX__BUF_COUNT(&b->items, ctix_ioc) * 2 >= b->nslots) {
+    if ((rc = rehash(b)))
+      return rc;
+  }
+  /* the slot is fetched while the offsets are mapped (a large table
+   * misses the cache) */
+  h = hash_of(type, value, vlen);
+  j = h & (b->nslots - 1);
+  __builtin_prefetch(&b->slots[j]);
   if (b->nedits)
     map_hinted(b, start, end, &in_start, &in_end, &defanged);
   in_start += b->in_base;
@@ -295,32 +344,23 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   if (in_start > in_end)
     in_start = in_end;
 
-  if (!b->nslots || CTIX__BUF_COUNT(&b->meta, bitem) * 2 >= b->nslots) {
-    if ((rc = rehash(b)))
-      return rc;
-  }
-  h = hash_of(type, value, vlen);
-  j = h & (b->nslots - 1);
   for (;;) {
     uint64_t slot = b->slots[j];
-    const bitem *m;
-    size_t k;
     if (!slot)
       break;
-    k = (uint32_t)slot - 1;
     if ((uint32_t)(slot >> 32) == h) {
-      m = &CTIX__BUF_AT(&b->meta, bitem, k);
-      if (m->vlen == vlen && CTIX__BUF_AT(&b->items, ctix_ioc, k).type == type &&
-          memcmp(b->strs.data + m->value, value, vlen) == 0)
+      const ctix_ioc *m = &CTIX__BUF_AT(&b->items, ctix_ioc, (uint32_t)slot - 1);
+      size_t off = str_off(m->value);
+      const char *v = b->strs.data + off;
+      if (m->type == type && off + vlen < b->strs.len && v[vlen] == '\0' &&
+          memcmp(v, value, vlen) == 0)
         break;
     }
     j = (j + 1) & (b->nslots - 1);
   }
   if (b->slots[j]) {
-    bitem *m;
     idx = (uint32_t)b->slots[j] - 1;
     it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
-    m = &CTIX__BUF_AT(&b->meta, bitem, idx);
     it->nhits++;
     it->defanged = it->defanged || defanged;
     if (it->status == CTIX_IOC_STATUS_REJECTED && status != CTIX_IOC_STATUS_REJECTED) {
@@ -332,12 +372,12 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
       /* a sub-token emitted after a later one: keep the earliest */
       it->span.start = in_start;
       it->span.end = in_end;
-      if ((rc = set_original(b, m, in_start, in_end)))
+      if ((rc = set_original(b, it, vlen, in_start, in_end)))
         return rc;
     }
   } else {
     ctix_ioc rec;
-    bitem m;
+    size_t off;
     memset(&rec, 0, sizeof(rec));
     rec.type = type;
     rec.status = status;
@@ -346,13 +386,13 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     rec.span.end = in_end;
     rec.nhits = 1;
     rec.defanged = defanged;
-    m.hash = h;
-    m.vlen = (uint32_t)vlen;
-    if ((rc = add_string(b, value, vlen, &m.value)) ||
-        (rc = set_original(b, &m, in_start, in_end)))
+    if ((rc = add_string(b, value, vlen, &off)))
+      return rc;
+    rec.value = off_str(off);
+    if ((rc = set_original(b, &rec, vlen, in_start, in_end)))
       return rc;
     idx = CTIX__BUF_COUNT(&b->items, ctix_ioc);
-    if ((rc = push(&b->items, &rec, sizeof(rec))) || (rc = push(&b->meta, &m, sizeof(m))))
+    if ((rc = push(&b->items, &rec, sizeof(rec))))
       return rc;
     b->slots[j] = (uint64_t)h << 32 | (uint32_t)(idx + 1);
   }
@@ -409,11 +449,8 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
   int rc = 0;
 
   *out = NULL;
-  if (b->items.err || b->meta.err || b->hits.err || b->strs.err) {
-    rc = b->items.err ? b->items.err
-         : b->meta.err ? b->meta.err
-         : b->hits.err ? b->hits.err
-                       : b->strs.err;
+  if (b->items.err || b->hits.err || b->strs.err) {
+    rc = b->items.err ? b->items.err : b->hits.err ? b->hits.err : b->strs.err;
     goto done;
   }
   list = calloc(1, sizeof(*list));
@@ -439,11 +476,9 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
       ordered = false;
   if (!ordered) {
     ctix_ioc *sorted = malloc(nitems * sizeof(*sorted));
-    bitem *msorted = malloc(nitems * sizeof(*msorted));
     remap = malloc(nitems * sizeof(*remap));
-    if (!sorted || !msorted || !remap) {
+    if (!sorted || !remap) {
       free(sorted);
-      free(msorted);
       rc = CTIX_ENOMEM;
       goto done;
     }
@@ -454,16 +489,13 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
       if (remap[o] == UINT32_MAX) {
         remap[o] = (uint32_t)k;
         sorted[k] = items[o];
-        msorted[k] = CTIX__BUF_AT(&b->meta, bitem, o);
         k++;
       }
     }
     for (i = 0; i < nhits; i++)
       hits[i].ioc = remap[hits[i].ioc];
     memcpy(b->items.data, sorted, k * sizeof(*sorted));
-    memcpy(b->meta.data, msorted, k * sizeof(*msorted));
     free(sorted);
-    free(msorted);
     nitems = k;
   }
   /* the arrays and strings change hands */
@@ -478,9 +510,8 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
   hits = priv->hits;
   strings = priv->strings;
   for (i = 0; i < nitems; i++) {
-    const bitem *m = &CTIX__BUF_AT(&b->meta, bitem, i);
-    items[i].value = strings + m->value;
-    items[i].original = strings + m->original;
+    items[i].value = strings + str_off(items[i].value);
+    items[i].original = strings + str_off(items[i].original);
   }
   list->items = items;
   list->nitems = nitems;

@@ -69,11 +69,19 @@ typedef struct rf {
 static uchar trig[256];
 static pthread_once_t trig_once = PTHREAD_ONCE_INIT;
 
+/* Every byte value repeated 32 times, for the vector compares of
+ * block_stops: read from memory, a constant is an operand of the compare
+ * instead of being rebuilt in a register for each block. */
+static _Alignas(32) uchar splat[256][32];
+
 static void init_trig(void)
 {
   const char *t = "[({<])}.\\^:/_-@DA ";
+  int c;
   for (; *t; t++)
     trig[(uchar)*t] = 1;
+  for (c = 0; c < 256; c++)
+    memset(splat[c], c, sizeof(splat[c]));
 }
 
 static bool is_open(int c) { return c == '[' || c == '(' || c == '{'; }
@@ -394,7 +402,7 @@ static size_t norm_scheme(const uchar *w, size_t n, char *out, bool *defanged, b
       return 0;
   if (!ctix__isalpha((uchar)lw[0]))
     return 0;
-  for (i = 0; known_schemes[i]; i++)
+  for (i = 0; known_schemes[i] && !*known; i++)
     if (strcmp(lw, known_schemes[i]) == 0)
       *known = true;
   memcpy(out, lw, n);
@@ -1013,15 +1021,16 @@ static bool worth(const rf *r, size_t j)
  * Copies p[0..32) to dst and returns the mask of the bytes where worth()
  * holds (bit k for p[k]), computed on 32 bytes at once. Reads p[-1..35).
  */
-__attribute__((target("avx2"))) static uint32_t stops_avx2(const uchar *p, char *dst)
+__attribute__((target("avx2"), always_inline)) static inline uint32_t block_stops(const uchar *p,
+                                                                                  char *dst)
 {
 #define L(o) _mm256_loadu_si256((const __m256i *)(const void *)(p + (o)))
-#define EQ(x, c) _mm256_cmpeq_epi8((x), _mm256_set1_epi8((char)(c)))
+#define SPLAT(c) _mm256_load_si256((const __m256i *)(const void *)splat[(uchar)(c)])
+#define EQ(x, c) _mm256_cmpeq_epi8((x), SPLAT(c))
 #define OR(a, b) _mm256_or_si256((a), (b))
 #define AND(a, b) _mm256_and_si256((a), (b))
   __m256i v = L(0), pv = L(-1), w = L(1), x = L(2), y = L(3);
-  __m256i lw = OR(w, _mm256_set1_epi8(0x20)), lx = OR(x, _mm256_set1_epi8(0x20)),
-          ly = OR(y, _mm256_set1_epi8(0x20));
+  __m256i lw = OR(w, SPLAT(0x20)), lx = OR(x, SPLAT(0x20)), ly = OR(y, SPLAT(0x20));
   __m256i brk_w = OR(OR(OR(EQ(w, '['), EQ(w, '(')), OR(EQ(w, '{'), EQ(w, ']'))),
                      OR(EQ(w, ')'), EQ(w, '}')));
   __m256i always = OR(OR(OR(EQ(v, '['), EQ(v, '(')), OR(EQ(v, '{'), EQ(v, '<'))),
@@ -1041,9 +1050,31 @@ __attribute__((target("avx2"))) static uint32_t stops_avx2(const uchar *p, char 
   _mm256_storeu_si256((__m256i *)(void *)dst, v);
   return (uint32_t)_mm256_movemask_epi8(m);
 #undef L
+#undef SPLAT
 #undef EQ
 #undef OR
 #undef AND
+}
+
+/*
+ * Copies the 32-byte blocks of `in` starting at i, i + 32, ... (at most
+ * `last`) to dst (in[i] to dst[0]) up to and including the first block
+ * that holds a stop; returns that block's start with its mask in *mask,
+ * or the first start past `last` with *mask = 0.
+ */
+__attribute__((target("avx2"))) static size_t stops_avx2(const uchar *in, size_t i,
+                                                         size_t last, char *dst, uint32_t *mask)
+{
+  size_t i0 = i;
+  for (; i <= last; i += 32) {
+    uint32_t m = block_stops(in + i, dst + (i - i0));
+    if (m) {
+      *mask = m;
+      return i;
+    }
+  }
+  *mask = 0;
+  return i;
 }
 #endif
 
@@ -1071,9 +1102,15 @@ int ctix__ioc_refang_into(ctix_buf *out, ctix_buf *edits, const char *text, size
     size_t j, e;
 #if CTIX_IOC_X86
     if (simd && i > 0 && len - i >= 36) {
-      /* the block is copied; stops that rewrite nothing leave it as is */
-      size_t base_out = out->len, base_in = i;
-      uint32_t m = stops_avx2(r.in + i, out->data + out->len);
+      /* blocks are copied; stops that rewrite nothing leave them as is */
+      uint32_t m;
+      size_t base_in = stops_avx2(r.in, i, len - 36, out->data + out->len, &m);
+      size_t base_out = out->len + (base_in - i);
+      if (!m) {
+        out->len = base_out;
+        i = base_in;
+        continue;
+      }
       e = 0;
       while (m) {
         unsigned k = (unsigned)__builtin_ctz(m);

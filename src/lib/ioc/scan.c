@@ -12,11 +12,12 @@
  * trigger words that start a multi-token observable ("CVE 2014-1001",
  * "AS 1234", "mutex Foo"), which keeps the cost of prose near zero.
  *
- * Speed: the separator and letter bytes of the text are first turned into
- * bit masks of 64-byte blocks (AVX2 when the CPU has it, a table
- * otherwise); plain words are then skipped with bit operations, a few
- * instructions each, and only the other tokens (one in ten in a report)
- * have their bytes counted and go through the recognizers.
+ * Speed: the separator and letter bytes of the text, and the letter pairs
+ * that begin a trigger word, are first turned into bit masks of 64-byte
+ * blocks (AVX2 when the CPU has it, a table otherwise); the plain words of
+ * a block are then skipped together with bit operations, and only the
+ * other tokens (one in ten in a report) have their bytes counted and go
+ * through the recognizers.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -440,7 +441,7 @@ static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
       mask = trigger_mask(t + i, j - i);
       if (!mask)
         return 0;
-    } else if (j - i > 4 && ctix__mem_istarts(t + i, j - i, "tlp")) {
+    } else if (j - i > 4 && (t[i] | 32) == 't' && ctix__mem_istarts(t + i, j - i, "tlp")) {
       mask = BIT(R_IDS); /* "tlp-amber" */
     }
     return offer(s, i, j, cnt, mask);
@@ -453,20 +454,33 @@ static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
 #define STACK_BLOCKS 2048
 
 /* Bit masks of 64-byte blocks: separators (white space, controls, hard
- * separators) and ASCII letters. */
+ * separators), ASCII letters, and the first letters of the letter pairs
+ * that begin a trigger word (trig_pairs). */
 typedef struct masks {
-  uint64_t *sep, *let;
+  uint64_t *sep, *let, *pair;
   size_t nblocks;
   size_t n;
 } masks;
+#define NMASKS 3
+
+/* Lengths of the trigger words by their first two letters (bit n: a word
+ * of n letters), indexed by the letters' low five bits (case-blind). */
+static uint32_t trig_pairs[32 * 32];
 
 static bool is_sep_byte(unsigned char c) { return cls[c] <= C_SEP || c < 0x20; }
+
+/* True if t[0] and t[1] are letters that begin a trigger word. */
+static bool is_pair(const unsigned char *t)
+{
+  return ctix__isalpha(t[0]) && ctix__isalpha(t[1]) &&
+         trig_pairs[(t[0] & 31u) * 32 + (t[1] & 31u)] != 0;
+}
 
 static void masks_scalar(masks *m, const unsigned char *t, size_t from_block)
 {
   size_t k;
   for (k = from_block; k < m->nblocks; k++) {
-    uint64_t sp = 0, lt = 0;
+    uint64_t sp = 0, lt = 0, pr = 0;
     size_t j;
     for (j = 0; j < 64; j++) {
       size_t x = k * 64 + j;
@@ -478,9 +492,12 @@ static void masks_scalar(masks *m, const unsigned char *t, size_t from_block)
         sp |= (uint64_t)1 << j;
       else if (ctix__isalpha(t[x]))
         lt |= (uint64_t)1 << j;
+      if (x + 1 < m->n && is_pair(t + x))
+        pr |= (uint64_t)1 << j;
     }
     m->sep[k] = sp;
     m->let[k] = lt;
+    m->pair[k] = pr;
   }
 }
 
@@ -500,14 +517,36 @@ bool ctix__ioc_simd(void)
   return has_avx2 && !ctix__ioc_force_scalar;
 }
 
-/* The masks of the whole 64-byte blocks of t, with AVX2. */
+/*
+ * The trigger pairs for the vector pass, built once with trig_pairs: each
+ * distinct first letter has a bit (modulo 8: more letters only give false
+ * candidates); pair_first[c] holds the bit of letter c, pair_second[c] the
+ * bits of the first letters that c follows in a pair. A letter (its
+ * lower-case byte 0x61-0x7a) is looked up by its low nibble in the row of
+ * its high nibble (0 for 6, 1 for 7), each row twice (both vector lanes).
+ */
+static _Alignas(32) unsigned char pair_first[2][32], pair_second[2][32];
+
+/* The pair bits of the lower-case bytes lv in table tab. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+pair_bits(__m256i lv, unsigned char tab[2][32])
+{
+  const __m256i lo = _mm256_and_si256(lv, _mm256_set1_epi8(0x0f)),
+                hi = _mm256_and_si256(lv, _mm256_set1_epi8((char)0xf0));
+  __m256i r6 = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(const void *)tab[0]), lo),
+          r7 = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(const void *)tab[1]), lo);
+  return _mm256_or_si256(_mm256_and_si256(r6, _mm256_cmpeq_epi8(hi, _mm256_set1_epi8(0x60))),
+                         _mm256_and_si256(r7, _mm256_cmpeq_epi8(hi, _mm256_set1_epi8(0x70))));
+}
+
+/* The masks of the 64-byte blocks of t that a byte follows, with AVX2. */
 __attribute__((target("avx2"))) static size_t masks_avx2(masks *m, const unsigned char *t)
 {
-  size_t k, full = m->n / 64;
+  size_t k, full = (m->n - 1) / 64;
   const __m256i sp20 = _mm256_set1_epi8(0x20), lo = _mm256_set1_epi8('a'),
                 hi = _mm256_set1_epi8('z');
   for (k = 0; k < full; k++) {
-    uint64_t sp = 0, lt = 0;
+    uint64_t sp = 0, lt = 0, pa = 0;
     int h;
     for (h = 0; h < 2; h++) {
       __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(t + k * 64 + h * 32));
@@ -521,11 +560,18 @@ __attribute__((target("avx2"))) static size_t masks_avx2(masks *m, const unsigne
       __m256i lv = _mm256_or_si256(v, sp20);
       __m256i al = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(lv, lo), lv),
                                     _mm256_cmpeq_epi8(_mm256_min_epu8(lv, hi), lv));
+      __m256i lw = _mm256_or_si256(
+          _mm256_loadu_si256((const __m256i *)(const void *)(t + k * 64 + h * 32 + 1)), sp20);
+      __m256i pr = _mm256_cmpeq_epi8(
+          _mm256_and_si256(pair_bits(lv, pair_first), pair_bits(lw, pair_second)),
+          _mm256_setzero_si256());
       sp |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(ws, hs)) << (32 * h);
       lt |= (uint64_t)(uint32_t)_mm256_movemask_epi8(al) << (32 * h);
+      pa |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(pr) << (32 * h);
     }
     m->sep[k] = sp;
     m->let[k] = lt & ~sp;
+    m->pair[k] = pa;
   }
   return full;
 }
@@ -560,42 +606,47 @@ static bool is_tail_punct(unsigned char c)
          c == ']' || c == '\'';
 }
 
-/* Lengths of the trigger words by first letter (bit n: a word of n letters). */
-static uint32_t trig_lens[26];
-
-/* The same by first two letters, for a test that rejects "the", "and". */
-static uint32_t trig_pairs[26 * 26];
-
+/* Builds trig_pairs and, for the vector pass, pair_first and pair_second. */
 static void init_trig_lens(void)
 {
   size_t i, n;
   for (i = 0; i < sizeof(triggers) / sizeof(triggers[0]); i++) {
-    int c = ctix__lower((unsigned char)triggers[i].word[0]);
-    int d = ctix__lower((unsigned char)triggers[i].word[1]);
+    unsigned c = (unsigned char)triggers[i].word[0] & 31u;
+    unsigned d = (unsigned char)triggers[i].word[1] & 31u;
     n = strlen(triggers[i].word);
-    if (c >= 'a' && c <= 'z' && n < 32)
-      trig_lens[c - 'a'] |= (uint32_t)1 << n;
-    if (c >= 'a' && c <= 'z' && d >= 'a' && d <= 'z' && n < 32)
-      trig_pairs[(c - 'a') * 26 + (d - 'a')] |= (uint32_t)1 << n;
+    if (n < 32)
+      trig_pairs[c * 32 + d] |= (uint32_t)1 << n;
   }
   /* "tlp" followed by more letters ("TLPRED"), see trigger_mask */
   for (n = 4; n <= 20; n++)
-    trig_pairs[('t' - 'a') * 26 + ('l' - 'a')] |= (uint32_t)1 << n;
+    trig_pairs[('t' & 31) * 32 + ('l' & 31)] |= (uint32_t)1 << n;
+#if CTIX_IOC_X86
+  {
+    unsigned firsts = 0; /* distinct first letters seen */
+    unsigned char bit_of[32] = {0};
+    for (i = 0; i < 32 * 32; i++)
+      if (trig_pairs[i]) {
+        unsigned c1 = (unsigned)('`' + i / 32), c2 = (unsigned)('`' + i % 32), h;
+        if (!bit_of[i / 32])
+          bit_of[i / 32] = (unsigned char)(1u << (firsts++ % 8));
+        for (h = 0; h < 2; h++) {
+          pair_first[(c1 >> 4) - 6][(c1 & 15) + 16 * h] |= bit_of[i / 32];
+          pair_second[(c2 >> 4) - 6][(c2 & 15) + 16 * h] |= bit_of[i / 32];
+        }
+      }
+  }
+#endif
 }
 
-/* Is the plain word w[0..n) one that trigger_mask offers? A cheap test on
- * its first letter and length before the exact one. */
-static bool maybe_trigger(const char *w, size_t n)
+/* Is the plain word w[0..n) (n >= 1 ASCII letters) one that trigger_mask
+ * offers? A cheap test on its first letters and length before the exact
+ * one. */
+static inline bool maybe_trigger(const char *w, size_t n)
 {
-  int c = ctix__lower((unsigned char)w[0]), d;
-  if (c < 'a' || c > 'z' || n < 2 || n >= 32)
+  if (n < 2 || n >= 32 ||
+      !((trig_pairs[((unsigned char)w[0] & 31u) * 32 + ((unsigned char)w[1] & 31u)] >> n) & 1))
     return false;
-  d = ctix__lower((unsigned char)w[1]);
-  if (d < 'a' || d > 'z')
-    return false;
-  if (!((trig_pairs[(c - 'a') * 26 + (d - 'a')] >> n) & 1))
-    return false;
-  if (c == 't' && n > 3 && n <= 20 && (w[2] | 32) == 'p')
+  if ((w[0] | 32) == 't' && n > 3 && n <= 20 && (w[2] | 32) == 'p')
     return true;
   return trigger_mask(w, n) != 0;
 }
@@ -612,11 +663,81 @@ static void build_tables(void)
 
 static void scan_init(void) { pthread_once(&tables_once, build_tables); }
 
+/* Bit p set when bytes p..p+24 of a block are all non-separators: a
+ * token longer than 24 bytes covers it. */
+static uint64_t long_runs(uint64_t sep)
+{
+  uint64_t x = ~sep, y = x & (x >> 1);
+  y &= y >> 2;
+  y &= y >> 4;
+  y &= y >> 8; /* runs of 16 */
+  y &= y >> 8; /* 24 */
+  return y & (x >> 24);
+}
+
+/*
+ * The offset in block k of the first token at or after offset `off` that
+ * is more than a plain word: one that does not end inside the block, does
+ * not start with a letter, holds other bytes than letters and up to two
+ * closing punctuation bytes (is_tail_punct) at its end, is longer than 24
+ * bytes, or may be a trigger word; 64 if there is none. A token that goes
+ * on at `off` counts as starting there.
+ */
+static unsigned first_interesting(const masks *m, const unsigned char *t, size_t k,
+                                  size_t off)
+{
+  const unsigned char *b = t + (k << 6);
+  uint64_t sp = m->sep[k], let = m->let[k], from = ~(uint64_t)0 << off, odd, cand;
+  uint64_t starts = ~sp & ((sp << 1) | (off ? 0 : (k ? m->sep[k - 1] >> 63 : 1)));
+  unsigned best = 64, ls;
+  starts &= from;
+  if (off && !((sp >> (off - 1)) & 1) && !((sp >> off) & 1))
+    starts |= (uint64_t)1 << off; /* resuming inside a token */
+  if (!starts)
+    return 64;
+  /* a token that does not end inside the block */
+  ls = 63u - (unsigned)__builtin_clzll(starts);
+  if (!(sp >> ls))
+    best = ls;
+  /* the first byte other than a letter, except closing punctuation at a
+   * token end, or of a long token: the token holding it */
+  odd = ~(sp | let) & from;
+  while (odd) {
+    unsigned p = (unsigned)__builtin_ctzll(odd);
+    if (!(is_tail_punct(b[p]) && p < 63 &&
+          (((sp >> (p + 1)) & 1) ||
+           (p < 62 && is_tail_punct(b[p + 1]) && ((sp >> (p + 2)) & 1)))))
+      break;
+    odd &= odd - 1;
+  }
+  odd = (odd & (~odd + 1)) | (long_runs(sp) & from);
+  if (odd) {
+    unsigned q = (unsigned)__builtin_ctzll(odd);
+    uint64_t upto = q == 63 ? starts : starts & (((uint64_t)2 << q) - 1);
+    unsigned a = 63u - (unsigned)__builtin_clzll(upto);
+    if (a < best)
+      best = a;
+  }
+  /* before it, tokens that start with a non-letter or a trigger pair */
+  cand = starts & (~let | m->pair[k]);
+  if (best < 64)
+    cand &= ((uint64_t)1 << best) - 1;
+  while (cand) {
+    unsigned sa = (unsigned)__builtin_ctzll(cand);
+    uint64_t nonlet = ~let & (~(uint64_t)0 << sa);
+    if (!((let >> sa) & 1) || !nonlet ||
+        maybe_trigger((const char *)b + sa, (unsigned)__builtin_ctzll(nonlet) - sa))
+      return sa;
+    cand &= cand - 1;
+  }
+  return best;
+}
+
 int ctix__ioc_scan_text(ctix__ioc_scan *s)
 {
   const unsigned char *t = (const unsigned char *)s->text;
   size_t n = s->len, i = 0, done = 0;
-  uint64_t stack_masks[2 * STACK_BLOCKS];
+  uint64_t stack_masks[NMASKS * STACK_BLOCKS];
   masks m;
   int rc = 0;
   scan_init();
@@ -624,10 +745,12 @@ int ctix__ioc_scan_text(ctix__ioc_scan *s)
     return 0;
   m.n = n;
   m.nblocks = (n + 63) / 64;
-  m.sep = m.nblocks <= STACK_BLOCKS ? stack_masks : malloc(2 * m.nblocks * sizeof(uint64_t));
+  m.sep = m.nblocks <= STACK_BLOCKS ? stack_masks
+                                    : malloc(NMASKS * m.nblocks * sizeof(uint64_t));
   if (!m.sep)
     return CTIX_ENOMEM;
   m.let = m.sep + m.nblocks;
+  m.pair = m.let + m.nblocks;
 #if CTIX_IOC_X86
   if (ctix__ioc_simd())
     done = masks_avx2(&m, t);
@@ -637,40 +760,13 @@ int ctix__ioc_scan_text(ctix__ioc_scan *s)
     size_t a, b, f;
     /* fast path: the plain words that start and end inside one block */
     {
-      size_t k = i >> 6, off = i & 63;
-      uint64_t sp = m.sep[k], word = ~(sp | m.let[k]); /* word: bytes that are neither */
-      uint64_t starts = ~sp & ((sp << 1) | (off ? 0 : (k ? m.sep[k - 1] >> 63 : 1)));
-      starts &= ~(uint64_t)0 << off;
-      if (off && !((sp >> (off - 1)) & 1) && !((sp >> off) & 1))
-        starts |= (uint64_t)1 << off; /* resuming inside a token */
-      while (starts) {
-        unsigned sa = (unsigned)__builtin_ctzll(starts);
-        uint64_t after = sp & (~(uint64_t)0 << sa), span;
-        unsigned sb;
-        if (!after)
-          break; /* the token crosses the block: general path */
-        sb = (unsigned)__builtin_ctzll(after);
-        span = (sb - sa == 64 ? ~(uint64_t)0 : (((uint64_t)1 << (sb - sa)) - 1)) << sa;
-        if (word & span) {
-          /* letters then one or two closing punctuation bytes: a word */
-          uint64_t odd = word & span;
-          unsigned fo = (unsigned)__builtin_ctzll(odd);
-          if (!(fo > sa && sb - fo <= 2 && is_tail_punct(t[(k << 6) + fo]) &&
-                (sb - fo == 1 || is_tail_punct(t[(k << 6) + fo + 1]))))
-            break; /* an interesting token: general path */
-          if (sb - sa > 24 || maybe_trigger((const char *)t + (k << 6) + sa, fo - sa))
-            break;
-        } else if (sb - sa > 24 || maybe_trigger((const char *)t + (k << 6) + sa, sb - sa)) {
-          break;
-        }
-        starts &= starts - 1;
-        i = (k << 6) + sb;
-      }
-      if (!starts) {
+      size_t k = i >> 6;
+      unsigned p = first_interesting(&m, t, k, i & 63);
+      if (p >= 64) {
         i = (k + 1) << 6;
         continue;
       }
-      i = (k << 6) + (size_t)__builtin_ctzll(starts);
+      i = (k << 6) + p;
     }
     a = next_bit(&m, m.sep, true, i);
     if (a >= n)

@@ -18,6 +18,7 @@
  *    document are "reference link"s (run on the finished list, where the
  *    offsets are those of the document text).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,8 @@ static const ip_range v6_ranges[] = {
 static bool prefix_match(const uint8_t *addr, const uint8_t *prefix, unsigned plen)
 {
   unsigned full = plen / 8, rest = plen % 8;
+  if (full && addr[0] != prefix[0])
+    return false; /* most addresses leave here */
   if (memcmp(addr, prefix, full) != 0)
     return false;
   if (rest) {
@@ -145,20 +148,49 @@ static const struct {
     {"localhost", "reserved name"},
 };
 
-/* The reason of the lower-case name d in the embedded benign list (exact
- * name, binary search), or NULL. */
-static const char *benign_lookup(const char *d)
+#define NBENIGN (sizeof(benign_domains) / sizeof(benign_domains[0]))
+/* An open-addressing set over benign_domains (index + 1; 0 = empty), at
+ * most half full, built once. */
+#define BENIGN_SLOTS 512u
+static uint16_t benign_slots[BENIGN_SLOTS];
+static pthread_once_t benign_once = PTHREAD_ONCE_INIT;
+
+/* FNV-1a of d[0..n) read from its last byte to its first, so the hashes
+ * of all the suffixes of a name come in one backward pass. */
+#define HASH_BASIS 2166136261u
+#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+
+static uint32_t name_hash(const char *d, size_t n)
 {
-  size_t lo = 0, hi = sizeof(benign_domains) / sizeof(benign_domains[0]);
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(d, benign_domains[mid].name);
-    if (c == 0)
-      return benign_reasons[benign_domains[mid].reason];
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
+  uint32_t h = HASH_BASIS;
+  while (n)
+    h = HASH_STEP(h, d[--n]);
+  return h;
+}
+
+static void build_benign_set(void)
+{
+  size_t i;
+  _Static_assert(NBENIGN * 2 <= BENIGN_SLOTS, "benign set too small");
+  for (i = 0; i < NBENIGN; i++) {
+    const char *d = benign_domains[i].name;
+    uint32_t j = name_hash(d, strlen(d)) & (BENIGN_SLOTS - 1);
+    while (benign_slots[j])
+      j = (j + 1) & (BENIGN_SLOTS - 1);
+    benign_slots[j] = (uint16_t)(i + 1);
+  }
+}
+
+/* The reason of the lower-case name d[0..n), whose name_hash is h, in the
+ * embedded benign list (exact name), or NULL. */
+static const char *benign_lookup(const char *d, size_t n, uint32_t h)
+{
+  uint32_t j = h & (BENIGN_SLOTS - 1);
+  pthread_once(&benign_once, build_benign_set);
+  for (; benign_slots[j]; j = (j + 1) & (BENIGN_SLOTS - 1)) {
+    const char *name = benign_domains[benign_slots[j] - 1u].name;
+    if (strncmp(name, d, n) == 0 && name[n] == '\0')
+      return benign_reasons[benign_domains[benign_slots[j] - 1u].reason];
   }
   return NULL;
 }
@@ -265,10 +297,18 @@ void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t
     for (i = 0; i < sizeof(special_tlds) / sizeof(special_tlds[0]) && !r; i++)
       if (strcmp(low + tld, special_tlds[i].tld) == 0)
         r = special_tlds[i].reason;
-    /* The domain and each parent with at least two labels. */
-    for (i = 0; i < tld && !r; i++)
-      if (i == 0 || low[i - 1] == '.')
-        r = benign_lookup(low + i);
+    /* The domain and each parent with at least two labels; the longest
+     * name on the list wins. */
+    if (!r) {
+      uint32_t h = HASH_BASIS;
+      for (i = n; i-- > 0;) {
+        const char *found;
+        h = HASH_STEP(h, low[i]);
+        if (i < tld && (i == 0 || low[i - 1] == '.') &&
+            (found = benign_lookup(low + i, n - i, h)))
+          r = found;
+      }
+    }
   }
   if (!r && s && (host = publisher_host(s, &hn)) && same_site(domain, n, host, hn))
     r = "publisher's own site";
