@@ -49,7 +49,9 @@ static void tmp_remove(const char *path)
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.')
       continue;
-    snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+    int n = snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+    if (n < 0 || (size_t)n >= sizeof(p))
+      continue;
     if (remove(p) != 0)
       tmp_remove(p);
   }

@@ -58,7 +58,9 @@ struct ctix__ioc_builder {
 };
 
 /* Hashes a type and value, eight bytes at a time (a multiply-xorshift
- * mix; the tail is zero-padded and the length is mixed in). */
+ * mix, the length mixed in). A tail shorter than eight bytes is read as
+ * the last eight bytes of the value, or in pieces when the value is
+ * shorter, with fixed-size loads only. */
 static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n)
 {
   const uint64_t k = 0x9E3779B97F4A7C15u;
@@ -70,8 +72,17 @@ static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n)
     h ^= h >> 29;
   }
   if (i < n) {
-    w = 0;
-    memcpy(&w, v + i, n - i);
+    if (n >= 8) {
+      memcpy(&w, v + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t a, z;
+      memcpy(&a, v, 4);
+      memcpy(&z, v + n - 4, 4);
+      w = (uint64_t)a << 32 | z;
+    } else {
+      w = (uint64_t)(unsigned char)v[0] << 16 | (uint64_t)(unsigned char)v[n / 2] << 8 |
+          (unsigned char)v[n - 1];
+    }
     h = (h ^ w) * k;
   }
   h ^= h >> 32;

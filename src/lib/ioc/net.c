@@ -95,7 +95,8 @@ typedef struct tld_slot {
   uchar len;
   bool valid;
 } tld_slot;
-static _Thread_local tld_slot tld_cache[64];
+#define TLD_SLOTS 512u /* power of two */
+static _Thread_local tld_slot tld_cache[TLD_SLOTS];
 
 static bool tld_cached(const char *t, size_t n)
 {
@@ -106,7 +107,7 @@ static bool tld_cached(const char *t, size_t n)
     return ctix__ioc_is_tld(t, n);
   for (i = 0; i < n; i++)
     h = h * 33 + (uchar)t[i];
-  e = &tld_cache[h & 63];
+  e = &tld_cache[h & (TLD_SLOTS - 1)];
   if (e->len == n && memcmp(e->s, t, n) == 0)
     return e->valid;
   memcpy(e->s, t, n);
@@ -119,6 +120,21 @@ static bool tld_cached(const char *t, size_t n)
 
 static bool is_host_c(int c) { return ctix__isalnum(c) || c == '-' || c == '_' || c >= 0x80; }
 static bool is_hex(int c) { return ctix__isdigit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
+
+/* Classes of the bytes of a host name label (0: not allowed), built once. */
+enum { LB_OK = 1, LB_UNDERSCORE = 2, LB_NONASCII = 4 };
+static uchar label_byte[256];
+static pthread_once_t label_once = PTHREAD_ONCE_INIT;
+
+static void build_label_bytes(void)
+{
+  int c;
+  for (c = 0; c < 256; c++)
+    label_byte[c] = c >= 0x80                       ? LB_NONASCII
+                    : ctix__isalnum(c) || c == '-' ? LB_OK
+                    : c == '_'                      ? LB_UNDERSCORE
+                                                    : 0;
+}
 
 /* Result of validating a host name. */
 typedef enum dom_res {
@@ -142,15 +158,15 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
   *underscore = false;
   if (n == 0 || n > 4 * DOMAIN_MAX)
     return DOM_NONE;
+  pthread_once(&label_once, build_label_bytes);
   while (i < n) {
     size_t a = i, k;
-    bool ascii = true;
+    unsigned seen = 0;
     while (i < n && h[i] != '.') {
-      uchar c = (uchar)h[i];
-      if (c >= 0x80)
-        ascii = false;
-      else if (!(ctix__isalnum(c) || c == '-' || c == '_'))
+      unsigned c = label_byte[(uchar)h[i]];
+      if (!c)
         return DOM_NONE;
+      seen |= c;
       i++;
     }
     if (i == a)
@@ -158,14 +174,13 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
     if (h[a] == '-' || h[i - 1] == '-')
       return labels ? DOM_BAD : DOM_NONE;
     tld_at = o;
-    if (ascii) {
+    if (!(seen & LB_NONASCII)) {
       if (i - a > LABEL_MAX || o + (i - a) + 1 > DOMAIN_MAX + 1)
         return DOM_BAD;
-      for (k = a; k < i; k++) {
+      for (k = a; k < i; k++)
         out[o++] = (char)ctix__lower((uchar)h[k]);
-        if (h[k] == '_')
-          *underscore = true;
-      }
+      if (seen & LB_UNDERSCORE)
+        *underscore = true;
     } else {
       char lab[4 * LABEL_MAX + 1];
       char *ace = NULL;
@@ -357,6 +372,68 @@ static size_t ipv4_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *em
 
 /* ------------------------------------------------------------ IPv6 */
 
+/* Appends the lower-case hex form of v (no leading zeros) to out[o..);
+ * returns the new length. */
+static size_t hex16_fmt(char *out, size_t o, unsigned v)
+{
+  static const char hx[] = "0123456789abcdef";
+  int sh = 12;
+  while (sh > 0 && !(v >> sh))
+    sh -= 4;
+  for (; sh >= 0; sh -= 4)
+    out[o++] = hx[(v >> sh) & 15];
+  return o;
+}
+
+/*
+ * Formats a 16-byte address as inet_ntop does (the longest run of two or
+ * more zero groups, the first on a tie, becomes "::"; an IPv4-mapped or
+ * IPv4-compatible address ends in dotted decimal); returns the length.
+ * out holds at least 46 bytes.
+ */
+static size_t ipv6_fmt(char *out, const uint8_t a[16])
+{
+  unsigned w[8], oct[4];
+  int i, k, best = -1, best_len = 0, cur = -1, cur_len = 0;
+  size_t o = 0;
+  for (i = 0; i < 8; i++) {
+    w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+    if (w[i] == 0) {
+      if (cur < 0)
+        cur = i, cur_len = 0;
+      cur_len++;
+    } else if (cur >= 0) {
+      if (best < 0 || cur_len > best_len)
+        best = cur, best_len = cur_len;
+      cur = -1;
+    }
+  }
+  if (cur >= 0 && (best < 0 || cur_len > best_len))
+    best = cur, best_len = cur_len;
+  if (best >= 0 && best_len < 2)
+    best = -1;
+  for (i = 0; i < 8; i++) {
+    if (best >= 0 && i >= best && i < best + best_len) {
+      if (i == best)
+        out[o++] = ':';
+      continue;
+    }
+    if (i)
+      out[o++] = ':';
+    if (i == 6 && best == 0 &&
+        (best_len == 6 || (best_len == 7 && w[7] != 1) || (best_len == 5 && w[5] == 0xffff))) {
+      for (k = 0; k < 4; k++)
+        oct[k] = a[12 + k];
+      return o + ipv4_fmt(out + o, oct);
+    }
+    o = hex16_fmt(out, o, w[i]);
+  }
+  if (best >= 0 && best + best_len == 8)
+    out[o++] = ':';
+  out[o] = '\0';
+  return o;
+}
+
 /* Characters of an IPv6 candidate run. */
 static bool v6_char(int c) { return is_hex(c) || c == ':' || c == '.'; }
 
@@ -396,9 +473,7 @@ static size_t ipv6_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *em
   buf[z - i] = '\0';
   if (inet_pton(AF_INET6, buf, addr) != 1)
     return z;
-  if (!inet_ntop(AF_INET6, addr, v, sizeof(v)))
-    return z;
-  n = strlen(v);
+  n = ipv6_fmt(v, addr);
   {
     ctix_ioc_status st;
     const char *why;
@@ -493,14 +568,14 @@ int ctix__ioc_rec_ip(ctix__ioc_scan *s, size_t start, size_t end, const ctix__io
 
 /* ------------------------------------------------------------ domains */
 
-/* Emits the domain h[0..n) of the scanned text at [a, z) if valid; rejected
- * forms are emitted only when `report_bad`. Returns 1 if emitted, 0 if
- * not, <0 on error. */
-static int emit_domain(ctix__ioc_scan *s, size_t a, size_t z, bool report_bad)
+/* Emits the domain h[0..n) of the scanned text at [a, z) if valid; a name
+ * with an unknown TLD is emitted as rejected only when `report_defanged`
+ * and [a, z) is defanged. Returns 1 if emitted, 0 if not, <0 on error. */
+static int emit_domain(ctix__ioc_scan *s, size_t a, size_t z, bool report_defanged)
 {
   const char *t = s->text;
   char v[DOMAIN_MAX + 1];
-  size_t n;
+  size_t n, z0 = z;
   bool us;
   dom_res r;
   ctix_ioc_status st;
@@ -518,9 +593,7 @@ static int emit_domain(ctix__ioc_scan *s, size_t a, size_t z, bool report_bad)
     rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, a, z, v, n, st, why);
     return rc ? rc : 1;
   }
-  if (!report_bad || r == DOM_NONE)
-    return 0;
-  if (r == DOM_BAD_TLD) {
+  if (r == DOM_BAD_TLD && report_defanged && ctix__ioc_is_defanged(s, a, z0)) {
     rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, a, z, v, n, CTIX_IOC_STATUS_REJECTED,
                         R_UNKNOWN_TLD);
     return rc ? rc : 1;
@@ -577,7 +650,6 @@ int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix
     /* "visit evil.com.Then": a capitalised word glued after the dot */
     for (;;) {
       int rc;
-      bool defanged;
       if (code_like(t, a, z) && !ctix__ioc_is_defanged(s, a, z)) {
         size_t d = z;
         while (d > a && t[d - 1] != '.')
@@ -589,8 +661,7 @@ int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix
       }
       if (ctix__ioc_filename_likely(s, a, z))
         break;
-      defanged = ctix__ioc_is_defanged(s, a, z);
-      rc = emit_domain(s, a, z, defanged);
+      rc = emit_domain(s, a, z, true);
       if (rc < 0)
         return rc;
       if (rc > 0)
@@ -743,6 +814,12 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
 
 /* ------------------------------------------------------------ URLs */
 
+/* Bytes that end a URL (']' only as the "](" of a Markdown link). */
+static const bool url_stop[256] = {
+    [','] = true, ['\\'] = true, ['\''] = true, ['"'] = true, ['<'] = true, ['>'] = true,
+    ['^'] = true, ['{'] = true,  ['}'] = true,  ['|'] = true, [']'] = true,
+};
+
 static bool scheme_c(int c) { return ctix__isalnum(c) || c == '+' || c == '-' || c == '.'; }
 
 /* Emits the domains and IPv4 addresses written inside a URL's path and
@@ -830,11 +907,8 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   /* the end: white space is already excluded; also a comma, a backslash, a
    * quote, and "](" of Markdown */
   for (z = host; z < end; z++) {
-    char c = t[z];
-    if (c == ',' || c == '\\' || c == '\'' || c == '"' || c == '<' || c == '>' || c == '^' ||
-        c == '{' || c == '}' || c == '|')
-      break;
-    if (c == ']' && z + 1 < end && t[z + 1] == '(')
+    uchar c = (uchar)t[z];
+    if (url_stop[c] && (c != ']' || (z + 1 < end && t[z + 1] == '(')))
       break;
   }
   /* trailing punctuation of prose */
@@ -948,11 +1022,12 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
     return z;
   }
   /* canonical: lower-case scheme and host, the rest as written */
-  for (i = u; i < z; i++) {
-    uchar c = (uchar)t[i];
-    bool low = (i < u + scheme_len) || (i >= ha && i < hz);
-    v[vn++] = (char)(low ? ctix__lower(c) : c);
-  }
+  vn = z - u;
+  memcpy(v, t + u, vn);
+  for (i = 0; i < scheme_len; i++)
+    v[i] = (char)ctix__lower((uchar)v[i]);
+  for (i = ha - u; i < hz - u; i++)
+    v[i] = (char)ctix__lower((uchar)v[i]);
   /* status from the host */
   if (kind == H_DOMAIN)
     ctix__ioc_triage_domain(s, dom, dn, &dst, &dwhy);

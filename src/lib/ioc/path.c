@@ -169,7 +169,9 @@ static bool word_in(const char *const *tab, size_t count, const char *s, size_t 
   low[n] = '\0';
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(low, tab[mid]);
+    int c = (unsigned char)low[0] - (unsigned char)tab[mid][0];
+    if (c == 0)
+      c = strcmp(low, tab[mid]);
     if (c == 0)
       return true;
     if (c < 0)

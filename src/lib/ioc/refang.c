@@ -65,6 +65,9 @@ typedef struct rf {
   size_t host_from; /* ... its host starts (or continues) at this input offset */
 } rf;
 
+/* Expected input bytes per edit in a defanged report (reservation only). */
+#define EDIT_SPAN 64u
+
 /* The bytes worth() may accept: the scalar pass stops at these only. */
 static uchar trig[256];
 static pthread_once_t trig_once = PTHREAD_ONCE_INIT;
@@ -74,14 +77,32 @@ static pthread_once_t trig_once = PTHREAD_ONCE_INIT;
  * instead of being rebuilt in a register for each block. */
 static _Alignas(32) uchar splat[256][32];
 
+/* Byte sets for one-shuffle membership tests in block_stops: entry
+ * (c & 15) of each 16-byte half holds the member c (0xFF when none), so
+ * "x is a member" is x == shuffle(set, x). The members of a set have
+ * distinct low nibbles. */
+enum { SET_ALWAYS1, SET_ALWAYS2, SET_BRACKET1, SET_AFTER_SPACE, NSETS };
+static const char *const set_members[NSETS] = {
+    [SET_ALWAYS1] = "()[<]^@",      /* with SET_ALWAYS2: always a stop */
+    [SET_ALWAYS2] = "{}",           /* (also the rest of the brackets) */
+    [SET_BRACKET1] = "()[]",        /* with SET_ALWAYS2: brackets */
+    [SET_AFTER_SPACE] = " \t:./",   /* a space before these is a stop */
+};
+static _Alignas(32) uchar sets[NSETS][32];
+
 static void init_trig(void)
 {
   const char *t = "[({<])}.\\^:/_-@DA ";
-  int c;
+  int c, k;
   for (; *t; t++)
     trig[(uchar)*t] = 1;
   for (c = 0; c < 256; c++)
     memset(splat[c], c, sizeof(splat[c]));
+  for (k = 0; k < NSETS; k++) {
+    memset(sets[k], 0xFF, sizeof(sets[k]));
+    for (t = set_members[k]; *t; t++)
+      sets[k][*t & 15] = sets[k][16 + (*t & 15)] = (uchar)*t;
+  }
 }
 
 static bool is_open(int c) { return c == '[' || c == '(' || c == '{'; }
@@ -1029,12 +1050,13 @@ __attribute__((target("avx2"), always_inline)) static inline uint32_t block_stop
 #define EQ(x, c) _mm256_cmpeq_epi8((x), SPLAT(c))
 #define OR(a, b) _mm256_or_si256((a), (b))
 #define AND(a, b) _mm256_and_si256((a), (b))
+#define IN(x, set)                                                                           \
+  _mm256_cmpeq_epi8((x), _mm256_shuffle_epi8(                                               \
+                             _mm256_load_si256((const __m256i *)(const void *)sets[set]), (x)))
   __m256i v = L(0), pv = L(-1), w = L(1), x = L(2), y = L(3);
   __m256i lw = OR(w, SPLAT(0x20)), lx = OR(x, SPLAT(0x20)), ly = OR(y, SPLAT(0x20));
-  __m256i brk_w = OR(OR(OR(EQ(w, '['), EQ(w, '(')), OR(EQ(w, '{'), EQ(w, ']'))),
-                     OR(EQ(w, ')'), EQ(w, '}')));
-  __m256i always = OR(OR(OR(EQ(v, '['), EQ(v, '(')), OR(EQ(v, '{'), EQ(v, '<'))),
-                      OR(OR(EQ(v, ']'), EQ(v, ')')), OR(OR(EQ(v, '}'), EQ(v, '^')), EQ(v, '@'))));
+  __m256i brk_w = OR(IN(w, SET_BRACKET1), IN(w, SET_ALWAYS2));
+  __m256i always = OR(IN(v, SET_ALWAYS1), IN(v, SET_ALWAYS2));
   __m256i dot = AND(EQ(v, '.'), OR(brk_w, EQ(pv, ' ')));
   __m256i colon = AND(EQ(v, ':'), OR(OR(EQ(w, '/'), EQ(w, '_')), EQ(w, '\\')));
   __m256i bsl = AND(EQ(v, '\\'), OR(EQ(w, '.'), EQ(w, '\\')));
@@ -1044,7 +1066,7 @@ __attribute__((target("avx2"), always_inline)) static inline uint32_t block_stop
   __m256i up = OR(AND(EQ(v, 'A'), EQ(w, 'T')), AND(EQ(v, 'D'), EQ(w, 'O')));
   __m256i at_w = AND(AND(EQ(lw, 'a'), EQ(lx, 't')), OR(EQ(y, ' '), EQ(y, '\t')));
   __m256i dot_w = AND(AND(EQ(lw, 'd'), EQ(lx, 'o')), EQ(ly, 't'));
-  __m256i sp_next = OR(OR(OR(EQ(w, ' '), EQ(w, '\t')), OR(EQ(w, ':'), EQ(w, '.'))), EQ(w, '/'));
+  __m256i sp_next = IN(w, SET_AFTER_SPACE);
   __m256i sp = AND(EQ(v, ' '), OR(sp_next, OR(at_w, dot_w)));
   __m256i m = OR(OR(OR(always, dot), OR(colon, bsl)), OR(OR(dash, slash), OR(OR(us, up), sp)));
   _mm256_storeu_si256((__m256i *)(void *)dst, v);
@@ -1054,6 +1076,7 @@ __attribute__((target("avx2"), always_inline)) static inline uint32_t block_stop
 #undef EQ
 #undef OR
 #undef AND
+#undef IN
 }
 
 /*
@@ -1098,6 +1121,10 @@ int ctix__ioc_refang_into(ctix_buf *out, ctix_buf *edits, const char *text, size
    * a ':'); the reservation also leaves room for 32-byte block stores */
   if (ctix__buf_grow(out, len + len / 4 + 64))
     return out->err;
+  /* room for the edits of a heavily defanged text (one per EDIT_SPAN
+   * bytes) saves the growth steps; more still grow as needed */
+  if (ctix__buf_grow(edits, (len / EDIT_SPAN + 1) * sizeof(ctix__ioc_edit)))
+    return edits->err;
   while (i < len) {
     size_t j, e;
 #if CTIX_IOC_X86

@@ -163,7 +163,8 @@ typedef struct trigger {
   unsigned mask;
 } trigger;
 
-/* Shape filters: cheap tests on the shape and first bytes of a token. */
+/* Shape filters: cheap tests on the shape and first bytes of a token (all
+ * evaluated at once by filtered()). */
 static bool f_url(const ctix__ioc_shape *s, const char *t) { return s->slashes && (s->colons || s->dots); }
 static bool f_email(const ctix__ioc_shape *s, const char *t) { return s->ats != 0; }
 static bool f_ip(const ctix__ioc_shape *s, const char *t)
@@ -202,7 +203,6 @@ static bool f_filename(const ctix__ioc_shape *s, const char *t) { return s->dots
 typedef struct rec_entry {
   const char *name;
   ctix__ioc_recognizer fn;
-  bool (*filter)(const ctix__ioc_shape *, const char *);
 } rec_entry;
 
 /*
@@ -224,20 +224,20 @@ enum {
 };
 
 static const rec_entry table[R_COUNT] = {
-    [R_URL] = {"url", ctix__ioc_rec_url, f_url},
-    [R_EMAIL] = {"email", ctix__ioc_rec_email, f_email},
-    [R_IP] = {"ip", ctix__ioc_rec_ip, f_ip},
-    [R_SSDEEP] = {"ssdeep", ctix__ioc_rec_ssdeep, f_ssdeep},
-    [R_IDS] = {"ids", ctix__ioc_rec_ids, f_ids},
-    [R_USER_AGENT] = {"user_agent", ctix__ioc_rec_user_agent, f_user_agent},
-    [R_REGISTRY] = {"registry", ctix__ioc_rec_registry, f_registry},
-    [R_PATH] = {"path", ctix__ioc_rec_path, f_path},
-    [R_MAC] = {"mac", ctix__ioc_rec_mac, f_mac},
-    [R_HASH] = {"hash", ctix__ioc_rec_hash, f_hash},
-    [R_COIN] = {"coin", ctix__ioc_rec_coin, f_coin},
-    [R_NAMED] = {"named", ctix__ioc_rec_named, f_named},
-    [R_DOMAIN] = {"domain", ctix__ioc_rec_domain, f_domain},
-    [R_FILENAME] = {"filename", ctix__ioc_rec_filename, f_filename},
+    [R_URL] = {"url", ctix__ioc_rec_url},
+    [R_EMAIL] = {"email", ctix__ioc_rec_email},
+    [R_IP] = {"ip", ctix__ioc_rec_ip},
+    [R_SSDEEP] = {"ssdeep", ctix__ioc_rec_ssdeep},
+    [R_IDS] = {"ids", ctix__ioc_rec_ids},
+    [R_USER_AGENT] = {"user_agent", ctix__ioc_rec_user_agent},
+    [R_REGISTRY] = {"registry", ctix__ioc_rec_registry},
+    [R_PATH] = {"path", ctix__ioc_rec_path},
+    [R_MAC] = {"mac", ctix__ioc_rec_mac},
+    [R_HASH] = {"hash", ctix__ioc_rec_hash},
+    [R_COIN] = {"coin", ctix__ioc_rec_coin},
+    [R_NAMED] = {"named", ctix__ioc_rec_named},
+    [R_DOMAIN] = {"domain", ctix__ioc_rec_domain},
+    [R_FILENAME] = {"filename", ctix__ioc_rec_filename},
 };
 
 #define BIT(r) (1u << (r))
@@ -362,17 +362,27 @@ static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
   *b = j;
 }
 
-/* Offers the token [a, b) to the recognizers. */
+/* The recognizers (bits of the table index) whose filter passes token t
+ * of shape sh: the filters called by name, so they are inlined. */
+static unsigned filtered(const ctix__ioc_shape *sh, const char *t)
+{
+#define F(r, f) ((unsigned)f(sh, t) << (r))
+  return F(R_URL, f_url) | F(R_HASH, f_hash) | F(R_IDS, f_ids) | F(R_EMAIL, f_email) |
+         F(R_IP, f_ip) | F(R_SSDEEP, f_ssdeep) | F(R_USER_AGENT, f_user_agent) |
+         F(R_REGISTRY, f_registry) | F(R_PATH, f_path) | F(R_MAC, f_mac) | F(R_COIN, f_coin) |
+         F(R_NAMED, f_named) | F(R_DOMAIN, f_domain) | F(R_FILENAME, f_filename);
+#undef F
+}
+
+/* Offers the token [a, b) to the recognizers, in table order, until one
+ * claims it. */
 static int offer(ctix__ioc_scan *s, size_t a, size_t b, const uint32_t *cnt, unsigned mask)
 {
   ctix__ioc_shape sh;
-  int r;
+  unsigned todo;
   shape_from_counts(&sh, cnt, (uint32_t)(b - a));
-  for (r = 0; r < R_COUNT; r++) {
-    int rc;
-    if (!(mask & BIT(r)) && !table[r].filter(&sh, s->text + a))
-      continue;
-    rc = table[r].fn(s, a, b, &sh);
+  for (todo = mask | filtered(&sh, s->text + a); todo; todo &= todo - 1) {
+    int rc = table[__builtin_ctz(todo)].fn(s, a, b, &sh);
     if (rc < 0)
       return rc;
     if (rc > 0)

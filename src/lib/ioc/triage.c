@@ -102,6 +102,39 @@ static const ip_range *find_range(const ip_range *t, size_t n, const uint8_t *ad
   return NULL;
 }
 
+#define NV4 (sizeof(v4_ranges) / sizeof(v4_ranges[0]))
+/* For each first byte of an IPv4 address, the v4_ranges (bit i: entry i)
+ * that byte does not rule out, built once. */
+static uint32_t v4_by_first[256];
+static pthread_once_t v4_once = PTHREAD_ONCE_INIT;
+
+static void build_v4_index(void)
+{
+  unsigned c;
+  size_t i;
+  _Static_assert(NV4 <= 32, "v4_by_first holds 32 ranges");
+  for (c = 0; c < 256; c++)
+    for (i = 0; i < NV4; i++) {
+      unsigned bits = v4_ranges[i].plen < 8 ? v4_ranges[i].plen : 8;
+      uint8_t mask = (uint8_t)(0xFF00u >> bits);
+      if (((c ^ v4_ranges[i].prefix[0]) & mask) == 0)
+        v4_by_first[c] |= (uint32_t)1 << i;
+    }
+}
+
+/* find_range over v4_ranges, trying only the ranges the first byte allows. */
+static const ip_range *find_v4(const uint8_t *addr)
+{
+  uint32_t cand;
+  pthread_once(&v4_once, build_v4_index);
+  for (cand = v4_by_first[addr[0]]; cand; cand &= cand - 1) {
+    const ip_range *r = &v4_ranges[__builtin_ctz(cand)];
+    if (prefix_match(addr, r->prefix, r->plen))
+      return r;
+  }
+  return NULL;
+}
+
 /*
  * Sets *status to BENIGN with the range's reason when the address (4 bytes,
  * or 16 when v6, network order) is in a special-purpose range; else to IOC
@@ -128,7 +161,7 @@ void ctix__ioc_triage_ip(const uint8_t *addr, bool v6, ctix_ioc_status *status,
       return;
     }
   }
-  r = find_range(v4_ranges, sizeof(v4_ranges) / sizeof(v4_ranges[0]), addr);
+  r = find_v4(addr);
   if (r) {
     *status = CTIX_IOC_STATUS_BENIGN;
     *reason = r->reason;
@@ -138,15 +171,18 @@ void ctix__ioc_triage_ip(const uint8_t *addr, bool v6, ctix_ioc_status *status,
 /* -------------------------------------------------------------- domains */
 
 /* Top-level names reserved by RFC 2606 / RFC 6761 (never delegated). */
+#define SPECIAL(tld, reason) {tld, sizeof(tld) - 1, reason}
 static const struct {
   const char *tld;
+  size_t len;
   const char *reason;
 } special_tlds[] = {
-    {"example", "documentation domain"},
-    {"test", "documentation domain"},
-    {"invalid", "reserved name"},
-    {"localhost", "reserved name"},
+    SPECIAL("example", "documentation domain"),
+    SPECIAL("test", "documentation domain"),
+    SPECIAL("invalid", "reserved name"),
+    SPECIAL("localhost", "reserved name"),
 };
+#undef SPECIAL
 
 #define NBENIGN (sizeof(benign_domains) / sizeof(benign_domains[0]))
 /* An open-addressing set over benign_domains (index + 1; 0 = empty), at
@@ -295,7 +331,7 @@ void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t
     while (tld > 0 && low[tld - 1] != '.')
       tld--;
     for (i = 0; i < sizeof(special_tlds) / sizeof(special_tlds[0]) && !r; i++)
-      if (strcmp(low + tld, special_tlds[i].tld) == 0)
+      if (n - tld == special_tlds[i].len && memcmp(low + tld, special_tlds[i].tld, n - tld) == 0)
         r = special_tlds[i].reason;
     /* The domain and each parent with at least two labels; the longest
      * name on the list wins. */
