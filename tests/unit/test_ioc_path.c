@@ -152,8 +152,8 @@ static void test_windows_paths(void **state)
                  WANT("C:\\Users\\<username>\\AppData\\Roaming\\a.exe"));
   expect_exactly("moved C:\\Temp\\a.exe to C:\\Windows\\b.exe", CTIX_IOC_FILE_PATH,
                  WANT("C:\\Temp\\a.exe", "C:\\Windows\\b.exe"));
-  expect_exactly("run C:\\Windows\\System32\\cmd.exe /c whoami", CTIX_IOC_FILE_PATH,
-                 WANT("C:\\Windows\\System32\\cmd.exe"));
+  expect_exactly("run C:\\Windows\\Temp\\cmd.exe /c whoami", CTIX_IOC_FILE_PATH,
+                 WANT("C:\\Windows\\Temp\\cmd.exe"));
   expect_exactly("proc.exe -in:\"..\\cfg\\a.ini\" -out:\"\\\\nas01\\drop\"", CTIX_IOC_FILE_PATH,
                  WANT("..\\cfg\\a.ini", "\\\\nas01\\drop"));
   expect_exactly("the drive C:\\ alone", CTIX_IOC_FILE_PATH, WANT_NONE);

@@ -47,6 +47,48 @@ static void check_ip(const ip_case *c)
   }
 }
 
+/* System binaries: benign when named bare or in their system folder, an
+ * indicator anywhere else (masquerading); names from both ends and the
+ * middle of the (binary-searched) table are found, in any case. */
+static void test_system_files(void **state)
+{
+  static const struct {
+    const char *path;
+    bool benign;
+  } cases[] = {
+      {"rundll32.exe", true},
+      {"RUNDLL32.EXE", true},
+      {"C:\\Windows\\System32\\rundll32.exe", true},
+      {"c:\\windows\\syswow64\\WindowsPowerShell\\v1.0\\powershell.exe", true},
+      {"%SystemRoot%\\System32\\svchost.exe", true},
+      {"%windir%\\explorer.exe", true},
+      {"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\msbuild.exe", true},
+      {"advapi32.dll", true},
+      {"xcopy.exe", true},
+      {"C:\\Users\\Public\\svchost.exe", false},
+      {"C:\\Windows\\Temp\\rundll32.exe", false},
+      {"C:\\ProgramData\\System32\\lsass.exe", false},
+      {"/tmp/cmd.exe", false},
+      {"svchosts.exe", false},
+      {"kite.dll", false},
+      {"C:\\Windows\\System32\\kite.dll", false},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    ctix_ioc_status st;
+    const char *why;
+    ctix__ioc_triage_file(cases[i].path, strlen(cases[i].path), &st, &why);
+    if ((st == CTIX_IOC_STATUS_BENIGN) != cases[i].benign)
+      fail_msg("%s: status %s, expected %s", cases[i].path, ctix_ioc_status_name(st),
+               cases[i].benign ? "benign" : "ioc");
+    if (cases[i].benign)
+      assert_string_equal(why, "well-known system file");
+    else
+      assert_null(why);
+  }
+}
+
 static void test_ipv4_ranges(void **state)
 {
   /* Each range at both edges and just outside them. */
@@ -477,6 +519,7 @@ int main(void)
       cmocka_unit_test(test_reference_sections),
       cmocka_unit_test(test_reference_headings),
       cmocka_unit_test(test_reference_no_sections),
+      cmocka_unit_test(test_system_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

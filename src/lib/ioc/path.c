@@ -1121,8 +1121,11 @@ int ctix__ioc_rec_path(ctix__ioc_scan *s, size_t start, size_t end, const ctix__
     if (!e || !path_ok(kind, t, body, e, sep))
       continue;
     {
-      int rc = ctix__ioc_emit(s, CTIX_IOC_FILE_PATH, i, e, t + i, e - i,
-                              CTIX_IOC_STATUS_IOC, NULL);
+      ctix_ioc_status fst;
+      const char *why;
+      int rc;
+      ctix__ioc_triage_file(t + i, e - i, &fst, &why);
+      rc = ctix__ioc_emit(s, CTIX_IOC_FILE_PATH, i, e, t + i, e - i, fst, why);
       if (rc < 0)
         return rc;
     }
@@ -1312,7 +1315,11 @@ int ctix__ioc_rec_filename(ctix__ioc_scan *s, size_t start, size_t end, const ct
   if (ext_tld[x - exts] && !context_says_file(t, s->len, a, e, dot - 1))
     return 0;
   {
-    int rc = ctix__ioc_emit(s, CTIX_IOC_FILE_NAME, a, e, t + a, e - a, CTIX_IOC_STATUS_IOC, NULL);
+    ctix_ioc_status fst;
+    const char *why;
+    int rc;
+    ctix__ioc_triage_file(t + a, e - a, &fst, &why);
+    rc = ctix__ioc_emit(s, CTIX_IOC_FILE_NAME, a, e, t + a, e - a, fst, why);
     if (rc < 0)
       return rc;
   }

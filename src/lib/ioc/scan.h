@@ -145,6 +145,12 @@ void ctix__ioc_triage_ip(const uint8_t *addr, bool v6, ctix_ioc_status *status,
                          const char **reason);
 void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t n,
                              ctix_ioc_status *status, const char **reason);
+/* Triage of a file name or path (triage.c): a well-known operating-system
+ * binary (rundll32.exe, svchost.exe, ...) named bare or in its own system
+ * folder is BENIGN "well-known system file"; the same name anywhere else
+ * (C:\Users\Public\svchost.exe: masquerading) stays an IOC. */
+void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
+                           const char **reason);
 /* Marks the url/domain/email/ip items all of whose hits lie in a reference
  * section of `doc` ("References", "Sources", "Further reading", ...) as
  * BENIGN "reference link"; run on the finished list (document offsets) by

@@ -472,3 +472,97 @@ done:
   free(where);
   return rc;
 }
+
+/* ------------------------------------------------------------------ files */
+
+/* Well-known Windows system binaries (lower case, sorted for bsearch).
+ * Naming one is not an indicator; finding one outside its system folder is
+ * (masquerading), so the folder is checked too. */
+static const char *const system_files[] = {
+    "advapi32.dll",    "arp.exe",          "at.exe",           "attrib.exe",
+    "bcdedit.exe",     "bitsadmin.exe",    "certutil.exe",     "cmd.exe",
+    "cmstp.exe",       "comsvcs.dll",      "conhost.exe",      "cscript.exe",
+    "csrss.exe",       "curl.exe",         "dllhost.exe",      "eventvwr.exe",
+    "explorer.exe",    "findstr.exe",      "fodhelper.exe",    "forfiles.exe",
+    "fsutil.exe",      "icacls.exe",       "installutil.exe",  "ipconfig.exe",
+    "kernel32.dll",    "lsass.exe",        "mmc.exe",          "msbuild.exe",
+    "mshta.exe",       "msiexec.exe",      "mstsc.exe",        "msvcrt.dll",
+    "net.exe",         "net1.exe",         "netsh.exe",        "netstat.exe",
+    "nltest.exe",      "notepad.exe",      "nslookup.exe",     "ntdll.dll",
+    "odbcconf.exe",    "ping.exe",         "powershell.exe",   "quser.exe",
+    "reg.exe",         "regasm.exe",       "regsvcs.exe",      "regsvr32.exe",
+    "robocopy.exe",    "route.exe",        "rundll32.exe",     "sc.exe",
+    "schtasks.exe",    "sdclt.exe",        "services.exe",     "shell32.dll",
+    "smss.exe",        "svchost.exe",      "systeminfo.exe",   "takeown.exe",
+    "taskhostw.exe",   "taskkill.exe",     "tasklist.exe",     "taskmgr.exe",
+    "user32.dll",      "vssadmin.exe",     "wbadmin.exe",      "werfault.exe",
+    "wevtutil.exe",    "whoami.exe",       "wininet.dll",      "wininit.exe",
+    "winlogon.exe",    "wmic.exe",         "ws2_32.dll",       "wscript.exe",
+    "xcopy.exe",
+};
+
+/* Roots of the Windows folder as paths write it, and the folders under it
+ * where the binaries above live (lower case, '\' separators). */
+static const char *const windows_roots[] = {
+    "c:\\windows\\", "%windir%\\", "%systemroot%\\", "\\windows\\",
+};
+static const char *const system_dirs[] = {
+    "",
+    "system32\\",
+    "syswow64\\",
+    "system32\\wbem\\",
+    "syswow64\\wbem\\",
+    "system32\\windowspowershell\\v1.0\\",
+    "syswow64\\windowspowershell\\v1.0\\",
+};
+
+static int cmp_name(const void *key, const void *elem)
+{
+  return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+/* Is dir[0..n) (lower case) a folder where system binaries belong? */
+static bool system_dir(const char *dir, size_t n)
+{
+  size_t i, j;
+  if (n == 0 || ctix__mem_ieq(dir, n, "%system32%\\"))
+    return true;
+  for (i = 0; i < sizeof(windows_roots) / sizeof(windows_roots[0]); i++) {
+    size_t rl = strlen(windows_roots[i]);
+    if (n < rl || !ctix__mem_istarts(dir, n, windows_roots[i]))
+      continue;
+    for (j = 0; j < sizeof(system_dirs) / sizeof(system_dirs[0]); j++)
+      if (ctix__mem_ieq(dir + rl, n - rl, system_dirs[j]))
+        return true;
+    /* .NET tools: \Windows\Microsoft.NET\Framework[64]\vN...\ */
+    if (ctix__mem_istarts(dir + rl, n - rl, "microsoft.net\\framework"))
+      return true;
+  }
+  return false;
+}
+
+void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
+                           const char **reason)
+{
+  char name[32];
+  size_t base = n, i;
+  *status = CTIX_IOC_STATUS_IOC;
+  *reason = NULL;
+  while (base > 0 && path[base - 1] != '\\' && path[base - 1] != '/')
+    base--;
+  if (n - base == 0 || n - base >= sizeof(name))
+    return;
+  for (i = base; i < n; i++)
+    name[i - base] = (char)ctix__lower((unsigned char)path[i]);
+  name[n - base] = '\0';
+  if (!bsearch(name, system_files, sizeof(system_files) / sizeof(system_files[0]),
+               sizeof(system_files[0]), cmp_name))
+    return;
+  for (i = 0; i < base; i++)
+    if (path[i] == '/')
+      return; /* a Windows binary under a POSIX path is not where it belongs */
+  if (!system_dir(path, base))
+    return;
+  *status = CTIX_IOC_STATUS_BENIGN;
+  *reason = "well-known system file";
+}
