@@ -293,6 +293,11 @@ static const char *norm_string(ctix__docb *b, const char *s, size_t n)
   size_t i, junk = 0;
   bool sp = false;
   const char *out = NULL;
+  /* Common case (hrefs, short meta values): no white space, valid UTF-8. */
+  for (i = 0; i < n && !ctix__isspace((unsigned char)s[i]); i++)
+    ;
+  if (i == n && n > 0 && n <= 64 * 1024 && ctix__utf8_validate(s, n) == n)
+    return ctix__arena_strndup(b->arena, s, n);
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (ctix__isspace(c)) {
