@@ -100,6 +100,7 @@
 #include <libxml/globals.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1111,50 +1112,49 @@ typedef struct hattrs {
   bool hidden, pubdate;
 } hattrs;
 
-/* Picks the attributes of interest out of libxml2's name/value list. */
+/* The attributes read_attrs keeps, and where: a string field of hattrs, a
+ * flag set by the attribute's presence, or a string field filled only when
+ * still empty (xml:lang yields to lang). */
+enum { ATTR_STR, ATTR_FLAG, ATTR_FALLBACK };
+static const struct {
+  const char *name;
+  size_t off;
+  unsigned char kind;
+} attr_fields[] = {
+    {"class", offsetof(hattrs, cls), ATTR_STR},
+    {"content", offsetof(hattrs, content), ATTR_STR},
+    {"datetime", offsetof(hattrs, datetime), ATTR_STR},
+    {"hidden", offsetof(hattrs, hidden), ATTR_FLAG},
+    {"href", offsetof(hattrs, href), ATTR_STR},
+    {"http-equiv", offsetof(hattrs, http_equiv), ATTR_STR},
+    {"id", offsetof(hattrs, id), ATTR_STR},
+    {"itemprop", offsetof(hattrs, itemprop), ATTR_STR},
+    {"lang", offsetof(hattrs, lang), ATTR_STR},
+    {"name", offsetof(hattrs, name), ATTR_STR},
+    {"property", offsetof(hattrs, property), ATTR_STR},
+    {"pubdate", offsetof(hattrs, pubdate), ATTR_FLAG},
+    {"rel", offsetof(hattrs, rel), ATTR_STR},
+    {"role", offsetof(hattrs, role), ATTR_STR},
+    {"type", offsetof(hattrs, type), ATTR_STR},
+    {"xml:lang", offsetof(hattrs, lang), ATTR_FALLBACK},
+};
+
+/* Picks the attributes of interest (attr_fields) out of libxml2's
+ * name/value list. */
 static void read_attrs(hattrs *a, const xmlChar **atts)
 {
+  size_t i;
   memset(a, 0, sizeof(*a));
   for (; atts && atts[0]; atts += 2) {
     const char *k = (const char *)atts[0], *v = atts[1] ? (const char *)atts[1] : "";
-    switch (k[0]) {
-    case 'c':
-      if (!strcmp(k, "class")) a->cls = v;
-      else if (!strcmp(k, "content")) a->content = v;
-      break;
-    case 'd':
-      if (!strcmp(k, "datetime")) a->datetime = v;
-      break;
-    case 'h':
-      if (!strcmp(k, "href")) a->href = v;
-      else if (!strcmp(k, "hidden")) a->hidden = true;
-      else if (!strcmp(k, "http-equiv")) a->http_equiv = v;
-      break;
-    case 'i':
-      if (!strcmp(k, "id")) a->id = v;
-      else if (!strcmp(k, "itemprop")) a->itemprop = v;
-      break;
-    case 'l':
-      if (!strcmp(k, "lang")) a->lang = v;
-      break;
-    case 'n':
-      if (!strcmp(k, "name")) a->name = v;
-      break;
-    case 'p':
-      if (!strcmp(k, "property")) a->property = v;
-      else if (!strcmp(k, "pubdate")) a->pubdate = true;
-      break;
-    case 'r':
-      if (!strcmp(k, "role")) a->role = v;
-      else if (!strcmp(k, "rel")) a->rel = v;
-      break;
-    case 't':
-      if (!strcmp(k, "type")) a->type = v;
-      break;
-    case 'x':
-      if (!strcmp(k, "xml:lang") && !a->lang) a->lang = v;
-      break;
-    default:
+    for (i = 0; i < sizeof(attr_fields) / sizeof(attr_fields[0]); i++) {
+      char *field = (char *)a + attr_fields[i].off;
+      if (attr_fields[i].name[0] != k[0] || strcmp(attr_fields[i].name, k) != 0)
+        continue;
+      if (attr_fields[i].kind == ATTR_FLAG)
+        *(bool *)(void *)field = true;
+      else if (attr_fields[i].kind == ATTR_STR || !*(const char **)(void *)field)
+        *(const char **)(void *)field = v;
       break;
     }
   }
