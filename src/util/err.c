@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 void ctix_error_clear(ctix_error *err)
 {
   if (!err)
@@ -32,12 +34,24 @@ const char *ctix_error_name(int code)
   }
 }
 
-/* Keeps messages on one line: control characters become spaces. */
-static void flatten(char *s)
+void ctix__msg_flatten(char *str)
 {
-  for (; *s; s++)
-    if ((unsigned char)*s < 0x20)
-      *s = ' ';
+  unsigned char *s = (unsigned char *)str;
+  size_t n = strlen(str), i = 0, k;
+  uint32_t cp;
+  while (i < n) {
+    if (s[i] < 0x80) {
+      if (s[i] < 0x20 || s[i] == 0x7F)
+        s[i] = ' ';
+      i++;
+    } else if ((k = ctix__utf8_decode(s + i, n - i, &cp)) == 0) {
+      s[i++] = '?'; /* invalid, or a sequence cut by truncation */
+    } else {
+      if (cp < 0xA0) /* C1 control (U+0080..U+009F, e.g. CSI) */
+        memset(s + i, ' ', k);
+      i += k;
+    }
+  }
 }
 
 static int vset(ctix_error *err, int code, size_t offset, unsigned line, unsigned col,
@@ -53,7 +67,7 @@ static int vset(ctix_error *err, int code, size_t offset, unsigned line, unsigne
   err->line = line;
   err->column = col;
   vsnprintf(err->message, sizeof(err->message), fmt, ap);
-  flatten(err->message);
+  ctix__msg_flatten(err->message);
   return code;
 }
 
@@ -90,7 +104,7 @@ void ctix__error_source(ctix_error *err, const char *source)
   if (!err || err->source[0] || !source)
     return;
   snprintf(err->source, sizeof(err->source), "%s", source);
-  flatten(err->source);
+  ctix__msg_flatten(err->source);
 }
 
 void ctix_error_format(char *out, size_t outsize, const ctix_error *err)

@@ -26,6 +26,12 @@ int ctix__error_set_at(ctix_error *err, int code, size_t offset, const char *fmt
 int ctix__error_set_lc(ctix_error *err, int code, unsigned line, unsigned column,
                        const char *fmt, ...) CTIX__PRINTF(5, 6);
 
+/*
+ * Makes a message safe to print as one line: control characters (C0, DEL
+ * and C1) become spaces, bytes that are not valid UTF-8 become '?'.
+ */
+void ctix__msg_flatten(char *s);
+
 /* Names the source (file name) of an error if none was named yet. */
 void ctix__error_source(ctix_error *err, const char *source);
 

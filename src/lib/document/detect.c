@@ -122,7 +122,7 @@ static unsigned markdown_score(const char *s, size_t n)
   while (i < n) {
     const char *e = memchr(s + i, '\n', n - i);
     size_t le = e ? (size_t)(e - s) : n, len = le - i, h = 0;
-    const char *l = s + i, *p;
+    const char *l = s + i, *p, *lb;
     if (len && l[len - 1] == '\r')
       len--;
     while (h < len && l[h] == '#')
@@ -138,8 +138,10 @@ static unsigned markdown_score(const char *s, size_t n)
         ;
       tables += k == len;
     }
-    for (p = memchr(l, ']', len); p; p = memchr(p + 1, ']', len - (size_t)(p + 1 - l))) {
-      if (p + 1 < l + len && p[1] == '(' && memchr(l, '[', (size_t)(p - l)))
+    lb = memchr(l, '[', len); /* the first '[': found once, not per ']' */
+    for (p = lb ? memchr(lb, ']', len - (size_t)(lb - l)) : NULL; p;
+         p = memchr(p + 1, ']', len - (size_t)(p + 1 - l))) {
+      if (p + 1 < l + len && p[1] == '(')
         links++;
       if (p + 1 >= l + len)
         break;

@@ -362,6 +362,7 @@ int ctix__docb_warn(ctix__docb *b, int code, size_t offset, const char *fmt, ...
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
+  ctix__msg_flatten(msg); /* may quote input: one printable line */
   d.code = code;
   d.offset = offset;
   d.message = ctix__arena_strdup(b->arena, msg);

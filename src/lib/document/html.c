@@ -806,25 +806,34 @@ static bool is_url(const char *s)
 
 /* ------------------------------------------------------------- JSON-LD */
 
-/* Is a JSON-LD "@type" (a string or an array of them, possibly full
- * schema.org URLs) one of jsonld_types? */
+/* Is a JSON-LD "@type" string (possibly a full schema.org URL) one of
+ * jsonld_types? */
+static bool jsonld_type_article(json_t *type)
+{
+  size_t k;
+  const char *s, *slash;
+  if (!json_is_string(type))
+    return false;
+  s = json_string_value(type);
+  if ((slash = strrchr(s, '/')))
+    s = slash + 1;
+  for (k = 0; k < sizeof(jsonld_types) / sizeof(jsonld_types[0]); k++)
+    if (strcmp(s, jsonld_types[k]) == 0)
+      return true;
+  return false;
+}
+
+/* Is a JSON-LD "@type" (a string or a flat array of them) an article?
+ * Nested arrays are not followed (no recursion on untrusted depth). */
 static bool jsonld_is_article(json_t *type)
 {
-  size_t i, k;
+  size_t i;
   json_t *v;
   if (json_is_array(type)) {
-    json_array_foreach(type, i, v) if (jsonld_is_article(v)) return true;
+    json_array_foreach(type, i, v) if (jsonld_type_article(v)) return true;
     return false;
   }
-  if (json_is_string(type)) {
-    const char *s = json_string_value(type), *slash = strrchr(s, '/');
-    if (slash)
-      s = slash + 1;
-    for (k = 0; k < sizeof(jsonld_types) / sizeof(jsonld_types[0]); k++)
-      if (strcmp(s, jsonld_types[k]) == 0)
-        return true;
-  }
-  return false;
+  return jsonld_type_article(type);
 }
 
 /* The name of a person/organisation value: a string or {"name": ...}. */

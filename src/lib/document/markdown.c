@@ -552,7 +552,7 @@ static int find_emphasis(md *m, const char *t, size_t n, size_t base)
       if (c == '_' && d.open && identifier_after(t, n, i + d.len))
         d.open = false;
       if ((d.open || d.close) && ctix__buf_push(&m->delims, &d, sizeof(d)))
-        return CTIX_ENOMEM;
+        return ctix__error_set(m->b->err, CTIX_ENOMEM, "out of memory reading Markdown");
       i += d.len;
       continue;
     }
@@ -589,7 +589,7 @@ static int find_emphasis(md *m, const char *t, size_t n, size_t base)
       }
     }
     if (dc->open && dc->rem > 0 && ctix__buf_push(st, &r, sizeof(r)))
-      return CTIX_ENOMEM;
+      return ctix__error_set(m->b->err, CTIX_ENOMEM, "out of memory reading Markdown");
   }
   return 0;
 }

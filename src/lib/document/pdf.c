@@ -313,9 +313,13 @@ static bool edge_apart(const pline *l, const pline *nb, double hb, double gmed)
   return (l->bottom - l->top) < hb * 0.95 || gap > gmed + hb;
 }
 
-/* Remembers a line's text in buf (running header detection). */
+/* Remembers a line's text in buf (running header detection). A line too
+ * long for buf leaves it empty; the sticky error is not kept, so the
+ * next page's line is remembered again. */
 static void remember(ctix_buf *buf, const char *s, size_t n)
 {
+  if (buf->err)
+    ctix__buf_init(buf, buf->max);
   ctix__buf_reset(buf);
   ctix__buf_add(buf, s, n);
 }

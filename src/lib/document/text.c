@@ -53,7 +53,7 @@ static const char *const bullets[] = {
 static const char *const small_words[] = {
     "a",   "an",  "and", "as",  "at",   "but", "by",  "for", "from", "in",  "into",
     "is",  "nor", "of",  "on",  "or",   "over", "per", "the", "to",  "up",  "via",
-    "vs",  "with", "are", "its", "their", "your", "our", "out", "off", "than", "via",
+    "vs",  "with", "are", "its", "their", "your", "our", "out", "off", "than",
 };
 
 /* Closing characters that may follow a sentence's final punctuation. */
@@ -197,27 +197,31 @@ double ctix__lines_width(const ctix__tline *ls, size_t n)
   return (n >= 3 && m1 > m2 * 1.25 && m2 >= TEXT_MIN_WRAP) ? m2 : m1;
 }
 
-/* Does the line start a new statement: a capital letter or a digit, after
- * opening brackets, quotes and Markdown markup ("(See", "[Vendor", "**Note")?
- * A lower-case letter or other punctuation ("%TEMP%", "$env") continues. */
-static bool starts_new(const char *s, size_t n)
+/* Offset of the first character after opening brackets, quotes and
+ * Markdown markup ("(See", "[Vendor", "**Note", U+201C, U+2018). */
+static size_t skip_openers(const char *s, size_t n)
 {
   size_t i = 0;
   while (i < n && s[i] && strchr("([{\"'*_`!<", s[i]))
     i++;
   if (i + 3 <= n && (memcmp(s + i, "\xE2\x80\x9C", 3) == 0 || memcmp(s + i, "\xE2\x80\x98", 3) == 0))
     i += 3;
+  return i;
+}
+
+/* Does the line start a new statement: a capital letter or a digit, after
+ * the openers? A lower-case letter or other punctuation ("%TEMP%", "$env")
+ * continues. */
+static bool starts_new(const char *s, size_t n)
+{
+  size_t i = skip_openers(s, n);
   return i < n && (ctix__isupper((unsigned char)s[i]) || ctix__isdigit((unsigned char)s[i]));
 }
 
 /* Does the line start with a lower-case letter (after the same openers)? */
 static bool starts_lower(const char *s, size_t n)
 {
-  size_t i = 0;
-  while (i < n && s[i] && strchr("([{\"'*_`!<", s[i]))
-    i++;
-  if (i + 3 <= n && (memcmp(s + i, "\xE2\x80\x9C", 3) == 0 || memcmp(s + i, "\xE2\x80\x98", 3) == 0))
-    i += 3;
+  size_t i = skip_openers(s, n);
   return i < n && ctix__islower((unsigned char)s[i]);
 }
 
