@@ -133,6 +133,10 @@ static void test_arn(void **state)
              CTIX_IOC_ARN, "arn:aws:elasticbeanstalk:eu-west-1:210987654321:application/Pay Roll");
   EXPECT_IOC("arn:aws:sns:eu-west-1:210987654321:alerts\tactive", CTIX_IOC_ARN,
              "arn:aws:sns:eu-west-1:210987654321:alerts");
+  /* control bytes (a terminal escape) end the resource */
+  EXPECT_IOC("arn:aws:s3:::acme-logs\x1b[2Jx", CTIX_IOC_ARN, "arn:aws:s3:::acme-logs");
+  EXPECT_IOC("arn:aws:s3:::acme-logs/My Logs\x1b[2J\n", CTIX_IOC_ARN,
+             "arn:aws:s3:::acme-logs/My Logs");
   EXPECT_NONE("arn:foo:iam::210987654321:role/x", CTIX_IOC_ARN);
   EXPECT_NONE("arn:aws:iam::2109876:role/x", CTIX_IOC_ARN);
 }

@@ -187,6 +187,36 @@ static void test_long_text(void **state)
   ctix__buf_free(&b);
 }
 
+/* Degenerate tokens: thousands of closing brackets, of opening ones, of
+ * Unicode dashes, and a scan resumed at a block start inside a token (a
+ * line of ARNs consumed up to ARN_MAX): the observables around them are
+ * still found (this once took quadratic time, deep recursion, and a clz
+ * of 0). */
+static void test_degenerate_tokens(void **state)
+{
+  static const char *const fill[] = {")", "(", "]", "\xe2\x80\x94", "arn:aws:s3:::a "};
+  size_t f, i;
+  for (f = 0; f < sizeof(fill) / sizeof(fill[0]); f++) {
+    ctix_buf b = CTIX_BUF_INIT(1u << 20);
+    ctix_ioc_list *l;
+    /* one 64-byte block, so a line of ARNs starts a block */
+    ctix__buf_adds(&b, "evil.badcorp.ru");
+    while (b.len < 63)
+      ctix__buf_addc(&b, ' ');
+    ctix__buf_addc(&b, '\n');
+    for (i = 0; i < 200 || b.len < 30000; i++)
+      ctix__buf_adds(&b, fill[f]);
+    ctix__buf_adds(&b, " http://x.badcorp.ru/a" "))))) 91.204.14.3\n");
+    assert_int_equal(b.err, 0);
+    assert_int_equal(ctix_ioc_extract(&l, b.data, b.len, NULL, NULL), 0);
+    assert_non_null(ioc_find(l, CTIX_IOC_DOMAIN, "evil.badcorp.ru"));
+    assert_non_null(ioc_find(l, CTIX_IOC_URL, "http://x.badcorp.ru/a"));
+    assert_non_null(ioc_find(l, CTIX_IOC_IPV4, "91.204.14.3"));
+    ctix_ioc_list_free(l);
+    ctix__buf_free(&b);
+  }
+}
+
 static void test_shape(void **state)
 {
   ctix__ioc_shape sh;
@@ -263,6 +293,7 @@ int main(void)
       cmocka_unit_test(test_dedupe_and_hits), cmocka_unit_test(test_token_trimming),
       cmocka_unit_test(test_long_text),       cmocka_unit_test(test_shape),
       cmocka_unit_test(test_context_helpers), cmocka_unit_test(test_document),
+      cmocka_unit_test(test_degenerate_tokens),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

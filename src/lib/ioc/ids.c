@@ -487,6 +487,14 @@ static bool starts_line(const ctix__ioc_scan *s, size_t p)
   return true;
 }
 
+/* True if c may be part of an ARN resource read past the token: not
+ * white space, a control byte (no escape sequence enters a value) or a
+ * hard separator. */
+static bool arn_byte(unsigned char c)
+{
+  return c > ' ' && c != 0x7f && !strchr("\"<>`|", c);
+}
+
 /*
  * "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE". The resource runs to the
  * end of the token; when the ARN starts a line (a list or table of ARNs)
@@ -536,7 +544,7 @@ static int arn_at(ids_ctx *c, size_t p)
    * (a trailing '*', "?.*" of a wildcard) but not a sentence end */
   f = ++q;
   e = c->end > f ? c->end : f;
-  while (e < lim && !ctix__isspace((unsigned char)t[e]) && !strchr("\"<>`|", t[e]))
+  while (e < lim && arn_byte((unsigned char)t[e]))
     e++;
   while (e > f && strchr(".,;:!)]}'", t[e - 1]))
     e--;
@@ -544,10 +552,10 @@ static int arn_at(ids_ctx *c, size_t p)
     return 0;
   if (e >= c->end && starts_line(s, p)) {
     size_t x = e;
-    while (x + 1 < lim && t[x] == ' ' && t[x + 1] != ' ' && !ctix__isspace((unsigned char)t[x + 1]) &&
-           t[x + 1] != '-' && t[x + 1] != '(' && t[x + 1] != '|') {
+    while (x + 1 < lim && t[x] == ' ' && arn_byte((unsigned char)t[x + 1]) &&
+           t[x + 1] != '-' && t[x + 1] != '(') {
       size_t y = x + 1;
-      while (y < lim && !ctix__isspace((unsigned char)t[y]) && t[y] != '|')
+      while (y < lim && arn_byte((unsigned char)t[y]))
         y++;
       if (t[y - 1] == '.' || t[y - 1] == ',' || t[y - 1] == ';')
         break; /* prose, not a resource name */

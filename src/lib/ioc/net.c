@@ -740,7 +740,6 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
       if (c >= end || t[c] != ']')
         continue;
       {
-        char lit[72];
         size_t ln = c + 1 - ha, j;
         if (!literal_ip(s, ha + 1, c, &rc)) {
           if (rc)
@@ -750,8 +749,7 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
         for (j = 0; j < lz - la && vn < sizeof(v) - 1; j++)
           v[vn++] = (char)ctix__lower((uchar)t[la + j]);
         v[vn++] = '@';
-        memcpy(lit, t + ha, ln);
-        memcpy(v + vn, lit, ln);
+        memcpy(v + vn, t + ha, ln);
         vn += ln;
         rc = ctix__ioc_emit(s, CTIX_IOC_EMAIL, comment ? la : la, c + 1, v, vn,
                             CTIX_IOC_STATUS_IOC, NULL);
@@ -891,6 +889,7 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
 {
   const char *t = s->text;
   size_t k, auth_end, ha, hz, z, at = 0;
+  size_t parens[2] = {0, 0}, brackets[2] = {0, 0}; /* opening, closing */
   char v[URL_MAX];
   size_t vn = 0, i;
   ctix_ioc_status st = CTIX_IOC_STATUS_IOC, dst = CTIX_IOC_STATUS_IOC;
@@ -910,19 +909,22 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
     uchar c = (uchar)t[z];
     if (url_stop[c] && (c != ']' || (z + 1 < end && t[z + 1] == '(')))
       break;
+    parens[0] += c == '(';
+    parens[1] += c == ')';
+    brackets[0] += c == '[';
+    brackets[1] += c == ']';
   }
-  /* trailing punctuation of prose */
+  /* trailing punctuation of prose; an unbalanced closing bracket (the
+   * brackets of [host, z) are counted above, so this stays linear) */
   while (z > host) {
     char c = t[z - 1];
     if (c == '.' || c == ':' || c == ';' || c == '!' || c == '?' || c == '*')
       z--;
     else if (c == ')' || c == ']') {
-      char o = c == ')' ? '(' : '[';
-      int depth = 0;
-      for (k = host; k < z; k++)
-        depth += t[k] == o ? 1 : t[k] == c ? -1 : 0;
-      if (depth >= 0)
+      size_t *pair = c == ')' ? parens : brackets;
+      if (pair[1] <= pair[0])
         break;
+      pair[1]--;
       z--;
     } else
       break;

@@ -318,39 +318,68 @@ static bool inner_group(const char *t, size_t i, size_t j)
   return false;
 }
 
+/* Leading brackets whose group is looked for (inner_group) per token: a
+ * token of thousands of "(" is not trimmed further, so trimming stays
+ * linear in the token. */
+#define TRIM_GROUP_SCANS 64
+
+/* Index of a bracket byte in "([{)]}", or -1. */
+static int bracket_index(unsigned char c)
+{
+  switch (c) {
+  case '(': return 0;
+  case '[': return 1;
+  case '{': return 2;
+  case ')': return 3;
+  case ']': return 4;
+  case '}': return 5;
+  default: return -1;
+  }
+}
+
 /*
  * Trims [*a, *b) of enclosing punctuation, updating the class counts.
  * Closing brackets are kept when the token opened them itself
- * ("en.wikipedia.org/wiki/A_(b)").
+ * ("en.wikipedia.org/wiki/A_(b)"). The brackets of the token are counted
+ * once, so a token of many closing brackets costs one pass.
  */
 static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
 {
-  size_t i = *a, j = *b;
+  size_t i = *a, j = *b, k;
+  size_t nb[6] = {0};
+  unsigned scans = 0;
+  for (k = i; k < j; k++) {
+    int x = bracket_index((unsigned char)t[k]);
+    if (x >= 0)
+      nb[x]++;
+  }
   for (;;) {
     bool changed = false;
-    while (i < j && is_open((unsigned char)t[i]) && !inner_group(t, i, j)) {
+    while (i < j && is_open((unsigned char)t[i]) &&
+           (bracket_index((unsigned char)t[i]) < 0 || scans++ < TRIM_GROUP_SCANS) &&
+           !inner_group(t, i, j)) {
+      int x = bracket_index((unsigned char)t[i]);
+      if (x >= 0)
+        nb[x]--;
       cnt[cls[(unsigned char)t[i]]]--;
       i++;
       changed = true;
     }
     while (j > i) {
       unsigned char c = (unsigned char)t[j - 1];
+      int x = bracket_index(c);
       bool drop = false;
       if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == '\'' ||
           c == '*')
         drop = true;
       else if (c == ':')
         drop = !(j - i >= 2 && t[j - 2] == ':'); /* keep "fe80::" */
-      else if (c == ')' || c == ']' || c == '}') {
-        char o = c == ')' ? '(' : c == ']' ? '[' : '{';
-        int depth = 0;
-        size_t k;
-        for (k = i; k < j; k++)
-          depth += t[k] == o ? 1 : (unsigned char)t[k] == c ? -1 : 0;
-        drop = depth < 0;
-      }
+      else if (x >= 3)
+        drop = nb[x] > nb[x - 3]; /* more closing than opening ones */
       if (!drop)
         break;
+      if (x >= 0)
+        nb[x]--;
       cnt[cls[c]]--;
       j--;
       changed = true;
@@ -405,57 +434,79 @@ static size_t upunct_at(const unsigned char *t, size_t k, size_t n)
   return 0;
 }
 
-static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt);
+/* Trims the token [a, b) (class counts cnt) and offers it to the
+ * recognizers; plain words only when they are trigger words. */
+static int offer_trimmed(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
+{
+  const char *t = s->text;
+  size_t i = a, j = b;
+  unsigned mask = 0;
+  trim_token(t, &i, &j, cnt);
+  if (i >= j)
+    return 0;
+  if (cnt[C_HEXLO] + cnt[C_HEXUP] + cnt[C_ALPHALO] + cnt[C_ALPHAUP] == j - i && j - i < 25) {
+    mask = trigger_mask(t + i, j - i);
+    if (!mask)
+      return 0;
+  } else if (j - i > 4 && (t[i] | 32) == 't' && ctix__mem_istarts(t + i, j - i, "tlp")) {
+    mask = BIT(R_IDS); /* "tlp-amber" */
+  }
+  return offer(s, i, j, cnt, mask);
+}
 
-/* Counts the classes of t[a..b) and offers it as a token. */
-static int offer_range(ctix__ioc_scan *s, size_t a, size_t b)
+/* Counts the classes of t[a..b) and passes it to `fn`. */
+static int counted(ctix__ioc_scan *s, size_t a, size_t b,
+                   int (*fn)(ctix__ioc_scan *, size_t, size_t, uint32_t *))
 {
   uint32_t c[C_COUNT] = {0};
   if (a >= b)
     return 0;
   count_classes((const unsigned char *)s->text + a, b - a, c);
-  return offer_parts(s, a, b, c);
+  return fn(s, a, b, c);
 }
 
-/* Splits a token at Markdown link syntax "](" and at Unicode punctuation,
- * trims it, and offers it to the recognizers. */
-static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
+/* Splits a token at Markdown link syntax "](" and offers each part. */
+static int offer_md_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
 {
   const char *t = s->text;
-  size_t k;
+  size_t k, from = a;
   int rc;
-  if (cnt[C_NONASCII]) {
-    for (k = a; k < b; k++) {
-      size_t m;
-      if ((unsigned char)t[k] >= 0x80 && (m = upunct_at((const unsigned char *)t, k, b))) {
-        if ((rc = offer_range(s, a, k)))
-          return rc;
-        return offer_range(s, k + m, b);
-      }
+  if (cnt[C_OTHER] < 2)
+    return offer_trimmed(s, a, b, cnt);
+  for (k = a; k + 1 < b; k++)
+    if (t[k] == ']' && t[k + 1] == '(') {
+      if ((rc = counted(s, from, k, offer_trimmed)))
+        return rc;
+      from = k + 2;
+      k++;
     }
-  }
-  if (cnt[C_OTHER] >= 2)
-    for (k = a; k + 1 < b; k++)
-      if (t[k] == ']' && t[k + 1] == '(') {
-        if ((rc = offer_range(s, a, k)))
-          return rc;
-        return offer_range(s, k + 2, b);
-      }
-  {
-    size_t i = a, j = b;
-    unsigned mask = 0;
-    trim_token(t, &i, &j, cnt);
-    if (i >= j)
-      return 0;
-    if (cnt[C_HEXLO] + cnt[C_HEXUP] + cnt[C_ALPHALO] + cnt[C_ALPHAUP] == j - i && j - i < 25) {
-      mask = trigger_mask(t + i, j - i);
-      if (!mask)
-        return 0;
-    } else if (j - i > 4 && (t[i] | 32) == 't' && ctix__mem_istarts(t + i, j - i, "tlp")) {
-      mask = BIT(R_IDS); /* "tlp-amber" */
+  return from == a ? offer_trimmed(s, a, b, cnt) : counted(s, from, b, offer_trimmed);
+}
+
+/* Splits a token at Unicode punctuation and offers each part (split in
+ * turn at "](", trimmed). Each part is counted once, without recursion,
+ * so a token of thousands of dashes costs one pass. */
+static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
+{
+  const unsigned char *t = (const unsigned char *)s->text;
+  size_t k, m, from = a;
+  int rc;
+  if (!cnt[C_NONASCII])
+    return offer_md_parts(s, a, b, cnt);
+  for (k = a; k < b; k++)
+    if (t[k] >= 0x80 && (m = upunct_at(t, k, b))) {
+      if ((rc = counted(s, from, k, offer_md_parts)))
+        return rc;
+      from = k + m;
+      k = from - 1;
     }
-    return offer(s, i, j, cnt, mask);
-  }
+  return from == a ? offer_md_parts(s, a, b, cnt) : counted(s, from, b, offer_md_parts);
+}
+
+/* Counts the classes of t[a..b) and offers it as a token. */
+static int offer_range(ctix__ioc_scan *s, size_t a, size_t b)
+{
+  return counted(s, a, b, offer_parts);
 }
 
 /* ------------------------------------------------------------ the pass */
@@ -724,9 +775,13 @@ static unsigned first_interesting(const masks *m, const unsigned char *t, size_t
   if (odd) {
     unsigned q = (unsigned)__builtin_ctzll(odd);
     uint64_t upto = q == 63 ? starts : starts & (((uint64_t)2 << q) - 1);
-    unsigned a = 63u - (unsigned)__builtin_clzll(upto);
-    if (a < best)
-      best = a;
+    /* none when the byte belongs to a token begun in an earlier block,
+     * which that block's pass already took (clz of 0 is undefined) */
+    if (upto) {
+      unsigned a = 63u - (unsigned)__builtin_clzll(upto);
+      if (a < best)
+        best = a;
+    }
   }
   /* before it, tokens that start with a non-letter or a trigger pair */
   cand = starts & (~let | m->pair[k]);
