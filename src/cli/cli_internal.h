@@ -89,6 +89,14 @@ typedef struct ctix__style {
  */
 void ctix__style_init(ctix__style *st, FILE *f, bool disabled);
 
+/*
+ * Writes s (NULL: "-") for a terminal: control characters (C0, DEL, C1) shown
+ * as '?', cut to `max` bytes on a character boundary ("..." marks the cut).
+ * Every input-derived string (titles, ids, file names) goes through it
+ * before reaching stdout/stderr as text (ctix_error text is cleaned by err.c).
+ */
+void ctix__cli_put_clean(FILE *f, const char *s, size_t max);
+
 /* ------------------------------------------------------------ progress bar */
 
 /*

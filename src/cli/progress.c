@@ -104,7 +104,8 @@ void ctix__progress_update(size_t done, size_t failed, const char *label)
   width = term_width();
   used = strlen(head) + 2;
   put_label(tail, sizeof(tail), label ? label : "", width > used + 1 ? width - used - 1 : 0);
-  fprintf(stderr, "\r\033[K%s  %s", head, tail);
+  fprintf(stderr, "\r\033[K%s  ", head);
+  ctix__cli_put_clean(stderr, tail, sizeof(tail));
   fflush(stderr);
   prog.drawn = true;
 }

@@ -33,7 +33,7 @@ void ctix__style_init(ctix__style *st, FILE *f, bool disabled)
  * Writes s (NULL: "-") with control characters (C0, DEL, C1) shown as '?'
  * and cut to `max` bytes on a character boundary, "..." marking the cut.
  */
-static void put_clean(FILE *f, const char *s, size_t max)
+void ctix__cli_put_clean(FILE *f, const char *s, size_t max)
 {
   const unsigned char *p = (const unsigned char *)(s ? s : "-");
   size_t n = strlen((const char *)p), i = 0, lim = n;
@@ -91,17 +91,17 @@ static void sec_identity(FILE *f, const ctix__style *st, const ctix__summary_doc
   const ctix_document *doc = d->a->doc;
   row(f, st, "title");
   if (doc->meta.title)
-    put_clean(f, doc->meta.title, VALUE_MAX);
+    ctix__cli_put_clean(f, doc->meta.title, VALUE_MAX);
   else
     fprintf(f, "%s(none found)%s", st->dim, st->reset);
   fputc('\n', f);
   if (d->a->id && doc->meta.source && strcmp(d->a->id, doc->meta.source) != 0) {
     row(f, st, "id");
-    put_clean(f, d->a->id, VALUE_MAX);
+    ctix__cli_put_clean(f, d->a->id, VALUE_MAX);
     fputc('\n', f);
   }
   row(f, st, "source");
-  put_clean(f, doc->meta.source, VALUE_MAX);
+  ctix__cli_put_clean(f, doc->meta.source, VALUE_MAX);
   fputc('\n', f);
   row(f, st, "format");
   fprintf(f, "%s, ", ctix_format_name(doc->format));
@@ -147,7 +147,7 @@ static void sec_diagnostics(FILE *f, const ctix__style *st, const ctix__summary_
     fputs("    ", f);
     if (g->offset != CTIX_NOPOS)
       fprintf(f, "byte %zu: ", g->offset);
-    put_clean(f, g->message, VALUE_MAX);
+    ctix__cli_put_clean(f, g->message, VALUE_MAX);
     fprintf(f, " %s[%s]%s\n", st->dim, ctix_error_name(g->code), st->reset);
   }
   if (doc->ndiags > DIAGS_SHOWN)
@@ -200,7 +200,7 @@ static void sec_outputs(FILE *f, const ctix__style *st, const ctix__summary_doc 
   for (i = 0; i < d->nfiles; i++) {
     row(f, st, i == 0 ? "wrote" : "");
     fputs(st->cyan, f);
-    put_clean(f, d->files[i], 4096);
+    ctix__cli_put_clean(f, d->files[i], 4096);
     fprintf(f, "%s\n", st->reset);
   }
 }
@@ -221,7 +221,7 @@ void ctix__summary_document(FILE *f, const ctix__style *st, const ctix__summary_
   size_t i;
   const char *name = d->a->id ? d->a->id : d->a->doc->meta.source;
   fputs(st->bold, f);
-  put_clean(f, name ? name : "(input)", 4096);
+  ctix__cli_put_clean(f, name ? name : "(input)", 4096);
   fprintf(f, "%s\n", st->reset);
   for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
     sections[i](f, st, d);
@@ -233,7 +233,7 @@ void ctix__summary_failure(FILE *f, const ctix__style *st, const ctix_error *err
   char line[CTIX_ERROR_SRC_MAX + CTIX_ERROR_MSG_MAX + 64];
   ctix_error_format(line, sizeof(line), err);
   fprintf(f, "%sFAILED%s ", st->red, st->reset);
-  put_clean(f, line, sizeof(line));
+  ctix__cli_put_clean(f, line, sizeof(line));
   fputs("\n\n", f);
 }
 
@@ -248,7 +248,7 @@ void ctix__summary_totals_print(FILE *f, const ctix__style *st, const ctix__summ
   if (t->outdir) {
     fputs("Output folder: ", f);
     fputs(st->cyan, f);
-    put_clean(f, t->outdir, 4096);
+    ctix__cli_put_clean(f, t->outdir, 4096);
     fprintf(f, "%s\n", st->reset);
   } else if (t->ok) {
     fputs("No files written; use -o DIR to save the reports.\n", f);
@@ -262,7 +262,7 @@ void ctix__summary_verbose(const ctix_analysis *a, double load_ms, double analyz
   const char *src = doc->meta.source ? doc->meta.source : "(input)";
   size_t i;
   ctix__progress_clear();
-  put_clean(stderr, src, 4096);
+  ctix__cli_put_clean(stderr, src, 4096);
   fprintf(stderr,
           ": %.2f ms (read and parse %.2f, analyse %.2f, write %.2f); %s, %zu bytes, "
           "%zu words, %zu sentences, %zu diagnostic%s\n",
@@ -271,11 +271,11 @@ void ctix__summary_verbose(const ctix_analysis *a, double load_ms, double analyz
           a->stats.sentences, doc->ndiags, doc->ndiags == 1 ? "" : "s");
   for (i = 0; i < doc->ndiags; i++) {
     const ctix_diag *g = &doc->diags[i];
-    put_clean(stderr, src, 4096);
+    ctix__cli_put_clean(stderr, src, 4096);
     if (g->offset != CTIX_NOPOS)
       fprintf(stderr, ": byte %zu", g->offset);
     fputs(": warning: ", stderr);
-    put_clean(stderr, g->message, 4096);
+    ctix__cli_put_clean(stderr, g->message, 4096);
     fprintf(stderr, " [%s]\n", ctix_error_name(g->code));
   }
 }

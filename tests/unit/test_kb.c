@@ -825,6 +825,30 @@ static void test_corrupt_tables(void **state)
   walk(good);
 }
 
+/* A name holding an escape sequence (checksum made right) is refused: the
+   CLI prints names as they are. */
+static void test_control_chars(void **state)
+{
+  const ctix_kb *good = ((fixture *)*state)->kb;
+  size_t len = good->size, at;
+  unsigned char *copy = malloc(len);
+  uint64_t sum;
+  ctix_error err;
+  ctix_kb *kb;
+  assert_non_null(copy);
+  memcpy(copy, good->base, len);
+  at = (size_t)((const unsigned char *)ctix_kb_name(good, 0) - good->base);
+  assert_true(copy[at] != '\0');
+  copy[at] = 0x1b;
+  sum = ctix__kb_checksum(copy + CTIX__KB_CHECKED_FROM, len - CTIX__KB_CHECKED_FROM);
+  memcpy(copy + offsetof(ctix__kb_header, checksum), &sum, sizeof(sum));
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_kb_open_mem(&kb, copy, len, "t", &err), CTIX_EPARSE);
+  assert_null(kb);
+  assert_non_null(strstr(err.message, "control character"));
+  free(copy);
+}
+
 static void test_open_errors(void **state)
 {
   ctix_kb *kb;
@@ -914,6 +938,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_search, setup_mini, teardown_mini),
       cmocka_unit_test_setup_teardown(test_info, setup_mini, teardown_mini),
       cmocka_unit_test_setup_teardown(test_corrupt_tables, setup_mini, teardown_mini),
+      cmocka_unit_test_setup_teardown(test_control_chars, setup_mini, teardown_mini),
       cmocka_unit_test(test_deterministic),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_missing_options),

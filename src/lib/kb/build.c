@@ -70,7 +70,24 @@ static int buf_fail(ctix__kbb *b, int rc)
 
 char *ctix__kbb_strdup(ctix__kbb *b, const char *s, size_t n)
 {
-  return ctix__arena_strndup(&b->arena, s, n);
+  /* Terminal control characters (C0, DEL, C1) become spaces: the loader
+     refuses them, since the CLI prints the strings as they are. */
+  char *d = ctix__arena_strndup(&b->arena, s, n);
+  unsigned char *p = (unsigned char *)d, *q = p;
+  if (!d)
+    return NULL;
+  for (; *p; p++) {
+    if (*p < 0x20 || *p == 0x7f) {
+      *q++ = ' ';
+    } else if (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0) {
+      *q++ = ' ';
+      p++;
+    } else {
+      *q++ = *p;
+    }
+  }
+  *q = '\0';
+  return d;
 }
 
 int ctix__kbb_file(ctix__kbb *b, const char *name)

@@ -54,6 +54,20 @@ static bool str_list_ok(const ctix_kb *kb, uint32_t idx, uint32_t *n)
   return true;
 }
 
+/*
+ * No terminal control character (C0 but NUL, DEL, C1 as UTF-8) in the
+ * strings: the CLI prints names, aliases and KEV fields as they are.
+ */
+static bool strs_printable(const unsigned char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if ((s[i] < 0x20 && s[i] != 0) || s[i] == 0x7f ||
+        (s[i] == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] < 0xA0))
+      return false;
+  return true;
+}
+
 /* A hash table: a power-of-two size and slots naming existing entries. */
 static bool table_ok(const uint32_t *slots, uint32_t n, uint32_t nentries)
 {
@@ -184,6 +198,8 @@ int ctix__kb_attach(ctix_kb *kb, const unsigned char *data, size_t len, unsigned
   kb->nhash_cve = h.hash_cve.count;
   if (kb->nstrs == 0 || kb->strs[0] != '\0' || kb->strs[kb->nstrs - 1] != '\0')
     return corrupt(err, "string section not NUL-terminated");
+  if (!strs_printable((const unsigned char *)kb->strs, kb->nstrs))
+    return corrupt(err, "control character in the string section");
   if (kb->npool == 0 || kb->pool[0] != 0)
     return corrupt(err, "pool section has no empty list");
   if (!str_list_ok(kb, h.meta, &kb->nmeta) || kb->nmeta % 2 != 0 ||

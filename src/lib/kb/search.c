@@ -194,8 +194,10 @@ int ctix_kb_search(ctix_kb_hit *out, size_t max, size_t *total, const ctix_kb *k
       ctix__buf_push(&hits, &h, sizeof(h));
     }
   }
-  if (hits.err)
+  if (hits.err) {
+    ctix__buf_free(&hits);
     return ctix__error_set(err, CTIX_ENOMEM, "out of memory while searching");
+  }
   n = CTIX__BUF_COUNT(&hits, ctix_kb_hit);
   *total = n;
   if (n)
