@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the knowledge-base tables from the reference data: the one
 # command line behind `make kb` and the byte-for-byte regeneration test
-# (tests/integration/kb_regen.sh).
+# (tests/integration/kb/regen.sh).
 # Usage: scripts/kb-build.sh CTIX SHARED_DATA_DIR OUTDIR
 #   CTIX             the ctix program
 #   SHARED_DATA_DIR  ../shared/data (attack/, d3fend/, kev/)

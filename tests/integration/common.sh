@@ -13,10 +13,17 @@ fail() {
   failures=$((failures + 1))
 }
 
+# sanitizer_check WHAT [ERRFILE]: fails on a sanitizer report in ERRFILE
+# (err.txt) or on a status that means ctix died of a signal ($rc > 125),
+# whatever status the caller expects next.
 sanitizer_check() {
-  if grep -q "Sanitizer" err.txt; then
+  _err=${2:-err.txt}
+  if grep -q "Sanitizer" "$_err"; then
     fail "$1: sanitizer report:"
-    head -n 40 err.txt >&2
+    head -n 40 "$_err" >&2
+  fi
+  if [ "$rc" -gt 125 ]; then
+    fail "$1: ctix crashed (exit status $rc)"
   fi
 }
 

@@ -38,6 +38,8 @@ for c in $cmds; do
   # Every listed option is known to the parser (an unknown one says so).
   for o in $(cat "help-$c.opts"); do
     "$CTIX" "$c" "$o" </dev/null >/dev/null 2>opt.err
+    rc=$?
+    sanitizer_check "ctix $c $o" opt.err
     if grep -q "unknown option" opt.err; then fail "ctix $c: listed option $o is rejected"; fi
   done
 done

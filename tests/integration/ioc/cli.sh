@@ -45,8 +45,11 @@ check "status filter" records benign.jsonl --statuses benign
 
 # Standard input gives the same bytes as the file (same format detection).
 run_in "$EX" iocs --json --input-format markdown -
+expect_rc 0 "iocs - < FILE"
 cp out.txt stdin.jsonl
 run iocs --json --input-format markdown "$EX"
+expect_rc 0 "iocs --input-format markdown FILE"
+[ -s stdin.jsonl ] || fail "iocs - < FILE printed nothing"
 cmp -s out.txt stdin.jsonl || fail "iocs - < FILE differs from iocs FILE"
 
 # The table for people.

@@ -79,6 +79,7 @@ expect_rc 0 "kb info --kb"
 $CHECK info out.txt "$WORK/mini/ctix.kb" || fail "kb info --json --kb DIR"
 CTIX_KB=$WORK/mini "$CTIX" kb show G0001 >out.txt 2>err.txt
 rc=$?
+sanitizer_check "CTIX_KB=DIR kb show"
 expect_rc 0 "CTIX_KB=DIR kb show"
 expect_grep "Alpha Group" out.txt "CTIX_KB=DIR kb show G0001"
 
