@@ -13,8 +13,8 @@
 
 #include "cli/cli_internal.h"
 #include "ctix/ioc.h"
+#include "util/json.h"
 #include "util/str.h"
-#include "util/utf8.h"
 
 enum {
   OPT_JSON = 1,
@@ -55,46 +55,10 @@ typedef struct iocs_args {
 
 /* ---------------------------------------------------------------- output */
 
-/* Appends s[0..n) as a JSON string (quotes included): control characters
- * escaped, invalid UTF-8 replaced by U+FFFD. */
-static void json_str(ctix_buf *b, const char *s, size_t n)
-{
-  static const char hex[] = "0123456789abcdef";
-  size_t i = 0;
-  ctix__buf_addc(b, '"');
-  while (i < n) {
-    unsigned char c = (unsigned char)s[i];
-    uint32_t cp;
-    size_t k;
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      ctix__buf_addc(b, (char)c);
-      i++;
-    } else if (c == '"' || c == '\\') {
-      ctix__buf_addc(b, '\\');
-      ctix__buf_addc(b, (char)c);
-      i++;
-    } else if (c < 0x80) {
-      char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      ctix__buf_add(b, u, 6);
-      i++;
-    } else if ((k = ctix__utf8_decode((const unsigned char *)s + i, n - i, &cp)) != 0) {
-      if (cp == 0x2028 || cp == 0x2029)
-        ctix__buf_adds(b, cp == 0x2028 ? "\\u2028" : "\\u2029");
-      else
-        ctix__buf_add(b, s + i, k);
-      i += k;
-    } else {
-      ctix__buf_adds(b, "\xEF\xBF\xBD");
-      i++;
-    }
-  }
-  ctix__buf_addc(b, '"');
-}
-
 static void json_cstr(ctix_buf *b, const char *s)
 {
   if (s)
-    json_str(b, s, strlen(s));
+    ctix__json_string(b, s, strlen(s));
   else
     ctix__buf_adds(b, "null");
 }

@@ -16,7 +16,7 @@
 #include "ctix/ctix.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/utf8.h"
+#include "util/json.h"
 
 /* Deepest nesting the report uses is 5; leave room for later stages. */
 #define JW_MAX_DEPTH 32
@@ -94,63 +94,6 @@ static void jw_close(jw *w, char c)
   ctix__buf_addc(&w->b, c);
 }
 
-/* Appends s[0..n) as the body of a JSON string (no quotes). */
-static void jw_escape(jw *w, const char *str, size_t n)
-{
-  static const char hex[] = "0123456789abcdef";
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0, run = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    const char *rep = NULL;
-    char ubuf[6];
-    size_t k = 0;
-    uint32_t cp = 0;
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      i++;
-      continue;
-    }
-    if (c >= 0x80) {
-      k = ctix__utf8_decode(s + i, n - i, &cp);
-      if (k && cp != 0x2028 && cp != 0x2029) {
-        i += k;
-        continue;
-      }
-    }
-    ctix__buf_add(&w->b, str + run, i - run);
-    switch (c) {
-    case '"': rep = "\\\""; break;
-    case '\\': rep = "\\\\"; break;
-    case '\n': rep = "\\n"; break;
-    case '\t': rep = "\\t"; break;
-    case '\r': rep = "\\r"; break;
-    case '\b': rep = "\\b"; break;
-    case '\f': rep = "\\f"; break;
-    default: break;
-    }
-    if (rep) {
-      ctix__buf_adds(&w->b, rep);
-      i++;
-    } else if (c < 0x80) {
-      /* Other control characters and DEL. */
-      memcpy(ubuf, "\\u00", 4);
-      ubuf[4] = hex[c >> 4];
-      ubuf[5] = hex[c & 15];
-      ctix__buf_add(&w->b, ubuf, 6);
-      i++;
-    } else if (k) {
-      /* U+2028 / U+2029: valid JSON raw, but they break JavaScript lines. */
-      ctix__buf_adds(&w->b, cp == 0x2028 ? "\\u2028" : "\\u2029");
-      i += k;
-    } else {
-      ctix__buf_adds(&w->b, "\xEF\xBF\xBD");
-      i++;
-    }
-    run = i;
-  }
-  ctix__buf_add(&w->b, str + run, n - run);
-}
-
 /* Member names are the writer's own ASCII literals: no escaping needed. */
 static void jw_key(jw *w, const char *key)
 {
@@ -163,9 +106,7 @@ static void jw_key(jw *w, const char *key)
 /* The value functions: call after jw_key in an object, directly in an array. */
 static void jw_strn(jw *w, const char *s, size_t n)
 {
-  ctix__buf_addc(&w->b, '"');
-  jw_escape(w, s, n);
-  ctix__buf_addc(&w->b, '"');
+  ctix__json_string(&w->b, s, n);
 }
 
 static void jw_null(jw *w)
