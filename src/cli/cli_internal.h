@@ -96,6 +96,8 @@ void ctix__style_init(ctix__style *st, FILE *f, bool disabled);
  * before reaching stdout/stderr as text (ctix_error text is cleaned by err.c).
  */
 void ctix__cli_put_clean(FILE *f, const char *s, size_t max);
+/* The same, appended to a buffer. */
+void ctix__cli_clean(ctix_buf *b, const char *s, size_t max);
 
 /* ------------------------------------------------------------ progress bar */
 

@@ -81,22 +81,6 @@ static void ioc_json(ctix_buf *b, const ctix_ioc *it)
                  (unsigned)it->nhits);
 }
 
-/* Appends s with control characters shown as '?' (terminal safety). */
-static void add_clean(ctix_buf *b, const char *s)
-{
-  const unsigned char *p = (const unsigned char *)(s ? s : "-");
-  for (; *p; p++) {
-    if (*p < 0x20 || *p == 0x7f)
-      ctix__buf_addc(b, '?');
-    else if (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0) {
-      ctix__buf_addc(b, '?');
-      p++;
-    } else {
-      ctix__buf_addc(b, (char)*p);
-    }
-  }
-}
-
 /* Display width of UTF-8 s (code points; good enough for alignment). */
 static size_t width_of(const char *s)
 {
@@ -147,17 +131,17 @@ static void print_table(ctix_buf *out, const iocs_args *a, const ctix_ioc_list *
         continue;
       ctix__buf_addf(out, "%-*s  %-8s  %4u  ", (int)wt, ctix_ioc_type_name(it->type),
                      ctix_ioc_status_name(it->status), (unsigned)it->nhits);
-      add_clean(out, it->value);
+      ctix__cli_clean(out, it->value, (size_t)-1);
       if (it->reason || written) {
         for (w = width_of(it->value); w < wv; w++)
           ctix__buf_addc(out, ' ');
         ctix__buf_adds(out, "  ");
       }
       if (it->reason)
-        add_clean(out, it->reason);
+        ctix__cli_clean(out, it->reason, (size_t)-1);
       if (written) {
         ctix__buf_adds(out, it->reason ? "; written " : "written ");
-        add_clean(out, it->original);
+        ctix__cli_clean(out, it->original, (size_t)-1);
       }
       ctix__buf_addc(out, '\n');
     }

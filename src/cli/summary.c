@@ -33,7 +33,7 @@ void ctix__style_init(ctix__style *st, FILE *f, bool disabled)
  * Writes s (NULL: "-") with control characters (C0, DEL, C1) shown as '?'
  * and cut to `max` bytes on a character boundary, "..." marking the cut.
  */
-void ctix__cli_put_clean(FILE *f, const char *s, size_t max)
+void ctix__cli_clean(ctix_buf *b, const char *s, size_t max)
 {
   const unsigned char *p = (const unsigned char *)(s ? s : "-");
   size_t n = strlen((const char *)p), i = 0, lim = n;
@@ -47,18 +47,27 @@ void ctix__cli_put_clean(FILE *f, const char *s, size_t max)
   while (i < lim) {
     unsigned char c = p[i];
     if (c < 0x20 || c == 0x7f) {
-      fputc('?', f);
+      ctix__buf_addc(b, '?');
       i++;
     } else if (c == 0xC2 && i + 1 < lim && p[i + 1] >= 0x80 && p[i + 1] < 0xA0) {
-      fputc('?', f);
+      ctix__buf_addc(b, '?');
       i += 2;
     } else {
-      fputc(c, f);
+      ctix__buf_addc(b, (char)c);
       i++;
     }
   }
   if (cut)
-    fputs("...", f);
+    ctix__buf_adds(b, "...");
+}
+
+void ctix__cli_put_clean(FILE *f, const char *s, size_t max)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 30);
+  ctix__cli_clean(&b, s, max);
+  if (b.data)
+    fputs(b.data, f);
+  ctix__buf_free(&b);
 }
 
 /* Starts a row: the label in a fixed column. */
