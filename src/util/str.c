@@ -94,3 +94,14 @@ const char *ctix__trim(const char *s, size_t *n)
   *n = len;
   return s;
 }
+
+bool ctix__lower_copy(char *out, size_t cap, const char *s, size_t n)
+{
+  size_t i;
+  if (n >= cap)
+    return false;
+  for (i = 0; i < n; i++)
+    out[i] = (char)ctix__lower((unsigned char)s[i]);
+  out[n] = '\0';
+  return true;
+}

@@ -44,6 +44,12 @@ const char *ctix__mem_ifind(const char *hay, size_t n, const char *needle);
  */
 int ctix__parse_size(uint64_t *out, const char *s, size_t n);
 
+/*
+ * Copies s[0..n) lower-cased (ASCII) into out with a NUL; false, leaving
+ * out untouched, when it does not fit in `cap` bytes.
+ */
+bool ctix__lower_copy(char *out, size_t cap, const char *s, size_t n);
+
 /* Strips ASCII white space from both ends of s[0..*n); returns the new start. */
 const char *ctix__trim(const char *s, size_t *n);
 

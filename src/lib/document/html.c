@@ -657,18 +657,6 @@ static uint8_t lookup_tag(hp *p, const xmlChar *name)
   return p->cache[slot].tag;
 }
 
-/* Lower-cases s into out (size cap); false if it does not fit. */
-static bool lower_copy(char *out, size_t cap, const char *s, size_t n)
-{
-  size_t i;
-  if (n >= cap)
-    return false;
-  for (i = 0; i < n; i++)
-    out[i] = (char)ctix__lower((unsigned char)s[i]);
-  out[n] = '\0';
-  return true;
-}
-
 /* Splits one class/id token into lower-case words; returns their count. */
 #define MAX_WORDS 8
 #define WORD_MAX 32
@@ -687,7 +675,7 @@ static size_t split_words(const char *t, size_t n, char words[MAX_WORDS][WORD_MA
       i++;
     }
     len = i - s;
-    if (len && lower_copy(words[nw], WORD_MAX, t + s, len))
+    if (len && ctix__lower_copy(words[nw], WORD_MAX, t + s, len))
       nw++;
   }
   return nw;
@@ -700,7 +688,7 @@ static uint8_t classify_token(const char *t, size_t n)
   char low[64];
   char words[MAX_WORDS][WORD_MAX];
   size_t nw, i, j;
-  if (lower_copy(low, sizeof(low), t, n) &&
+  if (ctix__lower_copy(low, sizeof(low), t, n) &&
       bsearch(low, chrome_tokens, sizeof(chrome_tokens) / sizeof(chrome_tokens[0]),
               sizeof(chrome_tokens[0]), cmp_str))
     return WHY_CLASS;
@@ -1176,7 +1164,7 @@ static void meta_key_offer(hp *p, const char *key, const char *value)
   const meta_key *m;
   size_t kn = strlen(key);
   key = ctix__trim(key, &kn);
-  if (!lower_copy(low, sizeof(low), key, kn))
+  if (!ctix__lower_copy(low, sizeof(low), key, kn))
     return;
   m = bsearch(low, meta_keys, sizeof(meta_keys) / sizeof(meta_keys[0]), sizeof(meta_keys[0]),
               cmp_meta);
@@ -1240,7 +1228,7 @@ static uint8_t attr_chrome(hp *p, const tag_info *t, const hattrs *a, uint16_t *
     size_t n = strlen(a->role);
     const char *r = ctix__trim(a->role, &n);
     const role_info *ri = NULL;
-    if (lower_copy(low, sizeof(low), r, n))
+    if (ctix__lower_copy(low, sizeof(low), r, n))
       ri = bsearch(low, role_table, sizeof(role_table) / sizeof(role_table[0]),
                    sizeof(role_table[0]), cmp_role);
     if (ri && ri->what == R_MAIN)

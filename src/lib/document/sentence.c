@@ -307,18 +307,6 @@ static int cmp_word(const void *k, const void *e)
   return strcmp(k, *(const char *const *)e);
 }
 
-/* Copies t[a..b) lowercased into out (size > b-a); false if too long. */
-static bool lower_copy(char *out, size_t size, const unsigned char *t, size_t a, size_t b)
-{
-  size_t i;
-  if (b - a >= size)
-    return false;
-  for (i = a; i < b; i++)
-    out[i - a] = (char)ctix__lower(t[i]);
-  out[b - a] = '\0';
-  return true;
-}
-
 /* Is `word` (lowercase) in the sorted string table? */
 static bool in_table(const char *word, const char *const *table, size_t count)
 {
@@ -430,14 +418,16 @@ static unsigned next_kind(const unsigned char *t, size_t n, size_t p)
     return upper_inside ? NK_UPPER : NK_LOWER;
   if (r - q == 1) /* "A new ..." or an initial "A. Smith" */
     return (r < n && t[r] == '.') ? NK_UPPER
-           : lower_copy(w, sizeof(w), t, q, r) && in_table(w, starters, ARRAY_LEN(starters))
+           : ctix__lower_copy(w, sizeof(w), (const char *)t + q, r - q) &&
+                   in_table(w, starters, ARRAY_LEN(starters))
                ? NK_STARTER
                : NK_UPPER;
   if (all_caps)
-    return lower_copy(w, sizeof(w), t, q, r) && in_table(w, timezones, ARRAY_LEN(timezones))
+    return ctix__lower_copy(w, sizeof(w), (const char *)t + q, r - q) &&
+                   in_table(w, timezones, ARRAY_LEN(timezones))
                ? NK_TZ
                : NK_CAPS;
-  if (!upper_inside && lower_copy(w, sizeof(w), t, q, r) &&
+  if (!upper_inside && ctix__lower_copy(w, sizeof(w), (const char *)t + q, r - q) &&
       in_table(w, starters, ARRAY_LEN(starters)))
     return NK_STARTER;
   return NK_UPPER;
@@ -487,7 +477,7 @@ static prev_class classify_prev(const splitter *s, size_t i)
     return (len <= 3 && at_sentence_start(t, s->start, b)) ? PV_ENUM : PV_PLAIN;
   if (!letters || len > ABBREV_MAXLEN || t[b] == '.' || t[i - 1] == '.')
     return PV_PLAIN;
-  lower_copy(key, sizeof(key), t, b, i);
+  ctix__lower_copy(key, sizeof(key), (const char *)t + b, i - b);
   a = bsearch(key, abbrevs, ARRAY_LEN(abbrevs), sizeof(abbrevs[0]), cmp_abbrev);
   if (a && (!a->cap || ctix__isupper(t[b])))
     return (prev_class)a->cls;
