@@ -9,9 +9,12 @@
 #ifndef CTIX_ANALYSIS_H
 #define CTIX_ANALYSIS_H
 
+#include "ctix/assess.h"
 #include "ctix/document.h"
+#include "ctix/entity.h"
 #include "ctix/error.h"
 #include "ctix/ioc.h"
+#include "ctix/ttp.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,6 +23,9 @@ extern "C" {
 /* Options for the whole pipeline. */
 typedef struct ctix_options {
   ctix_doc_options doc;     /* input limits and format */
+  ctix_ttp_options ttp;     /* technique mapping */
+  ctix_entity_options entity; /* named entities */
+  ctix_assess_options assess; /* timeline, attribution, risk */
 } ctix_options;
 
 /* Fills `opts` with the defaults. */
@@ -40,6 +46,9 @@ typedef struct ctix_analysis {
   ctix_document *doc;       /* owned */
   ctix_doc_stats stats;
   const ctix_ioc_list *iocs; /* "iocs" stage: observables of doc->text (owned) */
+  const ctix_ttp_list *techniques; /* "techniques" stage: ATT&CK techniques (owned) */
+  const ctix_entity_list *entities; /* "entities" stage: actors, malware, victims... (owned) */
+  const ctix_assessment *assessment; /* "assessment" stage: timeline, resemblance, risk (owned) */
   /* Stages of later issues add their results here. */
   struct ctix_analysis_priv *priv;
 } ctix_analysis;
