@@ -33,7 +33,7 @@ extern "C" {
 
 typedef struct ctix_event {
   const char *date;          /* ISO 8601: "2026-01-30", "2026-01", "2026"; NULL if only relative */
-  const char *precision;     /* "day", "month", "year", "duration" */
+  const char *precision;     /* "day", "week" (date = its Monday), "month", "year", "duration" */
   const char *what;          /* short label from the trigger: "detected", "disclosed", "contained", ... */
   const char *expression;    /* the date words as written: "January 30, 2026", "within nine hours" */
   size_t start, end;         /* span of the date expression in doc->text */
@@ -77,7 +77,8 @@ typedef struct ctix_assessment {
 typedef struct ctix_assess_options {
   const ctix_kb *kb;         /* NULL = ctix_kb_default() */
   size_t max_candidates;     /* resemblance candidates kept (default 5) */
-  const char *reference_date; /* YYYY-MM-DD for relative dates; NULL = doc->meta.published */
+  const char *reference_date; /* YYYY-MM-DD for relative dates (else CTIX_EINVAL);
+                                 NULL = doc->meta.published (ignored if not a date) */
 } ctix_assess_options;
 
 void ctix_assess_options_init(ctix_assess_options *opts);
@@ -93,8 +94,8 @@ void ctix_assessment_free(ctix_assessment *a);
  * Attribution alone: ranks groups and campaigns by resemblance to a set
  * of technique refs and software refs (used by `ctix eval attribution`).
  * `exclude` (may be CTIX_KB_NONE) is a campaign whose own relations are
- * left out of every profile. *out (count *n) is the caller's to free with
- * ctix_resemblances_free.
+ * left out of every profile. At most `max` candidates (0: all of them).
+ * *out (count *n) is the caller's to free with ctix_resemblances_free.
  */
 int ctix_assess_resemble(ctix_resemblance **out, size_t *n, const ctix_kb *kb,
                          const ctix_kb_ref *techniques, size_t ntechniques,

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "cli/cli_internal.h"
+#include "cli/eval.h"
 #include "ctix/ioc.h"
 #include "util/str.h"
 
@@ -865,6 +866,51 @@ static const struct {
     {"refang", eval_refang},
 };
 
+/*
+ * Evaluations with their own argument parsing, in their own files
+ * (cli/eval.h): each gets argv with its name first and the other
+ * arguments of `ctix eval` after it, in order.
+ */
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} ext_subs[] = {
+    {"entities", ctix__eval_entities},
+    {"attribution", ctix__eval_attribution},
+};
+
+/* Runs an external evaluation if the first operand names one; -1 if not. */
+static int run_ext_sub(int argc, char **argv)
+{
+  size_t i, k;
+  int j, first = -1, n = 0, rc;
+  char **v;
+  for (j = 1; j < argc; j++)
+    if (argv[j][0] != '-' || !argv[j][1]) {
+      first = j;
+      break;
+    }
+  if (first < 0)
+    return -1;
+  for (i = 0, k = sizeof(ext_subs) / sizeof(ext_subs[0]); i < k; i++)
+    if (strcmp(argv[first], ext_subs[i].name) == 0)
+      break;
+  if (i == k)
+    return -1;
+  v = calloc((size_t)argc + 1, sizeof(*v));
+  if (!v) {
+    ctix__cli_msg("out of memory");
+    return CTIX_EXIT_INTERNAL;
+  }
+  v[n++] = argv[first];
+  for (j = 1; j < argc; j++)
+    if (j != first)
+      v[n++] = argv[j];
+  rc = ext_subs[i].run(n, v);
+  free(v);
+  return rc;
+}
+
 static int run_eval(int argc, char **argv)
 {
   ctix__cli_args p;
@@ -874,6 +920,9 @@ static int run_eval(int argc, char **argv)
   size_t i, k = sizeof(subs) / sizeof(subs[0]);
   int id, rc = 0;
 
+  if ((rc = run_ext_sub(argc, argv)) >= 0)
+    return rc;
+  rc = 0;
   memset(&o, 0, sizeof(o));
   for (i = 0; i < k; i++)
     names[i] = subs[i].name;
@@ -941,6 +990,8 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "Measure ctix against labelled evaluation data",
     "Usage: ctix eval ioc [OPTION]... FILE.jsonl...\n"
     "       ctix eval refang [OPTION]... FILE.jsonl...\n"
+    "       ctix eval entities [--json] DIR\n"
+    "       ctix eval attribution [--json]\n"
     "\n"
     "Evaluations:\n"
     "  ioc     IOC extraction on test cases, one JSON object per line:\n"
@@ -954,6 +1005,13 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "          predictions, rejected candidates are not.\n"
     "  refang  ctix refang on pairs {\"id\", \"defanged\", \"fanged\"}: the share\n"
     "          of pairs refanged exactly.\n"
+    "  entities  actors, malware and CVEs found in DIR/<id>.text.txt against\n"
+    "          the authors' lists in DIR/<id>.json (the article corpus format):\n"
+    "          recall and precision per kind and per article; --json gives\n"
+    "          recall, precision and per_kind.{actors,malware,cves}.\n"
+    "  attribution  attribution by resemblance on ATT&CK's campaigns that are\n"
+    "          attributed to a group, each left out of every profile: top-1\n"
+    "          and top-5 rates of the group; --json gives n, top1, top5.\n"
     "\n"
     "Options:\n"
     "      --json        print one JSON object: ioc: micro, micro_core,\n"

@@ -1,0 +1,52 @@
+/*
+ * The vocabularies of the entity stage, embedded in libctix: the files of
+ * data/entity are assembled into read-only data with .incbin (module.cmake
+ * passes the folder as CTIX_ENTITY_DATA and rebuilds this file when one
+ * changes), so ctix needs no file beside it at run time.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "entity/entity_internal.h"
+
+#define CTIX__ENTITY_BLOB(sym, file)                                                   \
+  __asm__(".section .rodata.ctix_entity,\"a\"\n"                                      \
+          ".globl " #sym "_start\n"                                                    \
+          ".hidden " #sym "_start\n"                                                   \
+          #sym "_start:\n"                                                             \
+          ".incbin \"" CTIX_ENTITY_DATA "/" file "\"\n"                                \
+          ".globl " #sym "_end\n"                                                      \
+          ".hidden " #sym "_end\n"                                                     \
+          #sym "_end:\n"                                                               \
+          ".byte 0\n"                                                                  \
+          ".previous\n");                                                              \
+  extern const char sym##_start[];                                                     \
+  extern const char sym##_end[];
+
+CTIX__ENTITY_BLOB(ctix__entity_ambiguous, "ambiguous.tsv")
+CTIX__ENTITY_BLOB(ctix__entity_countries, "countries.tsv")
+CTIX__ENTITY_BLOB(ctix__entity_sectors, "sectors.tsv")
+CTIX__ENTITY_BLOB(ctix__entity_patterns, "patterns.tsv")
+CTIX__ENTITY_BLOB(ctix__entity_stopnames, "stopnames.txt")
+
+/* The embedded copy of data/entity/NAME, or NULL for an unknown name. */
+const char *ctix__entity_data(const char *name, size_t *len)
+{
+  static const struct {
+    const char *name;
+    const char *start, *end;
+  } files[] = {
+      {"ambiguous.tsv", ctix__entity_ambiguous_start, ctix__entity_ambiguous_end},
+      {"countries.tsv", ctix__entity_countries_start, ctix__entity_countries_end},
+      {"sectors.tsv", ctix__entity_sectors_start, ctix__entity_sectors_end},
+      {"patterns.tsv", ctix__entity_patterns_start, ctix__entity_patterns_end},
+      {"stopnames.txt", ctix__entity_stopnames_start, ctix__entity_stopnames_end},
+  };
+  for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+    if (strcmp(files[i].name, name) == 0) {
+      *len = (size_t)(files[i].end - files[i].start);
+      return files[i].start;
+    }
+  *len = 0;
+  return NULL;
+}

@@ -1,0 +1,1630 @@
+/*
+ * Named entities of a document (include/ctix/entity.h).
+ *
+ * One pass over the word tokens of each sentence finds every ATT&CK group,
+ * software and campaign name or alias (a map of lower-cased 1-8 token
+ * sequences built from the knowledge base); an alias that is an ordinary
+ * word or very short needs its capitalisation and a supporting word or
+ * another ATT&CK entity in the same sentence; an operating-system utility
+ * needs to be shown run. The name rules of data/entity/patterns.tsv then
+ * find the names the text introduces ("the X ransomware", "tracked as X",
+ * "X (aka Y)", tracking ids such as Storm-1234) and the victims; CVE ids
+ * come from the IOC stage with their KEV entry; countries, regions and
+ * sectors come from the tables of data/entity.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entity/entity_internal.h"
+#include "util/err.h"
+#include "util/str.h"
+
+/* Longest alias, in tokens, looked up. */
+#define MAX_GRAM 8
+/* Longest key (bytes) of a token sequence. */
+#define MAX_KEY 128
+/* Most tokens in one captured name, and names captured by one rule match. */
+#define MAX_NAME_TOKS 5
+#define MAX_CAPS 24
+/* Longest new name kept (bytes). */
+#define MAX_NAME_LEN 48
+
+typedef struct entity_list_impl {
+  ctix_entity_list pub;
+  ctix_arena arena;
+} entity_list_impl;
+
+/* One alias of the knowledge base. */
+typedef struct gaz_entry {
+  ctix_kb_ref ref;
+  ctix_kb_kind kind;
+  ctix__amb amb;
+  const char *alias;         /* as in the KB */
+  uint32_t next;             /* next entry with the same key, or UINT32_MAX */
+} gaz_entry;
+
+/* An entity being built. */
+typedef struct ent {
+  ctix_entity e;
+  bool accepted;
+  float best;                /* best confidence seen */
+  const char *why;           /* evidence */
+} ent;
+
+typedef struct ment {
+  uint32_t ent;
+  uint32_t start, end, sent;
+  const char *alias;
+} ment;
+
+/* An ambiguous alias waiting for support. */
+typedef struct cand {
+  uint32_t ent;
+  uint32_t tok;              /* first token */
+  uint32_t start, end, sent;
+  const char *alias;
+} cand;
+
+typedef struct ex {
+  const ctix_document *doc;
+  const ctix_kb *kb;
+  const ctix__lexicon *lx;
+  ctix_arena *arena;
+  const char *lower;         /* doc->text lower-cased */
+  const ctix__tok *t;
+  size_t nt;
+  const uint32_t *sf;        /* sentence -> first token */
+  size_t ns;
+  uint32_t *sent_ctx;        /* per sentence: bit k = context words of kind k */
+  uint8_t *sent_known;       /* per sentence: an unambiguous ATT&CK entity */
+  ctix__smap gaz;            /* alias key -> first gaz entry */
+  ctix_buf gaz_entries;
+  ctix_buf ents, ments, cands;
+  ctix__smap ent_index;      /* "kind:key" -> ent */
+  bool new_names;
+} ex;
+
+#define ENT(x, i) (&CTIX__BUF_AT(&(x)->ents, ent, i))
+#define TOK(x, i) (&(x)->t[i])
+
+/* ------------------------------------------------------------- utilities */
+
+static const char *kind_names[CTIX_ENTITY_KIND_COUNT] = {
+    "group", "malware", "tool", "campaign", "vulnerability", "victim", "sector", "location"};
+
+const char *ctix_entity_kind_name(ctix_entity_kind kind)
+{
+  return (unsigned)kind < CTIX_ENTITY_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+void ctix_entity_options_init(ctix_entity_options *opts)
+{
+  memset(opts, 0, sizeof(*opts));
+  opts->new_names = true;
+}
+
+void ctix_entity_list_free(ctix_entity_list *list)
+{
+  entity_list_impl *impl = (entity_list_impl *)list;
+  if (!impl)
+    return;
+  ctix__arena_free(&impl->arena);
+  free(impl);
+}
+
+/* The lower-cased, white-space-collapsed key of s[0..n) in buf (cap bytes);
+ * 0 when it does not fit. */
+static size_t make_key(char *buf, size_t cap, const char *s, size_t n)
+{
+  size_t k = 0;
+  bool space = false;
+  for (size_t i = 0; i < n; i++) {
+    if (ctix__isspace((unsigned char)s[i])) {
+      space = k > 0;
+      continue;
+    }
+    if (k + 2 >= cap)
+      return 0;
+    if (space)
+      buf[k++] = ' ';
+    space = false;
+    buf[k++] = (char)ctix__lower((unsigned char)s[i]);
+  }
+  buf[k] = '\0';
+  return k;
+}
+
+static size_t tok_len(const ctix__tok *t) { return t->end - t->start; }
+
+/* True when token i is the lower-case word w. */
+static bool tok_is(const ex *x, size_t i, const char *w)
+{
+  size_t n = strlen(w);
+  return tok_len(&x->t[i]) == n && memcmp(x->lower + x->t[i].start, w, n) == 0;
+}
+
+static bool tok_in(const ex *x, size_t i, const ctix__smap *m)
+{
+  return ctix__smap_get(m, x->lower + x->t[i].start, tok_len(&x->t[i])) != UINT32_MAX;
+}
+
+static bool has_upper(const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (ctix__isupper((unsigned char)s[i]))
+      return true;
+  return false;
+}
+
+/* A capitalised word with nothing else distinctive ("Modular"). */
+static bool plain_capital(const ex *x, size_t i)
+{
+  const char *s = x->doc->text + x->t[i].start;
+  size_t n = tok_len(&x->t[i]);
+  if (!n || !ctix__isupper((unsigned char)s[0]))
+    return false;
+  for (size_t k = 1; k < n; k++)
+    if (!ctix__islower((unsigned char)s[k]))
+      return false;
+  return true;
+}
+
+/* File names ("SyncHost.exe"), ATT&CK and CVE ids are not names. */
+static bool not_a_name(const char *s, size_t n)
+{
+  size_t dot = n;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '.')
+      dot = i;
+  if (dot < n && n - dot - 1 >= 2 && n - dot - 1 <= 4) {
+    bool lower = true;
+    for (size_t i = dot + 1; i < n; i++)
+      lower = lower && ctix__islower((unsigned char)s[i]);
+    if (lower)
+      return true;
+  }
+  if (n >= 5 && s[0] == 'T' && ctix__isdigit((unsigned char)s[1]))
+    return true;
+  if (n >= 6 && s[0] == 'T' && s[1] == 'A' && s[2] == '0')
+    return true;
+  if (ctix__mem_istarts(s, n, "CVE-") || ctix__mem_istarts(s, n, "CWE-"))
+    return true;
+  return false;
+}
+
+/* True when the word is a hyphenated adjective ("China-linked"). */
+static bool hyphen_adjective(const ex *x, const ctix__tok *t)
+{
+  size_t n = tok_len(t), h = n;
+  const char *s = x->lower + t->start;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '-')
+      h = i;
+  return h < n && ctix__smap_get(&x->lx->stop_suffix, s + h + 1, n - h - 1) != UINT32_MAX;
+}
+
+/* A word that can be part of a name: it holds a capital letter. */
+static bool name_tok(const ex *x, size_t i)
+{
+  const ctix__tok *t = &x->t[i];
+  const char *s = x->doc->text + t->start;
+  size_t n = tok_len(t);
+  return (t->flags & CTIX__TOK_WORD) && n <= 40 && has_upper(s, n) && !not_a_name(s, n) &&
+         !hyphen_adjective(x, t);
+}
+
+/* A distinctive name of tokens [a, b): quoted, CamelCase ("wAgent",
+ * "ThreatNeedle") or in capitals with five letters or more. */
+static bool distinctive(const ex *x, size_t a, size_t b)
+{
+  size_t letters = 0;
+  bool lower = false;
+  if ((x->t[a].flags & CTIX__TOK_QUOTE_BEFORE) && (x->t[b - 1].flags & CTIX__TOK_QUOTE_AFTER))
+    return true;
+  for (size_t i = a; i < b; i++) {
+    const char *s = x->doc->text + x->t[i].start;
+    size_t n = tok_len(&x->t[i]);
+    for (size_t k = 0; k < n; k++) {
+      if (k > 0 && ctix__isupper((unsigned char)s[k]) && ctix__islower((unsigned char)s[k - 1]))
+        return true;
+      if (k == 1 && ctix__isupper((unsigned char)s[k]) && ctix__islower((unsigned char)s[0]))
+        return true;
+      letters += ctix__isalpha((unsigned char)s[k]);
+      lower = lower || ctix__islower((unsigned char)s[k]);
+    }
+  }
+  return !lower && letters >= 5;
+}
+
+static bool digits_tok(const ex *x, size_t i)
+{
+  const ctix__tok *t = &x->t[i];
+  if (!(t->flags & CTIX__TOK_WORD))
+    return false;
+  for (size_t k = t->start; k < t->end; k++)
+    if (!ctix__isdigit((unsigned char)x->doc->text[k]))
+      return false;
+  return true;
+}
+
+/* ---------------------------------------------------------------- entities */
+
+/* The entity of `kind` keyed by `key` (an id or a lower-cased name),
+ * created with `name` if new. Returns its index or UINT32_MAX on ENOMEM. */
+static uint32_t ent_get(ex *x, ctix_entity_kind kind, const char *key, const char *name,
+                        bool *created)
+{
+  char buf[MAX_KEY + 16];
+  int n = snprintf(buf, sizeof(buf), "%d:%s", (int)kind, key);
+  uint32_t idx = (uint32_t)CTIX__BUF_COUNT(&x->ents, ent), old;
+  *created = false;
+  if (n < 0 || (size_t)n >= sizeof(buf))
+    return UINT32_MAX - 1;
+  char *k = ctix__arena_strndup(x->arena, buf, (size_t)n);
+  if (!k || ctix__smap_put(&x->ent_index, k, (size_t)n, idx, &old))
+    return UINT32_MAX;
+  if (old != UINT32_MAX)
+    return old;
+  ent e;
+  memset(&e, 0, sizeof(e));
+  e.e.kind = kind;
+  e.e.name = ctix__arena_strdup(x->arena, name);
+  e.e.ref = CTIX_KB_NONE;
+  if (!e.e.name || ctix__buf_push(&x->ents, &e, sizeof(e)))
+    return UINT32_MAX;
+  *created = true;
+  return idx;
+}
+
+static int add_mention(ex *x, uint32_t e, uint32_t start, uint32_t end, uint32_t sent,
+                       const char *alias)
+{
+  ment m = {e, start, end, sent, alias};
+  return ctix__buf_push(&x->ments, &m, sizeof(m)) ? CTIX_ENOMEM : 0;
+}
+
+static ctix_entity_kind kb_entity_kind(const ex *x, ctix_kb_ref ref, ctix_kb_kind kind)
+{
+  if (kind == CTIX_KB_GROUP)
+    return CTIX_ENTITY_GROUP;
+  if (kind == CTIX_KB_CAMPAIGN)
+    return CTIX_ENTITY_CAMPAIGN;
+  return (ctix_kb_flags(x->kb, ref) & CTIX_KB_TOOL) ? CTIX_ENTITY_TOOL : CTIX_ENTITY_MALWARE;
+}
+
+/* The entity of knowledge-base object `ref`. */
+static uint32_t kb_ent(ex *x, ctix_kb_ref ref, ctix_kb_kind kind)
+{
+  ctix_kb_obj o;
+  bool created;
+  if (ctix_kb_get(x->kb, ref, &o))
+    return UINT32_MAX - 1;
+  ctix_entity_kind ek = kb_entity_kind(x, ref, kind);
+  uint32_t e = ent_get(x, ek, o.id, o.name, &created);
+  if (e < UINT32_MAX - 1 && created) {
+    ent *p = ENT(x, e);
+    p->e.id = ctix__arena_strdup(x->arena, o.id);
+    p->e.stix_id = o.stix_id[0] ? ctix__arena_strdup(x->arena, o.stix_id) : NULL;
+    p->e.ref = ref;
+    p->e.known = true;
+    if (!p->e.id)
+      return UINT32_MAX;
+  }
+  return e;
+}
+
+/* Raises the confidence of entity e and records why, when it is better. */
+static void support(ex *x, uint32_t e, float conf, const char *why)
+{
+  ent *p = ENT(x, e);
+  p->accepted = true;
+  if (conf > p->best) {
+    p->best = conf;
+    p->why = why;
+  }
+}
+
+/* ---------------------------------------------------------------- gazetteer */
+
+static int gaz_add(ex *x, const char *alias, ctix_kb_ref ref, ctix_kb_kind kind, bool stem)
+{
+  char buf[MAX_KEY];
+  size_t n = make_key(buf, sizeof(buf), alias, strlen(alias));
+  uint32_t idx = (uint32_t)CTIX__BUF_COUNT(&x->gaz_entries, gaz_entry), old;
+  if (n < 2)
+    return 0;
+  /* The same object under the same key once. */
+  uint32_t e = ctix__smap_get(&x->gaz, buf, n);
+  for (; e != UINT32_MAX; e = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).next)
+    if (CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).ref == ref)
+      return 0;
+  char *key = ctix__arena_strndup(x->arena, buf, n);
+  if (!key)
+    return CTIX_ENOMEM;
+  uint32_t amb = ctix__smap_get(&x->lx->ambiguous, key, n);
+  /* A short form derived from a name needs the support an ordinary word
+   * needs; one that names a place ("Beijing Group") is not used. */
+  if (stem && ctix__smap_get(&x->lx->places, key, n) != UINT32_MAX)
+    return 0;
+  if (stem && amb == UINT32_MAX)
+    amb = CTIX__AMB_WORD;
+  gaz_entry g = {ref, kind, amb == UINT32_MAX ? CTIX__AMB_NONE : (ctix__amb)amb, alias,
+                 UINT32_MAX};
+  if (ctix__smap_put(&x->gaz, key, n, idx, &old))
+    return CTIX_ENOMEM;
+  if (old != UINT32_MAX) {
+    /* Chain behind the existing head. */
+    g.next = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, old).next;
+    CTIX__BUF_AT(&x->gaz_entries, gaz_entry, old).next = idx;
+  }
+  return ctix__buf_push(&x->gaz_entries, &g, sizeof(g)) ? CTIX_ENOMEM : 0;
+}
+
+/* Suffixes dropped from group names to give the short form people write
+ * ("Lazarus" for "Lazarus Group"); scripts/entity-ambiguous.py derives the
+ * same forms. */
+static const char *const stem_suffixes[] = {" group", " team"};
+
+static int gaz_build(ex *x)
+{
+  static const ctix_kb_kind kinds[] = {CTIX_KB_GROUP, CTIX_KB_SOFTWARE, CTIX_KB_CAMPAIGN};
+  for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+    ctix_kb_ref first;
+    size_t n = ctix_kb_range(x->kb, kinds[k], &first);
+    for (size_t i = 0; i < n; i++) {
+      ctix_kb_ref ref = first + (ctix_kb_ref)i;
+      ctix_kb_obj o;
+      if (ctix_kb_get(x->kb, ref, &o) || (o.flags & (CTIX_KB_REVOKED | CTIX_KB_DEPRECATED)))
+        continue;
+      for (size_t a = 0; a <= o.naliases; a++) {
+        const char *al = a == 0 ? o.name : ctix_kb_alias(x->kb, ref, a - 1);
+        if (!al || gaz_add(x, al, ref, kinds[k], false))
+          return al ? CTIX_ENOMEM : 0;
+        if (kinds[k] != CTIX_KB_GROUP)
+          continue;
+        size_t len = strlen(al);
+        for (size_t s = 0; s < sizeof(stem_suffixes) / sizeof(stem_suffixes[0]); s++) {
+          size_t sl = strlen(stem_suffixes[s]);
+          if (len > sl + 2 && ctix__mem_ieq(al + len - sl, sl, stem_suffixes[s])) {
+            char *stem = ctix__arena_strndup(x->arena, al, len - sl);
+            if (!stem || gaz_add(x, stem, ref, kinds[k], true))
+              return CTIX_ENOMEM;
+          }
+        }
+      }
+    }
+  }
+  return x->gaz_entries.err;
+}
+
+/* Appends token i to a key being built (with a space if the text has one). */
+static bool key_append(const ex *x, char *key, size_t *klen, size_t i, bool first)
+{
+  const ctix__tok *t = &x->t[i];
+  size_t n = tok_len(t);
+  if (*klen + n + 2 >= MAX_KEY)
+    return false;
+  if (!first && (t->flags & CTIX__TOK_SPACE))
+    key[(*klen)++] = ' ';
+  memcpy(key + *klen, x->lower + t->start, n);
+  *klen += n;
+  key[*klen] = '\0';
+  return true;
+}
+
+/* True when the text of tokens [a, b) is written with capitals where the
+ * alias needs them: its first letter, or every letter for an all-capitals
+ * alias of up to four letters. */
+static bool capitalised(const ex *x, size_t a, size_t b, const char *alias, ctix__amb amb)
+{
+  const char *s = x->doc->text + x->t[a].start;
+  size_t n = x->t[b - 1].end - x->t[a].start, al = strlen(alias);
+  if (!ctix__isupper((unsigned char)s[0]) && !ctix__isdigit((unsigned char)s[0]))
+    return false;
+  if (amb == CTIX__AMB_PHRASE) {
+    for (size_t i = a; i < b; i++)
+      if ((x->t[i].flags & CTIX__TOK_WORD) && tok_len(&x->t[i]) > 3 &&
+          !ctix__isupper((unsigned char)x->doc->text[x->t[i].start]))
+        return false;
+  }
+  bool caps = al <= 4;
+  for (size_t i = 0; i < al && caps; i++)
+    caps = !ctix__islower((unsigned char)alias[i]);
+  if (caps)
+    for (size_t i = 0; i < n; i++)
+      if (ctix__islower((unsigned char)s[i]))
+        return false;
+  return true;
+}
+
+/* True when a utility named by tokens [a, b) is shown run: in a code block,
+ * as NAME.exe, or followed by a command-line switch. */
+static bool shown_run(const ex *x, size_t a, size_t b, bool exe)
+{
+  if (exe || (x->t[a].flags & CTIX__TOK_CODE))
+    return true;
+  if (b + 1 < x->nt && x->t[b].sent == x->t[a].sent && !(x->t[b].flags & CTIX__TOK_WORD)) {
+    char c = x->doc->text[x->t[b].start];
+    const ctix__tok *n = &x->t[b + 1];
+    if ((c == '/' || c == '-') && (x->t[b].flags & CTIX__TOK_SPACE) &&
+        !(n->flags & CTIX__TOK_SPACE) && (n->flags & CTIX__TOK_WORD))
+      return true;
+  }
+  return false;
+}
+
+/* Accepts or defers one alias match of tokens [a, b). */
+static int gaz_hit(ex *x, const gaz_entry *g, size_t a, size_t b, bool exe)
+{
+  uint32_t e;
+  uint32_t start = x->t[a].start, end = x->t[b - 1].end, sent = x->t[a].sent;
+  if (exe)
+    end -= 4;
+  switch (g->amb) {
+  case CTIX__AMB_UTILITY:
+    if (!shown_run(x, a, b, exe))
+      return 0;
+    break;
+  case CTIX__AMB_PHRASE:
+    if (!capitalised(x, a, b, g->alias, g->amb))
+      return 0;
+    break;
+  case CTIX__AMB_WORD:
+  case CTIX__AMB_SHORT:
+    if (!capitalised(x, a, b, g->alias, g->amb))
+      return 0;
+    e = kb_ent(x, g->ref, g->kind);
+    if (e >= UINT32_MAX - 1)
+      return e == UINT32_MAX ? CTIX_ENOMEM : 0;
+    cand c = {e, (uint32_t)a, start, end, sent, g->alias};
+    return ctix__buf_push(&x->cands, &c, sizeof(c)) ? CTIX_ENOMEM : 0;
+  default:
+    break;
+  }
+  e = kb_ent(x, g->ref, g->kind);
+  if (e >= UINT32_MAX - 1)
+    return e == UINT32_MAX ? CTIX_ENOMEM : 0;
+  x->sent_known[sent] = 1;
+  support(x, e, g->amb == CTIX__AMB_UTILITY ? 0.7f : 0.9f,
+          g->amb == CTIX__AMB_UTILITY ? "utility shown run" : "ATT&CK name or alias");
+  return add_mention(x, e, start, end, sent, g->alias);
+}
+
+/* Finds the knowledge-base names of every sentence, longest first. */
+static int gaz_scan(ex *x)
+{
+  char key[MAX_KEY];
+  for (size_t s = 0; s < x->ns; s++) {
+    size_t s1 = x->sf[s + 1];
+    for (size_t i = x->sf[s]; i < s1;) {
+      if (!(x->t[i].flags & CTIX__TOK_WORD)) {
+        i++;
+        continue;
+      }
+      size_t klen = 0, best = 0;
+      uint32_t best_e = UINT32_MAX;
+      bool exe = false;
+      for (size_t j = i; j < s1 && j < i + MAX_GRAM; j++) {
+        if (j > i && (x->t[j].flags & CTIX__TOK_BREAK))
+          break;
+        if (!key_append(x, key, &klen, j, j == i))
+          break;
+        if (!(x->t[j].flags & CTIX__TOK_WORD) && x->doc->text[x->t[j].start] != '.')
+          continue;
+        uint32_t e = ctix__smap_get(&x->gaz, key, klen);
+        if (e != UINT32_MAX) {
+          best = j + 1;
+          best_e = e;
+          exe = false;
+        } else if (j == i && klen > 4 && memcmp(key + klen - 4, ".exe", 4) == 0 &&
+                   (e = ctix__smap_get(&x->gaz, key, klen - 4)) != UINT32_MAX) {
+          best = j + 1;
+          best_e = e;
+          exe = true;
+        }
+      }
+      if (best_e == UINT32_MAX) {
+        i++;
+        continue;
+      }
+      for (uint32_t e = best_e; e != UINT32_MAX;
+           e = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).next) {
+        gaz_entry g = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e);
+        int rc = gaz_hit(x, &g, i, best, exe);
+        if (rc)
+          return rc;
+      }
+      i = best;
+    }
+  }
+  return 0;
+}
+
+/* Every other place a new name is written as introduced (same case,
+ * whole words) is a mention too. */
+static int new_name_mentions(ex *x)
+{
+  size_t ne = CTIX__BUF_COUNT(&x->ents, ent);
+  for (size_t e = 0; e < ne; e++) {
+    const ent *p = ENT(x, e);
+    if (p->e.known || !p->accepted || p->e.kind > CTIX_ENTITY_CAMPAIGN)
+      continue;
+    const char *nm = p->e.name;
+    size_t n = strlen(nm);
+    for (size_t i = 0; i < x->nt; i++) {
+      const ctix__tok *t = &x->t[i];
+      if (!(t->flags & CTIX__TOK_WORD) || t->start + n > x->doc->len ||
+          memcmp(x->doc->text + t->start, nm, n) != 0)
+        continue;
+      size_t j = i;
+      while (j < x->nt && x->t[j].end < t->start + n && x->t[j].sent == t->sent)
+        j++;
+      if (j >= x->nt || x->t[j].end != t->start + n)
+        continue;
+      if (add_mention(x, (uint32_t)e, t->start, x->t[j].end, t->sent, nm))
+        return CTIX_ENOMEM;
+    }
+  }
+  return 0;
+}
+
+/* Settles the ambiguous aliases: supported by a context word of their kind
+ * or an unambiguous ATT&CK entity in the sentence, or by a name rule
+ * (which accepted the entity already). */
+static int resolve_candidates(ex *x)
+{
+  size_t n = CTIX__BUF_COUNT(&x->cands, cand);
+  /* First the candidates with support in their own sentence. */
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < n; i++) {
+      cand c = CTIX__BUF_AT(&x->cands, cand, i);
+      ent *p = ENT(x, c.ent);
+      ctix_entity_kind k = p->e.kind;
+      uint32_t bits = x->sent_ctx[c.sent];
+      bool ctx = (bits >> k) & 1u;
+      if (k == CTIX_ENTITY_TOOL || k == CTIX_ENTITY_MALWARE)
+        ctx = ctx || ((bits >> CTIX_ENTITY_MALWARE) & 1u) || ((bits >> CTIX_ENTITY_TOOL) & 1u);
+      if (k == CTIX_ENTITY_CAMPAIGN)
+        ctx = ctx || ((bits >> CTIX_ENTITY_GROUP) & 1u);
+      bool ok = pass == 0 ? (ctx || x->sent_known[c.sent]) : p->accepted;
+      if (!ok || c.tok == UINT32_MAX)
+        continue;
+      if (pass == 0)
+        support(x, c.ent, 0.7f, ctx ? "ordinary-word alias with a context word"
+                                    : "ordinary-word alias next to ATT&CK entities");
+      if (add_mention(x, c.ent, c.start, c.end, c.sent, c.alias))
+        return CTIX_ENOMEM;
+      CTIX__BUF_AT(&x->cands, cand, i).tok = UINT32_MAX;
+    }
+  }
+  return 0;
+}
+
+/* --------------------------------------------------------------- name rules */
+
+typedef struct cap {
+  uint32_t a, b;             /* tokens [a, b) */
+} cap;
+
+typedef struct mstate {
+  cap caps[MAX_CAPS];
+  size_t ncaps;
+  size_t s0, s1;             /* the sentence's tokens */
+} mstate;
+
+static bool lit_match(const ex *x, size_t i, const ctix__elem *e)
+{
+  size_t n = tok_len(&x->t[i]);
+  const char *s = x->lower + x->t[i].start;
+  for (size_t k = 0; k < e->nalts; k++)
+    if (strlen(e->alts[k]) == n && memcmp(e->alts[k], s, n) == 0)
+      return true;
+  return false;
+}
+
+/* A short capitalised abbreviation before a dot ("Mr", "St"). */
+static bool abbrev_dot(const ex *x, size_t i)
+{
+  return i + 1 < x->nt && tok_len(&x->t[i]) <= 3 && x->doc->text[x->t[i + 1].start] == '.' &&
+         !(x->t[i + 1].flags & CTIX__TOK_SPACE) && tok_len(&x->t[i + 1]) == 1;
+}
+
+/* The end of the name starting at token i (i if none). */
+static size_t name_fwd(const ex *x, size_t i, size_t s1)
+{
+  size_t e, ntok = 1;
+  if (i >= s1 || !name_tok(x, i))
+    return i;
+  e = i + 1;
+  while (e < s1 && ntok < MAX_NAME_TOKS) {
+    const ctix__tok *t = &x->t[e];
+    if ((t->flags & CTIX__TOK_QUOTE_BEFORE) || (x->t[e - 1].flags & CTIX__TOK_QUOTE_AFTER))
+      break;
+    if (name_tok(x, e) || digits_tok(x, e)) {
+      e++;
+      ntok++;
+    } else if (e + 1 < s1 && tok_is(x, e, "of") && name_tok(x, e + 1)) {
+      e += 2;
+      ntok += 2;
+    } else if (e + 1 < s1 && abbrev_dot(x, e - 1) && name_tok(x, e + 1)) {
+      e += 2;
+      ntok++;
+    } else {
+      break;
+    }
+  }
+  return e;
+}
+
+/* The start of the name ending with token i (i + 1 if none). */
+static size_t name_bwd(const ex *x, size_t i, size_t s0)
+{
+  size_t a = i, ntok = 1;
+  if (!name_tok(x, i)) {
+    if (!(digits_tok(x, i) && i > s0 && name_tok(x, i - 1)))
+      return i + 1;
+  }
+  while (a > s0 && ntok < MAX_NAME_TOKS) {
+    const ctix__tok *t = &x->t[a];
+    if ((t->flags & CTIX__TOK_QUOTE_BEFORE) || (x->t[a - 1].flags & CTIX__TOK_QUOTE_AFTER))
+      break;
+    if (name_tok(x, a - 1)) {
+      a--;
+      ntok++;
+    } else if (a >= s0 + 2 && tok_is(x, a - 1, "of") && name_tok(x, a - 2)) {
+      a -= 2;
+      ntok += 2;
+    } else if (a >= s0 + 2 && x->doc->text[x->t[a - 1].start] == '.' && abbrev_dot(x, a - 2) &&
+               name_tok(x, a - 2)) {
+      a -= 2;
+      ntok++;
+    } else {
+      break;
+    }
+  }
+  return a;
+}
+
+/* A list separator at token i: ",", "and", "or", "&"; returns the tokens it
+ * takes (", and" is two), 0 if none. */
+static size_t sep_fwd(const ex *x, size_t i, size_t s1)
+{
+  if (i >= s1)
+    return 0;
+  if (tok_is(x, i, ",")) {
+    if (i + 1 < s1 && (tok_is(x, i + 1, "and") || tok_is(x, i + 1, "or")))
+      return 2;
+    return 1;
+  }
+  if (tok_is(x, i, "and") || tok_is(x, i, "or") || tok_is(x, i, "&"))
+    return 1;
+  return 0;
+}
+
+static bool match_right(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate *m);
+static bool match_left(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate *m);
+
+/* Captures a list forward from pos; returns its end (pos if none). */
+static size_t list_fwd(ex *x, size_t pos, mstate *m)
+{
+  size_t p = pos, end = pos;
+  for (;;) {
+    size_t q = p;
+    if (q < m->s1 && tok_is(x, q, "the"))
+      q++;
+    size_t e = name_fwd(x, q, m->s1);
+    if (e == q || m->ncaps >= MAX_CAPS)
+      break;
+    m->caps[m->ncaps++] = (cap){(uint32_t)q, (uint32_t)e};
+    end = e;
+    /* "DeepSeek (DeepSeek Artificial ... Co., Ltd.), Moonshot AI": the
+     * parenthesis after an item is skipped. */
+    if (e < m->s1 && tok_is(x, e, "(")) {
+      size_t c = e + 1;
+      while (c < m->s1 && c < e + 24 && !tok_is(x, c, ")"))
+        c++;
+      if (c < m->s1 && tok_is(x, c, ")") && sep_fwd(x, c + 1, m->s1))
+        e = c + 1;
+    }
+    size_t sn = sep_fwd(x, e, m->s1);
+    if (!sn)
+      break;
+    p = e + sn;
+  }
+  return end;
+}
+
+/* Captures a list backward ending at pos; returns its first token (pos + 1
+ * if none). */
+static size_t list_bwd(ex *x, size_t pos, mstate *m)
+{
+  size_t p = pos, start = pos + 1;
+  for (;;) {
+    if (p < m->s0 || p == (size_t)-1)
+      break;
+    if (p != pos && tok_is(x, p, ")")) {
+      size_t c = p;
+      while (c > m->s0 && c + 24 > p && !tok_is(x, c, "("))
+        c--;
+      if (!tok_is(x, c, "(") || c == m->s0)
+        break;
+      p = c - 1;
+    }
+    size_t a = name_bwd(x, p, m->s0);
+    if (a == p + 1 || m->ncaps >= MAX_CAPS)
+      break;
+    m->caps[m->ncaps++] = (cap){(uint32_t)a, (uint32_t)(p + 1)};
+    start = a;
+    if (a > m->s0 && tok_is(x, a - 1, "the"))
+      a--;
+    if (a < m->s0 + 2)
+      break;
+    size_t q = a - 1;
+    if (tok_is(x, q, "and") || tok_is(x, q, "or") || tok_is(x, q, "&")) {
+      if (q > m->s0 && tok_is(x, q - 1, ","))
+        q--;
+    } else if (!tok_is(x, q, ",")) {
+      break;
+    }
+    if (q == m->s0)
+      break;
+    p = q - 1;
+  }
+  return start;
+}
+
+static bool match_right(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate *m)
+{
+  if (ei == r->nelems)
+    return true;
+  const ctix__elem *e = &r->elems[ei];
+  size_t save = m->ncaps;
+  switch (e->kind) {
+  case CTIX__EL_LIT:
+    if (pos < m->s1 && lit_match(x, pos, e) && match_right(x, r, ei + 1, pos + 1, m))
+      return true;
+    break;
+  case CTIX__EL_ANY:
+    for (size_t k = 0; k <= 3 && pos + k <= m->s1; k++)
+      if (match_right(x, r, ei + 1, pos + k, m))
+        return true;
+    break;
+  case CTIX__EL_NAME:
+  case CTIX__EL_STRICT_NAME: {
+    size_t q = pos < m->s1 && tok_is(x, pos, "the") ? pos + 1 : pos;
+    size_t end = name_fwd(x, q, m->s1);
+    if (end > q && e->kind == CTIX__EL_STRICT_NAME && !distinctive(x, q, end))
+      end = q;
+    if (end > q && m->ncaps < MAX_CAPS) {
+      m->caps[m->ncaps++] = (cap){(uint32_t)q, (uint32_t)end};
+      if (match_right(x, r, ei + 1, end, m))
+        return true;
+      m->ncaps = save;
+    }
+    break;
+  }
+  case CTIX__EL_LIST: {
+    size_t end = list_fwd(x, pos, m);
+    if (end > pos && match_right(x, r, ei + 1, end, m))
+      return true;
+    m->ncaps = save;
+    break;
+  }
+  }
+  return e->optional && match_right(x, r, ei + 1, pos, m);
+}
+
+/* As match_right, reading the elements before the anchor right to left;
+ * pos is the token to the left ((size_t)-1 or below s0 when none). */
+static bool match_left(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate *m)
+{
+  if (ei == (size_t)-1)
+    return true;
+  const ctix__elem *e = &r->elems[ei];
+  size_t save = m->ncaps;
+  bool have = pos != (size_t)-1 && pos >= m->s0;
+  switch (e->kind) {
+  case CTIX__EL_LIT:
+    if (have && lit_match(x, pos, e) && match_left(x, r, ei - 1, pos - 1, m))
+      return true;
+    break;
+  case CTIX__EL_ANY:
+    for (size_t k = 0; k <= 3; k++) {
+      if (k && (pos == (size_t)-1 || pos + 1 < m->s0 + k))
+        break;
+      if (match_left(x, r, ei - 1, pos - k, m))
+        return true;
+    }
+    break;
+  case CTIX__EL_NAME:
+  case CTIX__EL_STRICT_NAME:
+    if (have) {
+      size_t a = name_bwd(x, pos, m->s0);
+      if (a <= pos && e->kind == CTIX__EL_STRICT_NAME && !distinctive(x, a, pos + 1))
+        a = pos + 1;
+      if (a <= pos && m->ncaps < MAX_CAPS) {
+        m->caps[m->ncaps++] = (cap){(uint32_t)a, (uint32_t)(pos + 1)};
+        if (match_left(x, r, ei - 1, a - 1, m))
+          return true;
+        m->ncaps = save;
+      }
+    }
+    break;
+  case CTIX__EL_LIST:
+    if (have) {
+      size_t a = list_bwd(x, pos, m);
+      if (a <= pos && match_left(x, r, ei - 1, a - 1, m))
+        return true;
+      m->ncaps = save;
+    }
+    break;
+  }
+  return e->optional && match_left(x, r, ei - 1, pos, m);
+}
+
+/* True when the name of tokens [a, b) occurs elsewhere as a name: not as
+ * the first word of a sentence and, if `body`, outside headings. */
+static bool seen_as_name(const ex *x, size_t a, size_t b, bool body)
+{
+  const char *s = x->doc->text + x->t[a].start;
+  size_t n = x->t[b - 1].end - x->t[a].start;
+  for (size_t i = 0; i < x->nt; i++) {
+    const ctix__tok *t = &x->t[i];
+    if (i == a || x->t[i].start + n > x->doc->len || memcmp(x->doc->text + t->start, s, n) != 0)
+      continue;
+    if (body && (t->flags & CTIX__TOK_HEADING))
+      continue;
+    if (!(t->flags & CTIX__TOK_FIRST) || b - a > 1)
+      return true;
+  }
+  return false;
+}
+
+/* The place (country, region) whose name starts at token a and is written
+ * capitalised; returns its end token (a if none) and its index. */
+static size_t place_at(const ex *x, size_t a, size_t s1, uint32_t *place)
+{
+  char key[MAX_KEY];
+  size_t klen = 0, best = a;
+  const char *s = x->doc->text + x->t[a].start;
+  if (!(x->t[a].flags & CTIX__TOK_WORD) || !ctix__isupper((unsigned char)s[0]))
+    return a;
+  for (size_t j = a; j < s1 && j < a + 5; j++) {
+    if (j > a && (x->t[j].flags & CTIX__TOK_BREAK))
+      break;
+    if (!key_append(x, key, &klen, j, j == a))
+      break;
+    uint32_t p = ctix__smap_get(&x->lx->places, key, klen);
+    if (p == UINT32_MAX)
+      continue;
+    /* Short names ("US", "UK", "PRC") only in capitals. */
+    size_t n = x->t[j].end - x->t[a].start, letters = 0;
+    bool lower = false;
+    for (size_t k = 0; k < n; k++) {
+      letters += ctix__isalpha((unsigned char)s[k]);
+      lower = lower || ctix__islower((unsigned char)s[k]);
+    }
+    if (letters <= 3 && lower)
+      continue;
+    best = j + 1;
+    *place = p;
+  }
+  return best;
+}
+
+/* The entity kinds a knowledge-base object may stand for under a rule. */
+static bool kb_kind_fits(ctix_kb_kind kb, ctix_entity_kind k)
+{
+  return (kb == CTIX_KB_GROUP && k == CTIX_ENTITY_GROUP) ||
+         (kb == CTIX_KB_CAMPAIGN && k == CTIX_ENTITY_CAMPAIGN) ||
+         (kb == CTIX_KB_SOFTWARE && (k == CTIX_ENTITY_MALWARE || k == CTIX_ENTITY_TOOL));
+}
+
+/* The kind of the entity named just before token `anchor` (within two
+ * tokens), or -1. */
+static int kind_before(const ex *x, size_t anchor)
+{
+  size_t n = CTIX__BUF_COUNT(&x->ments, ment);
+  uint32_t lo = anchor >= 2 ? x->t[anchor - 2].start : 0, hi = x->t[anchor].start;
+  for (size_t i = n; i-- > 0;) {
+    const ment *m = &CTIX__BUF_AT(&x->ments, ment, i);
+    if (m->end > lo && m->end <= hi) {
+      ctix_entity_kind k = CTIX__BUF_AT(&x->ents, ent, m->ent).e.kind;
+      if (k <= CTIX_ENTITY_CAMPAIGN)
+        return (int)k;
+    }
+  }
+  return -1;
+}
+
+/* Records name tokens [a, b) found by rule r as an entity of kind k. */
+static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t a, size_t b,
+                         const char *name, size_t nlen)
+{
+  char key[MAX_KEY];
+  size_t klen = make_key(key, sizeof(key), name, nlen);
+  uint32_t start = x->t[a].start, end = x->t[b - 1].end, sent = x->t[a].sent;
+  bool created;
+  if (!klen)
+    return 0;
+  /* A knowledge-base name: the rule supports it. */
+  uint32_t g = ctix__smap_get(&x->gaz, key, klen);
+  for (; g != UINT32_MAX; g = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g).next) {
+    gaz_entry ge = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g);
+    if (!kb_kind_fits(ge.kind, k))
+      continue;
+    uint32_t e = kb_ent(x, ge.ref, ge.kind);
+    if (e >= UINT32_MAX - 1)
+      return e == UINT32_MAX ? CTIX_ENOMEM : 0;
+    support(x, e, 0.85f, "ATT&CK name introduced as such");
+    return add_mention(x, e, start, end, sent, ge.alias);
+  }
+  /* "Conti1": a footnote number glued to a knowledge-base name. */
+  if (b - a == 1 && klen > 2 && ctix__isdigit((unsigned char)key[klen - 1])) {
+    size_t d = klen - 1;
+    while (d > 0 && ctix__isdigit((unsigned char)key[d - 1]) && klen - d < 2)
+      d--;
+    if (d > 0 && ctix__isalpha((unsigned char)key[d - 1])) {
+      for (g = ctix__smap_get(&x->gaz, key, d); g != UINT32_MAX;
+           g = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g).next) {
+        gaz_entry ge = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g);
+        if (!kb_kind_fits(ge.kind, k))
+          continue;
+        uint32_t e = kb_ent(x, ge.ref, ge.kind);
+        if (e >= UINT32_MAX - 1)
+          return e == UINT32_MAX ? CTIX_ENOMEM : 0;
+        support(x, e, 0.8f, "ATT&CK name with a footnote mark");
+        return add_mention(x, e, start, start + (uint32_t)d, sent, ge.alias);
+      }
+    }
+  }
+  if (!x->new_names && k != CTIX_ENTITY_VICTIM)
+    return 0;
+  char *nm = ctix__arena_strndup(x->arena, name, nlen);
+  if (!nm)
+    return CTIX_ENOMEM;
+  uint32_t e = ent_get(x, k, key, nm, &created);
+  if (e >= UINT32_MAX - 1)
+    return e == UINT32_MAX ? CTIX_ENOMEM : 0;
+  support(x, e, r->confidence, r->text);
+  return add_mention(x, e, start, end, sent, r->text);
+}
+
+/* Checks and records one captured name; `listed`: it opens a list item
+ * (so its capital says nothing). */
+static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t anchor, bool listed)
+{
+  char name[MAX_NAME_LEN + 1];
+  size_t nlen = 0;
+  uint32_t place;
+  /* Trim leading stop words and place adjectives ("the", "Russian"). */
+  while (a < b) {
+    size_t pe = place_at(x, a, b, &place);
+    if (pe > a && pe < b)
+      a = pe;
+    else if (tok_in(x, a, &x->lx->stop_trim) && a + 1 < b)
+      a++;
+    else
+      break;
+  }
+  while (b > a && (!(x->t[b - 1].flags & CTIX__TOK_WORD) || tok_in(x, b - 1, &x->lx->stop_trim)))
+    b--;
+  /* "RayInitiator Cisco ASA": a vendor or generic word ends the name. */
+  for (size_t i = a + 1; i < b; i++)
+    if (tok_in(x, i, &x->lx->stop_whole)) {
+      b = i;
+      break;
+    }
+  if (a >= b || (x->t[a].flags & CTIX__TOK_CODE))
+    return 0;
+  bool all_stop = true;
+  for (size_t i = a; i < b && all_stop; i++)
+    all_stop = tok_in(x, i, &x->lx->stop_trim) || tok_in(x, i, &x->lx->stop_whole) ||
+               digits_tok(x, i) || !(x->t[i].flags & CTIX__TOK_WORD);
+  if (all_stop)
+    return 0;
+  if (place_at(x, a, b, &place) == b)
+    return 0;
+  /* A lone capitalised word opening a sentence, or a name only in
+   * headings, must be seen as a name elsewhere too. */
+  bool quoted = (x->t[a].flags & CTIX__TOK_QUOTE_BEFORE) != 0;
+  if (b - a == 1 && plain_capital(x, a) && !quoted && !listed && (x->t[a].flags & CTIX__TOK_FIRST) &&
+      !seen_as_name(x, a, b, false))
+    return 0;
+  if ((x->t[a].flags & CTIX__TOK_HEADING) && !seen_as_name(x, a, b, true))
+    return 0;
+  /* The name as written, white space collapsed. */
+  for (size_t i = a; i < b; i++) {
+    size_t n = tok_len(&x->t[i]);
+    if (i > a && (x->t[i].flags & CTIX__TOK_SPACE))
+      name[nlen++] = ' ';
+    if (nlen + n >= MAX_NAME_LEN)
+      return 0;
+    memcpy(name + nlen, x->doc->text + x->t[i].start, n);
+    nlen += n;
+  }
+  name[nlen] = '\0';
+  int k = r->kind;
+  if (k == CTIX__RULE_SAME) {
+    k = kind_before(x, anchor);
+    if (k < 0)
+      return 0;
+  }
+  if (k == CTIX__RULE_GROUP_MALWARE) {
+    int rc = add_name_kind(x, r, CTIX_ENTITY_GROUP, a, b, name, nlen);
+    return rc ? rc : add_name_kind(x, r, CTIX_ENTITY_MALWARE, a, b, name, nlen);
+  }
+  return add_name_kind(x, r, (ctix_entity_kind)k, a, b, name, nlen);
+}
+
+/* Runs the rules anchored at token i; `same` selects the rules that take
+ * the kind of the entity before them (run after the others). */
+static int rules_at(ex *x, size_t i, size_t s0, size_t s1, bool same)
+{
+  uint32_t e = ctix__smap_get(&x->lx->anchors, x->lower + x->t[i].start, tok_len(&x->t[i]));
+  for (; e != UINT32_MAX; e = x->lx->anchor_next[e]) {
+    const ctix__rule *r = &x->lx->rules[x->lx->anchor_rule[e]];
+    if ((r->kind == CTIX__RULE_SAME) != same)
+      continue;
+    mstate m;
+    m.ncaps = 0;
+    m.s0 = s0;
+    m.s1 = s1;
+    if (!match_right(x, r, r->anchor + 1, i + 1, &m))
+      continue;
+    if (!match_left(x, r, r->anchor - 1, i - 1, &m))
+      continue;
+    for (size_t c = 0; c < m.ncaps; c++) {
+      int rc = add_name(x, r, m.caps[c].a, m.caps[c].b, i, false);
+      if (rc)
+        return rc;
+    }
+  }
+  return 0;
+}
+
+/* Tracking ids ("Storm-0784", "UNC5691") of the designator table. */
+static int designator_at(ex *x, size_t i)
+{
+  const ctix__tok *t = &x->t[i];
+  const char *s = x->doc->text + t->start;
+  size_t n = tok_len(t);
+  for (size_t d = 0; d < x->lx->ndesignators; d++) {
+    const ctix__designator *ds = &x->lx->designators[d];
+    size_t pl = strlen(ds->prefix);
+    if (n != pl + ds->digits || memcmp(s, ds->prefix, pl) != 0)
+      continue;
+    bool digits = true;
+    for (size_t k = pl; k < n; k++)
+      digits = digits && ctix__isdigit((unsigned char)s[k]);
+    if (!digits || (pl == 2 && s[0] == 'T' && s[1] == 'A' && s[2] == '0'))
+      continue;
+    ctix__rule r;
+    memset(&r, 0, sizeof(r));
+    r.kind = CTIX_ENTITY_GROUP;
+    r.confidence = ds->confidence;
+    r.text = "tracking id";
+    return add_name_kind(x, &r, CTIX_ENTITY_GROUP, i, i + 1, s, n);
+  }
+  return 0;
+}
+
+/* The names that open the items of a list introduced as malware or
+ * groups ("the following Linux malware families:", "group names used for
+ * this activity:"): "* RushDrop (ChronosRAT) - initial dropper ...". */
+static int list_items_scan(ex *x)
+{
+  const ctix_document *d = x->doc;
+  int kind = -1;
+  for (size_t bi = 0; bi < d->nblocks; bi++) {
+    const ctix_block *b = &d->blocks[bi];
+    if (!b->nsentences || b->first_sentence + b->nsentences > x->ns)
+      continue;
+    size_t s = b->first_sentence, s0 = x->sf[s], s1 = x->sf[s + 1];
+    if (b->kind != CTIX_BLOCK_LIST_ITEM) {
+      size_t last = x->sf[s + b->nsentences] ;
+      kind = -1;
+      if (last > x->sf[s] && tok_is(x, last - 1, ":")) {
+        size_t ls = x->sf[s + b->nsentences - 1];
+        for (size_t i = ls; i < last && kind < 0; i++) {
+          if (tok_in(x, i, &x->lx->listintro[CTIX_ENTITY_MALWARE]))
+            kind = CTIX_ENTITY_MALWARE;
+          else if (tok_in(x, i, &x->lx->listintro[CTIX_ENTITY_GROUP]))
+            kind = CTIX_ENTITY_GROUP;
+        }
+      }
+      continue;
+    }
+    if (kind < 0 || s0 >= s1)
+      continue;
+    size_t e = name_fwd(x, s0, s1);
+    if (e == s0)
+      continue;
+    if (e < s1) {
+      const char *c = d->text + x->t[e].start;
+      bool dash = tok_len(&x->t[e]) == 3 && (unsigned char)c[0] == 0xe2 && (unsigned char)c[1] == 0x80 &&
+                  ((unsigned char)c[2] == 0x93 || (unsigned char)c[2] == 0x94);
+      bool sep = dash || c[0] == '-' || c[0] == '(' || (c[0] == ':' && distinctive(x, s0, e));
+      if (!sep || (x->t[e].flags & CTIX__TOK_WORD))
+        continue;
+    }
+    ctix__rule r;
+    memset(&r, 0, sizeof(r));
+    r.kind = kind;
+    r.confidence = 0.5f;
+    r.text = kind == CTIX_ENTITY_MALWARE ? "listed under an introduction of malware"
+                                         : "listed under an introduction of groups";
+    int rc = add_name(x, &r, s0, e, s0, true);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+static int rules_scan(ex *x)
+{
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1 && x->new_names) {
+      int rc = list_items_scan(x);
+      if (rc)
+        return rc;
+    }
+    for (size_t s = 0; s < x->ns; s++) {
+      size_t s0 = x->sf[s], s1 = x->sf[s + 1];
+      for (size_t i = s0; i < s1; i++) {
+        int rc = rules_at(x, i, s0, s1, pass == 1);
+        if (!rc && pass == 0 && x->new_names && (x->t[i].flags & CTIX__TOK_WORD))
+          rc = designator_at(x, i);
+        if (rc)
+          return rc;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------- sentences and places */
+
+/* Marks the context words of each sentence. */
+static void mark_context(ex *x)
+{
+  for (size_t i = 0; i < x->nt; i++) {
+    const ctix__tok *t = &x->t[i];
+    if (!(t->flags & CTIX__TOK_WORD))
+      continue;
+    for (int k = 0; k < CTIX_ENTITY_KIND_COUNT; k++)
+      if (x->lx->context[k].count && tok_in(x, i, &x->lx->context[k]))
+        x->sent_ctx[t->sent] |= 1u << k;
+  }
+}
+
+static const char *role_of(const ex *x, uint32_t sent)
+{
+  return (x->sent_ctx[sent] >> CTIX_ENTITY_VICTIM) & 1u ? "targeted" : "mentioned";
+}
+
+/* Countries, regions and sectors of every sentence. */
+static int places_scan(ex *x)
+{
+  char key[MAX_KEY];
+  for (size_t s = 0; s < x->ns; s++) {
+    size_t s0 = x->sf[s], s1 = x->sf[s + 1];
+    for (size_t i = s0; i < s1;) {
+      uint32_t p;
+      bool created;
+      size_t e = place_at(x, i, s1, &p);
+      if (e > i) {
+        const ctix__place *pl = &x->lx->place_list[p];
+        uint32_t en = ent_get(x, CTIX_ENTITY_LOCATION, pl->id, pl->name, &created);
+        if (en >= UINT32_MAX - 1)
+          return en == UINT32_MAX ? CTIX_ENOMEM : 0;
+        if (created)
+          ENT(x, en)->e.id = pl->id;
+        support(x, en, 0.7f, "country or region name");
+        if (add_mention(x, en, x->t[i].start, x->t[e - 1].end, (uint32_t)s, pl->name))
+          return CTIX_ENOMEM;
+        i = e;
+        continue;
+      }
+      /* Sectors: the longest trigger, exact or by its stem. */
+      size_t klen = 0, best = i;
+      uint32_t sec = UINT32_MAX;
+      if (x->t[i].flags & CTIX__TOK_WORD) {
+        for (size_t j = i; j < s1 && j < i + 4; j++) {
+          if (j > i && (x->t[j].flags & CTIX__TOK_BREAK))
+            break;
+          if (!key_append(x, key, &klen, j, j == i))
+            break;
+          uint32_t v = ctix__smap_get(&x->lx->sector_words, key, klen);
+          size_t last = tok_len(&x->t[j]);
+          for (size_t cut = 1; v == UINT32_MAX && cut + 3 <= last; cut++)
+            v = ctix__smap_get(&x->lx->sector_prefixes, key, klen - cut);
+          if (v != UINT32_MAX) {
+            best = j + 1;
+            sec = v;
+          }
+        }
+      }
+      if (sec == UINT32_MAX) {
+        i++;
+        continue;
+      }
+      const ctix__sector *sc = &x->lx->sector_list[sec];
+      uint32_t en = ent_get(x, CTIX_ENTITY_SECTOR, sc->key, sc->key, &created);
+      if (en >= UINT32_MAX - 1)
+        return en == UINT32_MAX ? CTIX_ENOMEM : 0;
+      if (created)
+        ENT(x, en)->e.id = sc->key;
+      support(x, en, 0.6f, sc->label);
+      if (add_mention(x, en, x->t[i].start, x->t[best - 1].end, (uint32_t)s, sc->label))
+        return CTIX_ENOMEM;
+      i = best;
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------ CVEs */
+
+/* The sentence holding byte offset off (binary search). */
+static uint32_t sentence_of(const ctix_document *doc, size_t off)
+{
+  size_t lo = 0, hi = doc->nsentences;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (doc->sentences[mid].span.end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return (uint32_t)(lo < doc->nsentences ? lo : (doc->nsentences ? doc->nsentences - 1 : 0));
+}
+
+static int add_cve(ex *x, const char *id, size_t len, size_t start, size_t end)
+{
+  char key[32];
+  bool created;
+  if (len >= sizeof(key))
+    return 0;
+  for (size_t i = 0; i < len; i++)
+    key[i] = (char)ctix__upper((unsigned char)id[i]);
+  key[len] = '\0';
+  uint32_t e = ent_get(x, CTIX_ENTITY_VULNERABILITY, key, key, &created);
+  if (e >= UINT32_MAX - 1)
+    return e == UINT32_MAX ? CTIX_ENOMEM : 0;
+  ent *p = ENT(x, e);
+  if (created) {
+    ctix_kb_kev kev;
+    p->e.id = p->e.name;
+    if (ctix_kb_find_cve(x->kb, key, len, &kev) == 0) {
+      p->e.kev = true;
+      p->e.kev_date_added = ctix__arena_strdup(x->arena, kev.date_added);
+      p->e.kev_due_date = ctix__arena_strdup(x->arena, kev.due_date);
+      p->e.kev_ransomware = kev.known_ransomware;
+      p->e.vendor = ctix__arena_strdup(x->arena, kev.vendor);
+      p->e.product = ctix__arena_strdup(x->arena, kev.product);
+      if (!p->e.kev_date_added || !p->e.kev_due_date || !p->e.vendor || !p->e.product)
+        return CTIX_ENOMEM;
+    }
+    p->e.known = p->e.kev;
+  }
+  support(x, e, p->e.kev ? 1.0f : 0.95f, p->e.kev ? "CVE id in the KEV catalog" : "CVE id");
+  return add_mention(x, e, (uint32_t)start, (uint32_t)end, sentence_of(x->doc, start), key);
+}
+
+/* CVE ids of the text, when no IOC list is given. */
+static int cve_scan(ex *x)
+{
+  const char *s = x->doc->text;
+  size_t n = x->doc->len;
+  for (const char *p = ctix__mem_ifind(s, n, "cve-"); p; p = ctix__mem_ifind(p + 1, n - (size_t)(p + 1 - s), "cve-")) {
+    size_t i = (size_t)(p - s), j = i + 4, d = 0;
+    if (i > 0 && (ctix__isalnum((unsigned char)s[i - 1]) || s[i - 1] == '-'))
+      continue;
+    while (j < n && ctix__isdigit((unsigned char)s[j]) && d < 4)
+      j++, d++;
+    if (d != 4 || j >= n || s[j] != '-')
+      continue;
+    j++;
+    d = 0;
+    while (j < n && ctix__isdigit((unsigned char)s[j]) && d < 8)
+      j++, d++;
+    if (d < 4 || (j < n && ctix__isalnum((unsigned char)s[j])))
+      continue;
+    int rc = add_cve(x, p, j - i, i, j);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+/* CVE ids and ATT&CK group/software/campaign ids of the IOC stage. */
+static int ioc_entities(ex *x, const ctix_ioc_list *iocs)
+{
+  for (size_t h = 0; h < iocs->nhits; h++) {
+    const ctix_ioc_hit *hit = &iocs->hits[h];
+    if (hit->ioc >= iocs->nitems)
+      continue;
+    const ctix_ioc *it = &iocs->items[hit->ioc];
+    if (it->status != CTIX_IOC_STATUS_IOC || hit->span.end > x->doc->len)
+      continue;
+    int rc = 0;
+    if (it->type == CTIX_IOC_CVE) {
+      rc = add_cve(x, it->value, strlen(it->value), hit->span.start, hit->span.end);
+    } else if (it->type == CTIX_IOC_ATTACK_GROUP || it->type == CTIX_IOC_ATTACK_SOFTWARE ||
+               it->type == CTIX_IOC_ATTACK_CAMPAIGN) {
+      ctix_kb_ref ref;
+      if (ctix_kb_resolve_id(x->kb, it->value, strlen(it->value), &ref) == 0) {
+        ctix_kb_kind kk = ctix_kb_kind_of(x->kb, ref);
+        if (kk == CTIX_KB_GROUP || kk == CTIX_KB_SOFTWARE || kk == CTIX_KB_CAMPAIGN) {
+          uint32_t e = kb_ent(x, ref, kk);
+          if (e == UINT32_MAX)
+            return CTIX_ENOMEM;
+          if (e != UINT32_MAX - 1) {
+            support(x, e, 0.95f, "ATT&CK id");
+            rc = add_mention(x, e, (uint32_t)hit->span.start, (uint32_t)hit->span.end,
+                             sentence_of(x->doc, hit->span.start), it->value);
+          }
+        }
+      }
+    }
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+/* --------------------------------------------------------------- assembly */
+
+/* Victims that are in fact another entity, a place or a sector go. */
+static void drop_false_victims(ex *x)
+{
+  size_t n = CTIX__BUF_COUNT(&x->ents, ent);
+  char key[MAX_KEY];
+  for (size_t i = 0; i < n; i++) {
+    ent *v = ENT(x, i);
+    if (v->e.kind != CTIX_ENTITY_VICTIM || !v->accepted)
+      continue;
+    size_t kl = make_key(key, sizeof(key), v->e.name, strlen(v->e.name));
+    if (!kl || ctix__smap_get(&x->gaz, key, kl) != UINT32_MAX ||
+        ctix__smap_get(&x->lx->places, key, kl) != UINT32_MAX ||
+        ctix__smap_get(&x->lx->sector_words, key, kl) != UINT32_MAX) {
+      v->accepted = false;
+      continue;
+    }
+    for (size_t j = 0; j < n; j++) {
+      const ent *o = ENT(x, j);
+      if (o->accepted && o->e.kind <= CTIX_ENTITY_CAMPAIGN && ctix__mem_ieq(v->e.name, strlen(v->e.name), o->e.name))
+        v->accepted = false;
+    }
+  }
+}
+
+static int cmp_ment_pos(const void *pa, const void *pb)
+{
+  const ment *a = pa, *b = pb;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  return (a->end < b->end) - (a->end > b->end);
+}
+
+/* A knowledge-base alias inside a longer name of another entity ("VIPER"
+ * in "LINE VIPER") is part of that name: its mention goes. */
+static void drop_inner_mentions(ex *x)
+{
+  size_t nm = CTIX__BUF_COUNT(&x->ments, ment);
+  ment *ms = (ment *)(void *)x->ments.data;
+  const ment *cover = NULL;
+  if (!nm)
+    return;
+  qsort(ms, nm, sizeof(ment), cmp_ment_pos);
+  for (size_t i = 0; i < nm; i++) {
+    ment *m = &ms[i];
+    const ent *p = ENT(x, m->ent);
+    if (cover && cover->end >= m->end && cover->ent != m->ent &&
+        (cover->start < m->start || cover->end > m->end) && p->e.known &&
+        p->e.kind <= CTIX_ENTITY_CAMPAIGN &&
+        ENT(x, cover->ent)->e.kind <= CTIX_ENTITY_CAMPAIGN && ENT(x, cover->ent)->accepted) {
+      m->ent = UINT32_MAX;
+      continue;
+    }
+    if (p->e.kind <= CTIX_ENTITY_CAMPAIGN && p->accepted && (!cover || m->end > cover->end))
+      cover = m;
+  }
+}
+
+static int cmp_ment(const void *pa, const void *pb)
+{
+  const ment *a = pa, *b = pb;
+  if (a->ent != b->ent)
+    return a->ent < b->ent ? -1 : 1;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  return (a->end > b->end) - (a->end < b->end);
+}
+
+static int cmp_entity(const void *pa, const void *pb)
+{
+  const ctix_entity *a = pa, *b = pb;
+  if (a->kind != b->kind)
+    return a->kind < b->kind ? -1 : 1;
+  size_t sa = a->nmentions ? a->mentions[0].start : 0, sb = b->nmentions ? b->mentions[0].start : 0;
+  if (sa != sb)
+    return sa < sb ? -1 : 1;
+  return strcmp(a->name, b->name);
+}
+
+static int assemble(ex *x, entity_list_impl *out)
+{
+  size_t ne = CTIX__BUF_COUNT(&x->ents, ent), nm = CTIX__BUF_COUNT(&x->ments, ment), k = 0;
+  ment *ms = (ment *)(void *)x->ments.data;
+  if (nm)
+    qsort(ms, nm, sizeof(ment), cmp_ment);
+  ctix_entity *items = ctix__arena_calloc(&out->arena, ne ? ne : 1, sizeof(ctix_entity));
+  ctix_entity_mention *mo = ctix__arena_calloc(&out->arena, nm ? nm : 1, sizeof(*mo));
+  if (!items || !mo)
+    return CTIX_ENOMEM;
+  size_t mi = 0, mcount = 0;
+  for (size_t i = 0; i < ne; i++) {
+    ent *p = ENT(x, i);
+    size_t first = mcount;
+    bool targeted = false;
+    for (; mi < nm && ms[mi].ent == i; mi++) {
+      if (!p->accepted)
+        continue;
+      if (mcount > first && mo[mcount - 1].start == ms[mi].start)
+        continue;   /* the same place found twice */
+      mo[mcount].start = ms[mi].start;
+      mo[mcount].end = ms[mi].end;
+      mo[mcount].sentence = ms[mi].sent;
+      mo[mcount].alias = ms[mi].alias;
+      targeted = targeted || strcmp(role_of(x, ms[mi].sent), "targeted") == 0;
+      mcount++;
+    }
+    if (!p->accepted || mcount == first)
+      continue;
+    ctix_entity *e = &items[k++];
+    *e = p->e;
+    e->mentions = mo + first;
+    e->nmentions = mcount - first;
+    e->confidence = p->best;
+    if (e->nmentions > 1 && !e->known && e->confidence < 0.85f)
+      e->confidence += 0.05f;
+    e->evidence = p->why;
+    if (e->kind == CTIX_ENTITY_GROUP)
+      e->role = "named by the source";
+    else if (e->kind >= CTIX_ENTITY_VICTIM)
+      e->role = targeted ? "targeted" : "mentioned";
+  }
+  if (k)
+    qsort(items, k, sizeof(ctix_entity), cmp_entity);
+  out->pub.items = items;
+  out->pub.count = k;
+  return 0;
+}
+
+/* Copies every string the list refers to into its own arena, so the list
+ * does not depend on the knowledge base or lexicon outliving it. */
+static int own_strings(entity_list_impl *out)
+{
+  ctix_entity *items = (ctix_entity *)out->pub.items;
+  const char **fields[9];
+  for (size_t i = 0; i < out->pub.count; i++) {
+    ctix_entity *e = &items[i];
+    fields[0] = &e->name;
+    fields[1] = &e->id;
+    fields[2] = &e->stix_id;
+    fields[3] = &e->evidence;
+    fields[4] = &e->kev_date_added;
+    fields[5] = &e->kev_due_date;
+    fields[6] = &e->vendor;
+    fields[7] = &e->product;
+    fields[8] = &e->role;
+    for (size_t f = 0; f < 9; f++)
+      if (*fields[f] && !(*fields[f] = ctix__arena_strdup(&out->arena, *fields[f])))
+        return CTIX_ENOMEM;
+    ctix_entity_mention *m = (ctix_entity_mention *)e->mentions;
+    for (size_t j = 0; j < e->nmentions; j++)
+      if (m[j].alias && !(m[j].alias = ctix__arena_strdup(&out->arena, m[j].alias)))
+        return CTIX_ENOMEM;
+  }
+  return 0;
+}
+
+int ctix_entity_extract(ctix_entity_list **out, const ctix_document *doc,
+                        const ctix_ioc_list *iocs, const ctix_entity_options *opts,
+                        ctix_error *err)
+{
+  ex x;
+  ctix_entity_options defaults;
+  ctix_buf toks = CTIX_BUF_INIT((size_t)1 << 31), sf = CTIX_BUF_INIT((size_t)1 << 30);
+  entity_list_impl *impl = NULL;
+  ctix_arena work;
+  int rc = 0;
+
+  memset(&x, 0, sizeof(x));
+  ctix__arena_init(&work, 0);
+  if (!out || !doc) {
+    rc = ctix__error_set(err, CTIX_EINVAL, "ctix_entity_extract: no output or document");
+    goto done;
+  }
+  *out = NULL;
+  if (!opts) {
+    ctix_entity_options_init(&defaults);
+    opts = &defaults;
+  }
+  if (doc->len > UINT32_MAX - 1) {
+    rc = ctix__error_set(err, CTIX_ETOOBIG, "entities: the text is larger than 4 GiB");
+    goto done;
+  }
+  x.doc = doc;
+  x.new_names = opts->new_names;
+  x.kb = opts->kb;
+  if (!x.kb && (rc = ctix_kb_default(&x.kb, err)))
+    goto done;
+  if (!(x.lx = ctix__entity_lexicon(err))) {
+    rc = err && err->code ? err->code : CTIX_EPARSE;
+    goto done;
+  }
+  x.arena = &work;
+  ctix__buf_init(&x.gaz_entries, (size_t)1 << 28);
+  ctix__buf_init(&x.ents, (size_t)1 << 30);
+  ctix__buf_init(&x.ments, (size_t)1 << 30);
+  ctix__buf_init(&x.cands, (size_t)1 << 30);
+  char *lower = ctix__arena_alloc(&work, doc->len + 1);
+  if (!lower)
+    goto oom;
+  for (size_t i = 0; i < doc->len; i++)
+    lower[i] = (char)ctix__lower((unsigned char)doc->text[i]);
+  lower[doc->len] = '\0';
+  x.lower = lower;
+  if ((rc = ctix__entity_tokenize(&toks, &sf, doc)))
+    goto fail;
+  x.t = (const ctix__tok *)(void *)toks.data;
+  x.nt = CTIX__BUF_COUNT(&toks, ctix__tok);
+  x.sf = (const uint32_t *)(void *)sf.data;
+  x.ns = doc->nsentences;
+  x.sent_ctx = ctix__arena_calloc(&work, x.ns + 1, sizeof(uint32_t));
+  x.sent_known = ctix__arena_calloc(&work, x.ns + 1, 1);
+  if (!x.sent_ctx || !x.sent_known)
+    goto oom;
+  mark_context(&x);
+  if ((rc = gaz_build(&x)) || (rc = gaz_scan(&x)) || (rc = rules_scan(&x)) ||
+      (rc = resolve_candidates(&x)) || (rc = new_name_mentions(&x)) || (rc = places_scan(&x)))
+    goto fail;
+  rc = iocs ? ioc_entities(&x, iocs) : cve_scan(&x);
+  if (rc)
+    goto fail;
+  drop_false_victims(&x);
+  drop_inner_mentions(&x);
+  if (x.ents.err || x.ments.err)
+    goto oom;
+  impl = calloc(1, sizeof(*impl));
+  if (!impl)
+    goto oom;
+  ctix__arena_init(&impl->arena, 0);
+  if ((rc = assemble(&x, impl)) || (rc = own_strings(impl)))
+    goto fail;
+  *out = &impl->pub;
+  impl = NULL;
+  goto done;
+oom:
+  rc = CTIX_ENOMEM;
+fail:
+  if (rc == CTIX_ENOMEM || rc == CTIX_ETOOBIG)
+    ctix__error_set(err, rc, "entities: out of memory");
+done:
+  if (impl)
+    ctix_entity_list_free(&impl->pub);
+  ctix__smap_free(&x.gaz);
+  ctix__smap_free(&x.ent_index);
+  ctix__buf_free(&x.gaz_entries);
+  ctix__buf_free(&x.ents);
+  ctix__buf_free(&x.ments);
+  ctix__buf_free(&x.cands);
+  ctix__buf_free(&toks);
+  ctix__buf_free(&sf);
+  ctix__arena_free(&work);
+  return rc;
+}

@@ -1,0 +1,689 @@
+/*
+ * The vocabularies of the entity stage and the word tokens it reads.
+ *
+ * The lexicon is parsed once per process from the embedded copies of
+ * data/entity (data.c): ambiguous aliases, countries and regions, sectors
+ * and their trigger words, name rules, tracking-id designators, supporting
+ * context words and stop names. A malformed line is an error naming the
+ * file and line (the data ships with the library, so this is a build
+ * defect, caught by the unit tests). The tokenizer cuts each sentence
+ * into words and punctuation marks with byte offsets.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entity/entity_internal.h"
+#include "util/err.h"
+#include "util/str.h"
+
+/* ------------------------------------------------------------- string map */
+
+static uint32_t smap_hash(const char *s, size_t n)
+{
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+void ctix__smap_free(ctix__smap *m)
+{
+  free(m->slots);
+  m->slots = NULL;
+  m->cap = m->count = 0;
+}
+
+/* Doubles the table (or creates it). */
+static int smap_grow(ctix__smap *m)
+{
+  size_t cap = m->cap ? m->cap * 2 : 64;
+  ctix__smap_slot *slots = calloc(cap, sizeof(*slots));
+  if (!slots)
+    return CTIX_ENOMEM;
+  for (size_t i = 0; i < m->cap; i++) {
+    const ctix__smap_slot *s = &m->slots[i];
+    if (!s->key)
+      continue;
+    size_t j = smap_hash(s->key, s->len) & (cap - 1);
+    while (slots[j].key)
+      j = (j + 1) & (cap - 1);
+    slots[j] = *s;
+  }
+  free(m->slots);
+  m->slots = slots;
+  m->cap = cap;
+  return 0;
+}
+
+int ctix__smap_put(ctix__smap *m, const char *key, size_t len, uint32_t val, uint32_t *old)
+{
+  if (len > UINT32_MAX)
+    return CTIX_EINVAL;
+  if ((m->count + 1) * 2 > m->cap && smap_grow(m))
+    return CTIX_ENOMEM;
+  size_t j = smap_hash(key, len) & (m->cap - 1);
+  for (; m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
+    if (m->slots[j].len == len && memcmp(m->slots[j].key, key, len) == 0) {
+      if (old)
+        *old = m->slots[j].val;
+      return 0;
+    }
+  }
+  m->slots[j].key = key;
+  m->slots[j].len = (uint32_t)len;
+  m->slots[j].val = val;
+  m->count++;
+  if (old)
+    *old = UINT32_MAX;
+  return 0;
+}
+
+uint32_t ctix__smap_get(const ctix__smap *m, const char *key, size_t len)
+{
+  if (!m->cap)
+    return UINT32_MAX;
+  size_t j = smap_hash(key, len) & (m->cap - 1);
+  for (; m->slots[j].key; j = (j + 1) & (m->cap - 1))
+    if (m->slots[j].len == len && memcmp(m->slots[j].key, key, len) == 0)
+      return m->slots[j].val;
+  return UINT32_MAX;
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+/* The lexicon's strings live in one arena that is never released. */
+static ctix_arena lex_arena;
+static ctix__lexicon lex;
+static ctix_error lex_err;
+static int lex_rc;
+static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+/* A lower-cased, white-space-collapsed copy of s[0..n) in the arena. */
+static char *lower_dup(const char *s, size_t n, size_t *outlen)
+{
+  char *p = ctix__arena_alloc(&lex_arena, n + 1);
+  size_t k = 0;
+  bool space = false;
+  if (!p)
+    return NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (ctix__isspace(s[i])) {
+      space = k > 0;
+      continue;
+    }
+    if (space)
+      p[k++] = ' ';
+    space = false;
+    p[k++] = (char)ctix__lower((unsigned char)s[i]);
+  }
+  p[k] = '\0';
+  *outlen = k;
+  return p;
+}
+
+/* One line of a data file split on tabs. */
+typedef struct line_fields {
+  const char *f[6];
+  size_t n[6];
+  size_t count;
+} line_fields;
+
+static void split_tabs(line_fields *lf, const char *s, size_t n)
+{
+  size_t start = 0;
+  lf->count = 0;
+  for (size_t i = 0; i <= n && lf->count < 6; i++) {
+    if (i == n || s[i] == '\t') {
+      lf->f[lf->count] = s + start;
+      lf->n[lf->count] = i - start;
+      lf->count++;
+      start = i + 1;
+    }
+  }
+}
+
+/* Calls fn for each non-empty, non-comment line of an embedded file. */
+typedef int (*line_fn)(const char *file, unsigned lineno, const char *s, size_t n);
+
+static int for_lines(const char *file, line_fn fn)
+{
+  size_t len, i = 0;
+  unsigned lineno = 0;
+  const char *d = ctix__entity_data(file, &len);
+  if (!d)
+    return ctix__error_set(&lex_err, CTIX_ENOTFOUND, "data/entity/%s is not embedded", file);
+  while (i < len) {
+    size_t e = i;
+    while (e < len && d[e] != '\n')
+      e++;
+    lineno++;
+    size_t n = e - i;
+    if (n && d[i + n - 1] == '\r')
+      n--;
+    if (n && d[i] != '#') {
+      int rc = fn(file, lineno, d + i, n);
+      if (rc)
+        return rc;
+    }
+    i = e + 1;
+  }
+  return 0;
+}
+
+static int bad_line(const char *file, unsigned lineno, const char *what)
+{
+  return ctix__error_set_lc(&lex_err, CTIX_EPARSE, lineno, 1, "data/entity/%s: %s", file, what);
+}
+
+/* Adds every "|"-separated word of s[0..n) to map m with value v. */
+static int add_alternatives(ctix__smap *m, const char *s, size_t n, uint32_t v, ctix__smap *prefixes)
+{
+  size_t start = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i < n && s[i] != '|')
+      continue;
+    size_t len;
+    const char *w = s + start;
+    size_t wn = i - start;
+    start = i + 1;
+    w = ctix__trim(w, &wn);
+    if (!wn)
+      continue;
+    bool star = w[wn - 1] == '*';
+    char *key = lower_dup(w, star ? wn - 1 : wn, &len);
+    if (!key)
+      return CTIX_ENOMEM;
+    if (!len)
+      continue;
+    if (ctix__smap_put(star && prefixes ? prefixes : m, key, len, v, NULL))
+      return CTIX_ENOMEM;
+  }
+  return 0;
+}
+
+static int ambiguous_line(const char *file, unsigned lineno, const char *s, size_t n)
+{
+  static const struct {
+    const char *name;
+    ctix__amb amb;
+  } whys[] = {{"word", CTIX__AMB_WORD},
+              {"short", CTIX__AMB_SHORT},
+              {"phrase", CTIX__AMB_PHRASE},
+              {"utility", CTIX__AMB_UTILITY}};
+  line_fields lf;
+  size_t len;
+  split_tabs(&lf, s, n);
+  if (lf.count != 2 || !lf.n[0])
+    return bad_line(file, lineno, "expected 'alias<TAB>why'");
+  for (size_t i = 0; i < sizeof(whys) / sizeof(whys[0]); i++) {
+    if (ctix__mem_ieq(lf.f[1], lf.n[1], whys[i].name)) {
+      char *key = lower_dup(lf.f[0], lf.n[0], &len);
+      if (!key || ctix__smap_put(&lex.ambiguous, key, len, whys[i].amb, NULL))
+        return CTIX_ENOMEM;
+      return 0;
+    }
+  }
+  return bad_line(file, lineno, "unknown reason (word, short, phrase or utility)");
+}
+
+static ctix_buf place_buf = CTIX_BUF_INIT((size_t)1 << 24);
+static ctix_buf sector_buf = CTIX_BUF_INIT((size_t)1 << 24);
+static ctix_buf rule_buf = CTIX_BUF_INIT((size_t)1 << 24);
+static ctix_buf desig_buf = CTIX_BUF_INIT((size_t)1 << 24);
+static ctix_buf anchor_rule_buf = CTIX_BUF_INIT((size_t)1 << 24);
+static ctix_buf anchor_next_buf = CTIX_BUF_INIT((size_t)1 << 24);
+
+static int country_line(const char *file, unsigned lineno, const char *s, size_t n)
+{
+  line_fields lf;
+  ctix__place p;
+  uint32_t idx = (uint32_t)CTIX__BUF_COUNT(&place_buf, ctix__place);
+  split_tabs(&lf, s, n);
+  if (lf.count < 2 || lf.count > 3 || !lf.n[0] || !lf.n[1])
+    return bad_line(file, lineno, "expected 'id<TAB>name[<TAB>other|names]'");
+  p.id = ctix__arena_strndup(&lex_arena, lf.f[0], lf.n[0]);
+  p.name = ctix__arena_strndup(&lex_arena, lf.f[1], lf.n[1]);
+  if (!p.id || !p.name || ctix__buf_push(&place_buf, &p, sizeof(p)))
+    return CTIX_ENOMEM;
+  if (add_alternatives(&lex.places, lf.f[1], lf.n[1], idx, NULL))
+    return CTIX_ENOMEM;
+  if (lf.count == 3 && add_alternatives(&lex.places, lf.f[2], lf.n[2], idx, NULL))
+    return CTIX_ENOMEM;
+  return 0;
+}
+
+static int sector_line(const char *file, unsigned lineno, const char *s, size_t n)
+{
+  line_fields lf;
+  ctix__sector sec;
+  uint32_t idx = (uint32_t)CTIX__BUF_COUNT(&sector_buf, ctix__sector);
+  split_tabs(&lf, s, n);
+  if (lf.count != 3 || !lf.n[0] || !lf.n[1] || !lf.n[2])
+    return bad_line(file, lineno, "expected 'key<TAB>label<TAB>trigger|words'");
+  sec.key = ctix__arena_strndup(&lex_arena, lf.f[0], lf.n[0]);
+  sec.label = ctix__arena_strndup(&lex_arena, lf.f[1], lf.n[1]);
+  if (!sec.key || !sec.label || ctix__buf_push(&sector_buf, &sec, sizeof(sec)))
+    return CTIX_ENOMEM;
+  return add_alternatives(&lex.sector_words, lf.f[2], lf.n[2], idx, &lex.sector_prefixes);
+}
+
+static ctix__smap *stop_section = &lex.stop_trim;
+
+static int stop_line(const char *file, unsigned lineno, const char *s, size_t n)
+{
+  size_t len;
+  s = ctix__trim(s, &n);
+  if (!n)
+    return 0;
+  if (ctix__mem_ieq(s, n, "[whole]")) {
+    stop_section = &lex.stop_whole;
+    return 0;
+  }
+  if (ctix__mem_ieq(s, n, "[suffix]")) {
+    stop_section = &lex.stop_suffix;
+    return 0;
+  }
+  char *key = lower_dup(s, n, &len);
+  if (!key || ctix__smap_put(stop_section, key, len, 1, NULL))
+    return CTIX_ENOMEM;
+  (void)file;
+  (void)lineno;
+  return 0;
+}
+
+/* The entity kind named by a rule's kind column. */
+static int rule_kind(const char *s, size_t n)
+{
+  static const struct {
+    const char *name;
+    int kind;
+  } kinds[] = {{"group", CTIX_ENTITY_GROUP},       {"malware", CTIX_ENTITY_MALWARE},
+               {"tool", CTIX_ENTITY_TOOL},         {"campaign", CTIX_ENTITY_CAMPAIGN},
+               {"victim", CTIX_ENTITY_VICTIM},     {"group+malware", CTIX__RULE_GROUP_MALWARE},
+               {"same", CTIX__RULE_SAME}};
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+    if (ctix__mem_ieq(s, n, kinds[i].name))
+      return kinds[i].kind;
+  return -1;
+}
+
+/* Parses a confidence "0.55" (two decimals at most) into *out. */
+static bool parse_conf(float *out, const char *s, size_t n)
+{
+  unsigned v = 0, scale = 1;
+  bool dot = false;
+  if (n < 1 || n > 4 || s[0] != '0')
+    return n == 1 && s[0] == '1' ? (*out = 1.0f, true) : false;
+  for (size_t i = 1; i < n; i++) {
+    if (s[i] == '.' && !dot && i == 1) {
+      dot = true;
+    } else if (dot && ctix__isdigit((unsigned char)s[i])) {
+      v = v * 10 + (unsigned)(s[i] - '0');
+      scale *= 10;
+    } else {
+      return false;
+    }
+  }
+  *out = (float)v / (float)scale;
+  return true;
+}
+
+/* Parses the elements of one pattern into a rule. */
+static int parse_pattern(ctix__rule *r, const char *file, unsigned lineno, const char *s, size_t n)
+{
+  ctix_buf elems = CTIX_BUF_INIT((size_t)1 << 20);
+  size_t i = 0;
+  int rc = 0;
+  bool anchored = false;
+  while (i < n) {
+    while (i < n && s[i] == ' ')
+      i++;
+    size_t st = i;
+    while (i < n && s[i] != ' ')
+      i++;
+    if (i == st)
+      break;
+    ctix__elem e;
+    size_t wn = i - st;
+    const char *w = s + st;
+    memset(&e, 0, sizeof(e));
+    if (wn > 1 && w[wn - 1] == '?') {
+      e.optional = true;
+      wn--;
+    }
+    if (wn == 3 && memcmp(w, "{N}", 3) == 0) {
+      e.kind = CTIX__EL_NAME;
+    } else if (wn == 4 && memcmp(w, "{N!}", 4) == 0) {
+      e.kind = CTIX__EL_STRICT_NAME;
+    } else if (wn == 3 && memcmp(w, "{L}", 3) == 0) {
+      e.kind = CTIX__EL_LIST;
+    } else if (wn == 1 && w[0] == '*') {
+      e.kind = CTIX__EL_ANY;
+    } else {
+      size_t na = 1, k = 0, a0 = 0;
+      for (size_t j = 0; j < wn; j++)
+        na += w[j] == '|';
+      const char **alts = ctix__arena_calloc(&lex_arena, na, sizeof(*alts));
+      if (!alts) {
+        rc = CTIX_ENOMEM;
+        goto done;
+      }
+      for (size_t j = 0; j <= wn; j++) {
+        if (j < wn && w[j] != '|')
+          continue;
+        size_t len;
+        if (j == a0) {
+          rc = bad_line(file, lineno, "empty alternative in a pattern");
+          goto done;
+        }
+        alts[k] = lower_dup(w + a0, j - a0, &len);
+        if (!alts[k]) {
+          rc = CTIX_ENOMEM;
+          goto done;
+        }
+        k++;
+        a0 = j + 1;
+      }
+      e.kind = CTIX__EL_LIT;
+      e.alts = (const char *const *)alts;
+      e.nalts = k;
+      if (!anchored && !e.optional) {
+        r->anchor = CTIX__BUF_COUNT(&elems, ctix__elem);
+        anchored = true;
+      }
+    }
+    if (ctix__buf_push(&elems, &e, sizeof(e))) {
+      rc = CTIX_ENOMEM;
+      goto done;
+    }
+  }
+  if (!anchored) {
+    rc = bad_line(file, lineno, "a pattern needs a required word");
+    goto done;
+  }
+  r->nelems = CTIX__BUF_COUNT(&elems, ctix__elem);
+  r->elems = ctix__arena_memdup(&lex_arena, elems.data, elems.len);
+  if (!r->elems)
+    rc = CTIX_ENOMEM;
+done:
+  ctix__buf_free(&elems);
+  return rc;
+}
+
+static int pattern_line(const char *file, unsigned lineno, const char *s, size_t n)
+{
+  line_fields lf;
+  int kind;
+  split_tabs(&lf, s, n);
+  if (lf.count != 4)
+    return bad_line(file, lineno, "expected 'rule<TAB>kind<TAB>confidence<TAB>pattern'");
+  kind = rule_kind(lf.f[1], lf.n[1]);
+  if (kind < 0)
+    return bad_line(file, lineno, "unknown kind");
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") || ctix__mem_ieq(lf.f[0], lf.n[0], "listintro")) {
+    if (kind >= CTIX_ENTITY_KIND_COUNT)
+      return bad_line(file, lineno, "context words need one kind");
+    return add_alternatives(lf.f[0][0] == 'c' ? &lex.context[kind] : &lex.listintro[kind],
+                            lf.f[3], lf.n[3], 1, NULL);
+  }
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "designator")) {
+    ctix__designator d;
+    size_t k = lf.n[3];
+    while (k && lf.f[3][k - 1] == '#')
+      k--;
+    if (!k || k == lf.n[3] || !parse_conf(&d.confidence, lf.f[2], lf.n[2]))
+      return bad_line(file, lineno, "a designator is a prefix, digits '#' and a confidence");
+    d.prefix = ctix__arena_strndup(&lex_arena, lf.f[3], k);
+    d.digits = lf.n[3] - k;
+    if (!d.prefix || ctix__buf_push(&desig_buf, &d, sizeof(d)))
+      return CTIX_ENOMEM;
+    return 0;
+  }
+  if (!ctix__mem_ieq(lf.f[0], lf.n[0], "name") && !ctix__mem_ieq(lf.f[0], lf.n[0], "victim"))
+    return bad_line(file, lineno, "unknown rule (name, victim, designator, context, listintro)");
+  ctix__rule r;
+  memset(&r, 0, sizeof(r));
+  r.kind = kind;
+  if (!parse_conf(&r.confidence, lf.f[2], lf.n[2]))
+    return bad_line(file, lineno, "bad confidence");
+  r.text = ctix__arena_strndup(&lex_arena, lf.f[3], lf.n[3]);
+  if (!r.text)
+    return CTIX_ENOMEM;
+  int rc = parse_pattern(&r, file, lineno, lf.f[3], lf.n[3]);
+  if (rc)
+    return rc;
+  return ctix__buf_push(&rule_buf, &r, sizeof(r)) ? CTIX_ENOMEM : 0;
+}
+
+/* Indexes the rules by each alternative of their anchor word. */
+static int index_anchors(void)
+{
+  for (size_t i = 0; i < lex.nrules; i++) {
+    const ctix__elem *a = &lex.rules[i].elems[lex.rules[i].anchor];
+    for (size_t k = 0; k < a->nalts; k++) {
+      uint32_t entry = (uint32_t)CTIX__BUF_COUNT(&anchor_rule_buf, uint32_t), rule = (uint32_t)i,
+               old;
+      if (ctix__smap_put(&lex.anchors, a->alts[k], strlen(a->alts[k]), entry, &old))
+        return CTIX_ENOMEM;
+      if (old != UINT32_MAX) {
+        /* Append to the end of the existing chain. */
+        uint32_t e = old;
+        while (CTIX__BUF_AT(&anchor_next_buf, uint32_t, e) != UINT32_MAX)
+          e = CTIX__BUF_AT(&anchor_next_buf, uint32_t, e);
+        CTIX__BUF_AT(&anchor_next_buf, uint32_t, e) = entry;
+      }
+      uint32_t none = UINT32_MAX;
+      if (ctix__buf_push(&anchor_rule_buf, &rule, sizeof(rule)) ||
+          ctix__buf_push(&anchor_next_buf, &none, sizeof(none)))
+        return CTIX_ENOMEM;
+    }
+  }
+  lex.anchor_rule = (uint32_t *)(void *)anchor_rule_buf.data;
+  lex.anchor_next = (uint32_t *)(void *)anchor_next_buf.data;
+  lex.nanchor_entries = CTIX__BUF_COUNT(&anchor_rule_buf, uint32_t);
+  return 0;
+}
+
+static void lexicon_load(void)
+{
+  int rc;
+  ctix__arena_init(&lex_arena, 0);
+  if ((rc = for_lines("ambiguous.tsv", ambiguous_line)) ||
+      (rc = for_lines("countries.tsv", country_line)) ||
+      (rc = for_lines("sectors.tsv", sector_line)) ||
+      (rc = for_lines("stopnames.txt", stop_line)) ||
+      (rc = for_lines("patterns.tsv", pattern_line)))
+    goto done;
+  lex.place_list = (ctix__place *)(void *)place_buf.data;
+  lex.nplaces = CTIX__BUF_COUNT(&place_buf, ctix__place);
+  lex.sector_list = (ctix__sector *)(void *)sector_buf.data;
+  lex.nsectors = CTIX__BUF_COUNT(&sector_buf, ctix__sector);
+  lex.rules = (ctix__rule *)(void *)rule_buf.data;
+  lex.nrules = CTIX__BUF_COUNT(&rule_buf, ctix__rule);
+  lex.designators = (ctix__designator *)(void *)desig_buf.data;
+  lex.ndesignators = CTIX__BUF_COUNT(&desig_buf, ctix__designator);
+  if (place_buf.err || sector_buf.err || rule_buf.err || desig_buf.err) {
+    rc = CTIX_ENOMEM;
+    goto done;
+  }
+  rc = index_anchors();
+done:
+  if (rc == CTIX_ENOMEM)
+    ctix__error_set(&lex_err, rc, "out of memory loading the entity vocabularies");
+  lex_rc = rc;
+}
+
+const ctix__lexicon *ctix__entity_lexicon(ctix_error *err)
+{
+  pthread_once(&lex_once, lexicon_load);
+  if (lex_rc) {
+    if (err && !err->code)
+      *err = lex_err;
+    return NULL;
+  }
+  return &lex;
+}
+
+/* -------------------------------------------------------------- tokenizer */
+
+/* Length of the code point at s[i..n) and whether it is part of a word. */
+static size_t char_at(const char *s, size_t i, size_t n, bool *word, uint32_t *cp)
+{
+  unsigned char c = (unsigned char)s[i];
+  if (c < 0x80) {
+    *cp = c;
+    *word = ctix__isalnum(c) || c == '_';
+    return 1;
+  }
+  size_t k = 1;
+  uint32_t v = 0;
+  if ((c & 0xe0) == 0xc0) {
+    k = 2;
+    v = c & 0x1f;
+  } else if ((c & 0xf0) == 0xe0) {
+    k = 3;
+    v = c & 0x0f;
+  } else if ((c & 0xf8) == 0xf0) {
+    k = 4;
+    v = c & 0x07;
+  }
+  if (i + k > n)
+    k = n - i;
+  for (size_t j = 1; j < k; j++)
+    v = (v << 6) | ((unsigned char)s[i + j] & 0x3f);
+  *cp = v;
+  /* Letters of other scripts join words; general punctuation, Latin-1
+   * symbols, CJK punctuation and specials do not. */
+  *word = !(v < 0xc0 || (v >= 0x2000 && v <= 0x2bff) || (v >= 0x3000 && v <= 0x303f) ||
+            (v >= 0xfe30 && v <= 0xfe4f) || (v >= 0xff00 && v <= 0xff20) || v == 0xd7 ||
+            v == 0xf7 || v >= 0xfff0);
+  return k;
+}
+
+static bool is_quote(uint32_t cp)
+{
+  return cp == '"' || cp == '\'' || cp == '`' || cp == 0x2018 || cp == 0x2019 || cp == 0x201c ||
+         cp == 0x201d || cp == 0xab || cp == 0xbb || cp == 0x201e;
+}
+
+/* True when the word s[a..b) is made of segments of at most 3 characters
+ * joined by dots ("U.S", "a.k.a", "e.g"). */
+static bool dotted_abbrev(const char *s, size_t a, size_t b)
+{
+  size_t seg = 0;
+  bool dot = false;
+  for (size_t i = a; i < b; i++) {
+    if (s[i] == '.') {
+      dot = true;
+      seg = 0;
+    } else if (++seg > 3) {
+      return false;
+    }
+  }
+  return dot;
+}
+
+/* Tokens of one sentence text[a..b). */
+static int tokenize_span(ctix_buf *toks, const char *s, size_t a, size_t b, uint32_t sent,
+                         uint32_t base_flags)
+{
+  size_t i = a;
+  uint32_t pending = CTIX__TOK_FIRST;
+  bool first_word = true;
+  while (i < b) {
+    bool w;
+    uint32_t cp;
+    size_t k = char_at(s, i, b, &w, &cp);
+    if (ctix__isspace((unsigned char)s[i]) || cp == 0xa0) {
+      pending |= CTIX__TOK_SPACE;
+      if (s[i] == '\n')
+        pending |= CTIX__TOK_BREAK;
+      i += k;
+      continue;
+    }
+    if (is_quote(cp)) {
+      /* A quotation mark is dropped; its neighbours remember it. */
+      size_t n = CTIX__BUF_COUNT(toks, ctix__tok);
+      if (n && !(pending & CTIX__TOK_SPACE) && CTIX__BUF_AT(toks, ctix__tok, n - 1).sent == sent)
+        CTIX__BUF_AT(toks, ctix__tok, n - 1).flags |= CTIX__TOK_QUOTE_AFTER;
+      pending |= CTIX__TOK_QUOTE_BEFORE | CTIX__TOK_BREAK;
+      i += k;
+      continue;
+    }
+    ctix__tok t;
+    t.start = (uint32_t)i;
+    t.sent = sent;
+    t.flags = base_flags | pending;
+    if (w) {
+      size_t e = i + k;
+      while (e < b) {
+        bool w2;
+        uint32_t c2;
+        size_t k2 = char_at(s, e, b, &w2, &c2);
+        if (w2) {
+          e += k2;
+          continue;
+        }
+        /* Joiners inside a word: "UAT-7290", "Z.AI", "AT&T", "O'Brien";
+         * not the possessive "'s". */
+        if ((c2 == '-' || c2 == '.' || c2 == '&' || c2 == '\'' || c2 == 0x2019) && e + k2 < b) {
+          bool w3;
+          uint32_t c3;
+          size_t k3 = char_at(s, e + k2, b, &w3, &c3);
+          if (w3) {
+            if ((c2 == '\'' || c2 == 0x2019) && (c3 == 's' || c3 == 'S')) {
+              size_t after = e + k2 + k3;
+              bool w4 = false;
+              uint32_t c4;
+              if (after < b)
+                char_at(s, after, b, &w4, &c4);
+              if (!w4)
+                break;
+            }
+            e += k2;
+            continue;
+          }
+        }
+        break;
+      }
+      if (e < b && s[e] == '.' && dotted_abbrev(s, i, e))
+        e++;
+      t.end = (uint32_t)e;
+      t.flags |= CTIX__TOK_WORD;
+      if (!first_word)
+        t.flags &= ~(uint32_t)CTIX__TOK_FIRST;
+      first_word = false;
+      i = e;
+    } else {
+      t.end = (uint32_t)(i + k);
+      t.flags &= ~(uint32_t)CTIX__TOK_FIRST;
+      i += k;
+    }
+    pending = 0;
+    if (ctix__buf_push(toks, &t, sizeof(t)))
+      return toks->err;
+  }
+  return 0;
+}
+
+int ctix__entity_tokenize(ctix_buf *toks, ctix_buf *sent_first, const ctix_document *doc)
+{
+  for (size_t si = 0; si < doc->nsentences; si++) {
+    const ctix_sentence *sn = &doc->sentences[si];
+    uint32_t first = (uint32_t)CTIX__BUF_COUNT(toks, ctix__tok), flags = 0;
+    if (ctix__buf_push(sent_first, &first, sizeof(first)))
+      return sent_first->err;
+    if (sn->block < doc->nblocks) {
+      ctix_block_kind k = doc->blocks[sn->block].kind;
+      flags = k == CTIX_BLOCK_HEADING ? CTIX__TOK_HEADING : k == CTIX_BLOCK_CODE ? CTIX__TOK_CODE : 0;
+    }
+    if (sn->span.end > doc->len || sn->span.start > sn->span.end)
+      continue;
+    int rc = tokenize_span(toks, doc->text, sn->span.start, sn->span.end, (uint32_t)si, flags);
+    if (rc)
+      return rc;
+  }
+  uint32_t end = (uint32_t)CTIX__BUF_COUNT(toks, ctix__tok);
+  return ctix__buf_push(sent_first, &end, sizeof(end)) ? sent_first->err : 0;
+}
