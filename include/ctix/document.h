@@ -18,6 +18,7 @@
 #ifndef CTIX_DOCUMENT_H
 #define CTIX_DOCUMENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -132,6 +133,9 @@ typedef struct ctix_doc_options {
   size_t max_input;           /* bytes; larger input fails with CTIX_ETOOBIG */
   unsigned max_depth;         /* HTML element nesting; deeper fails with CTIX_ETOOBIG */
   const char *source;         /* name used in errors and meta.source; may be NULL */
+  bool no_sentences;          /* skip sentence splitting: doc->sentences stays
+                                 empty (nsentences 0, blocks' nsentences 0), for
+                                 callers that need only text, blocks and sections */
 } ctix_doc_options;
 
 /* Fills `opts` with the defaults above. */

@@ -99,22 +99,29 @@ typedef enum ctix_ioc_status {
   CTIX_IOC_STATUS_REJECTED
 } ctix_ioc_status;
 
+/* Byte range [start, end) of an occurrence in the input. Offsets are 32
+ * bits (extraction takes inputs under 4 GiB) so that the lists of large,
+ * IOC-dense reports stay small: a hit takes 12 bytes, an item 40. */
+typedef struct ctix_ioc_span {
+  uint32_t start, end;
+} ctix_ioc_span;
+
 /* One occurrence in the text. */
 typedef struct ctix_ioc_hit {
-  ctix_span span;           /* byte offsets of the text as written */
-  uint32_t ioc;             /* index into ctix_ioc_list.items */
-  bool defanged;            /* the written form was defanged */
+  ctix_ioc_span span;       /* byte offsets of the text as written */
+  uint32_t ioc : 31;        /* index into ctix_ioc_list.items */
+  uint32_t defanged : 1;    /* the written form was defanged */
 } ctix_ioc_hit;
 
 /* One distinct observable (type + canonical value). */
 typedef struct ctix_ioc {
-  ctix_ioc_type type;
-  ctix_ioc_status status;
   const char *value;        /* canonical (refanged, normalised) */
   const char *original;     /* as written at its first occurrence */
   const char *reason;       /* why benign or rejected; NULL for IOC status */
-  ctix_span span;           /* first occurrence */
+  ctix_ioc_span span;       /* first occurrence */
   uint32_t nhits;           /* occurrences in the text */
+  uint8_t type;             /* a ctix_ioc_type */
+  uint8_t status;           /* a ctix_ioc_status */
   bool defanged;            /* some occurrence was defanged */
 } ctix_ioc;
 
@@ -127,7 +134,8 @@ typedef struct ctix_ioc_list {
 } ctix_ioc_list;
 
 typedef struct ctix_ioc_options {
-  size_t max_input;           /* bytes; larger input fails with CTIX_ETOOBIG */
+  size_t max_input;           /* bytes; larger input fails with CTIX_ETOOBIG
+                                 (so does any input of 4 GiB or more) */
   const char *publisher_host; /* the article's own site (canonical URL host):
                                  its domains and URLs are benign; may be NULL */
   bool keep_rejected;         /* list rejected candidates too (default true) */

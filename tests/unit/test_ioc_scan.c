@@ -3,7 +3,8 @@
  * scan.c, list.c, ioc.c): the type and status name tables, options and
  * limits, deduplication with hits in text order and offsets of the text
  * as written, the tokenizer's trimming of prose and markup punctuation,
- * texts longer than one scan segment, the shape and context helpers, and
+ * texts longer than one scan segment, out-of-order emissions and a
+ * growing deduplication table, the shape and context helpers, and
  * extraction from a document.
  */
 #include <setjmp.h>
@@ -187,6 +188,81 @@ static void test_long_text(void **state)
   ctix__buf_free(&b);
 }
 
+/* Checks the list invariants: hits in text order, each naming an item
+ * whose first occurrence is its earliest hit, items in order of first
+ * occurrence, hit counts adding up. */
+static void check_list_order(const ctix_ioc_list *l)
+{
+  size_t i, total = 0;
+  uint32_t *seen = calloc(l->nitems + 1, sizeof(*seen));
+  uint32_t next = 0;
+  assert_non_null(seen);
+  for (i = 0; i < l->nhits; i++) {
+    const ctix_ioc_hit *h = &l->hits[i];
+    assert_true(h->ioc < l->nitems);
+    if (i)
+      assert_true(l->hits[i - 1].span.start <= h->span.start);
+    if (!seen[h->ioc]++) {
+      /* the first hit of an item: items come in this order */
+      assert_int_equal(h->ioc, next);
+      next++;
+      assert_int_equal(l->items[h->ioc].span.start, h->span.start);
+    }
+  }
+  for (i = 0; i < l->nitems; i++) {
+    assert_int_equal(seen[i], l->items[i].nhits);
+    total += l->items[i].nhits;
+    if (i)
+      assert_true(l->items[i - 1].span.start <= l->items[i].span.start);
+  }
+  assert_int_equal(total, l->nhits);
+  free(seen);
+}
+
+/* Recognizers that emit a later part of a token before an earlier one
+ * (an e-mail's host literal before the address): items and hits are put
+ * back in text order when the list is finished. */
+static void test_out_of_order_emits(void **state)
+{
+  const char *t = ">test@[192.168.2.1]< then 10.20.30.40 and user@evil-host.example "
+                  "and again test@[192.168.2.1] 10.20.30.40";
+  ctix_ioc_list *l = ioc_run(t);
+  assert_true(l->nitems >= 3);
+  check_list_order(l);
+  assert_non_null(ioc_find(l, CTIX_IOC_IPV4, "10.20.30.40"));
+  assert_int_equal(ioc_find(l, CTIX_IOC_IPV4, "10.20.30.40")->nhits, 2);
+  ctix_ioc_list_free(l);
+}
+
+/* Many distinct observables in a short text, each written twice (plain,
+ * then defanged): the deduplication table grows several times past its
+ * first size and still finds every repeat. */
+static void test_many_items(void **state)
+{
+  enum { N = 6000 };
+  ctix_buf b = CTIX_BUF_INIT(1u << 22);
+  ctix_ioc_list *l;
+  unsigned i, pass;
+  size_t ip = 0;
+  for (pass = 0; pass < 2; pass++)
+    for (i = 0; i < N; i++)
+      ctix__buf_addf(&b, pass ? "10.%u[.]%u.%u " : "10.%u.%u.%u ", i / 250, i % 250, 7u);
+  assert_int_equal(b.err, 0);
+  assert_int_equal(ctix_ioc_extract(&l, b.data, b.len, NULL, NULL), 0);
+  for (i = 0; i < l->nitems; i++)
+    if (l->items[i].type == CTIX_IOC_IPV4) {
+      ip++;
+      assert_int_equal(l->items[i].nhits, 2);
+      assert_true(l->items[i].defanged);
+      assert_memory_equal(l->items[i].original, b.data + l->items[i].span.start,
+                          l->items[i].span.end - l->items[i].span.start);
+    }
+  assert_int_equal(ip, N);
+  check_list_order(l);
+  ctix_ioc_list_free(l);
+  ctix__buf_free(&b);
+}
+
 /* Degenerate tokens: thousands of closing brackets, of opening ones, of
  * Unicode dashes, and a scan resumed at a block start inside a token (a
  * line of ARNs consumed up to ARN_MAX): the observables around them are
@@ -293,7 +369,8 @@ int main(void)
       cmocka_unit_test(test_dedupe_and_hits), cmocka_unit_test(test_token_trimming),
       cmocka_unit_test(test_long_text),       cmocka_unit_test(test_shape),
       cmocka_unit_test(test_context_helpers), cmocka_unit_test(test_document),
-      cmocka_unit_test(test_degenerate_tokens),
+      cmocka_unit_test(test_degenerate_tokens), cmocka_unit_test(test_out_of_order_emits),
+      cmocka_unit_test(test_many_items),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

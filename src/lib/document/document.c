@@ -495,7 +495,8 @@ static int docb_finish(ctix__docb *b)
   int rc;
   if ((rc = ctix__docb_end(b)))
     return rc;
-  if ((rc = build_sentences(b)) || (rc = build_sections(b, &sec, &nsec)))
+  if ((!b->opts->no_sentences && (rc = build_sentences(b))) ||
+      (rc = build_sections(b, &sec, &nsec)))
     return rc;
   if (b->text.err || b->blocks.err || b->sentences.err || b->links.err || b->diags.err)
     return docb_fail(b, CTIX_ENOMEM);

@@ -165,6 +165,12 @@ static int extract(ctix_ioc_list **out, const char *text, size_t len,
     rc = ctix__error_set(err, CTIX_EINVAL, "ioc: no input text");
     goto done;
   }
+  if (len >= UINT32_MAX) { /* offsets are 32 bits (ctix_ioc_span) */
+    rc = ctix__error_set(err, CTIX_ETOOBIG,
+                         "ioc: input of %zu bytes exceeds the limit of %zu bytes", len,
+                         (size_t)UINT32_MAX - 1);
+    goto done;
+  }
   if (opts->max_input && len > opts->max_input) {
     rc = ctix__error_set(err, CTIX_ETOOBIG,
                          "ioc: input of %zu bytes exceeds the limit of %zu bytes", len,

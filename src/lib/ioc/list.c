@@ -48,7 +48,8 @@ struct ctix__ioc_builder {
   ctix_buf items;             /* ctix_ioc records (string offsets until finish) */
   ctix_buf hits;              /* ctix_ioc_hit records */
   ctix_buf strs;              /* packed NUL-terminated strings */
-  uint64_t *slots;            /* hash table: hash << 32 | item index + 1; 0 = empty */
+  uint32_t *slots;            /* hash table: SLOT_TAG bits of the hash | item index + 1;
+                                 0 = empty */
   size_t nslots;
   bool hits_sorted;           /* hits were emitted in text order so far */
   size_t in_base;             /* current segment */
@@ -89,21 +90,39 @@ static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n)
   return (uint32_t)h;
 }
 
+/* A slot of the hash table keeps the low bits of the hash as a tag above
+ * the item index + 1 (MAX_ITEMS < 2^SLOT_INDEX_BITS), so probing touches
+ * no item until the tags match, in half the memory of a full hash. The
+ * home slot comes from the high bits (home_slot), so the tag is not
+ * already implied by the position. The table has any size (not a power
+ * of two) and is kept at most 3/4 full. */
+#define SLOT_INDEX_BITS 24
+#define SLOT_INDEX_MASK ((1u << SLOT_INDEX_BITS) - 1)
+#define SLOT_TAG(h) ((uint32_t)(h) << SLOT_INDEX_BITS)
+
+/* The home slot of hash h in a table of n slots (multiply-shift). */
+static size_t home_slot(uint32_t h, size_t n) { return (size_t)(((uint64_t)h * n) >> 32); }
+
+/* The slot after j (linear probing, wrapping). */
+static size_t next_slot(size_t j, size_t n) { return j + 1 < n ? j + 1 : 0; }
+
+/* True when a table of n slots is too full for one more of `items`. */
+static bool slots_full(size_t items, size_t n) { return (items + 1) * 4 > n * 3; }
+
 /* Expected bytes of text per observable in an IOC-dense report: the
  * arrays are reserved for len / BYTES_PER_ITEM items up front (pages are
  * touched only when used), which saves the growth steps. */
-#define BYTES_PER_ITEM 128u
+#define BYTES_PER_ITEM 96u
 /* Average bytes of packed strings per item (value and written form). */
 #define STRING_BYTES_PER_ITEM 48u
 
 /* Reserves room for the items expected in `len` bytes of input. */
 static int reserve(ctix__ioc_builder *b, size_t len)
 {
-  size_t est = len / BYTES_PER_ITEM + 16, slots = 64;
+  size_t est = len / BYTES_PER_ITEM + 16, slots;
   if (est > MAX_ITEMS)
     est = MAX_ITEMS;
-  while (slots < 2 * est + 2)
-    slots *= 2;
+  slots = est / 3 * 4 + 64;
   if (ctix__buf_grow(&b->items, est * sizeof(ctix_ioc)) ||
       ctix__buf_grow(&b->hits, est * sizeof(ctix_ioc_hit)) ||
       ctix__buf_grow(&b->strs, est * STRING_BYTES_PER_ITEM))
@@ -160,23 +179,25 @@ void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
   b->hint = 0;
 }
 
-/* Doubles the hash table (or creates it) and re-inserts every item. The
- * slots keep the hash, so probing touches no item until the hashes match. */
+static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n);
+
+/* Doubles the hash table (or creates it) and re-inserts every item, its
+ * hash computed again from its value (a rare event: reserve sizes the
+ * table for the input). */
 static int rehash(ctix__ioc_builder *b)
 {
-  size_t n = b->nslots ? b->nslots * 2 : 256, i;
-  uint64_t *slots = calloc(n, sizeof(*slots));
+  size_t n = b->nslots ? b->nslots * 2 : 256, i, nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
+  uint32_t *slots = calloc(n, sizeof(*slots));
   if (!slots)
     return CTIX_ENOMEM;
-  for (i = 0; i < b->nslots; i++) {
-    uint64_t slot = b->slots[i];
-    size_t j;
-    if (!slot)
-      continue;
-    j = (uint32_t)(slot >> 32) & (n - 1);
+  for (i = 0; i < nitems; i++) {
+    const ctix_ioc *it = &CTIX__BUF_AT(&b->items, ctix_ioc, i);
+    const char *v = b->strs.data + str_off(it->value);
+    uint32_t h = hash_of((ctix_ioc_type)it->type, v, strlen(v));
+    size_t j = home_slot(h, n);
     while (slots[j])
-      j = (j + 1) & (n - 1);
-    slots[j] = slot;
+      j = next_slot(j, n);
+    slots[j] = SLOT_TAG(h) | (uint32_t)(i + 1);
   }
   free(b->slots);
   b->slots = slots;
@@ -337,14 +358,14 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     return 0;
   if (status == CTIX_IOC_STATUS_REJECTED && !b->opts.keep_rejected)
     return 0;
-  if (!b->nslots || CTIX__BUF_COUNT(&b->items, ctix_ioc) * 2 >= b->nslots) {
+  if (!b->nslots || slots_full(CTIX__BUF_COUNT(&b->items, ctix_ioc), b->nslots)) {
     if ((rc = rehash(b)))
       return rc;
   }
   /* the slot is fetched while the offsets are mapped (a large table
    * misses the cache) */
   h = hash_of(type, value, vlen);
-  j = h & (b->nslots - 1);
+  j = home_slot(h, b->nslots);
   __builtin_prefetch(&b->slots[j]);
   if (b->nedits)
     map_hinted(b, start, end, &in_start, &in_end, &defanged);
@@ -356,33 +377,33 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     in_start = in_end;
 
   for (;;) {
-    uint64_t slot = b->slots[j];
+    uint32_t slot = b->slots[j];
     if (!slot)
       break;
-    if ((uint32_t)(slot >> 32) == h) {
-      const ctix_ioc *m = &CTIX__BUF_AT(&b->items, ctix_ioc, (uint32_t)slot - 1);
+    if ((slot & ~SLOT_INDEX_MASK) == SLOT_TAG(h)) {
+      const ctix_ioc *m = &CTIX__BUF_AT(&b->items, ctix_ioc, (slot & SLOT_INDEX_MASK) - 1);
       size_t off = str_off(m->value);
       const char *v = b->strs.data + off;
       if (m->type == type && off + vlen < b->strs.len && v[vlen] == '\0' &&
           memcmp(v, value, vlen) == 0)
         break;
     }
-    j = (j + 1) & (b->nslots - 1);
+    j = next_slot(j, b->nslots);
   }
   if (b->slots[j]) {
-    idx = (uint32_t)b->slots[j] - 1;
+    idx = (b->slots[j] & SLOT_INDEX_MASK) - 1;
     it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
     it->nhits++;
     it->defanged = it->defanged || defanged;
     if (it->status == CTIX_IOC_STATUS_REJECTED && status != CTIX_IOC_STATUS_REJECTED) {
       /* valid here (e.g. written defanged) though rejected before */
-      it->status = status;
+      it->status = (uint8_t)status;
       it->reason = status == CTIX_IOC_STATUS_IOC ? NULL : reason;
     }
     if (in_start < it->span.start) {
       /* a sub-token emitted after a later one: keep the earliest */
-      it->span.start = in_start;
-      it->span.end = in_end;
+      it->span.start = (uint32_t)in_start;
+      it->span.end = (uint32_t)in_end;
       if ((rc = set_original(b, it, vlen, in_start, in_end)))
         return rc;
     }
@@ -390,11 +411,11 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     ctix_ioc rec;
     size_t off;
     memset(&rec, 0, sizeof(rec));
-    rec.type = type;
-    rec.status = status;
+    rec.type = (uint8_t)type;
+    rec.status = (uint8_t)status;
     rec.reason = status == CTIX_IOC_STATUS_IOC ? NULL : reason;
-    rec.span.start = in_start;
-    rec.span.end = in_end;
+    rec.span.start = (uint32_t)in_start;
+    rec.span.end = (uint32_t)in_end;
     rec.nhits = 1;
     rec.defanged = defanged;
     if ((rc = add_string(b, value, vlen, &off)))
@@ -405,11 +426,11 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     idx = CTIX__BUF_COUNT(&b->items, ctix_ioc);
     if ((rc = push(&b->items, &rec, sizeof(rec))))
       return rc;
-    b->slots[j] = (uint64_t)h << 32 | (uint32_t)(idx + 1);
+    b->slots[j] = SLOT_TAG(h) | (uint32_t)(idx + 1);
   }
-  hit.span.start = in_start;
-  hit.span.end = in_end;
-  hit.ioc = (uint32_t)idx;
+  hit.span.start = (uint32_t)in_start;
+  hit.span.end = (uint32_t)in_end;
+  hit.ioc = (uint32_t)idx & 0x7fffffffu;
   hit.defanged = defanged;
   if (b->hits.len) {
     const ctix_ioc_hit *last =
@@ -429,7 +450,8 @@ static int cmp_hit(const void *a, const void *b)
   return 0;
 }
 
-/* Stable merge sort of hits (tmp has room for n records). */
+/* Stable merge sort of hits; tmp has room for n / 2 records (the left
+ * half is moved out and merged back with the right one in place). */
 static void sort_hits(ctix_ioc_hit *h, ctix_ioc_hit *tmp, size_t n)
 {
   size_t mid = n / 2, i = 0, j = mid, k = 0;
@@ -439,17 +461,52 @@ static void sort_hits(ctix_ioc_hit *h, ctix_ioc_hit *tmp, size_t n)
   sort_hits(h + mid, tmp, n - mid);
   if (cmp_hit(&h[mid - 1], &h[mid]) <= 0)
     return;
+  memcpy(tmp, h, mid * sizeof(*h));
+  /* k = i + (j - mid) <= j: a write never overtakes the unread right half */
   while (i < mid && j < n)
-    tmp[k++] = cmp_hit(&h[j], &h[i]) < 0 ? h[j++] : h[i++];
+    h[k++] = cmp_hit(&h[j], &tmp[i]) < 0 ? h[j++] : tmp[i++];
   while (i < mid)
-    tmp[k++] = h[i++];
-  memcpy(h, tmp, k * sizeof(*h));
+    h[k++] = tmp[i++];
+}
+
+/*
+ * Puts items in order of their first hit (hits already in text order), in
+ * place: remap gives each item its new index, the hits are renumbered,
+ * then the items follow the cycles of the permutation. Items without a
+ * hit (none in practice) go last and are dropped. Returns the item count.
+ */
+static size_t order_items(ctix_ioc *items, size_t nitems, ctix_ioc_hit *hits, size_t nhits,
+                          uint32_t *remap)
+{
+  size_t i, k;
+  for (i = 0; i < nitems; i++)
+    remap[i] = UINT32_MAX;
+  for (i = 0, k = 0; i < nhits; i++)
+    if (remap[hits[i].ioc] == UINT32_MAX)
+      remap[hits[i].ioc] = (uint32_t)k++;
+  for (i = 0; i < nhits; i++)
+    hits[i].ioc = remap[hits[i].ioc] & 0x7fffffffu;
+  nhits = k; /* items with a hit */
+  for (i = 0; i < nitems; i++)
+    if (remap[i] == UINT32_MAX)
+      remap[i] = (uint32_t)k++;
+  for (i = 0; i < nitems; i++)
+    while (remap[i] != i) {
+      uint32_t j = remap[i], r;
+      ctix_ioc t = items[j];
+      items[j] = items[i];
+      items[i] = t;
+      r = remap[j];
+      remap[j] = j;
+      remap[i] = r;
+    }
+  return nhits;
 }
 
 int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
 {
   size_t nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
-  size_t nhits = CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit), i, k;
+  size_t nhits = CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit), i;
   ctix_ioc_list *list = NULL;
   struct ctix_ioc_priv *priv = NULL;
   ctix_ioc *items;
@@ -460,6 +517,10 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
   int rc = 0;
 
   *out = NULL;
+  /* the hash table is done with: its memory goes before any other is taken */
+  free(b->slots);
+  b->slots = NULL;
+  b->nslots = 0;
   if (b->items.err || b->hits.err || b->strs.err) {
     rc = b->items.err ? b->items.err : b->hits.err ? b->hits.err : b->strs.err;
     goto done;
@@ -473,7 +534,7 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
   items = (ctix_ioc *)(void *)b->items.data;
   hits = (ctix_ioc_hit *)(void *)b->hits.data;
   if (!b->hits_sorted) {
-    ctix_ioc_hit *tmp = malloc(nhits * sizeof(*tmp));
+    ctix_ioc_hit *tmp = malloc((nhits / 2 + 1) * sizeof(*tmp));
     if (!tmp) {
       rc = CTIX_ENOMEM;
       goto done;
@@ -486,28 +547,11 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
     if (items[i].span.start < items[i - 1].span.start)
       ordered = false;
   if (!ordered) {
-    ctix_ioc *sorted = malloc(nitems * sizeof(*sorted));
-    remap = malloc(nitems * sizeof(*remap));
-    if (!sorted || !remap) {
-      free(sorted);
+    if (!(remap = malloc(nitems * sizeof(*remap)))) {
       rc = CTIX_ENOMEM;
       goto done;
     }
-    for (i = 0; i < nitems; i++)
-      remap[i] = UINT32_MAX;
-    for (i = 0, k = 0; i < nhits; i++) {
-      uint32_t o = hits[i].ioc;
-      if (remap[o] == UINT32_MAX) {
-        remap[o] = (uint32_t)k;
-        sorted[k] = items[o];
-        k++;
-      }
-    }
-    for (i = 0; i < nhits; i++)
-      hits[i].ioc = remap[hits[i].ioc];
-    memcpy(b->items.data, sorted, k * sizeof(*sorted));
-    free(sorted);
-    nitems = k;
+    nitems = order_items(items, nitems, hits, nhits, remap);
   }
   /* the arrays and strings change hands */
   priv->items = (ctix_ioc *)(void *)ctix__buf_detach(&b->items, NULL);

@@ -341,25 +341,22 @@ static int bracket_index(unsigned char c)
  * Trims [*a, *b) of enclosing punctuation, updating the class counts.
  * Closing brackets are kept when the token opened them itself
  * ("en.wikipedia.org/wiki/A_(b)"). The brackets of the token are counted
- * once, so a token of many closing brackets costs one pass.
+ * once, and only when a closing bracket ends it, so a token of many
+ * closing brackets costs one pass and most tokens none.
  */
 static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
 {
   size_t i = *a, j = *b, k;
   size_t nb[6] = {0};
+  bool counted = false; /* nb holds the brackets of [i, j) */
   unsigned scans = 0;
-  for (k = i; k < j; k++) {
-    int x = bracket_index((unsigned char)t[k]);
-    if (x >= 0)
-      nb[x]++;
-  }
   for (;;) {
     bool changed = false;
     while (i < j && is_open((unsigned char)t[i]) &&
            (bracket_index((unsigned char)t[i]) < 0 || scans++ < TRIM_GROUP_SCANS) &&
            !inner_group(t, i, j)) {
       int x = bracket_index((unsigned char)t[i]);
-      if (x >= 0)
+      if (x >= 0 && counted)
         nb[x]--;
       cnt[cls[(unsigned char)t[i]]]--;
       i++;
@@ -374,11 +371,20 @@ static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
         drop = true;
       else if (c == ':')
         drop = !(j - i >= 2 && t[j - 2] == ':'); /* keep "fe80::" */
-      else if (x >= 3)
+      else if (x >= 3) {
+        if (!counted) { /* counted once, when a closing bracket ends the token */
+          for (k = i; k < j; k++) {
+            int y = bracket_index((unsigned char)t[k]);
+            if (y >= 0)
+              nb[y]++;
+          }
+          counted = true;
+        }
         drop = nb[x] > nb[x - 3]; /* more closing than opening ones */
+      }
       if (!drop)
         break;
-      if (x >= 0)
+      if (x >= 0 && counted)
         nb[x]--;
       cnt[cls[c]]--;
       j--;
