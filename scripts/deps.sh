@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libxml2-dev libpoppler-glib-dev libjansson-dev libyaml-dev libpcre2-dev
 libpsl-dev publicsuffix libidn2-dev libcmocka-dev python3 nettle-dev
-liblinear-dev wamerican"
+liblinear-dev wamerican python3-jsonschema python3-yaml"
 
 missing=""
 for p in $PKGS; do

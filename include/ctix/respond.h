@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /* One generated or matched Sigma rule. */
-typedef struct ctix_sigma_rule {
+typedef struct ctix_response_rule {
   const char *id;            /* UUID (generated: UUIDv5; existing: the rule's own id) */
   const char *title;
   const char *origin;        /* "ioc", "behaviour" or "existing" */
@@ -34,7 +34,7 @@ typedef struct ctix_sigma_rule {
   const char *const *techniques; /* ATT&CK ids it detects */
   size_t ntechniques;
   const char *source_path;   /* existing rules: path in the --sigma-rules directory, else NULL */
-} ctix_sigma_rule;
+} ctix_response_rule;
 
 /* One countermeasure (D3FEND technique or ATT&CK mitigation). */
 typedef struct ctix_countermeasure {
@@ -57,7 +57,7 @@ typedef struct ctix_response_step {
 } ctix_response_step;
 
 typedef struct ctix_response {
-  const ctix_sigma_rule *rules;        /* ioc rules, then behaviour, then existing; by file name */
+  const ctix_response_rule *rules;        /* ioc rules, then behaviour, then existing; by file name */
   size_t nrules;
   const ctix_countermeasure *countermeasures; /* ranked: most techniques covered first, then id */
   size_t ncountermeasures;

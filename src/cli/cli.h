@@ -30,6 +30,8 @@ extern const ctix_cli_cmd ctix__cli_cmd_iocs;
 extern const ctix_cli_cmd ctix__cli_cmd_refang;
 extern const ctix_cli_cmd ctix__cli_cmd_defang;
 extern const ctix_cli_cmd ctix__cli_cmd_eval;
+extern const ctix_cli_cmd ctix__cli_cmd_model;
+extern const ctix_cli_cmd ctix__cli_cmd_sigma;
 
 /* The command table, NULL-terminated. */
 extern const ctix_cli_cmd *const ctix__cli_commands[];

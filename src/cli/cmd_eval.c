@@ -28,15 +28,41 @@
 
 #include "cli/cli_internal.h"
 #include "cli/eval.h"
+#include "cli/eval_ttp.h"
 #include "ctix/ioc.h"
 #include "util/str.h"
 
-enum { OPT_JSON = 1, OPT_VERBOSE, OPT_HELP };
+enum {
+  OPT_JSON = 1,
+  OPT_VERBOSE,
+  OPT_HELP,
+  /* eval ttp */
+  OPT_LABELS,
+  OPT_PARENTS,
+  OPT_IGNORE_IDS,
+  OPT_CV,
+  OPT_MODEL,
+  OPT_SHARED,
+  OPT_CV_CACHE,
+  OPT_SOLVER,
+  OPT_COST,
+  OPT_SET
+};
 
 static const ctix__cli_opt eval_cli_opts[] = {
     {OPT_JSON, 0, "json", false},
     {OPT_VERBOSE, 'v', "verbose", false},
     {OPT_HELP, 'h', "help", false},
+    {OPT_LABELS, 0, "labels", true},
+    {OPT_PARENTS, 0, "parents", false},
+    {OPT_IGNORE_IDS, 0, "ignore-explicit-ids", false},
+    {OPT_CV, 0, "cv", true},
+    {OPT_MODEL, 0, "model", true},
+    {OPT_SHARED, 0, "shared", true},
+    {OPT_CV_CACHE, 0, "cv-cache", true},
+    {OPT_SOLVER, 0, "solver", true},
+    {OPT_COST, 0, "cost", true},
+    {OPT_SET, 0, "set", true},
     {0, 0, NULL, false},
 };
 
@@ -50,6 +76,7 @@ typedef struct eval_args {
   bool json, verbose;
   const char **files;
   size_t nfiles;
+  ctix__eval_ttp_opts ttp;   /* options of eval ttp (eval_ttp.c) */
 } eval_args;
 
 /* ------------------------------------------------------------ the scores */
@@ -857,6 +884,17 @@ done:
 
 /* -------------------------------------------------------------- command */
 
+/* `eval ttp`: technique mapping (eval_ttp.c). */
+static int eval_ttp(const eval_args *o, ctix_buf *out)
+{
+  ctix__eval_ttp_opts t = o->ttp;
+  int rc;
+  t.json = o->json;
+  t.verbose = o->verbose;
+  rc = ctix__eval_ttp(&t, o->files, o->nfiles, out);
+  return rc == 2 ? CTIX_EXIT_USAGE + 100 : rc;
+}
+
 /* The sub-commands of `ctix eval`. */
 static const struct {
   const char *name;
@@ -864,6 +902,7 @@ static const struct {
 } subs[] = {
     {"ioc", eval_ioc},
     {"refang", eval_refang},
+    {"ttp", eval_ttp},
 };
 
 /*
@@ -917,6 +956,7 @@ static int run_eval(int argc, char **argv)
   const char *arg, *sub = NULL, *names[sizeof(subs) / sizeof(subs[0])];
   eval_args o;
   ctix_buf files = CTIX_BUF_INIT((size_t)1 << 24), out = CTIX_BUF_INIT((size_t)-1 / 2);
+  ctix_buf sets = CTIX_BUF_INIT((size_t)1 << 16);
   size_t i, k = sizeof(subs) / sizeof(subs[0]);
   int id, rc = 0;
 
@@ -935,6 +975,39 @@ static int run_eval(int argc, char **argv)
       goto done;
     case OPT_JSON: o.json = true; break;
     case OPT_VERBOSE: o.verbose = true; break;
+    case OPT_LABELS: o.ttp.labels = arg; break;
+    case OPT_PARENTS: o.ttp.parents = true; break;
+    case OPT_IGNORE_IDS: o.ttp.ignore_ids = true; break;
+    case OPT_MODEL: o.ttp.model = arg; break;
+    case OPT_SHARED: o.ttp.shared = arg; break;
+    case OPT_CV_CACHE: o.ttp.cache = arg; break;
+    case OPT_SOLVER: o.ttp.solver = arg; break;
+    case OPT_CV: {
+      uint64_t v;
+      if (ctix__parse_size(&v, arg, strlen(arg)) || v < 2 || v > 100) {
+        rc = ctix__cli_usage("eval", "--cv wants a number of folds from 2 to 100, not '%s'", arg);
+        goto done;
+      }
+      o.ttp.cv = (unsigned)v;
+      break;
+    }
+    case OPT_COST: {
+      char *end;
+      o.ttp.c = strtod(arg, &end);
+      if (end == arg || *end || !(o.ttp.c > 0 && o.ttp.c < 1e6)) {
+        rc = ctix__cli_usage("eval", "--cost wants a positive number, not '%s'", arg);
+        goto done;
+      }
+      break;
+    }
+    case OPT_SET:
+      if (ctix__buf_push(&sets, &arg, sizeof(arg))) {
+        rc = ctix__cli_usage("eval", "too many --set options");
+        goto done;
+      }
+      o.ttp.sets = (const char *const *)(void *)sets.data;
+      o.ttp.nsets = CTIX__BUF_COUNT(&sets, const char *);
+      break;
     case CTIX__CLI_OPERAND:
       if (!sub)
         sub = arg;
@@ -947,7 +1020,7 @@ static int run_eval(int argc, char **argv)
     }
   }
   if (!sub) {
-    rc = ctix__cli_usage("eval", "no evaluation named (ioc or refang)");
+    rc = ctix__cli_usage("eval", "no evaluation named (ioc, refang or ttp)");
     goto done;
   }
   for (i = 0; i < k; i++)
@@ -958,7 +1031,7 @@ static int run_eval(int argc, char **argv)
     if (hint)
       rc = ctix__cli_usage("eval", "unknown evaluation '%s' (did you mean '%s'?)", sub, hint);
     else
-      rc = ctix__cli_usage("eval", "unknown evaluation '%s' (ioc or refang)", sub);
+      rc = ctix__cli_usage("eval", "unknown evaluation '%s' (ioc, refang or ttp)", sub);
     goto done;
   }
   o.nfiles = CTIX__BUF_COUNT(&files, const char *);
@@ -968,6 +1041,10 @@ static int run_eval(int argc, char **argv)
     goto done;
   }
   rc = subs[i].run(&o, &out);
+  if (rc == CTIX_EXIT_USAGE + 100) {
+    rc = CTIX_EXIT_USAGE;
+    goto done;
+  }
   if (rc < 0) {
     ctix__cli_msg("out of memory");
     rc = CTIX_EXIT_INTERNAL;
@@ -981,6 +1058,7 @@ static int run_eval(int argc, char **argv)
   }
 done:
   ctix__buf_free(&files);
+  ctix__buf_free(&sets);
   ctix__buf_free(&out);
   return rc;
 }
@@ -992,6 +1070,7 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "       ctix eval refang [OPTION]... FILE.jsonl...\n"
     "       ctix eval entities [--json] DIR\n"
     "       ctix eval attribution [--json]\n"
+    "       ctix eval ttp [OPTION]... FILE.jsonl...\n"
     "\n"
     "Evaluations:\n"
     "  ioc     IOC extraction on test cases, one JSON object per line:\n"
@@ -1012,6 +1091,11 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "  attribution  attribution by resemblance on ATT&CK's campaigns that are\n"
     "          attributed to a group, each left out of every profile: top-1\n"
     "          and top-5 rates of the group; --json gives n, top1, top5.\n"
+    "  ttp     ATT&CK technique mapping on items {\"id\", \"text\",\n"
+    "          \"techniques\": [ID...]} (../shared/data/ttp-eval/*/dev.jsonl):\n"
+    "          precision, recall, micro and macro F1 and the per-document F1\n"
+    "          (F1 of each item's predicted and gold sets, averaged; both\n"
+    "          empty scores 1).\n"
     "\n"
     "Options:\n"
     "      --json        print one JSON object: ioc: micro, micro_core,\n"
@@ -1022,10 +1106,29 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "                    values; for refang the input, result and expected)\n"
     "  -h, --help        show this help\n"
     "\n"
+    "Options of eval ttp:\n"
+    "      --labels tram50  fold predictions and gold into the TRAM-50 labels\n"
+    "                    (kept if listed, else the parent if listed, else dropped)\n"
+    "      --parents     roll both sides up to parent techniques\n"
+    "      --ignore-explicit-ids  do not use literal technique ids (T1059)\n"
+    "      --model FILE  use this model instead of the embedded one\n"
+    "      --cv K        cross-validate by report: train K models, each without\n"
+    "                    every training row from its fold's reports, on the\n"
+    "                    shared data (needs ../shared)\n"
+    "      --shared DIR  the shared data folder for --cv (default: taken from\n"
+    "                    FILE's path, .../data/ttp-eval/..., else ../shared)\n"
+    "      --cv-cache DIR  keep the fold models in DIR and reuse them\n"
+    "      --solver NAME  --cv training: svm (L2-loss SVM, default) or logreg\n"
+    "      --cost C      --cv training: the regularisation constant C\n"
+    "      --set NAME=VALUE  change a decision parameter of the model (see\n"
+    "                    'ctix model info'); repeatable\n"
+    "\n"
     "Examples:\n"
     "  ctix eval ioc ../shared/data/ioc/*/cases.dev.jsonl\n"
     "  ctix eval ioc --json ../shared/data/ioc/iocextract/cases.dev.jsonl\n"
     "  ctix eval refang --verbose ../shared/data/ioc/refang/pairs.dev.jsonl\n"
+    "  ctix eval ttp --labels tram50 ../shared/data/ttp-eval/tram2-docs/dev.jsonl\n"
+    "  ctix eval ttp --parents --cv 5 ../shared/data/ttp-eval/annoctr/dev.jsonl\n"
     "\n"
     "Exit status: 0 evaluated, 1 a file or line could not be read (reported\n"
     "as FILE:LINE; the rest was evaluated), 2 bad command line, 3 output\n"

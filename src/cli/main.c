@@ -17,6 +17,8 @@ const ctix_cli_cmd *const ctix__cli_commands[] = {
     &ctix__cli_cmd_defang,
     &ctix__cli_cmd_eval,
     &ctix__cli_cmd_kb,
+    &ctix__cli_cmd_model,
+    &ctix__cli_cmd_sigma,
     &ctix__cli_cmd_help,
     &ctix__cli_cmd_version,
     NULL,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli_internal.h"
+#include "ctix/export.h"
 #include "util/str.h"
 
 /* Pretty JSON for the file; --no-text is passed in through `flags`. */
@@ -22,11 +23,52 @@ static int write_json(char **out, size_t *len, const ctix_analysis *a, unsigned 
 }
 
 /*
+ * The export writers end their text with a newline, which the file writer
+ * adds itself: drop it here (for CSV the "\r" stays, so lines end CRLF).
+ */
+static int drop_final_newline(int rc, char **out, size_t *len)
+{
+  if (rc == 0 && *len > 0 && (*out)[*len - 1] == '\n')
+    (*out)[--*len] = '\0';
+  return rc;
+}
+
+static int write_stix(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                      ctix_error *err)
+{
+  return drop_final_newline(ctix_export_stix(out, len, a, NULL, err), out, len);
+}
+
+static int write_navigator(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                           ctix_error *err)
+{
+  return drop_final_newline(ctix_export_navigator(out, len, a, NULL, err), out, len);
+}
+
+static int write_misp(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                      ctix_error *err)
+{
+  return drop_final_newline(ctix_export_misp(out, len, a, NULL, err), out, len);
+}
+
+static int write_csv(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                     ctix_error *err)
+{
+  return drop_final_newline(ctix_export_csv(out, len, a, NULL, err), out, len);
+}
+
+
+
+/*
  * Output formats, in the order their files are written. Later stages add
  * rows here (stix: bundle.stix.json, navigator: layer.json, ...).
  */
 const ctix__out_format ctix__out_formats[] = {
     {"json", "report.json", write_json},
+    {"stix", "bundle.stix.json", write_stix},
+    {"navigator", "layer.json", write_navigator},
+    {"misp", "misp-event.json", write_misp},
+    {"csv", "iocs.csv", write_csv},
 };
 const size_t ctix__out_nformats = sizeof(ctix__out_formats) / sizeof(ctix__out_formats[0]);
 

@@ -17,7 +17,7 @@ usage_case() {
   [ ! -s out.txt ] || fail "$_what: wrote to stdout"
 }
 
-usage_case "unknown format" "unknown format 'bogus' in --format (available: json)" \
+usage_case "unknown format" "unknown format 'bogus' in --format (available: json, " \
   analyze --format json,bogus -o out in.txt
 usage_case "empty format" "empty name in --format" analyze --format json, -o out in.txt
 usage_case "format without -o" "--format chooses the files written with -o" analyze --format json in.txt

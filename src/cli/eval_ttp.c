@@ -1,0 +1,657 @@
+/*
+ * `ctix eval ttp FILE.jsonl...`: technique mapping against labelled items
+ * of the ttp-eval format ({"id", "text", "techniques", "level"}).
+ *
+ * Every item's text is read as a plain-text document and mapped; its
+ * predicted technique set (observed and potential findings) is compared
+ * with the gold set. Reported: precision, recall and F1 micro-averaged
+ * over (item, technique) pairs, macro F1 over the techniques seen in
+ * either side, and the literature's per-document F1 (F1 of each item's
+ * two sets, averaged; an item with both sets empty scores 1).
+ *
+ * Label spaces: `--labels tram50` folds predictions into the TRAM-50 list
+ * (kept if listed, else its parent if listed, else dropped; gold is
+ * folded the same way); `--parents` rolls both sides up to parents.
+ *
+ * `--cv K` cross-validates by report: items are grouped by the report they
+ * come from, groups are dealt into K folds, and for each fold a model is
+ * trained on the shared data minus every row derived from the fold's
+ * reports, then maps the fold. Only the classes of the label space are
+ * trained (faster; same decisions inside the space).
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli_internal.h"
+#include "cli/eval_ttp.h"
+#include "ctix/ttp.h"
+#include "ttp/model.h"
+#include "util/str.h"
+
+#define MAX_LINE ((size_t)64 << 20)
+#define MAX_LABELS 64
+
+/* The TRAM-50 label space (ttp-eval README). */
+static const char *const tram50[] = {
+    "T1003.001", "T1005",     "T1012",     "T1016",     "T1021.001", "T1027",     "T1033",
+    "T1036.005", "T1041",     "T1047",     "T1053.005", "T1055",     "T1056.001", "T1057",
+    "T1059.003", "T1068",     "T1070.004", "T1071.001", "T1072",     "T1074.001", "T1078",
+    "T1082",     "T1083",     "T1090",     "T1095",     "T1105",     "T1106",     "T1110",
+    "T1112",     "T1113",     "T1140",     "T1190",     "T1204.002", "T1210",     "T1218.011",
+    "T1219",     "T1484.001", "T1518.001", "T1543.003", "T1547.001", "T1548.002", "T1552.001",
+    "T1557.001", "T1562.001", "T1564.001", "T1566.001", "T1569.002", "T1570",     "T1573.001",
+    "T1574.002",
+};
+#define NTRAM50 (sizeof(tram50) / sizeof(tram50[0]))
+
+/* One evaluation item. */
+typedef struct item {
+  char *id;
+  char *text;
+  size_t len;
+  char gold[MAX_LABELS][12];
+  size_t ngold;
+  char pred[MAX_LABELS][12];
+  size_t npred;
+  char key[256];             /* report key */
+  unsigned fold;
+} item;
+
+typedef struct cls_count {
+  char id[12];
+  size_t tp, fp, fn;
+} cls_count;
+
+/* The current id of a technique: revoked ids follow the KB to their replacement. */
+static void current_id(char out[12], const char *id)
+{
+  const ctix_kb *kb;
+  ctix_kb_ref ref;
+  ctix_error err;
+  ctix_error_clear(&err);
+  if (ctix_kb_default(&kb, &err) == 0 && ctix_kb_resolve_id(kb, id, strlen(id), &ref) == 0 &&
+      ctix_kb_kind_of(kb, ref) == CTIX_KB_TECHNIQUE)
+    ctix__strlcpy(out, ctix_kb_id(kb, ref), 12);
+  else
+    ctix__strlcpy(out, id, 12);
+}
+
+/* The TRAM-50 entry whose current id is `id` (T1574.002 is now T1574.001), or NULL. */
+static const char *in_tram50(const char *id)
+{
+  static char cur[NTRAM50][12];
+  static bool ready;
+  size_t i;
+  if (!ready) {
+    for (i = 0; i < NTRAM50; i++)
+      current_id(cur[i], tram50[i]);
+    ready = true;
+  }
+  for (i = 0; i < NTRAM50; i++)
+    if (strcmp(cur[i], id) == 0 || strcmp(tram50[i], id) == 0)
+      return tram50[i];
+  return NULL;
+}
+
+/*
+ * Maps a label into the evaluated space (through the KB, so gold and
+ * predictions agree on revoked ids); false when it drops out.
+ */
+static bool fold_label(char out[12], const char *id, const ctix__eval_ttp_opts *o)
+{
+  char v[12];
+  const char *t;
+  current_id(v, id);
+  if (o->parents)
+    v[strcspn(v, ".")] = 0;
+  if (o->labels) {
+    if (!(t = in_tram50(v))) {
+      v[strcspn(v, ".")] = 0;
+      if (!(t = in_tram50(v)))
+        return false;
+    }
+    ctix__strlcpy(v, t, sizeof(v));
+  }
+  memcpy(out, v, 12);
+  return true;
+}
+
+static void add_unique(char set[][12], size_t *n, const char *v)
+{
+  size_t i;
+  for (i = 0; i < *n; i++)
+    if (strcmp(set[i], v) == 0)
+      return;
+  if (*n < MAX_LABELS)
+    ctix__strlcpy(set[(*n)++], v, 12);
+}
+
+/* Reads every item of `file`; returns 0, 1 (reported) or a CTIX_E code. */
+static int read_items(ctix_buf *items, const char *file, const ctix__eval_ttp_opts *o)
+{
+  ctix__jsonl_reader rd;
+  FILE *f = fopen(file, "rb");
+  int worst = 0, rc;
+  if (!f) {
+    ctix__cli_msg("%s: cannot open: %s", file, strerror(errno));
+    return 1;
+  }
+  ctix__jsonl_init(&rd, f, file, MAX_LINE);
+  for (;;) {
+    ctix_error err;
+    json_t *c, *t, *techs;
+    const char *id, *text;
+    item it;
+    size_t i;
+    ctix_error_clear(&err);
+    rc = ctix__jsonl_next(&rd, &err);
+    if (rc == 0)
+      break;
+    if (rc < 0) {
+      ctix__cli_error(&err);
+      worst = rc == CTIX_ENOMEM ? rc : 1;
+      if (rc == CTIX_EIO || rc == CTIX_ENOMEM)
+        break;
+      continue;
+    }
+    c = json_loadb(rd.buf.data, rd.buf.len, JSON_ALLOW_NUL, NULL);
+    id = json_string_value(json_object_get(c, "id"));
+    text = json_string_value(json_object_get(c, "text"));
+    techs = json_object_get(c, "techniques");
+    if (!id || !text || !json_is_array(techs)) {
+      ctix__cli_msg("%s:%lu: not an item: needs \"id\", \"text\" (strings) and "
+                    "\"techniques\" (array)",
+                    file, rd.line);
+      json_decref(c);
+      worst = 1;
+      continue;
+    }
+    memset(&it, 0, sizeof(it));
+    it.id = strdup(id);
+    it.len = json_string_length(json_object_get(c, "text"));
+    it.text = malloc(it.len + 1);
+    if (!it.id || !it.text) {
+      free(it.id);
+      free(it.text);
+      json_decref(c);
+      worst = CTIX_ENOMEM;
+      break;
+    }
+    memcpy(it.text, text, it.len);
+    it.text[it.len] = 0;
+    json_array_foreach(techs, i, t) {
+      char v[12];
+      if (json_is_string(t) && fold_label(v, json_string_value(t), o))
+        add_unique(it.gold, &it.ngold, v);
+    }
+    ctix__ttp_report_key(it.key, sizeof(it.key), id);
+    json_decref(c);
+    if (ctix__buf_push(items, &it, sizeof(it))) {
+      free(it.id);
+      free(it.text);
+      worst = CTIX_ENOMEM;
+      break;
+    }
+  }
+  ctix__jsonl_free(&rd);
+  fclose(f);
+  return worst;
+}
+
+/* Maps one item with `model`; fills it->pred. */
+static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_opts *o)
+{
+  ctix_document *doc = NULL;
+  ctix_ttp_list *list = NULL;
+  ctix_doc_options dopt;
+  ctix_ttp_options topt;
+  ctix_error err;
+  size_t i;
+  int rc;
+  ctix_error_clear(&err);
+  ctix_doc_options_init(&dopt);
+  dopt.format = CTIX_FORMAT_TEXT;
+  dopt.source = it->id;
+  it->npred = 0;
+  rc = ctix_document_parse(&doc, it->text, it->len, &dopt, &err);
+  if (rc == CTIX_EEMPTY)
+    return 0;
+  if (rc) {
+    ctix__cli_error(&err);
+    return rc == CTIX_ENOMEM ? rc : 1;
+  }
+  ctix_ttp_options_init(&topt);
+  topt.model = model;
+  topt.ignore_explicit_ids = o->ignore_ids;
+  rc = ctix_ttp_map_document(&list, doc, &topt, &err);
+  if (rc) {
+    ctix__cli_error(&err);
+    ctix_document_free(doc);
+    return rc == CTIX_ENOMEM ? rc : 1;
+  }
+  for (i = 0; i < list->count; i++) {
+    char v[12];
+    if (list->items[i].status == CTIX_TTP_IMPLIED)
+      continue;
+    if (fold_label(v, list->items[i].id, o))
+      add_unique(it->pred, &it->npred, v);
+  }
+  ctix_ttp_list_free(list);
+  ctix_document_free(doc);
+  return 0;
+}
+
+/* Applies the --set NAME=VALUE overrides to a model's parameters. */
+static int apply_sets(ctix_ttp_model *m, const ctix__eval_ttp_opts *o)
+{
+  size_t i;
+  for (i = 0; i < o->nsets; i++) {
+    char name[64];
+    const char *eq = strchr(o->sets[i], '=');
+    char *end;
+    double v;
+    if (!eq || (size_t)(eq - o->sets[i]) >= sizeof(name))
+      return ctix__cli_usage("eval", "--set wants NAME=VALUE, not '%s'", o->sets[i]);
+    memcpy(name, o->sets[i], (size_t)(eq - o->sets[i]));
+    name[eq - o->sets[i]] = 0;
+    errno = 0;
+    v = strtod(eq + 1, &end);
+    if (errno || end == eq + 1 || *end || !isfinite(v))
+      return ctix__cli_usage("eval", "--set %s: '%s' is not a number", name, eq + 1);
+    if (ctix__ttp_param_set(&m->params, name, (float)v))
+      return ctix__cli_usage("eval", "--set: unknown parameter '%s'", name);
+  }
+  return 0;
+}
+
+/* The shared data folder: --shared, else the part of FILE before /data/ttp-eval/. */
+static void shared_dir(char *out, size_t cap, const char *file, const ctix__eval_ttp_opts *o)
+{
+  const char *p;
+  if (o->shared) {
+    snprintf(out, cap, "%s", o->shared);
+    return;
+  }
+  p = strstr(file, "/data/ttp-eval/");
+  if (p)
+    snprintf(out, cap, "%.*s", (int)(p - file), file);
+  else if (strncmp(file, "data/ttp-eval/", 14) == 0)
+    snprintf(out, cap, ".");
+  else
+    snprintf(out, cap, "../shared");
+}
+
+static uint32_t fnv(const char *s)
+{
+  uint32_t h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+typedef struct keyrank {
+  const char *key;
+  uint32_t h;
+} keyrank;
+
+static int cmp_keyrank(const void *a, const void *b)
+{
+  const keyrank *x = a, *y = b;
+  if (x->h != y->h)
+    return x->h < y->h ? -1 : 1;
+  return strcmp(x->key, y->key);
+}
+
+/* Deals the items' reports into K folds (by a hash of the key: stable). */
+static int assign_folds(item *items, size_t n, unsigned k)
+{
+  keyrank *kr = calloc(n + 1, sizeof(keyrank));
+  size_t i, j, nk = 0;
+  if (!kr)
+    return CTIX_ENOMEM;
+  for (i = 0; i < n; i++) {
+    bool seen = false;
+    for (j = 0; j < nk && !seen; j++)
+      seen = strcmp(kr[j].key, items[i].key) == 0;
+    if (!seen) {
+      kr[nk].key = items[i].key;
+      kr[nk].h = fnv(items[i].key);
+      nk++;
+    }
+  }
+  qsort(kr, nk, sizeof(keyrank), cmp_keyrank);
+  for (i = 0; i < n; i++)
+    for (j = 0; j < nk; j++)
+      if (strcmp(kr[j].key, items[i].key) == 0) {
+        items[i].fold = (unsigned)(j % k);
+        break;
+      }
+  free(kr);
+  return 0;
+}
+
+/* Classes to train for the label space (NULL: all). */
+static const char **space_classes(const ctix__eval_ttp_opts *o, size_t *n)
+{
+  const char **v;
+  size_t i, k = 0;
+  *n = 0;
+  if (o->labels) {
+    if (!(v = calloc(2 * NTRAM50 + 1, sizeof(char *))))
+      return NULL;
+    for (i = 0; i < NTRAM50; i++) {
+      static char cur[NTRAM50][12];
+      current_id(cur[i], tram50[i]);
+      v[k++] = cur[i];
+      if (strchr(cur[i], '.')) {
+        static char parents[NTRAM50][12];
+        size_t j;
+        bool dup = false;
+        ctix__strlcpy(parents[i], cur[i], 12);
+        parents[i][5] = 0;
+        for (j = 0; j < k && !dup; j++)
+          dup = strcmp(v[j], parents[i]) == 0;
+        if (!dup)
+          v[k++] = parents[i];
+      }
+    }
+    *n = k;
+    return v;
+  }
+  return NULL;
+}
+
+/* Cross-validation: trains one model per fold and maps the fold's items. */
+static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_opts *o)
+{
+  char shared[4096];
+  const ctix_kb *kb;
+  ctix__ttp_data *d = NULL;
+  ctix_error err;
+  const char **classes = NULL;
+  size_t ncls = 0, f, i;
+  int rc = 0;
+  ctix_error_clear(&err);
+  shared_dir(shared, sizeof(shared), file, o);
+  if ((rc = ctix_kb_default(&kb, &err)))
+    goto fail;
+  if ((rc = assign_folds(items, n, o->cv)))
+    return rc;
+  classes = space_classes(o, &ncls);
+  for (f = 0; f < o->cv; f++) {
+    ctix_buf mb = CTIX_BUF_INIT(CTIX__TTP_MODEL_MAX);
+    ctix_ttp_model *m = NULL;
+    char cache[4096] = "";
+    const char **excl;
+    size_t ne = 0;
+    if (o->cache) {
+      char tag[256];
+      const char *b = strrchr(file, '/');
+      const char *set = file;
+      size_t sl = b ? (size_t)(b - file) : 0;
+      if (b) {
+        const char *b2 = sl ? file + sl : file;
+        while (b2 > file && b2[-1] != '/')
+          b2--;
+        set = b2;
+      }
+      snprintf(tag, sizeof(tag), "%.*s", (int)(b ? (size_t)(file + sl - set) : strlen(set)), set);
+      snprintf(cache, sizeof(cache), "%s/%s-%s%s-%s-c%g-k%u-f%zu.bin", o->cache, tag,
+               o->labels ? o->labels : "all", o->parents ? "-parents" : "",
+               o->solver ? o->solver : "svm", o->c, o->cv, f);
+      if (ctix_ttp_model_open_file(&m, cache, &err) == 0)
+        goto loaded;
+      ctix_error_clear(&err);
+    }
+    if (!d) {
+      if (o->verbose)
+        ctix__cli_msg("cross-validation: reading the training data under %s", shared);
+      if ((rc = ctix__ttp_data_load(&d, shared, kb, false, &err)))
+        goto fail;
+    }
+    if (!(excl = calloc(n + 1, sizeof(char *)))) {
+      rc = CTIX_ENOMEM;
+      goto done;
+    }
+    for (i = 0; i < n; i++)
+      if (items[i].fold == f)
+        excl[ne++] = items[i].key;
+    {
+      ctix__ttp_train_cfg cfg;
+      memset(&cfg, 0, sizeof(cfg));
+      cfg.solver = o->solver && strcmp(o->solver, "logreg") == 0 ? CTIX__TTP_LOGREG : CTIX__TTP_SVM;
+      cfg.c = o->c;
+      cfg.classes = classes;
+      cfg.nclasses = ncls;
+      cfg.parents_only = o->parents && !classes;
+      cfg.exclude = excl;
+      cfg.nexclude = ne;
+      if (o->verbose)
+        ctix__cli_msg("cross-validation: training fold %zu of %u", f + 1, o->cv);
+      rc = ctix__ttp_train_buf(&mb, d, &cfg, &err);
+    }
+    free(excl);
+    if (rc)
+      goto fail;
+    if ((rc = ctix__ttp_model_load_mem(&m, mb.data, mb.len, "fold model", &err)))
+      goto fail;
+    if (cache[0]) {
+      FILE *cf = fopen(cache, "wb");
+      if (cf) {
+        fwrite(mb.data, 1, mb.len, cf);
+        fclose(cf);
+      }
+    }
+  loaded:
+    ctix__buf_free(&mb);
+    if ((rc = apply_sets(m, o))) {
+      ctix_ttp_model_free(m);
+      rc = 2;
+      goto done;
+    }
+    for (i = 0; i < n && rc >= 0; i++)
+      if (items[i].fold == f) {
+        int r = predict(&items[i], m, o);
+        if (r < 0)
+          rc = r;
+      }
+    ctix_ttp_model_free(m);
+    if (rc < 0)
+      goto done;
+  }
+  goto done;
+fail:
+  ctix__cli_error(&err);
+  rc = rc == CTIX_ENOMEM ? rc : 1;
+done:
+  free(classes);
+  ctix__ttp_data_free(d);
+  return rc;
+}
+
+static cls_count *class_count(ctix_buf *cc, const char *id)
+{
+  size_t i, n = CTIX__BUF_COUNT(cc, cls_count);
+  cls_count c;
+  for (i = 0; i < n; i++)
+    if (strcmp(CTIX__BUF_AT(cc, cls_count, i).id, id) == 0)
+      return &CTIX__BUF_AT(cc, cls_count, i);
+  memset(&c, 0, sizeof(c));
+  ctix__strlcpy(c.id, id, sizeof(c.id));
+  if (ctix__buf_push(cc, &c, sizeof(c)))
+    return NULL;
+  return &CTIX__BUF_AT(cc, cls_count, n);
+}
+
+static bool has(char set[][12], size_t n, const char *v)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (strcmp(set[i], v) == 0)
+      return true;
+  return false;
+}
+
+static double f1(size_t tp, size_t fp, size_t fn)
+{
+  return tp + fp + fn ? 2.0 * (double)tp / (double)(2 * tp + fp + fn) : 1.0;
+}
+
+/* Scores the predictions and writes the report. */
+static int report(ctix_buf *out, item *items, size_t n, const ctix__eval_ttp_opts *o)
+{
+  ctix_buf cc = CTIX_BUF_INIT((size_t)1 << 24);
+  size_t tp = 0, fp = 0, fn = 0, i, j, ncls;
+  double docf = 0, macro = 0, p, r, mf;
+  for (i = 0; i < n; i++) {
+    item *it = &items[i];
+    size_t itp = 0, ifp = 0, ifn = 0;
+    for (j = 0; j < it->npred; j++) {
+      cls_count *c = class_count(&cc, it->pred[j]);
+      if (!c)
+        return CTIX_ENOMEM;
+      if (has(it->gold, it->ngold, it->pred[j])) {
+        itp++;
+        c->tp++;
+      } else {
+        ifp++;
+        c->fp++;
+      }
+    }
+    for (j = 0; j < it->ngold; j++)
+      if (!has(it->pred, it->npred, it->gold[j])) {
+        cls_count *c = class_count(&cc, it->gold[j]);
+        if (!c)
+          return CTIX_ENOMEM;
+        ifn++;
+        c->fn++;
+      }
+    tp += itp;
+    fp += ifp;
+    fn += ifn;
+    docf += f1(itp, ifp, ifn);
+    if (o->verbose && (ifp || ifn) && !o->json) {
+      ctix__buf_addf(out, "%s:", it->id);
+      for (j = 0; j < it->ngold; j++)
+        if (!has(it->pred, it->npred, it->gold[j]))
+          ctix__buf_addf(out, " -%s", it->gold[j]);
+      for (j = 0; j < it->npred; j++)
+        if (!has(it->gold, it->ngold, it->pred[j]))
+          ctix__buf_addf(out, " +%s", it->pred[j]);
+      ctix__buf_addc(out, '\n');
+    }
+  }
+  ncls = CTIX__BUF_COUNT(&cc, cls_count);
+  for (i = 0; i < ncls; i++) {
+    const cls_count *c = &CTIX__BUF_AT(&cc, cls_count, i);
+    macro += f1(c->tp, c->fp, c->fn);
+  }
+  macro = ncls ? macro / (double)ncls : 0.0;
+  docf = n ? docf / (double)n : 0.0;
+  p = tp + fp ? (double)tp / (double)(tp + fp) : 0.0;
+  r = tp + fn ? (double)tp / (double)(tp + fn) : 0.0;
+  mf = tp + fp + fn ? 2.0 * (double)tp / (double)(2 * tp + fp + fn) : 0.0;
+  if (o->json)
+    ctix__buf_addf(out,
+                   "{\"n\": %zu, \"doc_f1\": %.4f, \"micro\": {\"p\": %.4f, \"r\": %.4f, "
+                   "\"f1\": %.4f, \"tp\": %zu, \"fp\": %zu, \"fn\": %zu}, \"macro\": {\"f1\": "
+                   "%.4f, \"classes\": %zu}}\n",
+                   n, docf, p, r, mf, tp, fp, fn, macro, ncls);
+  else
+    ctix__buf_addf(out,
+                   "items %zu   per-document F1 %.4f\n"
+                   "micro   P %.4f  R %.4f  F1 %.4f   (tp %zu, fp %zu, fn %zu)\n"
+                   "macro   F1 %.4f over %zu techniques\n",
+                   n, docf, p, r, mf, tp, fp, fn, macro, ncls);
+  ctix__buf_free(&cc);
+  return out->err;
+}
+
+int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_t nfiles,
+                   ctix_buf *out)
+{
+  ctix_buf items = CTIX_BUF_INIT((size_t)1 << 31);
+  ctix_ttp_model *own = NULL;
+  const ctix_ttp_model *model = NULL;
+  ctix_error err;
+  size_t i, n;
+  int rc = 0, worst = 0;
+  ctix_error_clear(&err);
+  if (o->labels && strcmp(o->labels, "tram50") != 0)
+    return ctix__cli_usage("eval", "--labels: unknown label space '%s' (tram50)", o->labels);
+  if (o->solver && strcmp(o->solver, "svm") != 0 && strcmp(o->solver, "logreg") != 0)
+    return ctix__cli_usage("eval", "--solver: 'svm' or 'logreg', not '%s'", o->solver);
+  if (o->cv && o->model)
+    return ctix__cli_usage("eval", "--cv trains its own models: drop --model");
+  for (i = 0; i < nfiles; i++) {
+    int r = read_items(&items, files[i], o);
+    if (r < 0) {
+      rc = r;
+      goto done;
+    }
+    worst |= r;
+  }
+  n = CTIX__BUF_COUNT(&items, item);
+  if (o->cv) {
+    if (o->cache)
+      mkdir(o->cache, 0777);
+    rc = run_cv((item *)(void *)items.data, n, files[0], o);
+    if (rc == 2 || rc < 0)
+      goto done;
+    worst |= rc;
+  } else {
+    if (o->model) {
+      if ((rc = ctix_ttp_model_open_file(&own, o->model, &err))) {
+        ctix__cli_error(&err);
+        rc = 1;
+        goto done;
+      }
+    } else {
+      const ctix_ttp_model *def;
+      if ((rc = ctix_ttp_model_default(&def, &err))) {
+        ctix__cli_error(&err);
+        rc = 1;
+        goto done;
+      }
+      /* A private copy so --set can change its parameters. */
+      {
+        size_t len = 0;
+        const unsigned char *p = ctix__ttp_model_embedded(&len);
+        if ((rc = ctix__ttp_model_load_mem(&own, p, len, "embedded technique model", &err))) {
+          ctix__cli_error(&err);
+          rc = 1;
+          goto done;
+        }
+      }
+    }
+    if ((rc = apply_sets(own, o))) {
+      rc = 2;
+      goto done;
+    }
+    model = own;
+    for (i = 0; i < n; i++) {
+      int r = predict(&CTIX__BUF_AT(&items, item, i), model, o);
+      if (r < 0) {
+        rc = r;
+        goto done;
+      }
+      worst |= r;
+    }
+  }
+  rc = report(out, (item *)(void *)items.data, n, o);
+  if (rc == 0)
+    rc = worst;
+done:
+  for (i = 0; i < CTIX__BUF_COUNT(&items, item); i++) {
+    free(CTIX__BUF_AT(&items, item, i).id);
+    free(CTIX__BUF_AT(&items, item, i).text);
+  }
+  ctix__buf_free(&items);
+  ctix_ttp_model_free(own);
+  return rc;
+}

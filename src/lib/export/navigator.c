@@ -1,0 +1,483 @@
+/*
+ * The ATT&CK Navigator layer (layer.json, layer format 4.5) of an analysis:
+ * one technique entry per (technique, tactic) pair of the Enterprise
+ * matrix, scored by confidence (0-100, coloured by the layer's gradient),
+ * with the first evidence sentence as comment and status, signals and
+ * further evidence as metadata. Techniques the text only mentions as
+ * potential (negated, hypothetical, advice) stay in the layer but are
+ * disabled, so the Navigator greys them out. Techniques outside the
+ * Enterprise matrix (Mobile, ICS, unknown ids) are named in the layer's
+ * metadata rather than dropped. Layer metadata and links name the source
+ * (title, URL, published date) and the ctix and ATT&CK versions.
+ *
+ * Entries are sorted by technique id, then tactic in matrix order; nothing
+ * depends on time or addresses, so the same analysis gives the same bytes.
+ * docs/navigator-misp-csv.md describes the layout.
+ */
+#include "ctix/export.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctix/ctix.h"
+#include "export/jsonw.h"
+#include "export/layers_internal.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/str.h"
+
+#define NAV_MAX_OUT ((size_t)1 << 30)
+#define NAV_MAX_TACTICS 16
+#define COMMENT_MAX 300
+#define META_MAX 200
+
+/* The gradient: white (score 0) to red (score 100), as in the Navigator's own heat maps. */
+static const char *const gradient_colors[] = {"#ffffffff", "#ff6666ff"};
+
+/* One technique of the layer with its tactics (Enterprise shortnames, matrix order). */
+typedef struct nav_tech {
+  const ctix_ttp_hit *hit;
+  size_t index;                       /* position in the technique list (tie break) */
+  const char *tactics[NAV_MAX_TACTICS];
+  size_t ntactics;
+  bool show_subs;                     /* a parent whose sub-techniques are in the layer */
+} nav_tech;
+
+static int tech_cmp(const void *pa, const void *pb)
+{
+  const nav_tech *a = pa, *b = pb;
+  int c = strcmp(a->hit->id, b->hit->id);
+  if (c)
+    return c;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Score 0-100 from a confidence 0-1 (NaN gives 0). */
+static int score_of(float conf)
+{
+  double v = (double)conf * 100.0;
+  if (!(v > 0.0))
+    return 0;
+  if (v >= 100.0)
+    return 100;
+  return (int)lround(v);
+}
+
+/* True when `shortname` is an Enterprise tactic of the knowledge base. */
+static bool enterprise_tactic(const ctix_kb *kb, const char *shortname)
+{
+  ctix_kb_ref first, r;
+  size_t n = ctix_kb_range(kb, CTIX_KB_TACTIC, &first), i;
+  for (i = 0; i < n; i++) {
+    ctix_kb_obj o;
+    r = first + (ctix_kb_ref)i;
+    if (ctix_kb_get(kb, r, &o) == 0 && (o.domains & CTIX_KB_ENTERPRISE) &&
+        strcmp(o.shortname, shortname) == 0)
+      return true;
+  }
+  return false;
+}
+
+/*
+ * Places one technique: true when it belongs in the Enterprise layer (its
+ * tactics filled from the knowledge base, or from the hit when the base
+ * does not list them); false when it is outside the Enterprise matrix.
+ * Without a knowledge base every technique is kept, without tactic.
+ */
+static bool place(nav_tech *t, const ctix_kb *kb)
+{
+  ctix_kb_ref ref;
+  ctix_kb_obj o;
+  size_t first, n, i;
+  t->ntactics = 0;
+  if (!kb)
+    return true;
+  if (ctix_kb_find_id(kb, t->hit->id, strlen(t->hit->id), &ref) != 0 ||
+      ctix_kb_get(kb, ref, &o) != 0 || o.kind != CTIX_KB_TECHNIQUE ||
+      !(o.domains & CTIX_KB_ENTERPRISE))
+    return false;
+  n = ctix_kb_edges(kb, ref, CTIX_KB_REL_TACTIC, CTIX_KB_TACTIC, &first);
+  for (i = 0; i < n && t->ntactics < NAV_MAX_TACTICS; i++) {
+    ctix_kb_obj to;
+    if (ctix_kb_get(kb, ctix_kb_edge_target(kb, first + i), &to) == 0 &&
+        (to.domains & CTIX_KB_ENTERPRISE) && to.shortname[0])
+      t->tactics[t->ntactics++] = to.shortname;
+  }
+  for (i = 0; t->ntactics == 0 && i < t->hit->ntactics && i < NAV_MAX_TACTICS; i++) {
+    const char *s = t->hit->tactics[i];
+    if (s && s[0] && enterprise_tactic(kb, s))
+      t->tactics[t->ntactics++] = s;
+  }
+  return true;
+}
+
+/* "observed", "potential", "implied" (as ctix_ttp_status_name; kept here so the
+ * writer needs nothing from the mapper). */
+static const char *status_name(ctix_ttp_status st)
+{
+  switch (st) {
+  case CTIX_TTP_OBSERVED: return "observed";
+  case CTIX_TTP_POTENTIAL: return "potential";
+  case CTIX_TTP_IMPLIED: return "implied";
+  }
+  return "unknown";
+}
+
+/* "id, name, cue, model, software" from CTIX_TTP_SIG_* bits. */
+static void signal_names(ctix_buf *b, unsigned sig)
+{
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } names[] = {{CTIX_TTP_SIG_ID, "id"},
+               {CTIX_TTP_SIG_NAME, "name"},
+               {CTIX_TTP_SIG_CUE, "cue"},
+               {CTIX_TTP_SIG_MODEL, "model"},
+               {CTIX_TTP_SIG_SOFTWARE, "software"}};
+  size_t i, start = b->len;
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (sig & names[i].bit) {
+      if (b->len > start)
+        ctix__buf_add(b, ", ", 2);
+      ctix__buf_adds(b, names[i].name);
+    }
+}
+
+/* A {name, value} metadata entry; skipped when the value is empty (the Navigator drops those). */
+static void meta_entry(ctix__jsonw *w, const char *name, const char *value, size_t n)
+{
+  if (!value || n == 0)
+    return;
+  ctix__jsonw_object_inline(w);
+  ctix__jsonw_kstr(w, "name", name);
+  ctix__jsonw_kstrn(w, "value", value, n);
+  ctix__jsonw_end(w);
+}
+
+/* A metadata entry from free text, flattened to one line of at most META_MAX bytes. */
+static void meta_text(ctix__jsonw *w, ctix_buf *tmp, const char *name, const char *s)
+{
+  if (!s)
+    return;
+  ctix__buf_reset(tmp);
+  ctix__x_oneline(tmp, s, strlen(s), META_MAX);
+  meta_entry(w, name, tmp->data, tmp->len);
+}
+
+/* The technique's metadata: status, confidence, signals, cues, runner-up, more evidence. */
+static void tech_metadata(ctix__jsonw *w, ctix_buf *tmp, const ctix_analysis *a,
+                          const ctix_ttp_hit *h)
+{
+  char num[64];
+  size_t i;
+  ctix__jsonw_key(w, "metadata");
+  ctix__jsonw_array(w);
+  meta_text(w, tmp, "status", status_name(h->status));
+  snprintf(num, sizeof(num), "%.2f", isnan(h->confidence) ? 0.0 : (double)h->confidence);
+  meta_text(w, tmp, "confidence", num);
+  ctix__buf_reset(tmp);
+  signal_names(tmp, h->signals);
+  meta_entry(w, "signals", tmp->data, tmp->len);
+  if (h->nevidence > 0 && h->evidence[0].nwhy > 0) {
+    const ctix_ttp_evidence *ev = &h->evidence[0];
+    ctix_buf why = CTIX_BUF_INIT(4096);
+    for (i = 0; i < ev->nwhy && why.len < META_MAX; i++) {
+      if (!ev->why[i] || !ev->why[i][0])
+        continue;
+      if (why.len)
+        ctix__buf_add(&why, "; ", 2);
+      ctix__buf_adds(&why, ev->why[i]);
+    }
+    meta_text(w, tmp, "why", why.data);
+    ctix__buf_free(&why);
+  }
+  if (h->runner_up && h->runner_up[0]) {
+    snprintf(num, sizeof(num), "%.40s (%.2f)", h->runner_up,
+             isnan(h->runner_up_confidence) ? 0.0 : (double)h->runner_up_confidence);
+    meta_text(w, tmp, "runner-up", num);
+  }
+  if (h->nevidence > 1) {
+    ctix__jsonw_object_inline(w);
+    ctix__jsonw_kbool(w, "divider", true);
+    ctix__jsonw_end(w);
+  }
+  for (i = 1; i < h->nevidence; i++) {
+    char name[32];
+    snprintf(name, sizeof(name), "evidence %zu", i + 1);
+    ctix__buf_reset(tmp);
+    ctix__x_evidence(tmp, a, &h->evidence[i], META_MAX);
+    meta_entry(w, name, tmp->data, tmp->len);
+  }
+  ctix__jsonw_end(w);
+}
+
+/* One technique entry for one tactic (tactic NULL: every tactic of the technique). */
+static void write_tech(ctix__jsonw *w, ctix_buf *tmp, const ctix_analysis *a, const ctix__xopts *x,
+                       const nav_tech *t, const char *tactic)
+{
+  const ctix_ttp_hit *h = t->hit;
+  ctix__jsonw_object(w);
+  ctix__jsonw_kstr(w, "techniqueID", h->id);
+  if (tactic)
+    ctix__jsonw_kstr(w, "tactic", tactic);
+  ctix__jsonw_kint(w, "score", score_of(h->confidence));
+  ctix__buf_reset(tmp);
+  if (h->nevidence > 0)
+    ctix__x_evidence(tmp, a, &h->evidence[0], COMMENT_MAX);
+  if (tmp->len)
+    ctix__jsonw_kstrn(w, "comment", tmp->data, tmp->len);
+  ctix__jsonw_kbool(w, "enabled", h->status != CTIX_TTP_POTENTIAL);
+  tech_metadata(w, tmp, a, h);
+  if (x->kb) {
+    ctix_kb_ref ref;
+    char url[256];
+    if (ctix_kb_find_id(x->kb, h->id, strlen(h->id), &ref) == 0 &&
+        ctix_kb_url(url, sizeof(url), x->kb, ref)[0]) {
+      ctix__jsonw_key(w, "links");
+      ctix__jsonw_array(w);
+      ctix__jsonw_object_inline(w);
+      ctix__jsonw_kstr(w, "label", "ATT&CK");
+      ctix__jsonw_kstr(w, "url", url);
+      ctix__jsonw_end(w);
+      ctix__jsonw_end(w);
+    }
+  }
+  if (t->show_subs)
+    ctix__jsonw_kbool(w, "showSubtechniques", true);
+  ctix__jsonw_end(w);
+}
+
+/* True when `id` is a technique id the Navigator accepts: T#### or T####.###. */
+static bool valid_tid(const char *id)
+{
+  size_t i;
+  if (!id || id[0] != 'T')
+    return false;
+  for (i = 1; i <= 4; i++)
+    if (!ctix__isdigit((unsigned char)id[i]))
+      return false;
+  if (id[5] == '\0')
+    return true;
+  if (id[5] != '.')
+    return false;
+  for (i = 6; i <= 8; i++)
+    if (!ctix__isdigit((unsigned char)id[i]))
+      return false;
+  return id[9] == '\0';
+}
+
+/* The layer's name: "ctix: <title>" (or the document's source). */
+static void layer_name(ctix_buf *b, const ctix_analysis *a)
+{
+  const ctix_document *d = a->doc;
+  const char *t = d && d->meta.title && d->meta.title[0] ? d->meta.title
+                  : a->id && a->id[0]                     ? a->id
+                  : d && d->meta.source                   ? d->meta.source
+                                                          : NULL;
+  size_t start;
+  ctix__buf_adds(b, "ctix: ");
+  start = b->len;
+  if (t)
+    ctix__x_oneline(b, t, strlen(t), 120);
+  if (b->len == start)
+    ctix__buf_adds(b, "ATT&CK techniques");
+}
+
+int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
+                          const ctix_export_options *opts, ctix_error *err)
+{
+  ctix__jsonw w;
+  ctix__xopts x;
+  ctix_buf techs = CTIX_BUF_INIT((size_t)1 << 30), tmp = CTIX_BUF_INIT((size_t)1 << 20);
+  ctix_buf outside = CTIX_BUF_INIT((size_t)1 << 20);
+  const ctix_ttp_list *tl;
+  const ctix_document *d;
+  nav_tech *v;
+  size_t i, j, nt, nout = 0;
+  char attack[16] = "18", date[11];
+  int rc = 0;
+  ctix__jsonw_init_max(&w, true, NAV_MAX_OUT);
+  if (!out || !len || !a) {
+    rc = ctix__error_set(err, CTIX_EINVAL, "navigator export: missing argument");
+    goto done;
+  }
+  *out = NULL;
+  *len = 0;
+  if ((rc = ctix__xopts_resolve(&x, opts, a, err)) != 0)
+    goto done;
+  d = a->doc;
+  tl = a->techniques;
+
+  /* Collect the techniques of the Enterprise matrix; name the others. */
+  for (i = 0; tl && i < tl->count; i++) {
+    nav_tech t;
+    memset(&t, 0, sizeof(t));
+    t.hit = &tl->items[i];
+    t.index = i;
+    if (!t.hit->id || !valid_tid(t.hit->id) || !place(&t, x.kb)) {
+      /* Named in the layer's metadata (the first 50; the count says how many). */
+      if (nout < 50) {
+        if (outside.len)
+          ctix__buf_add(&outside, ", ", 2);
+        ctix__x_oneline(&outside, t.hit->id ? t.hit->id : "(no id)",
+                        t.hit->id ? strlen(t.hit->id) : 7, 24);
+      }
+      nout++;
+      continue;
+    }
+    ctix__buf_push(&techs, &t, sizeof(t));
+  }
+  if (techs.err || outside.err) {
+    rc = ctix__error_set(err, CTIX_ENOMEM, "navigator export: out of memory");
+    goto done;
+  }
+  nt = CTIX__BUF_COUNT(&techs, nav_tech);
+  v = nt ? &CTIX__BUF_AT(&techs, nav_tech, 0) : NULL;
+  if (nt > 1)
+    qsort(v, nt, sizeof(*v), tech_cmp);
+  /* A parent shows its sub-techniques when one of them is in the layer. */
+  for (i = 0; i + 1 < nt; i++) {
+    size_t pl = strlen(v[i].hit->id);
+    if (strchr(v[i].hit->id, '.'))
+      continue;
+    for (j = i + 1; j < nt && strncmp(v[j].hit->id, v[i].hit->id, pl) == 0; j++)
+      if (v[j].hit->id[pl] == '.')
+        v[i].show_subs = true;
+  }
+  if (x.kb) {
+    const char *ver = ctix_kb_source(x.kb, "attack-enterprise");
+    size_t k = 0;
+    while (ver && ctix__isdigit((unsigned char)ver[k]) && k + 1 < sizeof(attack))
+      k++;
+    if (k > 0) {
+      memcpy(attack, ver, k);
+      attack[k] = '\0';
+    }
+  }
+
+  ctix__jsonw_object(&w);
+  ctix__buf_reset(&tmp);
+  layer_name(&tmp, a);
+  ctix__jsonw_kstrn(&w, "name", tmp.data, tmp.len);
+  ctix__jsonw_key(&w, "versions");
+  ctix__jsonw_object_inline(&w);
+  ctix__jsonw_kstr(&w, "attack", attack);
+  ctix__jsonw_kstr(&w, "navigator", "5.1.0");
+  ctix__jsonw_kstr(&w, "layer", "4.5");
+  ctix__jsonw_end(&w);
+  ctix__jsonw_kstr(&w, "domain", "enterprise-attack");
+  ctix__buf_reset(&tmp);
+  ctix__buf_addf(&tmp,
+                 "ATT&CK techniques found by ctix %s; score = confidence x 100; techniques "
+                 "the text only names as potential (negated, hypothetical, advice) are "
+                 "disabled.",
+                 ctix_version());
+  ctix__jsonw_kstrn(&w, "description", tmp.data, tmp.len);
+  ctix__jsonw_kint(&w, "sorting", 3);
+  ctix__jsonw_key(&w, "layout");
+  ctix__jsonw_object(&w);
+  ctix__jsonw_kstr(&w, "layout", "side");
+  ctix__jsonw_kstr(&w, "aggregateFunction", "max");
+  ctix__jsonw_kbool(&w, "showID", true);
+  ctix__jsonw_kbool(&w, "showName", true);
+  ctix__jsonw_kbool(&w, "showAggregateScores", false);
+  ctix__jsonw_kbool(&w, "countUnscored", false);
+  ctix__jsonw_kstr(&w, "expandedSubtechniques", "annotated");
+  ctix__jsonw_end(&w);
+  ctix__jsonw_kbool(&w, "hideDisabled", false);
+
+  ctix__jsonw_key(&w, "techniques");
+  ctix__jsonw_array(&w);
+  for (i = 0; i < nt; i++) {
+    /* The same id twice in the list (not expected) is written once. */
+    if (i > 0 && strcmp(v[i].hit->id, v[i - 1].hit->id) == 0)
+      continue;
+    if (v[i].ntactics == 0)
+      write_tech(&w, &tmp, a, &x, &v[i], NULL);
+    for (j = 0; j < v[i].ntactics; j++)
+      write_tech(&w, &tmp, a, &x, &v[i], v[i].tactics[j]);
+  }
+  ctix__jsonw_end(&w);
+
+  ctix__jsonw_key(&w, "gradient");
+  ctix__jsonw_object(&w);
+  ctix__jsonw_key(&w, "colors");
+  ctix__jsonw_array_inline(&w);
+  for (i = 0; i < sizeof(gradient_colors) / sizeof(gradient_colors[0]); i++)
+    ctix__jsonw_str(&w, gradient_colors[i]);
+  ctix__jsonw_end(&w);
+  ctix__jsonw_kint(&w, "minValue", 0);
+  ctix__jsonw_kint(&w, "maxValue", 100);
+  ctix__jsonw_end(&w);
+  ctix__jsonw_key(&w, "legendItems");
+  ctix__jsonw_array(&w);
+  ctix__jsonw_object_inline(&w);
+  ctix__jsonw_kstr(&w, "label", "found by ctix (darker = more confident)");
+  ctix__jsonw_kstr(&w, "color", "#ff6666");
+  ctix__jsonw_end(&w);
+  ctix__jsonw_object_inline(&w);
+  ctix__jsonw_kstr(&w, "label", "potential only (disabled)");
+  ctix__jsonw_kstr(&w, "color", "#dddddd");
+  ctix__jsonw_end(&w);
+  ctix__jsonw_end(&w);
+
+  ctix__jsonw_key(&w, "metadata");
+  ctix__jsonw_array(&w);
+  ctix__buf_reset(&tmp);
+  ctix__buf_addf(&tmp, "ctix %s", ctix_version());
+  meta_entry(&w, "generator", tmp.data, tmp.len);
+  if (d) {
+    meta_text(&w, &tmp, "title", d->meta.title);
+    meta_text(&w, &tmp, "document", d->meta.source);
+    if (ctix__x_date(date, d->meta.published))
+      meta_text(&w, &tmp, "published", date);
+    else
+      meta_text(&w, &tmp, "published", d->meta.published);
+  }
+  meta_text(&w, &tmp, "url", x.source_url);
+  if (x.kb) {
+    const char *ver = ctix_kb_source(x.kb, "attack-enterprise");
+    meta_text(&w, &tmp, "attack", ver);
+  }
+  ctix__buf_reset(&tmp);
+  ctix__buf_addf(&tmp, "%zu", nt);
+  meta_entry(&w, "techniques", tmp.data, tmp.len);
+  if (nout) {
+    ctix__buf_reset(&tmp);
+    ctix__buf_addf(&tmp, "%zu not in the Enterprise matrix: ", nout);
+    ctix__buf_add(&tmp, outside.data, outside.len);
+    if (nout > 50)
+      ctix__buf_adds(&tmp, ", ...");
+    meta_entry(&w, "left out", tmp.data, tmp.len);
+  }
+  ctix__jsonw_end(&w);
+  if (ctix__x_has_scheme(x.source_url) && !strpbrk(x.source_url, " \t\r\n")) {
+    ctix__jsonw_key(&w, "links");
+    ctix__jsonw_array(&w);
+    ctix__jsonw_object_inline(&w);
+    ctix__jsonw_kstr(&w, "label", "source report");
+    ctix__jsonw_kstr(&w, "url", x.source_url);
+    ctix__jsonw_end(&w);
+    ctix__jsonw_end(&w);
+  }
+  ctix__jsonw_kbool(&w, "showTacticRowBackground", false);
+  ctix__jsonw_kstr(&w, "tacticRowBackground", "#dddddd");
+  ctix__jsonw_kbool(&w, "selectTechniquesAcrossTactics", true);
+  ctix__jsonw_kbool(&w, "selectSubtechniquesWithParent", false);
+  ctix__jsonw_kbool(&w, "selectVisibleTechniques", false);
+  ctix__jsonw_end(&w);
+  if (tmp.err) {
+    rc = ctix__error_set(err, CTIX_ENOMEM, "navigator export: out of memory");
+    goto done;
+  }
+  rc = ctix__jsonw_finish(&w, out, len, err);
+
+done:
+  ctix__jsonw_free(&w);
+  ctix__buf_free(&techs);
+  ctix__buf_free(&tmp);
+  ctix__buf_free(&outside);
+  return rc;
+}

@@ -1,0 +1,363 @@
+/*
+ * Feature extraction for the technique model (features.h): normalisation
+ * of a sentence into tokens with placeholders for literal ids and
+ * indicators, then hashed word 1-2-grams and character 3-5-grams.
+ * De-duplication uses a stamped hash set, so a warm extractor allocates
+ * nothing and needs no sort (training asks for sorted output).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttp/features.h"
+#include "util/str.h"
+
+/* Longest token whose character n-grams are taken (longer ones: the head). */
+#define MAX_CHAR_TOKEN 32
+
+/* Hash seeds of the feature families. */
+enum { SEED_WORD = 0x9e3779b1u, SEED_BIGRAM = 0x85ebca77u, SEED_CHAR = 0xc2b2ae3du };
+
+/* File extensions: a dotted token ending in one of these is a file name, not a domain. */
+static const char *const file_exts[] = {
+    "7z",   "asp",  "aspx", "bat", "bin",  "cab",  "cfg",  "cmd", "conf", "cpl", "csv",
+    "dat",  "db",   "dll",  "dmp", "doc",  "docm", "docx", "drv", "elf",  "eml", "evtx",
+    "exe",  "gif",  "gz",   "hta", "htm",  "html", "img",  "inf", "ini",  "iso", "jar",
+    "jpg",  "js",   "jse",  "json", "jsp", "ko",   "lnk",  "log", "msc",  "msi", "ocx",
+    "one",  "pdf",  "php",  "pl",  "png",  "ppt",  "pptm", "pptx", "ps1", "psd1", "psm1",
+    "py",   "rar",  "reg",  "rtf", "scr",  "sh",   "so",   "sql", "sqlite", "sys", "tar",
+    "tmp",  "txt",  "vbe",  "vbs", "vhd",  "wsf",  "xls",  "xlsm", "xlsx", "xml", "zip",
+};
+
+/* Placeholder tokens (their own spelling never occurs in lower-cased prose). */
+static const char PH_TID[] = "#tid", PH_CVE[] = "#cve", PH_HASH[] = "#hash", PH_IP[] = "#ip",
+                  PH_URL[] = "#url", PH_EMAIL[] = "#email", PH_DOMAIN[] = "#domain",
+                  PH_NUM[] = "#num", PH_IOC[] = "#ioc";
+
+void ctix__ttp_fx_init(ctix__ttp_fx *fx)
+{
+  memset(fx, 0, sizeof(*fx));
+  ctix__buf_init(&fx->norm, CTIX__TTP_MAX_SENTENCE * 2 + 64);
+  ctix__buf_init(&fx->toks, (size_t)1 << 24);
+  ctix__buf_init(&fx->raw, (size_t)1 << 26);
+  ctix__buf_init(&fx->feats, (size_t)1 << 26);
+  ctix__buf_init(&fx->words, (size_t)1 << 24);
+  ctix__buf_init(&fx->set, (size_t)1 << 26);
+}
+
+void ctix__ttp_fx_free(ctix__ttp_fx *fx)
+{
+  if (!fx)
+    return;
+  ctix__buf_free(&fx->norm);
+  ctix__buf_free(&fx->toks);
+  ctix__buf_free(&fx->raw);
+  ctix__buf_free(&fx->feats);
+  ctix__buf_free(&fx->words);
+  ctix__buf_free(&fx->set);
+}
+
+/* 32-bit FNV-1a step and a final avalanche (murmur3 fmix). */
+static inline uint32_t fnv_step(uint32_t h, unsigned char c) { return (h ^ c) * 16777619u; }
+static inline uint32_t fmix(uint32_t h)
+{
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+static inline uint32_t bucket(uint32_t h) { return fmix(h) >> (32 - CTIX__TTP_FEAT_BITS); }
+
+static uint32_t hash_bytes(uint32_t seed, const char *s, size_t n)
+{
+  uint32_t h = 2166136261u ^ seed;
+  size_t i;
+  for (i = 0; i < n; i++)
+    h = fnv_step(h, (unsigned char)s[i]);
+  return h;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!ctix__isdigit((unsigned char)s[i]))
+      return false;
+  return n > 0;
+}
+
+static bool all_hex(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    int c = (unsigned char)s[i];
+    if (!ctix__isdigit(c) && !(c >= 'a' && c <= 'f'))
+      return false;
+  }
+  return true;
+}
+
+/* "t1059" or "t1059.001" (lower-cased token). */
+static bool is_tid(const char *s, size_t n)
+{
+  if ((n != 5 && n != 9) || s[0] != 't' || !all_digits(s + 1, 4))
+    return false;
+  return n == 5 || (s[5] == '.' && all_digits(s + 6, 3));
+}
+
+/* Dotted quad, optionally followed by ":port" or "/bits". */
+static bool is_ipv4(const char *s, size_t n)
+{
+  size_t i, parts = 1, digits = 0;
+  for (i = 0; i < n; i++) {
+    if (ctix__isdigit((unsigned char)s[i])) {
+      if (++digits > 3)
+        return false;
+    } else if (s[i] == '.' && digits) {
+      parts++;
+      digits = 0;
+    } else {
+      break;
+    }
+  }
+  return parts == 4 && digits && (i == n || s[i] == ':' || s[i] == '/');
+}
+
+static bool is_file_ext(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < sizeof(file_exts) / sizeof(file_exts[0]); i++)
+    if (strlen(file_exts[i]) == n && memcmp(file_exts[i], s, n) == 0)
+      return true;
+  return false;
+}
+
+/* A dotted name whose last label is 2-24 letters and no file extension. */
+static bool is_domain(const char *s, size_t n)
+{
+  size_t dot = n, i;
+  for (i = n; i > 0; i--)
+    if (s[i - 1] == '.') {
+      dot = i - 1;
+      break;
+    }
+  if (dot == n || dot == 0 || n - dot - 1 < 2 || n - dot - 1 > 24)
+    return false;
+  for (i = dot + 1; i < n; i++)
+    if (!ctix__isalpha((unsigned char)s[i]))
+      return false;
+  if (!ctix__isalnum((unsigned char)s[dot - 1]))
+    return false;
+  for (i = 0; i < dot; i++)
+    if (!ctix__isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
+      return false;
+  return !is_file_ext(s + dot + 1, n - dot - 1);
+}
+
+/* The placeholder for a lower-cased token, or NULL to keep it. */
+static const char *placeholder(const char *s, size_t n)
+{
+  if (is_tid(s, n))
+    return PH_TID;
+  if (n > 4 && memcmp(s, "cve-", 4) == 0 && ctix__isdigit((unsigned char)s[4]))
+    return PH_CVE;
+  if ((n == 32 || n == 40 || n == 64 || n == 128) && all_hex(s, n))
+    return PH_HASH;
+  if (all_digits(s, n))
+    return PH_NUM;
+  if (is_ipv4(s, n))
+    return PH_IP;
+  if (ctix__mem_ifind(s, n, "://") || ctix__mem_istarts(s, n, "hxxp") ||
+      ctix__mem_istarts(s, n, "www."))
+    return PH_URL;
+  if (ctix__mem_ifind(s, n, "[.]") || ctix__mem_ifind(s, n, "(.)") ||
+      ctix__mem_ifind(s, n, "[:]"))
+    return PH_IOC;
+  if (memchr(s, '@', n) && memchr(s, '.', n))
+    return PH_EMAIL;
+  if (is_domain(s, n))
+    return PH_DOMAIN;
+  return NULL;
+}
+
+static bool lead_punct(int c)
+{
+  return c == '"' || c == '\'' || c == '(' || c == '[' || c == '{' || c == '<' || c == '*' ||
+         c == '`' || c == ',' || c == ';';
+}
+static bool trail_punct(int c)
+{
+  return c == '"' || c == '\'' || c == ')' || c == ']' || c == '}' || c == '>' || c == ',' ||
+         c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == '*' || c == '`';
+}
+
+/* Builds fx->norm and fx->toks from the text. */
+static int normalise(ctix__ttp_fx *fx, const char *text, size_t len)
+{
+  size_t i = 0, s, e;
+  char low[CTIX__TTP_MAX_SENTENCE];
+  uint32_t rec[2];
+  if (len > CTIX__TTP_MAX_SENTENCE)
+    len = CTIX__TTP_MAX_SENTENCE;
+  ctix__buf_reset(&fx->norm);
+  ctix__buf_reset(&fx->toks);
+  for (i = 0; i < len; i++)
+    low[i] = (char)ctix__lower((unsigned char)text[i]);
+  i = 0;
+  while (i < len) {
+    const char *ph;
+    while (i < len && ctix__isspace((unsigned char)low[i]))
+      i++;
+    s = i;
+    while (i < len && !ctix__isspace((unsigned char)low[i]))
+      i++;
+    e = i;
+    while (s < e && lead_punct((unsigned char)low[s]))
+      s++;
+    while (e > s && trail_punct((unsigned char)low[e - 1]))
+      e--;
+    if (s == e)
+      continue;
+    ph = placeholder(low + s, e - s);
+    rec[0] = (uint32_t)fx->norm.len;
+    if (ph) {
+      rec[1] = (uint32_t)strlen(ph);
+      ctix__buf_add(&fx->norm, ph, rec[1]);
+    } else {
+      rec[1] = (uint32_t)(e - s);
+      ctix__buf_add(&fx->norm, low + s, e - s);
+    }
+    ctix__buf_addc(&fx->norm, ' ');
+    ctix__buf_push(&fx->toks, rec, sizeof(rec));
+  }
+  return fx->norm.err ? fx->norm.err : fx->toks.err;
+}
+
+static inline void emit(ctix__ttp_fx *fx, uint32_t id) { ctix__buf_push(&fx->raw, &id, 4); }
+
+static int cmp_feat(const void *a, const void *b)
+{
+  uint32_t x = ((const ctix__ttp_feat *)a)->id, y = ((const ctix__ttp_feat *)b)->id;
+  return x < y ? -1 : x > y;
+}
+
+/*
+ * De-duplicates fx->raw into fx->feats through a stamped open-addressing
+ * set (no clearing between sentences), weighs each bucket by its IDF (1
+ * without a table) and scales the vector to unit length.
+ */
+static int dedupe(ctix__ttp_fx *fx)
+{
+  size_t n = CTIX__BUF_COUNT(&fx->raw, uint32_t), i, cap = 256;
+  const uint32_t *raw = (const uint32_t *)(const void *)fx->raw.data;
+  uint32_t *slots, mask;
+  double norm = 0.0;
+  float inv;
+  ctix__ttp_feat *f;
+  ctix__buf_reset(&fx->feats);
+  if (n == 0)
+    return 0;
+  while (cap < 2 * n)
+    cap <<= 1;
+  /* Each slot: the bucket and the stamp of the sentence that set it. */
+  if (fx->set.len < cap * 8 || fx->stamp == UINT32_MAX) {
+    ctix__buf_reset(&fx->set);
+    if (ctix__buf_grow(&fx->set, cap * 8))
+      return fx->set.err;
+    memset(fx->set.data, 0, cap * 8);
+    fx->set.len = cap * 8;
+    fx->stamp = 0;
+  } else {
+    cap = fx->set.len / 8;
+  }
+  fx->stamp++;
+  slots = (uint32_t *)(void *)fx->set.data;
+  mask = (uint32_t)cap - 1;
+  for (i = 0; i < n; i++) {
+    uint32_t key = raw[i], h = fmix(key) & mask;
+    for (;;) {
+      uint32_t *sl = slots + 2 * h;
+      if (sl[1] != fx->stamp) {
+        ctix__ttp_feat ft;
+        sl[0] = key;
+        sl[1] = fx->stamp;
+        ft.id = key;
+        ft.v = fx->idf ? (float)fx->idf[key] * CTIX__TTP_IDF_STEP : 1.0f;
+        norm += (double)ft.v * ft.v;
+        ctix__buf_push(&fx->feats, &ft, sizeof(ft));
+        break;
+      }
+      if (sl[0] == key)
+        break;
+      h = (h + 1) & mask;
+    }
+  }
+  if (fx->feats.err)
+    return fx->feats.err;
+  n = CTIX__TTP_FX_COUNT(fx);
+  f = (ctix__ttp_feat *)(void *)fx->feats.data;
+  inv = norm > 0 ? (float)(1.0 / sqrt(norm)) : 0.0f;
+  for (i = 0; i < n; i++)
+    f[i].v *= inv;
+  if (fx->sorted)
+    qsort(f, n, sizeof(*f), cmp_feat);
+  return 0;
+}
+
+int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
+{
+  size_t ntok, t, i, n;
+  const uint32_t *toks;
+  const char *norm;
+  int rc;
+  if ((rc = normalise(fx, text, len)))
+    return rc;
+  ctix__buf_reset(&fx->raw);
+  ctix__buf_reset(&fx->words);
+  ntok = CTIX__BUF_COUNT(&fx->toks, uint32_t) / 2;
+  toks = (const uint32_t *)(const void *)fx->toks.data;
+  norm = fx->norm.data;
+  for (t = 0; t < ntok; t++) {
+    const char *w = norm + toks[2 * t];
+    size_t wl = toks[2 * t + 1];
+    uint32_t id = bucket(hash_bytes(SEED_WORD, w, wl));
+    emit(fx, id);
+    if (fx->explain) {
+      ctix__ttp_word rec = {id, toks[2 * t], (uint32_t)wl};
+      ctix__buf_push(&fx->words, &rec, sizeof(rec));
+    }
+    if (t + 1 < ntok) {
+      size_t bl = toks[2 * t + 2] + toks[2 * t + 3] - toks[2 * t];
+      id = bucket(hash_bytes(SEED_BIGRAM, w, bl));
+      emit(fx, id);
+      if (fx->explain) {
+        ctix__ttp_word rec = {id, toks[2 * t], (uint32_t)bl};
+        ctix__buf_push(&fx->words, &rec, sizeof(rec));
+      }
+    }
+    if (w[0] == '#')
+      continue; /* placeholders: no character n-grams */
+    {
+      char pad[MAX_CHAR_TOKEN + 2];
+      n = wl > MAX_CHAR_TOKEN ? MAX_CHAR_TOKEN : wl;
+      pad[0] = ' ';
+      memcpy(pad + 1, w, n);
+      pad[n + 1] = ' ';
+      n += 2;
+      for (i = 0; i + 3 <= n; i++) {
+        uint32_t h = 2166136261u ^ SEED_CHAR;
+        size_t k;
+        for (k = 0; k < 5 && i + k < n; k++) {
+          h = fnv_step(h, (unsigned char)pad[i + k]);
+          if (k >= 2)
+            emit(fx, bucket(h));
+        }
+      }
+    }
+  }
+  if (fx->raw.err || fx->words.err)
+    return fx->raw.err ? fx->raw.err : fx->words.err;
+  return dedupe(fx);
+}

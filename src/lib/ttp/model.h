@@ -1,0 +1,179 @@
+/*
+ * The technique model inside libctix: the file format, the loaded form
+ * used for scoring, the decision parameters the fusion reads, and the
+ * training entry points shared by `ctix model train` and the
+ * cross-validation of `ctix eval ttp --cv`.
+ *
+ * File format (little endian, every section 4-byte aligned):
+ *   header   "CTIXTTPM", u32 version (1), u32 nclasses, u32 nfeatures,
+ *            u32 npostings, u32 hash_bits, u32 nparams, u32 info_len,
+ *            u32 reserved (0)
+ *   params   f32[nparams]: decision parameters in the order of the
+ *            parameter table (model.c); missing ones take their defaults
+ *   classes  nclasses x { char id[12] (NUL padded "T1234.567"), f32 scale,
+ *            f32 bias, u32 positives }, ids strictly increasing
+ *   features u32[nfeatures]: hashed feature buckets, strictly increasing
+ *   offsets  u32[nfeatures + 1]: postings of feature i are
+ *            [offsets[i], offsets[i+1]); offsets[0] = 0, last = npostings
+ *   postings npostings x { u16 class, i16 weight }: the weight of the
+ *            feature for the class is weight * scale of the class
+ *   idf      (flag bit 0) u8[2^hash_bits]: every bucket's inverse document
+ *            frequency in steps of CTIX__TTP_IDF_STEP (features.h)
+ *   info     info_len bytes of text (the training manifest), padded to 4
+ *   trailer  u32 FNV-1a of every byte before it
+ * A class's score for a sentence is bias + the sum over its features of
+ * value x weight: a linear one-vs-rest model keeping each class's largest
+ * weights only (feature-major postings, so scoring touches only the
+ * features the sentence has).
+ */
+#ifndef CTIX_TTP_MODEL_H
+#define CTIX_TTP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctix/ttp.h"
+#include "ttp/features.h"
+#include "util/buf.h"
+
+#define CTIX__TTP_MODEL_MAGIC "CTIXTTPM"
+#define CTIX__TTP_MODEL_VERSION 1u
+/* Largest model file accepted. */
+#define CTIX__TTP_MODEL_MAX ((size_t)64 << 20)
+#define CTIX__TTP_MAX_CLASSES 4096u
+#define CTIX__TTP_MAX_PARAMS 64u
+
+/*
+ * Decision parameters of the fusion (ttp.c), stored in the model file so
+ * a model and its decision travel together. See docs/ttp.md.
+ */
+typedef struct ctix__ttp_params {
+  float thr0, thr1;       /* document threshold = thr0 + thr1 * ln(usable sentences) */
+  float topk;             /* the model part is the mean of the best `topk` sentence scores */
+  float short_n;          /* texts of at most this many sentences use the best sentence */
+  float z_floor;          /* sentence scores below are not kept (a missing one counts as this) */
+  float cue_w;            /* weight of the strongest lexicon cue (its weight 0-1) */
+  float name_w;           /* weight of the strongest technique-name hit */
+  float id_w;             /* weight of a literal id outside id tables */
+  float potential_pen;    /* subtracted from negated, hypothetical and advice sentences */
+  float sub_margin;       /* a sub-technique is chosen when its score >= threshold - margin */
+  float runner_gap;       /* a sibling within this of the chosen one is its runner-up */
+  float conf_slope;       /* confidence = sigmoid(conf_slope * (score - threshold)) */
+} ctix__ttp_params;
+
+/* Number of parameters and their names (for `--set NAME=VALUE`, the manifest). */
+size_t ctix__ttp_param_count(void);
+const char *ctix__ttp_param_name(size_t i);
+void ctix__ttp_params_default(ctix__ttp_params *p);
+/* Sets parameter `name` (CTIX_ENOTFOUND if unknown). */
+int ctix__ttp_param_set(ctix__ttp_params *p, const char *name, float value);
+float ctix__ttp_param_get(const ctix__ttp_params *p, size_t i);
+
+/* One slot of the feature index: a bucket and its postings [off, end). */
+typedef struct ctix__ttp_slot {
+  uint32_t id;                  /* UINT32_MAX = free */
+  uint32_t off, end;
+} ctix__ttp_slot;
+
+/* One posting: a class and its quantised weight. */
+typedef struct ctix__ttp_posting {
+  uint16_t cls;
+  int16_t w;
+} ctix__ttp_posting;
+
+struct ctix_ttp_model {
+  uint32_t nclasses, nfeat, npost;
+  char (*ids)[12];              /* class ids */
+  int32_t *parent;              /* index of the parent class, -1 if none or absent */
+  float *scale, *bias;
+  uint32_t *positives;
+  uint32_t *feat;               /* sorted buckets */
+  uint32_t *off;                /* nfeat + 1 */
+  ctix__ttp_posting *post;
+  uint8_t *idf;                 /* IDF table (2^bits entries) or NULL */
+  ctix__ttp_slot *slots;        /* open addressing over feat */
+  uint32_t mask;
+  uint64_t *present;            /* bitmap over the 2^bits buckets: in the model */
+  ctix__ttp_params params;
+  char *info;                   /* training manifest text */
+  size_t file_size;
+};
+
+/*
+ * Loads a model from memory (copied; `source` names it in errors). Every
+ * count and offset is checked against the size: bad data gives
+ * CTIX_EPARSE, over CTIX__TTP_MODEL_MAX CTIX_ETOOBIG.
+ */
+int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
+                             const char *source, ctix_error *err);
+
+/* The embedded model bytes (embed.c); len 0 when the build has none. */
+const unsigned char *ctix__ttp_model_embedded(size_t *len);
+
+/*
+ * Raw class scores of one feature vector: out[c] = bias + sum of weights,
+ * for every class c (out has nclasses entries).
+ */
+void ctix__ttp_model_score(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n,
+                           float *out);
+
+/* Weight of bucket `id` for class `cls` (0 when not kept). */
+float ctix__ttp_model_weight(const ctix_ttp_model *m, uint32_t id, uint32_t cls);
+
+/* Class index of an id ("T1059.001"), or -1. */
+int32_t ctix__ttp_model_class(const ctix_ttp_model *m, const char *id);
+
+/* ------------------------------------------------------------- training */
+
+/* The labelled training rows, with their features (train.c). */
+typedef struct ctix__ttp_data ctix__ttp_data;
+
+/*
+ * Reads the training sources under shared_dir: the `uses` relationships of
+ * data/attack/enterprise-attack.json (procedure examples, citations and
+ * links removed, the user's name replaced by a placeholder), technique
+ * names, and the dev splits of data/ttp-eval. Labels are resolved through
+ * `kb` (revoked ids remapped, unknown ones dropped); a sub-technique label
+ * also labels its parent. Each row carries the key of the report it comes
+ * from (ctix__ttp_report_key) so evaluation can keep a report out.
+ */
+int ctix__ttp_data_load(ctix__ttp_data **out, const char *shared_dir, const ctix_kb *kb,
+                        bool progress, ctix_error *err);
+void ctix__ttp_data_free(ctix__ttp_data *d);
+/* One line per source: rows, positives, distinct labels. */
+const char *ctix__ttp_data_summary(const ctix__ttp_data *d);
+
+/*
+ * The report an evaluation item or training row comes from, by its id:
+ * "tram2:<doc#>" for tram2m-/tram2d- ids, "annoctr:<split>-<doc>",
+ * "ctihal:<group>-<report>", else the id itself. Writes at most cap bytes.
+ */
+void ctix__ttp_report_key(char *out, size_t cap, const char *id);
+
+/* Solvers measured (liblinear). */
+enum { CTIX__TTP_SVM = 0, CTIX__TTP_LOGREG = 1 };
+
+typedef struct ctix__ttp_train_cfg {
+  int solver;                  /* CTIX__TTP_SVM (default) or CTIX__TTP_LOGREG */
+  double c;                    /* regularisation; 0 = the solver's default */
+  size_t topn;                 /* weights kept per class; 0 = default */
+  size_t min_pos;              /* classes need this many positive rows; 0 = default */
+  const char *const *classes;  /* train only these ids (NULL: every class) */
+  size_t nclasses;
+  bool parents_only;           /* train parent techniques only */
+  const char *const *exclude;  /* report keys kept out of training */
+  size_t nexclude;
+  const ctix__ttp_params *params; /* decision parameters written (NULL: defaults) */
+  bool progress;
+} ctix__ttp_train_cfg;
+
+/*
+ * Trains and appends the model file to `out`. Deterministic. The IDF
+ * table comes from the rows in training; `d`'s feature values are
+ * rewritten with it (not thread-safe on one `d`).
+ */
+int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
+                        ctix_error *err);
+
+#endif

@@ -1,0 +1,712 @@
+/*
+ * Technique mapping (include/ctix/ttp.h): the fusion of the model's
+ * sentence scores with the rule signals (ids, names, lexicon cues) and the
+ * sentence context, then the document decision.
+ *
+ * Every sentence gets the linear model's score for every technique (a
+ * margin: > 0 leans positive). Sentences in reference or mitigation
+ * sections are not attack descriptions and are skipped; negated,
+ * hypothetical and advice sentences count (less by potential_pen) but can
+ * only make a technique `potential`.
+ *
+ * A technique's document score is the mean of its best `topk` sentence
+ * scores (the best one for short texts) plus the weighted strongest
+ * lexicon cue, technique-name hit and literal id of the document. It is
+ * compared with a threshold that rises with the logarithm of the number
+ * of sentences (long reports mention more techniques in passing). A
+ * family (a technique and its sub-techniques) is accepted when its best
+ * member passes; inside it each sub-technique within sub_margin of the
+ * threshold is reported, else the parent, with the closest sibling as
+ * runner-up. Confidence is a logistic function of the distance to the
+ * threshold (0.5 at the threshold). Everything is ordered by index or id:
+ * the output is deterministic. Parameters: model.h, docs/ttp.md.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttp/features.h"
+#include "ttp/model.h"
+#include "ttp/signals.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/str.h"
+
+/* Probabilities below this are not kept per sentence. */
+#define MIN_P 0.02f
+/* Model features shown as evidence per sentence. */
+#define WHY_FEATURES 3
+#define MAX_WHY 8
+
+typedef struct list_priv {
+  ctix_ttp_list pub;       /* first: the caller's pointer */
+  ctix_arena arena;
+} list_priv;
+
+/* One (sentence, technique slot): what each signal said there. */
+typedef struct cell {
+  uint32_t sent;
+  uint32_t slot;
+  float z;                 /* model score (potential_pen applied); z_floor when absent */
+  float cue, name;         /* strongest cue / name weight in the sentence, 0 if none */
+  unsigned signals;
+  unsigned potential;      /* the sentence's context is not a plain assertion */
+  bool id;                 /* a literal id (outside id tables) */
+} cell;
+
+/* A technique slot: a model class or a technique only the rules named. */
+typedef struct slot {
+  ctix_kb_ref ref;
+  char id[12];
+  int32_t family;          /* slot of the parent technique (itself for a parent) */
+  float score;             /* document score */
+  bool chosen;
+} slot;
+
+void ctix_ttp_options_init(ctix_ttp_options *opts)
+{
+  memset(opts, 0, sizeof(*opts));
+  opts->max_evidence = 3;
+}
+
+const char *ctix_ttp_status_name(ctix_ttp_status status)
+{
+  switch (status) {
+  case CTIX_TTP_OBSERVED: return "observed";
+  case CTIX_TTP_POTENTIAL: return "potential";
+  case CTIX_TTP_IMPLIED: return "implied";
+  }
+  return "unknown";
+}
+
+void ctix_ttp_list_free(ctix_ttp_list *list)
+{
+  list_priv *lp = (list_priv *)list;
+  if (!lp)
+    return;
+  ctix__arena_free(&lp->arena);
+  free(lp);
+}
+
+static inline float sigmoid(float z) { return 1.0f / (1.0f + expf(-z)); }
+
+/* Mapping state of one document. */
+typedef struct mapper {
+  const ctix_document *doc;
+  const ctix_ttp_model *m;
+  const ctix__ttp_params *pr;
+  const ctix_kb *kb;
+  const ctix_ttp_options *opts;
+  ctix_buf slots;          /* slot */
+  ctix_buf cells;          /* cell */
+  ctix_buf hits;           /* ctix__ttp_cue_hit over the whole text */
+  unsigned *ctx;           /* context flags per sentence */
+  size_t nusable;          /* sentences that are not reference/mitigation */
+  list_priv *out;
+  ctix_error *err;
+} mapper;
+
+/* Slot of technique `ref`, created on first use; -1 if out of memory. */
+static int32_t slot_of(mapper *mp, ctix_kb_ref ref)
+{
+  size_t n = CTIX__BUF_COUNT(&mp->slots, slot), i;
+  slot s;
+  for (i = mp->m->nclasses; i < n; i++)
+    if (CTIX__BUF_AT(&mp->slots, slot, i).ref == ref)
+      return (int32_t)i;
+  {
+    int32_t c = ctix__ttp_model_class(mp->m, ctix_kb_id(mp->kb, ref));
+    if (c >= 0 && (size_t)c < n)
+      return c;
+  }
+  memset(&s, 0, sizeof(s));
+  s.ref = ref;
+  ctix__strlcpy(s.id, ctix_kb_id(mp->kb, ref), sizeof(s.id));
+  s.family = -1;
+  if (ctix__buf_push(&mp->slots, &s, sizeof(s)))
+    return -1;
+  return (int32_t)n;
+}
+
+/* The model's classes become the first slots (resolved in the KB). */
+static int init_slots(mapper *mp)
+{
+  uint32_t c;
+  for (c = 0; c < mp->m->nclasses; c++) {
+    slot s;
+    memset(&s, 0, sizeof(s));
+    memcpy(s.id, mp->m->ids[c], 12);
+    if (ctix_kb_resolve_id(mp->kb, s.id, strlen(s.id), &s.ref))
+      s.ref = CTIX_KB_NONE;
+    s.family = -1;
+    ctix__buf_push(&mp->slots, &s, sizeof(s));
+  }
+  return mp->slots.err;
+}
+
+/* Sentence holding byte `off` (binary search), or SIZE_MAX. */
+static size_t sentence_at(const ctix_document *doc, size_t off)
+{
+  size_t lo = 0, hi = doc->nsentences;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (doc->sentences[mid].span.end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < doc->nsentences && doc->sentences[lo].span.start <= off)
+    return lo;
+  return SIZE_MAX;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+  const cell *x = a, *y = b;
+  if (x->slot != y->slot)
+    return x->slot < y->slot ? -1 : 1;
+  if (x->sent != y->sent)
+    return x->sent < y->sent ? -1 : 1;
+  return 0;
+}
+
+/* Whether a sentence is an attack description at all (not references, mitigations). */
+static bool usable(unsigned ctx)
+{
+  return !(ctx & (CTIX__TTP_CTX_REFERENCE | CTIX__TTP_CTX_MITIGATION));
+}
+
+static bool is_potential(unsigned ctx)
+{
+  return (ctx & (CTIX__TTP_CTX_NEGATED | CTIX__TTP_CTX_HYPOTHETICAL | CTIX__TTP_CTX_ADVICE)) != 0;
+}
+
+/* Model scores of every usable sentence into cells (those above z_floor). */
+static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
+{
+  const ctix_document *doc = mp->doc;
+  const ctix__ttp_params *pr = mp->pr;
+  size_t i;
+  uint32_t c;
+  for (i = 0; i < doc->nsentences; i++) {
+    const ctix_sentence *s = &doc->sentences[i];
+    float pen;
+    if (!usable(mp->ctx[i]))
+      continue;
+    mp->nusable++;
+    pen = is_potential(mp->ctx[i]) ? pr->potential_pen : 0.0f;
+    if (ctix__ttp_features(fx, doc->text + s->span.start, s->span.end - s->span.start))
+      return CTIX_ENOMEM;
+    ctix__ttp_model_score(mp->m, &CTIX__TTP_FX_AT(fx, 0), CTIX__TTP_FX_COUNT(fx), z);
+    for (c = 0; c < mp->m->nclasses; c++) {
+      cell ce;
+      if (z[c] - pen <= pr->z_floor)
+        continue;
+      memset(&ce, 0, sizeof(ce));
+      ce.sent = (uint32_t)i;
+      ce.slot = c;
+      ce.z = z[c] - pen;
+      ce.signals = CTIX_TTP_SIG_MODEL;
+      ce.potential = is_potential(mp->ctx[i]);
+      ctix__buf_push(&mp->cells, &ce, sizeof(ce));
+    }
+  }
+  return mp->cells.err;
+}
+
+/* Adds the rule hits to the cells, then merges cells of one (slot, sentence). */
+static int add_rules(mapper *mp)
+{
+  size_t nh = CTIX__BUF_COUNT(&mp->hits, ctix__ttp_cue_hit), i;
+  for (i = 0; i < nh; i++) {
+    const ctix__ttp_cue_hit *h = &CTIX__BUF_AT(&mp->hits, ctix__ttp_cue_hit, i);
+    size_t s = sentence_at(mp->doc, h->start);
+    int32_t sl;
+    cell ce;
+    if (s == SIZE_MAX || !usable(mp->ctx[s]))
+      continue;
+    if (h->kind == CTIX_TTP_SIG_ID &&
+        (mp->opts->ignore_explicit_ids || (mp->ctx[s] & CTIX__TTP_CTX_ID_TABLE)))
+      continue;
+    if ((sl = slot_of(mp, h->technique)) < 0)
+      return CTIX_ENOMEM;
+    memset(&ce, 0, sizeof(ce));
+    ce.sent = (uint32_t)s;
+    ce.slot = (uint32_t)sl;
+    ce.z = mp->pr->z_floor;
+    ce.signals = h->kind;
+    ce.potential = is_potential(mp->ctx[s]);
+    if (h->kind == CTIX_TTP_SIG_CUE)
+      ce.cue = h->weight;
+    else if (h->kind == CTIX_TTP_SIG_NAME)
+      ce.name = h->weight;
+    else
+      ce.id = true;
+    ctix__buf_push(&mp->cells, &ce, sizeof(ce));
+  }
+  if (mp->cells.err)
+    return mp->cells.err;
+  {
+    size_t n = CTIX__BUF_COUNT(&mp->cells, cell), k, w = 0;
+    cell *c = (cell *)(void *)mp->cells.data;
+    if (n)
+      qsort(c, n, sizeof(cell), cmp_cell);
+    for (k = 0; k < n; k++) {
+      if (w && c[w - 1].slot == c[k].slot && c[w - 1].sent == c[k].sent) {
+        cell *t = &c[w - 1];
+        t->z = t->z > c[k].z ? t->z : c[k].z;
+        t->cue = t->cue > c[k].cue ? t->cue : c[k].cue;
+        t->name = t->name > c[k].name ? t->name : c[k].name;
+        t->id |= c[k].id;
+        t->signals |= c[k].signals;
+      } else {
+        c[w++] = c[k];
+      }
+    }
+    mp->cells.len = w * sizeof(cell);
+  }
+  return 0;
+}
+
+/* The fused score of one sentence for its slot (evidence ranking). */
+static float cell_value(const mapper *mp, const cell *c)
+{
+  const ctix__ttp_params *pr = mp->pr;
+  return c->z + pr->cue_w * c->cue + pr->name_w * c->name + (c->id ? pr->id_w : 0.0f);
+}
+
+/* Family links: each slot's parent slot (created when only a sub was seen). */
+static int link_families(mapper *mp)
+{
+  size_t i;
+  for (i = 0; i < CTIX__BUF_COUNT(&mp->slots, slot); i++) {
+    slot *s = &CTIX__BUF_AT(&mp->slots, slot, i);
+    ctix_kb_obj o;
+    int32_t f;
+    if (s->ref == CTIX_KB_NONE || ctix_kb_get(mp->kb, s->ref, &o)) {
+      s->family = (int32_t)i;
+      continue;
+    }
+    if (o.parent == CTIX_KB_NONE) {
+      s->family = (int32_t)i;
+      continue;
+    }
+    if ((f = slot_of(mp, o.parent)) < 0)
+      return CTIX_ENOMEM;
+    CTIX__BUF_AT(&mp->slots, slot, i).family = f;
+  }
+  return 0;
+}
+
+/*
+ * Document score of a slot from its cells [a, b): mean of the best topk
+ * model scores (missing ones count as z_floor; the best one alone for
+ * short texts) plus the weighted strongest cue, name and id.
+ */
+static float doc_score(const mapper *mp, const cell *c, size_t a, size_t b)
+{
+  const ctix__ttp_params *pr = mp->pr;
+  float top[8], cue = 0, name = 0, sum = 0;
+  size_t k = (size_t)pr->topk, i, j;
+  bool id = false;
+  if (k < 1)
+    k = 1;
+  if (k > 8)
+    k = 8;
+  if ((float)mp->nusable <= pr->short_n)
+    k = 1;
+  for (j = 0; j < k; j++)
+    top[j] = pr->z_floor;
+  for (i = a; i < b; i++) {
+    float z = c[i].z;
+    cue = c[i].cue > cue ? c[i].cue : cue;
+    name = c[i].name > name ? c[i].name : name;
+    id |= c[i].id;
+    for (j = 0; j < k; j++)
+      if (z > top[j]) {
+        memmove(top + j + 1, top + j, (k - j - 1) * sizeof(float));
+        top[j] = z;
+        break;
+      }
+  }
+  for (j = 0; j < k; j++)
+    sum += top[j];
+  return sum / (float)k + pr->cue_w * cue + pr->name_w * name + (id ? pr->id_w : 0.0f);
+}
+
+/* Confidence 0-1: 0.5 at the threshold. */
+static float confidence(const mapper *mp, float score, float thr)
+{
+  return sigmoid(mp->pr->conf_slope * (score - thr));
+}
+
+/* Cell range [*a, *b) of `slot` (cells sorted by slot). */
+static void cell_range(const mapper *mp, uint32_t sl, size_t *a, size_t *b)
+{
+  const cell *c = (const cell *)(const void *)mp->cells.data;
+  size_t n = CTIX__BUF_COUNT(&mp->cells, cell), lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (c[mid].slot < sl)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *a = lo;
+  while (lo < n && c[lo].slot == sl)
+    lo++;
+  *b = lo;
+}
+
+/* --------------------------------------------------------------- output */
+
+typedef struct cand {
+  uint32_t slot;
+  float conf;
+  int32_t runner;
+  float runner_conf;
+} cand;
+
+static int cmp_cand(const void *a, const void *b)
+{
+  const cand *x = a, *y = b;
+  if (x->conf != y->conf)
+    return x->conf > y->conf ? -1 : 1;
+  return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* Evidence order: by fused value (kept in z by fill_hit), then position. */
+static int cmp_cell_p(const void *a, const void *b)
+{
+  const cell *x = a, *y = b;
+  if (x->z != y->z)
+    return x->z > y->z ? -1 : 1;
+  return x->sent < y->sent ? -1 : x->sent > y->sent;
+}
+
+/* The `why` list of one evidence sentence: rule hits, then model words. */
+static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, const slot *s,
+                   int32_t cls)
+{
+  const char *why[MAX_WHY];
+  size_t n = 0, i, nh = CTIX__BUF_COUNT(&mp->hits, ctix__ttp_cue_hit);
+  ctix_arena *ar = &mp->out->arena;
+  const ctix_sentence *se = &mp->doc->sentences[ev->sentence];
+  for (i = 0; i < nh && n < MAX_WHY; i++) {
+    const ctix__ttp_cue_hit *h = &CTIX__BUF_AT(&mp->hits, ctix__ttp_cue_hit, i);
+    size_t k;
+    bool dup = false;
+    if (h->start < se->span.start || h->start >= se->span.end || h->technique != s->ref || !h->cue)
+      continue;
+    if (h->kind == CTIX_TTP_SIG_ID && mp->opts->ignore_explicit_ids)
+      continue;
+    for (k = 0; k < n && !dup; k++)
+      dup = strcmp(why[k], h->cue) == 0;
+    if (!dup)
+      why[n++] = h->cue;
+  }
+  if (cls >= 0 && (ev->signals & CTIX_TTP_SIG_MODEL)) {
+    size_t nw, best_i[WHY_FEATURES];
+    float best_w[WHY_FEATURES] = {0};
+    size_t nb = 0, k;
+    fx->explain = 1;
+    i = (size_t)ctix__ttp_features(fx, mp->doc->text + se->span.start,
+                                   se->span.end - se->span.start);
+    fx->explain = 0;
+    if (i)
+      return CTIX_ENOMEM;
+    nw = CTIX__BUF_COUNT(&fx->words, ctix__ttp_word);
+    for (i = 0; i < nw; i++) {
+      const ctix__ttp_word *w = &CTIX__BUF_AT(&fx->words, ctix__ttp_word, i);
+      float wt = ctix__ttp_model_weight(mp->m, w->id, (uint32_t)cls);
+      size_t j;
+      if (wt <= 0.0f || fx->norm.data[w->off] == '#')
+        continue;
+      for (j = 0; j < nb; j++)
+        if (fx->norm.data[w->off] && best_i[j] != SIZE_MAX &&
+            CTIX__BUF_AT(&fx->words, ctix__ttp_word, best_i[j]).id == w->id)
+          break;
+      if (j < nb)
+        continue;
+      for (j = 0; j < WHY_FEATURES; j++)
+        if (j >= nb || wt > best_w[j]) {
+          size_t last = nb < WHY_FEATURES ? nb : WHY_FEATURES - 1;
+          memmove(best_w + j + 1, best_w + j, (last - j) * sizeof(float));
+          memmove(best_i + j + 1, best_i + j, (last - j) * sizeof(size_t));
+          best_w[j] = wt;
+          best_i[j] = i;
+          if (nb < WHY_FEATURES)
+            nb++;
+          break;
+        }
+    }
+    for (k = 0; k < nb && n < MAX_WHY; k++) {
+      const ctix__ttp_word *w = &CTIX__BUF_AT(&fx->words, ctix__ttp_word, best_i[k]);
+      char *t = ctix__arena_strndup(ar, fx->norm.data + w->off, w->len);
+      if (!t)
+        return CTIX_ENOMEM;
+      why[n++] = t;
+    }
+  }
+  ev->nwhy = n;
+  ev->why = NULL;
+  if (n) {
+    const char **arr = ctix__arena_alloc(ar, n * sizeof(char *));
+    if (!arr)
+      return CTIX_ENOMEM;
+    memcpy(arr, why, n * sizeof(char *));
+    ev->why = arr;
+  }
+  return 0;
+}
+
+/* Fills one hit from a chosen candidate; thr is the document threshold. */
+static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand *cd, float thr)
+{
+  ctix_arena *ar = &mp->out->arena;
+  const slot *s = &CTIX__BUF_AT(&mp->slots, slot, cd->slot);
+  ctix_kb_obj o;
+  size_t a, b, i, k, ne, first, nt;
+  cell *cs = NULL;
+  ctix_ttp_evidence *ev;
+  size_t maxev = mp->opts->max_evidence ? mp->opts->max_evidence : 3;
+  bool observed = false;
+  memset(hit, 0, sizeof(*hit));
+  if (s->ref == CTIX_KB_NONE || ctix_kb_get(mp->kb, s->ref, &o))
+    return 0;
+  hit->id = o.id;
+  hit->name = o.name;
+  hit->parent_name = o.parent != CTIX_KB_NONE ? ctix_kb_name(mp->kb, o.parent) : NULL;
+  hit->confidence = cd->conf;
+  if (cd->runner >= 0) {
+    const slot *r = &CTIX__BUF_AT(&mp->slots, slot, cd->runner);
+    hit->runner_up = r->ref != CTIX_KB_NONE ? ctix_kb_id(mp->kb, r->ref) : NULL;
+    hit->runner_up_confidence = hit->runner_up ? cd->runner_conf : 0.0f;
+  }
+  nt = ctix_kb_edges(mp->kb, s->ref, CTIX_KB_REL_TACTIC, CTIX_KB_TACTIC, &first);
+  if (nt) {
+    const char **tac = ctix__arena_alloc(ar, nt * sizeof(char *));
+    if (!tac)
+      return CTIX_ENOMEM;
+    for (k = 0; k < nt; k++) {
+      ctix_kb_obj t;
+      tac[k] = ctix_kb_get(mp->kb, ctix_kb_edge_target(mp->kb, first + k), &t) ? "" : t.shortname;
+    }
+    hit->tactics = tac;
+    hit->ntactics = nt;
+  }
+  /* Evidence: the slot's sentences by fused value (kept in z of the copies). */
+  cell_range(mp, cd->slot, &a, &b);
+  ne = b - a;
+  if (ne) {
+    if (!(cs = malloc(ne * sizeof(cell))))
+      return CTIX_ENOMEM;
+    memcpy(cs, (cell *)(void *)mp->cells.data + a, ne * sizeof(cell));
+    for (i = 0; i < ne; i++)
+      cs[i].z = cell_value(mp, &cs[i]);
+    qsort(cs, ne, sizeof(cell), cmp_cell_p);
+  }
+  /* Observed when a plain sentence supports it on its own (or is its best one). */
+  for (i = 0; i < ne; i++) {
+    hit->signals |= cs[i].signals;
+    if (!cs[i].potential && (cs[i].z >= thr || i == 0))
+      observed = true;
+  }
+  k = ne < maxev ? ne : maxev;
+  ev = k ? ctix__arena_calloc(ar, k, sizeof(*ev)) : NULL;
+  if (k && !ev) {
+    free(cs);
+    return CTIX_ENOMEM;
+  }
+  for (i = 0; i < k; i++) {
+    const ctix_sentence *se = &mp->doc->sentences[cs[i].sent];
+    int rc;
+    ev[i].sentence = cs[i].sent;
+    ev[i].start = se->span.start;
+    ev[i].end = se->span.end;
+    ev[i].score = confidence(mp, cs[i].z, thr);
+    ev[i].signals = cs[i].signals;
+    ev[i].status = cs[i].potential ? CTIX_TTP_POTENTIAL : CTIX_TTP_OBSERVED;
+    if ((rc = explain(mp, fx, &ev[i], s, cd->slot < mp->m->nclasses ? (int32_t)cd->slot : -1))) {
+      free(cs);
+      return rc;
+    }
+  }
+  free(cs);
+  hit->evidence = ev;
+  hit->nevidence = k;
+  hit->status = observed ? CTIX_TTP_OBSERVED : CTIX_TTP_POTENTIAL;
+  return 0;
+}
+
+/* Best sibling of slot `j` in family `fam` (not `j`, not the parent) within gap. */
+static int32_t runner_up(const mapper *mp, size_t fam, size_t j, float score, float gap)
+{
+  size_t ns = CTIX__BUF_COUNT(&mp->slots, slot), k;
+  int32_t best = -1;
+  for (k = 0; k < ns; k++) {
+    const slot *o = &CTIX__BUF_AT(&mp->slots, slot, k);
+    if (k == j || k == fam || o->family != (int32_t)fam || o->chosen || o->ref == CTIX_KB_NONE)
+      continue;
+    if (o->score < score - gap || o->score <= mp->pr->z_floor)
+      continue;
+    if (best < 0 || o->score > CTIX__BUF_AT(&mp->slots, slot, best).score)
+      best = (int32_t)k;
+  }
+  return best;
+}
+
+/* Chooses the techniques of the document. */
+static int decide(mapper *mp, ctix__ttp_fx *fx)
+{
+  size_t ns = CTIX__BUF_COUNT(&mp->slots, slot), i, j, nc = 0;
+  const ctix__ttp_params *pr = mp->pr;
+  float thr = pr->thr0 + pr->thr1 * logf((float)(mp->nusable > 1 ? mp->nusable : 1));
+  float minc = mp->opts->min_confidence;
+  const cell *cells = (const cell *)(const void *)mp->cells.data;
+  cand *cands = NULL;
+  ctix_ttp_hit *items;
+  int rc = 0;
+  for (i = 0; i < ns; i++) {
+    slot *s = &CTIX__BUF_AT(&mp->slots, slot, i);
+    size_t a, b;
+    cell_range(mp, (uint32_t)i, &a, &b);
+    s->score = a < b ? doc_score(mp, cells, a, b) : -1e30f;
+  }
+  if (!(cands = calloc(ns + 1, sizeof(cand))))
+    return CTIX_ENOMEM;
+  for (i = 0; i < ns; i++) {
+    slot *p = &CTIX__BUF_AT(&mp->slots, slot, i);
+    float fam = p->score;
+    size_t chosen = 0;
+    if (p->family != (int32_t)i || p->ref == CTIX_KB_NONE)
+      continue;
+    for (j = 0; j < ns; j++) {
+      const slot *s = &CTIX__BUF_AT(&mp->slots, slot, j);
+      if (j != i && s->family == (int32_t)i && s->score > fam)
+        fam = s->score;
+    }
+    if (minc > 0.0f ? confidence(mp, fam, thr) < minc : fam < thr)
+      continue;
+    /* Sub-techniques with enough evidence of their own. */
+    for (j = 0; j < ns; j++) {
+      slot *s = &CTIX__BUF_AT(&mp->slots, slot, j);
+      if (j == i || s->family != (int32_t)i || s->ref == CTIX_KB_NONE)
+        continue;
+      if (s->score >= thr - pr->sub_margin) {
+        cands[nc].slot = (uint32_t)j;
+        cands[nc].conf = confidence(mp, s->score, thr);
+        nc++;
+        s->chosen = true;
+        chosen++;
+      }
+    }
+    if (!chosen) {
+      cands[nc].slot = (uint32_t)i;
+      cands[nc].conf = confidence(mp, fam, thr);
+      nc++;
+      p->chosen = true;
+    }
+  }
+  /* Runner-ups: the closest sibling not reported itself. */
+  for (i = 0; i < nc; i++) {
+    const slot *s = &CTIX__BUF_AT(&mp->slots, slot, cands[i].slot);
+    size_t fam = (size_t)s->family;
+    float sc = cands[i].slot == fam ? -1e30f : s->score;
+    if (cands[i].slot == fam) {
+      /* A parent: its best sub-technique, when close to the family score. */
+      for (j = 0; j < ns; j++) {
+        const slot *o = &CTIX__BUF_AT(&mp->slots, slot, j);
+        if (j != fam && o->family == (int32_t)fam && o->score > sc)
+          sc = o->score;
+      }
+      cands[i].runner = sc > pr->z_floor ? runner_up(mp, fam, fam, sc, 0.0f) : -1;
+    } else {
+      cands[i].runner = runner_up(mp, fam, cands[i].slot, sc, pr->runner_gap);
+    }
+    if (cands[i].runner >= 0)
+      cands[i].runner_conf =
+          confidence(mp, CTIX__BUF_AT(&mp->slots, slot, cands[i].runner).score, thr);
+  }
+  if (nc)
+    qsort(cands, nc, sizeof(cand), cmp_cand);
+  items = nc ? ctix__arena_calloc(&mp->out->arena, nc, sizeof(ctix_ttp_hit)) : NULL;
+  if (nc && !items) {
+    free(cands);
+    return CTIX_ENOMEM;
+  }
+  for (i = 0, j = 0; i < nc; i++) {
+    if ((rc = fill_hit(mp, fx, &items[j], &cands[i], thr)))
+      break;
+    if (items[j].id)
+      j++;
+  }
+  mp->out->pub.items = items;
+  mp->out->pub.count = j;
+  free(cands);
+  return rc;
+}
+
+int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
+                          const ctix_ttp_options *opts, ctix_error *err)
+{
+  ctix_ttp_options defaults;
+  mapper mp;
+  ctix__ttp_fx fx;
+  float *z = NULL;
+  size_t i;
+  int rc = 0;
+  *out = NULL;
+  if (!opts) {
+    ctix_ttp_options_init(&defaults);
+    opts = &defaults;
+  }
+  memset(&mp, 0, sizeof(mp));
+  ctix__ttp_fx_init(&fx);
+  mp.doc = doc;
+  mp.opts = opts;
+  mp.err = err;
+  ctix__buf_init(&mp.slots, (size_t)1 << 26);
+  ctix__buf_init(&mp.cells, (size_t)1 << 30);
+  ctix__buf_init(&mp.hits, (size_t)1 << 28);
+  if (opts->kb)
+    mp.kb = opts->kb;
+  else if ((rc = ctix_kb_default(&mp.kb, err)))
+    goto done;
+  if (opts->model)
+    mp.m = opts->model;
+  else if ((rc = ctix_ttp_model_default(&mp.m, err)))
+    goto done;
+  mp.pr = &mp.m->params;
+  fx.idf = mp.m->idf;
+  if (!(mp.out = calloc(1, sizeof(*mp.out))) ||
+      !(z = malloc(mp.m->nclasses * sizeof(float))) ||
+      !(mp.ctx = calloc(doc->nsentences + 1, sizeof(unsigned))))
+    goto nomem;
+  ctix__arena_init(&mp.out->arena, 0);
+  for (i = 0; i < doc->nsentences; i++)
+    mp.ctx[i] = ctix__ttp_sentence_context(doc, i);
+  if ((rc = ctix__ttp_cues_match(&mp.hits, doc->text, doc->len, mp.kb, err)))
+    goto done;
+  if (init_slots(&mp) || score_sentences(&mp, &fx, z))
+    goto nomem;
+  if (add_rules(&mp) || link_families(&mp))
+    goto nomem;
+  if ((rc = decide(&mp, &fx)))
+    goto nomem;
+  *out = &mp.out->pub;
+  mp.out = NULL;
+  goto done;
+nomem:
+  rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory mapping techniques");
+done:
+  if (mp.out)
+    ctix_ttp_list_free(&mp.out->pub);
+  free(z);
+  free(mp.ctx);
+  ctix__buf_free(&mp.slots);
+  ctix__buf_free(&mp.cells);
+  ctix__buf_free(&mp.hits);
+  ctix__ttp_fx_free(&fx);
+  return rc;
+}

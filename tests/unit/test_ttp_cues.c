@@ -1,0 +1,439 @@
+/*
+ * Unit tests of the rule signals of the technique mapper (src/lib/ttp/
+ * cues.c, names.c): the pattern engine (word boundaries, white-space runs,
+ * case, ` ... ` parts in order within 60 bytes and one sentence, `*`
+ * continuations), the lexicon parser and its errors, and
+ * ctix__ttp_cues_match on the embedded data (explicit ids, revoked ids
+ * remapped, unknown ids ignored, technique names, order of hits), plus a
+ * check that the committed data files load.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ttp/cues_internal.h"
+#include "util/buf.h"
+
+/* ------------------------------------------------------------ helpers */
+
+typedef struct got {
+  char spans[16][96];
+  uint32_t values[16];
+  size_t n;
+} got;
+
+static int collect(void *ud, const ctix__ttp_pmatch *m, const char *text, size_t len)
+{
+  got *g = ud;
+  (void)len;
+  if (g->n < 16) {
+    snprintf(g->spans[g->n], sizeof(g->spans[0]), "%.*s", (int)(m->end - m->start),
+             text + m->start);
+    g->values[g->n] = m->value;
+  }
+  g->n++;
+  return 0;
+}
+
+/* A set of one pattern (value 7). */
+static ctix__ttp_patset *one(const char *pattern)
+{
+  ctix__ttp_patset *ps = NULL;
+  ctix_error err;
+  char why[96];
+  ctix_error_clear(&err);
+  assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
+  assert_int_equal(ctix__ttp_patset_add(ps, pattern, strlen(pattern), 7, 0.5f, pattern, 0, why,
+                                        sizeof(why), &err),
+                   0);
+  assert_int_equal(ctix__ttp_patset_compile(ps, &err), 0);
+  return ps;
+}
+
+/* The spans pattern `pattern` matches in `text`, joined by '|'. */
+static void expect_matches(const char *pattern, const char *text, const char *want)
+{
+  ctix__ttp_patset *ps = one(pattern);
+  got g;
+  char all[512] = "";
+  size_t i;
+  memset(&g, 0, sizeof(g));
+  assert_int_equal(ctix__ttp_patset_scan(ps, text, strlen(text), collect, &g), 0);
+  for (i = 0; i < g.n && i < 16; i++) {
+    if (i)
+      strncat(all, "|", sizeof(all) - strlen(all) - 1);
+    strncat(all, g.spans[i], sizeof(all) - strlen(all) - 1);
+  }
+  if (strcmp(all, want) != 0)
+    fail_msg("pattern '%s' in '%s': got '%s', want '%s'", pattern, text, all, want);
+  ctix__ttp_patset_free(ps);
+}
+
+/* The syntax error of a pattern ("" when it is accepted). */
+static void expect_syntax(const char *pattern, const char *want)
+{
+  ctix__ttp_patset *ps = NULL;
+  ctix_error err;
+  char why[96] = "";
+  int rc;
+  ctix_error_clear(&err);
+  assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
+  rc = ctix__ttp_patset_add(ps, pattern, strlen(pattern), 1, 0.5f, pattern, 0, why, sizeof(why),
+                            &err);
+  if (want[0] == '\0') {
+    if (rc != 0)
+      fail_msg("pattern '%s': unexpected error '%s'", pattern, why);
+  } else {
+    assert_int_equal(rc, CTIX_EPARSE);
+    if (!strstr(why, want))
+      fail_msg("pattern '%s': error '%s', want '%s'", pattern, why, want);
+  }
+  assert_int_equal(err.code, 0);
+  ctix__ttp_patset_free(ps);
+}
+
+static const ctix_kb *kb(void)
+{
+  const ctix_kb *k = NULL;
+  ctix_error err;
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_kb_default(&k, &err), 0);
+  return k;
+}
+
+/* ------------------------------------------------------ pattern engine */
+
+static void test_word_boundaries(void **state)
+{
+  (void)state;
+  expect_matches("lsass", "dumped lsass memory", "lsass");
+  expect_matches("lsass", "lsass.exe", "lsass");
+  expect_matches("lsass", "fakelsass lsassy lsass_x", "");
+  expect_matches("rdp", "(RDP)", "RDP");
+  /* non-alphanumeric ends need no boundary */
+  expect_matches("-encodedcommand", "powershell.exe -EncodedCommand SQBFAFgA", "-EncodedCommand");
+  expect_matches("\\currentversion\\run", "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+                 "\\CurrentVersion\\Run");
+  expect_matches("schtasks /create", "ran schtasks /create /tn x", "schtasks /create");
+  expect_matches("schtasks /create", "ran schtasks /createx", "");
+  /* UTF-8 letters are not word bytes */
+  expect_matches("mimikatz", "\xc2\xabmimikatz\xc2\xbb", "mimikatz");
+}
+
+static void test_case_and_space(void **state)
+{
+  (void)state;
+  expect_matches("vssadmin delete shadows", "VSSADMIN Delete   Shadows /all",
+                 "VSSADMIN Delete   Shadows");
+  expect_matches("vssadmin delete shadows", "vssadmin\tdelete\n\nshadows", "vssadmin\tdelete\n\nshadows");
+  expect_matches("vssadmin delete shadows", "vssadmin deleteshadows", "");
+  expect_matches("pass the hash", "Pass The Hash", "Pass The Hash");
+}
+
+static void test_parts(void **state)
+{
+  (void)state;
+  expect_matches("dump ... lsass", "they dump the memory of lsass now", "dump the memory of lsass");
+  /* order matters */
+  expect_matches("dump ... lsass", "lsass was not a dump", "");
+  /* at most 60 bytes between parts */
+  {
+    char t[128];
+    memset(t, 'x', sizeof(t));
+    memcpy(t, "dump ", 5);
+    memcpy(t + 4 + 60 - 1, " lsass", 7); /* 60 bytes between "dump" and "lsass" */
+    expect_matches("dump ... lsass", t, t);
+    memset(t, 'x', sizeof(t));
+    memcpy(t, "dump ", 5);
+    memcpy(t + 4 + 61 - 1, " lsass", 7); /* 61 bytes */
+    expect_matches("dump ... lsass", t, "");
+  }
+  /* same sentence */
+  expect_matches("dump ... lsass", "They dump data. Then lsass is read.", "");
+  expect_matches("dump ... lsass", "They dump data\nlsass", "");
+  expect_matches("dump ... lsass", "dump via cmd.exe of lsass", "dump via cmd.exe of lsass");
+  /* three parts, each on its boundaries */
+  expect_matches("copy ... to ... admin$", "copy the file to the admin$ share",
+                 "copy the file to the admin$");
+  expect_matches("copy ... to ... admin$", "copy the file into admin$", "");
+}
+
+static void test_star(void **state)
+{
+  (void)state;
+  expect_matches("exfiltrat*", "data exfiltration and exfiltrated files",
+                 "exfiltration|exfiltrated");
+  expect_matches("exfiltrat*", "exfiltrat", "exfiltrat");
+  expect_matches("exfiltrat*", "preexfiltration", "");
+  expect_matches("dump* ... lsass", "they dumped LSASS", "dumped LSASS");
+  /* `*` inside a pattern: the next word follows the continued one */
+  expect_matches("encod* command", "an encoded command and an encoding  command",
+                 "encoded command|encoding  command");
+  expect_matches("encod* command", "encoded commands", "");
+}
+
+static void test_syntax(void **state)
+{
+  (void)state;
+  expect_syntax("dump ... lsass", "");
+  expect_syntax("a...b", ""); /* literal dots */
+  expect_syntax("", "empty");
+  expect_syntax("   ", "empty");
+  expect_syntax("Dump", "lower-case");
+  expect_syntax("*dump", "'*' must follow");
+  expect_syntax("du*mp", "'*' must end a word");
+  expect_syntax("a\x01", "control");
+  expect_syntax("a ... b ... c ... d ... e ... f ... g ... h ... i", "more than 8 parts");
+  {
+    char big[260];
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    expect_syntax(big, "longer than 200");
+  }
+}
+
+/* -------------------------------------------------------------- lexicon */
+
+static void expect_lexicon_error(const char *text, const char *want)
+{
+  ctix__ttp_patset *ps = NULL;
+  ctix_error err;
+  char msg[512];
+  ctix_error_clear(&err);
+  assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
+  assert_int_equal(ctix__ttp_lexicon_parse(ps, text, strlen(text), "cues.tsv", kb(), false, &err),
+                   CTIX_EPARSE);
+  ctix_error_format(msg, sizeof(msg), &err);
+  if (!strstr(msg, want))
+    fail_msg("lexicon '%s': error '%s', want '%s'", text, msg, want);
+  ctix__ttp_patset_free(ps);
+}
+
+static void test_lexicon(void **state)
+{
+  ctix__ttp_patset *ps = NULL;
+  ctix_error err;
+  const char *ok = "# comment\n\nT1490\t0.80\tvssadmin delete shadows\r\n"
+                   "T1003.001\t1.00\tdump* ... lsass\nT1003.001\t0.05\tprocdump\n";
+  uint32_t v;
+  float w;
+  const char *cue;
+  ctix_kb_ref ref;
+  (void)state;
+  ctix_error_clear(&err);
+  assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
+  assert_int_equal(ctix__ttp_lexicon_parse(ps, ok, strlen(ok), "cues.tsv", kb(), false, &err), 0);
+  assert_true(ctix__ttp_patset_entry(ps, 0, &v, &w, &cue));
+  assert_int_equal(ctix_kb_find_id(kb(), "T1490", 5, &ref), 0);
+  assert_int_equal(v, ref);
+  assert_float_equal(w, 0.80f, 1e-6);
+  assert_string_equal(cue, "vssadmin delete shadows");
+  assert_true(ctix__ttp_patset_entry(ps, 2, &v, &w, &cue));
+  assert_false(ctix__ttp_patset_entry(ps, 3, &v, &w, &cue));
+  ctix__ttp_patset_free(ps);
+
+  expect_lexicon_error("T1490\t0.80\n", "cues.tsv:1:1: expected 3 tab-separated fields");
+  expect_lexicon_error("# c\nT1490\t0.80\ta\tb\n", "cues.tsv:2:1: expected 3");
+  expect_lexicon_error("t1490\t0.80\tx\n", "cues.tsv:1:1: technique must be");
+  expect_lexicon_error("T9999\t0.80\tx\n", "cues.tsv:1:1: unknown technique T9999");
+  expect_lexicon_error("T1086\t0.80\tx\n", "cues.tsv:1:1: technique T1086 is revoked, use T1059.001");
+  expect_lexicon_error("T1490\t0.8\tx\n", "cues.tsv:1:7: weight must be");
+  expect_lexicon_error("T1490\t0.04\tx\n", "cues.tsv:1:7: weight must be");
+  expect_lexicon_error("T1490\t1.01\tx\n", "cues.tsv:1:7: weight must be");
+  expect_lexicon_error("T1490\t0.00\tx\n", "cues.tsv:1:7: weight must be");
+  expect_lexicon_error("\nT1490\t0.50\tVssadmin\n", "cues.tsv:2:12: pattern must be lower-case");
+  expect_lexicon_error("T1490\t0.50\t\n", "cues.tsv:1:12: empty pattern");
+}
+
+/* ------------------------------------------------------------ matching */
+
+typedef struct hitv {
+  const ctix__ttp_cue_hit *h;
+  size_t n;
+} hitv;
+
+static hitv match(ctix_buf *b, const char *text)
+{
+  ctix_error err;
+  hitv v;
+  ctix_error_clear(&err);
+  ctix__buf_reset(b);
+  assert_int_equal(ctix__ttp_cues_match(b, text, strlen(text), NULL, &err), 0);
+  v.h = (const ctix__ttp_cue_hit *)(const void *)b->data;
+  v.n = CTIX__BUF_COUNT(b, ctix__ttp_cue_hit);
+  return v;
+}
+
+/* Index of the first hit of `kind` for technique `id` spanning `span`, or -1. */
+static int find_hit(hitv v, const char *text, unsigned kind, const char *id, const char *span)
+{
+  size_t i;
+  ctix_kb_ref ref;
+  assert_int_equal(ctix_kb_find_id(kb(), id, strlen(id), &ref), 0);
+  for (i = 0; i < v.n; i++)
+    if (v.h[i].kind == kind && v.h[i].technique == ref &&
+        strlen(span) == v.h[i].end - v.h[i].start &&
+        memcmp(text + v.h[i].start, span, strlen(span)) == 0)
+      return (int)i;
+  return -1;
+}
+
+static size_t count_kind(hitv v, unsigned kind)
+{
+  size_t i, c = 0;
+  for (i = 0; i < v.n; i++)
+    c += v.h[i].kind == kind;
+  return c;
+}
+
+static void test_ids(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *t = "Used T1059.001 and T1566, see attack.mitre.org/techniques/T1053/005/ [T1047].";
+  hitv v;
+  (void)state;
+  v = match(&b, t);
+  assert_int_equal(count_kind(v, CTIX_TTP_SIG_ID), 4);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_ID, "T1059.001", "T1059.001") >= 0);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_ID, "T1566", "T1566") >= 0);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_ID, "T1053.005", "T1053/005") >= 0);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_ID, "T1047", "T1047") >= 0);
+  assert_float_equal(v.h[find_hit(v, t, CTIX_TTP_SIG_ID, "T1047", "T1047")].weight, 1.0f, 1e-6);
+  /* not ids: inside words, too long, lower case */
+  v = match(&b, "AT1059 T10591 T1059x T1059.0012 t1059 XT1566.001");
+  assert_int_equal(count_kind(v, CTIX_TTP_SIG_ID), 1); /* T1059.0012 reads as T1059 */
+  ctix__buf_free(&b);
+}
+
+static void test_revoked_and_unknown_ids(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *t = "The old id T1086 maps on; T1999 and T1059.999 do not exist.";
+  ctix_kb_ref old, cur;
+  ctix_kb_obj o;
+  hitv v;
+  (void)state;
+  /* the KB facts the test relies on */
+  assert_int_equal(ctix_kb_find_id(kb(), "T1086", 5, &old), 0);
+  assert_int_equal(ctix_kb_get(kb(), old, &o), 0);
+  assert_true(o.flags & CTIX_KB_REVOKED);
+  assert_int_equal(ctix_kb_resolve_id(kb(), "T1086", 5, &cur), 0);
+  assert_int_not_equal(old, cur);
+  assert_int_not_equal(ctix_kb_find_id(kb(), "T1999", 5, &old), 0);
+  assert_int_not_equal(ctix_kb_find_id(kb(), "T1059.999", 9, &old), 0);
+  v = match(&b, t);
+  assert_int_equal(count_kind(v, CTIX_TTP_SIG_ID), 1);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_ID, ctix_kb_id(kb(), cur), "T1086") >= 0);
+  assert_string_equal(v.h[0].cue, "T1086"); /* evidence shows the id as written */
+  ctix__buf_free(&b);
+}
+
+static void test_names(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *t = "It relied on process hollowing, Phishing: Spearphishing Attachment and "
+                  "Scheduled Tasks.";
+  hitv v;
+  size_t i;
+  (void)state;
+  v = match(&b, t);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_NAME, "T1055.012", "process hollowing") >= 0);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_NAME, "T1566.001",
+                       "Phishing: Spearphishing Attachment") >= 0);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_NAME, "T1053.005", "Scheduled Tasks") >= 0);
+  /* the parent's name inside the qualified one is not a hit of its own */
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_NAME, "T1566", "Phishing") < 0);
+  for (i = 0; i < v.n; i++)
+    if (v.h[i].kind == CTIX_TTP_SIG_NAME)
+      assert_true(v.h[i].weight > 0.0f && v.h[i].weight <= 1.0f);
+  /* a sub-technique name several techniques share needs its parent */
+  t = "The malware connects to a server.";
+  v = match(&b, t);
+  assert_int_equal(count_kind(v, CTIX_TTP_SIG_NAME), 0);
+  /* word boundaries hold for names too */
+  t = "multiprocess hollowingx";
+  v = match(&b, t);
+  assert_int_equal(count_kind(v, CTIX_TTP_SIG_NAME), 0);
+  ctix__buf_free(&b);
+}
+
+static void test_hits_sorted(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *t = "T1490 first, then process hollowing, then T1059 and process injection.";
+  hitv v;
+  size_t i;
+  (void)state;
+  v = match(&b, t);
+  assert_true(v.n >= 4);
+  for (i = 1; i < v.n; i++)
+    assert_true(v.h[i - 1].start <= v.h[i].start);
+  for (i = 0; i < v.n; i++) {
+    assert_true(v.h[i].start < v.h[i].end && v.h[i].end <= strlen(t));
+    assert_non_null(v.h[i].cue);
+  }
+  /* hits are appended after what the buffer holds */
+  {
+    ctix_error err;
+    size_t before = v.n;
+    ctix_error_clear(&err);
+    assert_int_equal(ctix__ttp_cues_match(&b, t, strlen(t), kb(), &err), 0);
+    assert_int_equal(CTIX__BUF_COUNT(&b, ctix__ttp_cue_hit), 2 * before);
+  }
+  /* empty text */
+  v = match(&b, "");
+  assert_int_equal(v.n, 0);
+  ctix__buf_free(&b);
+}
+
+static void test_committed_data_loads(void **state)
+{
+  const ctix__ttp_patset *ps = NULL;
+  const ctix_kb *k = NULL;
+  ctix_error err;
+  size_t np, ns, bytes, len;
+  char msg[512];
+  (void)state;
+  ctix_error_clear(&err);
+  if (ctix__ttp_rules_default(&ps, &k, &err) != 0) {
+    ctix_error_format(msg, sizeof(msg), &err);
+    fail_msg("embedded rules: %s", msg);
+  }
+  ctix__ttp_patset_stats(ps, &np, &ns, &bytes);
+  assert_true(np > 500); /* names at least */
+  assert_true(ns > np);
+  /* the lexicon, name weights and context cues were embedded and parsed */
+  ctix__ttp_data_cues(&len);
+  assert_true(len > 0);
+  ctix__ttp_data_names(&len);
+  assert_true(len > 0);
+  ctix__ttp_data_context(&len);
+  assert_true(len > 0);
+  if (ctix__ttp_context_init(&err) != 0) {
+    ctix_error_format(msg, sizeof(msg), &err);
+    fail_msg("embedded context cues: %s", msg);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_word_boundaries),
+      cmocka_unit_test(test_case_and_space),
+      cmocka_unit_test(test_parts),
+      cmocka_unit_test(test_star),
+      cmocka_unit_test(test_syntax),
+      cmocka_unit_test(test_lexicon),
+      cmocka_unit_test(test_ids),
+      cmocka_unit_test(test_revoked_and_unknown_ids),
+      cmocka_unit_test(test_names),
+      cmocka_unit_test(test_hits_sorted),
+      cmocka_unit_test(test_committed_data_loads),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
