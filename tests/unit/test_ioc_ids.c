@@ -36,6 +36,47 @@ static void test_cve(void **state)
   expect_nothing("the CVE program", CTIX_IOC_CVE);
 }
 
+/* Asserts that no item of `type` has the canonical `value`, whatever its
+ * status. */
+static void expect_value_absent(const char *text, ctix_ioc_type type, const char *value)
+{
+  ctix_ioc_list *l = ioc_run(text);
+  if (ioc_find(l, type, value)) {
+    ioc_dump(text, l);
+    ctix_ioc_list_free(l);
+    fail_msg("did not expect %s \"%s\"", ctix_ioc_type_name(type), value);
+  }
+  ctix_ioc_list_free(l);
+}
+
+/* Footnote marks glued to a CVE id when a page is flattened to text:
+ * "CVE-2008-4128[13]" -> "CVE-2008-412813", "[13]CVE-2008-4128" ->
+ * "13CVE-2008-4128". Years before 2014 had exactly four-digit sequence
+ * numbers; the later numbers given to those years are 10000-19999 or
+ * the 1000000 block, so any other longer number is the 4-digit id with a
+ * mark after it. */
+static void test_cve_footnotes(void **state)
+{
+  (void)state;
+  EXPECT_IOC("Routers hit by CVE-2008-412813 still run.", CTIX_IOC_CVE, "CVE-2008-4128");
+  expect_value_absent("Routers hit by CVE-2008-412813 still run.", CTIX_IOC_CVE,
+                      "CVE-2008-412813");
+  EXPECT_IOC("see CVE-2011-38705, an old bug", CTIX_IOC_CVE, "CVE-2011-3870");
+  EXPECT_IOC("13CVE-2008-4128 only affects old devices.", CTIX_IOC_CVE, "CVE-2008-4128");
+  EXPECT_IOC("[2]CVE-2012-1823 php-cgi", CTIX_IOC_CVE, "CVE-2012-1823");
+  /* superscript footnote marks are not digits */
+  EXPECT_IOC("CVE-2008-4128\xc2\xb9\xc2\xb3 only", CTIX_IOC_CVE, "CVE-2008-4128");
+  /* later assignments for old years stay whole */
+  EXPECT_IOC("the flaw CVE-2012-10005 in a plugin", CTIX_IOC_CVE, "CVE-2012-10005");
+  EXPECT_IOC("DWF id CVE-2013-1000001", CTIX_IOC_CVE, "CVE-2013-1000001");
+  /* from 2014 on, long numbers are the syntax's own */
+  EXPECT_IOC("CVE-2014-125086 in a WordPress theme", CTIX_IOC_CVE, "CVE-2014-125086");
+  EXPECT_IOC("CVE-2021-44228", CTIX_IOC_CVE, "CVE-2021-44228");
+  /* a word glued in front is still no id; nor an ATT&CK id after digits */
+  expect_nothing("XCVE-2008-4128", CTIX_IOC_CVE);
+  expect_nothing("12T1059", CTIX_IOC_ATTACK_TECHNIQUE);
+}
+
 static void test_cwe_capec(void **state)
 {
   EXPECT_IOC("weakness CWE-79 here", CTIX_IOC_CWE, "CWE-79");
@@ -168,7 +209,8 @@ static void test_mac(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_cve),    cmocka_unit_test(test_cwe_capec),
+      cmocka_unit_test(test_cve),    cmocka_unit_test(test_cve_footnotes),
+      cmocka_unit_test(test_cwe_capec),
       cmocka_unit_test(test_attack), cmocka_unit_test(test_asn),
       cmocka_unit_test(test_tlp),    cmocka_unit_test(test_google),
       cmocka_unit_test(test_ja4),    cmocka_unit_test(test_arn),

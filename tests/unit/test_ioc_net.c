@@ -187,6 +187,11 @@ static void test_url_schemes(void **state)
   expect_accepted("see hxxps://cdn[.]badcorp[.]ru/x", CTIX_IOC_URL, "https://cdn.badcorp.ru/x");
   expect_rejected_reason("http://intranet.badcorp.lan/x", CTIX_IOC_URL,
                          "http://intranet.badcorp.lan/x");
+  /* a word glued before a web scheme by a flattened link is not the scheme */
+  EXPECT_IOC("uploads go to athttps://drop.badcorp.ru/in daily", CTIX_IOC_URL,
+             "https://drop.badcorp.ru/in");
+  EXPECT_IOC("mirror viahttp://91.204.14.3/x", CTIX_IOC_URL, "http://91.204.14.3/x");
+  expect_accepted("svn+https://code.badcorp.ru/r", CTIX_IOC_URL, "svn+https://code.badcorp.ru/r");
 }
 
 static void test_url_ends(void **state)

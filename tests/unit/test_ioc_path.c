@@ -269,6 +269,40 @@ static void test_file_name_vs_domain(void **state)
 }
 
 /*
+ * Script names whose extension is also a country code (".py" is
+ * Paraguay's): prose about tools, libraries and commands, a possessive
+ * tool name before them, or a code span around them makes them files.
+ */
+static void test_tool_scripts(void **state)
+{
+  (void)state;
+  expect_exactly("The crew relied on the Impacket libraries wmiexec.py and dcomexec.py to move.",
+                 CTIX_IOC_FILE_NAME, WANT("dcomexec.py", "wmiexec.py"));
+  expect_nothing("The crew relied on the Impacket libraries wmiexec.py and dcomexec.py to move.",
+                 CTIX_IOC_DOMAIN);
+  expect_exactly("operators ran ntlmrelayx.py (an Impacket tool) against the hosts",
+                 CTIX_IOC_FILE_NAME, WANT("ntlmrelayx.py"));
+  expect_exactly("Attackers relied on Impacket's getnpusers.py for roasting.", CTIX_IOC_FILE_NAME,
+                 WANT("getnpusers.py"));
+  expect_exactly("then `lsassy.py` dumped memory", CTIX_IOC_FILE_NAME, WANT("lsassy.py"));
+  expect_nothing("then `lsassy.py` dumped memory", CTIX_IOC_DOMAIN);
+  /* hosts stay hosts */
+  expect_exactly("the actors registered the domain update-check.py last week",
+                 CTIX_IOC_FILE_NAME, WANT_NONE);
+  expect_accepted("beacons to `cdn-sync.sh` over TLS", CTIX_IOC_DOMAIN, "cdn-sync.sh");
+}
+
+/* A list of extensions is no file name; a list of names is several. */
+static void test_extension_lists(void **state)
+{
+  (void)state;
+  expect_nothing("it skips system files (e.g.,.exe,.dll,.sys) while encrypting",
+                 CTIX_IOC_FILE_NAME);
+  expect_exactly("dropped loader.exe,helper.dll,cfg.dat", CTIX_IOC_FILE_NAME,
+                 WANT("cfg.dat", "helper.dll", "loader.exe"));
+}
+
+/*
  * Names the refang pass must leave alone: "\." after a hive is a key
  * name (HKEY_USERS\.DEFAULT), not an escaped dot, and "(1)." in a copied
  * file's name is no defanged dot.
@@ -343,6 +377,7 @@ int main(void)
       cmocka_unit_test(test_not_paths),        cmocka_unit_test(test_file_names),
       cmocka_unit_test(test_file_name_vs_domain), cmocka_unit_test(test_ext_kind),
       cmocka_unit_test(test_filename_likely), cmocka_unit_test(test_refang_keeps_names),
+      cmocka_unit_test(test_tool_scripts),    cmocka_unit_test(test_extension_lists),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

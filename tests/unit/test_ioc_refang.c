@@ -20,6 +20,7 @@
 
 #include "ctix/ioc.h"
 #include "ioc/scan.h"
+#include "ioc_test.h"
 #include "util/buf.h"
 
 /* refang(in) must be `want`, in both passes. */
@@ -274,6 +275,35 @@ static void test_defang(void **state)
   free(d);
 }
 
+/*
+ * Bare IPv6 addresses are defanged with "[:]" for every colon (and "[.]"
+ * in an embedded IPv4 address); a domain is defanged whatever its case.
+ * Refang gives the text back, and the defanged text still yields the
+ * addresses.
+ */
+static void test_defang_ipv6_and_case(void **state)
+{
+  const char *t = "C2 at 2a01:4f8:c17:b8f::2, ::ffff:91.204.14.3 and fe80:: via "
+                  "Evil-Update.NET; not Microsoft.NET.";
+  char *d = NULL, *r = NULL;
+  size_t dn, rn;
+  ctix_ioc_list *l;
+  (void)state;
+  assert_int_equal(ctix_defang(&d, &dn, t, strlen(t), NULL), 0);
+  assert_string_equal(d, "C2 at 2a01[:]4f8[:]c17[:]b8f[:][:]2, [:][:]ffff[:]91[.]204[.]14[.]3 "
+                         "and fe80[:][:] via Evil-Update[.]NET; not Microsoft.NET.");
+  assert_int_equal(ctix_refang(&r, &rn, d, dn, NULL), 0);
+  assert_string_equal(r, t);
+  assert_int_equal(ctix_ioc_extract(&l, d, dn, NULL, NULL), 0);
+  assert_non_null(ioc_find(l, CTIX_IOC_IPV6, "2a01:4f8:c17:b8f::2"));
+  assert_true(ioc_find(l, CTIX_IOC_IPV6, "2a01:4f8:c17:b8f::2")->defanged);
+  assert_non_null(ioc_find(l, CTIX_IOC_IPV6, "::ffff:91.204.14.3"));
+  assert_non_null(ioc_find(l, CTIX_IOC_DOMAIN, "evil-update.net"));
+  ctix_ioc_list_free(l);
+  free(d);
+  free(r);
+}
+
 static void test_errors(void **state)
 {
   char *out = (char *)1;
@@ -298,6 +328,7 @@ int main(void)
       cmocka_unit_test(test_left_alone),   cmocka_unit_test(test_offsets),
       cmocka_unit_test(test_edit_map),     cmocka_unit_test(test_passes_agree),
       cmocka_unit_test(test_defang),       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_defang_ipv6_and_case),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include "ctix/ctix.h"
 #include "ctix/ioc.h"
 #include "ioc/scan.h"
+#include "ioc_test.h"
 
 /* ------------------------------------------------------------------ IPs */
 
@@ -506,6 +507,72 @@ static void test_reference_no_sections(void **state)
   ctix_document_free(doc);
 }
 
+/* Government cyber agencies and CERTs that advisories name as the place
+ * to report to: benign, their subdomains too. */
+static void test_agency_domains(void **state)
+{
+  (void)state;
+  expect_domain(NULL, "cisa.dhs.gov", "security reference site");
+  expect_domain(NULL, "cyber.nsa.gov", "security reference site");
+  expect_domain(NULL, "dibnet.dod.mil", "security reference site");
+  expect_domain(NULL, "cyber.gc.ca", "security reference site");
+  expect_domain(NULL, "ncsc.govt.nz", "security reference site");
+  expect_domain(NULL, "ssi.gouv.fr", "security reference site");
+  expect_domain(NULL, "cert.pl", "security reference site");
+  expect_domain(NULL, "dhs.gov.evil-example.ru", NULL);
+}
+
+/* The status of the e-mail address `addr` found in `text` (fails if it
+ * is not found). */
+static ctix_ioc_status email_status(const char *text, const char *addr, const char **reason)
+{
+  ctix_ioc_list *l = ioc_run(text);
+  const ctix_ioc *it = ioc_find(l, CTIX_IOC_EMAIL, addr);
+  ctix_ioc_status st;
+  if (!it) {
+    ioc_dump(text, l);
+    ctix_ioc_list_free(l);
+    fail_msg("no e-mail %s", addr);
+  }
+  st = it->status;
+  *reason = it->reason; /* a static string */
+  ctix_ioc_list_free(l);
+  return st;
+}
+
+/*
+ * Mailboxes: an address at an agency's domain is benign like the domain;
+ * an address where an advisory says to report incidents or
+ * vulnerabilities is a reporting contact; an address at a web-mail
+ * platform belongs to whoever opened it and stays an indicator.
+ */
+static void test_email_triage(void **state)
+{
+  const char *why = NULL;
+  (void)state;
+  assert_int_equal(email_status("Call the operations centre at contact@cisa.dhs.gov today.",
+                                "contact@cisa.dhs.gov", &why),
+                   CTIX_IOC_STATUS_BENIGN);
+  assert_int_equal(email_status("To report product vulnerabilities, write to "
+                                "psirt@acme-controls.com with details.",
+                                "psirt@acme-controls.com", &why),
+                   CTIX_IOC_STATUS_BENIGN);
+  assert_string_equal(why, "reporting contact");
+  assert_int_equal(email_status("Contact the vendor CERT at cert@acme-drives.com for help, "
+                                "or to report incidents.",
+                                "cert@acme-drives.com", &why),
+                   CTIX_IOC_STATUS_BENIGN);
+  assert_int_equal(email_status("The negotiator wrote from keymaster42@gmail.com twice.",
+                                "keymaster42@gmail.com", &why),
+                   CTIX_IOC_STATUS_IOC);
+  assert_int_equal(email_status("The note tells victims to contact unlock-777@proton.me.",
+                                "unlock-777@proton.me", &why),
+                   CTIX_IOC_STATUS_IOC);
+  assert_int_equal(email_status("Phishing mails came from billing@acme-invoices.com.",
+                                "billing@acme-invoices.com", &why),
+                   CTIX_IOC_STATUS_IOC);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -520,6 +587,8 @@ int main(void)
       cmocka_unit_test(test_reference_headings),
       cmocka_unit_test(test_reference_no_sections),
       cmocka_unit_test(test_system_files),
+      cmocka_unit_test(test_agency_domains),
+      cmocka_unit_test(test_email_triage),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,11 @@ typedef struct ctix__docb {
   uint32_t level;
   size_t block_start;   /* offset of the open block in text */
   size_t sep_start;     /* offset before the separator of the open block */
+  /* The raw input when the builder may give back the memory of the part
+   * the parser has consumed (ctix_document_load's own read buffer; NULL
+   * otherwise), its length and how much of it was given back. */
+  char *release_base;
+  size_t release_len, released;
 } ctix__docb;
 
 /* Opens a block; any open block is closed first. */
@@ -70,6 +75,15 @@ void ctix__docb_break(ctix__docb *b);
 int ctix__docb_meta(ctix__docb *b, ctix__meta_field field, const char *s, size_t n);
 /* Records a hyperlink whose anchor text spans [start, end) of the text. */
 int ctix__docb_link(ctix__docb *b, const char *href, size_t hlen, size_t start, size_t end);
+/*
+ * Tells the builder that the parser will not read the raw input before
+ * `upto` (a pointer into the input it was given) again. When the input is
+ * the loader's own buffer (release_base), the memory of that part (whole
+ * pages, a margin behind `upto` kept) is given back to the system, so a
+ * large input and its normalised text are not both held in full. A no-op
+ * otherwise; the parsers that read the input in order call it.
+ */
+void ctix__docb_consumed(ctix__docb *b, const char *upto);
 /* Records a non-fatal problem. */
 int ctix__docb_warn(ctix__docb *b, int code, size_t offset, const char *fmt, ...)
     CTIX__PRINTF(4, 5);

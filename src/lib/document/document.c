@@ -3,6 +3,9 @@
  * the format parsers, and the builder they all write through (text
  * normalisation, blocks, links, diagnostics, then sentences and sections).
  */
+/* madvise(MADV_DONTNEED) is outside POSIX proper */
+#define _DEFAULT_SOURCE 1
+
 #include "document/builder.h"
 
 #include <errno.h>
@@ -10,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "document/lines.h"
 #include "util/str.h"
@@ -17,6 +22,12 @@
 
 /* Bytes read at a time from a file or a pipe. */
 #define READ_CHUNK (256 * 1024)
+/* ctix__docb_consumed: inputs smaller than this keep all their memory; the
+ * part consumed is given back in steps of RELEASE_STEP bytes, keeping
+ * RELEASE_KEEP bytes behind the parser. */
+#define RELEASE_MIN ((size_t)8 << 20)
+#define RELEASE_STEP ((size_t)4 << 20)
+#define RELEASE_KEEP ((size_t)1 << 20)
 
 void ctix_doc_options_init(ctix_doc_options *opts)
 {
@@ -247,6 +258,29 @@ int ctix__docb_append(ctix__docb *b, const char *s, size_t n)
   }
   rc = b->kind == CTIX_BLOCK_CODE ? append_code(b, s, n) : append_prose(b, s, n);
   return rc ? docb_fail(b, rc) : 0;
+}
+
+void ctix__docb_consumed(ctix__docb *b, const char *upto)
+{
+  long page = sysconf(_SC_PAGESIZE);
+  uintptr_t base = (uintptr_t)b->release_base, start, end;
+  size_t off;
+  if (!b->release_base || page <= 0 || (uintptr_t)upto < base ||
+      (uintptr_t)upto > base + b->release_len)
+    return;
+  off = (size_t)((uintptr_t)upto - base);
+  if (off < RELEASE_KEEP + RELEASE_STEP)
+    return;
+  off -= RELEASE_KEEP;
+  /* whole pages inside [base + released, base + off) only: never the
+   * allocator's bytes before the buffer */
+  start = (base + b->released + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+  end = (base + off) & ~((uintptr_t)page - 1);
+  if (end < start + RELEASE_STEP)
+    return;
+  /* advice only: if the system declines, the memory simply stays */
+  if (madvise((void *)start, (size_t)(end - start), MADV_DONTNEED) == 0)
+    b->released = (size_t)(end - base);
 }
 
 int ctix__docb_end(ctix__docb *b)
@@ -550,8 +584,13 @@ static bool only_space(const char *s, size_t n)
   return true;
 }
 
-int ctix_document_parse(ctix_document **out, const void *data, size_t len,
-                        const ctix_doc_options *opts, ctix_error *err)
+/*
+ * ctix_document_parse; when `own` is true, data is the caller's scratch
+ * buffer, which the parser may partly give back to the system as it goes
+ * (ctix__docb_consumed): its content is undefined afterwards.
+ */
+static int parse(ctix_document **out, const void *data, size_t len,
+                 const ctix_doc_options *opts, ctix_error *err, bool own)
 {
   ctix_doc_options defaults;
   ctix_document *doc = NULL;
@@ -559,7 +598,7 @@ int ctix_document_parse(ctix_document **out, const void *data, size_t len,
   ctix__docb b;
   ctix_arena arena;
   ctix_buf utf16 = CTIX_BUF_INIT(len * 2 + 16);
-  const char *s = data;
+  const char *s = data, *raw = data;
   size_t off, utf16_bad = 0, raw_len = len;
   int rc = 0;
 
@@ -628,6 +667,10 @@ int ctix_document_parse(ctix_document **out, const void *data, size_t len,
   ctix__buf_init(&b.diags, (size_t)-1 / 2);
   if (opts->source)
     doc->meta.source = ctix__arena_strdup(b.arena, opts->source);
+  if (own && s == raw && len >= RELEASE_MIN) {
+    b.release_base = (char *)(uintptr_t)raw;
+    b.release_len = len;
+  }
 
   switch (doc->format) {
   case CTIX_FORMAT_HTML: rc = ctix__doc_parse_html(&b, s, len); break;
@@ -656,6 +699,12 @@ done:
   ctix__buf_free(&b.diags);
   ctix_document_free(doc);
   return rc;
+}
+
+int ctix_document_parse(ctix_document **out, const void *data, size_t len,
+                        const ctix_doc_options *opts, ctix_error *err)
+{
+  return parse(out, data, len, opts, err, false);
 }
 
 /* Reads a whole stream, failing once it passes `max` bytes. */
@@ -709,7 +758,8 @@ int ctix_document_load(ctix_document **out, const char *path, const ctix_doc_opt
   }
   if ((rc = read_stream(&data, f, o.source, o.max_input, err)))
     goto done;
-  rc = ctix_document_parse(out, data.data ? data.data : "", data.len, &o, err);
+  /* the read buffer is ours: the parser may give its memory back as it goes */
+  rc = parse(out, data.data ? data.data : "", data.len, &o, err, data.data != NULL);
 
 done:
   if (f && !is_stdin)

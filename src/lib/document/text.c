@@ -638,6 +638,8 @@ int ctix__doc_parse_text(ctix__docb *b, const char *s, size_t n)
       measure_lines((ctix__tline *)(void *)st.lines.data, nl);
     if ((rc = ctix__lines_chunk(&st, (const ctix__tline *)(void *)st.lines.data, nl, i < n)))
       goto done;
+    /* the chunk is in the document: the input before it is not read again */
+    ctix__docb_consumed(b, s + i);
   }
   rc = ctix__lines_end(b);
 

@@ -60,6 +60,32 @@ static const attack_range attack_ranges[] = {
   {"C", CTIX_IOC_ATTACK_CAMPAIGN, 1, 999, false, false},
 };
 
+/*
+ * The sequence numbers that exist for a CVE year. Years before 2014 used
+ * the original syntax of exactly four digits; the numbers given to those
+ * years later start at 10000 (five digits) or in the 1000000 block (seven
+ * digits). From 2014 on any length from four digits is the syntax's own.
+ * A longer number that fits none of the rows of its year is a four-digit
+ * id with a footnote mark glued on ("CVE-2008-4128[13]" flattened to
+ * "CVE-2008-412813").
+ */
+typedef struct cve_seq_form {
+  uint16_t year_lo, year_hi;  /* inclusive */
+  uint8_t min_digits, max_digits;
+  const char *lead;           /* the number starts with this */
+} cve_seq_form;
+
+static const cve_seq_form cve_seq_forms[] = {
+  {0, 2013, 4, 4, ""},
+  {0, 2013, 5, 5, "1"},
+  {0, 2013, 7, 7, "10"},
+  {2014, 9999, 4, CVE_SEQ_MAX_DIGITS, ""},
+};
+
+/* Longest run of digits glued before "CVE" taken as a footnote mark
+ * ("[13]CVE-2008-4128" flattened to "13CVE-2008-4128"). */
+#define CVE_MARK_MAX_DIGITS 3
+
 /* TLP colours, longest first ("amber+strict" before "amber"). */
 static const char *const tlp_colours[] = {"amber+strict", "amber", "red", "green", "clear",
                                           "white", NULL};
@@ -101,6 +127,18 @@ static bool at_word_start(const char *t, size_t start, size_t p)
     return true;
   c = (unsigned char)t[p - 1];
   return !ctix__isalnum(c) && c != '_' && c != '-' && c != '.' && c != '&' && c < 0x80;
+}
+
+/* True if "CVE" at p follows a short run of digits that starts a word:
+ * a footnote mark glued in front ("13CVE-2008-4128"). */
+static bool cve_after_mark(const char *t, size_t start, size_t end, size_t p)
+{
+  size_t q = p;
+  if (p + 3 > end || memcmp(t + p, "CVE", 3) != 0)
+    return false;
+  while (q > start && p - q < CVE_MARK_MAX_DIGITS && ctix__isdigit((unsigned char)t[q - 1]))
+    q--;
+  return q < p && at_word_start(t, start, q);
 }
 
 /* True if the byte at p ends a value: end of text or not alnum. */
@@ -171,6 +209,25 @@ static void put_upper(char *out, size_t *k, const char *s, size_t n)
 
 /* ---- CVE, CWE, CAPEC ---- */
 
+/* True if the sequence number seq[0..ns) (digits, 4 to
+ * CVE_SEQ_MAX_DIGITS, no leading zero when longer than 4) is one that
+ * exists for the four-digit year (cve_seq_forms). */
+static bool cve_seq_exists(const char *year, const char *seq, size_t ns)
+{
+  unsigned y = 0;
+  size_t i;
+  for (i = 0; i < 4; i++)
+    y = y * 10 + (unsigned)(year[i] - '0');
+  for (i = 0; i < sizeof(cve_seq_forms) / sizeof(cve_seq_forms[0]); i++) {
+    const cve_seq_form *f = &cve_seq_forms[i];
+    size_t ll = strlen(f->lead);
+    if (y >= f->year_lo && y <= f->year_hi && ns >= f->min_digits && ns <= f->max_digits &&
+        memcmp(seq, f->lead, ll) == 0)
+      return true;
+  }
+  return false;
+}
+
 /*
  * "CVE-YYYY-NNNN[N...]" at p (any case; '-', '_' or a Unicode dash; a
  * space after the word when `spaced`). The year has 4 digits; the
@@ -218,6 +275,11 @@ static int cve_at(ids_ctx *c, size_t p, bool spaced)
   else if (ns < CVE_SEQ_MIN_DIGITS || ns > CVE_SEQ_MAX_DIGITS ||
            (ns > CVE_SEQ_MIN_DIGITS && t[ss] == '0'))
     reason = R_BAD_SEQ;
+  else if (!cve_seq_exists(t + ys, t + ss, ns)) {
+    /* a footnote mark glued to a four-digit id: the mark stays out */
+    ns = CVE_SEQ_MIN_DIGITS;
+    q = ss + ns;
+  }
   put_upper(v, &k, "CVE-", 4);
   put_upper(v, &k, t + ys, ny);
   put_upper(v, &k, "-", 1);
@@ -756,7 +818,8 @@ int ctix__ioc_rec_ids(ctix__ioc_scan *s, size_t start, size_t end, const ctix__i
     return 0;
   for (p = start; p < end;) {
     size_t stop = p + 1;
-    if (!ctix__isalpha((unsigned char)s->text[p]) || !at_word_start(s->text, start, p)) {
+    if (!ctix__isalpha((unsigned char)s->text[p]) ||
+        (!at_word_start(s->text, start, p) && !cve_after_mark(s->text, start, end, p))) {
       p++;
       continue;
     }

@@ -51,6 +51,7 @@ static const char R_PREFIX6[] = "prefix length > 128";
 static const char R_BAD_PORT[] = "invalid port";
 static const char R_LONG[] = "too long";
 static const char R_LOCALHOST[] = "local host name";
+static const char R_REPORTING[] = "reporting contact";
 
 typedef unsigned char uchar;
 
@@ -608,6 +609,9 @@ static bool code_like(const char *t, size_t a, size_t z)
 {
   size_t d = z, k;
   bool lower = false, upper_tld = false, capitalised = false;
+  /* identifiers have no hyphen: "Evil-Update.NET" is a host */
+  if (memchr(t + a, '-', z - a))
+    return false;
   while (d > a && t[d - 1] != '.')
     d--;
   if (d >= z || !ctix__isupper((uchar)t[d]))
@@ -697,6 +701,49 @@ static int literal_ip(ctix__ioc_scan *s, size_t a, size_t z, int *rc)
   return 0;
 }
 
+/* Web-mail platforms where anyone opens a mailbox: the platform's domain
+ * may be benign, an address at it is not. */
+static const char *const mail_platforms[] = {
+    "aol.com",        "gmail.com",   "gmx.com",     "gmx.net",     "googlemail.com",
+    "hotmail.com",    "icloud.com",  "live.com",    "mail.com",    "mail.ru",
+    "me.com",         "msn.com",     "outlook.com", "proton.me",   "protonmail.com",
+    "tutanota.com",   "yahoo.com",   "yandex.com",  "yandex.ru",   "zoho.com",
+};
+
+/* Words that make an address in their sentence a place to report to
+ * ("report incidents to ...", "... to report vulnerabilities"). */
+static const char *const report_words[] = {"report", "reporting", "reports", NULL};
+#define REPORT_WORDS_BEFORE 24u  /* words looked at before the address */
+#define REPORT_SPAN_AFTER 160u   /* bytes looked at after it */
+
+static bool mail_platform(const char *d, size_t n)
+{
+  size_t i;
+  for (i = 0; i < sizeof(mail_platforms) / sizeof(mail_platforms[0]); i++)
+    if (ctix__mem_ieq(d, n, mail_platforms[i]))
+      return true;
+  return false;
+}
+
+/* True if the sentence around the address t[a..z) says to report
+ * something to it: a report word before it, or after it before the
+ * sentence ends. */
+static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
+{
+  const char *t = s->text;
+  size_t i, lim = z + REPORT_SPAN_AFTER < s->len ? z + REPORT_SPAN_AFTER : s->len;
+  if (ctix__ioc_context_has(s, a, REPORT_WORDS_BEFORE, report_words))
+    return true;
+  for (i = z; i < lim; i++) {
+    if (t[i] == '\n' || ((t[i] == '.' || t[i] == '!' || t[i] == '?') &&
+                         (i + 1 >= s->len || ctix__isspace((uchar)t[i + 1]))))
+      return false;
+    if ((i == 0 || !ctix__isalpha((uchar)t[i - 1])) && ctix__mem_istarts(t + i, lim - i, "report"))
+      return true;
+  }
+  return false;
+}
+
 int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
 {
   const char *t = s->text;
@@ -772,8 +819,8 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
       size_t dn, j;
       bool us;
       dom_res r = domain_canon(t + ha, hz - ha, d, &dn, &us);
-      ctix_ioc_status st = CTIX_IOC_STATUS_IOC;
-      const char *why = NULL;
+      ctix_ioc_status st = CTIX_IOC_STATUS_IOC, dst = CTIX_IOC_STATUS_IOC;
+      const char *why = NULL, *dwhy = NULL;
       if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, la, hz))
         r = DOM_OK; /* defanged: an address by its author's marking */
       if (r == DOM_NONE || r == DOM_BAD)
@@ -791,16 +838,28 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
       memcpy(v + vn, d, dn);
       vn += dn;
       if (r == DOM_BAD_TLD) {
-        st = CTIX_IOC_STATUS_REJECTED;
-        why = R_UNKNOWN_TLD;
+        st = dst = CTIX_IOC_STATUS_REJECTED;
+        why = dwhy = R_UNKNOWN_TLD;
       } else {
-        ctix__ioc_triage_domain(s, d, dn, &st, &why);
+        ctix__ioc_triage_domain(s, d, dn, &dst, &dwhy);
+        st = dst;
+        why = dwhy;
+        /* a web-mail platform is benign, its mailboxes are anyone's */
+        if (st == CTIX_IOC_STATUS_BENIGN && mail_platform(d, dn)) {
+          st = CTIX_IOC_STATUS_IOC;
+          why = NULL;
+        }
+        if (st == CTIX_IOC_STATUS_IOC && !mail_platform(d, dn) &&
+            reporting_contact(s, la, hz)) {
+          st = dst = CTIX_IOC_STATUS_BENIGN;
+          why = dwhy = R_REPORTING;
+        }
       }
       /* span: from the local part (a comment inside is part of what was written) */
       rc = ctix__ioc_emit(s, CTIX_IOC_EMAIL, la, hz, v, vn, st, why);
-      /* the domain itself (after the address, in text order), same triage */
+      /* the domain itself (after the address, in text order) */
       if (!rc && r == DOM_OK)
-        rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, ha, hz, d, dn, st, why);
+        rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, ha, hz, d, dn, dst, dwhy);
       if (rc)
         return rc;
       claimed = 1;
@@ -1063,6 +1122,27 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   return z;
 }
 
+/*
+ * The start of the scheme t[a..c): a word glued before "http" or "https"
+ * by a flattened link ("submit at[https://x]" -> "athttps://x") is not
+ * part of it. Only letters may come before; "svn+https" stays whole.
+ */
+static size_t glued_web_scheme(const char *t, size_t a, size_t c)
+{
+  size_t k;
+  static const char *const web[] = {"https", "http"};
+  for (k = 0; k < 2; k++) {
+    size_t wl = strlen(web[k]), i;
+    if (c - a <= wl || !ctix__mem_ieq(t + c - wl, wl, web[k]))
+      continue;
+    for (i = a; i < c - wl; i++)
+      if (!ctix__isalpha((uchar)t[i]))
+        return a;
+    return c - wl;
+  }
+  return a;
+}
+
 int ctix__ioc_rec_url(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
 {
   const char *t = s->text;
@@ -1088,6 +1168,7 @@ int ctix__ioc_rec_url(ctix__ioc_scan *s, size_t start, size_t end, const ctix__i
       p = c + 1;
       continue;
     }
+    a = glued_web_scheme(t, a, c);
     ze = url_at(s, a, c + 3, end, c - a, &rc);
     if (rc)
       return rc;

@@ -30,6 +30,7 @@
 #define SPACE_WORDS 4u      /* words of one name part with spaces */
 #define ROOT_TRIES 8u       /* positions inside a token tried as a root */
 #define CONTEXT_WORDS 4u    /* words looked at before a file name */
+#define NEXT_CONTEXT_WORDS 3u /* and after it */
 
 /* ------------------------------------------------------------ tables */
 
@@ -117,18 +118,21 @@ static const char *const stop_words[] = {
     "via", "was", "we", "when", "where", "which", "while", "will", "with", "you",
 };
 
-/* Words that, before or after a name such as "abc.py", say it is a file. */
+/* Words that, before or after a name such as "abc.py", say it is a file
+ * (or a script or tool run as one), sorted. */
 static const char *const file_words[] = {
     "archive",   "archives",  "attached",   "attachment", "attachments", "binaries",
-    "binary",    "called",    "compressed", "copied",     "copies",      "created",
-    "creates",   "document",  "documents",  "download",   "downloaded",  "downloads",
-    "drop",      "dropped",   "dropper",    "drops",      "executable",  "executables",
-    "execute",   "executed",  "executes",   "executing",  "extracted",   "extracts",
-    "file",      "filename",  "files",      "installer",  "launched",    "launches",
-    "library",   "loaded",    "loader",     "loads",      "macro",       "module",
-    "named",     "opened",    "opens",      "package",    "payload",     "payloads",
+    "binary",    "called",    "commands",   "compressed", "copied",      "copies",
+    "created",   "creates",   "document",   "documents",  "download",    "downloaded",
+    "downloads", "drop",      "dropped",    "dropper",    "drops",       "executable",
+    "executables", "execute", "executed",   "executes",   "executing",   "extracted",
+    "extracts",  "file",      "filename",   "files",      "installer",   "invoked",
+    "invokes",   "launched",  "launches",   "libraries",  "library",     "loaded",
+    "loader",    "loads",     "macro",      "module",     "modules",     "named",
+    "opened",    "opens",     "package",    "payload",    "payloads",    "ran",
     "renamed",   "sample",    "samples",    "saved",      "saves",       "script",
-    "scripts",   "wrote",     "writes",     "written",    "zipped",
+    "scripts",   "tool",      "tools",      "utilities",  "utility",     "wrote",
+    "writes",    "written",   "zipped",
 };
 
 /* Words that say a name is a host, sorted. ("from" is decided apart.) */
@@ -1208,6 +1212,28 @@ static bool non_host_byte(unsigned char c)
   return (byte_class[c] & B_NONHOST) != 0;
 }
 
+/* True if the word just before `pos` is a capitalised possessive
+ * ("Impacket's ", "Impacket’s "). */
+static bool possessive_before(const char *t, size_t pos)
+{
+  size_t e = pos, b;
+  while (e > 0 && t[e - 1] == ' ')
+    e--;
+  if (e == pos || e < 3 || (t[e - 1] != 's' && t[e - 1] != 'S'))
+    return false;
+  if (t[e - 2] == '\'')
+    b = e - 2;
+  else if (e >= 5 && (unsigned char)t[e - 4] == 0xe2 && (unsigned char)t[e - 3] == 0x80 &&
+           (unsigned char)t[e - 2] == 0x99)
+    b = e - 4;
+  else
+    return false;
+  while (b > 0 && ctix__isalnum((unsigned char)t[b - 1]))
+    b--;
+  return b < e && ctix__isupper((unsigned char)t[b]) && (b == 0 || !ctix__isalnum((unsigned char)t[b - 1])) &&
+         (b == 0 || ctix__isspace((unsigned char)t[b - 1]) || strchr("(\"[", t[b - 1]));
+}
+
 /*
  * Whether the words around t[start..end), a name whose extension `dot`
  * (index of the '.') is also a top-level domain, say it is a file.
@@ -1246,12 +1272,23 @@ static bool context_says_file(const char *t, size_t len, size_t start, size_t en
     pos = raw;
   }
   pos = end;
-  for (n = 0; n < 2 && next_word(t, len, pos, &wb, &we); n++) {
+  for (n = 0; n < NEXT_CONTEXT_WORDS && next_word(t, len, pos, &wb, &we); n++) {
     if (word_in(file_words, COUNT(file_words), t + wb, we - wb))
       return true;
     if (word_in(net_words, COUNT(net_words), t + wb, we - wb))
       return false;
     pos = we;
+  }
+  /* no word decided: a script or program written as code ("`tool.py`"),
+   * or named as a part of a tool ("Impacket's secretsdump.py") */
+  {
+    const ext_entry *x = ext_find(t + dot + 1, end - dot - 1);
+    if (x && (x->kind == S || x->kind == X)) {
+      if (start > 0 && t[start - 1] == '`' && end < len && t[end] == '`')
+        return true;
+      if (possessive_before(t, start))
+        return true;
+    }
   }
   return false;
 }
@@ -1273,12 +1310,13 @@ bool ctix__ioc_filename_likely(const ctix__ioc_scan *s, size_t start, size_t end
   return !ext_tld[x - exts] || context_says_file(t, s->len, start, end, dot - 1);
 }
 
+static bool comma_list(const char *t, size_t a, size_t e);
+static int filename_piece(ctix__ioc_scan *s, size_t a, size_t e);
+
 int ctix__ioc_rec_filename(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
 {
   const char *t = s->text;
-  size_t a, e = end, k, dot;
-  bool alnum = false;
-  const ext_entry *x;
+  size_t a, e = end, k;
 
   if (sh->slashes || sh->backslashes || sh->ats || !sh->dots)
     return 0;
@@ -1295,11 +1333,65 @@ int ctix__ioc_rec_filename(ctix__ioc_scan *s, size_t start, size_t end, const ct
     return 0;
   for (k = a; k < e; k++) {
     unsigned char c = (unsigned char)t[k];
-    if (ctix__isalnum(c) || c >= 0x80)
-      alnum = true;
-    else if (c != '.' && c != '_' && c != '-' && !non_host_byte(c))
+    if (!ctix__isalnum(c) && c < 0x80 && c != '.' && c != '_' && c != '-' && !non_host_byte(c))
       return 0;
   }
+  if (comma_list(t, a, e)) {
+    /* "a.exe,b.dll" or "e.g.,.exe,.dll": each piece on its own */
+    int claimed = 0;
+    size_t p = a;
+    while (p < e) {
+      size_t q = p;
+      while (q < e && t[q] != ',')
+        q++;
+      if (q > p) {
+        int rc = filename_piece(s, p, q);
+        if (rc < 0)
+          return rc;
+        claimed |= rc;
+      }
+      p = q + 1;
+    }
+    return claimed;
+  }
+  return filename_piece(s, a, e);
+}
+
+/*
+ * True if t[a..e) is a comma-separated list rather than one name with a
+ * comma in it: some piece after a comma is a bare extension (".dll") or
+ * every piece ends in a known extension.
+ */
+static bool comma_list(const char *t, size_t a, size_t e)
+{
+  size_t p = a, pieces = 0, named = 0;
+  if (!memchr(t + a, ',', e - a))
+    return false;
+  while (p <= e) {
+    size_t q = p;
+    while (q < e && t[q] != ',')
+      q++;
+    if (p > a && q > p && t[p] == '.')
+      return true;
+    pieces++;
+    named += ends_in_ext(t, p, q);
+    p = q + 1;
+  }
+  return pieces > 1 && named == pieces;
+}
+
+/* The file-name checks on one name t[a..e) of a token; emits it and
+ * returns 1, or returns 0 (or an error). */
+static int filename_piece(ctix__ioc_scan *s, size_t a, size_t e)
+{
+  const char *t = s->text;
+  size_t k, dot;
+  bool alnum = false;
+  const ext_entry *x;
+
+  for (k = a; k < e; k++)
+    if (ctix__isalnum((unsigned char)t[k]) || (unsigned char)t[k] >= 0x80)
+      alnum = true;
   for (dot = e; dot > a && t[dot - 1] != '.'; dot--)
     ;
   if (!alnum || dot <= a + 1 || dot >= e || t[a] == '.')

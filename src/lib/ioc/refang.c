@@ -662,6 +662,26 @@ static bool tail_local(const rf *r, size_t skip)
   return c >= 0 && (ctix__isalnum(c) || c >= 0x80);
 }
 
+/*
+ * True if a "[:]" ending at in[e] sits in an IPv6 address: L (the byte
+ * written before it) is a hex digit or a colon, and after it comes a hex
+ * digit or another "[:]"; or it opens a leading "::" ("[:][:]1").
+ */
+static bool is_xdigit(int c)
+{
+  return ctix__isdigit(c) || (unsigned)((c | 32) - 'a') < 6;
+}
+
+static bool v6_colon(int L, const uchar *in, size_t n, size_t e)
+{
+  bool pair = e + 3 <= n && memcmp(in + e, "[:]", 3) == 0;
+  bool lhex = L >= 0 && (is_xdigit(L) || L == ':');
+  bool rhex = e < n && is_xdigit(in[e]);
+  if (lhex)
+    return rhex || pair || L == ':';
+  return pair && (L < 0 || !is_host(L));
+}
+
 /* Applies a cluster found at in[j] (j at a bracket or '.'). */
 static size_t apply_cluster(rf *r, size_t j, int *rc)
 {
@@ -670,9 +690,17 @@ static size_t apply_cluster(rf *r, size_t j, int *rc)
   int L, R;
   if (!parse_cluster(r, j, &cl))
     return 0;
-  /* scheme separators are the scheme rule's */
-  if (cl.core == 'S' || cl.core == ':')
+  /* scheme separators are the scheme rule's; a bare "[:]" is one only
+   * between the groups of an IPv6 address (ctix_defang's form) */
+  if (cl.core == 'S')
     return 0;
+  if (cl.core == ':') {
+    if (cl.lead || cl.inner_space || !cl.pre_open || !cl.post_close ||
+        !v6_colon(out_at(r, 0), r->in, r->n, cl.end_br))
+      return 0;
+    *rc = put_edit(r, 0, cl.end_br, ":", 1, j);
+    return cl.end_br;
+  }
   /* spaced: spaces before (in the output) and after are eaten */
   ts = tail_spaces(r);
   L = out_at(r, ts);
@@ -1226,6 +1254,22 @@ static void defang_dots(ctix_buf *b, const char *w, size_t n)
   }
 }
 
+/* Appends the written form w[0..n) of a bare IPv6 address with every
+ * colon as "[:]" and the dots of an embedded IPv4 address as "[.]"
+ * ("2001[:]db8[:][:]1", the form refang reads back). */
+static void defang_ipv6(ctix_buf *b, const char *w, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    if (w[i] == ':')
+      ctix__buf_adds(b, "[:]");
+    else if (w[i] == '.')
+      ctix__buf_adds(b, "[.]");
+    else
+      ctix__buf_addc(b, w[i]);
+  }
+}
+
 /* Appends the defanged form of the URL written as w[0..n). */
 static void defang_url(ctix_buf *b, const char *w, size_t n)
 {
@@ -1297,7 +1341,7 @@ int ctix_defang(char **out, size_t *outlen, const char *text, size_t len, ctix_e
     if (h->span.start < cur || h->defanged || !n)
       continue;
     if (it->type != CTIX_IOC_URL && it->type != CTIX_IOC_DOMAIN &&
-        it->type != CTIX_IOC_IPV4 && it->type != CTIX_IOC_EMAIL)
+        it->type != CTIX_IOC_IPV4 && it->type != CTIX_IOC_IPV6 && it->type != CTIX_IOC_EMAIL)
       continue;
     ctix__buf_add(&b, text + cur, h->span.start - cur);
     switch (it->type) {
@@ -1314,6 +1358,9 @@ int ctix_defang(char **out, size_t *outlen, const char *text, size_t len, ctix_e
       } else {
         ctix__buf_add(&b, w, n);
       }
+      break;
+    case CTIX_IOC_IPV6:
+      defang_ipv6(&b, w, n);
       break;
     default:
       defang_dots(&b, w, n);
