@@ -17,6 +17,13 @@ for p in $PKGS; do
   fi
 done
 
+# report.html's script is bundled with Node.js and npm at build time, and
+# its browser tests drive Debian's chromium: a machine that already has a
+# node/npm (e.g. another distribution of Node.js) keeps it.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -28,6 +28,7 @@
 
 #include "cli/cli_internal.h"
 #include "cli/eval.h"
+#include "cli/sigma_cli.h"
 #include "cli/eval_ttp.h"
 #include "ctix/ioc.h"
 #include "util/str.h"
@@ -46,7 +47,10 @@ enum {
   OPT_CV_CACHE,
   OPT_SOLVER,
   OPT_COST,
-  OPT_SET
+  OPT_SET,
+  /* options of the evaluations in their own files (ext_subs) */
+  OPT_RULES,
+  OPT_SHOW
 };
 
 static const ctix__cli_opt eval_cli_opts[] = {
@@ -63,6 +67,8 @@ static const ctix__cli_opt eval_cli_opts[] = {
     {OPT_SOLVER, 0, "solver", true},
     {OPT_COST, 0, "cost", true},
     {OPT_SET, 0, "set", true},
+    {OPT_RULES, 0, "rules", true},
+    {OPT_SHOW, 0, "show", true},
     {0, 0, NULL, false},
 };
 
@@ -916,6 +922,7 @@ static const struct {
 } ext_subs[] = {
     {"entities", ctix__eval_entities},
     {"attribution", ctix__eval_attribution},
+    {"sigma", ctix__eval_sigma},
 };
 
 /* Runs an external evaluation if the first operand names one; -1 if not. */
@@ -1008,6 +1015,11 @@ static int run_eval(int argc, char **argv)
       o.ttp.sets = (const char *const *)(void *)sets.data;
       o.ttp.nsets = CTIX__BUF_COUNT(&sets, const char *);
       break;
+    case OPT_RULES:
+    case OPT_SHOW:
+      rc = ctix__cli_usage("eval", "--%s belongs to 'ctix eval sigma FILE.jsonl --rules DIR'",
+                           id == OPT_RULES ? "rules" : "show");
+      goto done;
     case CTIX__CLI_OPERAND:
       if (!sub)
         sub = arg;
@@ -1070,6 +1082,7 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "       ctix eval refang [OPTION]... FILE.jsonl...\n"
     "       ctix eval entities [--json] DIR\n"
     "       ctix eval attribution [--json]\n"
+    "       ctix eval sigma FILE.jsonl --rules DIR [--json] [--show N]\n"
     "       ctix eval ttp [OPTION]... FILE.jsonl...\n"
     "\n"
     "Evaluations:\n"
@@ -1091,6 +1104,13 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "  attribution  attribution by resemblance on ATT&CK's campaigns that are\n"
     "          attributed to a group, each left out of every profile: top-1\n"
     "          and top-5 rates of the group; --json gives n, top1, top5.\n"
+    "  sigma   Sigma conversion against a reference file of converted rules\n"
+    "          {rule, id, query, error} (../shared/data/sigma/reference/\n"
+    "          TARGET[__PIPELINE...].jsonl): converts each listed rule of the\n"
+    "          --rules DIR the same way and prints the share of identical\n"
+    "          queries and the agreement on success or error; --json gives\n"
+    "          identical, both_ok, ctix_only_ok, pysigma_only_ok, n; --show N\n"
+    "          lists the first N differences.\n"
     "  ttp     ATT&CK technique mapping on items {\"id\", \"text\",\n"
     "          \"techniques\": [ID...]} (../shared/data/ttp-eval/*/dev.jsonl):\n"
     "          precision, recall, micro and macro F1 and the per-document F1\n"
@@ -1122,6 +1142,10 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "      --cost C      --cv training: the regularisation constant C\n"
     "      --set NAME=VALUE  change a decision parameter of the model (see\n"
     "                    'ctix model info'); repeatable\n"
+    "\n"
+    "Options of eval sigma:\n"
+    "      --rules DIR   the Sigma rules the reference file names\n"
+    "      --show N      list the first N differences\n"
     "\n"
     "Examples:\n"
     "  ctix eval ioc ../shared/data/ioc/*/cases.dev.jsonl\n"

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli_internal.h"
+#include "cli/sigma_cli.h"
 #include "respond/sigma.h"
 
 enum { OPT_HELP = 1, OPT_QUIET, OPT_STRICT, OPT_NO_WARNINGS };
@@ -237,32 +238,48 @@ static int run_sigma(int argc, char **argv)
 {
   const ctix_cli_cmd *cmd = &ctix__cli_cmd_sigma;
   if (argc < 2)
-    return ctix__cli_usage(cmd->name, "missing sub-command (check)");
+    return ctix__cli_usage(cmd->name, "missing sub-command (check, convert or list)");
   if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
     ctix__cli_print_help(stdout, cmd);
     return CTIX_EXIT_OK;
   }
   if (strcmp(argv[1], "check") == 0)
     return run_check(cmd, argc - 1, argv + 1);
+  if (strcmp(argv[1], "convert") == 0 || strcmp(argv[1], "list") == 0)
+    return ctix__sigma_convert_main(argc - 1, argv + 1);
   if (argv[1][0] == '-') {
-    /* options before the sub-command: accepted names, but a sub-command is needed */
+    /* options before the sub-command: known names, but a sub-command is needed */
+    static const char *const convert_opts[] = {"-t", "--target", "-p", "--pipeline", "--json"};
     const ctix__cli_opt *o;
+    size_t k;
     for (o = sigma_opts; o->id; o++)
       if ((o->long_name && strncmp(argv[1], "--", 2) == 0 && strcmp(argv[1] + 2, o->long_name) == 0) ||
           (o->short_name && argv[1][1] == o->short_name && !argv[1][2]))
-        return ctix__cli_usage(cmd->name, "missing sub-command (check) before '%s'", argv[1]);
+        return ctix__cli_usage(cmd->name, "missing sub-command (check, convert or list) before '%s'", argv[1]);
+    for (k = 0; k < sizeof(convert_opts) / sizeof(convert_opts[0]); k++)
+      if (strcmp(argv[1], convert_opts[k]) == 0)
+        return ctix__cli_usage(cmd->name, "missing sub-command (convert) before '%s'", argv[1]);
     return ctix__cli_usage(cmd->name, "unknown option '%s'", argv[1]);
   }
-  return ctix__cli_usage(cmd->name, "unknown sub-command '%s' (expected check)", argv[1]);
+  return ctix__cli_usage(cmd->name, "unknown sub-command '%s' (expected check, convert or list)", argv[1]);
 }
 
 const ctix_cli_cmd ctix__cli_cmd_sigma = {
     "sigma",
-    "Check Sigma rules: schema fields, detection, condition, lint",
+    "Check Sigma rules and convert them to SIEM queries",
     "Usage: ctix sigma check [OPTION]... FILE|DIR...\n"
+    "       ctix sigma convert -t TARGET [-p PIPELINE]... [--json] FILE|DIR...\n"
+    "       ctix sigma list targets|pipelines\n"
     "\n"
-    "Validate Sigma detection rules (specification 2.x) with ctix's own reader:\n"
-    "required fields (title, logsource, detection), types, enumerations (status,\n"
+    "convert: converts each rule to the query language of TARGET (see\n"
+    "'ctix sigma list targets'), after the processing pipelines given with\n"
+    "-p (a built-in name from 'ctix sigma list pipelines' or a YAML file),\n"
+    "applied in order. One query per line, or JSON Lines with --json\n"
+    "({rule, id, query, error}). A rule that cannot be converted gives a\n"
+    "one-line error naming the rule and the reason.\n"
+    "\n"
+    "check: validates Sigma detection rules (specification 2.x) with ctix's own\n"
+    "reader: required fields (title, logsource, detection), types, enumerations (status,\n"
     "level, related types), id as a UUID, dates as YYYY-MM-DD, tags as\n"
     "namespace.name, a logsource with a category, product or service, search\n"
     "identifiers that are field maps or lists, known modifiers, and a condition\n"
@@ -273,14 +290,18 @@ const ctix_cli_cmd ctix__cli_cmd_sigma = {
     "FILE:LINE:COL: error|warning: message; a summary goes to standard error.\n"
     "\n"
     "Options:\n"
-    "  -W, --no-warnings  print errors only\n"
-    "      --strict       count warnings as errors\n"
-    "  -q, --quiet        no summary line\n"
+    "  -t, --target TARGET  convert: query language (splunk, ...)\n"
+    "  -p, --pipeline PIPELINE  convert: processing pipeline; repeatable\n"
+    "      --json         convert: one JSON object per rule\n"
+    "  -W, --no-warnings  check: print errors only\n"
+    "      --strict       check: count warnings as errors\n"
+    "  -q, --quiet        check: no summary line\n"
     "  -h, --help         show this help\n"
     "\n"
     "Examples:\n"
     "  ctix sigma check out/report/sigma\n"
     "  ctix sigma check --strict my-rule.yml\n"
+    "  ctix sigma convert -t splunk -p splunk_windows rules/windows\n"
     "\n"
     "Exit status: 0 every rule is valid, 1 a rule has errors (or a file could\n"
     "not be read), 2 bad command line, 3 output could not be written, 4\n"

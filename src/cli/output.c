@@ -13,6 +13,7 @@
 
 #include "cli/cli_internal.h"
 #include "ctix/export.h"
+#include "ctix/render.h"
 #include "util/str.h"
 
 /* Pretty JSON for the file; --no-text is passed in through `flags`. */
@@ -57,7 +58,20 @@ static int write_csv(char **out, size_t *len, const ctix_analysis *a, unsigned f
   return drop_final_newline(ctix_export_csv(out, len, a, NULL, err), out, len);
 }
 
+static int write_html(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                      ctix_error *err)
+{
+  ctix_render_options o;
+  ctix_render_options_init(&o);
+  o.no_text = (flags & CTIX_REPORT_NO_TEXT) != 0;
+  return drop_final_newline(ctix_render_html(out, len, a, &o, err), out, len);
+}
 
+static int write_md(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                    ctix_error *err)
+{
+  return drop_final_newline(ctix_render_markdown(out, len, a, NULL, err), out, len);
+}
 
 /*
  * Output formats, in the order their files are written. Later stages add
@@ -69,10 +83,12 @@ const ctix__out_format ctix__out_formats[] = {
     {"navigator", "layer.json", write_navigator},
     {"misp", "misp-event.json", write_misp},
     {"csv", "iocs.csv", write_csv},
+    {"html", "report.html", write_html},
+    {"md", "report.md", write_md},
 };
 const size_t ctix__out_nformats = sizeof(ctix__out_formats) / sizeof(ctix__out_formats[0]);
 
-/* "json, stix, ..." for messages. */
+/* "json, stix, ..., all" for messages. */
 static void list_formats(char *out, size_t outsize)
 {
   size_t i, used = 0;
@@ -84,6 +100,8 @@ static void list_formats(char *out, size_t outsize)
       break;
     used += (size_t)n;
   }
+  if (used < outsize)
+    snprintf(out + used, outsize - used, ", all");
 }
 
 int ctix__out_parse_formats(unsigned *set, const char *list, const char *cmd)
@@ -100,7 +118,7 @@ int ctix__out_parse_formats(unsigned *set, const char *list, const char *cmd)
     if (n == 0)
       return ctix__cli_usage(cmd, "empty name in --format '%s' (available: %s)", list, avail);
     for (i = 0; i < ctix__out_nformats; i++)
-      if (ctix__mem_ieq(name, n, ctix__out_formats[i].name)) {
+      if (ctix__mem_ieq(name, n, ctix__out_formats[i].name) || ctix__mem_ieq(name, n, "all")) {
         *set |= 1u << i;
         found = true;
       }

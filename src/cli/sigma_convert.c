@@ -1,0 +1,388 @@
+/*
+ * `ctix sigma convert`, `ctix sigma list` and `ctix eval sigma`.
+ *
+ * convert: every FILE (or every .yml/.yaml under DIR, sorted) is read as a
+ * Sigma rule and converted to the target after the pipelines; queries go
+ * to stdout (one per line, or JSON Lines with --json in the layout of the
+ * reference files), errors to stderr as SOURCE:LINE:COL: message.
+ * eval: converts every rule listed in a reference JSONL file (target and
+ * pipelines from manifest.json beside it, else from the file name
+ * TARGET__PIPE__PIPE.jsonl) and compares with the reference: success or
+ * error agreement, and queries identical after whitespace normalisation.
+ */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "cli/sigma_cli.h"
+#include "ctix/sigma.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#define MAX_PIPES 16
+#define SG_MAX_QUERY_CLI ((size_t)64 << 20)
+
+static void print_err(const ctix_error *e)
+{
+  char line[CTIX_ERROR_MSG_MAX + CTIX_ERROR_SRC_MAX + 64];
+  ctix_error_format(line, sizeof(line), e);
+  fprintf(stderr, "ctix: %s\n", line);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the rule files under path (a file or a directory) to files. */
+static int collect(ctix_buf *files, const char *path, int depth)
+{
+  struct stat st;
+  DIR *d;
+  struct dirent *de;
+  if (stat(path, &st) != 0)
+    return -1;
+  if (!S_ISDIR(st.st_mode)) {
+    char *s = strdup(path);
+    return s && !ctix__buf_push(files, &s, sizeof(s)) ? 0 : -1;
+  }
+  if (depth > 32 || !(d = opendir(path)))
+    return -1;
+  while ((de = readdir(d))) {
+    ctix_buf p = CTIX_BUF_INIT(4096);
+    size_t n = strlen(de->d_name);
+    if (de->d_name[0] == '.')
+      continue;
+    ctix__buf_addf(&p, "%s/%s", path, de->d_name);
+    if (!p.err && stat(p.data, &st) == 0) {
+      if (S_ISDIR(st.st_mode))
+        collect(files, p.data, depth + 1);
+      else if ((n > 4 && strcmp(de->d_name + n - 4, ".yml") == 0) ||
+               (n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0))
+        collect(files, p.data, depth + 1);
+    }
+    ctix__buf_free(&p);
+  }
+  closedir(d);
+  return 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+  json_t *j = json_string(s);
+  char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+  fputs(t ? t : "null", f);
+  free(t);
+  json_decref(j);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+  const char *name, *desc;
+  size_t i;
+  if (argc < 2 || (strcmp(argv[1], "targets") && strcmp(argv[1], "pipelines"))) {
+    fprintf(stderr, "ctix sigma list: say 'targets' or 'pipelines'\n");
+    return CTIX_EXIT_USAGE;
+  }
+  for (i = 0;; i++) {
+    name = argv[1][0] == 't' ? ctix_sigma_target_name(i, &desc) : ctix_sigma_pipeline_name(i, &desc);
+    if (!name)
+      break;
+    printf("%-20s %s\n", name, desc ? desc : "");
+  }
+  return CTIX_EXIT_OK;
+}
+
+int ctix__sigma_convert_main(int argc, char **argv)
+{
+  const char *target = NULL, *pipes[MAX_PIPES];
+  size_t npipes = 0, i, k;
+  bool json = false;
+  ctix_buf files = CTIX_BUF_INIT((size_t)1 << 28);
+  ctix_sigma_converter *cv = NULL;
+  ctix_error err;
+  int rc = CTIX_EXIT_OK, a;
+
+  if (argc >= 1 && strcmp(argv[0], "list") == 0)
+    return cmd_list(argc, argv);
+  for (a = 1; a < argc; a++) {
+    if ((!strcmp(argv[a], "-t") || !strcmp(argv[a], "--target")) && a + 1 < argc)
+      target = argv[++a];
+    else if ((!strcmp(argv[a], "-p") || !strcmp(argv[a], "--pipeline")) && a + 1 < argc) {
+      if (npipes == MAX_PIPES) {
+        fprintf(stderr, "ctix sigma convert: at most %d pipelines\n", MAX_PIPES);
+        return CTIX_EXIT_USAGE;
+      }
+      pipes[npipes++] = argv[++a];
+    } else if (!strcmp(argv[a], "--json"))
+      json = true;
+    else if (argv[a][0] == '-' && argv[a][1]) {
+      fprintf(stderr, "ctix sigma convert: unknown option '%s'\n", argv[a]);
+      return CTIX_EXIT_USAGE;
+    } else if (collect(&files, argv[a], 0) != 0) {
+      fprintf(stderr, "ctix: %s: cannot read\n", argv[a]);
+      rc = CTIX_EXIT_INPUT;
+    }
+  }
+  if (!target || CTIX__BUF_COUNT(&files, char *) == 0) {
+    fprintf(stderr, "usage: ctix sigma convert -t TARGET [-p PIPELINE]... [--json] FILE|DIR...\n");
+    rc = CTIX_EXIT_USAGE;
+    goto done;
+  }
+  ctix_error_clear(&err);
+  if (ctix_sigma_converter_new(&cv, target, pipes, npipes, &err)) {
+    print_err(&err);
+    rc = CTIX_EXIT_USAGE;
+    goto done;
+  }
+  qsort(files.data, CTIX__BUF_COUNT(&files, char *), sizeof(char *), cmp_str);
+  for (i = 0; i < CTIX__BUF_COUNT(&files, char *); i++) {
+    const char *path = CTIX__BUF_AT(&files, char *, i);
+    ctix_sigma_rule *rule = NULL;
+    ctix_sigma_queries q = {0, NULL};
+    char emsg[CTIX_ERROR_MSG_MAX + CTIX_ERROR_SRC_MAX + 64] = "";
+    ctix_error_clear(&err);
+    if (ctix_sigma_rule_load_file(&rule, path, &err) == 0)
+      ctix_sigma_convert(&q, cv, rule, &err);
+    if (err.code) {
+      ctix_error_format(emsg, sizeof(emsg), &err);
+      print_err(&err);
+      rc = CTIX_EXIT_INPUT;
+    }
+    if (json) {
+      fputs("{\"rule\": ", stdout);
+      json_str(stdout, path);
+      fputs(", \"id\": ", stdout);
+      json_str(stdout, ctix_sigma_rule_id(rule));
+      fputs(", \"query\": ", stdout);
+      if (err.code)
+        fputs("null", stdout);
+      else {
+        fputc('[', stdout);
+        for (k = 0; k < q.count; k++) {
+          if (k)
+            fputs(", ", stdout);
+          json_str(stdout, q.query[k]);
+        }
+        fputc(']', stdout);
+      }
+      fputs(", \"error\": ", stdout);
+      if (err.code)
+        json_str(stdout, emsg);
+      else
+        fputs("null", stdout);
+      fputs("}\n", stdout);
+    } else {
+      for (k = 0; k < q.count; k++)
+        printf("%s\n", q.query[k]);
+    }
+    ctix_sigma_queries_free(&q);
+    ctix_sigma_rule_free(rule);
+  }
+  if (fflush(stdout) != 0)
+    rc = CTIX_EXIT_OUTPUT;
+done:
+  for (i = 0; i < CTIX__BUF_COUNT(&files, char *); i++)
+    free(CTIX__BUF_AT(&files, char *, i));
+  ctix__buf_free(&files);
+  ctix_sigma_converter_free(cv);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ eval */
+
+/* Collapses runs of white space into one space and trims both ends. */
+static void normalise(ctix_buf *b, const char *s)
+{
+  bool space = false;
+  ctix__buf_reset(b);
+  for (; *s; s++) {
+    if (ctix__isspace((unsigned char)*s)) {
+      space = b->len > 0;
+      continue;
+    }
+    if (space)
+      ctix__buf_addc(b, ' ');
+    space = false;
+    ctix__buf_addc(b, *s);
+  }
+  ctix__buf_addc(b, 0);
+}
+
+/* Target and pipelines of a reference file: manifest.json, else the name. */
+static int eval_setup(const char *file, char *target, size_t tcap, char pipes[][64], size_t *np)
+{
+  const char *base = strrchr(file, '/');
+  char dir[4096], stem[256], *p, *q;
+  json_t *m, *o;
+  size_t i;
+  base = base ? base + 1 : file;
+  snprintf(dir, sizeof(dir), "%.*s/manifest.json", (int)(base > file ? base - file - 1 : 1),
+           base > file ? file : ".");
+  *np = 0;
+  m = json_load_file(dir, 0, NULL);
+  o = m ? json_object_get(json_object_get(m, "outputs"), base) : NULL;
+  if (o && json_is_string(json_object_get(o, "target"))) {
+    json_t *pl = json_object_get(o, "pipelines");
+    ctix__strlcpy(target, json_string_value(json_object_get(o, "target")), tcap);
+    for (i = 0; i < json_array_size(pl) && *np < MAX_PIPES; i++)
+      if (json_is_string(json_array_get(pl, i)))
+        ctix__strlcpy(pipes[(*np)++], json_string_value(json_array_get(pl, i)), 64);
+    json_decref(m);
+    return 0;
+  }
+  json_decref(m);
+  ctix__strlcpy(stem, base, sizeof(stem));
+  if ((p = strstr(stem, ".jsonl")))
+    *p = 0;
+  p = stem;
+  q = strstr(p, "__");
+  if (q)
+    *q = 0;
+  ctix__strlcpy(target, p, tcap);
+  while (q && *np < MAX_PIPES) {
+    p = q + 2;
+    q = strstr(p, "__");
+    if (q)
+      *q = 0;
+    ctix__strlcpy(pipes[(*np)++], p, 64);
+  }
+  return 0;
+}
+
+int ctix__eval_sigma(int argc, char **argv)
+{
+  const char *file = NULL, *rules = NULL, *pipes[MAX_PIPES];
+  char target[64], pipebuf[MAX_PIPES][64];
+  size_t np = 0, i, n = 0, identical = 0, both_ok = 0, both_err = 0, ctix_only = 0, py_only = 0;
+  size_t py_ok = 0, show = 0, shown = 0;
+  bool json = false;
+  ctix_sigma_converter *cv = NULL;
+  ctix_error err;
+  FILE *f;
+  char *line = NULL;
+  size_t cap = 0;
+  ctix_buf na = CTIX_BUF_INIT(SG_MAX_QUERY_CLI), nb = CTIX_BUF_INIT(SG_MAX_QUERY_CLI),
+           path = CTIX_BUF_INIT(8192);
+  int a, rc = CTIX_EXIT_OK;
+
+  for (a = 1; a < argc; a++) {
+    if (!strcmp(argv[a], "--rules") && a + 1 < argc)
+      rules = argv[++a];
+    else if (!strcmp(argv[a], "--json"))
+      json = true;
+    else if (!strcmp(argv[a], "--show") && a + 1 < argc) {
+      uint64_t v;
+      if (ctix__parse_size(&v, argv[a + 1], strlen(argv[a + 1])) != 0) {
+        fprintf(stderr, "ctix eval sigma: --show needs a number\n");
+        return CTIX_EXIT_USAGE;
+      }
+      show = (size_t)v;
+      a++;
+    }
+    else if (argv[a][0] == '-') {
+      fprintf(stderr, "ctix eval sigma: unknown option '%s'\n", argv[a]);
+      return CTIX_EXIT_USAGE;
+    } else
+      file = argv[a];
+  }
+  if (!file || !rules) {
+    fprintf(stderr, "usage: ctix eval sigma FILE.jsonl --rules DIR [--json] [--show N]\n");
+    return CTIX_EXIT_USAGE;
+  }
+  eval_setup(file, target, sizeof(target), pipebuf, &np);
+  for (i = 0; i < np; i++)
+    pipes[i] = pipebuf[i];
+  ctix_error_clear(&err);
+  if (ctix_sigma_converter_new(&cv, target, pipes, np, &err)) {
+    print_err(&err);
+    return CTIX_EXIT_USAGE;
+  }
+  f = fopen(file, "r");
+  if (!f) {
+    fprintf(stderr, "ctix: %s: cannot open\n", file);
+    ctix_sigma_converter_free(cv);
+    return CTIX_EXIT_INPUT;
+  }
+  while (getline(&line, &cap, f) > 0) {
+    json_t *j = json_loads(line, 0, NULL), *ref_q;
+    const char *rel;
+    ctix_sigma_rule *rule = NULL;
+    ctix_sigma_queries q = {0, NULL};
+    bool py, ours, same;
+    if (!j || !json_is_string(json_object_get(j, "rule"))) {
+      json_decref(j);
+      continue;
+    }
+    rel = json_string_value(json_object_get(j, "rule"));
+    ref_q = json_object_get(j, "query");
+    py = json_is_array(ref_q) && json_array_size(ref_q) > 0;
+    ctix__buf_reset(&path);
+    ctix__buf_addf(&path, "%s/%s", rules, rel);
+    ctix_error_clear(&err);
+    if (ctix_sigma_rule_load_file(&rule, path.data, &err) == 0)
+      ctix_sigma_convert(&q, cv, rule, &err);
+    ours = err.code == 0 && q.count > 0;
+    n++;
+    py_ok += py;
+    same = false;
+    if (py && ours) {
+      both_ok++;
+      same = q.count == json_array_size(ref_q);
+      for (i = 0; same && i < q.count; i++) {
+        const char *r = json_string_value(json_array_get(ref_q, i));
+        normalise(&na, r ? r : "");
+        normalise(&nb, q.query[i]);
+        same = !na.err && !nb.err && strcmp(na.data, nb.data) == 0;
+      }
+      identical += same;
+    } else if (py) {
+      py_only++;
+    } else if (ours) {
+      ctix_only++;
+    } else {
+      both_err++;
+    }
+    if (!same && shown < show && (py || ours)) {
+      char emsg[700];
+      const char *r = py ? json_string_value(json_array_get(ref_q, 0)) : NULL;
+      ctix_error_format(emsg, sizeof(emsg), &err);
+      shown++;
+      printf("--- %s\n  pysigma: %s\n  ctix:    %s\n", rel,
+             r ? r : json_string_value(json_object_get(j, "error")),
+             ours ? q.query[0] : emsg);
+    }
+    ctix_sigma_queries_free(&q);
+    ctix_sigma_rule_free(rule);
+    json_decref(j);
+  }
+  free(line);
+  fclose(f);
+  if (json) {
+    fputs("{\"file\": ", stdout);
+    json_str(stdout, file);
+    fputs(", \"target\": ", stdout);
+    json_str(stdout, target);
+    printf(", \"n\": %zu, \"identical\": %zu, \"identical_pct\": "
+           "%.2f, \"both_ok\": %zu, \"both_err\": %zu, \"ctix_only_ok\": %zu, \"pysigma_only_ok\": %zu, "
+           "\"agreement\": %.4f}\n",
+           n, identical, py_ok ? 100.0 * (double)identical / (double)py_ok : 0.0,
+           both_ok, both_err, ctix_only, py_only,
+           n ? (double)(both_ok + both_err) / (double)n : 0.0);
+  } else
+    printf("%s (target %s): %zu rules\n  identical  %zu of %zu pySigma queries (%.2f%%)\n"
+           "  both_ok %zu  both_err %zu  ctix_only_ok %zu  pysigma_only_ok %zu  agreement %.2f%%\n",
+           file, target, n, identical, py_ok,
+           py_ok ? 100.0 * (double)identical / (double)py_ok : 0.0, both_ok, both_err, ctix_only,
+           py_only, n ? 100.0 * (double)(both_ok + both_err) / (double)n : 0.0);
+  ctix__buf_free(&na);
+  ctix__buf_free(&nb);
+  ctix__buf_free(&path);
+  ctix_sigma_converter_free(cv);
+  return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * The script and styles of report.html, embedded in libctix with .incbin:
+ * module.cmake builds them from web/ (our own script and styles bundled
+ * with cytoscape.js) and passes their paths as CTIX_REPORT_JS and
+ * CTIX_REPORT_CSS. Each blob is followed by a NUL byte so it can also be
+ * used as a C string.
+ */
+#include "render/render_internal.h"
+
+#define CTIX__INCBIN(sym, file)                                                            \
+  __asm__(".section .rodata.ctix_" #sym ",\"a\"\n"                                         \
+          ".balign 16\n"                                                                   \
+          ".globl ctix__" #sym "_start\n"                                                  \
+          ".hidden ctix__" #sym "_start\n"                                                 \
+          ".type ctix__" #sym "_start, @object\n"                                          \
+          "ctix__" #sym "_start:\n"                                                        \
+          ".incbin \"" file "\"\n"                                                         \
+          ".globl ctix__" #sym "_end\n"                                                    \
+          ".hidden ctix__" #sym "_end\n"                                                   \
+          "ctix__" #sym "_end:\n"                                                          \
+          ".byte 0\n"                                                                      \
+          ".previous\n")
+
+CTIX__INCBIN(report_js, CTIX_REPORT_JS);
+CTIX__INCBIN(report_css, CTIX_REPORT_CSS);
+
+extern const char ctix__report_js_start[], ctix__report_js_end[];
+extern const char ctix__report_css_start[], ctix__report_css_end[];
+
+const char *ctix__render_script(size_t *len)
+{
+  *len = (size_t)(ctix__report_js_end - ctix__report_js_start);
+  return ctix__report_js_start;
+}
+
+const char *ctix__render_style(size_t *len)
+{
+  *len = (size_t)(ctix__report_css_end - ctix__report_css_start);
+  return ctix__report_css_start;
+}

@@ -1,0 +1,52 @@
+# The reports a person reads (src/lib/render, docs/report-html.md). The
+# script and styles of report.html are built here at build time: the web/
+# package (package.json with its committed package-lock.json) is installed
+# with `npm ci` into <build>/web/node_modules (never into the source tree),
+# then web/build.mjs bundles cytoscape.js's distributed build with our own
+# script and styles into <build>/generated/report.{js,css}, which asset.c
+# embeds with .incbin. Node.js and npm come from Debian (scripts/deps.sh).
+# `npm ci` reruns only when the package files change; --prefer-offline
+# reuses npm's cache, so a machine that installed once builds offline.
+find_program(CTIX_NODE NAMES node nodejs)
+find_program(CTIX_NPM NAMES npm)
+if(NOT CTIX_NODE OR NOT CTIX_NPM)
+  message(FATAL_ERROR "ctix: node and npm are needed to build report.html's script "
+                      "(Debian packages nodejs and npm; run scripts/deps.sh)")
+endif()
+
+set(CTIX_WEB_SRC ${CMAKE_SOURCE_DIR}/web)
+set(CTIX_WEB_BUILD ${CMAKE_BINARY_DIR}/web)
+set(CTIX_WEB_MODULES ${CTIX_WEB_BUILD}/node_modules)
+set(_ctix_web_stamp ${CTIX_WEB_BUILD}/npm-ci.stamp)
+set(_ctix_web_out ${CMAKE_BINARY_DIR}/generated/report.js
+                  ${CMAKE_BINARY_DIR}/generated/report.css)
+
+file(MAKE_DIRECTORY ${CTIX_WEB_BUILD})
+add_custom_command(
+  OUTPUT ${_ctix_web_stamp}
+  COMMAND ${CMAKE_COMMAND} -E copy_if_different ${CTIX_WEB_SRC}/package.json
+          ${CTIX_WEB_SRC}/package-lock.json ${CTIX_WEB_BUILD}/
+  COMMAND ${CTIX_NPM} ci --prefer-offline --ignore-scripts --no-audit --no-fund
+          --loglevel=error
+  COMMAND ${CMAKE_COMMAND} -E touch ${_ctix_web_stamp}
+  DEPENDS ${CTIX_WEB_SRC}/package.json ${CTIX_WEB_SRC}/package-lock.json
+  WORKING_DIRECTORY ${CTIX_WEB_BUILD}
+  COMMENT "npm ci: report.html's libraries (web/package-lock.json)"
+  VERBATIM)
+
+file(GLOB _ctix_web_sources CONFIGURE_DEPENDS ${CTIX_WEB_SRC}/src/*)
+add_custom_command(
+  OUTPUT ${_ctix_web_out}
+  COMMAND ${CTIX_NODE} ${CTIX_WEB_SRC}/build.mjs --modules ${CTIX_WEB_MODULES}
+          --out ${CMAKE_BINARY_DIR}/generated
+  DEPENDS ${_ctix_web_stamp} ${CTIX_WEB_SRC}/build.mjs ${_ctix_web_sources}
+  COMMENT "web/build.mjs: report.html's script and styles"
+  VERBATIM)
+
+# Listing the generated files as sources attaches the commands to libctix;
+# OBJECT_DEPENDS recompiles asset.c whenever they change.
+target_sources(ctix PRIVATE ${_ctix_web_out})
+set_source_files_properties(${_ctix_web_out} PROPERTIES GENERATED TRUE HEADER_FILE_ONLY TRUE)
+set_source_files_properties(${CMAKE_SOURCE_DIR}/src/lib/render/asset.c PROPERTIES
+  COMPILE_DEFINITIONS "CTIX_REPORT_JS=\"${CMAKE_BINARY_DIR}/generated/report.js\";CTIX_REPORT_CSS=\"${CMAKE_BINARY_DIR}/generated/report.css\""
+  OBJECT_DEPENDS "${_ctix_web_out}")

@@ -1,0 +1,577 @@
+/*
+ * Fast path of the Sigma YAML reader. Sigma rules use a small, regular
+ * part of YAML: block mappings and sequences indented with spaces, plain
+ * and single-line quoted scalars, literal block scalars (`|`), one-line
+ * flow sequences and comments. This parser reads exactly that subset into
+ * the same positioned tree (sg_y) libyaml's events give, about ten times
+ * faster, and answers CTIX_EUNSUPPORTED for anything else (tabs, CR, BOM,
+ * invalid UTF-8, anchors, aliases, tags, folded or multi-line scalars,
+ * flow maps, several documents, ...), so the caller falls back to libyaml,
+ * which also produces every error message. The fuzz target
+ * fuzz_sigma_reader checks that both paths build identical trees.
+ */
+#include <string.h>
+
+#include "sigma/sigma_internal.h"
+#include "util/str.h"
+#include "util/utf8.h"
+
+#define NO CTIX_EUNSUPPORTED
+
+typedef struct fp {
+  const char *s;
+  size_t n;
+  ctix_arena *a;
+  size_t nodes;
+  unsigned depth;
+} fp;
+
+/* A position in the input: offset, 1-based line, offset of the line start. */
+typedef struct pos {
+  size_t i;
+  unsigned line;
+  size_t bol;
+} pos;
+
+static sg_y *node(fp *p, sg_ykind kind, const pos *at, size_t i)
+{
+  sg_y *y;
+  if (++p->nodes > SG_MAX_NODES)
+    return NULL;
+  y = ctix__arena_calloc(p->a, 1, sizeof(*y));
+  if (!y)
+    return NULL;
+  y->kind = kind;
+  y->line = at->line;
+  y->col = 1;
+  for (size_t k = at->bol; k < i; k++)   /* columns count characters, as libyaml's */
+    y->col += ((unsigned char)p->s[k] & 0xc0) != 0x80;
+  return y;
+}
+
+static void append(sg_y *parent, sg_y *child)
+{
+  if (parent->last)
+    parent->last->next = child;
+  else
+    parent->first = child;
+  parent->last = child;
+  parent->n++;
+}
+
+static size_t eol(const fp *p, size_t i)
+{
+  const char *e = memchr(p->s + i, '\n', p->n - i);
+  return e ? (size_t)(e - p->s) : p->n;
+}
+
+/* Moves to the next line that holds content; false at the end of input. */
+static bool next_content(const fp *p, pos *c, size_t *indent)
+{
+  while (c->i < p->n) {
+    size_t k = c->i, e = eol(p, c->i);
+    while (k < e && p->s[k] == ' ')
+      k++;
+    if (k < e && p->s[k] != '#') {
+      *indent = k - c->i;
+      return true;
+    }
+    c->i = e < p->n ? e + 1 : p->n;
+    c->bol = c->i;
+    c->line++;
+  }
+  return false;
+}
+
+/* Only spaces and an optional comment remain on the line after i. */
+static bool rest_empty(const fp *p, size_t i, size_t e)
+{
+  while (i < e && p->s[i] == ' ')
+    i++;
+  return i == e || (p->s[i] == '#' && (i == 0 || p->s[i - 1] == ' '));
+}
+
+static sg_y *scalar(fp *p, const pos *at, size_t i, const char *txt, size_t len, bool plain)
+{
+  sg_y *y = node(p, SG_Y_SCALAR, at, i);
+  if (!y)
+    return NULL;
+  y->str = ctix__arena_strndup(p->a, txt, len);
+  y->len = len;
+  y->plain = plain;
+  return y->str ? y : NULL;
+}
+
+static int hexval(int c)
+{
+  if (ctix__isdigit(c))
+    return c - '0';
+  c = ctix__lower(c);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A quoted scalar starting at i, ending on the same line; *end after it. */
+static int quoted(fp *p, const pos *at, size_t i, size_t e, sg_y **out, size_t *end)
+{
+  char q = p->s[i];
+  ctix_buf b = CTIX_BUF_INIT(CTIX_SIGMA_MAX_INPUT);
+  size_t k = i + 1;
+  int rc = NO;
+  /* common case: no escape before the closing quote */
+  while (k < e && p->s[k] != q && p->s[k] != '\\')
+    k++;
+  if (k < e && p->s[k] == q && (q == '"' || k + 1 >= e || p->s[k + 1] != '\'')) {
+    *end = k + 1;
+    *out = scalar(p, at, i, p->s + i + 1, k - i - 1, false);
+    return *out ? 0 : CTIX_ENOMEM;
+  }
+  ctix__buf_add(&b, p->s + i + 1, k - i - 1);
+  while (k < e) {
+    char c = p->s[k];
+    if (c == q) {
+      if (q == '\'' && k + 1 < e && p->s[k + 1] == '\'') {
+        ctix__buf_addc(&b, '\'');
+        k += 2;
+        continue;
+      }
+      rc = 0;
+      break;
+    }
+    if (q == '"' && c == '\\') {
+      char x = k + 1 < e ? p->s[k + 1] : 0;
+      unsigned long cp = 0;
+      int digits = x == 'x' ? 2 : x == 'u' ? 4 : x == 'U' ? 8 : 0;
+      switch (x) {
+      case '\\': case '"': case '/': ctix__buf_addc(&b, x); break;
+      case 'n': ctix__buf_addc(&b, '\n'); break;
+      case 't': ctix__buf_addc(&b, '\t'); break;
+      case 'r': ctix__buf_addc(&b, '\r'); break;
+      case '0': ctix__buf_addc(&b, '\0'); break;
+      case ' ': ctix__buf_addc(&b, ' '); break;
+      case 'x': case 'u': case 'U': {
+        char u[4];
+        size_t ul;
+        for (int d = 0; d < digits; d++) {
+          int h = k + 2 + (size_t)d < e ? hexval((unsigned char)p->s[k + 2 + d]) : -1;
+          if (h < 0)
+            goto done;
+          cp = cp * 16 + (unsigned long)h;
+        }
+        if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+          goto done;
+        ul = ctix__utf8_encode((uint32_t)cp, u);
+        if (!ul)
+          goto done;
+        ctix__buf_add(&b, u, ul);
+        k += (size_t)digits;
+        break;
+      }
+      default:
+        goto done;
+      }
+      k += 2;
+      continue;
+    }
+    ctix__buf_addc(&b, c);
+    k++;
+  }
+  if (rc || b.err)
+    goto done;
+  rc = NO;
+  if (b.data && memchr(b.data, 0, b.len))
+    goto done;
+  *end = k + 1;
+  *out = scalar(p, at, i, b.data ? b.data : "", b.len, false);
+  rc = *out ? 0 : CTIX_ENOMEM;
+done:
+  ctix__buf_free(&b);
+  return rc;
+}
+
+static bool plain_start_ok(const fp *p, size_t i, size_t e)
+{
+  char c = p->s[i];
+  if (strchr("[]{},#&*!|>'\"%@`", c))
+    return false;
+  if ((c == '-' || c == '?' || c == ':') && (i + 1 >= e || p->s[i + 1] == ' '))
+    return false;
+  return true;
+}
+
+/* A plain scalar to the end of the line (comments cut, spaces trimmed). */
+static int plain(fp *p, const pos *at, size_t i, size_t e, sg_y **out)
+{
+  size_t k, end = e;
+  if (!plain_start_ok(p, i, e))
+    return NO;
+  for (k = i; k < e; k++) {
+    if (p->s[k] == '#' && p->s[k - 1] == ' ') {
+      end = k;
+      break;
+    }
+    if (p->s[k] == ':' && (k + 1 == e || p->s[k + 1] == ' '))
+      return NO;
+  }
+  while (end > i && p->s[end - 1] == ' ')
+    end--;
+  *out = scalar(p, at, i, p->s + i, end - i, true);
+  return *out ? 0 : CTIX_ENOMEM;
+}
+
+/* A one-line flow sequence of scalars: [a, 'b', "c"]. */
+static int flow_seq(fp *p, const pos *at, size_t i, size_t e, sg_y **out)
+{
+  sg_y *seq = node(p, SG_Y_SEQ, at, i);
+  size_t k = i + 1;
+  if (!seq)
+    return CTIX_ENOMEM;
+  for (;;) {
+    sg_y *it;
+    size_t st;
+    while (k < e && p->s[k] == ' ')
+      k++;
+    if (k < e && p->s[k] == ']' && seq->n == 0)
+      break;
+    if (k >= e)
+      return NO;
+    if (p->s[k] == '\'' || p->s[k] == '"') {
+      size_t qe;
+      int rc = quoted(p, at, k, e, &it, &qe);
+      if (rc)
+        return rc;
+      k = qe;
+    } else {
+      if (strchr("[]{},#&*!|>%@`'\"", p->s[k]) ||
+          ((p->s[k] == '-' || p->s[k] == '?' || p->s[k] == ':') && (k + 1 >= e || p->s[k + 1] == ' ')))
+        return NO;
+      st = k;
+      while (k < e && !strchr(",[]{}#", p->s[k])) {
+        if (p->s[k] == ':' && (k + 1 >= e || strchr(" ,[]{}", p->s[k + 1])))
+          return NO;
+        k++;
+      }
+      if (k < e && p->s[k] == '#')
+        return NO;
+      {
+        size_t en = k;
+        while (en > st && p->s[en - 1] == ' ')
+          en--;
+        it = scalar(p, at, st, p->s + st, en - st, true);
+        if (!it)
+          return CTIX_ENOMEM;
+      }
+    }
+    append(seq, it);
+    while (k < e && p->s[k] == ' ')
+      k++;
+    if (k < e && p->s[k] == ',') {
+      k++;
+      continue;
+    }
+    if (k < e && p->s[k] == ']')
+      break;
+    return NO;
+  }
+  if (!rest_empty(p, k + 1, e))
+    return NO;
+  *out = seq;
+  return 0;
+}
+
+/* A literal block scalar (`|`, `|-`, `|+`) whose header ends at e. */
+static int literal(fp *p, pos *c, size_t i, size_t e, size_t parent_indent, sg_y **out)
+{
+  char chomp = 0;
+  size_t k = i + 1, ind = 0, trailing = 0;
+  ctix_buf b = CTIX_BUF_INIT(CTIX_SIGMA_MAX_INPUT);
+  pos at = *c;
+  int rc = 0;
+  if (k < e && (p->s[k] == '-' || p->s[k] == '+'))
+    chomp = p->s[k++];
+  if (!rest_empty(p, k, e))
+    return NO;
+  /* next lines: the first non-empty one fixes the indentation */
+  c->i = e < p->n ? e + 1 : p->n;
+  c->bol = c->i;
+  c->line++;
+  while (c->i < p->n) {
+    size_t le = eol(p, c->i), sp = 0;
+    while (c->i + sp < le && p->s[c->i + sp] == ' ')
+      sp++;
+    if (c->i + sp == le) {          /* empty or spaces-only line */
+      if (ind && sp > ind) {
+        ctix__buf_add(&b, p->s + c->i + ind, sp - ind);
+        trailing = 0;
+        ctix__buf_addc(&b, '\n');
+      } else if (!ind && sp > parent_indent) {
+        rc = NO;                     /* leading spaces-only lines: libyaml rules differ */
+        break;
+      } else {
+        ctix__buf_addc(&b, '\n');
+        trailing++;
+      }
+    } else {
+      if (!ind) {
+        if (sp <= parent_indent)
+          break;
+        ind = sp;
+      } else if (sp < ind) {
+        break;
+      }
+      ctix__buf_add(&b, p->s + c->i + ind, le - c->i - ind);
+      ctix__buf_addc(&b, '\n');
+      trailing = 0;
+    }
+    c->i = le < p->n ? le + 1 : p->n;
+    c->bol = c->i;
+    c->line++;
+    if (le == p->n)
+      break;
+  }
+  if (!rc && b.len && p->s[p->n - 1] != '\n' && c->i == p->n && trailing == 0) {
+    /* the last content line had no line break in the input */
+    ctix__buf_truncate(&b, b.len - 1);
+    if (chomp == '+' || chomp == 0)
+      rc = NO;
+  }
+  if (!rc && !b.err) {
+    size_t len = b.len;
+    if (chomp != '+') {
+      while (len && b.data[len - 1] == '\n')
+        len--;
+      if (chomp == 0 && len)
+        len++;               /* clip: keep one line break */
+      if (chomp == 0 && !ind)
+        len = 0;
+    }
+    if (b.data && memchr(b.data, 0, len))
+      rc = NO;
+    else {
+      *out = scalar(p, &at, i, b.data ? b.data : "", len, false);
+      rc = *out ? 0 : CTIX_ENOMEM;
+    }
+  } else if (!rc) {
+    rc = NO;
+  }
+  ctix__buf_free(&b);
+  return rc;
+}
+
+static int block(fp *p, pos *c, size_t indent, sg_y **out);
+
+/*
+ * The value after "key:" or "- " at offset i of the current line: inline
+ * scalar / flow sequence / literal, or a nested block on the next lines
+ * (a sequence may sit at the parent's own indentation after a key), or null.
+ */
+static int value(fp *p, pos *c, size_t i, size_t parent_indent, bool after_key, sg_y **out)
+{
+  size_t e = eol(p, c->i), ind;
+  pos save;
+  int rc;
+  while (i < e && p->s[i] == ' ')
+    i++;
+  if (i < e && !(p->s[i] == '#' && p->s[i - 1] == ' ')) {
+    char ch = p->s[i];
+    if (ch == '|')
+      return literal(p, c, i, e, parent_indent, out);
+    if (ch == '[')
+      rc = flow_seq(p, c, i, e, out);
+    else if (ch == '\'' || ch == '"') {
+      size_t qe;
+      rc = quoted(p, c, i, e, out, &qe);
+      if (!rc && !rest_empty(p, qe, e))
+        rc = NO;
+    } else
+      rc = plain(p, c, i, e, out);
+    if (rc)
+      return rc;
+    c->i = e < p->n ? e + 1 : p->n;
+    c->bol = c->i;
+    c->line++;
+    /* a more indented line right after a scalar would continue it */
+    save = *c;
+    if (next_content(p, &save, &ind) && ind > parent_indent)
+      return NO;
+    return 0;
+  }
+  /* nothing on this line: a nested block or null */
+  save = *c;
+  save.i = e < p->n ? e + 1 : p->n;
+  save.bol = save.i;
+  save.line++;
+  if (next_content(p, &save, &ind) &&
+      (ind > parent_indent ||
+       (after_key && ind == parent_indent && p->s[save.i + ind] == '-' &&
+        (save.i + ind + 1 >= p->n || p->s[save.i + ind + 1] == ' ' || p->s[save.i + ind + 1] == '\n')))) {
+    *c = save;
+    return block(p, c, ind, out);
+  }
+  return NO;  /* empty values: libyaml's positions for them are not reproduced */
+}
+
+/* Reads a key at i (plain, up to ": "); *vi is where its value starts. */
+static int key(fp *p, const pos *c, size_t i, size_t e, sg_y **out, size_t *vi)
+{
+  size_t k, end;
+  if (p->s[i] == '\'' || p->s[i] == '"' || !plain_start_ok(p, i, e))
+    return NO;
+  for (k = i; k < e; k++) {
+    if (p->s[k] == '#' && p->s[k - 1] == ' ')
+      return NO;
+    if (p->s[k] == ':' && (k + 1 == e || p->s[k + 1] == ' '))
+      break;
+  }
+  if (k >= e)
+    return NO;
+  end = k;
+  while (end > i && p->s[end - 1] == ' ')
+    end--;
+  *out = scalar(p, c, i, p->s + i, end - i, true);
+  *vi = k + 1;
+  return *out ? 0 : CTIX_ENOMEM;
+}
+
+/* A block mapping whose keys sit at column `indent` (first key at c). */
+static int mapping(fp *p, pos *c, size_t indent, size_t first, sg_y **out)
+{
+  sg_y *map = node(p, SG_Y_MAP, c, c->i + first);
+  size_t ind = indent, at = first;
+  int rc;
+  if (!map)
+    return CTIX_ENOMEM;
+  for (;;) {
+    sg_y *k, *v;
+    size_t vi, e = eol(p, c->i);
+    rc = key(p, c, c->i + at, e, &k, &vi);
+    if (rc)
+      return rc;
+    rc = value(p, c, vi, indent, true, &v);
+    if (rc)
+      return rc;
+    v->key = k->str;
+    v->kline = k->line;
+    v->kcol = k->col;
+    append(map, v);
+    if (!next_content(p, c, &ind) || ind < indent)
+      break;
+    if (ind > indent || p->s[c->i + ind] == '-')
+      return NO;
+    at = ind;
+  }
+  *out = map;
+  return 0;
+}
+
+/* A block sequence whose dashes sit at column `indent`. */
+static int sequence(fp *p, pos *c, size_t indent, sg_y **out)
+{
+  sg_y *seq = node(p, SG_Y_SEQ, c, c->i + indent);
+  size_t ind = indent;
+  int rc;
+  if (!seq)
+    return CTIX_ENOMEM;
+  for (;;) {
+    size_t e = eol(p, c->i), i = c->i + indent + 1, k;
+    sg_y *v;
+    while (i < e && p->s[i] == ' ')
+      i++;
+    if (i < e && p->s[i] == '-' && (i + 1 >= e || p->s[i + 1] == ' '))
+      return NO;   /* "- - x" */
+    /* "- key: value" opens a mapping at the key's column */
+    for (k = i; k < e && p->s[i] != '\'' && p->s[i] != '"' && p->s[i] != '[' && p->s[i] != '|'; k++) {
+      if (p->s[k] == '#' && p->s[k - 1] == ' ')
+        break;
+      if (p->s[k] == ':' && (k + 1 == e || p->s[k + 1] == ' '))
+        break;
+    }
+    if (++p->depth > SG_MAX_DEPTH)
+      return NO;
+    if (k < e && p->s[k] == ':' && p->s[i] != '\'' && p->s[i] != '"' && p->s[i] != '[' &&
+        p->s[i] != '|')
+      rc = mapping(p, c, i - c->i, i - c->i, &v);
+    else
+      rc = value(p, c, i, indent, false, &v);
+    p->depth--;
+    if (rc)
+      return rc;
+    append(seq, v);
+    if (!next_content(p, c, &ind) || ind < indent)
+      break;
+    if (ind > indent)
+      return NO;
+    /* a key at the same column ends a sequence that is a key's value */
+    if (p->s[c->i + ind] != '-' ||
+        !(c->i + ind + 1 >= p->n || p->s[c->i + ind + 1] == ' ' || p->s[c->i + ind + 1] == '\n'))
+      break;
+  }
+  *out = seq;
+  return 0;
+}
+
+static int block(fp *p, pos *c, size_t indent, sg_y **out)
+{
+  size_t i = c->i + indent;
+  int rc;
+  if (++p->depth > SG_MAX_DEPTH)
+    return NO;
+  if (p->s[i] == '-' && (i + 1 >= p->n || p->s[i + 1] == ' ' || p->s[i + 1] == '\n'))
+    rc = sequence(p, c, indent, out);
+  else
+    rc = mapping(p, c, indent, indent, out);
+  p->depth--;
+  return rc;
+}
+
+int ctix__sg_yaml_parse_fast(sg_y **out, ctix_arena *arena, const char *data, size_t len)
+{
+  fp p;
+  pos c = {0, 1, 0};
+  size_t ind, i;
+  int rc;
+  *out = NULL;
+  if (len == 0)
+    return NO;   /* tabs, CR and NUL are refused by the character scan below */
+  for (i = 0; i < len;) {
+    unsigned char ch = (unsigned char)data[i];
+    uint32_t cp;
+    size_t l;
+    if (ch < 0x80) {
+      if ((ch < 0x20 && ch != '\n') || ch == 0x7f)
+        return NO;
+      i++;
+      while (i < len && (unsigned char)data[i] >= 0x20 && (unsigned char)data[i] < 0x7f)
+        i++;
+      continue;
+    }
+    /* what YAML does not allow, or reads as a line break: libyaml decides */
+    l = ctix__utf8_decode((const unsigned char *)data + i, len - i, &cp);
+    if (!l || cp < 0xa0 || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
+        cp == 0xffff)
+      return NO;
+    i += l;
+  }
+  /* document markers or directives at the start of any line: libyaml decides */
+  for (i = 0; i < len; i = eol(&(fp){data, len, NULL, 0, 0}, i) + 1) {
+    if (len - i >= 3 && (memcmp(data + i, "---", 3) == 0 || memcmp(data + i, "...", 3) == 0) &&
+        (len - i == 3 || data[i + 3] == ' ' || data[i + 3] == '\n'))
+      return NO;
+    if (data[i] == '%')
+      return NO;
+  }
+  memset(&p, 0, sizeof(p));
+  p.s = data;
+  p.n = len;
+  p.a = arena;
+  if (!next_content(&p, &c, &ind) || ind != 0)
+    return NO;
+  if ((len - c.i >= 3 && (memcmp(data + c.i, "---", 3) == 0 || memcmp(data + c.i, "...", 3) == 0)) ||
+      data[c.i] == '%')
+    return NO;
+  rc = block(&p, &c, 0, out);
+  if (!rc && next_content(&p, &c, &ind))
+    rc = NO;   /* content left over (less indented, or a second block) */
+  if (rc)
+    *out = NULL;
+  return rc;
+}
