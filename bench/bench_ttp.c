@@ -6,8 +6,10 @@
  *
  * Rows (scripts/bench.sh):
  *   ttp/map     sentences per second over the corpus    target >= 50,000
- *               and milliseconds per 3,000-word article (time per word x 3000)
- *   ttp/load    loading the embedded model: size and load time
+ *               and milliseconds per 3,000-word article (time per word x 3000),
+ *               from the process's CPU time (the machine may be shared), with
+ *               the wall-clock rate beside it
+ *   ttp/load    loading the embedded model: size and load time (CPU)
  */
 #define _GNU_SOURCE /* sched_setaffinity, sched_getcpu */
 #include <jansson.h>
@@ -27,12 +29,16 @@
 #define REPS 3
 #define MAX_DOCS 512
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(id, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
+/* CPU time of the process: the one-core figure on a shared machine. */
+static double cpu_s(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
 
 static void pin(void)
 {
@@ -111,16 +117,16 @@ int main(void)
   ctix_ttp_model *m = NULL;
   const ctix_ttp_model *dm;
   ctix_error err;
-  double t0, load_ms, best = 1e30;
+  double t0, c0, load_ms, best = 1e30, best_wall = 1e30;
   ctix_error_clear(&err);
   pin();
   blob = ctix__ttp_model_embedded(&blen);
-  t0 = now_s();
+  c0 = cpu_s();
   if (!blen || ctix__ttp_model_load_mem(&m, blob, blen, "embedded", &err)) {
     printf("bench ttp/map error no embedded technique model: %s\n", err.message);
     return 0;
   }
-  load_ms = (now_s() - t0) * 1e3;
+  load_ms = (cpu_s() - c0) * 1e3;
   printf("bench ttp/load model_kib %zu load_ms %.2f classes %u features %u\n", blen / 1024,
          load_ms, m->nclasses, m->nfeat);
   ctix_ttp_model_free(m);
@@ -142,8 +148,9 @@ int main(void)
     ctix_kb_default(&kb, &err); /* load outside the timing */
   }
   for (r = 0; r < REPS; r++) {
-    double el;
+    double el, wall;
     t0 = now_s();
+    c0 = cpu_s();
     hits = 0;
     for (i = 0; i < n; i++) {
       ctix_ttp_list *l = NULL;
@@ -154,14 +161,18 @@ int main(void)
       hits += l->count;
       ctix_ttp_list_free(l);
     }
-    el = now_s() - t0;
+    el = cpu_s() - c0;
+    wall = now_s() - t0;
     if (el < best)
       best = el;
+    if (wall < best_wall)
+      best_wall = wall;
   }
-  printf("bench ttp/map sent_s %.0f status %s documents %zu sentences %zu words %zu "
-         "ms_per_3000_words %.2f techniques %zu\n",
+  printf("bench ttp/map sent_s %.0f status %s wall_sent_s %.0f documents %zu sentences %zu "
+         "words %zu ms_per_3000_words %.2f techniques %zu\n",
          (double)sentences / best, (double)sentences / best >= TARGET_SENT_S ? "PASS" : "FAIL",
-         n, sentences, words, best * 1e3 / (double)words * 3000.0, hits);
+         (double)sentences / best_wall, n, sentences, words,
+         best * 1e3 / (double)words * 3000.0, hits);
   printf("note ttp: corpus %s; target %.0f sentences/s on one core\n", origin, TARGET_SENT_S);
   for (i = 0; i < n; i++)
     ctix_document_free(docs[i]);

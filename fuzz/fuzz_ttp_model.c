@@ -29,7 +29,6 @@ static void use(const ctix_ttp_model *m)
   if (!out)
     return;
   ctix__ttp_fx_init(&fx);
-  fx.idf = m->idf;
   for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
     if (ctix__ttp_features(&fx, texts[i], strlen(texts[i])))
       continue;

@@ -14,6 +14,7 @@
 
 /* Longest token whose character n-grams are taken (longer ones: the head). */
 #define MAX_CHAR_TOKEN 32
+#define WORD_FLAG 0x80000000u
 
 /* Hash seeds of the feature families. */
 enum { SEED_WORD = 0x9e3779b1u, SEED_BIGRAM = 0x85ebca77u, SEED_CHAR = 0xc2b2ae3du };
@@ -244,24 +245,25 @@ static int cmp_feat(const void *a, const void *b)
 }
 
 /*
- * De-duplicates fx->raw into fx->feats through a stamped open-addressing
- * set (no clearing between sentences), weighs each bucket by its IDF (1
- * without a table) and scales the vector to unit length.
+ * De-duplicates fx->raw into fx->feats (one feature per bucket and family)
+ * through a stamped open-addressing set (no clearing between sentences),
+ * then gives each family an L2 norm of sqrt(1/2): binary values, so a
+ * word feature weighs more than a character n-gram (a sentence has far
+ * fewer of them).
  */
 static int dedupe(ctix__ttp_fx *fx)
 {
-  size_t n = CTIX__BUF_COUNT(&fx->raw, uint32_t), i, cap = 256;
+  size_t n = CTIX__BUF_COUNT(&fx->raw, uint32_t), i, cap = 256, nw = 0, nc = 0;
   const uint32_t *raw = (const uint32_t *)(const void *)fx->raw.data;
   uint32_t *slots, mask;
-  double norm = 0.0;
-  float inv;
+  float vw, vc;
   ctix__ttp_feat *f;
   ctix__buf_reset(&fx->feats);
   if (n == 0)
     return 0;
   while (cap < 2 * n)
     cap <<= 1;
-  /* Each slot: the bucket and the stamp of the sentence that set it. */
+  /* Each slot: the key (bucket | family bit) and the stamp of the sentence that set it. */
   if (fx->set.len < cap * 8 || fx->stamp == UINT32_MAX) {
     ctix__buf_reset(&fx->set);
     if (ctix__buf_grow(&fx->set, cap * 8))
@@ -284,9 +286,12 @@ static int dedupe(ctix__ttp_fx *fx)
         sl[0] = key;
         sl[1] = fx->stamp;
         ft.id = key;
-        ft.v = fx->idf ? (float)fx->idf[key] * CTIX__TTP_IDF_STEP : 1.0f;
-        norm += (double)ft.v * ft.v;
+        ft.v = 0.0f;
         ctix__buf_push(&fx->feats, &ft, sizeof(ft));
+        if (key & WORD_FLAG)
+          nw++;
+        else
+          nc++;
         break;
       }
       if (sl[0] == key)
@@ -296,13 +301,26 @@ static int dedupe(ctix__ttp_fx *fx)
   }
   if (fx->feats.err)
     return fx->feats.err;
+  vw = nw ? sqrtf(0.5f / (float)nw) : 0.0f;
+  vc = nc ? sqrtf(0.5f / (float)nc) : 0.0f;
   n = CTIX__TTP_FX_COUNT(fx);
   f = (ctix__ttp_feat *)(void *)fx->feats.data;
-  inv = norm > 0 ? (float)(1.0 / sqrt(norm)) : 0.0f;
-  for (i = 0; i < n; i++)
-    f[i].v *= inv;
-  if (fx->sorted)
+  for (i = 0; i < n; i++) {
+    f[i].v = (f[i].id & WORD_FLAG) ? vw : vc;
+    f[i].id &= ~WORD_FLAG;
+  }
+  /* Training wants sorted, unique buckets: a word and an n-gram sharing one add up. */
+  if (fx->sorted) {
+    size_t w = 0;
     qsort(f, n, sizeof(*f), cmp_feat);
+    for (i = 0; i < n; i++) {
+      if (w && f[w - 1].id == f[i].id)
+        f[w - 1].v += f[i].v;
+      else
+        f[w++] = f[i];
+    }
+    fx->feats.len = w * sizeof(*f);
+  }
   return 0;
 }
 
@@ -323,7 +341,7 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
     const char *w = norm + toks[2 * t];
     size_t wl = toks[2 * t + 1];
     uint32_t id = bucket(hash_bytes(SEED_WORD, w, wl));
-    emit(fx, id);
+    emit(fx, id | WORD_FLAG);
     if (fx->explain) {
       ctix__ttp_word rec = {id, toks[2 * t], (uint32_t)wl};
       ctix__buf_push(&fx->words, &rec, sizeof(rec));
@@ -331,7 +349,7 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
     if (t + 1 < ntok) {
       size_t bl = toks[2 * t + 2] + toks[2 * t + 3] - toks[2 * t];
       id = bucket(hash_bytes(SEED_BIGRAM, w, bl));
-      emit(fx, id);
+      emit(fx, id | WORD_FLAG);
       if (fx->explain) {
         ctix__ttp_word rec = {id, toks[2 * t], (uint32_t)bl};
         ctix__buf_push(&fx->words, &rec, sizeof(rec));

@@ -5,9 +5,9 @@
  * numbers become placeholder tokens (so the model learns "an id was here",
  * never one id); then word 1-2-grams and character 3-5-grams (inside
  * each token padded with spaces) are hashed into 2^CTIX__TTP_FEAT_BITS
- * buckets (the two families share the space; a bucket counts once).
- * Values: the bucket's inverse document frequency from the model's table
- * (1 without one), scaled so every non-empty vector has norm 1.
+ * buckets. Values are binary, each family (words, characters) scaled to
+ * an L2 norm of sqrt(1/2), so every non-empty vector has norm 1 (up to
+ * buckets the two families share).
  *
  * The extractor owns its scratch buffers and is reused sentence after
  * sentence with no allocation once warm. Not thread-safe: one per thread.
@@ -22,8 +22,6 @@
 
 #define CTIX__TTP_FEAT_BITS 20
 #define CTIX__TTP_NFEAT ((uint32_t)1 << CTIX__TTP_FEAT_BITS)
-/* Unit of the quantised IDF table (an IDF of 1 is 20). */
-#define CTIX__TTP_IDF_STEP 0.05f
 /* Bytes of one sentence the extractor reads; the rest is ignored. */
 #define CTIX__TTP_MAX_SENTENCE 4096
 
@@ -42,15 +40,14 @@ typedef struct ctix__ttp_word {
 typedef struct ctix__ttp_fx {
   ctix_buf norm;           /* normalised text: tokens separated by one space */
   ctix_buf toks;           /* uint32_t pairs: start, length of each token in norm */
-  ctix_buf raw;            /* uint32_t buckets before de-duplication */
-  ctix_buf feats;          /* the result: ctix__ttp_feat, one per bucket
-                              (sorted by bucket when `sorted`) */
+  ctix_buf raw;            /* uint32_t buckets before de-duplication (words: bit 31) */
+  ctix_buf feats;          /* the result: ctix__ttp_feat, one per (bucket, family);
+                              sorted with equal buckets merged when `sorted` */
   ctix_buf words;          /* ctix__ttp_word records when `explain` is on */
   ctix_buf set;            /* scratch hash set of the de-duplication */
   uint32_t stamp;          /* generation of the set's slots */
   int explain;             /* keep the word features' text */
-  int sorted;              /* sort by bucket (training) */
-  const uint8_t *idf;      /* IDF per bucket in steps of CTIX__TTP_IDF_STEP, or NULL */
+  int sorted;              /* sort by bucket, merging equal ones (training) */
 } ctix__ttp_fx;
 
 void ctix__ttp_fx_init(ctix__ttp_fx *fx);

@@ -21,16 +21,16 @@ static const struct {
   size_t offset;
   float def;
 } param_table[] = {
-    {"thr0", offsetof(ctix__ttp_params, thr0), -0.6f},
-    {"thr1", offsetof(ctix__ttp_params, thr1), 0.15f},
+    {"thr0", offsetof(ctix__ttp_params, thr0), -0.3f},
+    {"thr1", offsetof(ctix__ttp_params, thr1), 0.1f},
     {"topk", offsetof(ctix__ttp_params, topk), 1.0f},
     {"short_n", offsetof(ctix__ttp_params, short_n), 3.0f},
-    {"z_floor", offsetof(ctix__ttp_params, z_floor), -1.5f},
+    {"z_floor", offsetof(ctix__ttp_params, z_floor), -1.0f},
     {"cue_w", offsetof(ctix__ttp_params, cue_w), 1.2f},
-    {"name_w", offsetof(ctix__ttp_params, name_w), 0.0f},
-    {"id_w", offsetof(ctix__ttp_params, id_w), 0.5f},
-    {"potential_pen", offsetof(ctix__ttp_params, potential_pen), 0.0f},
-    {"sub_margin", offsetof(ctix__ttp_params, sub_margin), 0.0f},
+    {"name_w", offsetof(ctix__ttp_params, name_w), 1.0f},
+    {"id_w", offsetof(ctix__ttp_params, id_w), 1.0f},
+    {"potential_pen", offsetof(ctix__ttp_params, potential_pen), 0.3f},
+    {"sub_margin", offsetof(ctix__ttp_params, sub_margin), 0.2f},
     {"runner_gap", offsetof(ctix__ttp_params, runner_gap), 0.3f},
     {"conf_slope", offsetof(ctix__ttp_params, conf_slope), 2.0f},
 };
@@ -122,7 +122,6 @@ void ctix_ttp_model_free(ctix_ttp_model *m)
   free(m->post);
   free(m->slots);
   free(m->present);
-  free(m->idf);
   free(m->info);
   free(m);
 }
@@ -218,15 +217,14 @@ int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
         CTIX__TTP_FEAT_BITS);
   if (m->nclasses == 0 || m->nclasses > CTIX__TTP_MAX_CLASSES)
     BAD("technique model has %u classes (1..%u allowed)", m->nclasses, CTIX__TTP_MAX_CLASSES);
-  if (flags & ~1u)
+  if (flags)
     BAD("technique model has unknown flags 0x%x", flags);
   if (nparams > CTIX__TTP_MAX_PARAMS)
     BAD("technique model has %u parameters (at most %u)", nparams, CTIX__TTP_MAX_PARAMS);
   if (m->nfeat > CTIX__TTP_NFEAT || m->npost > len / 4 || info_len > len)
     BAD("technique model counts exceed the file size");
   need = 40 + (size_t)nparams * 4 + (size_t)m->nclasses * 24 + (size_t)m->nfeat * 4 +
-         ((size_t)m->nfeat + 1) * 4 + (size_t)m->npost * 4 + ((info_len + 3u) & ~3u) + 4 +
-         ((flags & 1u) ? CTIX__TTP_NFEAT : 0);
+         ((size_t)m->nfeat + 1) * 4 + (size_t)m->npost * 4 + ((info_len + 3u) & ~3u) + 4;
   if (need != len)
     BAD("technique model size %zu does not match its header (%zu expected)", len, need);
   ctix__ttp_params_default(&m->params);
@@ -275,12 +273,6 @@ int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
     m->post[i].w = (int16_t)(uint16_t)(q[2] | q[3] << 8);
     if (m->post[i].cls >= m->nclasses)
       BAD("technique model posting %u names class %u of %u", i, m->post[i].cls, m->nclasses);
-  }
-  if (flags & 1u) {
-    if (!(m->idf = malloc(CTIX__TTP_NFEAT)))
-      goto nomem;
-    memcpy(m->idf, q, CTIX__TTP_NFEAT);
-    q += CTIX__TTP_NFEAT;
   }
   memcpy(m->info, q, info_len);
   if (memchr(m->info, 0, info_len))
@@ -353,9 +345,9 @@ int ctix_ttp_model_describe(char **out, const ctix_ttp_model *m, ctix_error *err
     subs += strlen(m->ids[i]) == 9;
   ctix__buf_addf(&b,
                  "format: ctix technique model v%u\nsize: %zu bytes\nclasses: %u (%zu "
-                 "sub-techniques)\nfeatures: %u of 2^%d buckets%s\npostings: %u\n",
+                 "sub-techniques)\nfeatures: %u of 2^%d buckets\npostings: %u\n",
                  CTIX__TTP_MODEL_VERSION, m->file_size, m->nclasses, subs, m->nfeat,
-                 CTIX__TTP_FEAT_BITS, m->idf ? ", IDF weighted" : "", m->npost);
+                 CTIX__TTP_FEAT_BITS, m->npost);
   ctix__buf_adds(&b, "parameters:");
   for (i = 0; i < NPARAMS; i++)
     ctix__buf_addf(&b, " %s=%g", param_table[i].name, (double)ctix__ttp_param_get(&m->params, i));
@@ -384,23 +376,75 @@ static inline const ctix__ttp_slot *find_feat(const ctix_ttp_model *m, uint32_t 
   return NULL;
 }
 
+/* Features scored per batch (prefetching is done batch by batch). */
+#define SCORE_BATCH 256
+
+/*
+ * Scoring is memory bound (bitmap, index slot and postings are three
+ * cache misses per feature), so each batch of features goes through
+ * passes that prefetch the next level for the whole batch before using
+ * it: the misses of different features overlap instead of queueing.
+ * A sentence's features take two values only (one per family), so the
+ * quantised weights are summed as integers per value and scaled once per
+ * class; any other value (merged buckets) goes through a float sum.
+ */
 void ctix__ttp_model_score(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n,
                            float *out)
 {
-  uint32_t c;
-  size_t i;
+  int32_t acc[2][CTIX__TTP_MAX_CLASSES];
+  float va = n ? f[0].v : 0.0f, vb = va;
+  uint32_t c, h[SCORE_BATCH], idx[SCORE_BATCH];
+  const ctix__ttp_slot *found[SCORE_BATCH];
+  size_t i, b, k, nb;
   memset(out, 0, m->nclasses * sizeof(float));
-  for (i = 0; i < n; i++) {
-    const ctix__ttp_slot *sl = find_feat(m, f[i].id);
-    const ctix__ttp_posting *p, *e;
-    float v = f[i].v;
-    if (!sl)
-      continue;
-    for (p = m->post + sl->off, e = m->post + sl->end; p < e; p++)
-      out[p->cls] += v * (float)p->w;
+  memset(acc[0], 0, m->nclasses * sizeof(int32_t));
+  memset(acc[1], 0, m->nclasses * sizeof(int32_t));
+  for (i = 0; i < n && vb == va; i++)
+    vb = f[i].v;
+  for (b = 0; b < n; b += SCORE_BATCH) {
+    size_t e = n - b < SCORE_BATCH ? n - b : SCORE_BATCH;
+    for (i = 0; i < e; i++)
+      __builtin_prefetch(&m->present[(f[b + i].id & (CTIX__TTP_NFEAT - 1)) >> 6]);
+    for (i = 0, nb = 0; i < e; i++) {
+      uint32_t id = f[b + i].id;
+      if (id >= CTIX__TTP_NFEAT || !(m->present[id >> 6] & ((uint64_t)1 << (id & 63))))
+        continue;
+      h[nb] = slot_hash(id) & m->mask;
+      idx[nb] = (uint32_t)(b + i);
+      __builtin_prefetch(&m->slots[h[nb]]);
+      nb++;
+    }
+    for (k = 0; k < nb; k++) {
+      uint32_t id = f[idx[k]].id, hh = h[k];
+      found[k] = NULL;
+      while (m->slots[hh].id != UINT32_MAX) {
+        if (m->slots[hh].id == id) {
+          found[k] = &m->slots[hh];
+          __builtin_prefetch(&m->post[found[k]->off]);
+          break;
+        }
+        hh = (hh + 1) & m->mask;
+      }
+    }
+    for (k = 0; k < nb; k++) {
+      const ctix__ttp_posting *p, *pe;
+      float v = f[idx[k]].v;
+      if (!found[k])
+        continue;
+      p = m->post + found[k]->off;
+      pe = m->post + found[k]->end;
+      if (v == va || v == vb) {
+        int32_t *a = acc[v == va ? 0 : 1];
+        for (; p < pe; p++)
+          a[p->cls] += p->w;
+      } else {
+        for (; p < pe; p++)
+          out[p->cls] += v * (float)p->w;
+      }
+    }
   }
   for (c = 0; c < m->nclasses; c++)
-    out[c] = out[c] * m->scale[c] + m->bias[c];
+    out[c] = (out[c] + va * (float)acc[0][c] + vb * (float)acc[1][c]) * m->scale[c] + m->bias[c];
 }
 
 float ctix__ttp_model_weight(const ctix_ttp_model *m, uint32_t id, uint32_t cls)

@@ -17,8 +17,6 @@
  *            [offsets[i], offsets[i+1]); offsets[0] = 0, last = npostings
  *   postings npostings x { u16 class, i16 weight }: the weight of the
  *            feature for the class is weight * scale of the class
- *   idf      (flag bit 0) u8[2^hash_bits]: every bucket's inverse document
- *            frequency in steps of CTIX__TTP_IDF_STEP (features.h)
  *   info     info_len bytes of text (the training manifest), padded to 4
  *   trailer  u32 FNV-1a of every byte before it
  * A class's score for a sentence is bias + the sum over its features of
@@ -55,7 +53,7 @@ typedef struct ctix__ttp_params {
   float z_floor;          /* sentence scores below are not kept (a missing one counts as this) */
   float cue_w;            /* weight of the strongest lexicon cue (its weight 0-1) */
   float name_w;           /* weight of the strongest technique-name hit */
-  float id_w;             /* weight of a literal id outside id tables */
+  float id_w;             /* weight of a literal id of the technique */
   float potential_pen;    /* subtracted from negated, hypothetical and advice sentences */
   float sub_margin;       /* a sub-technique is chosen when its score >= threshold - margin */
   float runner_gap;       /* a sibling within this of the chosen one is its runner-up */
@@ -91,7 +89,6 @@ struct ctix_ttp_model {
   uint32_t *feat;               /* sorted buckets */
   uint32_t *off;                /* nfeat + 1 */
   ctix__ttp_posting *post;
-  uint8_t *idf;                 /* IDF table (2^bits entries) or NULL */
   ctix__ttp_slot *slots;        /* open addressing over feat */
   uint32_t mask;
   uint64_t *present;            /* bitmap over the 2^bits buckets: in the model */
@@ -168,12 +165,8 @@ typedef struct ctix__ttp_train_cfg {
   bool progress;
 } ctix__ttp_train_cfg;
 
-/*
- * Trains and appends the model file to `out`. Deterministic. The IDF
- * table comes from the rows in training; `d`'s feature values are
- * rewritten with it (not thread-safe on one `d`).
- */
-int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
+/* Trains and appends the model file to `out`. Deterministic. */
+int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
                         ctix_error *err);
 
 #endif

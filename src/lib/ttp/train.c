@@ -867,45 +867,7 @@ static void putf(ctix_buf *b, float f)
   put32(b, u);
 }
 
-/*
- * IDF of every bucket over the rows in training (smoothed: ln((1 + n) /
- * (1 + df)) + 1, quantised), then each used row's values rewritten as its
- * buckets' IDF scaled to unit length.
- */
-static int weigh_rows(ctix__ttp_data *d, const uint32_t *used, size_t nused, uint8_t *idfq)
-{
-  struct feature_node *nodes = (struct feature_node *)(void *)d->nodes.data;
-  const row *rows = (const row *)(const void *)d->rows.data;
-  uint32_t *df = calloc(CTIX__TTP_NFEAT, sizeof(uint32_t));
-  size_t i, b;
-  if (!df)
-    return CTIX_ENOMEM;
-  for (i = 0; i < nused; i++) {
-    const struct feature_node *x = nodes + rows[used[i]].node_off;
-    for (; x->index != -1 && x->index <= (int)CTIX__TTP_NFEAT; x++)
-      df[x->index - 1]++;
-  }
-  for (b = 0; b < CTIX__TTP_NFEAT; b++) {
-    double idf = log((1.0 + (double)nused) / (1.0 + (double)df[b])) + 1.0;
-    long q = lround(idf / CTIX__TTP_IDF_STEP);
-    idfq[b] = (uint8_t)(q < 1 ? 1 : q > 255 ? 255 : q);
-  }
-  free(df);
-  for (i = 0; i < nused; i++) {
-    struct feature_node *x = nodes + rows[used[i]].node_off, *y;
-    double norm = 0;
-    for (y = x; y->index != -1 && y->index <= (int)CTIX__TTP_NFEAT; y++) {
-      y->value = (double)((float)idfq[y->index - 1] * CTIX__TTP_IDF_STEP);
-      norm += y->value * y->value;
-    }
-    norm = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
-    for (y = x; y->index != -1 && y->index <= (int)CTIX__TTP_NFEAT; y++)
-      y->value = (double)(float)(y->value * norm);
-  }
-  return 0;
-}
-
-int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
+int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
                         ctix_error *err)
 {
   size_t nrows = CTIX__BUF_COUNT(&d->rows, row), i, c, ncls = 0, nused = 0;
@@ -918,7 +880,6 @@ int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_
   bool *excluded = NULL;
   wsel *ws = NULL;
   float *scale = NULL, *bias = NULL;
-  uint8_t *idfq = NULL;
   ctix_buf trips = CTIX_BUF_INIT((size_t)1 << 31), info = CTIX_BUF_INIT(1 << 16);
   size_t topn = cfg->topn ? cfg->topn : DEFAULT_TOPN;
   size_t min_pos = cfg->min_pos ? cfg->min_pos : DEFAULT_MIN_POS;
@@ -938,8 +899,7 @@ int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_
       !(used = calloc(nrows + 1, sizeof(uint32_t))) || !(x = calloc(nrows + 1, sizeof(*x))) ||
       !(y = calloc(nrows + 1, sizeof(double))) || !(pos = calloc(d->nlabels + 1, 4)) ||
       !(cls = calloc(d->nlabels + 1, 4)) || !(ws = calloc(CTIX__TTP_NFEAT, sizeof(wsel))) ||
-      !(scale = calloc(d->nlabels + 1, 4)) || !(bias = calloc(d->nlabels + 1, 4)) ||
-      !(idfq = malloc(CTIX__TTP_NFEAT)))
+      !(scale = calloc(d->nlabels + 1, 4)) || !(bias = calloc(d->nlabels + 1, 4)))
     goto nomem;
   /* Rows in training: all but the excluded reports ("*" with any exclusion). */
   for (i = 0; i < cfg->nexclude; i++) {
@@ -960,8 +920,6 @@ int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_
     for (j = 0; j < r->nlabels; j++)
       pos[rl[r->label_off + j]]++;
   }
-  if (weigh_rows(d, used, nused, idfq))
-    goto nomem;
   /* Classes: enough positives, and in the requested set. */
   for (c = 0; c < d->nlabels; c++) {
     if (pos[c] < min_pos || (cfg->parents_only && strchr(d->labels[c], '.')))
@@ -1071,7 +1029,7 @@ int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_
     put32(out, CTIX__TTP_FEAT_BITS);
     put32(out, (uint32_t)ctix__ttp_param_count());
     put32(out, (uint32_t)info.len);
-    put32(out, 1); /* flags: IDF table */
+    put32(out, 0); /* flags */
     for (k = 0; k < ctix__ttp_param_count(); k++)
       putf(out, ctix__ttp_param_get(&params, k));
     for (c = 0; c < ncls; c++) {
@@ -1097,7 +1055,6 @@ int ctix__ttp_train_buf(ctix_buf *out, ctix__ttp_data *d, const ctix__ttp_train_
                              (unsigned char)((uint16_t)t[k].w >> 8)};
       ctix__buf_add(out, b4, 4);
     }
-    ctix__buf_add(out, idfq, CTIX__TTP_NFEAT);
     ctix__buf_add(out, info.data ? info.data : "", info.len);
     while ((out->len - start) % 4)
       ctix__buf_addc(out, 0);
@@ -1124,7 +1081,6 @@ done:
   free(ws);
   free(scale);
   free(bias);
-  free(idfq);
   ctix__buf_free(&trips);
   ctix__buf_free(&info);
   return rc;

@@ -5,9 +5,10 @@
  *
  * Every sentence gets the linear model's score for every technique (a
  * margin: > 0 leans positive). Sentences in reference or mitigation
- * sections are not attack descriptions and are skipped; negated,
- * hypothetical and advice sentences count (less by potential_pen) but can
- * only make a technique `potential`.
+ * sections are not attack descriptions and are skipped; in lists that
+ * only enumerate ATT&CK ids and names only the literal ids count;
+ * negated, hypothetical and advice sentences count (less by
+ * potential_pen) but can only make a technique `potential`.
  *
  * A technique's document score is the mean of its best `topk` sentence
  * scores (the best one for short texts) plus the weighted strongest
@@ -32,8 +33,10 @@
 #include "util/err.h"
 #include "util/str.h"
 
-/* Probabilities below this are not kept per sentence. */
-#define MIN_P 0.02f
+/* Model cells further than this below the reach of the threshold are dropped. */
+#define KEEP_MARGIN 0.25f
+/* Sentences below this confidence are not shown as evidence (the best one always is). */
+#define EVIDENCE_MIN 0.3f
 /* Model features shown as evidence per sentence. */
 #define WHY_FEATURES 3
 #define MAX_WHY 8
@@ -51,7 +54,7 @@ typedef struct cell {
   float cue, name;         /* strongest cue / name weight in the sentence, 0 if none */
   unsigned signals;
   unsigned potential;      /* the sentence's context is not a plain assertion */
-  bool id;                 /* a literal id (outside id tables) */
+  bool id;                 /* a literal id */
 } cell;
 
 /* A technique slot: a model class or a technique only the rules named. */
@@ -102,6 +105,8 @@ typedef struct mapper {
   ctix_buf hits;           /* ctix__ttp_cue_hit over the whole text */
   unsigned *ctx;           /* context flags per sentence */
   size_t nusable;          /* sentences that are not reference/mitigation */
+  float thr;               /* the document threshold */
+  ctix_buf bonus;          /* float per slot: weighted strongest cue + name + id */
   list_priv *out;
   ctix_error *err;
 } mapper;
@@ -181,26 +186,95 @@ static bool is_potential(unsigned ctx)
   return (ctx & (CTIX__TTP_CTX_NEGATED | CTIX__TTP_CTX_HYPOTHETICAL | CTIX__TTP_CTX_ADVICE)) != 0;
 }
 
-/* Model scores of every usable sentence into cells (those above z_floor). */
+static int link_families(mapper *mp);
+
+/*
+ * Counts the usable sentences, sets the threshold, creates the slots of
+ * techniques only the rules named (and their parents), and computes each
+ * slot's rule bonus, the document-level part of its score: the weighted
+ * strongest cue, name and id. A parent also takes the strongest bonus of
+ * its sub-techniques ("dumped LSASS" is evidence of OS Credential Dumping).
+ */
+static int prepare(mapper *mp)
+{
+  const ctix__ttp_params *pr = mp->pr;
+  size_t nh = CTIX__BUF_COUNT(&mp->hits, ctix__ttp_cue_hit), i, ns;
+  float *cue, *name, *bonus;
+  bool *id;
+  int rc = 0;
+  for (i = 0; i < mp->doc->nsentences; i++)
+    mp->nusable += usable(mp->ctx[i]);
+  mp->thr = pr->thr0 + pr->thr1 * logf((float)(mp->nusable > 1 ? mp->nusable : 1));
+  for (i = 0; i < nh; i++)
+    if (slot_of(mp, CTIX__BUF_AT(&mp->hits, ctix__ttp_cue_hit, i).technique) < 0)
+      return CTIX_ENOMEM;
+  if (link_families(mp))
+    return CTIX_ENOMEM;
+  ns = CTIX__BUF_COUNT(&mp->slots, slot);
+  cue = calloc(ns + 1, sizeof(float));
+  name = calloc(ns + 1, sizeof(float));
+  id = calloc(ns + 1, sizeof(bool));
+  if (!cue || !name || !id || ctix__buf_grow(&mp->bonus, (ns + 1) * sizeof(float))) {
+    rc = CTIX_ENOMEM;
+    goto done;
+  }
+  for (i = 0; i < nh; i++) {
+    const ctix__ttp_cue_hit *h = &CTIX__BUF_AT(&mp->hits, ctix__ttp_cue_hit, i);
+    size_t s = sentence_at(mp->doc, h->start);
+    int32_t sl = slot_of(mp, h->technique);
+    if (s == SIZE_MAX || !usable(mp->ctx[s]) || sl < 0)
+      continue;
+    if (h->kind == CTIX_TTP_SIG_ID ? mp->opts->ignore_explicit_ids
+                                   : (mp->ctx[s] & CTIX__TTP_CTX_ID_TABLE) != 0)
+      continue;
+    if (h->kind == CTIX_TTP_SIG_CUE)
+      cue[sl] = h->weight > cue[sl] ? h->weight : cue[sl];
+    else if (h->kind == CTIX_TTP_SIG_NAME)
+      name[sl] = h->weight > name[sl] ? h->weight : name[sl];
+    else
+      id[sl] = true;
+  }
+  bonus = (float *)(void *)mp->bonus.data;
+  for (i = 0; i < ns; i++)
+    bonus[i] = pr->cue_w * cue[i] + pr->name_w * name[i] + (id[i] ? pr->id_w : 0.0f);
+  for (i = 0; i < ns; i++) {
+    int32_t f = CTIX__BUF_AT(&mp->slots, slot, i).family;
+    if (f >= 0 && (size_t)f != i && bonus[i] > bonus[f])
+      bonus[f] = bonus[i];
+  }
+  mp->bonus.len = ns * sizeof(float);
+done:
+  free(cue);
+  free(name);
+  free(id);
+  return rc;
+}
+
+/*
+ * Model scores of every usable sentence into cells. A cell is kept only
+ * when it could matter: above z_floor, and within reach of the threshold
+ * once its slot's rule bonus is added (runner-ups included).
+ */
 static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
 {
   const ctix_document *doc = mp->doc;
   const ctix__ttp_params *pr = mp->pr;
+  const float *bonus = (const float *)(const void *)mp->bonus.data;
+  float reach = mp->thr - pr->runner_gap - pr->sub_margin - KEEP_MARGIN;
   size_t i;
   uint32_t c;
   for (i = 0; i < doc->nsentences; i++) {
     const ctix_sentence *s = &doc->sentences[i];
     float pen;
-    if (!usable(mp->ctx[i]))
-      continue;
-    mp->nusable++;
+    if (!usable(mp->ctx[i]) || (mp->ctx[i] & CTIX__TTP_CTX_ID_TABLE))
+      continue; /* a list of ids and names: only the literal ids count */
     pen = is_potential(mp->ctx[i]) ? pr->potential_pen : 0.0f;
     if (ctix__ttp_features(fx, doc->text + s->span.start, s->span.end - s->span.start))
       return CTIX_ENOMEM;
     ctix__ttp_model_score(mp->m, &CTIX__TTP_FX_AT(fx, 0), CTIX__TTP_FX_COUNT(fx), z);
     for (c = 0; c < mp->m->nclasses; c++) {
       cell ce;
-      if (z[c] - pen <= pr->z_floor)
+      if (z[c] - pen <= pr->z_floor || z[c] - pen + bonus[c] < reach)
         continue;
       memset(&ce, 0, sizeof(ce));
       ce.sent = (uint32_t)i;
@@ -225,8 +299,8 @@ static int add_rules(mapper *mp)
     cell ce;
     if (s == SIZE_MAX || !usable(mp->ctx[s]))
       continue;
-    if (h->kind == CTIX_TTP_SIG_ID &&
-        (mp->opts->ignore_explicit_ids || (mp->ctx[s] & CTIX__TTP_CTX_ID_TABLE)))
+    if (h->kind == CTIX_TTP_SIG_ID ? mp->opts->ignore_explicit_ids
+                                   : (mp->ctx[s] & CTIX__TTP_CTX_ID_TABLE) != 0)
       continue;
     if ((sl = slot_of(mp, h->technique)) < 0)
       return CTIX_ENOMEM;
@@ -299,16 +373,15 @@ static int link_families(mapper *mp)
 }
 
 /*
- * Document score of a slot from its cells [a, b): mean of the best topk
+ * Document score of slot `sl` from its cells [a, b): mean of the best topk
  * model scores (missing ones count as z_floor; the best one alone for
- * short texts) plus the weighted strongest cue, name and id.
+ * short texts) plus the slot's rule bonus.
  */
-static float doc_score(const mapper *mp, const cell *c, size_t a, size_t b)
+static float doc_score(const mapper *mp, uint32_t sl, const cell *c, size_t a, size_t b)
 {
   const ctix__ttp_params *pr = mp->pr;
-  float top[8], cue = 0, name = 0, sum = 0;
+  float top[8], sum = 0;
   size_t k = (size_t)pr->topk, i, j;
-  bool id = false;
   if (k < 1)
     k = 1;
   if (k > 8)
@@ -319,9 +392,6 @@ static float doc_score(const mapper *mp, const cell *c, size_t a, size_t b)
     top[j] = pr->z_floor;
   for (i = a; i < b; i++) {
     float z = c[i].z;
-    cue = c[i].cue > cue ? c[i].cue : cue;
-    name = c[i].name > name ? c[i].name : name;
-    id |= c[i].id;
     for (j = 0; j < k; j++)
       if (z > top[j]) {
         memmove(top + j + 1, top + j, (k - j - 1) * sizeof(float));
@@ -331,7 +401,7 @@ static float doc_score(const mapper *mp, const cell *c, size_t a, size_t b)
   }
   for (j = 0; j < k; j++)
     sum += top[j];
-  return sum / (float)k + pr->cue_w * cue + pr->name_w * name + (id ? pr->id_w : 0.0f);
+  return sum / (float)k + CTIX__BUF_AT(&mp->bonus, float, sl);
 }
 
 /* Confidence 0-1: 0.5 at the threshold. */
@@ -385,9 +455,11 @@ static int cmp_cell_p(const void *a, const void *b)
 }
 
 /* The `why` list of one evidence sentence: rule hits, then model words. */
-static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, const slot *s,
+static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, uint32_t si,
                    int32_t cls)
 {
+  const slot s0 = CTIX__BUF_AT(&mp->slots, slot, si), *s = &s0;
+  bool root = s->family == (int32_t)si;
   const char *why[MAX_WHY];
   size_t n = 0, i, nh = CTIX__BUF_COUNT(&mp->hits, ctix__ttp_cue_hit);
   ctix_arena *ar = &mp->out->arena;
@@ -396,8 +468,13 @@ static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, const sl
     const ctix__ttp_cue_hit *h = &CTIX__BUF_AT(&mp->hits, ctix__ttp_cue_hit, i);
     size_t k;
     bool dup = false;
-    if (h->start < se->span.start || h->start >= se->span.end || h->technique != s->ref || !h->cue)
+    if (h->start < se->span.start || h->start >= se->span.end || !h->cue)
       continue;
+    if (h->technique != s->ref) {
+      int32_t hs = slot_of(mp, h->technique);
+      if (hs < 0 || !root || CTIX__BUF_AT(&mp->slots, slot, hs).family != (int32_t)si)
+        continue;
+    }
     if (h->kind == CTIX_TTP_SIG_ID && mp->opts->ignore_explicit_ids)
       continue;
     for (k = 0; k < n && !dup; k++)
@@ -442,8 +519,15 @@ static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, const sl
     }
     for (k = 0; k < nb && n < MAX_WHY; k++) {
       const ctix__ttp_word *w = &CTIX__BUF_AT(&fx->words, ctix__ttp_word, best_i[k]);
-      char *t = ctix__arena_strndup(ar, fx->norm.data + w->off, w->len);
-      if (!t)
+      size_t j;
+      bool dup = false;
+      char *t;
+      /* A word the rule side already showed is not repeated. */
+      for (j = 0; j < n && !dup; j++)
+        dup = ctix__mem_ieq(fx->norm.data + w->off, w->len, why[j]);
+      if (dup)
+        continue;
+      if (!(t = ctix__arena_strndup(ar, fx->norm.data + w->off, w->len)))
         return CTIX_ENOMEM;
       why[n++] = t;
     }
@@ -495,16 +579,44 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
     hit->tactics = tac;
     hit->ntactics = nt;
   }
-  /* Evidence: the slot's sentences by fused value (kept in z of the copies). */
-  cell_range(mp, cd->slot, &a, &b);
-  ne = b - a;
-  if (ne) {
-    if (!(cs = malloc(ne * sizeof(cell))))
+  /*
+   * Evidence: the slot's sentences (a reported parent: its family's) by
+   * fused value, kept in z of the copies.
+   */
+  {
+    size_t ns = CTIX__BUF_COUNT(&mp->slots, slot), j, cap = 0;
+    bool root = s->family == (int32_t)cd->slot;
+    ne = 0;
+    for (j = 0; j < ns; j++)
+      if (j == cd->slot || (root && CTIX__BUF_AT(&mp->slots, slot, j).family == (int32_t)cd->slot)) {
+        cell_range(mp, (uint32_t)j, &a, &b);
+        cap += b - a;
+      }
+    if (cap && !(cs = malloc(cap * sizeof(cell))))
       return CTIX_ENOMEM;
-    memcpy(cs, (cell *)(void *)mp->cells.data + a, ne * sizeof(cell));
-    for (i = 0; i < ne; i++)
-      cs[i].z = cell_value(mp, &cs[i]);
-    qsort(cs, ne, sizeof(cell), cmp_cell_p);
+    for (j = 0; j < ns && cap; j++)
+      if (j == cd->slot || (root && CTIX__BUF_AT(&mp->slots, slot, j).family == (int32_t)cd->slot)) {
+        cell_range(mp, (uint32_t)j, &a, &b);
+        for (i = a; i < b; i++) {
+          cs[ne] = ((const cell *)(const void *)mp->cells.data)[i];
+          cs[ne].z = cell_value(mp, &cs[ne]);
+          ne++;
+        }
+      }
+    if (ne)
+      qsort(cs, ne, sizeof(cell), cmp_cell_p);
+    /* One entry per sentence (its best), and only sentences that support it. */
+    for (i = 0, j = 0; i < ne; i++) {
+      size_t k2;
+      bool seen = false;
+      for (k2 = 0; k2 < j && !seen; k2++)
+        seen = cs[k2].sent == cs[i].sent;
+      if (!seen && (j == 0 || confidence(mp, cs[i].z, thr) >= EVIDENCE_MIN))
+        cs[j++] = cs[i];
+      else if (seen)
+        cs[k2 - 1].signals |= cs[i].signals;
+    }
+    ne = j;
   }
   /* Observed when a plain sentence supports it on its own (or is its best one). */
   for (i = 0; i < ne; i++) {
@@ -527,7 +639,8 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
     ev[i].score = confidence(mp, cs[i].z, thr);
     ev[i].signals = cs[i].signals;
     ev[i].status = cs[i].potential ? CTIX_TTP_POTENTIAL : CTIX_TTP_OBSERVED;
-    if ((rc = explain(mp, fx, &ev[i], s, cd->slot < mp->m->nclasses ? (int32_t)cd->slot : -1))) {
+    if ((rc = explain(mp, fx, &ev[i], cd->slot,
+                      cd->slot < mp->m->nclasses ? (int32_t)cd->slot : -1))) {
       free(cs);
       return rc;
     }
@@ -561,7 +674,7 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
 {
   size_t ns = CTIX__BUF_COUNT(&mp->slots, slot), i, j, nc = 0;
   const ctix__ttp_params *pr = mp->pr;
-  float thr = pr->thr0 + pr->thr1 * logf((float)(mp->nusable > 1 ? mp->nusable : 1));
+  float thr = mp->thr;
   float minc = mp->opts->min_confidence;
   const cell *cells = (const cell *)(const void *)mp->cells.data;
   cand *cands = NULL;
@@ -571,7 +684,7 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
     slot *s = &CTIX__BUF_AT(&mp->slots, slot, i);
     size_t a, b;
     cell_range(mp, (uint32_t)i, &a, &b);
-    s->score = a < b ? doc_score(mp, cells, a, b) : -1e30f;
+    s->score = doc_score(mp, (uint32_t)i, cells, a, b);
   }
   if (!(cands = calloc(ns + 1, sizeof(cand))))
     return CTIX_ENOMEM;
@@ -669,6 +782,7 @@ int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
   ctix__buf_init(&mp.slots, (size_t)1 << 26);
   ctix__buf_init(&mp.cells, (size_t)1 << 30);
   ctix__buf_init(&mp.hits, (size_t)1 << 28);
+  ctix__buf_init(&mp.bonus, (size_t)1 << 24);
   if (opts->kb)
     mp.kb = opts->kb;
   else if ((rc = ctix_kb_default(&mp.kb, err)))
@@ -678,7 +792,6 @@ int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
   else if ((rc = ctix_ttp_model_default(&mp.m, err)))
     goto done;
   mp.pr = &mp.m->params;
-  fx.idf = mp.m->idf;
   if (!(mp.out = calloc(1, sizeof(*mp.out))) ||
       !(z = malloc(mp.m->nclasses * sizeof(float))) ||
       !(mp.ctx = calloc(doc->nsentences + 1, sizeof(unsigned))))
@@ -688,9 +801,9 @@ int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
     mp.ctx[i] = ctix__ttp_sentence_context(doc, i);
   if ((rc = ctix__ttp_cues_match(&mp.hits, doc->text, doc->len, mp.kb, err)))
     goto done;
-  if (init_slots(&mp) || score_sentences(&mp, &fx, z))
+  if (init_slots(&mp) || prepare(&mp) || score_sentences(&mp, &fx, z))
     goto nomem;
-  if (add_rules(&mp) || link_families(&mp))
+  if (add_rules(&mp))
     goto nomem;
   if ((rc = decide(&mp, &fx)))
     goto nomem;
@@ -707,6 +820,7 @@ done:
   ctix__buf_free(&mp.slots);
   ctix__buf_free(&mp.cells);
   ctix__buf_free(&mp.hits);
+  ctix__buf_free(&mp.bonus);
   ctix__ttp_fx_free(&fx);
   return rc;
 }

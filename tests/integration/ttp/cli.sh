@@ -1,0 +1,69 @@
+#!/bin/sh
+# `ctix model info` and `ctix eval ttp` on hand-written items (no
+# ../shared needed): the embedded model describes itself, the evaluation
+# scores the items (JSON keys and values in range; the items are easy
+# enough that most are right), malformed lines are reported as FILE:LINE
+# and bad options are usage errors.
+. "$(dirname "$0")/lib.sh"
+DATA=$SRC/tests/data/ttp
+
+run model info
+expect_rc 0 "model info"
+expect_grep "origin: embedded" out.txt "model info"
+expect_grep "classes:" out.txt "model info"
+expect_grep "thr0=" out.txt "model info: parameters"
+expect_grep "trained on" out.txt "model info: manifest"
+
+run eval ttp --json "$DATA/items.jsonl"
+expect_rc 0 "eval ttp --json"
+expect_at_least n 8 "eval ttp items"
+expect_at_least doc_f1 0.6 "eval ttp items"
+expect_at_least micro.p 0.6 "eval ttp items"
+expect_at_least micro.r 0.5 "eval ttp items"
+for k in doc_f1 micro.p micro.r micro.f1 macro.f1 n; do
+  json_at "$k" >/dev/null 2>&1 || fail "eval ttp --json: no $k"
+done
+
+# Parents: T1053.005 counts as T1053 on both sides, so nothing gets worse.
+run eval ttp --json --parents "$DATA/items.jsonl"
+expect_rc 0 "eval ttp --parents"
+expect_at_least doc_f1 0.6 "eval ttp --parents"
+
+# Text output and the verbose list of misses.
+run eval ttp -v "$DATA/items.jsonl"
+expect_rc 0 "eval ttp text"
+expect_grep "per-document F1" out.txt "eval ttp text"
+
+# Decision parameters can be changed: an impossible threshold predicts nothing.
+run eval ttp --json --set thr0=100 --set id_w=0 --set cue_w=0 "$DATA/items.jsonl"
+expect_rc 0 "eval ttp --set"
+[ "$(json_at micro.tp)" = "0" ] || fail "eval ttp --set thr0=100 still predicts: $(cat out.txt)"
+
+# Malformed lines: reported with their line, the rest evaluated, status 1.
+run eval ttp --json "$DATA/malformed.jsonl"
+expect_rc 1 "eval ttp malformed"
+expect_grep "malformed.jsonl:1:" err.txt "eval ttp malformed line 1"
+expect_grep "malformed.jsonl:2:" err.txt "eval ttp malformed line 2"
+expect_at_least n 1 "eval ttp malformed"
+
+# Usage errors.
+run eval ttp --labels nope "$DATA/items.jsonl"
+expect_rc 2 "eval ttp --labels nope"
+run eval ttp --cv 1 "$DATA/items.jsonl"
+expect_rc 2 "eval ttp --cv 1"
+run eval ttp --set nosuch=1 "$DATA/items.jsonl"
+expect_rc 2 "eval ttp --set nosuch"
+run eval ttp --cv 2 --model x.bin "$DATA/items.jsonl"
+expect_rc 2 "eval ttp --cv with --model"
+run model info --model "$WORK/missing.bin"
+expect_rc 1 "model info missing file"
+expect_one_line "model info missing file"
+printf 'CTIXTTPM garbage' >bad.bin
+run model info --model bad.bin
+expect_rc 1 "model info bad file"
+expect_grep "bad.bin" err.txt "model info bad file"
+run model train
+expect_rc 2 "model train without -o"
+run model frobnicate
+expect_rc 2 "model unknown sub-command"
+finish

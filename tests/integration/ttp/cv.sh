@@ -1,0 +1,23 @@
+#!/bin/sh
+# The cross-validated numbers of docs/ttp.md: `ctix eval ttp --cv 5` by
+# report on tram2-docs (TRAM-50 labels) and annoctr (parents). Each fold's
+# model is trained without any row from the fold's reports, so these are
+# honest estimates; the floors sit a little below the measured values.
+# Slow (10 trainings, about half an hour on one core): not registered in
+# the sanitizer build, and skipped unless CTIX_TTP_CV=1 is set.
+. "$(dirname "$0")/lib.sh"
+need_shared
+if [ "${CTIX_TTP_CV:-0}" != 1 ]; then
+  echo "SKIP: cross-validation takes about half an hour; set CTIX_TTP_CV=1 to run it"
+  exit 77
+fi
+SETS=$SHARED/data/ttp-eval
+
+run eval ttp --json --labels tram50 --cv 5 "$SETS/tram2-docs/dev.jsonl"
+expect_rc 0 "eval ttp --cv 5 tram2-docs"
+expect_at_least doc_f1 0.72 "tram2-docs cross-validated per-document F1"
+
+run eval ttp --json --parents --cv 5 "$SETS/annoctr/dev.jsonl"
+expect_rc 0 "eval ttp --cv 5 annoctr"
+expect_at_least doc_f1 0.56 "annoctr cross-validated per-document F1"
+finish

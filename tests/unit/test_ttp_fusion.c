@@ -1,0 +1,232 @@
+/*
+ * Unit tests of the technique mapper's fusion and document decision
+ * (src/lib/ttp/ttp.c) with the embedded model, on sentences written for
+ * these tests: a plain procedure is found and observed with evidence and
+ * reasons; negation, advice and reference sections never make a technique
+ * observed; a sub-technique is chosen over its parent when the text says
+ * which one; literal ids count unless ignored; options (minimum
+ * confidence, evidence count) are honoured; the output is deterministic.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctix/ttp.h"
+#include "ttp/model.h"
+
+/* Parses `text` (markdown when md) and maps it; skips without a model. */
+static ctix_ttp_list *map_text(const char *text, bool md, const ctix_ttp_options *o,
+                               ctix_document **docp)
+{
+  ctix_document *doc = NULL;
+  ctix_doc_options dopt;
+  ctix_ttp_list *list = NULL;
+  ctix_error err;
+  size_t len = 0;
+  if (!ctix__ttp_model_embedded(&len) || !len)
+    skip();
+  ctix_error_clear(&err);
+  ctix_doc_options_init(&dopt);
+  dopt.format = md ? CTIX_FORMAT_MARKDOWN : CTIX_FORMAT_TEXT;
+  assert_int_equal(ctix_document_parse(&doc, text, strlen(text), &dopt, &err), 0);
+  if (ctix_ttp_map_document(&list, doc, o, &err))
+    fail_msg("map: %s", err.message);
+  if (docp)
+    *docp = doc;
+  else
+    ctix_document_free(doc);
+  return list;
+}
+
+static const ctix_ttp_hit *find(const ctix_ttp_list *l, const char *id)
+{
+  size_t i;
+  for (i = 0; i < l->count; i++)
+    if (strcmp(l->items[i].id, id) == 0)
+      return &l->items[i];
+  return NULL;
+}
+
+/* Any hit of the family of `parent` (T1053 matches T1053.005). */
+static const ctix_ttp_hit *find_family(const ctix_ttp_list *l, const char *parent)
+{
+  size_t i, n = strlen(parent);
+  for (i = 0; i < l->count; i++)
+    if (strncmp(l->items[i].id, parent, n) == 0 &&
+        (l->items[i].id[n] == 0 || l->items[i].id[n] == '.'))
+      return &l->items[i];
+  return NULL;
+}
+
+static void test_plain_procedure(void **state)
+{
+  ctix_document *doc;
+  ctix_ttp_list *l = map_text("The attackers created a scheduled task with schtasks /create "
+                              "/tn Updater /sc minute to run the backdoor every minute.",
+                              false, NULL, &doc);
+  const ctix_ttp_hit *h = find(l, "T1053.005");
+  size_t i;
+  (void)state;
+  assert_non_null(h);
+  assert_int_equal(h->status, CTIX_TTP_OBSERVED);
+  assert_true(h->confidence >= 0.5f && h->confidence <= 1.0f);
+  assert_string_equal(h->parent_name, "Scheduled Task/Job");
+  assert_true(h->ntactics >= 1);
+  assert_true(h->nevidence >= 1);
+  assert_int_equal(h->evidence[0].sentence, 0);
+  assert_int_equal(h->evidence[0].start, doc->sentences[0].span.start);
+  assert_int_equal(h->evidence[0].end, doc->sentences[0].span.end);
+  assert_true(h->evidence[0].nwhy >= 1);
+  for (i = 0; i < h->evidence[0].nwhy; i++)
+    assert_true(strlen(h->evidence[0].why[i]) > 0);
+  assert_true(h->signals & (CTIX_TTP_SIG_MODEL | CTIX_TTP_SIG_CUE));
+  /* By decreasing confidence. */
+  for (i = 1; i < l->count; i++)
+    assert_true(l->items[i - 1].confidence >= l->items[i].confidence);
+  ctix_ttp_list_free(l);
+  ctix_document_free(doc);
+}
+
+static void test_negated_not_observed(void **state)
+{
+  ctix_ttp_list *l = map_text("The sample did not create any scheduled task and we found no "
+                              "evidence of schtasks being used for persistence.",
+                              false, NULL, NULL);
+  const ctix_ttp_hit *h = find_family(l, "T1053");
+  (void)state;
+  if (h)
+    assert_int_equal(h->status, CTIX_TTP_POTENTIAL);
+  ctix_ttp_list_free(l);
+}
+
+static void test_advice_and_references(void **state)
+{
+  size_t i;
+  ctix_ttp_list *l = map_text(
+      "# Incident\n\nThe intruders logged in with stolen VPN credentials.\n\n"
+      "## Mitigations\n\nOrganizations should block macros in Office documents and "
+      "disable PowerShell for users who do not need it.\n\n"
+      "## References\n\n- Dumping LSASS memory with procdump and mimikatz, a primer.\n",
+      true, NULL, NULL);
+  (void)state;
+  for (i = 0; i < l->count; i++) {
+    const ctix_ttp_hit *h = &l->items[i];
+    /* Nothing from the mitigation or reference sections is observed. */
+    if (strncmp(h->id, "T1003", 5) == 0 || strncmp(h->id, "T1059", 5) == 0)
+      assert_int_not_equal(h->status, CTIX_TTP_OBSERVED);
+  }
+  assert_null(find_family(l, "T1003"));
+  ctix_ttp_list_free(l);
+}
+
+static void test_sub_over_parent(void **state)
+{
+  ctix_ttp_list *l = map_text("The victims received spearphishing emails with a malicious "
+                              "Word document attached; opening the attachment ran a macro.",
+                              false, NULL, NULL);
+  const ctix_ttp_hit *h = find(l, "T1566.001");
+  (void)state;
+  assert_non_null(h);
+  assert_null(find(l, "T1566"));
+  assert_string_equal(h->name, "Spearphishing Attachment");
+  if (h->runner_up)
+    assert_true(strncmp(h->runner_up, "T1566.", 6) == 0 && strcmp(h->runner_up, h->id) != 0);
+  ctix_ttp_list_free(l);
+}
+
+static void test_literal_ids(void **state)
+{
+  const char *text = "In this intrusion the operators used T1486 against the file servers.";
+  ctix_ttp_options o;
+  ctix_ttp_list *l = map_text(text, false, NULL, NULL), *l2;
+  const ctix_ttp_hit *h = find(l, "T1486");
+  (void)state;
+  assert_non_null(h);
+  assert_true(h->signals & CTIX_TTP_SIG_ID);
+  ctix_ttp_options_init(&o);
+  o.ignore_explicit_ids = true;
+  l2 = map_text(text, false, &o, NULL);
+  h = find(l2, "T1486");
+  if (h)
+    assert_false(h->signals & CTIX_TTP_SIG_ID);
+  ctix_ttp_list_free(l);
+  ctix_ttp_list_free(l2);
+}
+
+static void test_options(void **state)
+{
+  const char *text =
+      "The loader copied itself to the Startup folder and added a Run key under "
+      "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run. It then dumped LSASS memory "
+      "with procdump and exfiltrated the archive over its HTTPS command and control channel.";
+  ctix_ttp_options o;
+  ctix_ttp_list *all = map_text(text, false, NULL, NULL), *few, *one;
+  size_t i;
+  (void)state;
+  assert_true(all->count >= 2);
+  ctix_ttp_options_init(&o);
+  o.min_confidence = 0.99f;
+  few = map_text(text, false, &o, NULL);
+  for (i = 0; i < few->count; i++)
+    assert_true(few->items[i].confidence >= 0.99f);
+  ctix_ttp_options_init(&o);
+  o.max_evidence = 1;
+  one = map_text(text, false, &o, NULL);
+  for (i = 0; i < one->count; i++)
+    assert_true(one->items[i].nevidence <= 1);
+  assert_int_equal(one->count, all->count);
+  ctix_ttp_list_free(all);
+  ctix_ttp_list_free(few);
+  ctix_ttp_list_free(one);
+}
+
+static void test_deterministic(void **state)
+{
+  const char *text = "# Report\n\nThe actor used PowerShell to download a second stage with "
+                     "Invoke-WebRequest and ran it through rundll32.\n\nIt then enumerated "
+                     "running processes with tasklist and collected the host name.\n";
+  ctix_ttp_list *a = map_text(text, true, NULL, NULL), *b = map_text(text, true, NULL, NULL);
+  size_t i, k;
+  (void)state;
+  assert_int_equal(a->count, b->count);
+  for (i = 0; i < a->count; i++) {
+    assert_string_equal(a->items[i].id, b->items[i].id);
+    assert_true(a->items[i].confidence == b->items[i].confidence);
+    assert_int_equal(a->items[i].nevidence, b->items[i].nevidence);
+    for (k = 0; k < a->items[i].nevidence; k++) {
+      assert_int_equal(a->items[i].evidence[k].sentence, b->items[i].evidence[k].sentence);
+      assert_int_equal(a->items[i].evidence[k].nwhy, b->items[i].evidence[k].nwhy);
+    }
+  }
+  ctix_ttp_list_free(a);
+  ctix_ttp_list_free(b);
+  ctix_ttp_list_free(NULL);
+}
+
+static void test_no_technique(void **state)
+{
+  ctix_ttp_list *l = map_text("The weather in Lisbon was sunny and the conference dinner was "
+                              "excellent.",
+                              false, NULL, NULL);
+  (void)state;
+  assert_int_equal(l->count, 0);
+  ctix_ttp_list_free(l);
+  assert_string_equal(ctix_ttp_status_name(CTIX_TTP_POTENTIAL), "potential");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_plain_procedure), cmocka_unit_test(test_negated_not_observed),
+      cmocka_unit_test(test_advice_and_references), cmocka_unit_test(test_sub_over_parent),
+      cmocka_unit_test(test_literal_ids),      cmocka_unit_test(test_options),
+      cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_no_technique),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
