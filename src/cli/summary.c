@@ -201,6 +201,148 @@ static void sec_iocs(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
   }
 }
 
+/* Techniques listed in the summary before "and N more". */
+#define TECHNIQUES_SHOWN 6
+
+/*
+ * The "techniques" stage: how many were found (observed, potential,
+ * implied), then the strongest ones with their confidence and the sentence
+ * that shows each.
+ */
+static void sec_techniques(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  const ctix_ttp_list *l = d->a->techniques;
+  const ctix_document *doc = d->a->doc;
+  size_t count[3] = {0, 0, 0}, i;
+  ctix_buf b;
+  row(f, st, "techniques");
+  if (!l || !l->count) {
+    fprintf(f, "%snone found%s\n", st->dim, st->reset);
+    return;
+  }
+  for (i = 0; i < l->count; i++)
+    if ((unsigned)l->items[i].status < 3)
+      count[l->items[i].status]++;
+  fprintf(f, "%zu observed, %zu potential, %zu implied\n", count[0], count[1], count[2]);
+  ctix__buf_init(&b, 1u << 16);
+  for (i = 0; i < l->count && i < TECHNIQUES_SHOWN; i++) {
+    const ctix_ttp_hit *h = &l->items[i];
+    row(f, st, "");
+    fprintf(f, "%s%s%s ", st->bold, h->id, st->reset);
+    ctix__cli_put_clean(f, h->name, 60);
+    fprintf(f, " %s%.2f %s%s\n", st->dim, h->confidence, ctix_ttp_status_name(h->status),
+            st->reset);
+    if (h->nevidence && h->evidence[0].end <= doc->len && h->evidence[0].end > h->evidence[0].start) {
+      const ctix_ttp_evidence *e = &h->evidence[0];
+      size_t k;
+      bool space = false;
+      ctix__buf_reset(&b);
+      for (k = e->start; k < e->end; k++) {
+        char c = doc->text[k];
+        bool ws = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (!ws || !space)
+          ctix__buf_addc(&b, ws ? ' ' : c);
+        space = ws;
+      }
+      ctix__buf_addc(&b, '\0');
+      row(f, st, "");
+      fprintf(f, "  %s\"", st->dim);
+      ctix__cli_put_clean(f, b.err ? "" : (const char *)b.data, VALUE_MAX);
+      fprintf(f, "\"%s\n", st->reset);
+    }
+  }
+  if (l->count > TECHNIQUES_SHOWN) {
+    row(f, st, "");
+    fprintf(f, "%s... and %zu more (in report.json)%s\n", st->dim, l->count - TECHNIQUES_SHOWN,
+            st->reset);
+  }
+  ctix__buf_free(&b);
+}
+
+/* Risk factors shown in the summary. */
+#define FACTORS_SHOWN 4
+
+/* The risk score and level, then the largest factors. */
+static void sec_risk(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  const ctix_assessment *as = d->a->assessment;
+  size_t i;
+  const char *col;
+  if (!as || !as->risk_level)
+    return;
+  col = as->risk_score >= 70 ? st->red : as->risk_score >= 40 ? st->yellow : st->green;
+  row(f, st, "risk");
+  fprintf(f, "%s%d/100 %s%s\n", col, as->risk_score, as->risk_level, st->reset);
+  for (i = 0; i < as->nfactors && i < FACTORS_SHOWN; i++) {
+    row(f, st, "");
+    fprintf(f, "%s%+.1f%s ", st->dim, as->factors[i].contribution, st->reset);
+    ctix__cli_put_clean(f, as->factors[i].label, 60);
+    if (as->factors[i].evidence) {
+      fprintf(f, "%s: ", st->dim);
+      ctix__cli_put_clean(f, as->factors[i].evidence, 70);
+      fputs(st->reset, f);
+    }
+    fputc('\n', f);
+  }
+}
+
+/* Names of one entity kind on one row: "actors  APT29, Turla". */
+static void entity_row(FILE *f, const ctix__style *st, const ctix_entity_list *l,
+                       ctix_entity_kind kind, const char *label)
+{
+  size_t i, shown = 0, total = 0;
+  for (i = 0; i < l->count; i++)
+    if (l->items[i].kind == kind)
+      total++;
+  if (!total)
+    return;
+  row(f, st, label);
+  for (i = 0; i < l->count && shown < 8; i++) {
+    const ctix_entity *e = &l->items[i];
+    if (e->kind != kind)
+      continue;
+    if (shown++)
+      fputs(", ", f);
+    ctix__cli_put_clean(f, e->name, 60);
+    if (kind == CTIX_ENTITY_VULNERABILITY && e->kev)
+      fprintf(f, " %s(KEV%s)%s", st->red, e->kev_ransomware ? ", ransomware" : "", st->reset);
+    else if (!e->known && kind <= CTIX_ENTITY_CAMPAIGN)
+      fprintf(f, " %s(new)%s", st->dim, st->reset);
+  }
+  if (total > shown)
+    fprintf(f, " %s... and %zu more%s", st->dim, total - shown, st->reset);
+  fputc('\n', f);
+}
+
+/* Actors, malware, tools, campaigns, CVEs, victims, sectors, places. */
+static void sec_entities(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
+{
+  static const struct {
+    ctix_entity_kind kind;
+    const char *label;
+  } rows[] = {{CTIX_ENTITY_GROUP, "actors"},     {CTIX_ENTITY_MALWARE, "malware"},
+              {CTIX_ENTITY_TOOL, "tools"},       {CTIX_ENTITY_CAMPAIGN, "campaigns"},
+              {CTIX_ENTITY_VULNERABILITY, "cves"}, {CTIX_ENTITY_VICTIM, "victims"},
+              {CTIX_ENTITY_SECTOR, "sectors"},   {CTIX_ENTITY_LOCATION, "places"}};
+  const ctix_entity_list *l = d->a->entities;
+  const ctix_assessment *as = d->a->assessment;
+  size_t i;
+  if (l)
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+      entity_row(f, st, l, rows[i].kind, rows[i].label);
+  if (as && as->nresemblances) {
+    row(f, st, "resembles");
+    for (i = 0; i < as->nresemblances && i < 3; i++) {
+      if (i)
+        fputs(", ", f);
+      ctix__cli_put_clean(f, as->resemblances[i].name, 60);
+      fprintf(f, " %s%s %.2f%s", st->dim, as->resemblances[i].id, as->resemblances[i].score,
+              st->reset);
+    }
+    fputc('\n', f);
+  }
+}
+
 static void sec_outputs(FILE *f, const ctix__style *st, const ctix__summary_doc *d)
 {
   size_t i;
@@ -221,7 +363,10 @@ static const section_fn sections[] = {
     sec_identity,
     sec_content,
     sec_diagnostics,
+    sec_risk,
     sec_iocs,
+    sec_techniques,
+    sec_entities,
     sec_outputs,
 };
 

@@ -16,6 +16,9 @@
 struct ctix_analysis_priv {
   ctix_arena arena;   /* everything the stages allocate */
   ctix_ioc_list *iocs; /* the "iocs" stage's list (a->iocs) */
+  ctix_ttp_list *techniques; /* the "techniques" stage's list (a->techniques) */
+  ctix_entity_list *entities; /* the "entities" stage's list (a->entities) */
+  ctix_assessment *assessment; /* the "assessment" stage's result (a->assessment) */
 };
 
 typedef int (*stage_fn)(ctix_analysis *a, const ctix_options *opts, ctix_error *err);
@@ -62,15 +65,44 @@ static int stage_iocs(ctix_analysis *a, const ctix_options *opts, ctix_error *er
   return rc;
 }
 
+/* Maps the document's sentences to ATT&CK techniques. */
+static int stage_techniques(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+{
+  int rc = ctix_ttp_map_document(&a->priv->techniques, a->doc, &opts->ttp, err);
+  a->techniques = a->priv->techniques;
+  return rc;
+}
+
+/* Finds actors, malware, campaigns, vulnerabilities, victims, sectors, places. */
+static int stage_entities(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+{
+  int rc = ctix_entity_extract(&a->priv->entities, a->doc, a->iocs, &opts->entity, err);
+  a->entities = a->priv->entities;
+  return rc;
+}
+
+/* Timeline, attribution by resemblance and risk, from what was found. */
+static int stage_assessment(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+{
+  int rc = ctix_assess(&a->priv->assessment, a->doc, a->iocs, a->techniques, a->entities,
+                       &opts->assess, err);
+  a->assessment = a->priv->assessment;
+  return rc;
+}
+
 static const struct {
   const char *name;
   stage_fn run;
 } stages[] = {
     {"document", stage_document},
     {"iocs", stage_iocs},
+    {"techniques", stage_techniques},
+    {"entities", stage_entities},
+    {"assessment", stage_assessment},
 };
 
-static const char *const stage_names[] = {"document", "iocs", NULL};
+static const char *const stage_names[] = {"document", "iocs", "techniques", "entities",
+                                           "assessment", NULL};
 
 const char *const *ctix_analysis_stages(void)
 {
@@ -86,6 +118,9 @@ void ctix_options_init(ctix_options *opts)
 {
   memset(opts, 0, sizeof(*opts));
   ctix_doc_options_init(&opts->doc);
+  ctix_ttp_options_init(&opts->ttp);
+  ctix_entity_options_init(&opts->entity);
+  ctix_assess_options_init(&opts->assess);
 }
 
 int ctix_analyze(ctix_analysis **out, ctix_document *doc, const char *id,
@@ -134,6 +169,9 @@ void ctix_analysis_free(ctix_analysis *a)
   ctix_document_free(a->doc);
   if (a->priv) {
     ctix_ioc_list_free(a->priv->iocs);
+    ctix_ttp_list_free(a->priv->techniques);
+    ctix_entity_list_free(a->priv->entities);
+    ctix_assessment_free(a->priv->assessment);
     ctix__arena_free(&a->priv->arena);
     free(a->priv);
   }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctix/ctix.h"
@@ -401,6 +402,240 @@ static void put_iocs(jw *w, const ctix_ioc_list *l)
   jw_close(w, ']');
 }
 
+/* A float in [0, 1] with three decimals, written the same on every machine. */
+static void jw_conf(jw *w, const char *key, double v)
+{
+  char num[48];
+  long milli;
+  if (!(v >= 0))
+    v = 0;
+  if (v > 1)
+    v = 1;
+  milli = (long)(v * 1000.0 + 0.5);
+  snprintf(num, sizeof(num), "%ld.%03ld", milli / 1000, milli % 1000);
+  jw_key(w, key);
+  ctix__buf_add(&w->b, num, strlen(num));
+}
+
+/* The signal bits of a technique or its evidence, as names. */
+static void put_signals(jw *w, unsigned signals)
+{
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } names[] = {{CTIX_TTP_SIG_ID, "id"},
+               {CTIX_TTP_SIG_NAME, "name"},
+               {CTIX_TTP_SIG_CUE, "cue"},
+               {CTIX_TTP_SIG_MODEL, "model"},
+               {CTIX_TTP_SIG_SOFTWARE, "software"}};
+  size_t i;
+  jw_key(w, "signals");
+  jw_open(w, '[', true);
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (signals & names[i].bit) {
+      jw_sep(w);
+      jw_str(w, names[i].name);
+    }
+  jw_close(w, ']');
+}
+
+/*
+ * The techniques of the "techniques" stage, by decreasing confidence, each
+ * with its tactics, status, runner-up and evidence sentences (offsets into
+ * document.text and what fired there).
+ */
+static void put_techniques(jw *w, const ctix_ttp_list *l, const ctix_document *d)
+{
+  size_t i, j, k;
+  jw_key(w, "techniques");
+  jw_open(w, '[', false);
+  for (i = 0; l && i < l->count; i++) {
+    const ctix_ttp_hit *h = &l->items[i];
+    jw_sep(w);
+    jw_open(w, '{', false);
+    jw_kstr(w, "id", h->id);
+    jw_kstr(w, "name", h->name);
+    jw_kstr(w, "parent_name", h->parent_name);
+    jw_key(w, "tactics");
+    jw_open(w, '[', true);
+    for (j = 0; j < h->ntactics; j++) {
+      jw_sep(w);
+      jw_str(w, h->tactics[j]);
+    }
+    jw_close(w, ']');
+    jw_conf(w, "confidence", h->confidence);
+    jw_kstr(w, "status", ctix_ttp_status_name(h->status));
+    put_signals(w, h->signals);
+    jw_kstr(w, "runner_up", h->runner_up);
+    if (h->runner_up)
+      jw_conf(w, "runner_up_confidence", h->runner_up_confidence);
+    jw_key(w, "evidence");
+    jw_open(w, '[', false);
+    for (j = 0; j < h->nevidence; j++) {
+      const ctix_ttp_evidence *e = &h->evidence[j];
+      jw_sep(w);
+      jw_open(w, '{', true);
+      jw_kuint(w, "sentence", e->sentence);
+      jw_kuint(w, "start", e->start);
+      jw_kuint(w, "end", e->end);
+      jw_key(w, "text");
+      put_span_text(w, d, (ctix_span){e->start, e->end});
+      jw_conf(w, "score", e->score);
+      jw_kstr(w, "status", ctix_ttp_status_name(e->status));
+      put_signals(w, e->signals);
+      jw_key(w, "why");
+      jw_open(w, '[', true);
+      for (k = 0; k < e->nwhy; k++) {
+        jw_sep(w);
+        jw_str(w, e->why[k]);
+      }
+      jw_close(w, ']');
+      jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
+/* A number with one decimal (risk points), the same on every machine. */
+static void jw_points(jw *w, const char *key, double v)
+{
+  char num[32];
+  long tenths = (long)(v * 10.0 + (v < 0 ? -0.5 : 0.5));
+  snprintf(num, sizeof(num), "%s%ld.%ld", tenths < 0 ? "-" : "", labs(tenths) / 10,
+           labs(tenths) % 10);
+  jw_key(w, key);
+  ctix__buf_add(&w->b, num, strlen(num));
+}
+
+/* An array of strings as one line. */
+static void jw_kstrs(jw *w, const char *key, const char *const *v, size_t n)
+{
+  size_t i;
+  jw_key(w, key);
+  jw_open(w, '[', true);
+  for (i = 0; i < n; i++) {
+    jw_sep(w);
+    jw_str(w, v[i]);
+  }
+  jw_close(w, ']');
+}
+
+/*
+ * The "entities" stage: groups, malware, tools, campaigns, vulnerabilities,
+ * victims, sectors and places, each with its mentions.
+ */
+static void put_entities(jw *w, const ctix_entity_list *l)
+{
+  size_t i, j;
+  jw_key(w, "entities");
+  jw_open(w, '[', false);
+  for (i = 0; l && i < l->count; i++) {
+    const ctix_entity *e = &l->items[i];
+    jw_sep(w);
+    jw_open(w, '{', false);
+    jw_kstr(w, "kind", ctix_entity_kind_name(e->kind));
+    jw_kstr(w, "name", e->name);
+    jw_kstr(w, "id", e->id);
+    jw_kstr(w, "stix_id", e->stix_id);
+    jw_key(w, "known");
+    jw_bool(w, e->known);
+    jw_conf(w, "confidence", e->confidence);
+    jw_kstr(w, "role", e->role);
+    jw_kstr(w, "evidence", e->evidence);
+    if (e->kind == CTIX_ENTITY_VULNERABILITY) {
+      jw_key(w, "kev");
+      jw_bool(w, e->kev);
+      jw_kstr(w, "kev_date_added", e->kev_date_added);
+      jw_kstr(w, "kev_due_date", e->kev_due_date);
+      jw_key(w, "kev_ransomware");
+      jw_bool(w, e->kev_ransomware);
+      jw_kstr(w, "vendor", e->vendor);
+      jw_kstr(w, "product", e->product);
+    }
+    jw_key(w, "mentions");
+    jw_open(w, '[', false);
+    for (j = 0; j < e->nmentions; j++) {
+      const ctix_entity_mention *m = &e->mentions[j];
+      jw_sep(w);
+      jw_open(w, '{', true);
+      jw_kuint(w, "start", m->start);
+      jw_kuint(w, "end", m->end);
+      jw_kuint(w, "sentence", m->sentence);
+      jw_kstr(w, "alias", m->alias);
+      jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
+/* The "assessment" stage: timeline, resemblance candidates, risk. */
+static void put_assessment(jw *w, const ctix_assessment *a)
+{
+  size_t i;
+  jw_key(w, "timeline");
+  jw_open(w, '[', false);
+  for (i = 0; a && i < a->nevents; i++) {
+    const ctix_event *e = &a->events[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "date", e->date);
+    jw_kstr(w, "precision", e->precision);
+    jw_kstr(w, "what", e->what);
+    jw_kstr(w, "expression", e->expression);
+    jw_key(w, "relative");
+    jw_bool(w, e->relative);
+    jw_kuint(w, "start", e->start);
+    jw_kuint(w, "end", e->end);
+    jw_kuint(w, "sentence", e->sentence);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+  jw_key(w, "resembles");
+  jw_open(w, '[', false);
+  for (i = 0; a && i < a->nresemblances; i++) {
+    const ctix_resemblance *r = &a->resemblances[i];
+    jw_sep(w);
+    jw_open(w, '{', false);
+    jw_kstr(w, "kind", ctix_kb_kind_name(r->kind));
+    jw_kstr(w, "id", r->id);
+    jw_kstr(w, "name", r->name);
+    jw_kstr(w, "stix_id", r->stix_id);
+    jw_conf(w, "score", r->score);
+    jw_kstrs(w, "shared_techniques", r->shared_techniques, r->nshared_techniques);
+    jw_kstrs(w, "shared_software", r->shared_software, r->nshared_software);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+  jw_key(w, "risk");
+  jw_open(w, '{', false);
+  if (a) {
+    jw_kuint(w, "score", (uint64_t)(a->risk_score < 0 ? 0 : a->risk_score));
+    jw_kstr(w, "level", a->risk_level);
+  } else {
+    jw_key(w, "score");
+    jw_null(w);
+    jw_kstr(w, "level", NULL);
+  }
+  jw_key(w, "factors");
+  jw_open(w, '[', false);
+  for (i = 0; a && i < a->nfactors; i++) {
+    const ctix_risk_factor *f = &a->factors[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "key", f->key);
+    jw_kstr(w, "label", f->label);
+    jw_points(w, "points", f->contribution);
+    jw_kstr(w, "evidence", f->evidence);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+  jw_close(w, '}');
+}
+
 int ctix_report_json(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
                      ctix_error *err)
 {
@@ -421,6 +656,9 @@ int ctix_report_json(char **out, size_t *len, const ctix_analysis *a, unsigned f
   put_document(&w, a->doc, flags);
   put_diagnostics(&w, a->doc);
   put_iocs(&w, a->iocs);
+  put_techniques(&w, a->techniques, a->doc);
+  put_entities(&w, a->entities);
+  put_assessment(&w, a->assessment);
   /* Later stages add their members here (see docs/report-json.md). */
   jw_close(&w, '}');
   return jw_finish(&w, out, len, err);

@@ -11,9 +11,10 @@ Exits 0 when all holds, 1 with one line per problem otherwise.
 """
 import argparse
 import json
+import re
 import sys
 
-SCHEMA = "1.1"
+SCHEMA = "1.2"
 KINDS = {"paragraph", "heading", "list_item", "code", "table_row", "quote"}
 META = ["title", "author", "published", "canonical_url", "language", "site_name",
         "description"]
@@ -147,6 +148,34 @@ def check_report(c, r, args):
             if sp:
                 c.expect(raw[sp[0]:sp[1]].decode("utf-8", "replace") == o.get("original"),
                          f"ioc {i}: original differs from its span")
+
+    # Techniques (schema 1.2): ids well formed, confidences in [0, 1], sorted,
+    # every evidence span a sentence of the document whose text it carries.
+    techs = r.get("techniques")
+    if c.expect(isinstance(techs, list), "techniques missing"):
+        sent_spans = {(x.get("start"), x.get("end")) for x in sents}
+        prev = None
+        for i, t in enumerate(techs):
+            tid = t.get("id")
+            c.expect(isinstance(tid, str) and re.fullmatch(r"T\d{4}(\.\d{3})?", tid or "") is not None,
+                     f"technique {i}: id {tid!r}")
+            conf = t.get("confidence")
+            c.expect(isinstance(conf, (int, float)) and 0 <= conf <= 1, f"technique {i}: confidence")
+            if prev is not None and isinstance(conf, (int, float)):
+                c.expect(conf <= prev, f"technique {i}: not sorted by confidence")
+            prev = conf if isinstance(conf, (int, float)) else prev
+            c.expect(t.get("status") in {"observed", "potential", "implied"}, f"technique {i}: status")
+            c.expect(isinstance(t.get("tactics"), list) and t["tactics"], f"technique {i}: tactics")
+            ev = t.get("evidence")
+            if c.expect(isinstance(ev, list) and (ev or t.get("status") == "implied"),
+                        f"technique {i}: evidence"):
+                for j, e in enumerate(ev):
+                    sp = check_span(c, f"technique {i} evidence {j}", e, n)
+                    if sp:
+                        c.expect((e.get("start"), e.get("end")) in sent_spans,
+                                 f"technique {i} evidence {j}: not a sentence span")
+                        c.expect(raw[sp[0]:sp[1]].decode("utf-8", "replace") == e.get("text"),
+                                 f"technique {i} evidence {j}: text differs from its span")
 
     # Expectations of the caller.
     if args.title is not None:

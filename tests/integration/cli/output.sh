@@ -8,7 +8,7 @@ expect_rc 0 "first run"
 run analyze -o r2 story.md
 expect_rc 0 "second run"
 cmp -s r1/report.json r2/report.json || fail "two runs gave different report.json"
-grep -q '"elapsed\|"time' r1/report.json && fail "report.json holds a time"
+grep -q '"elapsed\|"time"\|"timestamp' r1/report.json && fail "report.json holds a time"
 
 # Piped summary: no escape sequences, even without NO_COLOR.
 env -u NO_COLOR "$CTIX" analyze story.md >plain.txt 2>err.txt
