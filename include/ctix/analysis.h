@@ -26,6 +26,7 @@ typedef struct ctix_options {
   ctix_ttp_options ttp;     /* technique mapping */
   ctix_entity_options entity; /* named entities */
   ctix_assess_options assess; /* timeline, attribution, risk */
+  struct ctix_response_options *response; /* detections and response; NULL = defaults */
 } ctix_options;
 
 /* Fills `opts` with the defaults. */
@@ -49,6 +50,8 @@ typedef struct ctix_analysis {
   const ctix_ttp_list *techniques; /* "techniques" stage: ATT&CK techniques (owned) */
   const ctix_entity_list *entities; /* "entities" stage: actors, malware, victims... (owned) */
   const ctix_assessment *assessment; /* "assessment" stage: timeline, resemblance, risk (owned) */
+  const struct ctix_response *response; /* "response" stage: Sigma rules, countermeasures,
+                                           response steps (owned) */
   /* Stages of later issues add their results here. */
   struct ctix_analysis_priv *priv;
 } ctix_analysis;

@@ -122,6 +122,14 @@ typedef struct ctix__out_format {
   const char *file;   /* file name inside the document's output folder */
   int (*write)(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
                ctix_error *err);
+  /*
+   * Folder formats (write is NULL, `file` is the folder's name): how many
+   * files the analysis gives, and the i-th one's name (inside the folder,
+   * valid while `a` lives) and content (the caller frees *out).
+   */
+  size_t (*nfiles)(const ctix_analysis *a);
+  int (*write_nth)(char **out, size_t *len, const char **name, const ctix_analysis *a, size_t i,
+                   ctix_error *err);
 } ctix__out_format;
 
 /* The formats table, and its size. */

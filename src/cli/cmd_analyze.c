@@ -118,6 +118,39 @@ static void fail_item(run *r, const char *id, const ctix_error *err)
 }
 
 /*
+ * Writes a folder format (sigma/): the folder, then each of its files.
+ * An empty list still makes the folder, so the layout does not depend on
+ * what was found.
+ */
+static int write_folder(const ctix__out_format *f, const char *dir, const ctix_analysis *a,
+                        ctix_error *err)
+{
+  size_t i, n = f->nfiles(a);
+  int rc;
+  if ((rc = ctix__out_mkdirs(dir, err)))
+    return rc;
+  for (i = 0; i < n; i++) {
+    ctix_buf path = CTIX_BUF_INIT(8192);
+    const char *name = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    rc = f->write_nth(&data, &len, &name, a, i, err);
+    if (rc == 0) {
+      ctix__buf_addf(&path, "%s/%s", dir, name ? name : "");
+      if (path.err)
+        rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+      else
+        rc = ctix__out_write_file(path.data, data, len, err);
+    }
+    free(data);
+    ctix__buf_free(&path);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+/*
  * Writes the chosen formats of `a` into its folder; fills files[] with the
  * malloc'd paths written. An output failure is reported and stops the run.
  */
@@ -151,10 +184,14 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
       ctix__buf_addf(&path, "%s/%s", dir.data, ctix__out_formats[i].file);
     else
       ctix__buf_addf(&path, "%s%s", dir.data, ctix__out_formats[i].file);
-    rc = ctix__out_formats[i].write(&data, &len, a, r->report_flags, &err);
-    if (rc == 0)
-      rc = ctix__out_write_file(path.data ? path.data : "", data, len, &err);
-    free(data);
+    if (ctix__out_formats[i].write) {
+      rc = ctix__out_formats[i].write(&data, &len, a, r->report_flags, &err);
+      if (rc == 0)
+        rc = ctix__out_write_file(path.data ? path.data : "", data, len, &err);
+      free(data);
+    } else {
+      rc = write_folder(&ctix__out_formats[i], path.data ? path.data : "", a, &err);
+    }
     if (rc) {
       ctix__buf_free(&path);
       goto fail;
@@ -337,7 +374,7 @@ static int parse_args(run *r, int argc, char **argv, bool *help)
   if (format_list && !r->outdir)
     return ctix__cli_usage("analyze", "--format chooses the files written with -o DIR");
   if (!format_list)
-    r->formats = 1u;  /* json */
+    r->formats = (1u << ctix__out_nformats) - 1;  /* all */
   if (CTIX__BUF_COUNT(&r->inputs, const char *) == 0)
     return ctix__cli_usage("analyze", "no input given (a FILE, or - for standard input)");
   for (i = 0; i < CTIX__BUF_COUNT(&r->inputs, const char *); i++)
@@ -432,8 +469,8 @@ const ctix_cli_cmd ctix__cli_cmd_analyze = {
     "                          one input, DIR/NAME/report.json for several (NAME\n"
     "                          from the file name, made unique)\n"
     "      --format LIST       comma-separated output formats written with -o\n"
-    "                          (json, stix, navigator, misp, csv, html, md or\n"
-    "                          all; default json)\n"
+    "                          (json, stix, navigator, misp, csv, html, md,\n"
+    "                          response, sigma or all; default all)\n"
     "      --jsonl             print one compact JSON result per input on stdout\n"
     "                          instead of the summary; with -, read standard\n"
     "                          input as a JSONL stream of records\n"

@@ -13,6 +13,7 @@
 
 #include "cli/cli_internal.h"
 #include "ctix/export.h"
+#include "ctix/respond.h"
 #include "ctix/render.h"
 #include "util/str.h"
 
@@ -73,18 +74,51 @@ static int write_md(char **out, size_t *len, const ctix_analysis *a, unsigned fl
   return drop_final_newline(ctix_render_markdown(out, len, a, NULL, err), out, len);
 }
 
+/* response.md: response steps, countermeasures and the rule list. */
+static int write_response(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+                          ctix_error *err)
+{
+  (void)flags;
+  return ctix_response_markdown(out, len, a, a->response, err);
+}
+
+/* sigma/: one YAML file per rule of the "response" stage. */
+static size_t sigma_nfiles(const ctix_analysis *a)
+{
+  return a->response ? a->response->nrules : 0;
+}
+
+static int sigma_write_nth(char **out, size_t *len, const char **name, const ctix_analysis *a,
+                           size_t i, ctix_error *err)
+{
+  const ctix_response_rule *r = &a->response->rules[i];
+  size_t n = r->yaml ? strlen(r->yaml) : 0;
+  *name = r->file_name;
+  if (!r->file_name || !r->file_name[0] || r->file_name[0] == '.' || strchr(r->file_name, '/'))
+    return ctix__error_set(err, CTIX_EINVAL, "unsafe Sigma rule file name '%s'",
+                           r->file_name ? r->file_name : "");
+  *out = malloc(n + 1);
+  if (!*out)
+    return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+  memcpy(*out, r->yaml ? r->yaml : "", n + 1);
+  *len = n;
+  return 0;
+}
+
 /*
  * Output formats, in the order their files are written. Later stages add
  * rows here (stix: bundle.stix.json, navigator: layer.json, ...).
  */
 const ctix__out_format ctix__out_formats[] = {
-    {"json", "report.json", write_json},
-    {"stix", "bundle.stix.json", write_stix},
-    {"navigator", "layer.json", write_navigator},
-    {"misp", "misp-event.json", write_misp},
-    {"csv", "iocs.csv", write_csv},
-    {"html", "report.html", write_html},
-    {"md", "report.md", write_md},
+    {"json", "report.json", write_json, NULL, NULL},
+    {"stix", "bundle.stix.json", write_stix, NULL, NULL},
+    {"navigator", "layer.json", write_navigator, NULL, NULL},
+    {"misp", "misp-event.json", write_misp, NULL, NULL},
+    {"csv", "iocs.csv", write_csv, NULL, NULL},
+    {"html", "report.html", write_html, NULL, NULL},
+    {"md", "report.md", write_md, NULL, NULL},
+    {"response", "response.md", write_response, NULL, NULL},
+    {"sigma", "sigma", NULL, sigma_nfiles, sigma_write_nth},
 };
 const size_t ctix__out_nformats = sizeof(ctix__out_formats) / sizeof(ctix__out_formats[0]);
 

@@ -4,6 +4,7 @@
  * capabilities add a row to `stages`, not a branch in ctix_analyze.
  */
 #include "ctix/ctix.h"
+#include "ctix/respond.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct ctix_analysis_priv {
   ctix_ttp_list *techniques; /* the "techniques" stage's list (a->techniques) */
   ctix_entity_list *entities; /* the "entities" stage's list (a->entities) */
   ctix_assessment *assessment; /* the "assessment" stage's result (a->assessment) */
+  ctix_response *response; /* the "response" stage's result (a->response) */
 };
 
 typedef int (*stage_fn)(ctix_analysis *a, const ctix_options *opts, ctix_error *err);
@@ -90,6 +92,14 @@ static int stage_assessment(ctix_analysis *a, const ctix_options *opts, ctix_err
   return rc;
 }
 
+/* Sigma rules, countermeasures and response steps from all of the above. */
+static int stage_response(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+{
+  int rc = ctix_respond(&a->priv->response, a, opts->response, err);
+  a->response = a->priv->response;
+  return rc;
+}
+
 static const struct {
   const char *name;
   stage_fn run;
@@ -99,10 +109,11 @@ static const struct {
     {"techniques", stage_techniques},
     {"entities", stage_entities},
     {"assessment", stage_assessment},
+    {"response", stage_response},
 };
 
 static const char *const stage_names[] = {"document", "iocs", "techniques", "entities",
-                                           "assessment", NULL};
+                                           "assessment", "response", NULL};
 
 const char *const *ctix_analysis_stages(void)
 {
@@ -172,6 +183,7 @@ void ctix_analysis_free(ctix_analysis *a)
     ctix_ttp_list_free(a->priv->techniques);
     ctix_entity_list_free(a->priv->entities);
     ctix_assessment_free(a->priv->assessment);
+    ctix_response_free(a->priv->response);
     ctix__arena_free(&a->priv->arena);
     free(a->priv);
   }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ctix/ctix.h"
+#include "ctix/respond.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -636,6 +637,58 @@ static void put_assessment(jw *w, const ctix_assessment *a)
   jw_close(w, '}');
 }
 
+/*
+ * The "response" stage: the Sigma rules of the package (their YAML is in
+ * the sigma/ folder of the output), the ranked countermeasures and the
+ * response steps by phase.
+ */
+static void put_response(jw *w, const ctix_response *r)
+{
+  size_t i;
+  jw_key(w, "detections");
+  jw_open(w, '[', false);
+  for (i = 0; r && i < r->nrules; i++) {
+    const ctix_response_rule *x = &r->rules[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "id", x->id);
+    jw_kstr(w, "title", x->title);
+    jw_kstr(w, "origin", x->origin);
+    jw_kstr(w, "file", x->file_name);
+    jw_kstr(w, "level", x->level);
+    jw_kstrs(w, "techniques", x->techniques, x->ntechniques);
+    jw_kstr(w, "source_path", x->source_path);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+  jw_key(w, "countermeasures");
+  jw_open(w, '[', false);
+  for (i = 0; r && i < r->ncountermeasures; i++) {
+    const ctix_countermeasure *c = &r->countermeasures[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "id", c->id);
+    jw_kstr(w, "name", c->name);
+    jw_kstr(w, "tactic", c->tactic);
+    jw_kstrs(w, "covers", c->covers, c->ncovers);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+  jw_key(w, "response_steps");
+  jw_open(w, '[', false);
+  for (i = 0; r && i < r->nsteps; i++) {
+    const ctix_response_step *st = &r->steps[i];
+    jw_sep(w);
+    jw_open(w, '{', true);
+    jw_kstr(w, "phase", st->phase);
+    jw_kstr(w, "key", st->key);
+    jw_kstr(w, "text", st->text);
+    jw_kstrs(w, "because", st->because, st->nbecause);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+}
+
 int ctix_report_json(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
                      ctix_error *err)
 {
@@ -659,6 +712,7 @@ int ctix_report_json(char **out, size_t *len, const ctix_analysis *a, unsigned f
   put_techniques(&w, a->techniques, a->doc);
   put_entities(&w, a->entities);
   put_assessment(&w, a->assessment);
+  put_response(&w, a->response);
   /* Later stages add their members here (see docs/report-json.md). */
   jw_close(&w, '}');
   return jw_finish(&w, out, len, err);
