@@ -68,6 +68,20 @@ static inline int export_fx_init(export_fx *f, const char *text, size_t len, con
   return 0;
 }
 
+/*
+ * Drops the pipeline's technique, entity, assessment and response results
+ * from the exported copy (they stay owned by the pipeline's analysis), so
+ * a golden test sees only what it builds by hand.
+ */
+static inline void export_fx_hand_only(export_fx *f)
+{
+  f->a.techniques = NULL;
+  f->a.entities = NULL;
+  f->a.assessment = NULL;
+  f->a.response = NULL;
+  f->own_ttp = f->own_ent = f->own_assess = true;
+}
+
 static inline void export_fx_free(export_fx *f)
 {
   ctix_analysis_free(f->owned);

@@ -57,6 +57,7 @@ static void golden_fx(export_fx *f)
       "a\"b\xc3\xa9.exe"};
   static const char *const shared[] = {"T1059.001"};
   assert_int_equal(export_fx_init(f, golden_text, sizeof(golden_text) - 1, "golden.md"), 0);
+  export_fx_hand_only(f);
   assert_int_equal(export_fx_set_iocs(f, types, values, sizeof(types) / sizeof(types[0])), 0);
   assert_int_equal(export_fx_technique(f, "T1059.001", 0.91f, CTIX_TTP_OBSERVED, "PowerShell"),
                    0);

@@ -72,6 +72,12 @@ static void fx_init(fx *f, bool parts)
   f->ro.response = &f->resp;
   f->ro.stix = bundle;
   f->ro.stix_len = sizeof(bundle) - 1;
+  /* Only the document and its observables: the later stages' results stay
+   * owned by the analysis, hidden from the renderer. */
+  f->a->techniques = NULL;
+  f->a->entities = NULL;
+  f->a->assessment = NULL;
+  f->a->response = NULL;
   if (!parts)
     return;
   f->tactics[0] = "execution";

@@ -1310,7 +1310,8 @@ static int add_cve(ex *x, const char *id, size_t len, size_t start, size_t end)
     p->e.known = p->e.kev;
   }
   support(x, e, p->e.kev ? 1.0f : 0.95f, p->e.kev ? "CVE id in the KEV catalog" : "CVE id");
-  return add_mention(x, e, (uint32_t)start, (uint32_t)end, sentence_of(x->doc, start), key);
+  /* The alias must outlive this frame: the entity's own (arena) name. */
+  return add_mention(x, e, (uint32_t)start, (uint32_t)end, sentence_of(x->doc, start), p->e.name);
 }
 
 /* CVE ids of the text, when no IOC list is given. */

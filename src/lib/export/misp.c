@@ -14,8 +14,7 @@
  * merged, as MISP would refuse the second one.
  *
  * Entities add attribution and targeting attributes and galaxy tags
- * (misp-galaxy:mitre-intrusion-set="Name - G0007", threat-actor, mitre-malware,
- * mitre-tool); observed and implied techniques add
+ * (threat-actor, mitre-malware, mitre-tool); observed and implied techniques add
  * misp-galaxy:mitre-attack-pattern="Name - T1059.001" tags; vulnerabilities
  * in CISA's KEV catalogue add a vulnerability object. The TLP of the
  * options gives the event's tlp tag and distribution; the risk level gives
@@ -667,10 +666,10 @@ static int add_entities(mx *m, const ctix_analysis *a, const ctix__xopts *x)
       ctix__buf_truncate(&note, note.len - 1);
     switch (e->kind) {
     case CTIX_ENTITY_GROUP:
-      if (e->known && attack_id(e->id, 'G'))
-        rc = add_galaxy_tag(m, "mitre-intrusion-set", name, e->id);
-      if (rc == 0)
-        rc = add_galaxy_tag(m, "threat-actor", name, NULL);
+      /* Only the threat-actor galaxy: MISP's mitre-intrusion-set galaxy lags
+       * ATT&CK, and a "Name - G1234" tag it lacks cannot be linked (MISP
+       * refuses it as a cluster); the ATT&CK id goes into the comment. */
+      rc = add_galaxy_tag(m, "threat-actor", name, NULL);
       if (rc == 0)
         rc = add_attr(m, "threat-actor", "Attribution", name, strlen(name), false,
                       note.data ? note.data : "", note.len);

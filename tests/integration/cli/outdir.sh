@@ -13,7 +13,18 @@ printf 'Delta four.\n' >'we ird%name.txt'
 run analyze -o one a/x.md
 expect_rc 0 "one input"
 [ -f one/report.json ] || fail "one input: one/report.json missing ($(ls -R one))"
-[ "$(find one -type f | wc -l | tr -d ' ')" -eq 1 ] || fail "one input: extra files: $(find one)"
+# Every format by default: the files of the table, and the sigma/ folder.
+for f in report.json bundle.stix.json layer.json misp-event.json iocs.csv report.html report.md \
+         response.md; do
+  [ -f "one/$f" ] || fail "one input: one/$f missing ($(ls one))"
+done
+[ -d one/sigma ] || fail "one input: one/sigma/ missing"
+[ -z "$(find one -maxdepth 1 -type f ! -name report.json ! -name bundle.stix.json ! -name layer.json \
+  ! -name misp-event.json ! -name iocs.csv ! -name report.html ! -name report.md ! -name response.md)" ] ||
+  fail "one input: unexpected files: $(ls one)"
+run analyze -o only --format json a/x.md
+expect_rc 0 "--format json"
+[ "$(find only -type f | wc -l | tr -d ' ')" -eq 1 ] || fail "--format json: extra files: $(find only)"
 check_report one/report.json --source a/x.md --id a/x.md
 
 run analyze -o deep/er/several a/x.md b/x.md c/x.md x.txt 'we ird%name.txt'
