@@ -162,6 +162,13 @@ int ctix_document_load(ctix_document **out, const char *path,
 /* Releases a document; NULL is accepted. */
 void ctix_document_free(ctix_document *doc);
 
+/*
+ * Index of the sentence that holds byte `off` of doc->text or, when `off`
+ * falls between sentences, of the next one; doc->nsentences when no
+ * sentence ends after `off`. Sentences are in text order (binary search).
+ */
+size_t ctix_document_sentence_at(const ctix_document *doc, size_t off);
+
 /* "text", "markdown", "html", "pdf" or "auto". */
 const char *ctix_format_name(ctix_format fmt);
 

@@ -768,6 +768,19 @@ done:
   return rc;
 }
 
+size_t ctix_document_sentence_at(const ctix_document *doc, size_t off)
+{
+  size_t lo = 0, hi = doc->nsentences;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (doc->sentences[mid].span.end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 void ctix_document_free(ctix_document *doc)
 {
   struct ctix_document_priv *priv;

@@ -1267,17 +1267,10 @@ static int places_scan(ex *x)
 
 /* ------------------------------------------------------------------ CVEs */
 
-/* The sentence holding byte offset off (binary search). */
+/* The sentence holding byte offset off, else the nearest one after it. */
 static uint32_t sentence_of(const ctix_document *doc, size_t off)
 {
-  size_t lo = 0, hi = doc->nsentences;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (doc->sentences[mid].span.end <= off)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  size_t lo = ctix_document_sentence_at(doc, off);
   return (uint32_t)(lo < doc->nsentences ? lo : (doc->nsentences ? doc->nsentences - 1 : 0));
 }
 

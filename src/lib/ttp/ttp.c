@@ -149,17 +149,10 @@ static int init_slots(mapper *mp)
   return mp->slots.err;
 }
 
-/* Sentence holding byte `off` (binary search), or SIZE_MAX. */
+/* Sentence holding byte `off`, or SIZE_MAX. */
 static size_t sentence_at(const ctix_document *doc, size_t off)
 {
-  size_t lo = 0, hi = doc->nsentences;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (doc->sentences[mid].span.end <= off)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  size_t lo = ctix_document_sentence_at(doc, off);
   if (lo < doc->nsentences && doc->sentences[lo].span.start <= off)
     return lo;
   return SIZE_MAX;
