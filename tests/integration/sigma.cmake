@@ -17,17 +17,21 @@
 #                    tests/data/sigma: messages FILE:LINE:COL and exit codes.
 #   sigma_golden     the rules of examples/technical-writeup.md (pipeline only)
 #                    against tests/data/sigma/golden/.
+#   sigma_roundtrip  the sigma/ folders `ctix analyze` writes for every article
+#                    and example load back in ctix's Sigma reader, convert to
+#                    Splunk and pass `ctix sigma check --strict` (shared-data).
 set(CTIX_SIGMA_TEST_DIR ${CMAKE_CURRENT_LIST_DIR}/sigma)
 add_executable(sigma_corpus ${CTIX_SIGMA_TEST_DIR}/sigma_corpus.c)
 target_include_directories(sigma_corpus PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/lib
                                                ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(sigma_corpus PRIVATE ctix)
-foreach(name sigma_corpus sigma_templates sigma_cli sigma_golden)
+foreach(name sigma_corpus sigma_templates sigma_cli sigma_golden sigma_roundtrip)
   add_test(NAME ${name}
            COMMAND sh ${CTIX_SIGMA_TEST_DIR}/${name}.sh $<TARGET_FILE:sigma_corpus>
                    $<TARGET_FILE:ctix_cli> ${CMAKE_SOURCE_DIR} ${CTIX_SHARED_DIR}
                    ${CMAKE_CURRENT_BINARY_DIR}/sigma/${name})
-  if(name STREQUAL "sigma_corpus" OR name STREQUAL "sigma_templates")
+  if(name STREQUAL "sigma_corpus" OR name STREQUAL "sigma_templates" OR
+     name STREQUAL "sigma_roundtrip")
     set_tests_properties(${name} PROPERTIES LABELS "integration;shared-data"
                          SKIP_RETURN_CODE 77 TIMEOUT 900)
   else()

@@ -485,8 +485,15 @@ static void emit_children(ctix_buf *out, const ctix__sy *node, unsigned level)
       ctix__buf_addc(out, '-');
     }
     if (c->kind == CTIX__SY_SCALAR) {
+      bool is_float;
       ctix__buf_addc(out, ' ');
-      ctix__sy_emit_scalar(out, c->str, c->len);
+      /* A number the template wrote unquoted stays a number (the numeric
+       * modifiers gt, gte, lt, lte need one); everything else is quoted
+       * as its text requires. */
+      if (c->plain && c->str && looks_number(c->str, c->len, &is_float))
+        ctix__buf_add(out, c->str, c->len);
+      else
+        ctix__sy_emit_scalar(out, c->str, c->len);
       ctix__buf_addc(out, '\n');
     } else if (c->n == 0) {
       ctix__buf_adds(out, c->kind == CTIX__SY_MAP ? " {}\n" : " []\n");
