@@ -117,10 +117,21 @@ double ctix__cli_now_ms(void);
 /* ------------------------------------------------------------------ output */
 
 /* One output format: its name for --format, its file, its writer. */
+/* What the writers of `ctix analyze -o` are told besides the analysis. */
+typedef struct ctix__out_opts {
+  unsigned report_flags;      /* CTIX_REPORT_NO_TEXT */
+  const char *tlp;            /* --tlp: clear (default), green, amber, amber+strict, red */
+  const char *producer;       /* --producer: identity of the producer (default "ctix") */
+} ctix__out_opts;
+
+/* Checks a --tlp value (any case) and makes *tlp the canonical lower-case
+ * name; 0 or a usage error naming the accepted ones. */
+int ctix__out_check_tlp(const char **tlp, const char *cmd);
+
 typedef struct ctix__out_format {
   const char *name;
   const char *file;   /* file name inside the document's output folder */
-  int (*write)(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+  int (*write)(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                ctix_error *err);
   /*
    * Folder formats (write is NULL, `file` is the folder's name): how many

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli_internal.h"
+#include "ctix/respond.h"
 #include "util/str.h"
 
 enum {
@@ -24,6 +25,8 @@ enum {
   OPT_QUIET,
   OPT_VERBOSE,
   OPT_NO_COLOR,
+  OPT_TLP,
+  OPT_PRODUCER,
   OPT_HELP
 };
 
@@ -38,6 +41,8 @@ static const ctix__cli_opt analyze_opts[] = {
     {OPT_QUIET, 'q', "quiet", false},
     {OPT_VERBOSE, 0, "verbose", false},
     {OPT_NO_COLOR, 0, "no-color", false},
+    {OPT_TLP, 0, "tlp", true},
+    {OPT_PRODUCER, 0, "producer", true},
     {OPT_HELP, 'h', "help", false},
     {0, 0, NULL, false},
 };
@@ -51,6 +56,8 @@ typedef struct run {
   const char *outdir;
   unsigned formats;           /* bit set over ctix__out_formats */
   unsigned report_flags;      /* CTIX_REPORT_NO_TEXT */
+  ctix__out_opts out;         /* what the writers are told (flags, --tlp, --producer) */
+  ctix_response_options resp; /* --tlp for the Sigma rules' tags */
   bool jsonl, quiet, verbose, no_color, stream;
   bool nested;                /* one folder per document under outdir */
   const char *id;             /* --id */
@@ -185,7 +192,8 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
     else
       ctix__buf_addf(&path, "%s%s", dir.data, ctix__out_formats[i].file);
     if (ctix__out_formats[i].write) {
-      rc = ctix__out_formats[i].write(&data, &len, a, r->report_flags, &err);
+      r->out.report_flags = r->report_flags;
+      rc = ctix__out_formats[i].write(&data, &len, a, &r->out, &err);
       if (rc == 0)
         rc = ctix__out_write_file(path.data ? path.data : "", data, len, &err);
       free(data);
@@ -366,6 +374,17 @@ static int parse_args(run *r, int argc, char **argv, bool *help)
     case OPT_QUIET: r->quiet = true; break;
     case OPT_VERBOSE: r->verbose = true; break;
     case OPT_NO_COLOR: r->no_color = true; break;
+    case OPT_TLP:
+      if (ctix__out_check_tlp(&arg, "analyze"))
+        return CTIX_EXIT_USAGE;
+      r->out.tlp = arg;
+      r->resp.tlp = arg;
+      break;
+    case OPT_PRODUCER:
+      if (!*arg)
+        return ctix__cli_usage("analyze", "--producer needs a name");
+      r->out.producer = arg;
+      break;
     default: break;
     }
   }
@@ -399,6 +418,8 @@ static int run_analyze(int argc, char **argv)
 
   memset(&r, 0, sizeof(r));
   ctix_options_init(&r.opts);
+  ctix_response_options_init(&r.resp);
+  r.opts.response = &r.resp;
   ctix__buf_init(&r.inputs, (size_t)1 << 30);
   rc = parse_args(&r, argc, argv, &help);
   if (rc || help) {
@@ -481,6 +502,11 @@ const ctix_cli_cmd ctix__cli_cmd_analyze = {
     "                          (default 50M)\n"
     "      --id ID             id of the result (one input only; default: the\n"
     "                          file name)\n"
+    "      --tlp LEVEL         TLP marking of the STIX bundle, MISP event and Sigma\n"
+    "                          rules: clear (default), green, amber, amber+strict,\n"
+    "                          red\n"
+    "      --producer NAME     the producer identity in the STIX bundle (default\n"
+    "                          ctix)\n"
     "      --no-text           leave the document text out of the JSON output\n"
     "  -q, --quiet             print no summary and no progress bar, only errors\n"
     "      --verbose           print timing and diagnostics of each document on\n"

@@ -18,10 +18,38 @@
 #include "util/str.h"
 
 /* Pretty JSON for the file; --no-text is passed in through `flags`. */
-static int write_json(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_json(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                       ctix_error *err)
 {
-  return ctix_report_json(out, len, a, flags | CTIX_REPORT_PRETTY, err);
+  return ctix_report_json(out, len, a, o->report_flags | CTIX_REPORT_PRETTY, err);
+}
+
+/* The options of the export writers from those of the command line. */
+static void export_opts(ctix_export_options *e, const ctix__out_opts *o)
+{
+  ctix_export_options_init(e);
+  if (o->tlp)
+    e->tlp = o->tlp;
+  if (o->producer)
+    e->producer = o->producer;
+}
+
+/* The TLP levels --tlp accepts (those of the export writers). */
+static const char *const tlp_names[] = {"clear", "green", "amber", "amber+strict", "red"};
+
+int ctix__out_check_tlp(const char **tlp, const char *cmd)
+{
+  size_t i;
+  const char *t = *tlp;
+  if (strncmp(t, "TLP:", 4) == 0 || strncmp(t, "tlp:", 4) == 0)
+    t += 4;
+  for (i = 0; i < sizeof(tlp_names) / sizeof(tlp_names[0]); i++)
+    if (ctix__mem_ieq(t, strlen(t), tlp_names[i])) {
+      *tlp = tlp_names[i];
+      return 0;
+    }
+  return ctix__cli_usage(cmd, "unknown TLP level '%s' (clear, green, amber, amber+strict or red)",
+                         *tlp);
 }
 
 /*
@@ -35,50 +63,59 @@ static int drop_final_newline(int rc, char **out, size_t *len)
   return rc;
 }
 
-static int write_stix(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_stix(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                       ctix_error *err)
 {
-  return drop_final_newline(ctix_export_stix(out, len, a, NULL, err), out, len);
+  ctix_export_options e;
+  export_opts(&e, o);
+  return drop_final_newline(ctix_export_stix(out, len, a, &e, err), out, len);
 }
 
-static int write_navigator(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_navigator(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                            ctix_error *err)
 {
-  return drop_final_newline(ctix_export_navigator(out, len, a, NULL, err), out, len);
+  ctix_export_options e;
+  export_opts(&e, o);
+  return drop_final_newline(ctix_export_navigator(out, len, a, &e, err), out, len);
 }
 
-static int write_misp(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_misp(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                       ctix_error *err)
 {
-  return drop_final_newline(ctix_export_misp(out, len, a, NULL, err), out, len);
+  ctix_export_options e;
+  export_opts(&e, o);
+  return drop_final_newline(ctix_export_misp(out, len, a, &e, err), out, len);
 }
 
-static int write_csv(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_csv(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                      ctix_error *err)
 {
-  return drop_final_newline(ctix_export_csv(out, len, a, NULL, err), out, len);
+  ctix_export_options e;
+  export_opts(&e, o);
+  return drop_final_newline(ctix_export_csv(out, len, a, &e, err), out, len);
 }
 
-static int write_html(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_html(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                       ctix_error *err)
 {
-  ctix_render_options o;
-  ctix_render_options_init(&o);
-  o.no_text = (flags & CTIX_REPORT_NO_TEXT) != 0;
-  return drop_final_newline(ctix_render_html(out, len, a, &o, err), out, len);
+  ctix_render_options r;
+  ctix_render_options_init(&r);
+  r.no_text = (o->report_flags & CTIX_REPORT_NO_TEXT) != 0;
+  return drop_final_newline(ctix_render_html(out, len, a, &r, err), out, len);
 }
 
-static int write_md(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_md(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                     ctix_error *err)
 {
+  (void)o;
   return drop_final_newline(ctix_render_markdown(out, len, a, NULL, err), out, len);
 }
 
 /* response.md: response steps, countermeasures and the rule list. */
-static int write_response(char **out, size_t *len, const ctix_analysis *a, unsigned flags,
+static int write_response(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                           ctix_error *err)
 {
-  (void)flags;
+  (void)o;
   return ctix_response_markdown(out, len, a, a->response, err);
 }
 

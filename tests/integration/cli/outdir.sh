@@ -45,6 +45,15 @@ run analyze -o one b/x.md
 expect_rc 0 "second run into the same folder"
 check_report one/report.json --source b/x.md
 
+# --tlp and --producer reach the STIX bundle, the MISP event and the Sigma rules.
+run analyze -o marked --tlp AMBER --producer "ACME CTI" a/x.md
+expect_rc 0 "--tlp amber"
+grep -q '"TLP:AMBER"' marked/bundle.stix.json || fail "--tlp: no TLP:AMBER marking in the bundle"
+grep -q '"ACME CTI"' marked/bundle.stix.json || fail "--producer: no ACME CTI identity in the bundle"
+grep -q 'tlp:amber' marked/misp-event.json || fail "--tlp: no tlp:amber tag in the MISP event"
+run analyze -o marked --tlp purple a/x.md
+expect_rc 2 "--tlp purple"
+
 # An output folder that is a file: status 3, nothing analysed.
 : >plainfile
 run analyze -o plainfile a/x.md
