@@ -27,6 +27,7 @@ enum {
   OPT_NO_COLOR,
   OPT_TLP,
   OPT_PRODUCER,
+  OPT_SIGMA_RULES,
   OPT_HELP
 };
 
@@ -43,6 +44,7 @@ static const ctix__cli_opt analyze_opts[] = {
     {OPT_NO_COLOR, 0, "no-color", false},
     {OPT_TLP, 0, "tlp", true},
     {OPT_PRODUCER, 0, "producer", true},
+    {OPT_SIGMA_RULES, 0, "sigma-rules", true},
     {OPT_HELP, 'h', "help", false},
     {0, 0, NULL, false},
 };
@@ -380,6 +382,7 @@ static int parse_args(run *r, int argc, char **argv, bool *help)
       r->out.tlp = arg;
       r->resp.tlp = arg;
       break;
+    case OPT_SIGMA_RULES: r->resp.sigma_rules_dir = arg; break;
     case OPT_PRODUCER:
       if (!*arg)
         return ctix__cli_usage("analyze", "--producer needs a name");
@@ -507,6 +510,9 @@ const ctix_cli_cmd ctix__cli_cmd_analyze = {
     "                          red\n"
     "      --producer NAME     the producer identity in the STIX bundle (default\n"
     "                          ctix)\n"
+    "      --sigma-rules DIR   also list the rules of a Sigma collection (a SigmaHQ\n"
+    "                          checkout, say) whose ATT&CK tags match the report's\n"
+    "                          techniques, and copy them into sigma/ with their ids\n"
     "      --no-text           leave the document text out of the JSON output\n"
     "  -q, --quiet             print no summary and no progress bar, only errors\n"
     "      --verbose           print timing and diagnostics of each document on\n"

@@ -54,6 +54,29 @@ grep -q 'tlp:amber' marked/misp-event.json || fail "--tlp: no tlp:amber tag in t
 run analyze -o marked --tlp purple a/x.md
 expect_rc 2 "--tlp purple"
 
+# --sigma-rules: a matching rule of a collection is copied into sigma/ with its id.
+mkdir -p coll
+cat >coll/t1566.yml <<'RULE'
+title: Test rule for a collection
+id: 6a1f0c9e-8f0b-4c49-9d43-5b9b0f6f1e01
+status: test
+tags:
+    - attack.initial-access
+    - attack.t1566.001
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\winword.exe'
+    condition: selection
+level: medium
+RULE
+printf 'The attackers sent spearphishing e-mails with a malicious Word attachment (T1566.001).\n' >phish.txt
+run analyze -o coll-out --format sigma --sigma-rules coll phish.txt
+expect_rc 0 "--sigma-rules"
+grep -rq "6a1f0c9e-8f0b-4c49-9d43-5b9b0f6f1e01" coll-out/sigma || fail "--sigma-rules: the matching rule was not copied: $(ls coll-out/sigma)"
+
 # An output folder that is a file: status 3, nothing analysed.
 : >plainfile
 run analyze -o plainfile a/x.md
