@@ -371,7 +371,7 @@ static void test_navigator_required_fields(void **state)
   t = json_object_get(L, "versions");
   assert_string_equal(str_of(t, "layer"), "4.5");
   assert_true(strncmp(str_of(t, "navigator"), "5.", 2) == 0);
-  assert_true(atoi(str_of(t, "attack")) >= 1);
+  assert_true(strtol(str_of(t, "attack"), NULL, 10) >= 1);
   g = json_object_get(L, "gradient");
   assert_true(json_array_size(json_object_get(g, "colors")) >= 2);
   assert_int_equal(json_integer_value(json_object_get(g, "minValue")), 0);

@@ -323,8 +323,10 @@ typedef struct shingles {
   uint64_t *keys;        /* 0 = free */
   uint32_t *doc;         /* index into docs; UINT32_MAX = several */
   size_t cap;
-  char **docs;           /* report keys */
-  char **texts;          /* normalised report texts */
+  ctix_buf docs_buf;     /* char * records: report keys (unbounded) */
+  ctix_buf texts_buf;    /* char * records: normalised report texts */
+  char **docs;           /* views of the two arrays above */
+  char **texts;
   size_t ndocs;
 } shingles;
 
@@ -370,8 +372,8 @@ static void sh_free(shingles *sh)
     free(sh->docs[i]);
     free(sh->texts[i]);
   }
-  free(sh->docs);
-  free(sh->texts);
+  ctix__buf_free(&sh->docs_buf);
+  ctix__buf_free(&sh->texts_buf);
   free(sh->keys);
   free(sh->doc);
 }
@@ -405,23 +407,26 @@ static int sh_build(shingles *sh, const char *shared, ctix_error *err)
     const char *id = json_string_value(json_object_get(j, "id"));
     const char *tx = json_string_value(json_object_get(j, "text"));
     char key[256];
-    char **nd, **nt;
+    char *kd, *td;
     if (id && tx) {
       ctix__ttp_report_key(key, sizeof(key), id);
       ctix__buf_reset(&b);
       word_norm(&b, tx, strlen(tx));
-      nd = realloc(sh->docs, (sh->ndocs + 1) * sizeof(char *));
-      if (nd)
-        sh->docs = nd;
-      nt = realloc(sh->texts, (sh->ndocs + 1) * sizeof(char *));
-      if (nt)
-        sh->texts = nt;
-      if (!nd || !nt || b.err || !(sh->docs[sh->ndocs] = strdup(key))) {
+      kd = b.err ? NULL : strdup(key);
+      td = kd ? ctix__buf_detach(&b, NULL) : NULL;
+      if (!td || ctix__buf_push(&sh->docs_buf, &kd, sizeof(kd)) ||
+          ctix__buf_push(&sh->texts_buf, &td, sizeof(td))) {
+        if (CTIX__BUF_COUNT(&sh->docs_buf, char *) > sh->ndocs)
+          ctix__buf_truncate(&sh->docs_buf, sh->ndocs * sizeof(char *));
+        free(kd);
+        free(td);
         json_decref(j);
         rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory indexing TRAM2 reports");
         goto done;
       }
-      sh->texts[sh->ndocs++] = ctix__buf_detach(&b, NULL);
+      sh->docs = (char **)(void *)sh->docs_buf.data;
+      sh->texts = (char **)(void *)sh->texts_buf.data;
+      sh->ndocs++;
       total += strlen(sh->texts[sh->ndocs - 1]);
     }
     json_decref(j);
@@ -785,6 +790,8 @@ int ctix__ttp_data_load(ctix__ttp_data **out, const char *shared_dir, const ctix
   r.err = err;
   r.progress = progress;
   memset(&sh, 0, sizeof(sh));
+  ctix__buf_init(&sh.docs_buf, (size_t)1 << 24);
+  ctix__buf_init(&sh.texts_buf, (size_t)1 << 24);
   if (!(d = calloc(1, sizeof(*d))))
     return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
   ctix__buf_init(&d->rows, (size_t)1 << 30);
