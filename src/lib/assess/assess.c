@@ -37,6 +37,9 @@ void ctix_assessment_free(ctix_assessment *a)
   free(p);
 }
 
+/* Fewest techniques (with no named software) worth comparing with profiles. */
+#define MIN_TECHNIQUES 3
+
 /*
  * The query of attribution: the observed techniques of the list (all of
  * them when none is observed) and the known malware and tools named.
@@ -71,7 +74,9 @@ static int attribution(assess_priv *p, const ctix_kb *kb, const ctix_ttp_list *t
     goto done;
   }
   size_t nt = CTIX__BUF_COUNT(&tq, ctix_kb_ref), ns = CTIX__BUF_COUNT(&sq, ctix_kb_ref);
-  if (nt + ns == 0)
+  /* One or two techniques alone resemble half of ATT&CK: no candidates
+   * from so thin a profile unless a known piece of software is named. */
+  if (ns == 0 && nt < MIN_TECHNIQUES)
     goto done;
   rc = ctix_assess_resemble(&p->res, &p->nres, kb, (const ctix_kb_ref *)(void *)tq.data, nt,
                             (const ctix_kb_ref *)(void *)sq.data, ns, CTIX_KB_NONE, max, err);
