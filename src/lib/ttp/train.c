@@ -399,6 +399,8 @@ static int sh_build(shingles *sh, const char *shared, ctix_error *err)
   ctix_buf b = CTIX_BUF_INIT((size_t)64 << 20);
   int rc = 0;
   memset(sh, 0, sizeof(*sh));
+  ctix__buf_init(&sh->docs_buf, (size_t)1 << 24);
+  ctix__buf_init(&sh->texts_buf, (size_t)1 << 24);
   snprintf(path, sizeof(path), "%s/data/ttp-eval/tram2-docs/dev.jsonl", shared);
   if (!(f = fopen(path, "r")))
     return 0; /* no reports: spans keep their own keys */
@@ -790,8 +792,6 @@ int ctix__ttp_data_load(ctix__ttp_data **out, const char *shared_dir, const ctix
   r.err = err;
   r.progress = progress;
   memset(&sh, 0, sizeof(sh));
-  ctix__buf_init(&sh.docs_buf, (size_t)1 << 24);
-  ctix__buf_init(&sh.texts_buf, (size_t)1 << 24);
   if (!(d = calloc(1, sizeof(*d))))
     return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
   ctix__buf_init(&d->rows, (size_t)1 << 30);
