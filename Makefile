@@ -8,7 +8,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 OUT        ?= $(BUILD)/out
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test test-fast test-asan bench fuzz clean kb
+.PHONY: all deps build run test test-fast test-asan test-release bench bench-build fuzz clean kb
 
 all: build
 
@@ -26,8 +26,10 @@ EXAMPLES = $(wildcard examples/*.md examples/*.txt examples/*.html examples/*.pd
 run: build
 	@./$(BUILD)/ctix analyze $(EXAMPLES) -o $(OUT)
 
-# The whole suite: the normal build, then once more under ASan + UBSan.
-test: test-fast test-asan
+# The whole suite: the normal build, then once more under ASan + UBSan,
+# then a compile of the optimised build `make bench` uses (its warnings
+# differ from the other two).
+test: test-fast test-asan test-release
 
 test-fast: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -40,10 +42,14 @@ test-asan: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-bench: deps
+bench-build: deps
 	@cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DCTIX_TESTS=OFF \
 	  $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)-release -j $(JOBS)
+
+test-release: bench-build
+
+bench: bench-build
 	@sh scripts/bench.sh $(BUILD)-release
 
 fuzz: deps

@@ -1016,7 +1016,7 @@ static int evaluate(bool *fired, ctix_buf *because, ctix_buf *trig, const ctix__
           add_unique(because, f->cves[i].id);
         }
     } else if (strncmp(s, "ioc:", 4) == 0) {
-      int type, group;
+      int type = -1, group = -1;
       bool any = strcmp(s + 4, "any") == 0;
       if (!any && !ioc_kind(s + 4, sn - 4, &type, &group))
         continue;
