@@ -82,6 +82,23 @@ int ctix__parse_size(uint64_t *out, const char *s, size_t n)
   return 0;
 }
 
+size_t ctix__split_tabs(ctix__field *f, size_t max, const char *s, size_t n)
+{
+  size_t nf = 0, start = 0, i;
+  for (i = 0; i <= n; i++) {
+    if (i == n || s[i] == '\t') {
+      if (nf < max) {
+        size_t len = i - start;
+        f[nf].s = ctix__trim(s + start, &len);
+        f[nf].n = len;
+      }
+      nf++;
+      start = i + 1;
+    }
+  }
+  return nf;
+}
+
 const char *ctix__trim(const char *s, size_t *n)
 {
   size_t len = *n;

@@ -53,4 +53,17 @@ bool ctix__lower_copy(char *out, size_t cap, const char *s, size_t n);
 /* Strips ASCII white space from both ends of s[0..*n); returns the new start. */
 const char *ctix__trim(const char *s, size_t *n);
 
+/* One field of a tab-separated line: a trimmed span of the line. */
+typedef struct ctix__field {
+  const char *s;
+  size_t n;
+} ctix__field;
+
+/*
+ * Splits s[0..n) at tabs into trimmed fields, storing at most `max` in f.
+ * Returns the number of fields the line has (more than `max` when it has
+ * too many; only the first `max` are stored).
+ */
+size_t ctix__split_tabs(ctix__field *f, size_t max, const char *s, size_t n);
+
 #endif

@@ -209,6 +209,23 @@ static void test_char_classes(void **state)
   }
 }
 
+/* Tab-separated fields: trimmed, counted past the maximum, empty ones kept. */
+static void test_split_tabs(void **state)
+{
+  ctix__field f[3];
+  static const char line[] = " a \t\tb c\t d";
+  (void)state;
+  assert_int_equal(ctix__split_tabs(f, 3, line, sizeof(line) - 1), 4);
+  assert_int_equal(f[0].n, 1);
+  assert_memory_equal(f[0].s, "a", 1);
+  assert_int_equal(f[1].n, 0);
+  assert_int_equal(f[2].n, 3);
+  assert_memory_equal(f[2].s, "b c", 3);
+  assert_int_equal(ctix__split_tabs(f, 3, "x", 1), 1);
+  assert_int_equal(ctix__split_tabs(f, 3, "", 0), 1);
+  assert_int_equal(f[0].n, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -220,6 +237,7 @@ int main(void)
     cmocka_unit_test(test_mem_istarts),
     cmocka_unit_test(test_mem_ifind),
     cmocka_unit_test(test_trim),
+    cmocka_unit_test(test_split_tabs),
     cmocka_unit_test(test_char_classes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,24 +173,15 @@ typedef struct tables_priv {
 
 #define MAX_FIELDS 8
 
-typedef struct field {
-  const char *s;
-  size_t n;
-} field;
+typedef ctix__field field;
 
-/* Splits one line on tabs into at most MAX_FIELDS trimmed fields. */
+/* Splits one line into at most MAX_FIELDS trimmed fields (more are
+ * ignored, as are empty trailing ones). */
 static size_t split_tabs(field *f, const char *s, size_t n)
 {
-  size_t nf = 0, start = 0;
-  for (size_t i = 0; i <= n && nf < MAX_FIELDS; i++) {
-    if (i == n || s[i] == '\t') {
-      size_t len = i - start;
-      f[nf].s = ctix__trim(s + start, &len);
-      f[nf].n = len;
-      nf++;
-      start = i + 1;
-    }
-  }
+  size_t nf = ctix__split_tabs(f, MAX_FIELDS, s, n);
+  if (nf > MAX_FIELDS)
+    nf = MAX_FIELDS;
   while (nf > 0 && f[nf - 1].n == 0)
     nf--;
   return nf;

@@ -258,27 +258,13 @@ typedef struct tables_priv {
 
 #define MAX_FIELDS 6
 
-typedef struct field {
-  const char *s;
-  size_t n;
-} field;
+typedef ctix__field field;
 
-/* Splits one line on tabs into at most MAX_FIELDS trimmed fields. */
+/* Splits one line into trimmed fields: MAX_FIELDS + 1 when it has too many. */
 static size_t split_tabs(field *f, const char *s, size_t n)
 {
-  size_t nf = 0, start = 0;
-  for (size_t i = 0; i <= n; i++) {
-    if (i == n || s[i] == '\t') {
-      if (nf == MAX_FIELDS)
-        return MAX_FIELDS + 1;
-      size_t len = i - start;
-      f[nf].s = ctix__trim(s + start, &len);
-      f[nf].n = len;
-      nf++;
-      start = i + 1;
-    }
-  }
-  return nf;
+  size_t nf = ctix__split_tabs(f, MAX_FIELDS, s, n);
+  return nf > MAX_FIELDS ? MAX_FIELDS + 1 : nf;
 }
 
 static int bad(ctix_error *err, const char *file, unsigned line, const char *what)
