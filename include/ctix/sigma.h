@@ -73,6 +73,26 @@ int ctix_sigma_convert(ctix_sigma_queries *out, const ctix_sigma_converter *cv,
                        const ctix_sigma_rule *rule, ctix_error *err);
 void ctix_sigma_queries_free(ctix_sigma_queries *q);
 
+/* Output formats of converted rules (`ctix sigma convert --format`). */
+typedef enum ctix_sigma_format {
+  CTIX_SIGMA_FORMAT_DEFAULT = 0,   /* the queries, one per line */
+  CTIX_SIGMA_FORMAT_SAVEDSEARCHES, /* Splunk savedsearches.conf, one stanza per query */
+  CTIX_SIGMA_FORMAT_NDJSON,        /* Kibana detection rules, one JSON object per line */
+  CTIX_SIGMA_FORMAT_JSON           /* one JSON object per rule: metadata and queries */
+} ctix_sigma_format;
+
+/*
+ * Writes the queries `q` made from `rule` for `target` in format `fmt`
+ * into *out (NUL-terminated, ends with a newline; the caller's, free()).
+ * `name` names the savedsearches stanza (NULL: the rule's title; a rule
+ * with several queries gets " (2)", " (3)", ... on the later ones).
+ * savedsearches needs target "splunk", ndjson "lucene", "eql" or "esql";
+ * CTIX_EUNSUPPORTED otherwise.
+ */
+int ctix_sigma_format_rule(char **out, ctix_sigma_format fmt, const char *target,
+                           const ctix_sigma_rule *rule, const ctix_sigma_queries *q,
+                           const char *name, ctix_error *err);
+
 /* The i-th built-in target / embedded pipeline, or NULL past the end. */
 const char *ctix_sigma_target_name(size_t i, const char **description);
 const char *ctix_sigma_pipeline_name(size_t i, const char **description);

@@ -249,7 +249,8 @@ static int run_sigma(int argc, char **argv)
     return ctix__sigma_convert_main(argc - 1, argv + 1);
   if (argv[1][0] == '-') {
     /* options before the sub-command: known names, but a sub-command is needed */
-    static const char *const convert_opts[] = {"-t", "--target", "-p", "--pipeline", "--json"};
+    static const char *const convert_opts[] = {"-t", "--target", "-p", "--pipeline", "--json",
+                                                "--format", "-o", "--output"};
     const ctix__cli_opt *o;
     size_t k;
     for (o = sigma_opts; o->id; o++)
@@ -268,15 +269,19 @@ const ctix_cli_cmd ctix__cli_cmd_sigma = {
     "sigma",
     "Check Sigma rules and convert them to SIEM queries",
     "Usage: ctix sigma check [OPTION]... FILE|DIR...\n"
-    "       ctix sigma convert -t TARGET [-p PIPELINE]... [--json] FILE|DIR...\n"
+    "       ctix sigma convert -t TARGET [-p PIPELINE]... [--json | --format FMT]\n"
+    "                          [-o FILE] FILE|DIR...\n"
     "       ctix sigma list targets|pipelines\n"
     "\n"
     "convert: converts each rule to the query language of TARGET (see\n"
     "'ctix sigma list targets'), after the processing pipelines given with\n"
     "-p (a built-in name from 'ctix sigma list pipelines' or a YAML file),\n"
     "applied in order. One query per line, or JSON Lines with --json\n"
-    "({rule, id, query, error}). A rule that cannot be converted gives a\n"
-    "one-line error naming the rule and the reason.\n"
+    "({rule, id, query, error}), or --format savedsearches (Splunk\n"
+    "savedsearches.conf stanzas, -t splunk), ndjson (Kibana detection rules,\n"
+    "-t lucene, eql or esql) or json (one array of rules with their\n"
+    "metadata). A rule that cannot be\n"
+    "converted gives a one-line error naming the rule and the reason.\n"
     "\n"
     "check: validates Sigma detection rules (specification 2.x) with ctix's own\n"
     "reader: required fields (title, logsource, detection), types, enumerations (status,\n"
@@ -293,6 +298,8 @@ const ctix_cli_cmd ctix__cli_cmd_sigma = {
     "  -t, --target TARGET  convert: query language (splunk, ...)\n"
     "  -p, --pipeline PIPELINE  convert: processing pipeline; repeatable\n"
     "      --json         convert: one JSON object per rule\n"
+    "      --format FMT   convert: default, savedsearches, ndjson or json\n"
+    "  -o, --output FILE  convert: write to FILE instead of standard output\n"
     "  -W, --no-warnings  check: print errors only\n"
     "      --strict       check: count warnings as errors\n"
     "  -q, --quiet        check: no summary line\n"
@@ -302,6 +309,7 @@ const ctix_cli_cmd ctix__cli_cmd_sigma = {
     "  ctix sigma check out/report/sigma\n"
     "  ctix sigma check --strict my-rule.yml\n"
     "  ctix sigma convert -t splunk -p splunk_windows rules/windows\n"
+    "  ctix sigma convert -t splunk --format savedsearches -o savedsearches.conf rules\n"
     "\n"
     "Exit status: 0 every rule is valid, 1 a rule has errors (or a file could\n"
     "not be read), 2 bad command line, 3 output could not be written, 4\n"

@@ -2,9 +2,12 @@
  * `ctix sigma convert`, `ctix sigma list` and `ctix eval sigma`.
  *
  * convert: every FILE (or every .yml/.yaml under DIR, sorted) is read as a
- * Sigma rule and converted to the target after the pipelines; queries go
- * to stdout (one per line, or JSON Lines with --json in the layout of the
- * reference files), errors to stderr as SOURCE:LINE:COL: message.
+ * Sigma rule and converted to the target after the pipelines; the output
+ * (stdout or -o FILE) is one query per line, JSON Lines with --json in the
+ * layout of the reference files, or a deployable format with --format:
+ * Splunk savedsearches.conf stanzas (unique stanza names), Kibana NDJSON,
+ * or one JSON array of rules. Errors go to stderr as SOURCE:LINE:COL:
+ * message (savedsearches output also lists them as comments).
  * eval: converts every rule listed in a reference JSONL file (target and
  * pipelines from manifest.json beside it, else from the file name
  * TARGET__PIPE__PIPE.jsonl) and compares with the reference: success or
@@ -33,6 +36,9 @@ static void print_err(const ctix_error *e)
   ctix_error_format(line, sizeof(line), e);
   fprintf(stderr, "ctix: %s\n", line);
 }
+
+/* --format names (ctix_sigma_format order). */
+static const char *const format_names[] = {"default", "savedsearches", "ndjson", "json"};
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -98,14 +104,69 @@ static int cmd_list(int argc, char **argv)
   return CTIX_EXIT_OK;
 }
 
+/* True if `name` is already in the list of stanza names; else adds it. */
+static bool name_seen(ctix_buf *names, const char *name)
+{
+  size_t i;
+  char *s;
+  for (i = 0; i < CTIX__BUF_COUNT(names, char *); i++)
+    if (strcmp(CTIX__BUF_AT(names, char *, i), name) == 0)
+      return true;
+  s = strdup(name);
+  if (s && ctix__buf_push(names, &s, sizeof(s)))
+    free(s);
+  return false;
+}
+
+/*
+ * Writes one converted rule in a --format other than the JSON Lines of
+ * --json: savedsearches stanzas get unique names (a repeated title gets
+ * " - ID" appended), json entries are separated by commas.
+ */
+static int write_formatted(FILE *out, ctix_sigma_format fmt, const char *target,
+                           const ctix_sigma_rule *rule,
+                           const ctix_sigma_queries *q, ctix_buf *names, size_t *nwritten,
+                           ctix_error *err)
+{
+  char *text = NULL, *name = NULL;
+  int rc;
+  if (fmt == CTIX_SIGMA_FORMAT_SAVEDSEARCHES) {
+    const char *title = ctix_sigma_rule_title(rule);
+    ctix_buf nb = CTIX_BUF_INIT(1u << 16);
+    ctix__buf_adds(&nb, title[0] ? title : ctix_sigma_rule_id(rule));
+    if (name_seen(names, nb.data ? nb.data : "")) {
+      ctix__buf_addf(&nb, " - %s", ctix_sigma_rule_id(rule));
+      name_seen(names, nb.data);
+    }
+    name = ctix__buf_detach(&nb, NULL);
+    ctix__buf_free(&nb);
+  }
+  rc = ctix_sigma_format_rule(&text, fmt, target, rule, q, name, err);
+  if (!rc) {
+    if (fmt == CTIX_SIGMA_FORMAT_JSON) {
+      size_t n = strlen(text);
+      if (n && text[n - 1] == '\n')
+        text[n - 1] = 0;
+      fputs(*nwritten ? ",\n" : "\n", out);
+    }
+    fputs(text, out);
+    (*nwritten)++;
+  }
+  free(text);
+  free(name);
+  return rc;
+}
+
 int ctix__sigma_convert_main(int argc, char **argv)
 {
-  const char *target = NULL, *pipes[MAX_PIPES];
-  size_t npipes = 0, i, k;
+  const char *target = NULL, *pipes[MAX_PIPES], *outpath = NULL;
+  size_t npipes = 0, i, k, nwritten = 0;
   bool json = false;
-  ctix_buf files = CTIX_BUF_INIT((size_t)1 << 28);
+  ctix_sigma_format fmt = CTIX_SIGMA_FORMAT_DEFAULT;
+  ctix_buf files = CTIX_BUF_INIT((size_t)1 << 28), names = CTIX_BUF_INIT((size_t)1 << 28);
   ctix_sigma_converter *cv = NULL;
   ctix_error err;
+  FILE *out = stdout;
   int rc = CTIX_EXIT_OK, a;
 
   if (argc >= 1 && strcmp(argv[0], "list") == 0)
@@ -116,21 +177,54 @@ int ctix__sigma_convert_main(int argc, char **argv)
     else if ((!strcmp(argv[a], "-p") || !strcmp(argv[a], "--pipeline")) && a + 1 < argc) {
       if (npipes == MAX_PIPES) {
         fprintf(stderr, "ctix sigma convert: at most %d pipelines\n", MAX_PIPES);
-        return CTIX_EXIT_USAGE;
+        rc = CTIX_EXIT_USAGE;
+        goto done;
       }
       pipes[npipes++] = argv[++a];
     } else if (!strcmp(argv[a], "--json"))
       json = true;
+    else if (!strcmp(argv[a], "--format") && a + 1 < argc) {
+      for (k = 0; k < sizeof(format_names) / sizeof(format_names[0]); k++)
+        if (!strcmp(argv[a + 1], format_names[k]))
+          break;
+      if (k == sizeof(format_names) / sizeof(format_names[0])) {
+        fprintf(stderr, "ctix sigma convert: unknown format '%s' (default, savedsearches, "
+                        "ndjson, json)\n", argv[a + 1]);
+        rc = CTIX_EXIT_USAGE;
+        goto done;
+      }
+      fmt = (ctix_sigma_format)k;
+      a++;
+    } else if ((!strcmp(argv[a], "-o") || !strcmp(argv[a], "--output")) && a + 1 < argc)
+      outpath = argv[++a];
     else if (argv[a][0] == '-' && argv[a][1]) {
       fprintf(stderr, "ctix sigma convert: unknown option '%s'\n", argv[a]);
-      return CTIX_EXIT_USAGE;
+      rc = CTIX_EXIT_USAGE;
+      goto done;
     } else if (collect(&files, argv[a], 0) != 0) {
       fprintf(stderr, "ctix: %s: cannot read\n", argv[a]);
       rc = CTIX_EXIT_INPUT;
     }
   }
   if (!target || CTIX__BUF_COUNT(&files, char *) == 0) {
-    fprintf(stderr, "usage: ctix sigma convert -t TARGET [-p PIPELINE]... [--json] FILE|DIR...\n");
+    fprintf(stderr, "usage: ctix sigma convert -t TARGET [-p PIPELINE]... [--json] "
+                    "[--format default|savedsearches|ndjson|json] [-o FILE] FILE|DIR...\n");
+    rc = CTIX_EXIT_USAGE;
+    goto done;
+  }
+  if (json && fmt != CTIX_SIGMA_FORMAT_DEFAULT) {
+    fprintf(stderr, "ctix sigma convert: --json and --format exclude each other\n");
+    rc = CTIX_EXIT_USAGE;
+    goto done;
+  }
+  if (fmt == CTIX_SIGMA_FORMAT_SAVEDSEARCHES && strcmp(target, "splunk") != 0) {
+    fprintf(stderr, "ctix sigma convert: --format savedsearches needs -t splunk\n");
+    rc = CTIX_EXIT_USAGE;
+    goto done;
+  }
+  if (fmt == CTIX_SIGMA_FORMAT_NDJSON && strcmp(target, "lucene") != 0 &&
+      strcmp(target, "eql") != 0 && strcmp(target, "esql") != 0) {
+    fprintf(stderr, "ctix sigma convert: --format ndjson needs -t lucene, eql or esql\n");
     rc = CTIX_EXIT_USAGE;
     goto done;
   }
@@ -140,6 +234,14 @@ int ctix__sigma_convert_main(int argc, char **argv)
     rc = CTIX_EXIT_USAGE;
     goto done;
   }
+  if (outpath && !(out = fopen(outpath, "w"))) {
+    fprintf(stderr, "ctix: %s: cannot write\n", outpath);
+    out = stdout;
+    rc = CTIX_EXIT_OUTPUT;
+    goto done;
+  }
+  if (fmt == CTIX_SIGMA_FORMAT_JSON)
+    fputc('[', out);
   qsort(files.data, CTIX__BUF_COUNT(&files, char *), sizeof(char *), cmp_str);
   for (i = 0; i < CTIX__BUF_COUNT(&files, char *); i++) {
     const char *path = CTIX__BUF_AT(&files, char *, i);
@@ -149,47 +251,59 @@ int ctix__sigma_convert_main(int argc, char **argv)
     ctix_error_clear(&err);
     if (ctix_sigma_rule_load_file(&rule, path, &err) == 0)
       ctix_sigma_convert(&q, cv, rule, &err);
+    if (!err.code && !json && fmt != CTIX_SIGMA_FORMAT_DEFAULT)
+      write_formatted(out, fmt, target, rule, &q, &names, &nwritten, &err);
     if (err.code) {
       ctix_error_format(emsg, sizeof(emsg), &err);
       print_err(&err);
       rc = CTIX_EXIT_INPUT;
+      if (fmt == CTIX_SIGMA_FORMAT_SAVEDSEARCHES) /* a trailing '\' would continue the line */
+        fprintf(out, "# ctix: not converted: %s%s\n\n", emsg,
+                emsg[0] && emsg[strlen(emsg) - 1] == '\\' ? " " : "");
     }
     if (json) {
-      fputs("{\"rule\": ", stdout);
-      json_str(stdout, path);
-      fputs(", \"id\": ", stdout);
-      json_str(stdout, ctix_sigma_rule_id(rule));
-      fputs(", \"query\": ", stdout);
+      fputs("{\"rule\": ", out);
+      json_str(out, path);
+      fputs(", \"id\": ", out);
+      json_str(out, ctix_sigma_rule_id(rule));
+      fputs(", \"query\": ", out);
       if (err.code)
-        fputs("null", stdout);
+        fputs("null", out);
       else {
-        fputc('[', stdout);
+        fputc('[', out);
         for (k = 0; k < q.count; k++) {
           if (k)
-            fputs(", ", stdout);
-          json_str(stdout, q.query[k]);
+            fputs(", ", out);
+          json_str(out, q.query[k]);
         }
-        fputc(']', stdout);
+        fputc(']', out);
       }
-      fputs(", \"error\": ", stdout);
+      fputs(", \"error\": ", out);
       if (err.code)
-        json_str(stdout, emsg);
+        json_str(out, emsg);
       else
-        fputs("null", stdout);
-      fputs("}\n", stdout);
-    } else {
+        fputs("null", out);
+      fputs("}\n", out);
+    } else if (fmt == CTIX_SIGMA_FORMAT_DEFAULT) {
       for (k = 0; k < q.count; k++)
-        printf("%s\n", q.query[k]);
+        fprintf(out, "%s\n", q.query[k]);
     }
     ctix_sigma_queries_free(&q);
     ctix_sigma_rule_free(rule);
   }
-  if (fflush(stdout) != 0)
+  if (fmt == CTIX_SIGMA_FORMAT_JSON)
+    fputs(nwritten ? "\n]\n" : "]\n", out);
+  if (fflush(out) != 0 || ferror(out))
     rc = CTIX_EXIT_OUTPUT;
 done:
+  if (out != stdout && fclose(out) != 0)
+    rc = CTIX_EXIT_OUTPUT;
   for (i = 0; i < CTIX__BUF_COUNT(&files, char *); i++)
     free(CTIX__BUF_AT(&files, char *, i));
   ctix__buf_free(&files);
+  for (i = 0; i < CTIX__BUF_COUNT(&names, char *); i++)
+    free(CTIX__BUF_AT(&names, char *, i));
+  ctix__buf_free(&names);
   ctix_sigma_converter_free(cv);
   return rc;
 }
@@ -212,6 +326,16 @@ static void normalise(ctix_buf *b, const char *s)
     ctix__buf_addc(b, *s);
   }
   ctix__buf_addc(b, 0);
+}
+
+/* Removes the brackets '(' and ')' in place (for a comparison that ignores grouping). */
+static void drop_brackets(ctix_buf *b)
+{
+  size_t i, o = 0;
+  for (i = 0; i < b->len; i++)
+    if (b->data[i] != '(' && b->data[i] != ')')
+      b->data[o++] = b->data[i];
+  ctix__buf_truncate(b, o);
 }
 
 /* Target and pipelines of a reference file: manifest.json, else the name. */
@@ -260,7 +384,7 @@ int ctix__eval_sigma(int argc, char **argv)
   const char *file = NULL, *rules = NULL, *pipes[MAX_PIPES];
   char target[64], pipebuf[MAX_PIPES][64];
   size_t np = 0, i, n = 0, identical = 0, both_ok = 0, both_err = 0, ctix_only = 0, py_only = 0;
-  size_t py_ok = 0, show = 0, shown = 0;
+  size_t py_ok = 0, show = 0, shown = 0, brackets = 0;
   bool json = false;
   ctix_sigma_converter *cv = NULL;
   ctix_error err;
@@ -341,6 +465,18 @@ int ctix__eval_sigma(int argc, char **argv)
         same = !na.err && !nb.err && strcmp(na.data, nb.data) == 0;
       }
       identical += same;
+      if (!same && q.count == json_array_size(ref_q)) {
+        bool loose = true;
+        for (i = 0; loose && i < q.count; i++) {
+          const char *r = json_string_value(json_array_get(ref_q, i));
+          normalise(&na, r ? r : "");
+          normalise(&nb, q.query[i]);
+          drop_brackets(&na);
+          drop_brackets(&nb);
+          loose = !na.err && !nb.err && strcmp(na.data ? na.data : "", nb.data ? nb.data : "") == 0;
+        }
+        brackets += loose;
+      }
     } else if (py) {
       py_only++;
     } else if (ours) {
@@ -370,16 +506,17 @@ int ctix__eval_sigma(int argc, char **argv)
     json_str(stdout, target);
     printf(", \"n\": %zu, \"identical\": %zu, \"identical_pct\": "
            "%.2f, \"both_ok\": %zu, \"both_err\": %zu, \"ctix_only_ok\": %zu, \"pysigma_only_ok\": %zu, "
-           "\"agreement\": %.4f}\n",
+           "\"agreement\": %.4f, \"differ_in_brackets_only\": %zu}\n",
            n, identical, py_ok ? 100.0 * (double)identical / (double)py_ok : 0.0,
            both_ok, both_err, ctix_only, py_only,
-           n ? (double)(both_ok + both_err) / (double)n : 0.0);
+           n ? (double)(both_ok + both_err) / (double)n : 0.0, brackets);
   } else
     printf("%s (target %s): %zu rules\n  identical  %zu of %zu pySigma queries (%.2f%%)\n"
-           "  both_ok %zu  both_err %zu  ctix_only_ok %zu  pysigma_only_ok %zu  agreement %.2f%%\n",
+           "  both_ok %zu  both_err %zu  ctix_only_ok %zu  pysigma_only_ok %zu  agreement %.2f%%\n"
+           "  differ in brackets only %zu\n",
            file, target, n, identical, py_ok,
            py_ok ? 100.0 * (double)identical / (double)py_ok : 0.0, both_ok, both_err, ctix_only,
-           py_only, n ? 100.0 * (double)(both_ok + both_err) / (double)n : 0.0);
+           py_only, n ? 100.0 * (double)(both_ok + both_err) / (double)n : 0.0, brackets);
   ctix__buf_free(&na);
   ctix__buf_free(&nb);
   ctix__buf_free(&path);

@@ -16,7 +16,7 @@
 #include "sigma/sigma_internal.h"
 #include "util/str.h"
 
-static const sg_target *const targets[] = {&ctix__sg_target_splunk};
+static const sg_target *const targets[] = {&ctix__sg_target_splunk, &ctix__sg_target_qradar_aql, &ctix__sg_target_lucene, &ctix__sg_target_eql, &ctix__sg_target_esql, &ctix__sg_target_kusto, &ctix__sg_target_splunk_spl2};
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
 
 struct ctix_sigma_converter {
@@ -65,7 +65,8 @@ int ctix_sigma_converter_new(ctix_sigma_converter **out, const char *target,
   if (!cv)
     return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
   for (i = 0; i < NTARGETS; i++)
-    if (strcmp(targets[i]->name, target) == 0)
+    if (strcmp(targets[i]->name, target) == 0 ||
+        (targets[i]->alias && strcmp(targets[i]->alias, target) == 0))
       cv->t = targets[i];
   if (!cv->t) {
     rc = ctix__error_set(err, CTIX_ENOTFOUND, "unknown target '%s' (see `ctix sigma list targets`)",
@@ -331,8 +332,9 @@ int ctix__sg_put_string(sg_render *r, ctix_buf *b, const char *s, size_t n)
                              "unhandled placeholder '%.*s' (give a pipeline that defines it)",
                              (int)(len > 64 ? 64 : len), s + i + 1);
     } else {
-      if ((c == '*' || c == '?') ? t->escape_literal_wildcards && c == '*'
-                                 : (c && strchr(t->escaped_chars, c) != NULL))
+      if ((c == '*' || c == '?')
+              ? t->escape_literal_wildcards && (c == '*' || strchr(t->escaped_chars, '?'))
+              : (c && strchr(t->escaped_chars, c) != NULL))
         ctix__buf_addc(b, t->escape);
       ctix__buf_addc(b, c);
     }
@@ -356,7 +358,7 @@ static int prec_of(const sg_target *t, const sg_expr *e)
 static bool can_in(const sg_target *t, const sg_expr *e)
 {
   size_t i;
-  if (!t->or_as_in || e->op != SG_E_OR || e->expansion || e->nkids < 2)
+  if (!t->or_as_in || e->op != SG_E_OR || (e->expansion && !t->in_expansions) || e->nkids < 2)
     return false;
   for (i = 0; i < e->nkids; i++) {
     const sg_expr *k = e->kids[i];
@@ -429,6 +431,11 @@ static int render(sg_render *r, const sg_expr *e, int parent_prec)
   bool group;
   size_t i;
   group = prec < parent_prec;
+  if (t->group_hook && e->op != SG_E_MATCH) {
+    int g = t->group_hook(r, e, parent_prec);
+    if (g >= 0)
+      group = g > 0;
+  }
   if (group)
     ctix__buf_adds(&r->out, t->group_open);
   switch (e->op) {

@@ -503,6 +503,7 @@ int ctix__sg_item_lower(sg_expr **out, sg_ctx *cx, const sg_item *it)
     e = ctix__sg_expr_new(cx, all ? SG_E_AND : SG_E_OR, it->nvals);
     if (!e)
       return cx->err->code;
+    e->item = true;
     for (i = 0; i < it->nvals; i++) {
       rc = lower_value(&v, cx, it, &it->vals[i]);
       if (rc)

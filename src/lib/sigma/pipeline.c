@@ -4,7 +4,9 @@
  * description and a list of transformations, each optionally limited by
  * rule conditions on the logsource:
  *
- *   field_name_mapping   mapping: {From: To | [To, ...]}   (several: OR)
+ *   field_name_mapping   mapping: {From: To | [To, ...]}   (several: OR; with
+ *                        `item_level: true` an OR of values of one field is
+ *                        copied whole per target field, as pySigma maps items)
  *   field_name_prefix    prefix: TEXT       field_name_suffix  suffix: TEXT
  *   add_condition        conditions: {Field: value | [values]} ANDed in front
  *   value_placeholders   values: {name: value | [values]}  (%name% of |expand)
@@ -13,9 +15,46 @@
  *   rule_failure         message: TEXT  (refuses matching rules)
  *   change_logsource     product/category/service: TEXT (later rule conditions
  *                        see the changed logsource)
+ *   set_table            table: NAME  (the query table of targets that name one,
+ *                        e.g. kusto; later `table` rule conditions see it)
+ *   field_name_check     fields: [Name, ...]  message: TEXT ({field} = the field):
+ *                        refuses a rule using a field not in the list
+ *   drop_field           fields: [Name, ...]  removes the matches of these fields
+ *   hashes_fields        field: Hashes  algorithms: {ALGO: Field}  message: TEXT:
+ *                        a value `ALGO=hex` becomes Field=hex; values of other
+ *                        algorithms are dropped, none left refuses the rule;
+ *                        an OR of values becomes an OR of one OR per target field
+ *                        (kept as a group even when alone unless `nest: false`);
+ *                        extra_algorithms: {ALGO: Field} are rewritten too but
+ *                        alone do not make a valid hash item
+ *   replace_affix        fields: [Name, ...]  prefixes: {FROM: TO}  suffixes: {FROM: TO}:
+ *                        string values starting (ending) with FROM (ASCII case
+ *                        ignored; `*` in FROM is the wildcard) get TO instead
+ *                        (TO is literal text); the first matching entry wins
+ *   value_mapping        fields: [Name, ...]  mapping: {FROM: TO | [TO, ...]}: a plain
+ *                        string value FROM becomes TO (several: OR of them)
+ *   value_basename       fields: [Name, ...]: a string value keeps what follows its
+ *                        last `\` (a path becomes a file name)
+ *
+ *   value_contains       fields: [Name, ...]  field_prefix: true|false: values of
+ *                        these fields match anywhere (wildcards added at both
+ *                        ends, numbers become text); with field_prefix the value
+ *                        is first written `Name%value` (QRadar unstructured fields)
+ *   field_to_keyword     known: [Name, ...]  expansion_field: NAME  message: TEXT
+ *                        ({type}, {field}): matches of fields not in `known`, and
+ *                        keywords, become keywords (windash/base64offset values
+ *                        take expansion_field instead); a number becomes the text
+ *                        `Field%number`; null, boolean, regex, cidr, comparison,
+ *                        exists and fieldref values refuse the rule (QRadar payload)
  *
  *   rule_conditions: [{type: logsource, product: P, category: C, service: S}]
+ *                    or {type: table, table: NAME} ({type: table} alone: no table yet)
+ *                    or {type: field_value, field: F, values: [...]} (the rule
+ *                       matches F against one of the values, e.g. an EventID)
  *   rule_cond_op: and | or   (default and)
+ *   exclude_fields: [F, ...] / exclude_fields_containing: TEXT
+ *                        field_name_mapping/prefix/suffix leave these fields
+ *                        alone (e.g. `.`: fields an earlier mapping renamed)
  *
  * Pipelines rewrite the lowered expression tree of one conversion.
  */
@@ -28,7 +67,7 @@
 
 typedef enum {
   TR_FIELD_MAP = 1, TR_PREFIX, TR_SUFFIX, TR_ADD_COND, TR_VALUE_PH, TR_WILD_PH, TR_REPLACE,
-  TR_FAIL, TR_CHANGE_LS
+  TR_FAIL, TR_CHANGE_LS, TR_SET_TABLE, TR_FIELD_CHECK, TR_DROP, TR_HASHES, TR_CONTAINS, TR_KEYWORD, TR_AFFIX, TR_VALUE_MAP, TR_BASENAME
 } trtype;
 
 static const struct { const char *name; trtype t; } tr_names[] = {
@@ -36,11 +75,19 @@ static const struct { const char *name; trtype t; } tr_names[] = {
   {"field_name_suffix", TR_SUFFIX}, {"add_condition", TR_ADD_COND},
   {"value_placeholders", TR_VALUE_PH}, {"wildcard_placeholders", TR_WILD_PH},
   {"replace_string", TR_REPLACE}, {"rule_failure", TR_FAIL},
-  {"change_logsource", TR_CHANGE_LS},
+  {"change_logsource", TR_CHANGE_LS}, {"set_table", TR_SET_TABLE},
+  {"field_name_check", TR_FIELD_CHECK}, {"drop_field", TR_DROP},
+  {"hashes_fields", TR_HASHES}, {"replace_affix", TR_AFFIX},
+  {"value_mapping", TR_VALUE_MAP}, {"value_basename", TR_BASENAME},
+  {"value_contains", TR_CONTAINS}, {"field_to_keyword", TR_KEYWORD},
 };
 
 typedef struct sg_lscond {
   const char *product, *category, *service;
+  bool is_table;       /* {type: table}: matches the query table (NULL: none chosen) */
+  const char *table;
+  const char *field;   /* {type: field_value}: a match of `field` with one of `values` */
+  const sg_y *values;
 } sg_lscond;
 
 typedef struct sg_transform {
@@ -122,9 +169,20 @@ int ctix__sg_pipeline_load(sg_pipeline **out, const char *data, size_t len, cons
       }
       for (c = rc_list->first; c; c = c->next) {
         const char *ct = ystr(c, "type");
+        if (ct && strcmp(ct, "table") == 0) {
+          x->conds[x->nconds].is_table = true;
+          x->conds[x->nconds++].table = ystr(c, "table");
+          continue;
+        }
+        if (ct && strcmp(ct, "field_value") == 0 && ystr(c, "field") &&
+            ctix__sg_y_get(c, "values")) {
+          x->conds[x->nconds].field = ystr(c, "field");
+          x->conds[x->nconds++].values = ctix__sg_y_get(c, "values");
+          continue;
+        }
         if (!ct || strcmp(ct, "logsource") != 0) {
           rc = ctix__error_set_lc(err, CTIX_EPARSE, c->line, c->col,
-                                  "only 'logsource' rule conditions are supported");
+                                  "only 'logsource' and 'table' rule conditions are supported");
           goto done;
         }
         x->conds[x->nconds].product = ystr(c, "product");
@@ -136,7 +194,9 @@ int ctix__sg_pipeline_load(sg_pipeline **out, const char *data, size_t len, cons
     if ((x->type == TR_FIELD_MAP && !ctix__sg_y_get(t, "mapping")) ||
         (x->type == TR_ADD_COND && !ctix__sg_y_get(t, "conditions")) ||
         (x->type == TR_VALUE_PH && !ctix__sg_y_get(t, "values")) ||
-        (x->type == TR_PREFIX && !ystr(t, "prefix")) || (x->type == TR_SUFFIX && !ystr(t, "suffix")) ||
+        (x->type == TR_PREFIX && !ystr(t, "prefix")) || (x->type == TR_SET_TABLE && !ystr(t, "table")) ||
+        ((x->type == TR_FIELD_CHECK || x->type == TR_DROP) && !ctix__sg_y_get(t, "fields")) ||
+        (x->type == TR_HASHES && (!ystr(t, "field") || !ctix__sg_y_get(t, "algorithms"))) || (x->type == TR_SUFFIX && !ystr(t, "suffix")) ||
         (x->type == TR_REPLACE && (!ystr(t, "search") || !ystr(t, "replacement")))) {
       rc = ctix__error_set_lc(err, CTIX_EPARSE, t->line, t->col,
                               "transformation '%s' lacks its parameters", type);
@@ -144,6 +204,14 @@ int ctix__sg_pipeline_load(sg_pipeline **out, const char *data, size_t len, cons
     }
   }
   p->ntr = i;
+  for (i = 0; i < p->ntr; i++) /* value_contains / field_to_keyword parameters */
+    if ((p->tr[i].type == TR_CONTAINS && !ctix__sg_y_get(p->tr[i].data, "fields")) ||
+        (p->tr[i].type == TR_KEYWORD && !ctix__sg_y_get(p->tr[i].data, "known"))) {
+      rc = ctix__error_set_lc(err, CTIX_EPARSE, p->tr[i].data->line, p->tr[i].data->col,
+                              "transformation '%s' lacks its parameters",
+                              p->tr[i].type == TR_CONTAINS ? "value_contains" : "field_to_keyword");
+      goto done;
+    }
 done:
   if (rc) {
     ctix__error_source(err, source);
@@ -184,7 +252,30 @@ static bool eq_opt(const char *want, const char *have)
   return !want || (have && strcmp(want, have) == 0);
 }
 
-static bool applies(const sg_transform *x, const sg_logsource *ls)
+/* True if a match below `e` has `field` and one of the scalar `values` (as text). */
+static bool has_value(const sg_expr *e, const char *field, const sg_y *values)
+{
+  const sg_y *v;
+  size_t i;
+  if (!e)
+    return false;
+  if (e->op != SG_E_MATCH) {
+    for (i = 0; i < e->nkids; i++)
+      if (has_value(e->kids[i], field, values))
+        return true;
+    return false;
+  }
+  if (!e->field || strcmp(e->field, field) != 0 || (e->kind != SG_K_NUM && e->kind != SG_K_STR))
+    return false;
+  for (v = values->kind == SG_Y_SEQ ? values->first : values; v;
+       v = values->kind == SG_Y_SEQ ? v->next : NULL)
+    if (v->kind == SG_Y_SCALAR && v->len == e->n && memcmp(v->str, e->s, e->n) == 0)
+      return true;
+  return false;
+}
+
+static bool applies(const sg_transform *x, const sg_logsource *ls, const char *table,
+                    const sg_expr *root)
 {
   size_t i;
   bool any = false;
@@ -192,8 +283,10 @@ static bool applies(const sg_transform *x, const sg_logsource *ls)
     return true;
   for (i = 0; i < x->nconds; i++) {
     const sg_lscond *c = &x->conds[i];
-    bool ok = eq_opt(c->product, ls->product) && eq_opt(c->category, ls->category) &&
-              eq_opt(c->service, ls->service);
+    bool ok = c->field      ? has_value(root, c->field, c->values)
+              : c->is_table ? (c->table ? table && strcmp(c->table, table) == 0 : !table)
+                            : eq_opt(c->product, ls->product) && eq_opt(c->category, ls->category) &&
+                                  eq_opt(c->service, ls->service);
     if (ok)
       any = true;
     else if (!x->cond_or)
@@ -336,17 +429,269 @@ static int str_replace(sg_expr *e, sg_ctx *cx, const char *from, const char *to)
   return e->s ? 0 : ctix__error_set(cx->err, CTIX_ENOMEM, "out of memory");
 }
 
+/* True if a field transformation must leave `field` alone (exclude_fields*). */
+static bool field_excluded(const sg_transform *x, const char *field)
+{
+  const sg_y *ex = ctix__sg_y_get(x->data, "exclude_fields"), *f;
+  const char *sub = ystr(x->data, "exclude_fields_containing");
+  if (sub && *sub && strstr(field, sub))
+    return true;
+  for (f = ex && ex->kind == SG_Y_SEQ ? ex->first : NULL; f; f = f->next)
+    if (f->kind == SG_Y_SCALAR && strcmp(f->str, field) == 0)
+      return true;
+  return false;
+}
+
+/* True if `name` is one of the scalars of the list `l`. */
+static bool in_list(const sg_y *l, const char *name)
+{
+  const sg_y *v;
+  for (v = l && l->kind == SG_Y_SEQ ? l->first : l; v; v = l->kind == SG_Y_SEQ ? v->next : NULL)
+    if (v->kind == SG_Y_SCALAR && v->str[0] == name[0] && strcmp(v->str, name) == 0)
+      return true;
+  return false;
+}
+
+/* Removes the matches of the listed fields; emptied AND/OR/NOT nodes go too. */
+static void drop_fields(sg_expr **slot, const sg_y *fields)
+{
+  sg_expr *e = *slot;
+  size_t i, o = 0;
+  if (!e)
+    return;
+  if (e->op == SG_E_MATCH) {
+    if (e->field && in_list(fields, e->field))
+      *slot = NULL;
+    return;
+  }
+  for (i = 0; i < e->nkids; i++) {
+    drop_fields(&e->kids[i], fields);
+    if (e->kids[i])
+      e->kids[o++] = e->kids[i];
+  }
+  e->nkids = o;
+  if (o == 0)
+    *slot = NULL;
+  else if (o == 1 && e->op != SG_E_NOT)
+    *slot = e->kids[0];
+}
+
+/*
+ * hashes_fields on one match: `[*]ALGO=value` of a known algorithm becomes
+ * Field=value (leading wildcard gone); 1 if it was rewritten (2: by an
+ * extra algorithm), 0 if it is not a value of the hash field, -1 if its
+ * algorithm is unknown.
+ */
+static int hash_one(sg_expr *e, const sg_transform *x)
+{
+  const char *s = e->s, *eq;
+  size_t n = e->n, k;
+  const sg_y *a;
+  if (e->op != SG_E_MATCH || !e->field || strcmp(e->field, ystr(x->data, "field")) != 0)
+    return 0;
+  if (e->kind != SG_K_STR)
+    return -1;
+  if (n && s[0] == SG_WILD_MULTI)
+    s++, n--;
+  eq = memchr(s, '=', n);
+  if (!eq)
+    return -1;
+  k = (size_t)(eq - s);
+  for (int pass = 1; pass <= 2; pass++) {
+    const sg_y *m;
+    a = ctix__sg_y_get(x->data, pass == 1 ? "algorithms" : "extra_algorithms");
+    for (m = a && a->kind == SG_Y_MAP ? a->first : NULL; m; m = m->next)
+      if (m->kind == SG_Y_SCALAR && ctix__mem_ieq(s, k, m->key)) {
+        e->field = m->str;
+        e->s = eq + 1;
+        e->n = n - k - 1;
+        return pass;
+      }
+  }
+  return -1;
+}
+
+/*
+ * Applies hashes_fields below *slot. An OR of hash values loses the values
+ * of unknown algorithms and becomes an OR of one OR per algorithm (in order
+ * of first use), kept even with one member so that targets group it.
+ */
+static int hashes(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
+{
+  sg_expr *e = *slot, *outer, *g;
+  size_t i, j, o = 0;
+  int rc = 0;
+  const char *msg = ystr(x->data, "message");
+  if (!msg)
+    msg = "no valid hash algorithm in the hash field";
+  if (!e)
+    return 0;
+  if (e->op == SG_E_MATCH) {
+    int h = hash_one(e, x);
+    return h < 0 || h == 2 ? ctix__error_set(cx->err, CTIX_EUNSUPPORTED, "%s", msg) : 0;
+  }
+  if (e->op == SG_E_OR && e->nkids > 0) {
+    bool all = true;
+    for (i = 0; i < e->nkids && all; i++)
+      all = e->kids[i]->op == SG_E_MATCH && e->kids[i]->field &&
+            strcmp(e->kids[i]->field, ystr(x->data, "field")) == 0;
+    if (all) {
+      bool valid = false;
+      for (i = 0; i < e->nkids; i++) {
+        int h = hash_one(e->kids[i], x);
+        valid |= h == 1;
+        if (h > 0)
+          e->kids[o++] = e->kids[i];
+      }
+      e->nkids = o;
+      if (!valid)
+        return ctix__error_set(cx->err, CTIX_EUNSUPPORTED, "%s", msg);
+      outer = ctix__sg_expr_new(cx, SG_E_OR, o);
+      if (!outer)
+        return cx->err->code;
+      for (i = 0; i < o; i++) {
+        const char *f = e->kids[i]->field;
+        size_t n = 0;
+        for (j = 0; j < outer->nkids; j++)
+          if (strcmp(outer->kids[j]->op == SG_E_MATCH ? outer->kids[j]->field
+                                                       : outer->kids[j]->kids[0]->field, f) == 0)
+            break;
+        if (j < outer->nkids)
+          continue;
+        for (j = i; j < o; j++)
+          n += strcmp(e->kids[j]->field, f) == 0;
+        if (n == 1) {
+          outer->kids[outer->nkids++] = e->kids[i];
+          continue;
+        }
+        g = ctix__sg_expr_new(cx, SG_E_OR, n);
+        if (!g)
+          return cx->err->code;
+        for (j = i; j < o; j++)
+          if (strcmp(e->kids[j]->field, f) == 0)
+            g->kids[g->nkids++] = e->kids[j];
+        outer->kids[outer->nkids++] = g;
+      }
+      *slot = outer->nkids == 1 && ystr(x->data, "nest") && strcmp(ystr(x->data, "nest"), "false") == 0
+                  ? outer->kids[0]
+                  : outer;
+      return 0;
+    }
+  }
+  for (i = 0; i < e->nkids && !rc; i++)
+    rc = hashes(&e->kids[i], cx, x);
+  return rc;
+}
+
+/* True if s[0..n) starts with the pattern `pat` (`*` = the wildcard, ASCII case ignored). */
+static bool affix_match(const char *s, size_t n, const char *pat, size_t pn)
+{
+  size_t i;
+  if (pn > n)
+    return false;
+  for (i = 0; i < pn; i++)
+    if (pat[i] == '*' ? s[i] != SG_WILD_MULTI
+                      : s[i] == SG_WILD_MULTI || ctix__lower((unsigned char)s[i]) !=
+                                                     ctix__lower((unsigned char)pat[i]))
+      return false;
+  return true;
+}
+
+/* replace_affix on one string match of the listed fields. */
+static int affix(sg_expr *e, sg_ctx *cx, const sg_transform *x)
+{
+  const sg_y *m;
+  int pass;
+  if (e->kind != SG_K_STR || !e->field || !in_list(ctix__sg_y_get(x->data, "fields"), e->field))
+    return 0;
+  for (pass = 0; pass < 2; pass++) {
+    const sg_y *map = ctix__sg_y_get(x->data, pass ? "suffixes" : "prefixes");
+    for (m = map && map->kind == SG_Y_MAP ? map->first : NULL; m; m = m->next) {
+      size_t kn = strlen(m->key);
+      char *v;
+      if (m->kind != SG_Y_SCALAR ||
+          !affix_match(pass ? e->s + (e->n >= kn ? e->n - kn : 0) : e->s, e->n, m->key, kn) ||
+          (pass && e->n < kn))
+        continue;
+      v = ctix__arena_alloc(cx->arena, e->n - kn + m->len + 1);
+      if (!v)
+        return ctix__error_set(cx->err, CTIX_ENOMEM, "out of memory");
+      if (pass) {
+        memcpy(v, e->s, e->n - kn);
+        memcpy(v + e->n - kn, m->str, m->len);
+      } else {
+        memcpy(v, m->str, m->len);
+        memcpy(v + m->len, e->s + kn, e->n - kn);
+      }
+      e->n = e->n - kn + m->len;
+      v[e->n] = 0;
+      e->s = v;
+      break;
+    }
+  }
+  return 0;
+}
+
+/*
+ * field_name_mapping with `item_level: true`: an OR of values of one
+ * field mapped to several fields becomes an OR of one copy per field (as a
+ * Sigma detection item is mapped); 1 if done, 0 if *slot is not such a list.
+ */
+static int map_item(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
+{
+  sg_expr *e = *slot, *or;
+  const sg_y *to, *f;
+  size_t i;
+  if (e->op != SG_E_OR || e->expansion || e->nkids < 2)
+    return 0;
+  for (i = 0; i < e->nkids; i++)
+    if (e->kids[i]->op != SG_E_MATCH || !e->kids[i]->field ||
+        strcmp(e->kids[i]->field, e->kids[0]->field) != 0)
+      return 0;
+  to = ctix__sg_y_get(ctix__sg_y_get(x->data, "mapping"), e->kids[0]->field);
+  if (!to || to->kind != SG_Y_SEQ || to->n < 2)
+    return 0;
+  or = ctix__sg_expr_new(cx, SG_E_OR, to->n);
+  if (!or)
+    return cx->err->code;
+  for (f = to->first; f; f = f->next) {
+    sg_expr *c = ctix__sg_expr_new(cx, e->op, e->nkids);
+    if (!c)
+      return cx->err->code;
+    for (i = 0; i < e->nkids; i++) {
+      sg_expr *k = ctix__sg_expr_new(cx, SG_E_MATCH, 0);
+      if (!k)
+        return cx->err->code;
+      *k = *e->kids[i];
+      k->field = f->kind == SG_Y_SCALAR ? f->str : k->field;
+      c->kids[c->nkids++] = k;
+    }
+    or->kids[or->nkids++] = c;
+  }
+  *slot = or;
+  return 1;
+}
+
 /* Applies one transformation to every match below *slot. */
 static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
 {
   sg_expr *e = *slot;
   int rc = 0;
   size_t i;
+  if (!e)
+    return 0;
+  if (e->op != SG_E_MATCH && x->type == TR_FIELD_MAP && ystr(x->data, "item_level"))
+    rc = map_item(slot, cx, x);
+  if (rc > 0)
+    return 0;
   if (e->op != SG_E_MATCH) {
     for (i = 0; i < e->nkids && !rc; i++)
       rc = walk(&e->kids[i], cx, x);
     return rc;
   }
+  if (e->field && (x->type == TR_FIELD_MAP || x->type == TR_PREFIX || x->type == TR_SUFFIX) &&
+      field_excluded(x, e->field))
+    return 0;
   switch (x->type) {
   case TR_FIELD_MAP: {
     const sg_y *to;
@@ -395,6 +740,61 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     if (e->kind == SG_K_STR)
       rc = ph_replace(slot, cx, x);
     break;
+  case TR_AFFIX:
+    rc = affix(e, cx, x);
+    break;
+  case TR_BASENAME:
+    if (e->kind == SG_K_STR && e->field && in_list(ctix__sg_y_get(x->data, "fields"), e->field)) {
+      const char *b = e->s + e->n;
+      while (b > e->s && b[-1] != '\\')
+        b--;
+      if (b > e->s) {
+        e->n -= (size_t)(b - e->s);
+        e->s = b;
+      }
+    }
+    break;
+  case TR_VALUE_MAP: {
+    const sg_y *to = NULL, *m, *f;
+    if (e->kind != SG_K_STR || !e->field || !in_list(ctix__sg_y_get(x->data, "fields"), e->field))
+      break;
+    m = ctix__sg_y_get(x->data, "mapping");
+    for (m = m && m->kind == SG_Y_MAP ? m->first : NULL; m && !to; m = m->next)
+      if (strlen(m->key) == e->n && memcmp(m->key, e->s, e->n) == 0)
+        to = m;
+    if (!to)
+      break;
+    if (to->kind == SG_Y_SCALAR) {
+      e->s = to->str;
+      e->n = to->len;
+    } else if (to->kind == SG_Y_SEQ && to->n > 0) {
+      sg_expr *or = ctix__sg_expr_new(cx, SG_E_OR, to->n);
+      if (!or)
+        return cx->err->code;
+      for (f = to->first; f; f = f->next) {
+        sg_expr *k = ctix__sg_expr_new(cx, SG_E_MATCH, 0);
+        if (!k)
+          return cx->err->code;
+        *k = *e;
+        if (f->kind == SG_Y_SCALAR) {
+          k->s = f->str;
+          k->n = f->len;
+        }
+        or->kids[or->nkids++] = k;
+      }
+      *slot = or->nkids == 1 ? or->kids[0] : or;
+    }
+    break;
+  }
+  case TR_FIELD_CHECK:
+    if (e->field && !in_list(ctix__sg_y_get(x->data, "fields"), e->field)) {
+      const char *m = ystr(x->data, "message"), *ph = m ? strstr(m, "{field}") : NULL;
+      if (!m)
+        m = "field not supported";
+      return ctix__error_set(cx->err, CTIX_EUNSUPPORTED, "%.*s%s%s", ph ? (int)(ph - m) : (int)strlen(m),
+                             m, ph ? e->field : "", ph ? ph + 7 : "");
+    }
+    break;
   case TR_REPLACE:
     if (e->kind == SG_K_STR)
       rc = str_replace(e, cx, ystr(x->data, "search"), ystr(x->data, "replacement"));
@@ -405,14 +805,160 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
   return rc;
 }
 
+/* Stores the text of a buffer as the value of a match (arena copy). */
+static int set_value(sg_expr *e, sg_ctx *cx, ctix_buf *b)
+{
+  if (b->err) {
+    ctix__buf_free(b);
+    return ctix__error_set(cx->err, CTIX_ETOOBIG, "value too long");
+  }
+  e->s = ctix__arena_strndup(cx->arena, b->data ? b->data : "", b->len);
+  e->n = b->len;
+  e->kind = SG_K_STR;
+  ctix__buf_free(b);
+  return e->s ? 0 : ctix__error_set(cx->err, CTIX_ENOMEM, "out of memory");
+}
+
+/*
+ * value_contains: the string and number values of the listed fields match
+ * anywhere; with field_prefix the value is first written `Field%value`.
+ */
+static int contains_walk(sg_expr *e, sg_ctx *cx, const sg_transform *x)
+{
+  ctix_buf c = CTIX_BUF_INIT(SG_MAX_QUERY), b = CTIX_BUF_INIT(SG_MAX_QUERY);
+  const char *pf = ystr(x->data, "field_prefix");
+  size_t i;
+  int rc = 0;
+  if (!e)
+    return 0;
+  if (e->op != SG_E_MATCH) {
+    for (i = 0; i < e->nkids && !rc; i++)
+      rc = contains_walk(e->kids[i], cx, x);
+    return rc;
+  }
+  if (!e->field || (e->kind != SG_K_STR && e->kind != SG_K_NUM) ||
+      !in_list(ctix__sg_y_get(x->data, "fields"), e->field))
+    return 0;
+  if (pf && strcmp(pf, "true") == 0) {
+    ctix__buf_adds(&c, e->field);
+    if (!(e->n && e->s[0] == SG_WILD_MULTI))
+      ctix__buf_addc(&c, '%');
+  }
+  ctix__buf_add(&c, e->s, e->n);
+  if (!(c.len && c.data[0] == SG_WILD_MULTI))
+    ctix__buf_addc(&b, SG_WILD_MULTI);
+  ctix__buf_add(&b, c.data ? c.data : "", c.len);
+  if (c.len && c.data[c.len - 1] != SG_WILD_MULTI)
+    ctix__buf_addc(&b, SG_WILD_MULTI);
+  ctix__buf_free(&c);
+  return set_value(e, cx, &b);
+}
+
+/* True if a value is digits, '%' and '\'' only (a "number" for field_to_keyword). */
+static bool numeric_text(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!ctix__isdigit((unsigned char)s[i]) && s[i] != '%' && s[i] != '\'')
+      return false;
+  return true;
+}
+
+/*
+ * field_to_keyword on one match: refuses the value types a keyword search
+ * cannot express, turns numbers into `Field%number` and drops the field
+ * (expansion values keep expansion_field).
+ */
+static int keyword_one(sg_expr *e, sg_ctx *cx, const sg_transform *x, bool in_exp)
+{
+  const char *f = e->field, *what = NULL, *m, *p;
+  ctix_buf b = CTIX_BUF_INIT(SG_MAX_QUERY);
+  if (f && in_list(ctix__sg_y_get(x->data, "known"), f))
+    return 0;
+  switch (e->kind) {
+  case SG_K_CMP: what = "Numeric comparison operation"; break;
+  case SG_K_NULL: what = "Null value"; break;
+  case SG_K_BOOL: what = "Boolean value"; break;
+  case SG_K_RE: what = "Regular expression value"; break;
+  case SG_K_CIDR: what = "CIDR expression"; break;
+  case SG_K_EXISTS: what = "Existence check"; break;
+  case SG_K_FIELDREF: what = "Field reference"; break;
+  case SG_K_STR:
+    if (e->n == 0)
+      what = "Null value";
+    else if ((e->n == 4 && memcmp(e->s, "true", 4) == 0) || (e->n == 5 && memcmp(e->s, "false", 5) == 0))
+      what = "Boolean value";
+    break;
+  default:
+    break;
+  }
+  if (what) {
+    m = ystr(x->data, "message");
+    if (!m)
+      m = "{type} is not supported for the field '{field}'";
+    for (p = m; *p; p++) {
+      if (strncmp(p, "{type}", 6) == 0) {
+        ctix__buf_adds(&b, what);
+        p += 5;
+      } else if (strncmp(p, "{field}", 7) == 0) {
+        ctix__buf_adds(&b, f ? f : "(keyword)");
+        p += 6;
+      } else {
+        ctix__buf_addc(&b, *p);
+      }
+    }
+    ctix__buf_addc(&b, 0);
+    ctix__error_set(cx->err, CTIX_EUNSUPPORTED, "%s", b.data && !b.err ? b.data : what);
+    ctix__buf_free(&b);
+    return cx->err->code;
+  }
+  if (e->kind == SG_K_NUM || (e->kind == SG_K_STR && numeric_text(e->s, e->n))) {
+    if (f) {
+      ctix__buf_adds(&b, f);
+      ctix__buf_addc(&b, '%');
+    }
+    ctix__buf_add(&b, e->s, e->n);
+    if (set_value(e, cx, &b))
+      return cx->err->code;
+  }
+  e->field = in_exp ? ystr(x->data, "expansion_field") : NULL;
+  return 0;
+}
+
+/* field_to_keyword below e (in_exp: inside the variants of an expanding modifier). */
+static int keyword_walk(sg_expr *e, sg_ctx *cx, const sg_transform *x, bool in_exp)
+{
+  size_t i;
+  int rc = 0;
+  if (!e)
+    return 0;
+  if (e->op == SG_E_MATCH)
+    return keyword_one(e, cx, x, in_exp || e->expansion);
+  for (i = 0; i < e->nkids && !rc; i++)
+    rc = keyword_walk(e->kids[i], cx, x, in_exp || (e->op == SG_E_OR && e->expansion));
+  return rc;
+}
+
 int ctix__sg_pipeline_apply(sg_expr **root, sg_ctx *cx, const sg_pipeline *p)
 {
   size_t i;
   int rc = 0;
   for (i = 0; i < p->ntr && !rc; i++) {
     const sg_transform *x = &p->tr[i];
-    if (!applies(x, &cx->ls))
+    if (!applies(x, &cx->ls, cx->table, *root))
       continue;
+    if (x->type == TR_SET_TABLE) {
+      cx->table = ystr(x->data, "table");
+      continue;
+    }
+    if (x->type == TR_DROP) {
+      drop_fields(root, ctix__sg_y_get(x->data, "fields"));
+      continue;
+    }
+    if (x->type == TR_HASHES) {
+      rc = hashes(root, cx, x);
+      continue;
+    }
     if (x->type == TR_CHANGE_LS) {
       const char *v;
       if ((v = ystr(x->data, "product")))
@@ -442,8 +988,15 @@ int ctix__sg_pipeline_apply(sg_expr **root, sg_ctx *cx, const sg_pipeline *p)
         if (!rc)
           and->kids[and->nkids++] = ce;
       }
-      and->kids[and->nkids++] = *root;
+      if (*root)
+        and->kids[and->nkids++] = *root;
       *root = and;
+      continue;
+    }
+    if (!*root) /* drop_field removed every match */
+      continue;
+    if (x->type == TR_CONTAINS || x->type == TR_KEYWORD) {
+      rc = x->type == TR_CONTAINS ? contains_walk(*root, cx, x) : keyword_walk(*root, cx, x, false);
       continue;
     }
     rc = walk(root, cx, x);

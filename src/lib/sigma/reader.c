@@ -209,7 +209,7 @@ const sg_y *ctix__sg_y_get(const sg_y *map, const char *key)
   if (!map || map->kind != SG_Y_MAP)
     return NULL;
   for (c = map->first; c; c = c->next)   /* the last duplicate wins, as in YAML loaders */
-    if (c->key && strcmp(c->key, key) == 0)
+    if (c->key && c->key[0] == key[0] && strcmp(c->key, key) == 0)
       hit = c;
   return hit;
 }

@@ -217,6 +217,7 @@ typedef struct sg_expr {
   size_t n;
   struct sg_expr **kids;   /* AND / OR / NOT */
   size_t nkids;
+  bool item;               /* AND/OR: the values of one detection item */
 } sg_expr;
 
 typedef struct sg_ctx {
@@ -225,6 +226,7 @@ typedef struct sg_ctx {
   const ctix_sigma_rule *rule;
   sg_logsource ls;          /* the rule's logsource, as pipelines change it */
   size_t nodes;             /* budget counter */
+  const char *table;        /* query table chosen by a pipeline (set_table), or NULL */
 } sg_ctx;
 
 sg_expr *ctix__sg_expr_new(sg_ctx *cx, sg_eop op, size_t nkids);
@@ -291,7 +293,7 @@ struct sg_target {
   char escape;
   const char *escaped_chars;        /* literal chars that get `escape` before them */
   const char *wild_multi, *wild_single;
-  bool escape_literal_wildcards;    /* a literal '*' is written escaped */
+  bool escape_literal_wildcards;    /* a literal '*' is written escaped ('?' too if in escaped_chars) */
   /* expressions: printf-like with %F (field), %V (value), %% */
   const char *eq_fmt;               /* %F=%V */
   const char *keyword_fmt;          /* %V */
@@ -307,9 +309,28 @@ struct sg_target {
   int (*match_hook)(sg_render *r, const sg_expr *e, int parent_prec);
   int (*finish_hook)(sg_render *r, ctix_buf *final);
   int (*check_hook)(sg_render *r, sg_expr **root);  /* may rewrite the tree */
+  /* 1: put an AND/OR in group brackets, 0: not, <0: by precedence (NULL: always by precedence) */
+  int (*group_hook)(const sg_render *r, const sg_expr *e, int parent_prec);
+  bool in_expansions;  /* ORs made by modifiers (windash, base64offset) may become IN lists too */
+  const char *alias;   /* another name the target answers to (e.g. pySigma's), or NULL */
 };
 
 extern const sg_target ctix__sg_target_splunk;
+extern const sg_target ctix__sg_target_qradar_aql;
+extern const sg_target ctix__sg_target_lucene;
+extern const sg_target ctix__sg_target_eql;
+extern const sg_target ctix__sg_target_esql;
+extern const sg_target ctix__sg_target_kusto;
+extern const sg_target ctix__sg_target_splunk_spl2;
+
+/*
+ * Appends one Kibana detection rule (one NDJSON line) for query number
+ * `index` (0-based) of `rule` to out (output_ndjson.c). `language` is the
+ * target: "lucene" (or "kuery"), "eql" or "esql". CTIX_EUNSUPPORTED for
+ * another language, else the buffer's error.
+ */
+int ctix__sg_output_ndjson(ctix_buf *out, const ctix_sigma_rule *rule, const char *query,
+                           const char *language, size_t index);
 
 /* Renders the tree into r->out (prefix/suffix via hooks). */
 int ctix__sg_render(sg_render *r, const sg_expr *root);

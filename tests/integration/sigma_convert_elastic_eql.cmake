@@ -1,0 +1,9 @@
+# Elastic EQL and ES|QL targets with the ecs_windows pipeline
+# (docs/sigma-convert.md): queries must be identical to pySigma's
+# elasticsearch backends on eql__ecs_windows (measured 2625 / 2635: the
+# rest are regular expressions with a bare '"', which ctix escapes) and
+# esql__ecs_windows (2558 / 2559: ctix groups an expansion under NOT), and
+# every rule pySigma converts must convert. Reads ../shared (label
+# shared-data, skips with 77 without it).
+ctix_sigma_reference_test(eql__ecs_windows 99.5)
+ctix_sigma_reference_test(esql__ecs_windows 99.9)

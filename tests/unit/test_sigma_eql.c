@@ -1,0 +1,198 @@
+/*
+ * Unit tests of the Elastic EQL and ES|QL targets (backend_eql.c,
+ * backend_esql.c): grouping (EQL groups every compound operand, ES|QL
+ * only weaker ones; modifier expansions), escaping of '"', '\', literal
+ * '*' and '?', wildcards, like~ / in lists, regular expressions (flags,
+ * '/' and '"'), cidr, null / exists / not null, empty strings and IP
+ * addresses, |cased, keywords, field references, quoted field names and
+ * the numbers the ecs_windows pipeline's keyword fields turn into strings.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctix/sigma.h"
+
+#define HEAD "title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n"
+#define EQL "any where "
+#define ESQL "from * metadata _id, _index, _version | where "
+
+/* Converts `yaml` to `target` (optionally after one pipeline); returns
+ * the first query (malloc'd) or NULL with err filled. */
+static char *conv(const char *target, const char *yaml, const char *pipe, ctix_error *err)
+{
+  ctix_sigma_rule *r = NULL;
+  ctix_sigma_converter *cv = NULL;
+  ctix_sigma_queries q = {0, NULL};
+  char *out = NULL;
+  ctix_error_clear(err);
+  if (ctix_sigma_rule_load(&r, yaml, strlen(yaml), "t.yml", err) == 0 &&
+      ctix_sigma_converter_new(&cv, target, pipe ? &pipe : NULL, pipe ? 1 : 0, err) == 0 &&
+      ctix_sigma_convert(&q, cv, r, err) == 0 && q.count > 0) {
+    out = q.query[0];
+    q.query[0] = NULL;
+  }
+  ctix_sigma_queries_free(&q);
+  ctix_sigma_converter_free(cv);
+  ctix_sigma_rule_free(r);
+  return out;
+}
+
+static void expect(const char *target, const char *yaml, const char *pipe, const char *want)
+{
+  ctix_error err;
+  char *q = conv(target, yaml, pipe, &err);
+  if (!q)
+    fail_msg("%s: conversion failed: %s", target, err.message);
+  assert_string_equal(q, want);
+  free(q);
+}
+
+/* Expects a conversion error whose message contains `part`. */
+static void refuse(const char *target, const char *yaml, const char *part)
+{
+  ctix_error err;
+  char *q = conv(target, yaml, NULL, &err);
+  if (q)
+    fail_msg("%s: converted, expected an error: %s", target, q);
+  assert_non_null(strstr(err.message, part));
+}
+
+#define PREC HEAD "  a: {A: 1, B: x}\n  b: {C: [p, q]}\n  c: {D|contains: k}\n"
+
+static void test_precedence(void **state)
+{
+  (void)state;
+  /* EQL: every compound operand below an operator is parenthesised */
+  expect("eql", PREC "  condition: (a or b) and not c\n", NULL,
+         EQL "((A:1 and B:\"x\") or (C like~ (\"p\", \"q\"))) and (not D:\"*k*\")");
+  expect("eql", PREC "  condition: a\n", NULL, EQL "A:1 and B:\"x\"");
+  expect("eql", PREC "  condition: not b\n", NULL, EQL "not (C like~ (\"p\", \"q\"))");
+  /* ES|QL: only an operand binding weaker than its parent is */
+  expect("esql", PREC "  condition: (a or b) and not c\n", NULL,
+         ESQL "(A==1 and B==\"x\" or C in (\"p\", \"q\")) and not D like \"*k*\"");
+  expect("esql", PREC "  condition: a or not (b and c)\n", NULL,
+         ESQL "A==1 and B==\"x\" or not ((C in (\"p\", \"q\")) and D like \"*k*\")");
+}
+
+#define WINDASH HEAD "  s:\n    C|windash|contains: [' -a ', ' b']\n" \
+                "  f:\n    C|windash|contains: ' -n '\n  condition: s and not f\n"
+
+static void test_expansions(void **state)
+{
+  (void)state;
+  /* EQL: the variants of one value form one like~ list, never grouped;
+   * a value without a dash is a list of one */
+  expect("eql", WINDASH, NULL,
+         EQL "(C like~ (\"* -a *\", \"* /a *\", \"* \xe2\x80\x93" "a *\", \"* \xe2\x80\x94" "a *\", "
+             "\"* \xe2\x80\x95" "a *\") or C like~ (\"* b*\")) and (not C like~ (\"* -n *\", "
+             "\"* /n *\", \"* \xe2\x80\x93n *\", \"* \xe2\x80\x94n *\", \"* \xe2\x80\x95n *\"))");
+  /* keyword variants cannot form a list: they are grouped like any OR */
+  expect("eql", HEAD "  s: {A: 1}\n  k:\n    '|windash': ['-x']\n  condition: s and k\n", NULL,
+         EQL "A:1 and (\"-x\" or \"/x\" or \"\xe2\x80\x93x\" or \"\xe2\x80\x94x\" or "
+             "\"\xe2\x80\x95x\")");
+  /* ES|QL: an OR of likes, grouped under NOT too (pySigma does not) */
+  expect("esql", HEAD "  f:\n    C|windash|contains: ' -n'\n  condition: not f\n", NULL,
+         ESQL "not (C like \"* -n*\" or C like \"* /n*\" or C like \"* \xe2\x80\x93n*\" or "
+              "C like \"* \xe2\x80\x94n*\" or C like \"* \xe2\x80\x95n*\")");
+}
+
+#define VALS HEAD "  s:\n    A|contains: ['a*b', 'c?d']\n    B: 'q\"u\\x'\n    C: ''\n" \
+             "    D: 10.0.0.1\n    E|endswith: x\n    F|startswith: y\n    G: 'l\\*t\\?'\n" \
+             "    H: '*'\n  condition: s\n"
+
+static void test_values(void **state)
+{
+  (void)state;
+  /* wildcards stay, literal '*' '?' '"' '\' are escaped; empty strings and
+   * IP addresses compare exactly */
+  expect("eql", VALS, NULL,
+         EQL "(A like~ (\"*a*b*\", \"*c?d*\")) and B:\"q\\\"u\\\\x\" and C==\"\" and "
+             "D==\"10.0.0.1\" and E:\"*x\" and F:\"y*\" and G:\"l\\*t\\?\" and H:\"*\"");
+  /* ES|QL: ==, ends_with / starts_with for one leading / trailing '*',
+   * like for the others; no in list when a value has wildcards */
+  expect("esql", VALS, NULL,
+         ESQL "(A like \"*a*b*\" or A like \"*c?d*\") and B==\"q\\\"u\\\\x\" and C==\"\" and "
+              "D==\"10.0.0.1\" and ends_with(E, \"x\") and starts_with(F, \"y\") and "
+              "G==\"l\\*t\\?\" and starts_with(H, \"\")");
+  /* numbers stay numbers; |cased is case-sensitive in EQL */
+  expect("eql", HEAD "  s:\n    N: [1, 2]\n    M: 3\n    A|cased: Ab\n    B|cased|startswith: Ab\n"
+                "    T: true\n  condition: s\n", NULL,
+         EQL "(N like~ (1, 2)) and M:3 and A == \"Ab\" and B like \"Ab*\" and T:true");
+  expect("esql", HEAD "  s:\n    N: [1, 2]\n    M: 3\n    T: true\n  condition: s\n", NULL,
+         ESQL "(N in (1, 2)) and M==3 and T==true");
+}
+
+#define SPECIAL HEAD "  s:\n    A|re: 'a/b\"c\\\"d'\n    B|re|i: 'x.*'\n    C|cidr: 10.0.0.0/8\n" \
+                "    D: null\n    E|exists: true\n    G|gte: 5\n  f:\n    H: null\n" \
+                "  condition: s and not f\n"
+
+static void test_special(void **state)
+{
+  (void)state;
+  /* EQL: regex~ with '/' escaped, a '"' escaped unless it already is;
+   * cidrMatch; null grouped, not-null is `?F != null` */
+  expect("eql", SPECIAL, NULL,
+         EQL "(A regex~ \"a\\/b\\\"c\\\"d\" and B regex~ \"(?i)x.*\" and "
+             "cidrMatch(C, \"10.0.0.0/8\") and (?D == null) and ?E != null and G >= 5) and "
+             "?H != null");
+  /* ES|QL: rlike with '\' and '"' escaped; is null / is not null */
+  expect("esql", SPECIAL, NULL,
+         ESQL "A rlike \"a/b\\\"c\\\\\\\"d\" and B rlike \"(?i)x.*\" and "
+              "cidr_match(C, \"10.0.0.0/8\") and D is null and E is not null and G>=5 and "
+              "not H is null");
+  expect("esql", HEAD "  s:\n    A|fieldref: B\n  condition: s\n", NULL, ESQL "A==B");
+  /* a field that does not exist is null; negated, it exists */
+  expect("eql", HEAD "  s:\n    A|exists: false\n    B: 1\n  f:\n    C|exists: false\n"
+                "  condition: s and not f\n", NULL,
+         EQL "((?A == null) and B:1) and ?C != null");
+  expect("esql", HEAD "  s:\n    A|exists: false\n  condition: not s\n", NULL, ESQL "not A is null");
+}
+
+static void test_keywords_refused(void **state)
+{
+  (void)state;
+  expect("eql", HEAD "  kw: [foo, 'b*r']\n  condition: kw\n", NULL, EQL "\"foo\" or \"b*r\"");
+  refuse("esql", HEAD "  kw: [foo]\n  condition: kw\n", "unbound keywords");
+  refuse("eql", HEAD "  s:\n    A|fieldref: B\n  condition: s\n", "field references");
+  refuse("eql", HEAD "  s:\n    A|expand: '%x%'\n  condition: s\n", "placeholder");
+}
+
+static void test_fields_pipeline(void **state)
+{
+  ctix_error err;
+  char *q;
+  (void)state;
+  /* a field with a space is quoted with backticks; `-` stays bare in EQL */
+  expect("eql", HEAD "  s:\n    'my field': x\n    cs-uri: y\n  condition: s\n", NULL,
+         EQL "`my field`:\"x\" and cs-uri:\"y\"");
+  expect("esql", HEAD "  s:\n    cs-uri: y\n  condition: s\n", NULL, ESQL "`cs-uri`==\"y\"");
+  /* ecs_windows: event ids and event-data fields hold keywords */
+  q = conv("eql", HEAD "  s:\n    EventID: [4624, 4625]\n    LogonType: 3\n  condition: s\n",
+           "ecs_windows", &err);
+  if (!q)
+    fail_msg("ecs_windows: %s", err.message);
+  assert_string_equal(q, EQL "(event.code like~ (\"4624\", \"4625\")) and "
+                             "winlog.event_data.LogonType:\"3\"");
+  free(q);
+  expect("esql", "title: t\nlogsource: {product: windows, service: security}\ndetection:\n"
+                 "  s:\n    EventID: 4624\n  condition: s\n", "ecs_windows",
+         ESQL "winlog.channel==\"Security\" and event.code==\"4624\"");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_precedence),
+    cmocka_unit_test(test_expansions),
+    cmocka_unit_test(test_values),
+    cmocka_unit_test(test_special),
+    cmocka_unit_test(test_keywords_refused),
+    cmocka_unit_test(test_fields_pipeline),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
