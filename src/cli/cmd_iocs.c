@@ -97,15 +97,29 @@ static void json_cstr(ctix_buf *b, const char *s)
     ctix__buf_adds(b, "null");
 }
 
-/* Writes the decimal digits of v at p; returns the end. */
-static char *put_uint(char *p, uint64_t v)
+/* The decimal digits of 0..99, two by two. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* Writes the decimal digits of v at p (two per division); returns the end. */
+static char *put_uint(char *p, uint32_t v)
 {
-  char d[24];
+  char d[12];
   size_t k = sizeof(d);
-  do {
-    d[--k] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
+  while (v >= 100) {
+    uint32_t r = v % 100;
+    v /= 100;
+    k -= 2;
+    memcpy(d + k, digit_pairs + 2 * r, 2);
+  }
+  if (v >= 10) {
+    k -= 2;
+    memcpy(d + k, digit_pairs + 2 * v, 2);
+  } else {
+    d[--k] = (char)('0' + v);
+  }
   memcpy(p, d + k, sizeof(d) - k);
   return p + (sizeof(d) - k);
 }
@@ -120,6 +134,22 @@ static char *put_plain(char *p, const char *s, size_t n)
   memcpy(p, s, n);
   p += n;
   *p++ = '"';
+  return p;
+}
+
+/* Room put_tail needs at most: its literals and three 10-digit numbers. */
+#define TAIL_MAX 80
+
+/* Writes the members after "reason" and the closing brace of the object
+ * of `it` at p (at most TAIL_MAX bytes); returns the end. */
+static char *put_tail(char *p, const ctix_ioc *it)
+{
+  p = it->defanged ? PUT_LIT(p, ",\"defanged\":true,\"start\":")
+                   : PUT_LIT(p, ",\"defanged\":false,\"start\":");
+  p = put_uint(p, it->span.start);
+  p = put_uint(PUT_LIT(p, ",\"end\":"), it->span.end);
+  p = put_uint(PUT_LIT(p, ",\"hits\":"), it->nhits);
+  *p++ = '}';
   return p;
 }
 
@@ -138,12 +168,7 @@ static void ioc_json_plain(ctix_buf *b, const ctix_ioc *it, const char *type, si
   p = put_plain(PUT_LIT(p, ",\"status\":"), status, ls);
   p = PUT_LIT(p, ",\"reason\":");
   p = it->reason ? put_plain(p, it->reason, lr) : PUT_LIT(p, "null");
-  p = it->defanged ? PUT_LIT(p, ",\"defanged\":true,\"start\":")
-                   : PUT_LIT(p, ",\"defanged\":false,\"start\":");
-  p = put_uint(p, it->span.start);
-  p = put_uint(PUT_LIT(p, ",\"end\":"), it->span.end);
-  p = put_uint(PUT_LIT(p, ",\"hits\":"), it->nhits);
-  *p++ = '}';
+  p = put_tail(p, it);
   *p = '\0';
   b->len = (size_t)(p - b->data);
 }
@@ -168,9 +193,13 @@ static void ioc_json(ctix_buf *b, const ctix_ioc *it)
   json_cstr(b, status);
   ctix__buf_adds(b, ",\"reason\":");
   json_cstr(b, it->reason);
-  ctix__buf_addf(b, ",\"defanged\":%s,\"start\":%zu,\"end\":%zu,\"hits\":%u}",
-                 it->defanged ? "true" : "false", (size_t)it->span.start, (size_t)it->span.end,
-                 (unsigned)it->nhits);
+  if (ctix__buf_grow(b, TAIL_MAX))
+    return;
+  {
+    char *p = put_tail(b->data + b->len, it);
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+  }
 }
 
 /* Display width of UTF-8 s (code points; good enough for alignment). */

@@ -10,14 +10,25 @@
  * and finally puts items in order of first occurrence and hits in text
  * order into the public ctix_ioc_list.
  *
+ * The hash table is larger than the caches on a big input, so a lookup
+ * would wait for memory at nearly every candidate. Instead emit computes
+ * the hash, asks for the slot's cache line (a prefetch) and queues the
+ * candidate; it is looked up and inserted PENDING candidates later, when
+ * the line has arrived. The queue is first in, first out and flushed
+ * before a rehash and at finish, so the result is the same as inserting
+ * at once.
+ *
  * Memory is kept near the minimum, since a large report may hold hundreds
  * of thousands of observables: every string lives once in one packed
  * buffer (the written form shares the value's bytes when they are equal),
  * and the item and hit arrays built here become the list's arrays without
  * a copy when they are already in order, which is the usual case.
  */
+#define _DEFAULT_SOURCE 1 /* mmap flags and madvise of <sys/mman.h> */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "ioc/scan.h"
 #include "util/buf.h"
@@ -41,6 +52,24 @@ struct ctix_ioc_priv {
 static size_t str_off(const char *p) { return (size_t)(uintptr_t)p; }
 static const char *off_str(size_t off) { return (const char *)(uintptr_t)off; }
 
+/* Candidates queued between emit and their insertion (see above): enough
+ * to cover the work of a few recognizer calls, which hides the latency of
+ * the slot's cache line. */
+#define PENDING 8
+/* Values longer than this are inserted at once (after the queue). */
+#define PENDING_VALUE 232
+
+/* A candidate waiting for insertion: offsets already mapped to the input. */
+typedef struct pending {
+  uint32_t hash;
+  uint32_t vlen;
+  uint32_t in_start, in_end;
+  const char *reason;
+  uint8_t type, status;
+  bool defanged;
+  char value[PENDING_VALUE];
+} pending;
+
 struct ctix__ioc_builder {
   const char *input;
   size_t input_len;
@@ -56,6 +85,8 @@ struct ctix__ioc_builder {
   const ctix__ioc_edit *edits;
   size_t nedits;
   size_t hint;                /* edits wholly before the last mapped start */
+  pending queue[PENDING];     /* candidates waiting for their slot (a ring) */
+  unsigned qhead, qlen;
 };
 
 /* Hashes a type and value, eight bytes at a time (a multiply-xorshift
@@ -116,6 +147,56 @@ static bool slots_full(size_t items, size_t n) { return (items + 1) * 4 > n * 3;
 /* Average bytes of packed strings per item (value and written form). */
 #define STRING_BYTES_PER_ITEM 48u
 
+/*
+ * The hash table's memory, zeroed. A large table is probed at random, so
+ * with 4 KiB pages nearly every probe also misses the TLB (a page walk,
+ * costly under virtualisation); a table of HUGE_MIN bytes or more is
+ * mapped on its own with its first 2 MiB-aligned part marked for huge
+ * pages (MADV_HUGEPAGE), which the kernel backs with 2 MiB pages when it
+ * can. Only the pages touched count, as with calloc, so the memory used
+ * is the same. slots_free releases it.
+ */
+#define HUGE_ALIGN ((size_t)2 << 20)
+#define HUGE_MIN HUGE_ALIGN
+
+static uint32_t *slots_alloc(size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+  size_t size = n * sizeof(uint32_t);
+  if (size >= HUGE_MIN) {
+    size_t span = size + HUGE_ALIGN, head, keep, page = (size_t)sysconf(_SC_PAGESIZE);
+    char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *a;
+    if (p == MAP_FAILED)
+      return NULL;
+    /* keep the pages of [a, a + size), a 2 MiB-aligned; unmap the rest */
+    a = (char *)(((uintptr_t)p + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1));
+    head = (size_t)(a - p);
+    keep = (size + page - 1) / page * page;
+    if (head)
+      munmap(p, head);
+    if (span - head > keep)
+      munmap(a + keep, span - head - keep);
+    madvise(a, size / HUGE_ALIGN * HUGE_ALIGN, MADV_HUGEPAGE);
+    return (uint32_t *)(void *)a;
+  }
+#endif
+  return calloc(n, sizeof(uint32_t));
+}
+
+static void slots_free(uint32_t *slots, size_t n)
+{
+  if (!slots)
+    return;
+#if defined(MADV_HUGEPAGE)
+  if (n * sizeof(uint32_t) >= HUGE_MIN) {
+    munmap(slots, n * sizeof(uint32_t));
+    return;
+  }
+#endif
+  free(slots);
+}
+
 /* Reserves room for the items expected in `len` bytes of input. */
 static int reserve(ctix__ioc_builder *b, size_t len)
 {
@@ -127,7 +208,7 @@ static int reserve(ctix__ioc_builder *b, size_t len)
       ctix__buf_grow(&b->hits, est * sizeof(ctix_ioc_hit)) ||
       ctix__buf_grow(&b->strs, est * STRING_BYTES_PER_ITEM))
     return CTIX_ENOMEM;
-  b->slots = calloc(slots, sizeof(*b->slots));
+  b->slots = slots_alloc(slots);
   if (!b->slots)
     return CTIX_ENOMEM;
   b->nslots = slots;
@@ -166,7 +247,7 @@ void ctix__ioc_builder_free(ctix__ioc_builder *b)
   ctix__buf_free(&b->items);
   ctix__buf_free(&b->hits);
   ctix__buf_free(&b->strs);
-  free(b->slots);
+  slots_free(b->slots, b->nslots);
   free(b);
 }
 
@@ -187,7 +268,7 @@ static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n);
 static int rehash(ctix__ioc_builder *b)
 {
   size_t n = b->nslots ? b->nslots * 2 : 256, i, nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
-  uint32_t *slots = calloc(n, sizeof(*slots));
+  uint32_t *slots = slots_alloc(n);
   if (!slots)
     return CTIX_ENOMEM;
   for (i = 0; i < nitems; i++) {
@@ -199,7 +280,7 @@ static int rehash(ctix__ioc_builder *b)
       j = next_slot(j, n);
     slots[j] = SLOT_TAG(h) | (uint32_t)(i + 1);
   }
-  free(b->slots);
+  slots_free(b->slots, b->nslots);
   b->slots = slots;
   b->nslots = n;
   return 0;
@@ -341,40 +422,18 @@ static int set_original(ctix__ioc_builder *b, ctix_ioc *it, size_t vlen, size_t 
   return rc;
 }
 
-int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t end,
-                   const char *value, size_t vlen, ctix_ioc_status status,
-                   const char *reason)
+/*
+ * Looks the candidate up in the hash table (hash h of type and value) and
+ * adds a new item or a hit to the existing one; offsets are in the input.
+ */
+static int insert(ctix__ioc_builder *b, ctix_ioc_type type, uint32_t h, const char *value,
+                  size_t vlen, size_t in_start, size_t in_end, bool defanged,
+                  ctix_ioc_status status, const char *reason)
 {
-  ctix__ioc_builder *b = s->priv;
-  size_t in_start = start, in_end = end, j, idx;
-  bool defanged = false;
-  uint32_t h;
+  size_t j = home_slot(h, b->nslots), idx;
   ctix_ioc_hit hit;
   ctix_ioc *it;
   int rc;
-
-  if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen == 0 || vlen > MAX_VALUE_LEN ||
-      start > end || end > s->len)
-    return 0;
-  if (status == CTIX_IOC_STATUS_REJECTED && !b->opts.keep_rejected)
-    return 0;
-  if (!b->nslots || slots_full(CTIX__BUF_COUNT(&b->items, ctix_ioc), b->nslots)) {
-    if ((rc = rehash(b)))
-      return rc;
-  }
-  /* the slot is fetched while the offsets are mapped (a large table
-   * misses the cache) */
-  h = hash_of(type, value, vlen);
-  j = home_slot(h, b->nslots);
-  __builtin_prefetch(&b->slots[j]);
-  if (b->nedits)
-    map_hinted(b, start, end, &in_start, &in_end, &defanged);
-  in_start += b->in_base;
-  in_end += b->in_base;
-  if (in_end > b->input_len)
-    in_end = b->input_len;
-  if (in_start > in_end)
-    in_start = in_end;
 
   for (;;) {
     uint32_t slot = b->slots[j];
@@ -441,6 +500,80 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   return push(&b->hits, &hit, sizeof(hit));
 }
 
+/* Inserts the oldest queued candidate. */
+static int insert_oldest(ctix__ioc_builder *b)
+{
+  const pending *p = &b->queue[b->qhead];
+  b->qhead = (b->qhead + 1) % PENDING;
+  b->qlen--;
+  return insert(b, (ctix_ioc_type)p->type, p->hash, p->value, p->vlen, p->in_start, p->in_end,
+                p->defanged, (ctix_ioc_status)p->status, p->reason);
+}
+
+/* Inserts every queued candidate, in order; the first error stops. */
+static int flush_queue(ctix__ioc_builder *b)
+{
+  int rc = 0;
+  while (b->qlen && !rc)
+    rc = insert_oldest(b);
+  return rc;
+}
+
+int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t end,
+                   const char *value, size_t vlen, ctix_ioc_status status,
+                   const char *reason)
+{
+  ctix__ioc_builder *b = s->priv;
+  size_t in_start = start, in_end = end;
+  bool defanged = false;
+  uint32_t h;
+  pending *p;
+  int rc;
+
+  if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen == 0 || vlen > MAX_VALUE_LEN ||
+      start > end || end > s->len)
+    return 0;
+  if (status == CTIX_IOC_STATUS_REJECTED && !b->opts.keep_rejected)
+    return 0;
+  /* the queued candidates may all become items */
+  if (!b->nslots ||
+      slots_full(CTIX__BUF_COUNT(&b->items, ctix_ioc) + b->qlen, b->nslots)) {
+    if ((rc = flush_queue(b)) || (rc = rehash(b)))
+      return rc;
+  }
+  /* the slot is fetched while the offsets are mapped and later
+   * candidates are found */
+  h = hash_of(type, value, vlen);
+  __builtin_prefetch(&b->slots[home_slot(h, b->nslots)]);
+  if (b->nedits)
+    map_hinted(b, start, end, &in_start, &in_end, &defanged);
+  in_start += b->in_base;
+  in_end += b->in_base;
+  if (in_end > b->input_len)
+    in_end = b->input_len;
+  if (in_start > in_end)
+    in_start = in_end;
+  if (vlen > PENDING_VALUE) {
+    if ((rc = flush_queue(b)))
+      return rc;
+    return insert(b, type, h, value, vlen, in_start, in_end, defanged, status, reason);
+  }
+  if (b->qlen == PENDING && (rc = insert_oldest(b)))
+    return rc;
+  p = &b->queue[(b->qhead + b->qlen) % PENDING];
+  b->qlen++;
+  p->hash = h;
+  p->vlen = (uint32_t)vlen;
+  p->in_start = (uint32_t)in_start;
+  p->in_end = (uint32_t)in_end;
+  p->reason = reason;
+  p->type = (uint8_t)type;
+  p->status = (uint8_t)status;
+  p->defanged = defanged;
+  memcpy(p->value, value, vlen);
+  return 0;
+}
+
 /* Hits in text order; ties keep emission order (the sort is stable). */
 static int cmp_hit(const void *a, const void *b)
 {
@@ -505,8 +638,7 @@ static size_t order_items(ctix_ioc *items, size_t nitems, ctix_ioc_hit *hits, si
 
 int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
 {
-  size_t nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
-  size_t nhits = CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit), i;
+  size_t nitems, nhits, i;
   ctix_ioc_list *list = NULL;
   struct ctix_ioc_priv *priv = NULL;
   ctix_ioc *items;
@@ -517,8 +649,12 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
   int rc = 0;
 
   *out = NULL;
+  if ((rc = flush_queue(b)))
+    goto done;
+  nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
+  nhits = CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit);
   /* the hash table is done with: its memory goes before any other is taken */
-  free(b->slots);
+  slots_free(b->slots, b->nslots);
   b->slots = NULL;
   b->nslots = 0;
   if (b->items.err || b->hits.err || b->strs.err) {

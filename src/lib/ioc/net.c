@@ -720,7 +720,8 @@ static bool mail_platform(const char *d, size_t n)
 {
   size_t i;
   for (i = 0; i < sizeof(mail_platforms) / sizeof(mail_platforms[0]); i++)
-    if (ctix__mem_ieq(d, n, mail_platforms[i]))
+    if (n && ctix__lower((uchar)d[0]) == mail_platforms[i][0] &&
+        ctix__mem_ieq(d, n, mail_platforms[i]))
       return true;
   return false;
 }
@@ -738,7 +739,8 @@ static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
     if (t[i] == '\n' || ((t[i] == '.' || t[i] == '!' || t[i] == '?') &&
                          (i + 1 >= s->len || ctix__isspace((uchar)t[i + 1]))))
       return false;
-    if ((i == 0 || !ctix__isalpha((uchar)t[i - 1])) && ctix__mem_istarts(t + i, lim - i, "report"))
+    if ((t[i] | 32) == 'r' && (i == 0 || !ctix__isalpha((uchar)t[i - 1])) &&
+        ctix__mem_istarts(t + i, lim - i, "report"))
       return true;
   }
   return false;

@@ -26,6 +26,10 @@
 #include "ioc/scan.h"
 #include "util/str.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Byte classes of the tokenizer and of the shape. */
 enum {
   C_SPACE = 0, /* white space and NUL: ends a token */
@@ -128,21 +132,40 @@ static void init_incs(void)
   }
 }
 
+/* inc_lo and inc_hi hold eight 8-bit fields each */
+_Static_assert(C_COUNT == 16, "count_classes widens exactly sixteen class counts");
+
 /* Adds the class counts of t[0..n) to cnt. */
 static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
 {
   size_t i = 0;
   while (i < n) {
-    size_t lim = n - i < 255 ? n : i + 255, k;
+    size_t lim = n - i < 255 ? n : i + 255;
     uint64_t lo = 0, hi = 0;
     for (; i < lim; i++) {
       lo += inc_lo[t[i]];
       hi += inc_hi[t[i]];
     }
+#if defined(__SSE2__)
+    /* the sixteen byte fields widened to 32 bits in four vectors (SSE2 is
+     * part of x86-64): a tenth of the instructions of the loop below */
+    {
+      const __m128i z = _mm_setzero_si128();
+      __m128i v = _mm_set_epi64x((long long)hi, (long long)lo);
+      __m128i w0 = _mm_unpacklo_epi8(v, z), w1 = _mm_unpackhi_epi8(v, z);
+      __m128i *c = (__m128i *)(void *)cnt;
+      _mm_storeu_si128(c + 0, _mm_add_epi32(_mm_loadu_si128(c + 0), _mm_unpacklo_epi16(w0, z)));
+      _mm_storeu_si128(c + 1, _mm_add_epi32(_mm_loadu_si128(c + 1), _mm_unpackhi_epi16(w0, z)));
+      _mm_storeu_si128(c + 2, _mm_add_epi32(_mm_loadu_si128(c + 2), _mm_unpacklo_epi16(w1, z)));
+      _mm_storeu_si128(c + 3, _mm_add_epi32(_mm_loadu_si128(c + 3), _mm_unpackhi_epi16(w1, z)));
+    }
+#else
+    size_t k;
     for (k = 0; k < 8; k++) {
       cnt[k] += (uint32_t)((lo >> (8 * k)) & 0xff);
       cnt[k + 8] += (uint32_t)((hi >> (8 * k)) & 0xff);
     }
+#endif
   }
 }
 
@@ -918,9 +941,13 @@ bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
     if (b == e)
       return false;
     {
-      size_t k;
+      /* the first letter and the byte after the word's length settle
+       * nearly every pair before the full comparison */
+      unsigned char c0 = (unsigned char)ctix__lower((unsigned char)s->text[b]);
+      size_t k, n = e - b;
       for (k = 0; words[k]; k++)
-        if (ctix__mem_ieq(s->text + b, e - b, words[k]))
+        if (ctix__lower((unsigned char)words[k][0]) == c0 &&
+            memchr(words[k], 0, n + 1) == words[k] + n && ctix__mem_ieq(s->text + b, n, words[k]))
           return true;
     }
     p = b;
