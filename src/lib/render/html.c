@@ -400,14 +400,27 @@ static void put_entities(ctix__jsonw *w, const ctix_entity_list *l)
   ctix__jsonw_end(w);
 }
 
-/* At most this many SIEM targets get a tab (the engine has a handful). */
-#define MAX_TARGETS 16
-
 /*
- * The queries of one rule for every SIEM target of the Sigma engine
- * (include/ctix/sigma.h), without processing pipelines: {target:
- * {"queries": [...]}} or {target: {"error": "why not"}}.
+ * The SIEM views of the Sigma tab: each a Sigma target with the processing
+ * pipeline its users normally run (field names of that product), keyed by a
+ * short name that is also the suffix of the downloaded file. A view whose
+ * target or pipeline the engine lacks is left out.
  */
+static const struct {
+  const char *key, *target, *pipeline;
+} views[] = {
+    {"splunk", "splunk", "splunk_windows"},
+    {"splunk-spl2", "splunk_spl2", "splunk_windows"},
+    {"elastic-lucene", "lucene", "ecs_windows"},
+    {"elastic-eql", "eql", "ecs_windows"},
+    {"elastic-esql", "esql", "ecs_windows"},
+    {"defender-xdr", "kusto", "microsoft_xdr"},
+    {"sentinel-asim", "kusto", "sentinel_asim"},
+    {"azure-monitor", "kusto", "azure_monitor"},
+    {"qradar", "qradar_aql", "qradar-aql-payload"},
+};
+#define MAX_TARGETS (sizeof(views) / sizeof(views[0]))
+
 static void put_conversions(ctix__jsonw *w, const ctix_response_rule *s,
                             ctix_sigma_converter *const *cv, const char *const *names, size_t n)
 {
@@ -450,12 +463,10 @@ static void put_response(ctix__jsonw *w, const ctix_response *r)
   ctix_sigma_converter *cv[MAX_TARGETS];
   const char *names[MAX_TARGETS];
   size_t i, ncv = 0;
-  for (i = 0; r && r->nrules && ncv < MAX_TARGETS; i++) {
-    const char *name = ctix_sigma_target_name(i, NULL);
-    if (!name)
-      break;
-    if (ctix_sigma_converter_new(&cv[ncv], name, NULL, 0, NULL) == 0)
-      names[ncv++] = name;
+  for (i = 0; r && r->nrules && i < MAX_TARGETS; i++) {
+    const char *pipe = views[i].pipeline;
+    if (ctix_sigma_converter_new(&cv[ncv], views[i].target, &pipe, 1, NULL) == 0)
+      names[ncv++] = views[i].key;
   }
   ctix__jsonw_key(w, "sigma");
   ctix__jsonw_object(w);
