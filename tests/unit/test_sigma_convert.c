@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "sigma_test.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -19,37 +21,16 @@
 #include "ctix/sigma.h"
 #include "sigma/sigma_internal.h"
 
-/* Converts `yaml` to splunk (optionally after one pipeline); returns the
- * first query (malloc'd) or NULL with err filled. */
 static char *conv(const char *yaml, const char *pipe, ctix_error *err)
 {
-  ctix_sigma_rule *r = NULL;
-  ctix_sigma_converter *cv = NULL;
-  ctix_sigma_queries q = {0, NULL};
-  char *out = NULL;
-  ctix_error_clear(err);
-  if (ctix_sigma_rule_load(&r, yaml, strlen(yaml), "t.yml", err) == 0 &&
-      ctix_sigma_converter_new(&cv, "splunk", pipe ? &pipe : NULL, pipe ? 1 : 0, err) == 0 &&
-      ctix_sigma_convert(&q, cv, r, err) == 0 && q.count > 0) {
-    out = q.query[0];
-    q.query[0] = NULL;
-  }
-  ctix_sigma_queries_free(&q);
-  ctix_sigma_converter_free(cv);
-  ctix_sigma_rule_free(r);
-  return out;
+  return sigma_test_convert("splunk", yaml, pipe, err);
 }
 
 #define HEAD "title: t\nlogsource: {product: windows, service: security}\ndetection:\n"
 
 static void expect(const char *yaml, const char *pipe, const char *want)
 {
-  ctix_error err;
-  char *q = conv(yaml, pipe, &err);
-  if (!q)
-    fail_msg("conversion failed: %s", err.message);
-  assert_string_equal(q, want);
-  free(q);
+  sigma_test_expect("splunk", yaml, pipe, want);
 }
 
 static void test_basic_and_or(void **state)

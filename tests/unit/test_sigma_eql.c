@@ -15,41 +15,22 @@
 
 #include <cmocka.h>
 
+#include "sigma_test.h"
+
 #include "ctix/sigma.h"
 
 #define HEAD "title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n"
 #define EQL "any where "
 #define ESQL "from * metadata _id, _index, _version | where "
 
-/* Converts `yaml` to `target` (optionally after one pipeline); returns
- * the first query (malloc'd) or NULL with err filled. */
 static char *conv(const char *target, const char *yaml, const char *pipe, ctix_error *err)
 {
-  ctix_sigma_rule *r = NULL;
-  ctix_sigma_converter *cv = NULL;
-  ctix_sigma_queries q = {0, NULL};
-  char *out = NULL;
-  ctix_error_clear(err);
-  if (ctix_sigma_rule_load(&r, yaml, strlen(yaml), "t.yml", err) == 0 &&
-      ctix_sigma_converter_new(&cv, target, pipe ? &pipe : NULL, pipe ? 1 : 0, err) == 0 &&
-      ctix_sigma_convert(&q, cv, r, err) == 0 && q.count > 0) {
-    out = q.query[0];
-    q.query[0] = NULL;
-  }
-  ctix_sigma_queries_free(&q);
-  ctix_sigma_converter_free(cv);
-  ctix_sigma_rule_free(r);
-  return out;
+  return sigma_test_convert(target, yaml, pipe, err);
 }
 
 static void expect(const char *target, const char *yaml, const char *pipe, const char *want)
 {
-  ctix_error err;
-  char *q = conv(target, yaml, pipe, &err);
-  if (!q)
-    fail_msg("%s: conversion failed: %s", target, err.message);
-  assert_string_equal(q, want);
-  free(q);
+  sigma_test_expect(target, yaml, pipe, want);
 }
 
 /* Expects a conversion error whose message contains `part`. */

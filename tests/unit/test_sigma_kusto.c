@@ -15,27 +15,13 @@
 
 #include <cmocka.h>
 
+#include "sigma_test.h"
+
 #include "ctix/sigma.h"
 
-/* Converts `yaml` to kusto (optionally after one pipeline); returns the first
- * query (malloc'd) or NULL with err filled. */
 static char *conv(const char *yaml, const char *pipe, ctix_error *err)
 {
-  ctix_sigma_rule *r = NULL;
-  ctix_sigma_converter *cv = NULL;
-  ctix_sigma_queries q = {0, NULL};
-  char *out = NULL;
-  ctix_error_clear(err);
-  if (ctix_sigma_rule_load(&r, yaml, strlen(yaml), "t.yml", err) == 0 &&
-      ctix_sigma_converter_new(&cv, "kusto", pipe ? &pipe : NULL, pipe ? 1 : 0, err) == 0 &&
-      ctix_sigma_convert(&q, cv, r, err) == 0 && q.count > 0) {
-    out = q.query[0];
-    q.query[0] = NULL;
-  }
-  ctix_sigma_queries_free(&q);
-  ctix_sigma_converter_free(cv);
-  ctix_sigma_rule_free(r);
-  return out;
+  return sigma_test_convert("kusto", yaml, pipe, err);
 }
 
 #define PROC "title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n"
@@ -45,12 +31,7 @@ static char *conv(const char *yaml, const char *pipe, ctix_error *err)
 
 static void expect(const char *yaml, const char *pipe, const char *want)
 {
-  ctix_error err;
-  char *q = conv(yaml, pipe, &err);
-  if (!q)
-    fail_msg("conversion failed: %s", err.message);
-  assert_string_equal(q, want);
-  free(q);
+  sigma_test_expect("kusto", yaml, pipe, want);
 }
 
 /* Conversion must fail with CTIX_EUNSUPPORTED and a message holding `part`. */

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "sigma_test.h"
+
 #include "ctix/sigma.h"
 #include "sigma/sigma_internal.h"
 
@@ -26,46 +28,19 @@
 #define WIN(cat) "title: t\nlogsource: {product: windows, category: " cat "}\ndetection:\n"
 #define SEL "SELECT * FROM events WHERE "
 
-/* Converts `yaml` to AQL with an optional pipeline; the first query
- * (malloc'd) or NULL with err filled. */
 static char *conv_t(const char *target, const char *yaml, const char *pipe, ctix_error *err)
 {
-  ctix_sigma_rule *r = NULL;
-  ctix_sigma_converter *cv = NULL;
-  ctix_sigma_queries q = {0, NULL};
-  char *out = NULL;
-  ctix_error_clear(err);
-  if (ctix_sigma_rule_load(&r, yaml, strlen(yaml), "t.yml", err) == 0 &&
-      ctix_sigma_converter_new(&cv, target, pipe ? &pipe : NULL, pipe ? 1 : 0, err) == 0 &&
-      ctix_sigma_convert(&q, cv, r, err) == 0 && q.count > 0) {
-    out = q.query[0];
-    q.query[0] = NULL;
-  }
-  ctix_sigma_queries_free(&q);
-  ctix_sigma_converter_free(cv);
-  ctix_sigma_rule_free(r);
-  return out;
+  return sigma_test_convert(target, yaml, pipe, err);
 }
 
 static void expect(const char *yaml, const char *pipe, const char *want)
 {
-  ctix_error err;
-  char *q = conv_t("qradar_aql", yaml, pipe, &err);
-  if (!q)
-    fail_msg("conversion failed: %s", err.message);
-  assert_string_equal(q, want);
-  free(q);
+  sigma_test_expect("qradar_aql", yaml, pipe, want);
 }
 
 static void expect_error(const char *yaml, const char *pipe, const char *substr)
 {
-  ctix_error err;
-  char *q = conv_t("qradar_aql", yaml, pipe, &err);
-  if (q)
-    fail_msg("converted to %s", q);
-  assert_int_not_equal(err.code, 0);
-  if (!strstr(err.message, substr))
-    fail_msg("message '%s' lacks '%s'", err.message, substr);
+  sigma_test_expect_error("qradar_aql", yaml, pipe, substr);
 }
 
 static void test_strings(void **state)
