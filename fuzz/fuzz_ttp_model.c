@@ -2,7 +2,9 @@
  * Fuzz target: technique model files (what `--model FILE` and
  * ctix_ttp_model_open_file load). Loads arbitrary bytes as a model twice:
  * as given (a damaged file fails its checksum) and with the trailer
- * checksum recomputed, so the structural checks meet the damage. Whatever
+ * checksum recomputed, so the structural checks meet the damage; and as
+ * given through the embedded-model loader, which skips the checksum and
+ * uses the postings in place. Whatever
  * loads is then used: scored on a few feature vectors, its weights looked
  * up and its description written. Nothing may read out of bounds.
  */
@@ -51,6 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   uint8_t *copy;
   ctix_error_clear(&err);
   if (ctix__ttp_model_load_mem(&m, data, size, "fuzz", &err) == 0) {
+    use(m);
+    ctix_ttp_model_free(m);
+  }
+  /* the embedded-model loader: no checksum, postings used in place */
+  ctix_error_clear(&err);
+  m = NULL;
+  if (ctix__ttp_model_load_embedded(&m, data, size, &err) == 0) {
     use(m);
     ctix_ttp_model_free(m);
   }

@@ -48,6 +48,9 @@ enum {
   OPT_SOLVER,
   OPT_COST,
   OPT_SET,
+  OPT_IMPLIED,
+  OPT_CUE_PRIORS,
+  OPT_CV_CUES,
   /* options of the evaluations in their own files (ext_subs) */
   OPT_RULES,
   OPT_SHOW
@@ -67,6 +70,9 @@ static const ctix__cli_opt eval_cli_opts[] = {
     {OPT_SOLVER, 0, "solver", true},
     {OPT_COST, 0, "cost", true},
     {OPT_SET, 0, "set", true},
+    {OPT_IMPLIED, 0, "implied", false},
+    {OPT_CUE_PRIORS, 0, "cue-priors", false},
+    {OPT_CV_CUES, 0, "cv-cues", true},
     {OPT_RULES, 0, "rules", true},
     {OPT_SHOW, 0, "show", true},
     {0, 0, NULL, false},
@@ -985,6 +991,9 @@ static int run_eval(int argc, char **argv)
     case OPT_LABELS: o.ttp.labels = arg; break;
     case OPT_PARENTS: o.ttp.parents = true; break;
     case OPT_IGNORE_IDS: o.ttp.ignore_ids = true; break;
+    case OPT_IMPLIED: o.ttp.implied = true; break;
+    case OPT_CUE_PRIORS: o.ttp.cue_priors = true; break;
+    case OPT_CV_CUES: o.ttp.cv_cues = arg; break;
     case OPT_MODEL: o.ttp.model = arg; break;
     case OPT_SHARED: o.ttp.shared = arg; break;
     case OPT_CV_CACHE: o.ttp.cache = arg; break;
@@ -1142,6 +1151,12 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "      --cost C      --cv training: the regularisation constant C\n"
     "      --set NAME=VALUE  change a decision parameter of the model (see\n"
     "                    'ctix model info'); repeatable\n"
+    "      --implied     also count implied techniques (of named software and\n"
+    "                    groups) as predictions; by default they are not\n"
+    "      --cue-priors  lexicon cues weigh their prior, not their weight\n"
+    "                    measured on the dev sets (an honest cross-validation)\n"
+    "      --cv-cues DIR  --cv: map fold F with the lexicon DIR/cues-fF.tsv\n"
+    "                    (weights fitted without the fold: tools/ttp/cue_folds.py)\n"
     "\n"
     "Options of eval sigma:\n"
     "      --rules DIR   the Sigma rules the reference file names\n"

@@ -18,6 +18,14 @@
  * trained on the shared data minus every row derived from the fold's
  * reports, then maps the fold. Only the classes of the label space are
  * trained (faster; same decisions inside the space).
+ *
+ * Implied findings (techniques only named software or groups suggest) are
+ * not predictions: the mapper is asked for them only with `--implied`,
+ * which also counts them. `--cue-priors` gives the lexicon cues their
+ * prior instead of the weight measured on the dev sets, so that the cue
+ * part of a dev evaluation is not fitted to the dev labels; `--cv-cues
+ * DIR` maps each fold with a lexicon whose weights were fitted without
+ * the fold's reports.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -30,6 +38,7 @@
 #include "cli/cli_internal.h"
 #include "cli/eval_ttp.h"
 #include "ctix/ttp.h"
+#include "ttp/cues_internal.h"
 #include "ttp/model.h"
 #include "util/str.h"
 
@@ -228,6 +237,7 @@ static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_o
   ctix_ttp_options_init(&topt);
   topt.model = model;
   topt.ignore_explicit_ids = o->ignore_ids;
+  topt.implied = o->implied;
   rc = ctix_ttp_map_document(&list, doc, &topt, &err);
   if (rc) {
     ctix__cli_error(&err);
@@ -236,7 +246,7 @@ static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_o
   }
   for (i = 0; i < list->count; i++) {
     char v[12];
-    if (list->items[i].status == CTIX_TTP_IMPLIED)
+    if (list->items[i].status == CTIX_TTP_IMPLIED && !o->implied)
       continue;
     if (fold_label(v, list->items[i].id, o))
       add_unique(it->pred, &it->npred, v);
@@ -305,6 +315,43 @@ static int cmp_keyrank(const void *a, const void *b)
   if (x->h != y->h)
     return x->h < y->h ? -1 : 1;
   return strcmp(x->key, y->key);
+}
+
+/*
+ * --cv-cues DIR: the lexicon of fold f is DIR/cues-f<f>.tsv, its weights
+ * fitted on the dev sentences of the other folds' reports only
+ * (tools/ttp/cue_folds.py writes them). Returns 0 or prints the error and
+ * returns 1.
+ */
+static int fold_cues(const char *dir, size_t f)
+{
+  char path[4096];
+  ctix_buf b = CTIX_BUF_INIT(CTIX__TTP_LEXICON_MAX + 1);
+  ctix_error err;
+  char chunk[65536];
+  size_t got;
+  FILE *in;
+  int rc = 0;
+  ctix_error_clear(&err);
+  snprintf(path, sizeof(path), "%s/cues-f%zu.tsv", dir, f);
+  if (!(in = fopen(path, "rb"))) {
+    ctix__cli_msg("%s: %s", path, strerror(errno));
+    return 1;
+  }
+  while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0)
+    if (ctix__buf_add(&b, chunk, got))
+      break;
+  fclose(in);
+  if (b.err)
+    rc = ctix__error_set(&err, b.err, "%s: larger than %zu bytes", path, CTIX__TTP_LEXICON_MAX);
+  else
+    rc = ctix__ttp_rules_replace(b.data ? b.data : "", b.len, path, &err);
+  ctix__buf_free(&b);
+  if (rc) {
+    ctix__cli_error(&err);
+    return 1;
+  }
+  return 0;
 }
 
 /* Deals the items' reports into K folds (by a hash of the key: stable). */
@@ -454,6 +501,11 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
       rc = 2;
       goto done;
     }
+    if (o->cv_cues && fold_cues(o->cv_cues, f)) {
+      ctix_ttp_model_free(m);
+      rc = 1;
+      goto done;
+    }
     for (i = 0; i < n && rc >= 0; i++)
       if (items[i].fold == f) {
         int r = predict(&items[i], m, o);
@@ -588,6 +640,10 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
     return ctix__cli_usage("eval", "--solver: 'svm' or 'logreg', not '%s'", o->solver);
   if (o->cv && o->model)
     return ctix__cli_usage("eval", "--cv trains its own models: drop --model");
+  if (o->cv_cues && !o->cv)
+    return ctix__cli_usage("eval", "--cv-cues goes with --cv");
+  /* Before the first mapping: the rule set is built once per process. */
+  ctix__ttp_cues_use_priors(o->cue_priors);
   for (i = 0; i < nfiles; i++) {
     int r = read_items(&items, files[i], o);
     if (r < 0) {

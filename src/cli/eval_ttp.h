@@ -14,6 +14,9 @@ typedef struct ctix__eval_ttp_opts {
   const char *labels;        /* "tram50" or NULL */
   bool parents;              /* roll both sides up to parent techniques */
   bool ignore_ids;           /* --ignore-explicit-ids */
+  bool implied;              /* --implied: implied findings count as predictions */
+  bool cue_priors;           /* --cue-priors: cue weights from the lexicon's priors */
+  const char *cv_cues;       /* --cv-cues DIR: DIR/cues-f<fold>.tsv per fold */
   unsigned cv;               /* folds; 0 = no cross-validation */
   const char *model;         /* --model FILE */
   const char *shared;        /* --shared DIR (cross-validation data) */

@@ -5,7 +5,8 @@
  * continuations), the lexicon parser and its errors, and
  * ctix__ttp_cues_match on the embedded data (explicit ids, revoked ids
  * remapped, unknown ids ignored, technique names, order of hits), plus a
- * check that the committed data files load.
+ * check that the committed data files load, and the evaluation hooks:
+ * weights from the `#@prior` lines and a replaced lexicon.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -420,6 +421,77 @@ static void test_committed_data_loads(void **state)
   }
 }
 
+/* --cue-priors: an entry weighs the prior of the `#@prior` line above it. */
+static void test_priors(void **state)
+{
+  ctix__ttp_patset *ps = NULL;
+  ctix_error err;
+  const char *text = "T1490\t0.80\tvssadmin delete shadows\n#@prior 0.65\n"
+                     "T1490\t0.20\twbadmin delete catalog\n#@prior 0.90 4\n"
+                     "T1003.001\t0.30\tdump* ... lsass\n#@prior nonsense\n"
+                     "T1003.001\t0.40\tprocdump\n";
+  static const float measured[] = {0.80f, 0.20f, 0.30f, 0.40f};
+  static const float prior[] = {0.80f, 0.65f, 0.90f, 0.90f};
+  int on;
+  (void)state;
+  for (on = 0; on < 2; on++) {
+    uint32_t v;
+    float w;
+    const char *cue;
+    size_t i;
+    ctix_error_clear(&err);
+    ctix__ttp_cues_use_priors(on != 0);
+    assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
+    assert_int_equal(ctix__ttp_lexicon_parse(ps, text, strlen(text), "cues.tsv", kb(), false, &err),
+                     0);
+    for (i = 0; i < 4; i++) {
+      assert_true(ctix__ttp_patset_entry(ps, i, &v, &w, &cue));
+      assert_float_equal(w, on ? prior[i] : measured[i], 1e-6);
+    }
+    ctix__ttp_patset_free(ps);
+  }
+  ctix__ttp_cues_use_priors(false);
+}
+
+/* --cv-cues: the default rule set's lexicon can be replaced, ids and names stay. */
+static void test_rules_replace(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *t = "They ran schtasks /create to frobnicate the scheduler, see T1047.";
+  const char *lex = "T1053.005\t0.50\tfrobnicate the scheduler\n";
+  const char *data;
+  size_t len;
+  ctix_error err;
+  hitv v;
+  (void)state;
+  ctix_error_clear(&err);
+  v = match(&b, t);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1053.005", "schtasks /create") >= 0);
+  assert_int_equal(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1053.005", "frobnicate the scheduler"), -1);
+  assert_int_equal(ctix__ttp_rules_replace(lex, strlen(lex), "fold.tsv", &err), 0);
+  v = match(&b, t);
+  assert_int_equal(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1053.005", "schtasks /create"), -1);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1053.005", "frobnicate the scheduler") >= 0);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_ID, "T1047", "T1047") >= 0);
+  /* A bad lexicon is an error naming it; the rules in place stay. */
+  {
+    const char *bad = "T1053.005\t2.00\tx\n";
+    char msg[512];
+    assert_int_not_equal(ctix__ttp_rules_replace(bad, strlen(bad), "bad.tsv", &err), 0);
+    ctix_error_format(msg, sizeof(msg), &err);
+    assert_non_null(strstr(msg, "bad.tsv:1:"));
+  }
+  v = match(&b, t);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1053.005", "frobnicate the scheduler") >= 0);
+  /* Back to the embedded lexicon for the other tests. */
+  data = ctix__ttp_data_cues(&len);
+  ctix_error_clear(&err);
+  assert_int_equal(ctix__ttp_rules_replace(data, len, "cues.tsv", &err), 0);
+  v = match(&b, t);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1053.005", "schtasks /create") >= 0);
+  ctix__buf_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -434,6 +506,8 @@ int main(void)
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_hits_sorted),
       cmocka_unit_test(test_committed_data_loads),
+      cmocka_unit_test(test_priors),
+      cmocka_unit_test(test_rules_replace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

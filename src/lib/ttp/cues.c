@@ -694,6 +694,10 @@ static int on_later(scan *sc, uint32_t s, size_t start, size_t end)
     const part *pt;
     size_t xend;
     bool seen = false;
+    /* prefixes were pushed in scan order, each ending at most
+       CTIX__TTP_STAR_MAX past its scan position: all older ones are too far */
+    if ((size_t)q.end + CTIX__TTP_STAR_MAX + CTIX__TTP_PART_GAP < start)
+      break;
     if (q.end > start || start - q.end > CTIX__TTP_PART_GAP)
       continue;
     p = &CTIX__BUF_AT(&ps->pats, pat, q.pat);
@@ -847,6 +851,29 @@ static bool weight_syntax(const char *s, size_t n, int *hundredths)
   return true;
 }
 
+/*
+ * Weights from the `#@prior P [k]` lines instead of the WEIGHT column
+ * (ctix__ttp_cues_use_priors): the priors were set by judgement, without
+ * the dev labels, so an evaluation on the dev sets is not fitted to them.
+ */
+static bool use_priors;
+
+void ctix__ttp_cues_use_priors(bool on)
+{
+  use_priors = on;
+}
+
+/* The prior of a `#@prior P [k]` comment line in hundredths, or -1. */
+static int prior_line(const char *ln, size_t n)
+{
+  int w;
+  if (n < 12 || memcmp(ln, "#@prior ", 8) != 0)
+    return -1;
+  if (!weight_syntax(ln + 8, n - 8 >= 5 && ln[12] == ' ' ? 4 : n - 8, &w) || w < 5 || w > 100)
+    return -1;
+  return w;
+}
+
 int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
                             const char *source, const ctix_kb *kb, bool allow_zero,
                             ctix_error *err)
@@ -854,7 +881,7 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
   size_t pos = 0;
   unsigned line = 0;
   char why[96], msg[200];
-  int rc = 0;
+  int rc = 0, prior = -1;
 
   if (len > CTIX__TTP_LEXICON_MAX)
     return ctix__error_set(err, CTIX_ETOOBIG, "%s: larger than %zu bytes", source,
@@ -874,8 +901,11 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
       n--;
     for (k = 0; k < n && ctix__isspace((unsigned char)ln[k]); k++)
       ;
-    if (k == n || ln[0] == '#')
+    if (k == n || ln[0] == '#') {
+      int p = prior_line(ln, n);
+      prior = p >= 0 ? p : prior;
       continue;
+    }
     /* split on TAB */
     for (k = 0, j = 0; k <= n; k++) {
       if (k == n || ln[k] == '\t') {
@@ -919,6 +949,8 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
     if (!cue)
       return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
     why[0] = '\0';
+    if (use_priors && prior >= 0 && w > 0)
+      w = prior;
     rc = ctix__ttp_patset_add(ps, f[2].s, f[2].n, ref, (float)w / 100.0f, cue, 0, why,
                               sizeof(why), err);
     if (rc == CTIX_EPARSE)
@@ -969,6 +1001,34 @@ int ctix__ttp_rules_default(const ctix__ttp_patset **out, const ctix_kb **kb, ct
   if (err && err->code == 0)
     *err = rules_err;
   return rules_err.code ? rules_err.code : CTIX_ENOMEM;
+}
+
+/*
+ * Evaluation only: replaces the lexicon of the process-wide rule set by
+ * text[0..len) (same format as cues.tsv), keeping ids and names. Not
+ * thread-safe: no mapping may run meanwhile, and hits of earlier mappings
+ * whose `cue` strings came from the old lexicon must be gone. Used by the
+ * cross-validation to map each fold with cue weights fitted without it.
+ */
+int ctix__ttp_rules_replace(const char *text, size_t len, const char *source, ctix_error *err)
+{
+  const ctix__ttp_patset *cur;
+  const ctix_kb *kb;
+  ctix__ttp_patset *ps = NULL;
+  int rc;
+  if ((rc = ctix__ttp_rules_default(&cur, &kb, err)))
+    return rc;
+  if ((rc = ctix__ttp_patset_new(&ps, err)))
+    return rc;
+  if ((rc = ctix__ttp_names_add(ps, kb, err)) ||
+      (rc = ctix__ttp_lexicon_parse(ps, text, len, source, kb, false, err)) ||
+      (rc = ctix__ttp_patset_compile(ps, err))) {
+    ctix__ttp_patset_free(ps);
+    return rc;
+  }
+  ctix__ttp_patset_free(rules);
+  rules = ps;
+  return 0;
 }
 
 /* ---------------------------------------------------------------- matching */

@@ -96,6 +96,14 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
                             const char *source, const ctix_kb *kb, bool allow_zero,
                             ctix_error *err);
 
+/*
+ * Evaluation only: when on, entries take the prior of the `#@prior` line
+ * above them as their weight (docs/ttp-lexicon.md). Takes effect for
+ * lexicons parsed afterwards; call it before the first mapping of the
+ * process (the default rule set is built once).
+ */
+void ctix__ttp_cues_use_priors(bool on);
+
 /* Copies len bytes into storage owned by ps and returns it NUL-terminated (NULL: no memory). */
 const char *ctix__ttp_patset_strdup(ctix__ttp_patset *ps, const char *s, size_t len);
 
@@ -135,6 +143,13 @@ const char *ctix__ttp_data_context(size_t *len);
  * returned to every caller when the embedded data is malformed.
  */
 int ctix__ttp_rules_default(const ctix__ttp_patset **out, const ctix_kb **kb, ctix_error *err);
+
+/*
+ * Evaluation only (not thread-safe, no mapping may run meanwhile):
+ * replaces the lexicon of the default rule set by text[0..len), a file
+ * in the cues.tsv format named `source` in errors; ids and names stay.
+ */
+int ctix__ttp_rules_replace(const char *text, size_t len, const char *source, ctix_error *err);
 
 /* --------------------------------------------------------- context.c */
 

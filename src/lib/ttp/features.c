@@ -38,7 +38,7 @@ static const char PH_TID[] = "#tid", PH_CVE[] = "#cve", PH_HASH[] = "#hash", PH_
 void ctix__ttp_fx_init(ctix__ttp_fx *fx)
 {
   memset(fx, 0, sizeof(*fx));
-  ctix__buf_init(&fx->norm, CTIX__TTP_MAX_SENTENCE * 2 + 64);
+  ctix__buf_init(&fx->norm, CTIX__TTP_MAX_SENTENCE * 5 + 64);
   ctix__buf_init(&fx->toks, (size_t)1 << 24);
   ctix__buf_init(&fx->raw, (size_t)1 << 26);
   ctix__buf_init(&fx->feats, (size_t)1 << 26);
@@ -160,6 +160,12 @@ static bool is_domain(const char *s, size_t n)
 /* The placeholder for a lower-cased token, or NULL to keep it. */
 static const char *placeholder(const char *s, size_t n)
 {
+  bool colon = false, bracket = false;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    colon |= s[i] == ':';
+    bracket |= s[i] == '[' || s[i] == '(';
+  }
   if (is_tid(s, n))
     return PH_TID;
   if (n > 4 && memcmp(s, "cve-", 4) == 0 && ctix__isdigit((unsigned char)s[4]))
@@ -170,11 +176,11 @@ static const char *placeholder(const char *s, size_t n)
     return PH_NUM;
   if (is_ipv4(s, n))
     return PH_IP;
-  if (ctix__mem_ifind(s, n, "://") || ctix__mem_istarts(s, n, "hxxp") ||
+  if ((colon && ctix__mem_ifind(s, n, "://")) || ctix__mem_istarts(s, n, "hxxp") ||
       ctix__mem_istarts(s, n, "www."))
     return PH_URL;
-  if (ctix__mem_ifind(s, n, "[.]") || ctix__mem_ifind(s, n, "(.)") ||
-      ctix__mem_ifind(s, n, "[:]"))
+  if (bracket && (ctix__mem_ifind(s, n, "[.]") || ctix__mem_ifind(s, n, "(.)") ||
+                  ctix__mem_ifind(s, n, "[:]")))
     return PH_IOC;
   if (memchr(s, '@', n) && memchr(s, '.', n))
     return PH_EMAIL;
@@ -197,18 +203,26 @@ static bool trail_punct(int c)
 /* Builds fx->norm and fx->toks from the text. */
 static int normalise(ctix__ttp_fx *fx, const char *text, size_t len)
 {
-  size_t i = 0, s, e;
-  char low[CTIX__TTP_MAX_SENTENCE];
-  uint32_t rec[2];
+  size_t i = 0, s, e, nt = 0;
+  char low[CTIX__TTP_MAX_SENTENCE], *out;
+  uint32_t *rec;
   if (len > CTIX__TTP_MAX_SENTENCE)
     len = CTIX__TTP_MAX_SENTENCE;
   ctix__buf_reset(&fx->norm);
   ctix__buf_reset(&fx->toks);
+  /* a token of n bytes becomes at most max(n, 7) bytes and a space; a
+     token of fewer than 4 bytes can only become "#num" (4) or a 3-byte
+     placeholder source ("://"): 5 bytes per input byte bound them all */
+  if (ctix__buf_grow(&fx->norm, 5 * len + 8) || ctix__buf_grow(&fx->toks, 8 * (len / 2 + 1)))
+    return fx->norm.err ? fx->norm.err : fx->toks.err;
+  out = fx->norm.data;
+  rec = (uint32_t *)(void *)fx->toks.data;
   for (i = 0; i < len; i++)
     low[i] = (char)ctix__lower((unsigned char)text[i]);
   i = 0;
   while (i < len) {
     const char *ph;
+    size_t o = (size_t)(out - fx->norm.data);
     while (i < len && ctix__isspace((unsigned char)low[i]))
       i++;
     s = i;
@@ -222,21 +236,26 @@ static int normalise(ctix__ttp_fx *fx, const char *text, size_t len)
     if (s == e)
       continue;
     ph = placeholder(low + s, e - s);
-    rec[0] = (uint32_t)fx->norm.len;
+    rec[2 * nt] = (uint32_t)o;
     if (ph) {
-      rec[1] = (uint32_t)strlen(ph);
-      ctix__buf_add(&fx->norm, ph, rec[1]);
+      size_t pl = strlen(ph);
+      memcpy(out, ph, pl);
+      out += pl;
+      rec[2 * nt + 1] = (uint32_t)pl;
     } else {
-      rec[1] = (uint32_t)(e - s);
-      ctix__buf_add(&fx->norm, low + s, e - s);
+      memcpy(out, low + s, e - s);
+      out += e - s;
+      rec[2 * nt + 1] = (uint32_t)(e - s);
     }
-    ctix__buf_addc(&fx->norm, ' ');
-    ctix__buf_push(&fx->toks, rec, sizeof(rec));
+    *out++ = ' ';
+    nt++;
   }
-  return fx->norm.err ? fx->norm.err : fx->toks.err;
+  fx->norm.len = (size_t)(out - fx->norm.data);
+  fx->norm.data[fx->norm.len] = '\0';
+  fx->toks.len = nt * 8;
+  fx->toks.data[fx->toks.len] = '\0';
+  return 0;
 }
-
-static inline void emit(ctix__ttp_fx *fx, uint32_t id) { ctix__buf_push(&fx->raw, &id, 4); }
 
 static int cmp_feat(const void *a, const void *b)
 {
@@ -253,7 +272,7 @@ static int cmp_feat(const void *a, const void *b)
  */
 static int dedupe(ctix__ttp_fx *fx)
 {
-  size_t n = CTIX__BUF_COUNT(&fx->raw, uint32_t), i, cap = 256, nw = 0, nc = 0;
+  size_t n = CTIX__BUF_COUNT(&fx->raw, uint32_t), i, cap = 256, nw = 0, nc = 0, nf = 0;
   const uint32_t *raw = (const uint32_t *)(const void *)fx->raw.data;
   uint32_t *slots, mask;
   float vw, vc;
@@ -261,6 +280,8 @@ static int dedupe(ctix__ttp_fx *fx)
   ctix__buf_reset(&fx->feats);
   if (n == 0)
     return 0;
+  if (ctix__buf_grow(&fx->feats, n * sizeof(ctix__ttp_feat)))
+    return fx->feats.err;
   while (cap < 2 * n)
     cap <<= 1;
   /* Each slot: the key (bucket | family bit) and the stamp of the sentence that set it. */
@@ -277,17 +298,17 @@ static int dedupe(ctix__ttp_fx *fx)
   fx->stamp++;
   slots = (uint32_t *)(void *)fx->set.data;
   mask = (uint32_t)cap - 1;
+  f = (ctix__ttp_feat *)(void *)fx->feats.data;
+  /* buckets are hashes already: their low bits (and the family bit) pick the slot */
   for (i = 0; i < n; i++) {
-    uint32_t key = raw[i], h = fmix(key) & mask;
+    uint32_t key = raw[i], h = (key ^ (key >> 27)) & mask;
     for (;;) {
       uint32_t *sl = slots + 2 * h;
       if (sl[1] != fx->stamp) {
-        ctix__ttp_feat ft;
         sl[0] = key;
         sl[1] = fx->stamp;
-        ft.id = key;
-        ft.v = 0.0f;
-        ctix__buf_push(&fx->feats, &ft, sizeof(ft));
+        f[nf].id = key;
+        f[nf++].v = 0.0f;
         if (key & WORD_FLAG)
           nw++;
         else
@@ -299,8 +320,7 @@ static int dedupe(ctix__ttp_fx *fx)
       h = (h + 1) & mask;
     }
   }
-  if (fx->feats.err)
-    return fx->feats.err;
+  fx->feats.len = nf * sizeof(ctix__ttp_feat);
   vw = nw ? sqrtf(0.5f / (float)nw) : 0.0f;
   vc = nc ? sqrtf(0.5f / (float)nc) : 0.0f;
   n = CTIX__TTP_FX_COUNT(fx);
@@ -329,6 +349,7 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
   size_t ntok, t, i, n;
   const uint32_t *toks;
   const char *norm;
+  uint32_t *raw;
   int rc;
   if ((rc = normalise(fx, text, len)))
     return rc;
@@ -337,11 +358,16 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
   ntok = CTIX__BUF_COUNT(&fx->toks, uint32_t) / 2;
   toks = (const uint32_t *)(const void *)fx->toks.data;
   norm = fx->norm.data;
+  /* per token: two word features and at most 3 n-grams per byte of it */
+  if (ctix__buf_grow(&fx->raw, (2 * ntok + 3 * fx->norm.len + 8) * sizeof(uint32_t)) ||
+      (fx->explain && ctix__buf_grow(&fx->words, 2 * ntok * sizeof(ctix__ttp_word) + 8)))
+    return fx->raw.err ? fx->raw.err : fx->words.err;
+  raw = (uint32_t *)(void *)fx->raw.data;
   for (t = 0; t < ntok; t++) {
     const char *w = norm + toks[2 * t];
     size_t wl = toks[2 * t + 1];
     uint32_t id = bucket(hash_bytes(SEED_WORD, w, wl));
-    emit(fx, id | WORD_FLAG);
+    *raw++ = id | WORD_FLAG;
     if (fx->explain) {
       ctix__ttp_word rec = {id, toks[2 * t], (uint32_t)wl};
       ctix__buf_push(&fx->words, &rec, sizeof(rec));
@@ -349,7 +375,7 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
     if (t + 1 < ntok) {
       size_t bl = toks[2 * t + 2] + toks[2 * t + 3] - toks[2 * t];
       id = bucket(hash_bytes(SEED_BIGRAM, w, bl));
-      emit(fx, id | WORD_FLAG);
+      *raw++ = id | WORD_FLAG;
       if (fx->explain) {
         ctix__ttp_word rec = {id, toks[2 * t], (uint32_t)bl};
         ctix__buf_push(&fx->words, &rec, sizeof(rec));
@@ -364,18 +390,27 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
       memcpy(pad + 1, w, n);
       pad[n + 1] = ' ';
       n += 2;
+      /* the 3-, 4- and 5-grams starting at each byte (fewer near the end) */
       for (i = 0; i + 3 <= n; i++) {
         uint32_t h = 2166136261u ^ SEED_CHAR;
-        size_t k;
-        for (k = 0; k < 5 && i + k < n; k++) {
-          h = fnv_step(h, (unsigned char)pad[i + k]);
-          if (k >= 2)
-            emit(fx, bucket(h));
-        }
+        h = fnv_step(h, (unsigned char)pad[i]);
+        h = fnv_step(h, (unsigned char)pad[i + 1]);
+        h = fnv_step(h, (unsigned char)pad[i + 2]);
+        *raw++ = bucket(h);
+        if (i + 4 > n)
+          continue;
+        h = fnv_step(h, (unsigned char)pad[i + 3]);
+        *raw++ = bucket(h);
+        if (i + 5 > n)
+          continue;
+        h = fnv_step(h, (unsigned char)pad[i + 4]);
+        *raw++ = bucket(h);
       }
     }
   }
-  if (fx->raw.err || fx->words.err)
-    return fx->raw.err ? fx->raw.err : fx->words.err;
+  fx->raw.len = (size_t)((char *)raw - fx->raw.data);
+  fx->raw.data[fx->raw.len] = '\0';
+  if (fx->words.err)
+    return fx->words.err;
   return dedupe(fx);
 }

@@ -1,10 +1,16 @@
 /*
  * The technique model: decision-parameter table, loading and checking a
  * model file (model.h describes the format), the process-wide embedded
- * model, and sparse scoring through feature-major postings.
+ * model, and scoring through feature-major postings. The loaded form adds
+ * a rank index over the buckets and dense rows for the features that move
+ * many classes (summed with AVX2 when the CPU has it); the scores are the
+ * same integers and floats as the plain sum over the file's postings.
  */
 #include <math.h>
 #include <pthread.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,47 +124,52 @@ void ctix_ttp_model_free(ctix_ttp_model *m)
   free(m->bias);
   free(m->positives);
   free(m->feat);
-  free(m->off);
-  free(m->post);
-  free(m->slots);
-  free(m->present);
+  free(m->fent);
+  free(m->post_own);
+  free(m->rank);
+  free(m->dense);
   free(m->info);
   free(m);
 }
 
-static inline uint32_t slot_hash(uint32_t id)
-{
-  id ^= id >> 16;
-  id *= 0x7feb352du;
-  id ^= id >> 15;
-  return id;
-}
-
 /*
- * Builds the open-addressing index over the feature buckets (each slot
- * holds its postings range, so a lookup touches one cache line) and the
- * bitmap that rejects absent buckets without a probe.
+ * Builds the rank index over the feature buckets (ctix__ttp_rank: a
+ * bucket's feature index without a probe) and the dense rows of the
+ * features with at least CTIX__TTP_DENSE_MIN postings.
  */
 static int build_index(ctix_ttp_model *m)
 {
-  size_t cap = 16, i;
-  while (cap < (size_t)m->nfeat * 2)
-    cap <<= 1;
-  if (!(m->slots = malloc(cap * sizeof(ctix__ttp_slot))) ||
-      !(m->present = calloc(CTIX__TTP_NFEAT / 64, sizeof(uint64_t))))
+  size_t i, j, row = 0;
+  uint32_t *seen = NULL;
+  m->stride = (m->nclasses + 63u) & ~63u;
+  for (i = 0; i < m->nfeat; i++)
+    m->ndense += m->fent[i + 1].off - m->fent[i].off >= CTIX__TTP_DENSE_MIN;
+  if (!(m->rank = calloc(CTIX__TTP_NFEAT / 64, sizeof(ctix__ttp_rank))) ||
+      (m->ndense && !(m->dense = calloc((size_t)m->ndense * m->stride, sizeof(int16_t)))) ||
+      !(seen = calloc(m->nclasses, sizeof(uint32_t))))
     return CTIX_ENOMEM;
-  for (i = 0; i < cap; i++)
-    m->slots[i].id = UINT32_MAX;
-  m->mask = (uint32_t)(cap - 1);
+  for (i = 0; i < m->nfeat; i++)
+    m->rank[m->feat[i] >> 6].bits |= (uint64_t)1 << (m->feat[i] & 63);
+  for (i = 1; i < CTIX__TTP_NFEAT / 64; i++)
+    m->rank[i].base = m->rank[i - 1].base + (uint32_t)__builtin_popcountll(m->rank[i - 1].bits);
+  for (i = 0; i <= m->nfeat; i++)
+    m->fent[i].row = UINT32_MAX;
   for (i = 0; i < m->nfeat; i++) {
-    uint32_t h = slot_hash(m->feat[i]) & m->mask;
-    while (m->slots[h].id != UINT32_MAX)
-      h = (h + 1) & m->mask;
-    m->slots[h].id = m->feat[i];
-    m->slots[h].off = m->off[i];
-    m->slots[h].end = m->off[i + 1];
-    m->present[m->feat[i] >> 6] |= (uint64_t)1 << (m->feat[i] & 63);
+    if (m->fent[i + 1].off - m->fent[i].off >= CTIX__TTP_DENSE_MIN) {
+      /* A class named twice by one feature (not written by training) stays sparse. */
+      int16_t *r = m->dense + row * m->stride;
+      for (j = m->fent[i].off; j < m->fent[i + 1].off && seen[m->post[j].cls] != i + 1; j++) {
+        seen[m->post[j].cls] = (uint32_t)i + 1;
+        r[m->post[j].cls] = m->post[j].w;
+      }
+      if (j == m->fent[i + 1].off)
+        m->fent[i].row = (uint32_t)row++;
+      else
+        memset(r, 0, m->stride * sizeof(int16_t));
+    }
   }
+  m->ndense = (uint32_t)row;
+  free(seen);
   return 0;
 }
 
@@ -176,14 +187,24 @@ static void link_parents(ctix_ttp_model *m)
   }
 }
 
+static int cpu_has_avx2(void);
+
 #define BAD(...)                                                  \
   do {                                                            \
     rc = ctix__error_set(err, CTIX_EPARSE, __VA_ARGS__);          \
     goto done;                                                    \
   } while (0)
 
-int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
-                             const char *source, ctix_error *err)
+/* load() flags */
+enum { LOAD_CHECKSUM = 1, LOAD_BORROW = 2 };
+
+/*
+ * Parses and checks a model file in data[0..len) (model.h): with `how`
+ * holding LOAD_CHECKSUM the trailer is verified, with LOAD_BORROW the postings
+ * are used in place when the host's layout allows it.
+ */
+static int load(ctix_ttp_model **out, const void *data, size_t len, const char *source,
+                unsigned how, ctix_error *err)
 {
   const unsigned char *p = data, *q;
   ctix_ttp_model *m = NULL;
@@ -201,7 +222,7 @@ int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
   if (rd32(p + 8) != CTIX__TTP_MODEL_VERSION)
     BAD("technique model version %u, this ctix reads version %u", rd32(p + 8),
         CTIX__TTP_MODEL_VERSION);
-  if (rd32(p + len - 4) != fnv32(p, len - 4))
+  if ((how & LOAD_CHECKSUM) && rd32(p + len - 4) != fnv32(p, len - 4))
     BAD("technique model checksum mismatch (damaged file)");
   if (!(m = calloc(1, sizeof(*m))))
     goto nomem;
@@ -239,8 +260,8 @@ int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
   if (!(m->ids = calloc(m->nclasses, 12)) || !(m->parent = calloc(m->nclasses, 4)) ||
       !(m->scale = calloc(m->nclasses, 4)) || !(m->bias = calloc(m->nclasses, 4)) ||
       !(m->positives = calloc(m->nclasses, 4)) || !(m->feat = calloc(m->nfeat + 1, 4)) ||
-      !(m->off = calloc((size_t)m->nfeat + 1, 4)) ||
-      !(m->post = calloc((size_t)m->npost + 1, sizeof(ctix__ttp_posting))) ||
+      !(m->fent = calloc((size_t)m->nfeat + 1, sizeof(ctix__ttp_fent))) ||
+
       !(m->info = calloc((size_t)info_len + 1, 1)))
     goto nomem;
   for (i = 0; i < m->nclasses; i++, q += 24) {
@@ -262,23 +283,41 @@ int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
       BAD("technique model feature %u out of order or out of range", i);
   }
   for (i = 0; i <= m->nfeat; i++, q += 4) {
-    m->off[i] = rd32(q);
-    if ((i == 0 && m->off[0]) || (i && m->off[i] < m->off[i - 1]) || m->off[i] > m->npost)
+    m->fent[i].off = rd32(q);
+    if ((i == 0 && m->fent[0].off) || (i && m->fent[i].off < m->fent[i - 1].off) ||
+        m->fent[i].off > m->npost)
       BAD("technique model posting offset %u out of range", i);
   }
-  if (m->off[m->nfeat] != m->npost)
-    BAD("technique model postings do not add up (%u of %u)", m->off[m->nfeat], m->npost);
-  for (i = 0; i < m->npost; i++, q += 4) {
-    m->post[i].cls = (uint16_t)(q[0] | q[1] << 8);
-    m->post[i].w = (int16_t)(uint16_t)(q[2] | q[3] << 8);
-    if (m->post[i].cls >= m->nclasses)
-      BAD("technique model posting %u names class %u of %u", i, m->post[i].cls, m->nclasses);
+  if (m->fent[m->nfeat].off != m->npost)
+    BAD("technique model postings do not add up (%u of %u)", m->fent[m->nfeat].off, m->npost);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* the file's postings are the in-memory records on a little-endian host */
+  if ((how & LOAD_BORROW) && ((uintptr_t)q & 3) == 0 && sizeof(ctix__ttp_posting) == 4) {
+    m->post = (const ctix__ttp_posting *)(const void *)q;
+    for (i = 0; i < m->npost; i++)
+      if (m->post[i].cls >= m->nclasses)
+        BAD("technique model posting %u names class %u of %u", i, m->post[i].cls, m->nclasses);
+    q += (size_t)m->npost * 4;
+  } else
+#endif
+  {
+    if (!(m->post_own = calloc((size_t)m->npost + 1, sizeof(ctix__ttp_posting))))
+      goto nomem;
+    for (i = 0; i < m->npost; i++, q += 4) {
+      m->post_own[i].cls = (uint16_t)(q[0] | q[1] << 8);
+      m->post_own[i].w = (int16_t)(uint16_t)(q[2] | q[3] << 8);
+      if (m->post_own[i].cls >= m->nclasses)
+        BAD("technique model posting %u names class %u of %u", i, m->post_own[i].cls,
+            m->nclasses);
+    }
+    m->post = m->post_own;
   }
   memcpy(m->info, q, info_len);
   if (memchr(m->info, 0, info_len))
     BAD("technique model manifest holds a NUL byte");
   if (build_index(m))
     goto nomem;
+  m->simd = cpu_has_avx2();
   link_parents(m);
   m->file_size = len;
   *out = m;
@@ -291,6 +330,18 @@ done:
     ctix__error_source(err, source);
   ctix_ttp_model_free(m);
   return rc;
+}
+
+int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
+                             const char *source, ctix_error *err)
+{
+  return load(out, data, len, source, LOAD_CHECKSUM, err);
+}
+
+int ctix__ttp_model_load_embedded(ctix_ttp_model **out, const void *data, size_t len,
+                                  ctix_error *err)
+{
+  return load(out, data, len, "embedded technique model", LOAD_BORROW, err);
 }
 
 int ctix_ttp_model_open_file(ctix_ttp_model **out, const char *path, ctix_error *err)
@@ -323,7 +374,7 @@ static void load_default(void)
                     "this ctix was built without a technique model (data/ttp/model.bin)");
     return;
   }
-  ctix__ttp_model_load_mem(&default_model, p, len, "embedded technique model", &default_err);
+  ctix__ttp_model_load_embedded(&default_model, p, len, &default_err);
 }
 
 int ctix_ttp_model_default(const ctix_ttp_model **out, ctix_error *err)
@@ -361,78 +412,173 @@ int ctix_ttp_model_describe(char **out, const ctix_ttp_model *m, ctix_error *err
 
 /* --------------------------------------------------------------- scoring */
 
-/* The index slot of bucket `id`, or NULL. */
-static inline const ctix__ttp_slot *find_feat(const ctix_ttp_model *m, uint32_t id)
+/* Feature index of bucket `id`, or -1 when the model does not have it. */
+static inline __attribute__((always_inline)) int64_t feat_index(const ctix_ttp_model *m,
+                                                                uint32_t id)
 {
-  uint32_t h;
-  if (id >= CTIX__TTP_NFEAT || !(m->present[id >> 6] & ((uint64_t)1 << (id & 63))))
-    return NULL;
-  h = slot_hash(id) & m->mask;
-  while (m->slots[h].id != UINT32_MAX) {
-    if (m->slots[h].id == id)
-      return &m->slots[h];
-    h = (h + 1) & m->mask;
-  }
-  return NULL;
+  const ctix__ttp_rank *r;
+  uint64_t bit;
+  if (id >= CTIX__TTP_NFEAT)
+    return -1;
+  r = &m->rank[id >> 6];
+  bit = (uint64_t)1 << (id & 63);
+  if (!(r->bits & bit))
+    return -1;
+  return (int64_t)r->base + __builtin_popcountll(r->bits & (bit - 1));
 }
 
 /* Features scored per batch (prefetching is done batch by batch). */
-#define SCORE_BATCH 256
+#define SCORE_BATCH 128
+/* Dense rows added at once (the accumulators stay in registers across them). */
+#define DENSE_BATCH 32
+
+typedef int16_t v8hi __attribute__((vector_size(16)));
+typedef int32_t v8si __attribute__((vector_size(32)));
 
 /*
- * Scoring is memory bound (bitmap, index slot and postings are three
- * cache misses per feature), so each batch of features goes through
- * passes that prefetch the next level for the whole batch before using
- * it: the misses of different features overlap instead of queueing.
- * A sentence's features take two values only (one per family), so the
- * quantised weights are summed as integers per value and scaled once per
- * class; any other value (merged buckets) goes through a float sum.
+ * acc[0..stride) += each of the `nr` dense rows, widened to 32 bits: 64
+ * classes at a time in eight vector accumulators. Integer sums, so the
+ * order and the instruction set do not change the result.
  */
-void ctix__ttp_model_score(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n,
-                           float *out)
+static void dense_add_plain(int32_t *acc, const int16_t *const *rows, size_t nr, size_t stride)
 {
-  int32_t acc[2][CTIX__TTP_MAX_CLASSES];
-  float va = n ? f[0].v : 0.0f, vb = va;
-  uint32_t c, h[SCORE_BATCH], idx[SCORE_BATCH];
-  const ctix__ttp_slot *found[SCORE_BATCH];
-  size_t i, b, k, nb;
-  memset(out, 0, m->nclasses * sizeof(float));
-  memset(acc[0], 0, m->nclasses * sizeof(int32_t));
-  memset(acc[1], 0, m->nclasses * sizeof(int32_t));
-  for (i = 0; i < n && vb == va; i++)
-    vb = f[i].v;
+  size_t c, r, k;
+  for (c = 0; c < stride; c += 64) {
+    v8si s[8];
+    for (k = 0; k < 8; k++)
+      memcpy(&s[k], acc + c + 8 * k, sizeof(v8si));
+    for (r = 0; r < nr; r++) {
+      const int16_t *p = rows[r] + c;
+      for (k = 0; k < 8; k++) {
+        v8hi w;
+        memcpy(&w, p + 8 * k, sizeof(w));
+        s[k] += __builtin_convertvector(w, v8si);
+      }
+    }
+    for (k = 0; k < 8; k++)
+      memcpy(acc + c + 8 * k, &s[k], sizeof(v8si));
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * The same with AVX2, two rows at a time: their 16-bit weights are
+ * interleaved and summed pairwise into 32 bits by one multiply-add with
+ * ones (exact: two 16-bit values). The interleave works inside 128-bit
+ * lanes, so the accumulators hold classes in a fixed shuffled order that
+ * is undone when they are stored.
+ */
+__attribute__((target("avx2"))) static void dense_add_avx2(int32_t *acc,
+                                                           const int16_t *const *rows, size_t nr,
+                                                           size_t stride)
+{
+  const __m256i one = _mm256_set1_epi16(1);
+  size_t c, r, k;
+  for (c = 0; c < stride; c += 64) {
+    __m256i lo[4], hi[4];
+    for (k = 0; k < 4; k++)
+      lo[k] = hi[k] = _mm256_setzero_si256();
+    for (r = 0; r + 1 < nr; r += 2) {
+      const int16_t *p = rows[r] + c, *q = rows[r + 1] + c;
+      for (k = 0; k < 4; k++) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(p + 16 * k));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(q + 16 * k));
+        lo[k] = _mm256_add_epi32(lo[k], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), one));
+        hi[k] = _mm256_add_epi32(hi[k], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), one));
+      }
+    }
+    if (r < nr) {
+      const int16_t *p = rows[r] + c;
+      for (k = 0; k < 4; k++) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(p + 16 * k));
+        __m256i z = _mm256_setzero_si256();
+        lo[k] = _mm256_add_epi32(lo[k], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, z), one));
+        hi[k] = _mm256_add_epi32(hi[k], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, z), one));
+      }
+    }
+    /* lo holds classes 0-3 and 8-11 of each 16, hi 4-7 and 12-15. */
+    for (k = 0; k < 4; k++) {
+      int32_t *d = acc + c + 16 * k;
+      __m256i x = _mm256_loadu_si256((const __m256i *)(void *)d);
+      __m256i y = _mm256_loadu_si256((const __m256i *)(void *)(d + 8));
+      x = _mm256_add_epi32(x, _mm256_permute2x128_si256(lo[k], hi[k], 0x20));
+      y = _mm256_add_epi32(y, _mm256_permute2x128_si256(lo[k], hi[k], 0x31));
+      _mm256_storeu_si256((__m256i *)(void *)d, x);
+      _mm256_storeu_si256((__m256i *)(void *)(d + 8), y);
+    }
+  }
+}
+#endif
+
+static inline __attribute__((always_inline)) void dense_add(const ctix_ttp_model *m,
+                                                            int32_t *acc,
+                                                            const int16_t *const *rows, size_t nr)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (m->simd) {
+    dense_add_avx2(acc, rows, nr, m->stride);
+    return;
+  }
+#endif
+  dense_add_plain(acc, rows, nr, m->stride);
+}
+
+/*
+ * The integer part of scoring: acc[0] and acc[1] receive the quantised
+ * weights of the features whose value is va, resp. vb; features with any
+ * other value (merged buckets) are summed as floats into out.
+ *
+ * Scoring is memory bound, so each batch of features goes through passes
+ * that prefetch the next level for the whole batch before using it (rank
+ * entry, feature entry, postings): the misses of different features
+ * overlap instead of queueing. A feature that moves many classes adds its
+ * dense row (vector adds) instead of scattering its postings.
+ */
+static inline __attribute__((always_inline)) void score_body(const ctix_ttp_model *m,
+                                                             const ctix__ttp_feat *f, size_t n,
+                                                             float va, float vb,
+                                                             int32_t (*acc)[CTIX__TTP_MAX_CLASSES],
+                                                             float *out)
+{
+  uint32_t fi[SCORE_BATCH], src[SCORE_BATCH], beg[SCORE_BATCH], end[SCORE_BATCH];
+  const int16_t *rows[2][DENSE_BATCH];
+  size_t i, b, k, nb, ns, nr[2] = {0, 0};
   for (b = 0; b < n; b += SCORE_BATCH) {
     size_t e = n - b < SCORE_BATCH ? n - b : SCORE_BATCH;
     for (i = 0; i < e; i++)
-      __builtin_prefetch(&m->present[(f[b + i].id & (CTIX__TTP_NFEAT - 1)) >> 6]);
+      __builtin_prefetch(&m->rank[(f[b + i].id & (CTIX__TTP_NFEAT - 1)) >> 6]);
     for (i = 0, nb = 0; i < e; i++) {
-      uint32_t id = f[b + i].id;
-      if (id >= CTIX__TTP_NFEAT || !(m->present[id >> 6] & ((uint64_t)1 << (id & 63))))
+      int64_t x = feat_index(m, f[b + i].id);
+      if (x < 0)
         continue;
-      h[nb] = slot_hash(id) & m->mask;
-      idx[nb] = (uint32_t)(b + i);
-      __builtin_prefetch(&m->slots[h[nb]]);
-      nb++;
+      fi[nb] = (uint32_t)x;
+      src[nb++] = (uint32_t)(b + i);
+      __builtin_prefetch(&m->fent[x]);
     }
-    for (k = 0; k < nb; k++) {
-      uint32_t id = f[idx[k]].id, hh = h[k];
-      found[k] = NULL;
-      while (m->slots[hh].id != UINT32_MAX) {
-        if (m->slots[hh].id == id) {
-          found[k] = &m->slots[hh];
-          __builtin_prefetch(&m->post[found[k]->off]);
-          break;
+    for (k = 0, ns = 0; k < nb; k++) {
+      const ctix__ttp_fent *fe = &m->fent[fi[k]];
+      float v = f[src[k]].v;
+      if (fe->row != UINT32_MAX && (v == va || v == vb)) {
+        size_t fam = v == va ? 0 : 1;
+        rows[fam][nr[fam]++] = m->dense + (size_t)fe->row * m->stride;
+        if (nr[fam] == DENSE_BATCH) {
+          dense_add(m, acc[fam], rows[fam], nr[fam]);
+          nr[fam] = 0;
         }
-        hh = (hh + 1) & m->mask;
-      }
-    }
-    for (k = 0; k < nb; k++) {
-      const ctix__ttp_posting *p, *pe;
-      float v = f[idx[k]].v;
-      if (!found[k])
         continue;
-      p = m->post + found[k]->off;
-      pe = m->post + found[k]->end;
+      }
+      {
+        const char *p = (const char *)(m->post + fe->off), *pe = (const char *)(m->post + fe[1].off);
+        for (; p < pe; p += 64)
+          __builtin_prefetch(p);
+      }
+      beg[ns] = fe->off;
+      end[ns] = fe[1].off;
+      src[ns++] = src[k];
+    }
+    for (k = 0; k < ns; k++) {
+      const ctix__ttp_posting *p = m->post + beg[k], *pe = m->post + end[k];
+      float v = f[src[k]].v;
       if (v == va || v == vb) {
         int32_t *a = acc[v == va ? 0 : 1];
         for (; p < pe; p++)
@@ -443,17 +589,69 @@ void ctix__ttp_model_score(const ctix_ttp_model *m, const ctix__ttp_feat *f, siz
       }
     }
   }
+  for (k = 0; k < 2; k++)
+    if (nr[k])
+      dense_add(m, acc[k], rows[k], nr[k]);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2,popcnt"))) static void score_avx2(
+    const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n, float va, float vb,
+    int32_t (*acc)[CTIX__TTP_MAX_CLASSES], float *out)
+{
+  score_body(m, f, n, va, vb, acc, out);
+}
+
+static int cpu_has_avx2(void)
+{
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+#else
+static int cpu_has_avx2(void) { return 0; }
+#endif
+
+static void score_plain(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n, float va,
+                        float vb, int32_t (*acc)[CTIX__TTP_MAX_CLASSES], float *out)
+{
+  score_body(m, f, n, va, vb, acc, out);
+}
+
+/*
+ * out[c] = bias + scale x (va x the integer sum of the va features +
+ * vb x that of the vb features + the float sum of any others). The two
+ * values are the first two distinct values of the vector (a sentence has
+ * one per feature family).
+ */
+void ctix__ttp_model_score(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n,
+                           float *out)
+{
+  int32_t acc[2][CTIX__TTP_MAX_CLASSES];
+  float va = n ? f[0].v : 0.0f, vb = va;
+  uint32_t c;
+  size_t i;
+  memset(out, 0, m->nclasses * sizeof(float));
+  memset(acc[0], 0, m->stride * sizeof(int32_t));
+  memset(acc[1], 0, m->stride * sizeof(int32_t));
+  for (i = 0; i < n && vb == va; i++)
+    vb = f[i].v;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (m->simd)
+    score_avx2(m, f, n, va, vb, acc, out);
+  else
+#endif
+    score_plain(m, f, n, va, vb, acc, out);
   for (c = 0; c < m->nclasses; c++)
     out[c] = (out[c] + va * (float)acc[0][c] + vb * (float)acc[1][c]) * m->scale[c] + m->bias[c];
 }
 
 float ctix__ttp_model_weight(const ctix_ttp_model *m, uint32_t id, uint32_t cls)
 {
-  const ctix__ttp_slot *sl = find_feat(m, id);
+  int64_t x = feat_index(m, id);
   uint32_t j;
-  if (!sl || cls >= m->nclasses)
+  if (x < 0 || cls >= m->nclasses)
     return 0.0f;
-  for (j = sl->off; j < sl->end; j++)
+  for (j = m->fent[x].off; j < m->fent[x + 1].off; j++)
     if (m->post[j].cls == cls)
       return (float)m->post[j].w * m->scale[cls];
   return 0.0f;

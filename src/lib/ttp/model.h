@@ -68,11 +68,32 @@ void ctix__ttp_params_default(ctix__ttp_params *p);
 int ctix__ttp_param_set(ctix__ttp_params *p, const char *name, float value);
 float ctix__ttp_param_get(const ctix__ttp_params *p, size_t i);
 
-/* One slot of the feature index: a bucket and its postings [off, end). */
-typedef struct ctix__ttp_slot {
-  uint32_t id;                  /* UINT32_MAX = free */
-  uint32_t off, end;
-} ctix__ttp_slot;
+/*
+ * The feature index: one entry per 64 buckets, their presence bits and
+ * the number of model features before them, so a bucket's feature index
+ * is base + the bits set below it (no probing; 256 KiB for 2^20 buckets).
+ */
+typedef struct ctix__ttp_rank {
+  uint64_t bits;
+  uint32_t base;
+  uint32_t pad;
+} ctix__ttp_rank;
+
+/* A feature's postings start and its dense row (UINT32_MAX: none). */
+typedef struct ctix__ttp_fent {
+  uint32_t off;
+  uint32_t row;
+} ctix__ttp_fent;
+
+/*
+ * Features with at least this many postings are also kept as a dense row
+ * of weights over every class (in-memory form only, built at load time):
+ * adding a row with vector instructions is cheaper than scattering that
+ * many postings. The sums are the same integers either way.
+ */
+#ifndef CTIX__TTP_DENSE_MIN
+#define CTIX__TTP_DENSE_MIN 64u
+#endif
 
 /* One posting: a class and its quantised weight. */
 typedef struct ctix__ttp_posting {
@@ -87,11 +108,14 @@ struct ctix_ttp_model {
   float *scale, *bias;
   uint32_t *positives;
   uint32_t *feat;               /* sorted buckets */
-  uint32_t *off;                /* nfeat + 1 */
-  ctix__ttp_posting *post;
-  ctix__ttp_slot *slots;        /* open addressing over feat */
-  uint32_t mask;
-  uint64_t *present;            /* bitmap over the 2^bits buckets: in the model */
+  ctix__ttp_fent *fent;         /* nfeat + 1: postings of feature i are
+                                   [fent[i].off, fent[i + 1].off) */
+  const ctix__ttp_posting *post; /* post_own, or the embedded bytes themselves */
+  ctix__ttp_posting *post_own;  /* the copy, when the model owns its postings */
+  ctix__ttp_rank *rank;         /* CTIX__TTP_NFEAT / 64 entries */
+  int16_t *dense;               /* ndense rows of `stride` weights (class order, zero padded) */
+  uint32_t ndense, stride;      /* stride: nclasses rounded up to a multiple of 64 */
+  int simd;                     /* 1 when the CPU has AVX2 and POPCNT (scoring uses them) */
   ctix__ttp_params params;
   char *info;                   /* training manifest text */
   size_t file_size;
@@ -104,6 +128,15 @@ struct ctix_ttp_model {
  */
 int ctix__ttp_model_load_mem(ctix_ttp_model **out, const void *data, size_t len,
                              const char *source, ctix_error *err);
+
+/*
+ * Loads the embedded model: the same checks except the checksum (the
+ * bytes are part of the program; the unit tests verify them with
+ * ctix__ttp_model_load_mem), and on a little-endian host the postings are
+ * used in place instead of copied. `data` must outlive the model.
+ */
+int ctix__ttp_model_load_embedded(ctix_ttp_model **out, const void *data, size_t len,
+                                  ctix_error *err);
 
 /* The embedded model bytes (embed.c); len 0 when the build has none. */
 const unsigned char *ctix__ttp_model_embedded(size_t *len);

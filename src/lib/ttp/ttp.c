@@ -21,11 +21,16 @@
  * runner-up. Confidence is a logistic function of the distance to the
  * threshold (0.5 at the threshold). Everything is ordered by index or id:
  * the output is deterministic. Parameters: model.h, docs/ttp.md.
+ *
+ * On request (options.implied) the techniques that the software, groups
+ * and campaigns named in the text are known to use follow, as `implied`
+ * findings of low confidence in families the text did not report.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctix/entity.h"
 #include "ttp/features.h"
 #include "ttp/model.h"
 #include "ttp/signals.h"
@@ -447,6 +452,28 @@ static int cmp_cell_p(const void *a, const void *b)
   return x->sent < y->sent ? -1 : x->sent > y->sent;
 }
 
+/*
+ * Words that carry no meaning of their own: the model may weigh them, but
+ * as a reason shown to an analyst they say nothing.
+ */
+static const char *const function_words[] = {
+    "a",    "an",   "and",  "are",   "as",    "at",   "be",    "been", "but",   "by",
+    "for",  "from", "had",  "has",   "have",  "he",   "her",   "his",  "in",    "into",
+    "is",   "it",   "its",  "of",    "on",    "or",   "she",   "that", "the",   "their",
+    "them", "then", "they", "this",  "those", "to",   "was",   "we",   "were",  "which",
+    "who",  "with",
+};
+
+/* Whether norm[0..len) is one of function_words. */
+static bool function_word(const char *w, size_t len)
+{
+  size_t i;
+  for (i = 0; i < sizeof(function_words) / sizeof(function_words[0]); i++)
+    if (strlen(function_words[i]) == len && memcmp(function_words[i], w, len) == 0)
+      return true;
+  return false;
+}
+
 /* The `why` list of one evidence sentence: rule hits, then model words. */
 static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, uint32_t si,
                    int32_t cls)
@@ -490,7 +517,8 @@ static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, uint32_t
       const ctix__ttp_word *w = &CTIX__BUF_AT(&fx->words, ctix__ttp_word, i);
       float wt = ctix__ttp_model_weight(mp->m, w->id, (uint32_t)cls);
       size_t j;
-      if (wt <= 0.0f || fx->norm.data[w->off] == '#')
+      if (wt <= 0.0f || fx->norm.data[w->off] == '#' ||
+          function_word(fx->norm.data + w->off, w->len))
         continue;
       for (j = 0; j < nb; j++)
         if (fx->norm.data[w->off] && best_i[j] != SIZE_MAX &&
@@ -537,13 +565,31 @@ static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, uint32_t
   return 0;
 }
 
+/* The tactics of technique `ref` into hit (arena strings). */
+static int fill_tactics(mapper *mp, ctix_ttp_hit *hit, ctix_kb_ref ref)
+{
+  size_t first, nt = ctix_kb_edges(mp->kb, ref, CTIX_KB_REL_TACTIC, CTIX_KB_TACTIC, &first), k;
+  const char **tac;
+  if (!nt)
+    return 0;
+  if (!(tac = ctix__arena_alloc(&mp->out->arena, nt * sizeof(char *))))
+    return CTIX_ENOMEM;
+  for (k = 0; k < nt; k++) {
+    ctix_kb_obj t;
+    tac[k] = ctix_kb_get(mp->kb, ctix_kb_edge_target(mp->kb, first + k), &t) ? "" : t.shortname;
+  }
+  hit->tactics = tac;
+  hit->ntactics = nt;
+  return 0;
+}
+
 /* Fills one hit from a chosen candidate; thr is the document threshold. */
 static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand *cd, float thr)
 {
   ctix_arena *ar = &mp->out->arena;
   const slot *s = &CTIX__BUF_AT(&mp->slots, slot, cd->slot);
   ctix_kb_obj o;
-  size_t a, b, i, k, ne, first, nt;
+  size_t a, b, i, k, ne;
   cell *cs = NULL;
   ctix_ttp_evidence *ev;
   size_t maxev = mp->opts->max_evidence ? mp->opts->max_evidence : 3;
@@ -560,18 +606,8 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
     hit->runner_up = r->ref != CTIX_KB_NONE ? ctix_kb_id(mp->kb, r->ref) : NULL;
     hit->runner_up_confidence = hit->runner_up ? cd->runner_conf : 0.0f;
   }
-  nt = ctix_kb_edges(mp->kb, s->ref, CTIX_KB_REL_TACTIC, CTIX_KB_TACTIC, &first);
-  if (nt) {
-    const char **tac = ctix__arena_alloc(ar, nt * sizeof(char *));
-    if (!tac)
-      return CTIX_ENOMEM;
-    for (k = 0; k < nt; k++) {
-      ctix_kb_obj t;
-      tac[k] = ctix_kb_get(mp->kb, ctix_kb_edge_target(mp->kb, first + k), &t) ? "" : t.shortname;
-    }
-    hit->tactics = tac;
-    hit->ntactics = nt;
-  }
+  if (fill_tactics(mp, hit, s->ref))
+    return CTIX_ENOMEM;
   /*
    * Evidence: the slot's sentences (a reported parent: its family's) by
    * fused value, kept in z of the copies.
@@ -753,6 +789,179 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
   return rc;
 }
 
+/* ------------------------------------------------------------ implied */
+
+/* Confidence of an implied technique: named by one entity, each more adds a step. */
+#define IMPLIED_CONF 0.2f
+#define IMPLIED_STEP 0.05f
+#define IMPLIED_MAX 0.35f
+
+/* One technique some named software, group or campaign is known to use. */
+typedef struct implied {
+  ctix_kb_ref tech;
+  uint32_t ent;            /* index of the entity in the entity list */
+} implied;
+
+static int cmp_implied(const void *a, const void *b)
+{
+  const implied *x = a, *y = b;
+  if (x->tech != y->tech)
+    return x->tech < y->tech ? -1 : 1;
+  return x->ent < y->ent ? -1 : x->ent > y->ent;
+}
+
+/* Hits by decreasing confidence, ties by id. */
+static int cmp_hit(const void *a, const void *b)
+{
+  const ctix_ttp_hit *x = a, *y = b;
+  if (x->confidence != y->confidence)
+    return x->confidence > y->confidence ? -1 : 1;
+  return strcmp(x->id, y->id);
+}
+
+/* Whether technique id `t` shares its family (T####) with a reported hit. */
+static bool family_reported(const ctix_ttp_list *l, const char *t)
+{
+  size_t i;
+  for (i = 0; i < l->count; i++)
+    if (strncmp(l->items[i].id, t, 5) == 0)
+      return true;
+  return false;
+}
+
+/*
+ * The entity's first mention in a sentence that describes the attack (not
+ * a reference or mitigation section); SIZE_MAX when there is none.
+ */
+static size_t implied_mention(const mapper *mp, const ctix_entity *e)
+{
+  size_t k;
+  for (k = 0; k < e->nmentions; k++) {
+    size_t s = e->mentions[k].sentence;
+    if (s < mp->doc->nsentences && usable(mp->ctx[s]))
+      return k;
+  }
+  return SIZE_MAX;
+}
+
+/*
+ * Implied findings (opts->implied): the techniques that the software,
+ * groups and campaigns the text names are known to use (ATT&CK `uses`
+ * relations in the KB), when the text itself did not report the technique
+ * nor one of its family. They are never observed: status implied, signal
+ * software, a low confidence (IMPLIED_CONF, a step more for each further
+ * entity that uses it, at most IMPLIED_MAX, always below the 0.5 of the
+ * decision threshold), the sentences naming the entities as evidence.
+ */
+static int add_implied(mapper *mp)
+{
+  ctix_entity_list *el = NULL;
+  ctix_entity_options eo;
+  ctix_buf imp = CTIX_BUF_INIT((size_t)1 << 26);
+  ctix_ttp_list *l = &mp->out->pub;
+  ctix_ttp_hit *items = NULL;
+  size_t n, i, j, nimp = 0, maxev = mp->opts->max_evidence ? mp->opts->max_evidence : 3;
+  int rc;
+  ctix_entity_options_init(&eo);
+  eo.kb = mp->kb;
+  eo.new_names = false;
+  if ((rc = ctix_entity_extract(&el, mp->doc, NULL, &eo, mp->err)))
+    return rc;
+  for (i = 0; i < el->count; i++) {
+    const ctix_entity *e = &el->items[i];
+    size_t first, ne, k;
+    if (e->ref == CTIX_KB_NONE || !e->known ||
+        (e->kind != CTIX_ENTITY_GROUP && e->kind != CTIX_ENTITY_MALWARE &&
+         e->kind != CTIX_ENTITY_TOOL && e->kind != CTIX_ENTITY_CAMPAIGN) ||
+        implied_mention(mp, e) == SIZE_MAX)
+      continue;
+    ne = ctix_kb_edges(mp->kb, e->ref, CTIX_KB_REL_USES, CTIX_KB_TECHNIQUE, &first);
+    for (k = 0; k < ne; k++) {
+      implied im;
+      im.tech = ctix_kb_edge_target(mp->kb, first + k);
+      im.ent = (uint32_t)i;
+      if (im.tech != CTIX_KB_NONE)
+        ctix__buf_push(&imp, &im, sizeof(im));
+    }
+  }
+  if (imp.err)
+    goto nomem;
+  n = CTIX__BUF_COUNT(&imp, implied);
+  if (n)
+    qsort(imp.data, n, sizeof(implied), cmp_implied);
+  /* Count the distinct techniques first: the new array holds old and new hits. */
+  for (i = 0; i < n; i = j) {
+    for (j = i + 1; j < n && CTIX__BUF_AT(&imp, implied, j).tech ==
+                                 CTIX__BUF_AT(&imp, implied, i).tech; j++)
+      ;
+    nimp++;
+  }
+  if (!nimp)
+    goto done;
+  if (!(items = ctix__arena_calloc(&mp->out->arena, l->count + nimp, sizeof(*items))))
+    goto nomem;
+  if (l->count)
+    memcpy(items, l->items, l->count * sizeof(*items));
+  for (i = 0, nimp = l->count; i < n; i = j) {
+    ctix_kb_ref t = CTIX__BUF_AT(&imp, implied, i).tech;
+    ctix_ttp_hit *h = &items[nimp];
+    ctix_ttp_evidence *ev;
+    ctix_kb_obj o;
+    size_t nent, k;
+    float conf;
+    for (j = i + 1; j < n && CTIX__BUF_AT(&imp, implied, j).tech == t; j++)
+      ;
+    nent = j - i; /* the KB lists each (entity, technique) once */
+    conf = IMPLIED_CONF + IMPLIED_STEP * (float)(nent - 1);
+    conf = conf > IMPLIED_MAX ? IMPLIED_MAX : conf;
+    if (ctix_kb_get(mp->kb, t, &o) || (o.flags & (CTIX_KB_REVOKED | CTIX_KB_DEPRECATED)) ||
+        !(o.domains & CTIX_KB_ENTERPRISE) || family_reported(l, o.id) ||
+        conf < mp->opts->min_confidence)
+      continue;
+    h->id = o.id;
+    h->name = o.name;
+    h->parent_name = o.parent != CTIX_KB_NONE ? ctix_kb_name(mp->kb, o.parent) : NULL;
+    h->confidence = conf;
+    h->status = CTIX_TTP_IMPLIED;
+    h->signals = CTIX_TTP_SIG_SOFTWARE;
+    if (fill_tactics(mp, h, t))
+      goto nomem;
+    k = nent < maxev ? nent : maxev;
+    if (!(ev = ctix__arena_calloc(&mp->out->arena, k, sizeof(*ev))))
+      goto nomem;
+    for (k = 0; k < nent && k < maxev; k++) {
+      const ctix_entity *e = &el->items[CTIX__BUF_AT(&imp, implied, i + k).ent];
+      const ctix_entity_mention *mn = &e->mentions[implied_mention(mp, e)];
+      const ctix_sentence *se = &mp->doc->sentences[mn->sentence];
+      const char **why = ctix__arena_alloc(&mp->out->arena, sizeof(char *));
+      if (!why || !(why[0] = ctix__arena_strdup(&mp->out->arena, e->name)))
+        goto nomem;
+      ev[k].sentence = mn->sentence;
+      ev[k].start = se->span.start;
+      ev[k].end = se->span.end;
+      ev[k].score = conf;
+      ev[k].signals = CTIX_TTP_SIG_SOFTWARE;
+      ev[k].status = CTIX_TTP_IMPLIED;
+      ev[k].why = why;
+      ev[k].nwhy = 1;
+    }
+    h->evidence = ev;
+    h->nevidence = k;
+    nimp++;
+  }
+  if (nimp > 1)
+    qsort(items, nimp, sizeof(*items), cmp_hit);
+  l->items = items;
+  l->count = nimp;
+  goto done;
+nomem:
+  rc = CTIX_ENOMEM;
+done:
+  ctix__buf_free(&imp);
+  ctix_entity_list_free(el);
+  return rc;
+}
+
 int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
                           const ctix_ttp_options *opts, ctix_error *err)
 {
@@ -800,6 +1009,11 @@ int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
     goto nomem;
   if ((rc = decide(&mp, &fx)))
     goto nomem;
+  if (opts->implied && (rc = add_implied(&mp))) {
+    if (rc == CTIX_ENOMEM)
+      goto nomem;
+    goto done;
+  }
   *out = &mp.out->pub;
   mp.out = NULL;
   goto done;

@@ -2,8 +2,9 @@
 # `ctix model info` and `ctix eval ttp` on hand-written items (no
 # ../shared needed): the embedded model describes itself, the evaluation
 # scores the items (JSON keys and values in range; the items are easy
-# enough that most are right), malformed lines are reported as FILE:LINE
-# and bad options are usage errors.
+# enough that most are right), implied techniques count only with
+# --implied, malformed lines are reported as FILE:LINE and bad options are
+# usage errors.
 . "$(dirname "$0")/lib.sh"
 DATA=$SRC/tests/data/ttp
 
@@ -39,6 +40,21 @@ run eval ttp --json --set thr0=100 --set id_w=0 --set cue_w=0 "$DATA/items.jsonl
 expect_rc 0 "eval ttp --set"
 [ "$(json_at micro.tp)" = "0" ] || fail "eval ttp --set thr0=100 still predicts: $(cat out.txt)"
 
+# Implied techniques (named software and groups) are predictions only with
+# --implied: the text's own findings stay, the implied ones add to them.
+run eval ttp --json "$DATA/implied.jsonl"
+expect_rc 0 "eval ttp implied items"
+fp_plain=$(json_at micro.fp)
+tp_plain=$(json_at micro.tp)
+run eval ttp --json --implied "$DATA/implied.jsonl"
+expect_rc 0 "eval ttp --implied"
+[ "$(json_at micro.fp)" -gt "$fp_plain" ] || fail "eval ttp --implied adds no prediction: $(cat out.txt)"
+[ "$(json_at micro.tp)" -ge "$tp_plain" ] || fail "eval ttp --implied loses a finding: $(cat out.txt)"
+# Cue weights from the lexicon's priors (evaluation only) still map the items.
+run eval ttp --json --cue-priors "$DATA/items.jsonl"
+expect_rc 0 "eval ttp --cue-priors"
+expect_at_least doc_f1 0.5 "eval ttp --cue-priors"
+
 # Malformed lines: reported with their line, the rest evaluated, status 1.
 run eval ttp --json "$DATA/malformed.jsonl"
 expect_rc 1 "eval ttp malformed"
@@ -55,6 +71,8 @@ run eval ttp --set nosuch=1 "$DATA/items.jsonl"
 expect_rc 2 "eval ttp --set nosuch"
 run eval ttp --cv 2 --model x.bin "$DATA/items.jsonl"
 expect_rc 2 "eval ttp --cv with --model"
+run eval ttp --cv-cues "$WORK" "$DATA/items.jsonl"
+expect_rc 2 "eval ttp --cv-cues without --cv"
 run model info --model "$WORK/missing.bin"
 expect_rc 1 "model info missing file"
 expect_one_line "model info missing file"
