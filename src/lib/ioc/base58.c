@@ -3,8 +3,8 @@
  * Ripple alphabets (plain and base58check with its double-SHA-256
  * checksum) and Monero's block variant, where every 8 bytes are encoded
  * independently as 11 characters. Inputs are short (addresses), so the
- * plain decoder uses the simple quadratic base conversion on a bounded
- * buffer.
+ * plain decoder uses the quadratic base conversion on a bounded buffer
+ * of 32-bit limbs, five characters per step.
  */
 #include <string.h>
 
@@ -56,42 +56,54 @@ bool ctix__b58_is_alpha(const char *s, size_t n, ctix__b58_alphabet a)
   return true;
 }
 
+/* Characters folded into one multiply-add of the limbs: 58^5 < 2^30. */
+#define B58_GROUP 5
+
 int ctix__b58_decode(uint8_t *out, size_t cap, const char *s, size_t n, ctix__b58_alphabet a)
 {
-  /* log(58)/log(256) < 0.733: n characters need at most n*733/1000+1 bytes */
-  uint8_t num[CTIX__COIN_MAX_CHARS * 733 / 1000 + 1];
-  size_t numlen = sizeof(num), used = 0, zeros = 0, i, j, start, outlen;
+  /* log(58)/log(256) < 0.733: n characters need at most n*733/1000+1
+   * bytes, held as 32-bit limbs, least significant first */
+  uint32_t limb[(CTIX__COIN_MAX_CHARS * 733 / 1000 + 1 + 3) / 4];
+  size_t nl = 0, zeros = 0, i, j, nbytes, outlen;
 
   if (n == 0 || n > CTIX__COIN_MAX_CHARS)
     return -1;
-  memset(num, 0, sizeof(num));
   while (zeros < n && digit_of(s[zeros], a) == 0)
     zeros++;
-  for (i = zeros; i < n; i++) {
-    int d = digit_of(s[i], a);
-    unsigned carry;
-    if (d < 0)
-      return -1;
-    carry = (unsigned)d;
-    /* only the `used` low-order bytes (at the end) can be non-zero */
-    for (j = numlen; j-- > 0 && (carry || numlen - j <= used);) {
-      carry += 58u * num[j];
-      num[j] = (uint8_t)(carry & 0xff);
-      carry >>= 8;
-      if (numlen - j > used)
-        used = numlen - j;
+  for (i = zeros; i < n;) {
+    /* up to B58_GROUP digits as one number: limbs = limbs * 58^k + group */
+    uint64_t mul = 1, carry = 0;
+    size_t k;
+    for (k = 0; k < B58_GROUP && i < n; k++, i++) {
+      int d = digit_of(s[i], a);
+      if (d < 0)
+        return -1;
+      mul *= 58u;
+      carry = carry * 58u + (uint64_t)d;
     }
-    if (carry)
-      return -1; /* cannot happen with the bound above; defensive */
+    for (j = 0; j < nl; j++) {
+      carry += (uint64_t)limb[j] * mul;
+      limb[j] = (uint32_t)carry;
+      carry >>= 32;
+    }
+    if (carry) {
+      if (nl == sizeof(limb) / sizeof(limb[0]))
+        return -1; /* cannot happen with the bound above; defensive */
+      limb[nl++] = (uint32_t)carry;
+    }
   }
-  start = numlen - used;
-  while (start < numlen && num[start] == 0)
-    start++;
-  outlen = zeros + (numlen - start);
+  /* the significant bytes of the number, most significant first */
+  nbytes = nl * 4;
+  while (nbytes && ((limb[(nbytes - 1) / 4] >> (8 * ((nbytes - 1) % 4))) & 0xff) == 0)
+    nbytes--;
+  outlen = zeros + nbytes;
   if (outlen > cap)
     return -1;
   memset(out, 0, zeros);
-  memcpy(out + zeros, num + start, numlen - start);
+  for (j = 0; j < nbytes; j++) {
+    size_t b = nbytes - 1 - j;
+    out[zeros + j] = (uint8_t)(limb[b / 4] >> (8 * (b % 4)));
+  }
   return (int)outlen;
 }
 

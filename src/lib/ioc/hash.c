@@ -222,7 +222,15 @@ static int emit_run(ctix__ioc_scan *s, size_t a, size_t b, bool digit, bool lett
   if (glued && !digit)
     return 0;
   if (upper) {
-    for (i = 0; i < b - a; i++)
+    /* hex letters have bit 0x40 and digits not: that bit moved to 0x20
+     * lower-cases eight bytes at a time (hash lengths are multiples of 8) */
+    for (i = 0; i + 8 <= b - a; i += 8) {
+      uint64_t w;
+      memcpy(&w, s->text + a + i, 8);
+      w |= (w & 0x4040404040404040u) >> 1;
+      memcpy(low + i, &w, 8);
+    }
+    for (; i < b - a; i++)
       low[i] = (char)(s->text[a + i] | (s->text[a + i] >= 'A' ? 0x20 : 0));
     value = low;
   }
@@ -244,6 +252,12 @@ int ctix__ioc_rec_hash(ctix__ioc_scan *s, size_t start, size_t end, const ctix__
   /* "0x" + 40 hex is an Ethereum address first (coin.c decides) */
   if (end - start == 42 && t[start] == '0' && (t[start + 1] | 32) == 'x')
     return 0;
+  /* a token of hex digits alone (the usual hash) is one run: its kinds of
+   * digits are in the shape */
+  if (sh->digits + sh->hexalpha == sh->len) {
+    int rc = emit_run(s, start, end, sh->digits != 0, sh->hexalpha != 0, sh->upper != 0);
+    return rc < 0 ? rc : rc > 0 ? 1 : 0;
+  }
   while (i < end) {
     size_t j;
     unsigned seen = 0, k;

@@ -643,6 +643,20 @@ static bool mentions_xmpp(const ctix__ioc_scan *s, size_t p)
   return false;
 }
 
+/* True if d[0..n) holds one of xmpp_domain_marks (any case), in one pass
+ * that compares a mark only where its first letter is. */
+static bool has_xmpp_mark(const char *d, size_t n)
+{
+  size_t i, k;
+  for (i = 0; i < n; i++) {
+    int c = ctix__lower((unsigned char)d[i]);
+    for (k = 0; xmpp_domain_marks[k]; k++)
+      if (c == xmpp_domain_marks[k][0] && ctix__mem_istarts(d + i, n - i, xmpp_domain_marks[k]))
+        return true;
+  }
+  return false;
+}
+
 /*
  * A Jabber id "user@host" (optionally "xmpp:user@host") whose host names an
  * XMPP service ("jabber", "xmpp" in it) or that the text introduces as
@@ -690,8 +704,7 @@ static int xmpp_token(ids_ctx *c)
       return 0;
   if (!dots || dl - i < 2)
     return 0;
-  for (i = 0; xmpp_domain_marks[i]; i++)
-    mark |= ctix__mem_ifind(dom, dl, xmpp_domain_marks[i]) != NULL;
+  mark = has_xmpp_mark(dom, dl);
   if (!mark && !off && !(mentions_xmpp(s, c->start) &&
                          ctix__ioc_context_has(s, c->start, 4, xmpp_context)))
     return 0;

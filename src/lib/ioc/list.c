@@ -93,7 +93,8 @@ struct ctix__ioc_builder {
  * mix, the length mixed in). A tail shorter than eight bytes is read as
  * the last eight bytes of the value, or in pieces when the value is
  * shorter, with fixed-size loads only. */
-static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n)
+__attribute__((always_inline)) static inline uint32_t hash_of(ctix_ioc_type type, const char *v,
+                                                             size_t n)
 {
   const uint64_t k = 0x9E3779B97F4A7C15u;
   uint64_t h = ((uint64_t)type << 32 | (uint32_t)n) * k, w;
@@ -260,7 +261,7 @@ void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
   b->hint = 0;
 }
 
-static uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n);
+static inline uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n);
 
 /* Doubles the hash table (or creates it) and re-inserts every item, its
  * hash computed again from its value (a rare event: reserve sizes the

@@ -119,7 +119,22 @@ static bool tld_cached(const char *t, size_t n)
 
 /* ------------------------------------------------------------ helpers */
 
-static bool is_host_c(int c) { return ctix__isalnum(c) || c == '-' || c == '_' || c >= 0x80; }
+/* Bytes of a host name: HD_HOST for a label byte (ASCII letter, digit, '-',
+ * '_', any byte >= 0x80), HD_DOT for '.' (generated from that rule by a
+ * one-off script). */
+enum { HD_HOST = 1, HD_DOT = 2 };
+static const uchar host_dot[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+static bool is_host_c(int c) { return (host_dot[(uchar)c] & HD_HOST) != 0; }
 static bool is_hex(int c) { return ctix__isdigit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
 
 /* Classes of the bytes of a host name label (0: not allowed), built once. */
@@ -636,12 +651,11 @@ int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix
   int claimed = 0;
   while (i < end) {
     size_t a, z, dots = 0;
-    while (i < end && !is_host_c((uchar)t[i]))
+    while (i < end && !(host_dot[(uchar)t[i]] & HD_HOST))
       i++;
     a = i;
-    while (i < end && (is_host_c((uchar)t[i]) || t[i] == '.')) {
-      if (t[i] == '.')
-        dots++;
+    while (i < end && host_dot[(uchar)t[i]]) {
+      dots += host_dot[(uchar)t[i]] >> 1;
       i++;
     }
     z = i;
@@ -810,7 +824,7 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
       }
     }
     hz = ha;
-    while (hz < end && (is_host_c((uchar)t[hz]) || t[hz] == '.'))
+    while (hz < end && host_dot[(uchar)t[hz]])
       hz++;
     while (hz > ha && (t[hz - 1] == '.' || t[hz - 1] == '-'))
       hz--;
@@ -892,12 +906,11 @@ static int path_hosts(ctix__ioc_scan *s, size_t a, size_t z)
   int rc;
   while (i < z) {
     size_t b, e, dots = 0;
-    while (i < z && !is_host_c((uchar)t[i]) && t[i] != '.')
+    while (i < z && !host_dot[(uchar)t[i]])
       i++;
     b = i;
-    while (i < z && (is_host_c((uchar)t[i]) || t[i] == '.')) {
-      if (t[i] == '.')
-        dots++;
+    while (i < z && host_dot[(uchar)t[i]]) {
+      dots += host_dot[(uchar)t[i]] >> 1;
       i++;
     }
     e = i;
@@ -951,6 +964,7 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   const char *t = s->text;
   size_t k, auth_end, ha, hz, z, at = 0;
   size_t parens[2] = {0, 0}, brackets[2] = {0, 0}; /* opening, closing */
+  bool counted;
   char v[URL_MAX];
   size_t vn = 0, i;
   ctix_ioc_status st = CTIX_IOC_STATUS_IOC, dst = CTIX_IOC_STATUS_IOC;
@@ -970,19 +984,28 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
     uchar c = (uchar)t[z];
     if (url_stop[c] && (c != ']' || (z + 1 < end && t[z + 1] == '(')))
       break;
-    parens[0] += c == '(';
-    parens[1] += c == ')';
-    brackets[0] += c == '[';
-    brackets[1] += c == ']';
   }
   /* trailing punctuation of prose; an unbalanced closing bracket (the
-   * brackets of [host, z) are counted above, so this stays linear) */
+   * brackets of [host, z) are counted once, when a closing one ends the
+   * URL, so this stays linear) */
+  counted = false;
   while (z > host) {
     char c = t[z - 1];
     if (c == '.' || c == ':' || c == ';' || c == '!' || c == '?' || c == '*')
       z--;
     else if (c == ')' || c == ']') {
       size_t *pair = c == ')' ? parens : brackets;
+      if (!counted) {
+        /* only trailing prose punctuation was dropped so far: no bracket */
+        for (k = host; k < z; k++) {
+          uchar b = (uchar)t[k];
+          parens[0] += b == '(';
+          parens[1] += b == ')';
+          brackets[0] += b == '[';
+          brackets[1] += b == ']';
+        }
+        counted = true;
+      }
       if (pair[1] <= pair[0])
         break;
       pair[1]--;

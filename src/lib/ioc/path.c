@@ -160,13 +160,39 @@ static const char *const not_files[] = {
 
 /* ------------------------------------------------------------ helpers */
 
-/* Binary search of s[0..n) (any case) in a sorted table of lower-case words. */
-static bool word_in(const char *const *tab, size_t count, const char *s, size_t n)
+/*
+ * The lengths of the words of a word table by their first letter (bit n:
+ * a word of n bytes; index: the letter's low five bits), built once with
+ * the other tables: a word whose first letter and length match no entry
+ * is not looked for. One per table passed to word_in (WORDS()).
+ */
+typedef uint32_t word_lens[32];
+static word_lens glue_words_lens, stop_words_lens, file_words_lens, net_words_lens,
+    from_file_words_lens;
+#define WORDS(tab) tab, COUNT(tab), tab##_lens
+static void tables_init(void);
+
+/* Fills the length filter of the word table tab[0..count). */
+static void build_word_lens(word_lens lens, const char *const *tab, size_t count)
+{
+  size_t i, n;
+  for (i = 0; i < count; i++)
+    if ((n = strlen(tab[i])) > 0 && n < 32)
+      lens[(unsigned char)tab[i][0] & 31u] |= (uint32_t)1 << n;
+}
+
+/* Binary search of s[0..n) (any case) in a sorted table of lower-case
+ * words, after the length filter `lens` of the table. */
+static bool word_in(const char *const *tab, size_t count, const word_lens lens, const char *s,
+                    size_t n)
 {
   size_t lo = 0, hi = count;
   char low[24];
   size_t i;
   if (n == 0 || n >= sizeof(low))
+    return false;
+  tables_init();
+  if (!((lens[(unsigned)ctix__lower((unsigned char)s[0]) & 31u] >> n) & 1))
     return false;
   for (i = 0; i < n; i++)
     low[i] = (char)ctix__lower((unsigned char)s[i]);
@@ -244,6 +270,11 @@ static void build_tables(void)
     byte_class[(unsigned char)nonhost[i]] |= B_NONHOST;
   for (i = 0; rootpos[i]; i++)
     byte_class[(unsigned char)rootpos[i]] |= B_ROOTPOS;
+  build_word_lens(glue_words_lens, glue_words, COUNT(glue_words));
+  build_word_lens(stop_words_lens, stop_words, COUNT(stop_words));
+  build_word_lens(file_words_lens, file_words, COUNT(file_words));
+  build_word_lens(net_words_lens, net_words, COUNT(net_words));
+  build_word_lens(from_file_words_lens, from_file_words, COUNT(from_file_words));
 }
 
 static void tables_init(void)
@@ -507,7 +538,7 @@ static size_t glued_continuation(const char *t, size_t len, size_t seg, size_t q
     x = word_end(t, len, w, lim, st);
     if (x == w || is_sentence_punct(t[x - 1]))
       return 0;
-    glue_last = word_in(glue_words, COUNT(glue_words), t + w, x - w);
+    glue_last = word_in(WORDS(glue_words), t + w, x - w);
     if (glue_last) {
       if (kase != 'u')
         return 0; /* only between capitalised words: "Documents and Settings" */
@@ -553,7 +584,7 @@ static bool capital_word(const char *t, size_t w, size_t x)
     if (letters < 2 || digits > letters)
       return false;
   }
-  return !word_in(stop_words, COUNT(stop_words), t + w, x - w);
+  return !word_in(WORDS(stop_words), t + w, x - w);
 }
 
 /*
@@ -1260,22 +1291,22 @@ static bool context_says_file(const char *t, size_t len, size_t start, size_t en
   }
   pos = start;
   for (n = 0; n < CONTEXT_WORDS && prev_word(t, pos, &wb, &we, &raw); n++) {
-    if (word_in(file_words, COUNT(file_words), t + wb, we - wb))
+    if (word_in(WORDS(file_words), t + wb, we - wb))
       return true;
-    if (word_in(net_words, COUNT(net_words), t + wb, we - wb))
+    if (word_in(WORDS(net_words), t + wb, we - wb))
       return false;
     if (ctix__mem_ieq(t + wb, we - wb, "from")) {
       size_t b2, e2, r2;
       return prev_word(t, raw, &b2, &e2, &r2) &&
-             word_in(from_file_words, COUNT(from_file_words), t + b2, e2 - b2);
+             word_in(WORDS(from_file_words), t + b2, e2 - b2);
     }
     pos = raw;
   }
   pos = end;
   for (n = 0; n < NEXT_CONTEXT_WORDS && next_word(t, len, pos, &wb, &we); n++) {
-    if (word_in(file_words, COUNT(file_words), t + wb, we - wb))
+    if (word_in(WORDS(file_words), t + wb, we - wb))
       return true;
-    if (word_in(net_words, COUNT(net_words), t + wb, we - wb))
+    if (word_in(WORDS(net_words), t + wb, we - wb))
       return false;
     pos = we;
   }

@@ -90,6 +90,21 @@ static const char *const set_members[NSETS] = {
 };
 static _Alignas(32) uchar sets[NSETS][32];
 
+/* Stops made of a pair "v then w" (see worth()): each v (the low nibbles
+ * of the v bytes are distinct) with the bytes w that may follow it,
+ * repeated to fill three. For block_stops, pair_v holds v at entry
+ * (v & 15) of each half (0xFF when none) and pair_next[k] the k-th
+ * follower at the same entry, so one shuffle of each by the block gives
+ * every byte's rule. */
+static const struct {
+  char v;
+  char next[4];
+} pair_rules[] = {
+    {':', "/_\\"}, {'\\', ".\\\\"}, {'-', "dDD"}, {'/', "/AD"}, {'A', "TTT"}, {'D', "OOO"},
+};
+#define NPAIR_NEXT 3
+static _Alignas(32) uchar pair_v[32], pair_next[NPAIR_NEXT][32];
+
 static void init_trig(void)
 {
   const char *t = "[({<])}.\\^:/_-@DA ";
@@ -102,6 +117,15 @@ static void init_trig(void)
     memset(sets[k], 0xFF, sizeof(sets[k]));
     for (t = set_members[k]; *t; t++)
       sets[k][*t & 15] = sets[k][16 + (*t & 15)] = (uchar)*t;
+  }
+  memset(pair_v, 0xFF, sizeof(pair_v));
+  for (k = 0; k < (int)(sizeof(pair_rules) / sizeof(pair_rules[0])); k++) {
+    int x = pair_rules[k].v & 15, h, q;
+    for (h = 0; h < 32; h += 16) {
+      pair_v[h + x] = (uchar)pair_rules[k].v;
+      for (q = 0; q < NPAIR_NEXT; q++)
+        pair_next[q][h + x] = (uchar)pair_rules[k].next[q];
+    }
   }
 }
 
@@ -126,6 +150,19 @@ static int out_at(const rf *r, size_t back) /* the byte `back` bytes before the 
 /* Bytes at the end of the output that were copied verbatim (may be taken back). */
 static size_t avail(const rf *r) { return r->out->len - r->floor; }
 
+/* ctix__buf_add with its common case (room left, no error) inline: put_edit
+ * runs at every defang, two appends each. */
+static int buf_add_fast(ctix_buf *b, const void *p, size_t n)
+{
+  if (b->data && !b->err && n <= b->max && b->len <= b->max - n && b->len + n < b->cap) {
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+  }
+  return ctix__buf_add(b, p, n);
+}
+
 /*
  * Replaces the last `retract` output bytes (verbatim copies of
  * in[in_start .. in_start+retract)) and the input in[in_start+retract ..
@@ -141,7 +178,7 @@ static int put_edit(rf *r, size_t retract, size_t in_end, const char *rep, size_
   size_t ne;
   o->len -= retract;
   e.out_start = o->len - r->out_base;
-  if (replen && ctix__buf_add(o, rep, replen))
+  if (replen && buf_add_fast(o, rep, replen))
     return o->err;
   e.out_end = o->len - r->out_base;
   e.in_start = in_start;
@@ -156,7 +193,7 @@ static int put_edit(rf *r, size_t retract, size_t in_end, const char *rep, size_
       return 0;
     }
   }
-  if (ctix__buf_push(r->edits, &e, sizeof(e)))
+  if (buf_add_fast(r->edits, &e, sizeof(e)))
     return r->edits->err;
   r->floor = o->len;
   return 0;
@@ -1086,17 +1123,20 @@ __attribute__((target("avx2"), always_inline)) static inline uint32_t block_stop
   __m256i brk_w = OR(IN(w, SET_BRACKET1), IN(w, SET_ALWAYS2));
   __m256i always = OR(IN(v, SET_ALWAYS1), IN(v, SET_ALWAYS2));
   __m256i dot = AND(EQ(v, '.'), OR(brk_w, EQ(pv, ' ')));
-  __m256i colon = AND(EQ(v, ':'), OR(OR(EQ(w, '/'), EQ(w, '_')), EQ(w, '\\')));
-  __m256i bsl = AND(EQ(v, '\\'), OR(EQ(w, '.'), EQ(w, '\\')));
-  __m256i dash = AND(EQ(v, '-'), EQ(lw, 'd'));
-  __m256i slash = AND(EQ(v, '/'), OR(OR(EQ(w, '/'), EQ(w, 'A')), EQ(w, 'D')));
+  /* ':' '\\' '-' '/' 'A' 'D' before one of their followers (pair_rules) */
+#define SHUF(tab, x) \
+  _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(const void *)(tab)), (x))
+  __m256i pair = AND(_mm256_cmpeq_epi8(v, SHUF(pair_v, v)),
+                     OR(OR(_mm256_cmpeq_epi8(w, SHUF(pair_next[0], v)),
+                           _mm256_cmpeq_epi8(w, SHUF(pair_next[1], v))),
+                        _mm256_cmpeq_epi8(w, SHUF(pair_next[2], v))));
+#undef SHUF
   __m256i us = AND(EQ(v, '_'), EQ(w, '_'));
-  __m256i up = OR(AND(EQ(v, 'A'), EQ(w, 'T')), AND(EQ(v, 'D'), EQ(w, 'O')));
   __m256i at_w = AND(AND(EQ(lw, 'a'), EQ(lx, 't')), OR(EQ(y, ' '), EQ(y, '\t')));
   __m256i dot_w = AND(AND(EQ(lw, 'd'), EQ(lx, 'o')), EQ(ly, 't'));
   __m256i sp_next = IN(w, SET_AFTER_SPACE);
   __m256i sp = AND(EQ(v, ' '), OR(sp_next, OR(at_w, dot_w)));
-  __m256i m = OR(OR(OR(always, dot), OR(colon, bsl)), OR(OR(dash, slash), OR(OR(us, up), sp)));
+  __m256i m = OR(OR(OR(always, dot), pair), OR(us, sp));
   _mm256_storeu_si256((__m256i *)(void *)dst, v);
   return (uint32_t)_mm256_movemask_epi8(m);
 #undef L

@@ -52,6 +52,10 @@ enum {
 };
 
 static unsigned char cls[256];
+/* Classes of ctix__ioc_context_has: ASCII letters, and the bytes that end
+ * a sentence when white space follows. */
+enum { CX_LETTER = 1, CX_END = 2 };
+static unsigned char ctx_cls[256];
 static void init_incs(void);
 static void scan_init(void);
 
@@ -93,6 +97,9 @@ static void init_classes(void)
       default: k = C_OTHER; break;
       }
     cls[c] = k;
+    ctx_cls[c] = ctix__isalpha(c)                                     ? CX_LETTER
+                 : c == '.' || c == '!' || c == '?' || c == '\n' ? CX_END
+                                                                    : 0;
   }
   init_incs();
 }
@@ -142,6 +149,11 @@ static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
   while (i < n) {
     size_t lim = n - i < 255 ? n : i + 255;
     uint64_t lo = 0, hi = 0;
+    /* four bytes a step: the loop's own count and test are half its cost */
+    for (; i + 4 <= lim; i += 4) {
+      lo += inc_lo[t[i]] + inc_lo[t[i + 1]] + inc_lo[t[i + 2]] + inc_lo[t[i + 3]];
+      hi += inc_hi[t[i]] + inc_hi[t[i + 1]] + inc_hi[t[i + 2]] + inc_hi[t[i + 3]];
+    }
     for (; i < lim; i++) {
       lo += inc_lo[t[i]];
       hi += inc_hi[t[i]];
@@ -617,6 +629,12 @@ bool ctix__ioc_simd(void)
  */
 static _Alignas(32) unsigned char pair_first[2][32], pair_second[2][32];
 
+/* The hard separators but '|' for a one-shuffle membership test: entry
+ * (c & 15) of each 16-byte half holds the member c (distinct low
+ * nibbles), 0xFF when none; "v is one" is v == shuffle(hard_seps, v). */
+#define HARD_SEPS_SHUFFLED "\"<>`"
+static _Alignas(32) unsigned char hard_seps[32];
+
 /* The pair bits of the lower-case bytes lv in table tab. */
 __attribute__((target("avx2"), always_inline)) static inline __m256i
 pair_bits(__m256i lv, unsigned char tab[2][32])
@@ -642,11 +660,10 @@ __attribute__((target("avx2"))) static size_t masks_avx2(masks *m, const unsigne
       __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(t + k * 64 + h * 32));
       __m256i ws = _mm256_cmpeq_epi8(_mm256_min_epu8(v, sp20), v);
       __m256i hs = _mm256_or_si256(
-          _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
-                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<'))),
-          _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('>')),
-                                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('`'))),
-                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|'))));
+          _mm256_cmpeq_epi8(
+              v, _mm256_shuffle_epi8(
+                     _mm256_load_si256((const __m256i *)(const void *)hard_seps), v)),
+          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|')));
       __m256i lv = _mm256_or_si256(v, sp20);
       __m256i al = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(lv, lo), lv),
                                     _mm256_cmpeq_epi8(_mm256_min_epu8(lv, hi), lv));
@@ -711,6 +728,12 @@ static void init_trig_lens(void)
   for (n = 4; n <= 20; n++)
     trig_pairs[('t' & 31) * 32 + ('l' & 31)] |= (uint32_t)1 << n;
 #if CTIX_IOC_X86
+  {
+    const char *hs;
+    memset(hard_seps, 0xFF, sizeof(hard_seps));
+    for (hs = HARD_SEPS_SHUFFLED; *hs; hs++)
+      hard_seps[*hs & 15] = hard_seps[16 + (*hs & 15)] = (unsigned char)*hs;
+  }
   {
     unsigned firsts = 0; /* distinct first letters seen */
     unsigned char bit_of[32] = {0};
@@ -862,7 +885,8 @@ int ctix__ioc_scan_text(ctix__ioc_scan *s)
       }
       i = (k << 6) + p;
     }
-    a = next_bit(&m, m.sep, true, i);
+    /* first_interesting nearly always stops on the token's first byte */
+    a = (m.sep[i >> 6] >> (i & 63)) & 1 ? next_bit(&m, m.sep, true, i) : i;
     if (a >= n)
       break;
     b = next_bit(&m, m.sep, false, a);
@@ -923,20 +947,21 @@ size_t ctix__ioc_word_before(const ctix__ioc_scan *s, size_t pos, char *out, siz
 bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
                            const char *const *words)
 {
+  const unsigned char *t = (const unsigned char *)s->text;
   size_t p = pos > s->len ? s->len : pos;
   unsigned w;
+  scan_init();
   for (w = 0; w < nwords && p > 0; w++) {
     size_t e = p, b;
+    unsigned cl;
     /* skip to the end of the previous word, stopping at a sentence end */
-    while (e > 0 && !ctix__isalpha((unsigned char)s->text[e - 1])) {
-      char c = s->text[e - 1];
-      if ((c == '.' || c == '!' || c == '?' || c == '\n') && e < s->len &&
-          ctix__isspace((unsigned char)s->text[e]))
+    while (e > 0 && !((cl = ctx_cls[t[e - 1]]) & CX_LETTER)) {
+      if ((cl & CX_END) && e < s->len && ctix__isspace(t[e]))
         return false;
       e--;
     }
     b = e;
-    while (b > 0 && ctix__isalpha((unsigned char)s->text[b - 1]))
+    while (b > 0 && (ctx_cls[t[b - 1]] & CX_LETTER))
       b--;
     if (b == e)
       return false;
