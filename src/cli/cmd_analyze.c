@@ -28,6 +28,7 @@ enum {
   OPT_TLP,
   OPT_PRODUCER,
   OPT_SIGMA_RULES,
+  OPT_IMPLIED,
   OPT_HELP
 };
 
@@ -45,6 +46,7 @@ static const ctix__cli_opt analyze_opts[] = {
     {OPT_TLP, 0, "tlp", true},
     {OPT_PRODUCER, 0, "producer", true},
     {OPT_SIGMA_RULES, 0, "sigma-rules", true},
+    {OPT_IMPLIED, 0, "implied", false},
     {OPT_HELP, 'h', "help", false},
     {0, 0, NULL, false},
 };
@@ -383,6 +385,7 @@ static int parse_args(run *r, int argc, char **argv, bool *help)
       r->resp.tlp = arg;
       break;
     case OPT_SIGMA_RULES: r->resp.sigma_rules_dir = arg; break;
+    case OPT_IMPLIED: r->opts.ttp.implied = true; break;
     case OPT_PRODUCER:
       if (!*arg)
         return ctix__cli_usage("analyze", "--producer needs a name");
@@ -513,6 +516,9 @@ const ctix_cli_cmd ctix__cli_cmd_analyze = {
     "      --sigma-rules DIR   also list the rules of a Sigma collection (a SigmaHQ\n"
     "                          checkout, say) whose ATT&CK tags match the report's\n"
     "                          techniques, and copy them into sigma/ with their ids\n"
+    "      --implied           also list the techniques the named software and\n"
+    "                          groups are known to use (ATT&CK), as low-confidence\n"
+    "                          findings with status implied, never observed\n"
     "      --no-text           leave the document text out of the JSON output\n"
     "  -q, --quiet             print no summary and no progress bar, only errors\n"
     "      --verbose           print timing and diagnostics of each document on\n"
