@@ -11,6 +11,7 @@
  */
 #define _DEFAULT_SOURCE 1 /* wait4 */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,29 +53,43 @@ static const struct {
 };
 #define NNATURAL (sizeof(natural) / sizeof(natural[0]))
 
-static void collect(ctix_buf *files, const char *path, int depth)
+/*
+ * Appends the .yml files under the directory whose path is in p (restored
+ * on return), as `ctix sigma convert` walks a folder: the entry type of
+ * readdir decides, a stat only when it is unknown or a symbolic link.
+ */
+static void collect(ctix_buf *files, ctix_buf *p, int depth)
 {
-  DIR *d = depth < 32 ? opendir(path) : NULL;
+  size_t base = p->len;
+  DIR *d = depth < 32 ? opendir(p->data) : NULL;
   struct dirent *de;
   if (!d)
     return;
   while ((de = readdir(d))) {
-    ctix_buf p = CTIX_BUF_INIT(4096);
-    struct stat st;
     size_t n = strlen(de->d_name);
-    if (de->d_name[0] == '.')
+    bool dir = de->d_type == DT_DIR;
+    if (de->d_name[0] == '.' || n + 1 > p->max - base)
       continue;
-    ctix__buf_addf(&p, "%s/%s", path, de->d_name);
-    if (!p.err && stat(p.data, &st) == 0) {
-      if (S_ISDIR(st.st_mode))
-        collect(files, p.data, depth + 1);
-      else if (n > 4 && strcmp(de->d_name + n - 4, ".yml") == 0) {
-        char *s = ctix__buf_detach(&p, NULL);
-        ctix__buf_push(files, &s, sizeof(s));
-      }
+    ctix__buf_truncate(p, base);
+    ctix__buf_addc(p, '/');
+    ctix__buf_add(p, de->d_name, n);
+    if (p->err)
+      break;
+    if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
+      struct stat st;
+      if (stat(p->data, &st) != 0)
+        continue;
+      dir = S_ISDIR(st.st_mode);
     }
-    ctix__buf_free(&p);
+    if (dir) {
+      collect(files, p, depth + 1);
+    } else if (n > 4 && strcmp(de->d_name + n - 4, ".yml") == 0) {
+      char *s = strdup(p->data);
+      if (s && ctix__buf_push(files, &s, sizeof(s)))
+        free(s);
+    }
   }
+  ctix__buf_truncate(p, base);
   closedir(d);
 }
 
@@ -92,7 +107,10 @@ static int run_one(const char *dir, const char *target, const char *const *pipes
   ctix_sigma_converter *cv = NULL;
   ctix_error err;
   size_t i, n, ok = 0;
-  collect(&files, dir, 0);
+  ctix_buf path = CTIX_BUF_INIT(4096);
+  if (!ctix__buf_adds(&path, dir))
+    collect(&files, &path, 0);
+  ctix__buf_free(&path);
   n = CTIX__BUF_COUNT(&files, char *);
   ctix_error_clear(&err);
   if (ctix_sigma_converter_new(&cv, target, pipes, np, &err)) {
@@ -230,7 +248,10 @@ int main(int argc, char **argv)
     return run_one(argv[2], argv[3], (const char *const *)argv + 4, (size_t)(argc - 4));
   if (argc > 1)
     dir = argv[1];
-  collect(&files, dir, 0);
+  ctix_buf path = CTIX_BUF_INIT(4096);
+  if (!ctix__buf_adds(&path, dir))
+    collect(&files, &path, 0);
+  ctix__buf_free(&path);
   n = CTIX__BUF_COUNT(&files, char *);
   for (i = 0; i < n; i++)
     free(CTIX__BUF_AT(&files, char *, i));

@@ -13,6 +13,7 @@
  * TARGET__PIPE__PIPE.jsonl) and compares with the reference: success or
  * error agreement, and queries identical after whitespace normalisation.
  */
+#define _DEFAULT_SOURCE 1 /* d_type of struct dirent */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -45,37 +46,79 @@ static int cmp_str(const void *a, const void *b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* True if a file name ends in .yml or .yaml. */
+static bool rule_name(const char *name, size_t n)
+{
+  return (n > 4 && memcmp(name + n - 4, ".yml", 4) == 0) ||
+         (n > 5 && memcmp(name + n - 5, ".yaml", 5) == 0);
+}
+
+/*
+ * Appends the rule files of the directory whose path is in p (p is
+ * restored on return): the entry type of readdir decides without a stat
+ * unless the file system does not give it or the entry is a symbolic link.
+ * -1 if the directory cannot be opened (or lies deeper than 32 levels).
+ */
+static int collect_dir(ctix_buf *files, ctix_buf *p, int depth)
+{
+  size_t base = p->len;
+  DIR *d = depth <= 32 ? opendir(p->data) : NULL;
+  struct dirent *de;
+  if (!d)
+    return -1;
+  while ((de = readdir(d))) {
+    size_t n = strlen(de->d_name);
+    bool dir;
+    if (de->d_name[0] == '.')
+      continue;
+    if (n + 1 > p->max - base)
+      continue;                /* path too long: skipped */
+    ctix__buf_truncate(p, base);
+    ctix__buf_addc(p, '/');
+    ctix__buf_add(p, de->d_name, n);
+    if (p->err)
+      break;
+    if (de->d_type == DT_DIR) {
+      dir = true;
+    } else if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
+      struct stat st;
+      if (stat(p->data, &st) != 0)
+        continue;
+      dir = S_ISDIR(st.st_mode);
+    } else {
+      dir = false;
+    }
+    if (dir) {
+      collect_dir(files, p, depth + 1);
+    } else if (rule_name(de->d_name, n)) {
+      char *s = strdup(p->data);
+      if (!s || ctix__buf_push(files, &s, sizeof(s)))
+        free(s);
+    }
+  }
+  ctix__buf_truncate(p, base);
+  closedir(d);
+  return 0;
+}
+
 /* Appends the rule files under path (a file or a directory) to files. */
 static int collect(ctix_buf *files, const char *path, int depth)
 {
   struct stat st;
-  DIR *d;
-  struct dirent *de;
+  ctix_buf p = CTIX_BUF_INIT(4096);
+  int rc;
   if (stat(path, &st) != 0)
     return -1;
   if (!S_ISDIR(st.st_mode)) {
     char *s = strdup(path);
-    return s && !ctix__buf_push(files, &s, sizeof(s)) ? 0 : -1;
-  }
-  if (depth > 32 || !(d = opendir(path)))
+    if (s && !ctix__buf_push(files, &s, sizeof(s)))
+      return 0;
+    free(s);
     return -1;
-  while ((de = readdir(d))) {
-    ctix_buf p = CTIX_BUF_INIT(4096);
-    size_t n = strlen(de->d_name);
-    if (de->d_name[0] == '.')
-      continue;
-    ctix__buf_addf(&p, "%s/%s", path, de->d_name);
-    if (!p.err && stat(p.data, &st) == 0) {
-      if (S_ISDIR(st.st_mode))
-        collect(files, p.data, depth + 1);
-      else if ((n > 4 && strcmp(de->d_name + n - 4, ".yml") == 0) ||
-               (n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0))
-        collect(files, p.data, depth + 1);
-    }
-    ctix__buf_free(&p);
   }
-  closedir(d);
-  return 0;
+  rc = ctix__buf_adds(&p, path) ? -1 : collect_dir(files, &p, depth);
+  ctix__buf_free(&p);
+  return rc;
 }
 
 static void json_str(FILE *f, const char *s)

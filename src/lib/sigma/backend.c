@@ -316,11 +316,27 @@ int ctix__sg_put_field(sg_render *r, ctix_buf *b, const char *field)
 int ctix__sg_put_string(sg_render *r, ctix_buf *b, const char *s, size_t n)
 {
   const sg_target *t = r->t;
-  size_t i;
+  size_t i, run;
+  unsigned char special[256];   /* 1: needs more than a copy (marker or escape) */
+  const char *x;
+  memset(special, 0, sizeof(special));
+  for (x = t->escaped_chars; *x; x++)
+    special[(unsigned char)*x] = 1;
+  special['*'] = t->escape_literal_wildcards;
+  special['?'] = t->escape_literal_wildcards && strchr(t->escaped_chars, '?');
+  special[(unsigned char)SG_WILD_MULTI] = special[(unsigned char)SG_WILD_SINGLE] = 1;
+  special[(unsigned char)SG_PH_OPEN] = 1;
   if (t->str_quote)
     ctix__buf_addc(b, t->str_quote);
   for (i = 0; i < n; i++) {
     char c = s[i];
+    for (run = i; run < n && !special[(unsigned char)s[run]]; run++)
+      ;
+    if (run > i) {              /* plain characters: one copy */
+      ctix__buf_add(b, s + i, run - i);
+      i = run - 1;
+      continue;
+    }
     if (c == SG_WILD_MULTI)
       ctix__buf_adds(b, t->wild_multi);
     else if (c == SG_WILD_SINGLE)

@@ -114,6 +114,10 @@ static void put_field(ctix_buf *b, const char *f)
   const char *p, *o;
   bool space = false, call = false, quotes = false;
   long depth = 0;
+  if (!strpbrk(f, " \t\n\v\f\r'()")) {   /* the common case: nothing to quote */
+    ctix__buf_adds(b, f);
+    return;
+  }
   for (p = f; *p; p++) {
     space = space || ctix__isspace((unsigned char)*p);
     if (*p == '\'')

@@ -47,12 +47,26 @@ sg_expr *ctix__sg_expr_new(sg_ctx *cx, sg_eop op, size_t nkids)
 int ctix__sg_str_decode(char **out, size_t *outn, ctix_arena *arena, const char *s, size_t n,
                         bool placeholders)
 {
+  /* bytes that need more than a copy ('%' only with placeholders, checked below) */
+  static const unsigned char special[256] = {
+    [1] = 1, [2] = 1, [3] = 1, [4] = 1, ['\\'] = 1, ['*'] = 1, ['?'] = 1, ['%'] = 1};
   char *d = ctix__arena_alloc(arena, n + 1);
   size_t i, o = 0;
   if (!d)
     return CTIX_ENOMEM;
   for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
+    unsigned char c;
+    size_t run = i;
+    while (run < n && !special[(unsigned char)s[run]])
+      run++;
+    if (run > i) {             /* plain bytes: one copy */
+      memcpy(d + o, s + i, run - i);
+      o += run - i;
+      i = run;
+      if (i == n)
+        break;
+    }
+    c = (unsigned char)s[i];
     if (c >= 1 && c <= 4)
       return CTIX_EPARSE;
     if (c == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
@@ -100,18 +114,34 @@ static int push(ctix_buf *vs, ctix_arena *a, const char *s, size_t n)
   return ctix__buf_push(vs, &v, sizeof(v));
 }
 
+/* A variant with a leading / trailing `*` added unless it has one (built in the arena). */
+static int wrap_var(var *w, ctix_arena *a, const var *v, bool pre, bool post)
+{
+  bool add_pre = pre && !(v->n && v->s[0] == SG_WILD_MULTI);
+  bool add_post = post && !(v->n ? v->s[v->n - 1] == SG_WILD_MULTI : add_pre);
+  size_t n = v->n + add_pre + add_post;
+  char *s;
+  if (n > SG_MAX_QUERY)
+    return CTIX_ETOOBIG;
+  s = ctix__arena_alloc(a, n + 1);
+  if (!s)
+    return CTIX_ENOMEM;
+  if (add_pre)
+    s[0] = SG_WILD_MULTI;
+  memcpy(s + add_pre, v->s, v->n);
+  if (add_post)
+    s[n - 1] = SG_WILD_MULTI;
+  s[n] = 0;
+  w->s = s;
+  w->n = n;
+  return 0;
+}
+
 static int wrap(ctix_buf *out, ctix_arena *a, const var *v, bool pre, bool post)
 {
-  ctix_buf b = CTIX_BUF_INIT(SG_MAX_QUERY);
-  int rc;
-  if (pre && !(v->n && v->s[0] == SG_WILD_MULTI))
-    ctix__buf_addc(&b, SG_WILD_MULTI);
-  ctix__buf_add(&b, v->s, v->n);
-  if (post && !(b.len && b.data[b.len - 1] == SG_WILD_MULTI))
-    ctix__buf_addc(&b, SG_WILD_MULTI);
-  rc = b.err ? b.err : push(out, a, b.data ? b.data : "", b.len);
-  ctix__buf_free(&b);
-  return rc;
+  var w;
+  int rc = wrap_var(&w, a, v, pre, post);
+  return rc ? rc : ctix__buf_push(out, &w, sizeof(w));
 }
 
 /* Encodes UTF-8 text as UTF-16 (le/be, optional BOM). */
@@ -388,6 +418,7 @@ static int lower_value(sg_expr **out, sg_ctx *cx, const sg_item *it, const sg_va
   {
     char *dec;
     size_t dn;
+    var one;
     if (v->type == SG_V_STR) {
       rc = ctix__sg_str_decode(&dec, &dn, cx->arena, txt, tn, expand);
       if (rc == CTIX_EPARSE)
@@ -396,10 +427,30 @@ static int lower_value(sg_expr **out, sg_ctx *cx, const sg_item *it, const sg_va
       rc = (dec = ctix__arena_strndup(cx->arena, txt, tn)) ? 0 : CTIX_ENOMEM;
       dn = tn;
     }
+    /*
+     * While the chain keeps one variant (contains/startswith/endswith and
+     * the modifiers that leave strings alone) no variant list is needed;
+     * the first modifier that encodes or expands switches to the list.
+     */
+    one.s = dec;
+    one.n = dn;
+    for (i = 0; !rc && i < it->nmods; i++) {
+      int m = it->mods[i];
+      if (m == SG_M_CONTAINS || m == SG_M_STARTSWITH || m == SG_M_ENDSWITH)
+        rc = wrap_var(&one, cx->arena, &one, m != SG_M_STARTSWITH, m != SG_M_ENDSWITH);
+      else if (m == SG_M_WIDE || m == SG_M_UTF16LE || m == SG_M_UTF16BE || m == SG_M_UTF16 ||
+               m == SG_M_BASE64 || m == SG_M_BASE64OFFSET || m == SG_M_WINDASH)
+        break;
+    }
+    if (!rc && i == it->nmods) {
+      e = match(cx, it, SG_K_STR, one.s, one.n);
+      *out = e;
+      return e ? 0 : cx->err->code ? cx->err->code : CTIX_ENOMEM;
+    }
     if (!rc)
-      rc = push(&vs, cx->arena, dec, dn);
+      rc = ctix__buf_push(&vs, &one, sizeof(one));
   }
-  for (i = 0; i < it->nmods && !rc; i++) {
+  for (; i < it->nmods && !rc; i++) {
     int m = it->mods[i];
     ctix__buf_init(&next, SG_MAX_QUERY);
     nv = CTIX__BUF_COUNT(&vs, var);

@@ -90,6 +90,17 @@ typedef struct sg_lscond {
   const sg_y *values;
 } sg_lscond;
 
+/*
+ * A hash index of names built once at load (open addressing, power-of-two
+ * size): the keys of a map (the last duplicate wins, as ctix__sg_y_get) or
+ * the scalars of a list (a lone scalar: a list of one), each with its node.
+ */
+typedef struct sg_names {
+  const char **keys;
+  const sg_y **vals;
+  size_t cap;              /* 0: empty index */
+} sg_names;
+
 typedef struct sg_transform {
   trtype type;
   const char *id;
@@ -97,6 +108,15 @@ typedef struct sg_transform {
   sg_lscond *conds;
   size_t nconds;
   bool cond_or;
+  /* parameters read once at load (the per-match code looks nothing up in data) */
+  sg_names mapping;        /* field_name_mapping: mapping keys */
+  sg_names fields;         /* `fields` as a list */
+  sg_names known;          /* field_to_keyword: `known` as a list */
+  sg_names exclude;        /* exclude_fields (a sequence only) */
+  const char *exclude_sub; /* exclude_fields_containing */
+  const char *affix;       /* field_name_prefix / field_name_suffix text */
+  bool item_level;         /* field_name_mapping: item_level given */
+  bool field_prefix;       /* value_contains: field_prefix: true */
 } sg_transform;
 
 struct sg_pipeline {
@@ -110,6 +130,86 @@ static const char *ystr(const sg_y *y, const char *key)
 {
   const sg_y *v = ctix__sg_y_get(y, key);
   return v && v->kind == SG_Y_SCALAR ? v->str : NULL;
+}
+
+static size_t name_hash(const char *s)
+{
+  size_t h = 1469598103934665603u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* Adds name -> node (an existing name gets the new node). */
+static void names_put(sg_names *ix, const char *name, const sg_y *node)
+{
+  size_t i = name_hash(name) & (ix->cap - 1);
+  while (ix->keys[i] && strcmp(ix->keys[i], name) != 0)
+    i = (i + 1) & (ix->cap - 1);
+  ix->keys[i] = name;
+  ix->vals[i] = node;
+}
+
+/*
+ * Builds the index of a map's keys (`is_map`) or of a list's scalars (a
+ * lone scalar is a list of one; a sequence: only its sequence, with
+ * `seq_only`). 0 or CTIX_ENOMEM.
+ */
+static int names_build(sg_names *ix, ctix_arena *a, const sg_y *y, bool is_map, bool seq_only)
+{
+  const sg_y *v;
+  size_t n = 0;
+  memset(ix, 0, sizeof(*ix));
+  if (!y || (is_map && y->kind != SG_Y_MAP) || (!is_map && y->kind == SG_Y_MAP) ||
+      (seq_only && y->kind != SG_Y_SEQ))
+    return 0;
+  n = y->kind == SG_Y_SCALAR ? 1 : y->n;
+  for (ix->cap = 8; ix->cap < 2 * n + 1; ix->cap *= 2)
+    ;
+  ix->keys = ctix__arena_calloc(a, ix->cap, sizeof(*ix->keys));
+  ix->vals = ctix__arena_calloc(a, ix->cap, sizeof(*ix->vals));
+  if (!ix->keys || !ix->vals)
+    return CTIX_ENOMEM;
+  if (y->kind == SG_Y_SCALAR) {
+    names_put(ix, y->str, y);
+    return 0;
+  }
+  for (v = y->first; v; v = v->next) {
+    if (is_map && v->key)
+      names_put(ix, v->key, v);
+    else if (!is_map && v->kind == SG_Y_SCALAR)
+      names_put(ix, v->str, v);
+  }
+  return 0;
+}
+
+/* The node of `name` in the index, or NULL. */
+static const sg_y *names_get(const sg_names *ix, const char *name)
+{
+  size_t i;
+  if (!ix->cap || !name)
+    return NULL;
+  for (i = name_hash(name) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1))
+    if (strcmp(ix->keys[i], name) == 0)
+      return ix->vals[i];
+  return NULL;
+}
+
+/* Reads the parameters of a transformation the per-match code uses. */
+static int prepare(sg_transform *x, ctix_arena *a)
+{
+  const sg_y *t = x->data;
+  const char *fp = ystr(t, "field_prefix");
+  x->exclude_sub = ystr(t, "exclude_fields_containing");
+  x->affix = ystr(t, x->type == TR_PREFIX ? "prefix" : "suffix");
+  x->item_level = ystr(t, "item_level") != NULL;
+  x->field_prefix = fp && strcmp(fp, "true") == 0;
+  if (names_build(&x->mapping, a, ctix__sg_y_get(t, "mapping"), true, false) ||
+      names_build(&x->fields, a, ctix__sg_y_get(t, "fields"), false, false) ||
+      names_build(&x->known, a, ctix__sg_y_get(t, "known"), false, false) ||
+      names_build(&x->exclude, a, ctix__sg_y_get(t, "exclude_fields"), false, true))
+    return CTIX_ENOMEM;
+  return 0;
 }
 
 int ctix__sg_pipeline_load(sg_pipeline **out, const char *data, size_t len, const char *source,
@@ -204,6 +304,11 @@ int ctix__sg_pipeline_load(sg_pipeline **out, const char *data, size_t len, cons
     }
   }
   p->ntr = i;
+  for (i = 0; i < p->ntr; i++)
+    if (prepare(&p->tr[i], &p->arena)) {
+      rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+      goto done;
+    }
   for (i = 0; i < p->ntr; i++) /* value_contains / field_to_keyword parameters */
     if ((p->tr[i].type == TR_CONTAINS && !ctix__sg_y_get(p->tr[i].data, "fields")) ||
         (p->tr[i].type == TR_KEYWORD && !ctix__sg_y_get(p->tr[i].data, "known"))) {
@@ -432,35 +537,21 @@ static int str_replace(sg_expr *e, sg_ctx *cx, const char *from, const char *to)
 /* True if a field transformation must leave `field` alone (exclude_fields*). */
 static bool field_excluded(const sg_transform *x, const char *field)
 {
-  const sg_y *ex = ctix__sg_y_get(x->data, "exclude_fields"), *f;
-  const char *sub = ystr(x->data, "exclude_fields_containing");
+  const char *sub = x->exclude_sub;
   if (sub && *sub && strstr(field, sub))
     return true;
-  for (f = ex && ex->kind == SG_Y_SEQ ? ex->first : NULL; f; f = f->next)
-    if (f->kind == SG_Y_SCALAR && strcmp(f->str, field) == 0)
-      return true;
-  return false;
-}
-
-/* True if `name` is one of the scalars of the list `l`. */
-static bool in_list(const sg_y *l, const char *name)
-{
-  const sg_y *v;
-  for (v = l && l->kind == SG_Y_SEQ ? l->first : l; v; v = l->kind == SG_Y_SEQ ? v->next : NULL)
-    if (v->kind == SG_Y_SCALAR && v->str[0] == name[0] && strcmp(v->str, name) == 0)
-      return true;
-  return false;
+  return names_get(&x->exclude, field) != NULL;
 }
 
 /* Removes the matches of the listed fields; emptied AND/OR/NOT nodes go too. */
-static void drop_fields(sg_expr **slot, const sg_y *fields)
+static void drop_fields(sg_expr **slot, const sg_names *fields)
 {
   sg_expr *e = *slot;
   size_t i, o = 0;
   if (!e)
     return;
   if (e->op == SG_E_MATCH) {
-    if (e->field && in_list(fields, e->field))
+    if (e->field && names_get(fields, e->field))
       *slot = NULL;
     return;
   }
@@ -602,7 +693,7 @@ static int affix(sg_expr *e, sg_ctx *cx, const sg_transform *x)
 {
   const sg_y *m;
   int pass;
-  if (e->kind != SG_K_STR || !e->field || !in_list(ctix__sg_y_get(x->data, "fields"), e->field))
+  if (e->kind != SG_K_STR || !e->field || !names_get(&x->fields, e->field))
     return 0;
   for (pass = 0; pass < 2; pass++) {
     const sg_y *map = ctix__sg_y_get(x->data, pass ? "suffixes" : "prefixes");
@@ -648,7 +739,7 @@ static int map_item(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     if (e->kids[i]->op != SG_E_MATCH || !e->kids[i]->field ||
         strcmp(e->kids[i]->field, e->kids[0]->field) != 0)
       return 0;
-  to = ctix__sg_y_get(ctix__sg_y_get(x->data, "mapping"), e->kids[0]->field);
+  to = names_get(&x->mapping, e->kids[0]->field);
   if (!to || to->kind != SG_Y_SEQ || to->n < 2)
     return 0;
   or = ctix__sg_expr_new(cx, SG_E_OR, to->n);
@@ -680,7 +771,7 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
   size_t i;
   if (!e)
     return 0;
-  if (e->op != SG_E_MATCH && x->type == TR_FIELD_MAP && ystr(x->data, "item_level"))
+  if (e->op != SG_E_MATCH && x->type == TR_FIELD_MAP && x->item_level)
     rc = map_item(slot, cx, x);
   if (rc > 0)
     return 0;
@@ -697,9 +788,9 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     const sg_y *to;
     if (!e->field)
       break;
-    to = ctix__sg_y_get(ctix__sg_y_get(x->data, "mapping"), e->field);
+    to = names_get(&x->mapping, e->field);
     if (e->kind == SG_K_FIELDREF) {
-      const sg_y *ref = ctix__sg_y_get(ctix__sg_y_get(x->data, "mapping"), e->s);
+      const sg_y *ref = names_get(&x->mapping, e->s);
       if (ref && ref->kind == SG_Y_SCALAR) {
         e->s = ref->str;
         e->n = ref->len;
@@ -729,7 +820,7 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
   case TR_PREFIX:
   case TR_SUFFIX:
     if (e->field) {
-      const char *a = ystr(x->data, x->type == TR_PREFIX ? "prefix" : "suffix");
+      const char *a = x->affix;
       e->field = x->type == TR_PREFIX ? cat3(cx, a, e->field, "") : cat3(cx, e->field, a, "");
       if (!e->field)
         return ctix__error_set(cx->err, CTIX_ENOMEM, "out of memory");
@@ -744,7 +835,7 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     rc = affix(e, cx, x);
     break;
   case TR_BASENAME:
-    if (e->kind == SG_K_STR && e->field && in_list(ctix__sg_y_get(x->data, "fields"), e->field)) {
+    if (e->kind == SG_K_STR && e->field && names_get(&x->fields, e->field)) {
       const char *b = e->s + e->n;
       while (b > e->s && b[-1] != '\\')
         b--;
@@ -756,7 +847,7 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     break;
   case TR_VALUE_MAP: {
     const sg_y *to = NULL, *m, *f;
-    if (e->kind != SG_K_STR || !e->field || !in_list(ctix__sg_y_get(x->data, "fields"), e->field))
+    if (e->kind != SG_K_STR || !e->field || !names_get(&x->fields, e->field))
       break;
     m = ctix__sg_y_get(x->data, "mapping");
     for (m = m && m->kind == SG_Y_MAP ? m->first : NULL; m && !to; m = m->next)
@@ -787,7 +878,7 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     break;
   }
   case TR_FIELD_CHECK:
-    if (e->field && !in_list(ctix__sg_y_get(x->data, "fields"), e->field)) {
+    if (e->field && !names_get(&x->fields, e->field)) {
       const char *m = ystr(x->data, "message"), *ph = m ? strstr(m, "{field}") : NULL;
       if (!m)
         m = "field not supported";
@@ -826,7 +917,6 @@ static int set_value(sg_expr *e, sg_ctx *cx, ctix_buf *b)
 static int contains_walk(sg_expr *e, sg_ctx *cx, const sg_transform *x)
 {
   ctix_buf c = CTIX_BUF_INIT(SG_MAX_QUERY), b = CTIX_BUF_INIT(SG_MAX_QUERY);
-  const char *pf = ystr(x->data, "field_prefix");
   size_t i;
   int rc = 0;
   if (!e)
@@ -837,9 +927,9 @@ static int contains_walk(sg_expr *e, sg_ctx *cx, const sg_transform *x)
     return rc;
   }
   if (!e->field || (e->kind != SG_K_STR && e->kind != SG_K_NUM) ||
-      !in_list(ctix__sg_y_get(x->data, "fields"), e->field))
+      !names_get(&x->fields, e->field))
     return 0;
-  if (pf && strcmp(pf, "true") == 0) {
+  if (x->field_prefix) {
     ctix__buf_adds(&c, e->field);
     if (!(e->n && e->s[0] == SG_WILD_MULTI))
       ctix__buf_addc(&c, '%');
@@ -873,7 +963,7 @@ static int keyword_one(sg_expr *e, sg_ctx *cx, const sg_transform *x, bool in_ex
 {
   const char *f = e->field, *what = NULL, *m, *p;
   ctix_buf b = CTIX_BUF_INIT(SG_MAX_QUERY);
-  if (f && in_list(ctix__sg_y_get(x->data, "known"), f))
+  if (f && names_get(&x->known, f))
     return 0;
   switch (e->kind) {
   case SG_K_CMP: what = "Numeric comparison operation"; break;
@@ -952,7 +1042,7 @@ int ctix__sg_pipeline_apply(sg_expr **root, sg_ctx *cx, const sg_pipeline *p)
       continue;
     }
     if (x->type == TR_DROP) {
-      drop_fields(root, ctix__sg_y_get(x->data, "fields"));
+      drop_fields(root, &x->fields);
       continue;
     }
     if (x->type == TR_HASHES) {

@@ -8,9 +8,13 @@
  * Every error names the line and column of the offending node.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -728,27 +732,60 @@ done:
   return 0;
 }
 
+/*
+ * Reads a whole file into b (at most b->max bytes; more: CTIX_ETOOBIG):
+ * open, fstat and, for a regular file, one read of its size plus one byte
+ * (a short read of a regular file is its end); other files in chunks up
+ * to end of file. 0, CTIX_EIO or the buffer's error.
+ */
+static int read_whole(ctix_buf *b, int fd)
+{
+  struct stat st;
+  bool reg = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  size_t want = reg && (uintmax_t)st.st_size < b->max ? (size_t)st.st_size + 1 : 16384;
+  for (;;) {
+    ssize_t n;
+    if (b->len == b->max) {   /* full: one more byte is one too many */
+      char one;
+      do
+        n = read(fd, &one, 1);
+      while (n < 0 && errno == EINTR);
+      return n < 0 ? CTIX_EIO : n > 0 ? CTIX_ETOOBIG : 0;
+    }
+    if (want > b->max - b->len)
+      want = b->max - b->len;
+    if (ctix__buf_grow(b, want))
+      return b->err;
+    n = read(fd, b->data + b->len, want);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return CTIX_EIO;
+    if (n == 0)
+      return 0;
+    b->len += (size_t)n;
+    b->data[b->len] = '\0';
+    if (reg && (size_t)n < want)
+      return 0;
+    want = 16384;
+  }
+}
+
 int ctix_sigma_rule_load_file(ctix_sigma_rule **out, const char *path, ctix_error *err)
 {
   ctix_buf b = CTIX_BUF_INIT(CTIX_SIGMA_MAX_INPUT + 1);
-  char chunk[16384];
-  FILE *f;
-  size_t n;
-  int rc;
+  int fd, rc;
   if (!out || !path)
     return ctix__error_set(err, CTIX_EINVAL, "invalid argument");
   *out = NULL;
-  f = fopen(path, "rb");
-  if (!f) {
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     rc = ctix__error_set(err, CTIX_EIO, "cannot open: %s", strerror(errno));
     ctix__error_source(err, path);
     return rc;
   }
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    if (ctix__buf_add(&b, chunk, n))
-      break;
-  rc = ferror(f) ? CTIX_EIO : b.err;
-  fclose(f);
+  rc = read_whole(&b, fd);
+  close(fd);
   if (rc) {
     ctix__buf_free(&b);
     rc = ctix__error_set(err, rc, rc == CTIX_ETOOBIG ? "file larger than %u bytes" : "read failed%.0u",

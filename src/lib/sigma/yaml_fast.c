@@ -10,6 +10,7 @@
  * which also produces every error message. The fuzz target
  * fuzz_sigma_reader checks that both paths build identical trees.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "sigma/sigma_internal.h"
@@ -18,14 +19,6 @@
 
 #define NO CTIX_EUNSUPPORTED
 
-typedef struct fp {
-  const char *s;
-  size_t n;
-  ctix_arena *a;
-  size_t nodes;
-  unsigned depth;
-} fp;
-
 /* A position in the input: offset, 1-based line, offset of the line start. */
 typedef struct pos {
   size_t i;
@@ -33,19 +26,54 @@ typedef struct pos {
   size_t bol;
 } pos;
 
+typedef struct fp {
+  const char *s;
+  size_t n;
+  ctix_arena *a;
+  size_t nodes;
+  unsigned depth;
+  bool ascii;                /* no byte >= 0x80: a column is the byte offset plus one */
+  size_t eol_from, eol_to;   /* last eol() answer (every line is asked several times) */
+  size_t nc_from;            /* last next_content() call: start offset, */
+  pos nc_to;         /* its answer (a value looks ahead, then its map asks again) */
+  size_t nc_ind;
+  bool nc_ok;
+} fp;
+
+
+/*
+ * Number of UTF-8 continuation bytes in s[0..n) (columns count characters,
+ * as libyaml's do); eight ASCII bytes at a time.
+ */
+static size_t continuation_bytes(const char *s, size_t n)
+{
+  const uint64_t highs = 0x8080808080808080u;
+  size_t k = 0, c = 0;
+  for (; n - k >= 8; k += 8) {
+    uint64_t w;
+    memcpy(&w, s + k, 8);
+    if (!(w & highs))
+      continue;
+    for (size_t j = k; j < k + 8; j++)
+      c += ((unsigned char)s[j] & 0xc0) == 0x80;
+  }
+  for (; k < n; k++)
+    c += ((unsigned char)s[k] & 0xc0) == 0x80;
+  return c;
+}
+
 static sg_y *node(fp *p, sg_ykind kind, const pos *at, size_t i)
 {
   sg_y *y;
   if (++p->nodes > SG_MAX_NODES)
     return NULL;
-  y = ctix__arena_calloc(p->a, 1, sizeof(*y));
+  y = ctix__arena_alloc(p->a, sizeof(*y));
   if (!y)
     return NULL;
+  *y = (sg_y){0};
   y->kind = kind;
   y->line = at->line;
-  y->col = 1;
-  for (size_t k = at->bol; k < i; k++)   /* columns count characters, as libyaml's */
-    y->col += ((unsigned char)p->s[k] & 0xc0) != 0x80;
+  y->col = 1 + (unsigned)(i - at->bol - (p->ascii ? 0 : continuation_bytes(p->s + at->bol, i - at->bol)));
   return y;
 }
 
@@ -59,28 +87,43 @@ static void append(sg_y *parent, sg_y *child)
   parent->n++;
 }
 
-static size_t eol(const fp *p, size_t i)
+static size_t eol(fp *p, size_t i)
 {
-  const char *e = memchr(p->s + i, '\n', p->n - i);
-  return e ? (size_t)(e - p->s) : p->n;
+  const char *e;
+  if (i == p->eol_from)
+    return p->eol_to;
+  e = memchr(p->s + i, '\n', p->n - i);
+  p->eol_from = i;
+  p->eol_to = e ? (size_t)(e - p->s) : p->n;
+  return p->eol_to;
 }
 
 /* Moves to the next line that holds content; false at the end of input. */
-static bool next_content(const fp *p, pos *c, size_t *indent)
+static bool next_content(fp *p, pos *c, size_t *indent)
 {
+  size_t from = c->i;
+  if (from == p->nc_from) {
+    *c = p->nc_to;
+    *indent = p->nc_ind;
+    return p->nc_ok;
+  }
+  p->nc_from = from;
+  p->nc_ok = false;
   while (c->i < p->n) {
     size_t k = c->i, e = eol(p, c->i);
     while (k < e && p->s[k] == ' ')
       k++;
     if (k < e && p->s[k] != '#') {
-      *indent = k - c->i;
-      return true;
+      *indent = p->nc_ind = k - c->i;
+      p->nc_ok = true;
+      break;
     }
     c->i = e < p->n ? e + 1 : p->n;
     c->bol = c->i;
     c->line++;
   }
-  return false;
+  p->nc_to = *c;
+  return p->nc_ok;
 }
 
 /* Only spaces and an optional comment remain on the line after i. */
@@ -128,6 +171,14 @@ static int quoted(fp *p, const pos *at, size_t i, size_t e, sg_y **out, size_t *
   ctix__buf_add(&b, p->s + i + 1, k - i - 1);
   while (k < e) {
     char c = p->s[k];
+    size_t run = k;
+    while (run < e && p->s[run] != q && !(q == '"' && p->s[run] == '\\'))
+      run++;
+    if (run > k) {             /* plain characters: one copy */
+      ctix__buf_add(&b, p->s + k, run - k);
+      k = run;
+      continue;
+    }
     if (c == q) {
       if (q == '\'' && k + 1 < e && p->s[k + 1] == '\'') {
         ctix__buf_addc(&b, '\'');
@@ -198,20 +249,41 @@ static bool plain_start_ok(const fp *p, size_t i, size_t e)
   return true;
 }
 
+/* Offset of the first `c` in s[i..e), or e. */
+static size_t find(const fp *p, size_t i, size_t e, char c)
+{
+  const char *h = i < e ? memchr(p->s + i, c, e - i) : NULL;
+  return h ? (size_t)(h - p->s) : e;
+}
+
+/* Offset of the first comment (`#` after a space) in s[i..e) (i > 0), or e. */
+static size_t comment_at(const fp *p, size_t i, size_t e)
+{
+  size_t k;
+  for (k = find(p, i, e, '#'); k < e && p->s[k - 1] != ' '; k = find(p, k + 1, e, '#'))
+    ;
+  return k;
+}
+
+/* Offset of the first `: ` (or `:` ending the line at e) in s[i..end), or end. */
+static size_t key_colon(const fp *p, size_t i, size_t end, size_t e)
+{
+  size_t k;
+  for (k = find(p, i, end, ':'); k < end && !(k + 1 == e || p->s[k + 1] == ' ');
+       k = find(p, k + 1, end, ':'))
+    ;
+  return k;
+}
+
 /* A plain scalar to the end of the line (comments cut, spaces trimmed). */
 static int plain(fp *p, const pos *at, size_t i, size_t e, sg_y **out)
 {
-  size_t k, end = e;
+  size_t end;
   if (!plain_start_ok(p, i, e))
     return NO;
-  for (k = i; k < e; k++) {
-    if (p->s[k] == '#' && p->s[k - 1] == ' ') {
-      end = k;
-      break;
-    }
-    if (p->s[k] == ':' && (k + 1 == e || p->s[k + 1] == ' '))
-      return NO;
-  }
+  end = comment_at(p, i, e);
+  if (key_colon(p, i, end, e) < end)
+    return NO;
   while (end > i && p->s[end - 1] == ' ')
     end--;
   *out = scalar(p, at, i, p->s + i, end - i, true);
@@ -416,13 +488,8 @@ static int key(fp *p, const pos *c, size_t i, size_t e, sg_y **out, size_t *vi)
   size_t k, end;
   if (p->s[i] == '\'' || p->s[i] == '"' || !plain_start_ok(p, i, e))
     return NO;
-  for (k = i; k < e; k++) {
-    if (p->s[k] == '#' && p->s[k - 1] == ' ')
-      return NO;
-    if (p->s[k] == ':' && (k + 1 == e || p->s[k + 1] == ' '))
-      break;
-  }
-  if (k >= e)
+  k = key_colon(p, i, e, e);   /* a '#' or a ':' cannot start a key: i + 1 <= k */
+  if (k >= e || comment_at(p, i + 1, k) < k)
     return NO;
   end = k;
   while (end > i && p->s[end - 1] == ' ')
@@ -479,11 +546,10 @@ static int sequence(fp *p, pos *c, size_t indent, sg_y **out)
     if (i < e && p->s[i] == '-' && (i + 1 >= e || p->s[i + 1] == ' '))
       return NO;   /* "- - x" */
     /* "- key: value" opens a mapping at the key's column */
-    for (k = i; k < e && p->s[i] != '\'' && p->s[i] != '"' && p->s[i] != '[' && p->s[i] != '|'; k++) {
-      if (p->s[k] == '#' && p->s[k - 1] == ' ')
-        break;
-      if (p->s[k] == ':' && (k + 1 == e || p->s[k + 1] == ' '))
-        break;
+    k = i;
+    if (i < e && p->s[i] != '\'' && p->s[i] != '"' && p->s[i] != '[' && p->s[i] != '|') {
+      size_t cm = comment_at(p, i, e), kc = key_colon(p, i, cm, e);
+      k = kc < cm ? kc : cm;   /* the first of a key's colon and a comment */
     }
     if (++p->depth > SG_MAX_DEPTH)
       return NO;
@@ -523,46 +589,81 @@ static int block(fp *p, pos *c, size_t indent, sg_y **out)
   return rc;
 }
 
+/* True if the 8 bytes at s are all printable ASCII (0x20..0x7e). */
+static bool printable8(const char *s)
+{
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t w, x;
+  memcpy(&w, s, 8);
+  x = w ^ (0x7f * ones);
+  return !((w | ((w - 0x20 * ones) & ~w) | ((x - ones) & ~x)) & highs);
+}
+
+/*
+ * The characters the subset allows (printable ASCII, line feeds, UTF-8 that
+ * YAML reads as printable and not as a line break) and no document marker
+ * or directive at the start of a line; anything else is libyaml's.
+ * *ascii tells whether every byte is below 0x80.
+ */
+static bool subset_text(const char *data, size_t len, bool *ascii)
+{
+  size_t i = 0;
+  for (;;) {
+    /* at the start of a line */
+    if (len - i >= 3 && (memcmp(data + i, "---", 3) == 0 || memcmp(data + i, "...", 3) == 0) &&
+        (len - i == 3 || data[i + 3] == ' ' || data[i + 3] == '\n'))
+      return false;
+    if (i < len && data[i] == '%')
+      return false;
+    for (;;) {
+      unsigned char ch;
+      uint32_t cp;
+      size_t l;
+      while (len - i >= 8 && printable8(data + i))
+        i += 8;
+      if (i >= len)
+        return true;
+      ch = (unsigned char)data[i];
+      if (ch >= 0x20 && ch < 0x7f) {
+        i++;
+        continue;
+      }
+      if (ch == '\n') {
+        i++;
+        break;
+      }
+      if (ch < 0x80)
+        return false;
+      *ascii = false;
+      l = ctix__utf8_decode((const unsigned char *)data + i, len - i, &cp);
+      if (!l || cp < 0xa0 || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
+          cp == 0xffff)
+        return false;
+      i += l;
+    }
+    if (i >= len)
+      return true;
+  }
+}
+
 int ctix__sg_yaml_parse_fast(sg_y **out, ctix_arena *arena, const char *data, size_t len)
 {
   fp p;
   pos c = {0, 1, 0};
-  size_t ind, i;
+  size_t ind;
   int rc;
   *out = NULL;
   if (len == 0)
     return NO;   /* tabs, CR and NUL are refused by the character scan below */
-  for (i = 0; i < len;) {
-    unsigned char ch = (unsigned char)data[i];
-    uint32_t cp;
-    size_t l;
-    if (ch < 0x80) {
-      if ((ch < 0x20 && ch != '\n') || ch == 0x7f)
-        return NO;
-      i++;
-      while (i < len && (unsigned char)data[i] >= 0x20 && (unsigned char)data[i] < 0x7f)
-        i++;
-      continue;
-    }
-    /* what YAML does not allow, or reads as a line break: libyaml decides */
-    l = ctix__utf8_decode((const unsigned char *)data + i, len - i, &cp);
-    if (!l || cp < 0xa0 || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
-        cp == 0xffff)
-      return NO;
-    i += l;
-  }
-  /* document markers or directives at the start of any line: libyaml decides */
-  for (i = 0; i < len; i = eol(&(fp){data, len, NULL, 0, 0}, i) + 1) {
-    if (len - i >= 3 && (memcmp(data + i, "---", 3) == 0 || memcmp(data + i, "...", 3) == 0) &&
-        (len - i == 3 || data[i + 3] == ' ' || data[i + 3] == '\n'))
-      return NO;
-    if (data[i] == '%')
-      return NO;
-  }
   memset(&p, 0, sizeof(p));
+  p.ascii = true;
+  if (!subset_text(data, len, &p.ascii))
+    return NO;
   p.s = data;
   p.n = len;
   p.a = arena;
+  p.eol_from = SIZE_MAX;
+  p.nc_from = SIZE_MAX;
   if (!next_content(&p, &c, &ind) || ind != 0)
     return NO;
   if ((len - c.i >= 3 && (memcmp(data + c.i, "---", 3) == 0 || memcmp(data + c.i, "...", 3) == 0)) ||
