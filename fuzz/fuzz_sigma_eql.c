@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctix/sigma.h"
+#include "fuzz_sigma_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,33 +20,25 @@ static const struct {
   {"esql", "from * metadata _id, _index, _version | where "},
 };
 
+/* Aborts unless the query starts with the target's prefix (arg). */
+static void check_prefix(const ctix_sigma_rule *rule, const char *pipe, const char *q, size_t index,
+                         const void *arg)
+{
+  const char *prefix = arg;
+  (void)rule, (void)pipe, (void)index;
+  if (strncmp(q, prefix, strlen(prefix)) != 0)
+    abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  ctix_sigma_rule *rule = NULL;
-  ctix_error err;
-  size_t t, p, i;
-  ctix_error_clear(&err);
-  if (ctix_sigma_rule_load(&rule, (const char *)data, size, "fuzz", &err) != 0)
+  static const char *const pipes[] = {NULL, "ecs_windows"};
+  ctix_sigma_rule *rule = fz_sigma_load(data, size);
+  size_t t;
+  if (!rule)
     return 0;
-  for (t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
-    for (p = 0; p < 2; p++) {
-      const char *pipe = "ecs_windows";
-      ctix_sigma_converter *cv = NULL;
-      ctix_sigma_queries q = {0, NULL};
-      ctix_error_clear(&err);
-      if (ctix_sigma_converter_new(&cv, targets[t].target, p ? &pipe : NULL, p, &err) != 0)
-        abort(); /* both targets and the pipeline are built in */
-      if (ctix_sigma_convert(&q, cv, rule, &err) == 0) {
-        for (i = 0; i < q.count; i++)
-          if (strncmp(q.query[i], targets[t].prefix, strlen(targets[t].prefix)) != 0)
-            abort();
-      } else if (err.message[0] == 0) {
-        abort(); /* a failure always says why */
-      }
-      ctix_sigma_queries_free(&q);
-      ctix_sigma_converter_free(cv);
-    }
-  }
+  for (t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
+    fz_sigma_convert_all(rule, targets[t].target, pipes, 2, check_prefix, targets[t].prefix);
   ctix_sigma_rule_free(rule);
   return 0;
 }

@@ -12,16 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctix/sigma.h"
+#include "fuzz_sigma_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Aborts unless strings close and brackets balance outside them. */
-static void check_query(const char *q, bool table)
+static void check_query(const ctix_sigma_rule *rule, const char *pipe, const char *q, size_t index,
+                        const void *arg)
 {
+  bool table = pipe != NULL; /* a pipeline chooses the table */
   const char *w = strstr(q, "\n| where ");
   long depth = 0;
   bool str = false;
+  (void)rule, (void)index, (void)arg;
   if (table && (!w || w == q || memchr(q, ' ', (size_t)(w - q))))
     abort(); /* TABLE\n| where ... */
   for (; *q; q++) {
@@ -46,28 +49,10 @@ static void check_query(const char *q, bool table)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static const char *const pipes[] = {NULL, "microsoft_xdr", "sentinel_asim", "azure_monitor"};
-  ctix_sigma_rule *rule = NULL;
-  ctix_error err;
-  size_t p, i;
-  ctix_error_clear(&err);
-  if (ctix_sigma_rule_load(&rule, (const char *)data, size, "fuzz", &err) != 0)
+  ctix_sigma_rule *rule = fz_sigma_load(data, size);
+  if (!rule)
     return 0;
-  for (p = 0; p < sizeof(pipes) / sizeof(pipes[0]); p++) {
-    ctix_sigma_converter *cv = NULL;
-    ctix_sigma_queries q = {0, NULL};
-    ctix_error_clear(&err);
-    if (ctix_sigma_converter_new(&cv, "kusto", pipes[p] ? &pipes[p] : NULL, pipes[p] ? 1 : 0,
-                                 &err) != 0)
-      abort(); /* the target and the pipelines are built in */
-    if (ctix_sigma_convert(&q, cv, rule, &err) == 0) {
-      for (i = 0; i < q.count; i++)
-        check_query(q.query[i], pipes[p] != NULL);
-    } else if (err.message[0] == 0) {
-      abort(); /* a failure always says why */
-    }
-    ctix_sigma_queries_free(&q);
-    ctix_sigma_converter_free(cv);
-  }
+  fz_sigma_convert_all(rule, "kusto", pipes, sizeof(pipes) / sizeof(pipes[0]), check_query, NULL);
   ctix_sigma_rule_free(rule);
   return 0;
 }

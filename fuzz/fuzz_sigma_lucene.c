@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctix/sigma.h"
+#include "fuzz_sigma_common.h"
 #include "sigma/sigma_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,37 +37,27 @@ static int balanced(const char *q)
   return depth == 0 && !re;
 }
 
+/* Aborts unless the query is non-empty and balanced and its NDJSON rule is one line. */
+static void check_query(const ctix_sigma_rule *rule, const char *pipe, const char *q, size_t index,
+                        const void *arg)
+{
+  ctix_buf b = CTIX_BUF_INIT(64u << 20);
+  (void)pipe, (void)arg;
+  if (!q[0] || !balanced(q))
+    abort();
+  if (ctix__sg_output_ndjson(&b, rule, q, "lucene", index) != 0 || b.len < 2 ||
+      memcmp(b.data + b.len - 2, "}\n", 2) != 0 || memchr(b.data, '\n', b.len - 1))
+    abort();
+  ctix__buf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  ctix_sigma_rule *rule = NULL;
-  ctix_error err;
-  size_t p, i;
-  ctix_error_clear(&err);
-  if (ctix_sigma_rule_load(&rule, (const char *)data, size, "fuzz", &err) != 0)
+  static const char *const pipes[] = {NULL, "ecs_windows"};
+  ctix_sigma_rule *rule = fz_sigma_load(data, size);
+  if (!rule)
     return 0;
-  for (p = 0; p < 2; p++) {
-    const char *pipe = "ecs_windows";
-    ctix_sigma_converter *cv = NULL;
-    ctix_sigma_queries q = {0, NULL};
-    ctix_error_clear(&err);
-    if (ctix_sigma_converter_new(&cv, "lucene", p ? &pipe : NULL, p, &err) != 0)
-      abort(); /* the target and the pipeline are built in */
-    if (ctix_sigma_convert(&q, cv, rule, &err) == 0) {
-      for (i = 0; i < q.count; i++) {
-        ctix_buf b = CTIX_BUF_INIT(64u << 20);
-        if (!q.query[i][0] || !balanced(q.query[i]))
-          abort();
-        if (ctix__sg_output_ndjson(&b, rule, q.query[i], "lucene", i) != 0 || b.len < 2 ||
-            memcmp(b.data + b.len - 2, "}\n", 2) != 0 || memchr(b.data, '\n', b.len - 1))
-          abort();
-        ctix__buf_free(&b);
-      }
-    } else if (err.message[0] == 0) {
-      abort(); /* a failure always says why */
-    }
-    ctix_sigma_queries_free(&q);
-    ctix_sigma_converter_free(cv);
-  }
+  fz_sigma_convert_all(rule, "lucene", pipes, 2, check_query, NULL);
   ctix_sigma_rule_free(rule);
   return 0;
 }

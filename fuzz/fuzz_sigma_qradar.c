@@ -13,16 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctix/sigma.h"
+#include "fuzz_sigma_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Aborts unless the query has the AQL frame, closed quotes, balanced brackets. */
-static void check_query(const char *q)
+static void check_query(const ctix_sigma_rule *rule, const char *pipe, const char *q, size_t index,
+                        const void *arg)
 {
   static const char head[] = "SELECT * FROM events WHERE ";
   long depth = 0;
   char quote = 0;
+  (void)rule, (void)pipe, (void)index, (void)arg;
   if (strncmp(q, head, sizeof(head) - 1) != 0)
     abort();
   for (q += sizeof(head) - 1; *q; q++) {
@@ -47,28 +49,11 @@ static void check_query(const char *q)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static const char *const pipes[] = {NULL, "qradar-aql-fields", "qradar-aql-payload"};
-  ctix_sigma_rule *rule = NULL;
-  ctix_error err;
-  size_t p, i;
-  ctix_error_clear(&err);
-  if (ctix_sigma_rule_load(&rule, (const char *)data, size, "fuzz", &err) != 0)
+  ctix_sigma_rule *rule = fz_sigma_load(data, size);
+  if (!rule)
     return 0;
-  for (p = 0; p < sizeof(pipes) / sizeof(pipes[0]); p++) {
-    ctix_sigma_converter *cv = NULL;
-    ctix_sigma_queries q = {0, NULL};
-    ctix_error_clear(&err);
-    if (ctix_sigma_converter_new(&cv, "qradar_aql", pipes[p] ? &pipes[p] : NULL, pipes[p] ? 1 : 0,
-                                 &err) != 0)
-      abort(); /* the target and the pipelines are built in */
-    if (ctix_sigma_convert(&q, cv, rule, &err) == 0) {
-      for (i = 0; i < q.count; i++)
-        check_query(q.query[i]);
-    } else if (err.message[0] == 0) {
-      abort(); /* a failure always says why */
-    }
-    ctix_sigma_queries_free(&q);
-    ctix_sigma_converter_free(cv);
-  }
+  fz_sigma_convert_all(rule, "qradar_aql", pipes, sizeof(pipes) / sizeof(pipes[0]), check_query,
+                       NULL);
   ctix_sigma_rule_free(rule);
   return 0;
 }

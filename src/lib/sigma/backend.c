@@ -373,16 +373,7 @@ static int prec_of(const sg_target *t, const sg_expr *e)
 
 static bool can_in(const sg_target *t, const sg_expr *e)
 {
-  size_t i;
-  if (!t->or_as_in || e->op != SG_E_OR || (e->expansion && !t->in_expansions) || e->nkids < 2)
-    return false;
-  for (i = 0; i < e->nkids; i++) {
-    const sg_expr *k = e->kids[i];
-    if (k->op != SG_E_MATCH || (k->kind != SG_K_STR && k->kind != SG_K_NUM) || !k->field ||
-        k->cased || k->expansion || strcmp(k->field, e->kids[0]->field) != 0)
-      return false;
-  }
-  return true;
+  return t->or_as_in && !(e->expansion && !t->in_expansions) && ctix__sg_value_list(e, 0);
 }
 
 static int put_value(sg_render *r, ctix_buf *b, const sg_expr *e)
@@ -490,10 +481,7 @@ static int render(sg_render *r, const sg_expr *e, int parent_prec)
   }
   if (group)
     ctix__buf_adds(&r->out, t->group_close);
-  if (!rc && r->out.err)
-    rc = ctix__error_set(r->cx->err, CTIX_ETOOBIG, "query larger than %u bytes",
-                         (unsigned)SG_MAX_QUERY);
-  return rc;
+  return ctix__sg_size_error(r, &r->out, rc);
 }
 
 int ctix__sg_render(sg_render *r, const sg_expr *root)

@@ -17,71 +17,20 @@
 #include <string.h>
 
 #include "sigma/sigma_internal.h"
-#include "util/str.h"
 
-/*
- * ECS Windows fields that hold keywords although Sigma gives numbers
- * (event ids, every Windows event-data field): numbers compared with them
- * are written as strings, as pySigma's ecs_windows pipeline makes them.
- * `.` at the end: a prefix.
- */
-static const char *const eql_keyword_fields[] = {"event.code", "winlog.event_data."};
+/* Characters besides letters and digits a field name may hold unquoted. */
+#define EQL_PLAIN "_.-@"
 
-/* True if numbers compared with `field` are written as strings. */
-static bool eql_keyword_field(const char *field)
-{
-  size_t i, n;
-  for (i = 0; field && i < sizeof(eql_keyword_fields) / sizeof(eql_keyword_fields[0]); i++) {
-    n = strlen(eql_keyword_fields[i]);
-    if (eql_keyword_fields[i][n - 1] == '.' ? strncmp(field, eql_keyword_fields[i], n) == 0
-                                         : strcmp(field, eql_keyword_fields[i]) == 0)
-      return true;
-  }
-  return false;
-}
-
-/* Appends a field name; other characters than letters, digits and `_ . - @`
- * need backticks (a backtick inside is doubled). */
+/* Appends a field name (backticks when needed). */
 static int eql_field(ctix_buf *b, const char *field)
 {
-  const char *p;
-  bool plain = field[0] != 0;
-  for (p = field; *p && plain; p++)
-    plain = ctix__isalnum((unsigned char)*p) || strchr("_.-@", *p) != NULL;
-  if (plain)
-    return ctix__buf_adds(b, field);
-  ctix__buf_addc(b, '`');
-  for (p = field; *p; p++) {
-    if (*p == '`')
-      ctix__buf_addc(b, '`');
-    ctix__buf_addc(b, *p);
-  }
-  return ctix__buf_addc(b, '`');
+  return ctix__sg_put_field_backtick(b, field, EQL_PLAIN);
 }
-
-/* Comparison operators indexed by sg_cmp. */
-static const char *const eql_cmp[] = {NULL, "<", "<=", ">", ">="};
 
 /* Appends a string value: quoted, wildcards as `*`/`?`, literals escaped. */
 static int eql_str(sg_render *r, ctix_buf *b, const char *s, size_t n)
 {
-  size_t i;
-  ctix__buf_addc(b, '"');
-  for (i = 0; i < n; i++) {
-    char c = s[i];
-    if (c == SG_WILD_MULTI)
-      ctix__buf_addc(b, '*');
-    else if (c == SG_WILD_SINGLE)
-      ctix__buf_addc(b, '?');
-    else if (c == SG_PH_OPEN)
-      return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
-    else {
-      if (c == '\\' || c == '"' || c == '*' || c == '?')
-        ctix__buf_addc(b, '\\');
-      ctix__buf_addc(b, c);
-    }
-  }
-  return ctix__buf_addc(b, '"');
+  return ctix__sg_put_dq_string(r, b, s, n, true);
 }
 
 /* True if a decoded string is an IPv4 or IPv6 address without wildcards. */
@@ -116,7 +65,7 @@ static bool eql_is_ip(const char *s, size_t n)
 /* Appends a value of a match (string or number text). */
 static int eql_value(sg_render *r, ctix_buf *b, const sg_expr *e)
 {
-  if (e->kind == SG_K_STR || (e->kind == SG_K_NUM && eql_keyword_field(e->field)))
+  if (e->kind == SG_K_STR || (e->kind == SG_K_NUM && ctix__sg_ecs_keyword_field(e->field)))
     return eql_str(r, b, e->s, e->n);
   return ctix__buf_add(b, e->s, e->n);
 }
@@ -127,13 +76,7 @@ static int eql_regex(ctix_buf *b, const sg_expr *e)
   size_t i;
   bool escaped = false;
   ctix__buf_addc(b, '"');
-  if (e->flags) {
-    ctix__buf_adds(b, "(?");
-    if (e->flags & SG_RE_I) ctix__buf_addc(b, 'i');
-    if (e->flags & SG_RE_M) ctix__buf_addc(b, 'm');
-    if (e->flags & SG_RE_S) ctix__buf_addc(b, 's');
-    ctix__buf_addc(b, ')');
-  }
+  ctix__sg_put_re_flags(b, e->flags);
   for (i = 0; i < e->n; i++) {
     /* a `"` already escaped in the expression stays as it is */
     if (e->s[i] == '/' || (e->s[i] == '"' && !escaped))
@@ -147,17 +90,7 @@ static int eql_regex(ctix_buf *b, const sg_expr *e)
 /* True if an OR can be written as `field like~ (...)`. */
 static bool eql_in_list(const sg_expr *e)
 {
-  size_t i;
-  if (e->op != SG_E_OR || e->nkids < 2)
-    return false;
-  for (i = 0; i < e->nkids; i++) {
-    const sg_expr *k = e->kids[i];
-    if (k->op != SG_E_MATCH || (k->kind != SG_K_STR && k->kind != SG_K_NUM) || !k->field ||
-        k->cased || (k->expansion && !e->expansion) ||
-        strcmp(k->field, e->kids[0]->field) != 0)
-      return false;
-  }
-  return true;
+  return ctix__sg_value_list(e, e->expansion ? SG_VL_EXPANDED : 0);
 }
 
 /* Renders one match; `nested` when an operator is above it. */
@@ -184,7 +117,7 @@ static int eql_match(sg_render *r, ctix_buf *b, const sg_expr *e, bool nested)
     }
     if (e->field) {
       /* |cased: `==` (exact) or `like` (wildcards), both case-sensitive */
-      bool wild = memchr(e->s, SG_WILD_MULTI, e->n) || memchr(e->s, SG_WILD_SINGLE, e->n);
+      bool wild = ctix__sg_has_wildcard(e->s, e->n);
       eql_field(b, e->field);
       ctix__buf_adds(b, !(e->cased && e->kind == SG_K_STR) ? ":" : wild ? " like " : " == ");
     }
@@ -216,7 +149,7 @@ static int eql_match(sg_render *r, ctix_buf *b, const sg_expr *e, bool nested)
     if (e->flags < 1 || e->flags > 4)
       break;
     eql_field(b, e->field);
-    ctix__buf_addf(b, " %s ", eql_cmp[e->flags]);
+    ctix__buf_addf(b, " %s ", ctix__sg_cmp_ops[e->flags]);
     return ctix__buf_add(b, e->s, e->n);
   case SG_K_FIELDREF:
     err = "eql: field references (|fieldref) are not supported";
@@ -227,7 +160,7 @@ static int eql_match(sg_render *r, ctix_buf *b, const sg_expr *e, bool nested)
 }
 
 /* Renders a subtree; compound operands below an operator are grouped. */
-static int eql_node(sg_render *r, ctix_buf *b, const sg_expr *e, bool nested)
+static int eql_node(sg_render *r, ctix_buf *b, const sg_expr *e, int nested)
 {
   size_t i;
   int rc = 0;
@@ -258,36 +191,19 @@ static int eql_node(sg_render *r, ctix_buf *b, const sg_expr *e, bool nested)
     ctix__buf_addc(b, ')');
   } else if (e->op == SG_E_NOT) {
     ctix__buf_adds(b, "not ");
-    rc = eql_node(r, b, e->kids[0], true);
+    rc = eql_node(r, b, e->kids[0], 1);
   } else {
-    for (i = 0; i < e->nkids && !rc; i++) {
-      if (i)
-        ctix__buf_adds(b, e->op == SG_E_AND ? " and " : " or ");
-      rc = eql_node(r, b, e->kids[i], true);
-    }
+    rc = ctix__sg_join_kids(r, b, e, eql_node, 1);
   }
   if (group)
     ctix__buf_addc(b, ')');
-  if (!rc && b->err)
-    rc = ctix__error_set(r->cx->err, CTIX_ETOOBIG, "query larger than %u bytes",
-                         (unsigned)SG_MAX_QUERY);
-  return rc;
+  return ctix__sg_size_error(r, b, rc);
 }
 
 /* Renders the whole query into r->head; the generic renderer gets nothing. */
 static int eql_check(sg_render *r, sg_expr **root)
 {
-  int rc;
-  ctix__buf_adds(&r->head, "any where ");
-  rc = *root ? eql_node(r, &r->head, *root, false) : 0;
-  *root = NULL;
-  return rc;
-}
-
-static int eql_finish(sg_render *r, ctix_buf *final)
-{
-  ctix__buf_add(final, r->head.data ? r->head.data : "", r->head.len);
-  return final->err;
+  return ctix__sg_render_head(r, root, "any where ", eql_node, 0);
 }
 
 const sg_target ctix__sg_target_eql = {
@@ -301,7 +217,7 @@ const sg_target ctix__sg_target_eql = {
   .prec_and = 2,
   .prec_or = 1,
   .prec_not = 3,
-  .field_plain_chars = "_.-@",
+  .field_plain_chars = EQL_PLAIN,
   .field_quote = '`',
   .str_quote = '"',
   .escape = '\\',
@@ -310,5 +226,5 @@ const sg_target ctix__sg_target_eql = {
   .wild_single = "?",
   .escape_literal_wildcards = true,
   .check_hook = eql_check,
-  .finish_hook = eql_finish,
+  .finish_hook = ctix__sg_finish_head,
 };

@@ -18,72 +18,22 @@
 #include <string.h>
 
 #include "sigma/sigma_internal.h"
-#include "util/str.h"
 
 enum { ESQL_OR = 1, ESQL_AND = 2, ESQL_NOT = 3, ESQL_LEAF = 4 };
 
-/*
- * ECS Windows fields that hold keywords although Sigma gives numbers
- * (event ids, every Windows event-data field): numbers compared with them
- * are written as strings, as pySigma's ecs_windows pipeline makes them.
- * `.` at the end: a prefix.
- */
-static const char *const esql_keyword_fields[] = {"event.code", "winlog.event_data."};
+/* Characters besides letters and digits a field name may hold unquoted. */
+#define ESQL_PLAIN "_."
 
-/* True if numbers compared with `field` are written as strings. */
-static bool esql_keyword_field(const char *field)
-{
-  size_t i, n;
-  for (i = 0; field && i < sizeof(esql_keyword_fields) / sizeof(esql_keyword_fields[0]); i++) {
-    n = strlen(esql_keyword_fields[i]);
-    if (esql_keyword_fields[i][n - 1] == '.' ? strncmp(field, esql_keyword_fields[i], n) == 0
-                                         : strcmp(field, esql_keyword_fields[i]) == 0)
-      return true;
-  }
-  return false;
-}
-
-/* Appends a field name; other characters than letters, digits and `_ .`
- * need backticks (a backtick inside is doubled). */
+/* Appends a field name (backticks when needed). */
 static int esql_field(ctix_buf *b, const char *field)
 {
-  const char *p;
-  bool plain = field[0] != 0;
-  for (p = field; *p && plain; p++)
-    plain = ctix__isalnum((unsigned char)*p) || strchr("_.", *p) != NULL;
-  if (plain)
-    return ctix__buf_adds(b, field);
-  ctix__buf_addc(b, '`');
-  for (p = field; *p; p++) {
-    if (*p == '`')
-      ctix__buf_addc(b, '`');
-    ctix__buf_addc(b, *p);
-  }
-  return ctix__buf_addc(b, '`');
+  return ctix__sg_put_field_backtick(b, field, ESQL_PLAIN);
 }
-
-/* Comparison operators indexed by sg_cmp. */
-static const char *const esql_cmp[] = {NULL, "<", "<=", ">", ">="};
 
 /* Appends a quoted string; `like` keeps wildcards, else they are literal. */
 static int esql_str(sg_render *r, ctix_buf *b, const char *s, size_t n, bool like)
 {
-  size_t i;
-  ctix__buf_addc(b, '"');
-  for (i = 0; i < n; i++) {
-    char c = s[i];
-    if (c == SG_WILD_MULTI || c == SG_WILD_SINGLE) {
-      if (like)
-        ctix__buf_addc(b, c == SG_WILD_MULTI ? '*' : '?');
-    } else if (c == SG_PH_OPEN) {
-      return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
-    } else {
-      if (c == '\\' || c == '"' || c == '*' || c == '?')
-        ctix__buf_addc(b, '\\');
-      ctix__buf_addc(b, c);
-    }
-  }
-  return ctix__buf_addc(b, '"');
+  return ctix__sg_put_dq_string(r, b, s, n, like);
 }
 
 /* Counts wildcard markers; says whether the value starts / ends with `*` (`*` alone: ends). */
@@ -97,41 +47,24 @@ static size_t esql_wild(const char *s, size_t n, bool *lead, bool *trail)
   return k;
 }
 
-/* True if an OR can be written as `field in (...)`. */
+/* True if an OR can be written as `field in (...)` (no wildcard values). */
 static bool esql_in_list(const sg_expr *e)
 {
   size_t i;
   bool l, t;
-  if (e->op != SG_E_OR || e->nkids < 2)
+  if (!ctix__sg_value_list(e, SG_VL_CASED))
     return false;
-  for (i = 0; i < e->nkids; i++) {
-    const sg_expr *k = e->kids[i];
-    if (k->op != SG_E_MATCH || (k->kind != SG_K_STR && k->kind != SG_K_NUM) || !k->field ||
-        k->expansion || strcmp(k->field, e->kids[0]->field) != 0)
+  for (i = 0; i < e->nkids; i++)
+    if (e->kids[i]->kind == SG_K_STR && esql_wild(e->kids[i]->s, e->kids[i]->n, &l, &t))
       return false;
-    if (k->kind == SG_K_STR && esql_wild(k->s, k->n, &l, &t))
-      return false;
-  }
   return true;
 }
 
 /* Appends a regular expression as an ES|QL string: flags prefix, `\`/`"` escaped. */
 static int esql_regex(ctix_buf *b, const sg_expr *e)
 {
-  size_t i;
   ctix__buf_addc(b, '"');
-  if (e->flags) {
-    ctix__buf_adds(b, "(?");
-    if (e->flags & SG_RE_I) ctix__buf_addc(b, 'i');
-    if (e->flags & SG_RE_M) ctix__buf_addc(b, 'm');
-    if (e->flags & SG_RE_S) ctix__buf_addc(b, 's');
-    ctix__buf_addc(b, ')');
-  }
-  for (i = 0; i < e->n; i++) {
-    if (e->s[i] == '\\' || e->s[i] == '"')
-      ctix__buf_addc(b, '\\');
-    ctix__buf_addc(b, e->s[i]);
-  }
+  ctix__sg_put_re_dq(b, e);
   return ctix__buf_addc(b, '"');
 }
 
@@ -169,7 +102,7 @@ static int esql_match(sg_render *r, ctix_buf *b, const sg_expr *e)
   case SG_K_NUM:
     esql_field(b, e->field);
     ctix__buf_adds(b, "==");
-    if (esql_keyword_field(e->field))
+    if (ctix__sg_ecs_keyword_field(e->field))
       return esql_str(r, b, e->s, e->n, false);
     return ctix__buf_add(b, e->s, e->n);
   case SG_K_BOOL:
@@ -195,7 +128,7 @@ static int esql_match(sg_render *r, ctix_buf *b, const sg_expr *e)
     if (e->flags < 1 || e->flags > 4)
       break;
     esql_field(b, e->field);
-    ctix__buf_addf(b, "%s", esql_cmp[e->flags]);
+    ctix__buf_addf(b, "%s", ctix__sg_cmp_ops[e->flags]);
     return ctix__buf_add(b, e->s, e->n);
   case SG_K_FIELDREF:
     esql_field(b, e->field);
@@ -235,7 +168,7 @@ static int esql_node(sg_render *r, ctix_buf *b, const sg_expr *e, int parent)
     for (i = 0; i < e->nkids && !rc; i++) {
       if (i)
         ctix__buf_adds(b, ", ");
-      if (e->kids[i]->kind == SG_K_STR || esql_keyword_field(e->kids[i]->field))
+      if (e->kids[i]->kind == SG_K_STR || ctix__sg_ecs_keyword_field(e->kids[i]->field))
         rc = esql_str(r, b, e->kids[i]->s, e->kids[i]->n, false);
       else
         rc = ctix__buf_add(b, e->kids[i]->s, e->kids[i]->n);
@@ -245,34 +178,17 @@ static int esql_node(sg_render *r, ctix_buf *b, const sg_expr *e, int parent)
     ctix__buf_adds(b, "not ");
     rc = esql_node(r, b, e->kids[0], prec);
   } else {
-    for (i = 0; i < e->nkids && !rc; i++) {
-      if (i)
-        ctix__buf_adds(b, e->op == SG_E_AND ? " and " : " or ");
-      rc = esql_node(r, b, e->kids[i], prec);
-    }
+    rc = ctix__sg_join_kids(r, b, e, esql_node, prec);
   }
   if (group)
     ctix__buf_addc(b, ')');
-  if (!rc && b->err)
-    rc = ctix__error_set(r->cx->err, CTIX_ETOOBIG, "query larger than %u bytes",
-                         (unsigned)SG_MAX_QUERY);
-  return rc;
+  return ctix__sg_size_error(r, b, rc);
 }
 
 /* Renders the whole query into r->head; the generic renderer gets nothing. */
 static int esql_check(sg_render *r, sg_expr **root)
 {
-  int rc;
-  ctix__buf_adds(&r->head, "from * metadata _id, _index, _version | where ");
-  rc = *root ? esql_node(r, &r->head, *root, 0) : 0;
-  *root = NULL;
-  return rc;
-}
-
-static int esql_finish(sg_render *r, ctix_buf *final)
-{
-  ctix__buf_add(final, r->head.data ? r->head.data : "", r->head.len);
-  return final->err;
+  return ctix__sg_render_head(r, root, "from * metadata _id, _index, _version | where ", esql_node, 0);
 }
 
 const sg_target ctix__sg_target_esql = {
@@ -286,7 +202,7 @@ const sg_target ctix__sg_target_esql = {
   .prec_and = ESQL_AND,
   .prec_or = ESQL_OR,
   .prec_not = ESQL_NOT,
-  .field_plain_chars = "_.",
+  .field_plain_chars = ESQL_PLAIN,
   .field_quote = '`',
   .str_quote = '"',
   .escape = '\\',
@@ -295,5 +211,5 @@ const sg_target ctix__sg_target_esql = {
   .wild_single = "?",
   .escape_literal_wildcards = true,
   .check_hook = esql_check,
-  .finish_hook = esql_finish,
+  .finish_hook = ctix__sg_finish_head,
 };

@@ -23,10 +23,12 @@
 #include "sigma/sigma_internal.h"
 #include "util/str.h"
 
-/* True if a string value holds a wildcard. */
-static bool k_wild(const char *s, size_t n)
+/* Appends one character of a KQL string: `\` and `"` escaped. */
+static void k_putc(ctix_buf *b, char c)
 {
-  return memchr(s, SG_WILD_MULTI, n) || memchr(s, SG_WILD_SINGLE, n);
+  if (c == '\\' || c == '"')
+    ctix__buf_addc(b, '\\');
+  ctix__buf_addc(b, c);
 }
 
 /*
@@ -59,9 +61,7 @@ static void k_part(ctix_buf *b, const char *s, size_t n)
       k_star(b, start);
       continue;
     }
-    if (c == '\\' || c == '"')
-      ctix__buf_addc(b, '\\');
-    ctix__buf_addc(b, c);
+    k_putc(b, c);
   }
   ctix__buf_addc(b, '"');
 }
@@ -69,7 +69,7 @@ static void k_part(ctix_buf *b, const char *s, size_t n)
 /* True if a string value holds a wildcard other than at its ends. */
 static bool k_inner_wild(const char *s, size_t n)
 {
-  return n > 2 && k_wild(s + 1, n - 2);
+  return n > 2 && ctix__sg_has_wildcard(s + 1, n - 2);
 }
 
 /* Appends a quoted KQL string: `\` and `"` escaped, wildcards as `*`. */
@@ -84,9 +84,7 @@ static void k_str(ctix_buf *b, const char *s, size_t n)
       k_star(b, start);
       continue;
     }
-    if (c == '\\' || c == '"')
-      ctix__buf_addc(b, '\\');
-    ctix__buf_addc(b, c);
+    k_putc(b, c);
   }
   ctix__buf_addc(b, '"');
 }
@@ -125,9 +123,7 @@ static void k_wild_regex(ctix_buf *b, const char *s, size_t n)
     }
     if (c && strchr("\\.^$*+?{}[]|()", c))
       ctix__buf_adds(b, "\\\\"); /* the regex escape, escaped for the string */
-    if (c == '\\' || c == '"')
-      ctix__buf_addc(b, '\\');
-    ctix__buf_addc(b, c);
+    k_putc(b, c);
   }
 }
 
@@ -177,25 +173,10 @@ static int k_strmatch(sg_render *r, const sg_expr *e)
 /* Appends a regular expression as a KQL string with its flags in front. */
 static void k_regex(ctix_buf *b, const sg_expr *e)
 {
-  ctix_buf *o = b;
-  size_t i;
-  ctix__buf_addc(o, '"');
-  if (e->flags) {
-    ctix__buf_adds(o, "(?");
-    if (e->flags & SG_RE_I) ctix__buf_addc(o, 'i');
-    if (e->flags & SG_RE_M) ctix__buf_addc(o, 'm');
-    if (e->flags & SG_RE_S) ctix__buf_addc(o, 's');
-    ctix__buf_addc(o, ')');
-  }
-  for (i = 0; i < e->n; i++) {
-    if (e->s[i] == '\\' || e->s[i] == '"')
-      ctix__buf_addc(o, '\\');
-    ctix__buf_addc(o, e->s[i]);
-  }
-  ctix__buf_addc(o, '"');
+  ctix__buf_addc(b, '"');
+  ctix__sg_put_re_dq(b, e);
+  ctix__buf_addc(b, '"');
 }
-
-static const char *const cmp_ops[] = {"", " < ", " <= ", " > ", " >= "};
 
 /* Renders one match. */
 static int k_match(sg_render *r, const sg_expr *e)
@@ -236,7 +217,7 @@ static int k_match(sg_render *r, const sg_expr *e)
   case SG_K_CMP:
     if (e->flags < 1 || e->flags > 4)
       break;
-    ctix__buf_addf(b, "%s%s", f, cmp_ops[e->flags]);
+    ctix__buf_addf(b, "%s %s ", f, ctix__sg_cmp_ops[e->flags]);
     ctix__buf_add(b, e->s, e->n);
     return 0;
   case SG_K_FIELDREF:
@@ -253,16 +234,11 @@ static int k_match(sg_render *r, const sg_expr *e)
 static bool k_can_in(const sg_expr *e)
 {
   size_t i;
-  if ((e->op != SG_E_OR && e->op != SG_E_AND) || e->expansion || e->nkids < 2)
+  if (e->expansion || !ctix__sg_value_list(e, SG_VL_AND))
     return false;
-  for (i = 0; i < e->nkids; i++) {
-    const sg_expr *k = e->kids[i];
-    if (k->op != SG_E_MATCH || !k->field || k->cased || k->expansion ||
-        (k->kind != SG_K_STR && k->kind != SG_K_NUM) || strcmp(k->field, e->kids[0]->field) != 0)
+  for (i = 0; i < e->nkids; i++)
+    if (e->kids[i]->kind == SG_K_STR && memchr(e->kids[i]->s, SG_PH_OPEN, e->kids[i]->n))
       return false;
-    if (k->kind == SG_K_STR && memchr(k->s, SG_PH_OPEN, k->n))
-      return false;
-  }
   return true;
 }
 
@@ -280,7 +256,7 @@ static int k_in_list(sg_render *r, const sg_expr *e)
   int rc = 0;
   for (i = 0; i < e->nkids; i++) {
     const sg_expr *k = e->kids[i];
-    if (k->kind == SG_K_STR && k_wild(k->s, k->n))
+    if (k->kind == SG_K_STR && ctix__sg_has_wildcard(k->s, k->n))
       continue;
     ctix__buf_adds(b, nplain++ ? ", " : "");
     if (nplain == 1)
@@ -293,7 +269,7 @@ static int k_in_list(sg_render *r, const sg_expr *e)
   }
   for (i = 0; i < e->nkids && !rc; i++) {
     const sg_expr *k = e->kids[i];
-    if (k->kind != SG_K_STR || !k_wild(k->s, k->n))
+    if (k->kind != SG_K_STR || !ctix__sg_has_wildcard(k->s, k->n))
       continue;
     if (!first)
       ctix__buf_adds(b, sep);

@@ -28,13 +28,7 @@ static int put_regex(sg_render *r, const sg_expr *e)
   bool odd = false; /* an odd run of backslashes precedes p */
   ctix__sg_put_field(r, &r->out, e->field);
   ctix__buf_adds(&r->out, ":/");
-  if (e->flags) {
-    ctix__buf_adds(&r->out, "(?");
-    if (e->flags & SG_RE_I) ctix__buf_addc(&r->out, 'i');
-    if (e->flags & SG_RE_M) ctix__buf_addc(&r->out, 'm');
-    if (e->flags & SG_RE_S) ctix__buf_addc(&r->out, 's');
-    ctix__buf_addc(&r->out, ')');
-  }
+  ctix__sg_put_re_flags(&r->out, e->flags);
   for (p = e->s; p < e->s + e->n; p++) {
     /* a '/' ends the expression unless escaped; one already escaped stays */
     if (*p == '/' && !odd)

@@ -257,23 +257,12 @@ static int put_like(sg_render *r, ctix_buf *b, const char *field, const char *s,
   return put_str_wrapped(r, b, s, n, !num, front, back);
 }
 
-static const char *const cmp_ops[] = {"", "<", "<=", ">", ">="};
-
 /* A quoted regular expression, its flags as a leading `(?ims)` group. */
 static int put_regex(sg_render *r, ctix_buf *b, const sg_expr *e)
 {
   ctix_buf v = CTIX_BUF_INIT(SG_MAX_QUERY);
   int rc;
-  if (e->flags) {
-    ctix__buf_adds(&v, "(?");
-    if (e->flags & SG_RE_I)
-      ctix__buf_addc(&v, 'i');
-    if (e->flags & SG_RE_M)
-      ctix__buf_addc(&v, 'm');
-    if (e->flags & SG_RE_S)
-      ctix__buf_addc(&v, 's');
-    ctix__buf_addc(&v, ')');
-  }
+  ctix__sg_put_re_flags(&v, e->flags);
   ctix__buf_add(&v, e->s, e->n);
   rc = v.err ? ctix__error_set(r->cx->err, CTIX_ETOOBIG, "query too large")
              : put_str(r, b, v.data ? v.data : "", v.len, false);
@@ -333,7 +322,7 @@ static int put_match(sg_render *r, ctix_buf *b, const sg_expr *e)
     if (e->flags < 1 || e->flags > 4)
       rc = ctix__error_set(r->cx->err, CTIX_EINVAL, "qradar_aql: bad comparison");
     else
-      ctix__buf_addf(b, " %s %.*s", cmp_ops[e->flags], (int)e->n, e->s);
+      ctix__buf_addf(b, " %s %.*s", ctix__sg_cmp_ops[e->flags], (int)e->n, e->s);
     break;
   case SG_K_FIELDREF: {
     char ref[512];

@@ -31,7 +31,6 @@ static int splunk_match(sg_render *r, const sg_expr *e, int parent_prec)
 {
   unsigned k;
   char num[16] = "";
-  const char *p;
   if (e->kind != SG_K_RE)
     return 0;
   if (!e->field)
@@ -41,18 +40,7 @@ static int splunk_match(sg_render *r, const sg_expr *e, int parent_prec)
   if (k > 1)
     snprintf(num, sizeof(num), "%u", k);
   ctix__buf_addf(&r->pre, "\n| rex field=%s \"(?<%sMatch%s>", e->field, e->field, num);
-  if (e->flags) {
-    ctix__buf_adds(&r->pre, "(?");
-    if (e->flags & SG_RE_I) ctix__buf_addc(&r->pre, 'i');
-    if (e->flags & SG_RE_M) ctix__buf_addc(&r->pre, 'm');
-    if (e->flags & SG_RE_S) ctix__buf_addc(&r->pre, 's');
-    ctix__buf_addc(&r->pre, ')');
-  }
-  for (p = e->s; p < e->s + e->n; p++) {
-    if (*p == '\\' || *p == '"')
-      ctix__buf_addc(&r->pre, '\\');
-    ctix__buf_addc(&r->pre, *p);
-  }
+  ctix__sg_put_re_dq(&r->pre, e);
   ctix__buf_addf(&r->pre,
                  ")\"\n| eval %sCondition%s=if(isnotnull(%sMatch%s), \"true\", \"false\")",
                  e->field, num, e->field, num);
@@ -85,20 +73,8 @@ static int scan_fieldref(sg_render *r, const sg_expr *e, bool in_or, bool in_not
 /* `| regex F="..."` (F!= when negated) for a regular expression ANDed at the top. */
 static void regex_clause(sg_render *r, const sg_expr *e, bool neg)
 {
-  const char *p;
   ctix__buf_addf(&r->post, "\n| regex %s%s", e->field, neg ? "!=\"" : "=\"");
-  if (e->flags) {
-    ctix__buf_adds(&r->post, "(?");
-    if (e->flags & SG_RE_I) ctix__buf_addc(&r->post, 'i');
-    if (e->flags & SG_RE_M) ctix__buf_addc(&r->post, 'm');
-    if (e->flags & SG_RE_S) ctix__buf_addc(&r->post, 's');
-    ctix__buf_addc(&r->post, ')');
-  }
-  for (p = e->s; p < e->s + e->n; p++) {
-    if (*p == '\\' || *p == '"')
-      ctix__buf_addc(&r->post, '\\');
-    ctix__buf_addc(&r->post, *p);
-  }
+  ctix__sg_put_re_dq(&r->post, e);
   ctix__buf_addc(&r->post, '"');
 }
 

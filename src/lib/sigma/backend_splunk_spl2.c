@@ -17,12 +17,6 @@
 
 #include "sigma/sigma_internal.h"
 
-/* True if an encoded string holds a wildcard. */
-static bool has_wildcard(const char *s, size_t n)
-{
-  return memchr(s, SG_WILD_MULTI, n) || memchr(s, SG_WILD_SINGLE, n);
-}
-
 /*
  * Appends a regular expression between slashes: '\' doubled, '/' escaped,
  * always case-insensitive (as pySigma writes it), with |re|m and |re|s.
@@ -92,7 +86,7 @@ static int spl2_match(sg_render *r, const sg_expr *e, int parent_prec)
       ctix__buf_adds(&r->out, "%\"");
       return rc ? rc : 1;
     }
-    if (!has_wildcard(e->s, e->n))
+    if (!ctix__sg_has_wildcard(e->s, e->n))
       return 0;
     ctix__sg_put_field(r, &r->out, e->field);
     ctix__buf_adds(&r->out, " LIKE ");
@@ -118,7 +112,7 @@ static void mark_like(sg_expr *e)
 {
   size_t i;
   if (e->op == SG_E_MATCH) {
-    if (e->kind == SG_K_STR && has_wildcard(e->s, e->n))
+    if (e->kind == SG_K_STR && ctix__sg_has_wildcard(e->s, e->n))
       e->expansion = true; /* "never joins an IN list"; a match is never grouped */
     return;
   }
@@ -129,16 +123,7 @@ static void mark_like(sg_expr *e)
 /* True if the generic renderer writes this OR as `F IN (...)`. */
 static bool is_in_list(const sg_expr *e)
 {
-  size_t i;
-  if (e->op != SG_E_OR || e->expansion || e->nkids < 2)
-    return false;
-  for (i = 0; i < e->nkids; i++) {
-    const sg_expr *k = e->kids[i];
-    if (k->op != SG_E_MATCH || (k->kind != SG_K_STR && k->kind != SG_K_NUM) || !k->field ||
-        k->cased || k->expansion || strcmp(k->field, e->kids[0]->field) != 0)
-      return false;
-  }
-  return true;
+  return !e->expansion && ctix__sg_value_list(e, 0);
 }
 
 /*

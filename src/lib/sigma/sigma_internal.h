@@ -9,7 +9,8 @@
  * lowers detection items into value expressions (sg_expr). pipeline.c
  * reads processing pipelines and applies them to the expression tree.
  * backend.c renders an sg_expr tree into text driven by a target table
- * (sg_target); backend_<name>.c files hold those tables and hooks.
+ * (sg_target); backend_<name>.c files hold those tables and hooks, and
+ * backend_util.c the pieces several targets write alike.
  *
  * Everything of one rule lives in the rule's arena; everything of one
  * conversion lives in a per-conversion arena.
@@ -341,5 +342,57 @@ int ctix__sg_put_string(sg_render *r, ctix_buf *b, const char *s, size_t n);
 /* Appends a format with %F / %V / %% replaced by the given texts. */
 int ctix__sg_put_fmt(ctix_buf *b, const char *fmt, const char *f, size_t fn, const char *v,
                      size_t vn);
+
+/* Helpers several targets share (backend_util.c). */
+
+/* Comparison operators ("<", "<=", ">", ">="), indexed by sg_cmp (0: NULL). */
+extern const char *const ctix__sg_cmp_ops[5];
+/* True if numbers compared with an ECS `field` are written as strings (NULL: false). */
+bool ctix__sg_ecs_keyword_field(const char *field);
+/*
+ * Appends a field name, in backticks (a backtick inside doubled) unless it
+ * is non-empty and made of letters, digits and `plain_chars` only.
+ */
+int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plain_chars);
+/* Appends regular-expression flags as `(?ims)` (nothing when there are none). */
+void ctix__sg_put_re_flags(ctix_buf *b, unsigned flags);
+/* Appends the flags and the body of a regular expression, `\` and `"` escaped (no quotes). */
+void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e);
+/*
+ * Appends an encoded string in double quotes, `\`, `"`, `*` and `?`
+ * escaped with `\`; wildcards as `*` / `?` when `wildcards`, else dropped.
+ * A placeholder is reported (ctix__sg_put_string's error).
+ */
+int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n, bool wildcards);
+/* True if an encoded string holds a wildcard. */
+bool ctix__sg_has_wildcard(const char *s, size_t n);
+
+/* What ctix__sg_value_list accepts besides an OR of plain, uncased, unexpanded matches. */
+#define SG_VL_AND 1u      /* an AND too */
+#define SG_VL_CASED 2u    /* |cased members */
+#define SG_VL_EXPANDED 4u /* members made by an expanding modifier */
+/*
+ * True if `e` is an OR (see `accept`) of two or more string or number
+ * matches of one and the same field (a candidate for an IN-style list).
+ */
+bool ctix__sg_value_list(const sg_expr *e, unsigned accept);
+/* Finish hook of targets whose check hook rendered the whole query into r->head. */
+int ctix__sg_finish_head(sg_render *r, ctix_buf *final);
+/* `rc`, or CTIX_ETOOBIG ("query larger than ...") when rc is 0 and `b` ran full. */
+int ctix__sg_size_error(sg_render *r, const ctix_buf *b, int rc);
+/*
+ * A target's own renderer of a subtree into `b` (targets that render the
+ * whole query in their check hook); `ctx` is what it hands down to the
+ * operands (nesting, precedence).
+ */
+typedef int (*sg_node_fn)(sg_render *r, ctix_buf *b, const sg_expr *e, int ctx);
+/* Appends the operands of an AND / OR, by node(ctx), joined by the target's tok_and / tok_or. */
+int ctix__sg_join_kids(sg_render *r, ctix_buf *b, const sg_expr *e, sg_node_fn node, int ctx);
+/*
+ * Check hook body of those targets: writes `prefix` into r->head, then
+ * *root (if any) by node(ctx), and leaves the generic renderer nothing.
+ */
+int ctix__sg_render_head(sg_render *r, sg_expr **root, const char *prefix, sg_node_fn node,
+                         int ctx);
 
 #endif
