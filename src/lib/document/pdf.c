@@ -28,8 +28,16 @@
  * one with CTIX_EUNSUPPORTED; a file poppler repaired is read with a
  * diagnostic. Poppler's own messages (GLib log domain "Poppler") are
  * captured into that diagnostic, never printed.
+ *
+ * poppler-glib (and the cairo, X11 and NSS libraries it pulls in) is loaded
+ * with dlopen on the first PDF, not linked: a process that never reads a PDF
+ * starts without those ~40 libraries. When it cannot be loaded, PDF input
+ * fails with CTIX_EUNSUPPORTED and the loader's reason.
  */
+#include <dlfcn.h>
 #include <poppler.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "document/lines.h"
@@ -74,6 +82,66 @@ typedef struct pdf_ctx {
   size_t text_pages;       /* pages that had text */
   size_t dropped_lines;
 } pdf_ctx;
+
+/* The poppler-glib functions used here, resolved by name on first use. */
+static struct {
+  GQuark (*error_quark)(void);
+  PopplerDocument *(*document_new_from_bytes)(GBytes *, const char *, GError **);
+  gchar *(*document_get_title)(PopplerDocument *);
+  gchar *(*document_get_author)(PopplerDocument *);
+  gchar *(*document_get_subject)(PopplerDocument *);
+  GDateTime *(*document_get_creation_date_time)(PopplerDocument *);
+  int (*document_get_n_pages)(PopplerDocument *);
+  PopplerPage *(*document_get_page)(PopplerDocument *, int);
+  char *(*page_get_text)(PopplerPage *);
+  gboolean (*page_get_text_layout)(PopplerPage *, PopplerRectangle **, guint *);
+} pp;
+
+static const struct {
+  const char *name;
+  size_t offset;
+} pp_symbols[] = {
+    {"poppler_error_quark", offsetof(__typeof__(pp), error_quark)},
+    {"poppler_document_new_from_bytes", offsetof(__typeof__(pp), document_new_from_bytes)},
+    {"poppler_document_get_title", offsetof(__typeof__(pp), document_get_title)},
+    {"poppler_document_get_author", offsetof(__typeof__(pp), document_get_author)},
+    {"poppler_document_get_subject", offsetof(__typeof__(pp), document_get_subject)},
+    {"poppler_document_get_creation_date_time",
+     offsetof(__typeof__(pp), document_get_creation_date_time)},
+    {"poppler_document_get_n_pages", offsetof(__typeof__(pp), document_get_n_pages)},
+    {"poppler_document_get_page", offsetof(__typeof__(pp), document_get_page)},
+    {"poppler_page_get_text", offsetof(__typeof__(pp), page_get_text)},
+    {"poppler_page_get_text_layout", offsetof(__typeof__(pp), page_get_text_layout)},
+};
+
+/* Why loading poppler failed ("" when it worked). */
+static char pp_failure[256];
+
+/*
+ * Loads poppler-glib and fills `pp`, once per process (thread-safe);
+ * 0, or CTIX_EUNSUPPORTED with the reason in pp_failure.
+ */
+static int poppler_load(void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter(&once)) {
+    void *h = dlopen(CTIX_POPPLER_SONAME, RTLD_NOW | RTLD_LOCAL);
+    size_t i;
+    const char *why = h ? NULL : dlerror();
+    for (i = 0; h && i < sizeof(pp_symbols) / sizeof(pp_symbols[0]); i++) {
+      void *f = dlsym(h, pp_symbols[i].name);
+      if (!f) {
+        why = dlerror();
+        break;
+      }
+      memcpy((char *)&pp + pp_symbols[i].offset, &f, sizeof(f));
+    }
+    if (why)
+      snprintf(pp_failure, sizeof(pp_failure), "%s", why);
+    g_once_init_leave(&once, 1);
+  }
+  return pp_failure[0] ? CTIX_EUNSUPPORTED : 0;
+}
 
 static void log_handler(const gchar *domain, GLogLevelFlags level, const gchar *message,
                         gpointer ud)
@@ -120,11 +188,11 @@ static int read_meta(ctix__docb *b, PopplerDocument *pd)
 {
   GDateTime *dt;
   int rc;
-  if ((rc = set_meta(b, CTIX__META_TITLE, poppler_document_get_title(pd))) ||
-      (rc = set_meta(b, CTIX__META_AUTHOR, poppler_document_get_author(pd))) ||
-      (rc = set_meta(b, CTIX__META_DESCRIPTION, poppler_document_get_subject(pd))))
+  if ((rc = set_meta(b, CTIX__META_TITLE, pp.document_get_title(pd))) ||
+      (rc = set_meta(b, CTIX__META_AUTHOR, pp.document_get_author(pd))) ||
+      (rc = set_meta(b, CTIX__META_DESCRIPTION, pp.document_get_subject(pd))))
     return rc;
-  dt = poppler_document_get_creation_date_time(pd);
+  dt = pp.document_get_creation_date_time(pd);
   if (dt) {
     rc = set_meta(b, CTIX__META_PUBLISHED, g_date_time_format_iso8601(dt));
     g_date_time_unref(dt);
@@ -464,13 +532,18 @@ int ctix__doc_parse_pdf(ctix__docb *b, const char *s, size_t n)
   ctix__buf_init(&c.prev_first, 4096);
   ctix__buf_init(&c.prev_last, 4096);
   ctix__buf_init(&c.last_text, (size_t)-1 / 2);
+  if (poppler_load()) {
+    rc = ctix__error_set(b->err, CTIX_EUNSUPPORTED,
+                         "PDF input needs poppler-glib, which could not be loaded: %s", pp_failure);
+    goto done;
+  }
   install_log_handler();
   current_log = &log;
 
   bytes = g_bytes_new_static(s, n);
-  pd = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+  pd = pp.document_new_from_bytes(bytes, NULL, &gerr);
   if (!pd) {
-    if (gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED)
+    if (gerr && gerr->domain == pp.error_quark() && gerr->code == POPPLER_ERROR_ENCRYPTED)
       rc = ctix__error_set(b->err, CTIX_EUNSUPPORTED,
                            "PDF is encrypted (password protected); decrypt it first");
     else
@@ -481,18 +554,18 @@ int ctix__doc_parse_pdf(ctix__docb *b, const char *s, size_t n)
   }
   if ((rc = read_meta(b, pd)))
     goto done;
-  npages = poppler_document_get_n_pages(pd);
+  npages = pp.document_get_n_pages(pd);
   b->doc->npages = npages > 0 ? (uint32_t)npages : 0;
   for (i = 0; i < npages; i++) {
-    PopplerPage *page = poppler_document_get_page(pd, i);
+    PopplerPage *page = pp.document_get_page(pd, i);
     PopplerRectangle *rects = NULL;
     guint nrects = 0;
     char *text;
     if (!page)
       continue;
-    text = poppler_page_get_text(page);
+    text = pp.page_get_text(page);
     if (text && *text) {
-      if (!poppler_page_get_text_layout(page, &rects, &nrects)) {
+      if (!pp.page_get_text_layout(page, &rects, &nrects)) {
         rects = NULL;
         nrects = 0;
       }
