@@ -99,16 +99,23 @@ static int write_html(char **out, size_t *len, const ctix_analysis *a, const cti
                       ctix_error *err)
 {
   ctix_render_options r;
+  ctix_export_options e;
   ctix_render_options_init(&r);
+  export_opts(&e, o);
   r.no_text = (o->report_flags & CTIX_REPORT_NO_TEXT) != 0;
+  r.export_opts = &e; /* the page's bundle carries --tlp and --producer */
   return drop_final_newline(ctix_render_html(out, len, a, &r, err), out, len);
 }
 
 static int write_md(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                     ctix_error *err)
 {
-  (void)o;
-  return drop_final_newline(ctix_render_markdown(out, len, a, NULL, err), out, len);
+  ctix_render_options r;
+  ctix_export_options e;
+  ctix_render_options_init(&r);
+  export_opts(&e, o);
+  r.export_opts = &e;
+  return drop_final_newline(ctix_render_markdown(out, len, a, &r, err), out, len);
 }
 
 /* response.md: response steps, countermeasures and the rule list. */

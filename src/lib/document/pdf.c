@@ -136,8 +136,11 @@ static int poppler_load(void)
       }
       memcpy((char *)&pp + pp_symbols[i].offset, &f, sizeof(f));
     }
-    if (why)
+    if (why) {
       snprintf(pp_failure, sizeof(pp_failure), "%s", why);
+      if (h)
+        dlclose(h);
+    }
     g_once_init_leave(&once, 1);
   }
   return pp_failure[0] ? CTIX_EUNSUPPORTED : 0;

@@ -32,8 +32,9 @@ int ctix__render_in_open(ctix__render_in *in, const ctix_analysis *a,
   if (!in->opts.max_output)
     in->opts.max_output = RENDER_DEFAULT_MAX;
 
-  if (in->opts.response) {
-    in->resp = in->opts.response;
+  if (in->opts.response || a->response) {
+    /* the caller's, else the response stage's own (its --tlp, --sigma-rules) */
+    in->resp = in->opts.response ? in->opts.response : a->response;
   } else {
     if ((rc = ctix_respond(&in->own_resp, a, NULL, err)))
       goto done;

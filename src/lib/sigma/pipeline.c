@@ -199,10 +199,10 @@ static const sg_y *names_get(const sg_names *ix, const char *name)
 static int prepare(sg_transform *x, ctix_arena *a)
 {
   const sg_y *t = x->data;
-  const char *fp = ystr(t, "field_prefix");
+  const char *fp = ystr(t, "field_prefix"), *il = ystr(t, "item_level");
   x->exclude_sub = ystr(t, "exclude_fields_containing");
   x->affix = ystr(t, x->type == TR_PREFIX ? "prefix" : "suffix");
-  x->item_level = ystr(t, "item_level") != NULL;
+  x->item_level = il && strcmp(il, "true") == 0;
   x->field_prefix = fp && strcmp(fp, "true") == 0;
   if (names_build(&x->mapping, a, ctix__sg_y_get(t, "mapping"), true, false) ||
       names_build(&x->fields, a, ctix__sg_y_get(t, "fields"), false, false) ||
@@ -739,6 +739,8 @@ static int map_item(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     if (e->kids[i]->op != SG_E_MATCH || !e->kids[i]->field ||
         strcmp(e->kids[i]->field, e->kids[0]->field) != 0)
       return 0;
+  if (field_excluded(x, e->kids[0]->field))
+    return 0;
   to = names_get(&x->mapping, e->kids[0]->field);
   if (!to || to->kind != SG_Y_SEQ || to->n < 2)
     return 0;
@@ -1043,6 +1045,10 @@ int ctix__sg_pipeline_apply(sg_expr **root, sg_ctx *cx, const sg_pipeline *p)
     }
     if (x->type == TR_DROP) {
       drop_fields(root, &x->fields);
+      if (!*root) /* an empty query would match every event */
+        return ctix__error_set(cx->err, CTIX_EUNSUPPORTED,
+                               "pipeline %s: dropping fields left the rule with no condition",
+                               p->name ? p->name : "");
       continue;
     }
     if (x->type == TR_HASHES) {

@@ -139,10 +139,11 @@ void ctix_ttp_model_free(ctix_ttp_model *m)
  */
 static int build_index(ctix_ttp_model *m)
 {
-  size_t i, j, row = 0;
+  size_t i, j, row = 0, max_rows;
   uint32_t *seen = NULL;
   m->stride = (m->nclasses + 63u) & ~63u;
-  for (i = 0; i < m->nfeat; i++)
+  max_rows = CTIX__TTP_DENSE_MAX_BYTES / ((size_t)m->stride * sizeof(int16_t) + 1);
+  for (i = 0; i < m->nfeat && m->ndense < max_rows; i++)
     m->ndense += m->fent[i + 1].off - m->fent[i].off >= CTIX__TTP_DENSE_MIN;
   if (!(m->rank = calloc(CTIX__TTP_NFEAT / 64, sizeof(ctix__ttp_rank))) ||
       (m->ndense && !(m->dense = calloc((size_t)m->ndense * m->stride, sizeof(int16_t)))) ||
@@ -155,7 +156,7 @@ static int build_index(ctix_ttp_model *m)
   for (i = 0; i <= m->nfeat; i++)
     m->fent[i].row = UINT32_MAX;
   for (i = 0; i < m->nfeat; i++) {
-    if (m->fent[i + 1].off - m->fent[i].off >= CTIX__TTP_DENSE_MIN) {
+    if (row < m->ndense && m->fent[i + 1].off - m->fent[i].off >= CTIX__TTP_DENSE_MIN) {
       /* A class named twice by one feature (not written by training) stays sparse. */
       int16_t *r = m->dense + row * m->stride;
       for (j = m->fent[i].off; j < m->fent[i + 1].off && seen[m->post[j].cls] != i + 1; j++) {

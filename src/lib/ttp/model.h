@@ -91,6 +91,9 @@ typedef struct ctix__ttp_fent {
  * adding a row with vector instructions is cheaper than scattering that
  * many postings. The sums are the same integers either way.
  */
+/* Most bytes of dense rows built at load (a hostile --model file cannot ask
+ * for more; the features past it stay sparse). */
+#define CTIX__TTP_DENSE_MAX_BYTES (16u << 20)
 #ifndef CTIX__TTP_DENSE_MIN
 #define CTIX__TTP_DENSE_MIN 64u
 #endif
