@@ -83,6 +83,10 @@ static void test_errors(void **state)
   ctix_error err;
   char *q;
   (void)state;
+  /* a regex ending in a lone backslash would escape the closing quote of every target */
+  sigma_test_expect_error("lucene", HEAD "  s:\n    F|re: 'x\\'\n  condition: s\n", NULL,
+                          "lone backslash");
+  sigma_test_expect("lucene", HEAD "  s:\n    F|re: 'x\\\\'\n  condition: s\n", NULL, "F:/x\\\\/");
   q = conv(HEAD "  s:\n    F|nosuch: 1\n  condition: s\n", NULL, &err);
   assert_null(q);
   assert_int_equal(err.code, CTIX_EPARSE);

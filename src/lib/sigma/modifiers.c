@@ -279,6 +279,15 @@ static int windash(ctix_buf *out, ctix_arena *a, const var *v)
   return rc;
 }
 
+/* True if s[0..n) ends with an odd run of backslashes. */
+static bool trailing_backslash(const char *s, size_t n)
+{
+  size_t k = 0;
+  while (k < n && s[n - 1 - k] == '\\')
+    k++;
+  return k % 2 == 1;
+}
+
 /* ------------------------------------------------------------ lowering */
 
 static sg_expr *match(sg_ctx *cx, const sg_item *it, sg_kind kind, const char *s, size_t n)
@@ -399,6 +408,9 @@ static int lower_value(sg_expr **out, sg_ctx *cx, const sg_item *it, const sg_va
       return item_err(cx, it, v, CTIX_EPARSE, "string modifiers cannot be combined with re, cidr or fieldref");
     if (special != SG_M_RE && !it->field)
       return item_err(cx, it, v, CTIX_EPARSE, "cidr and fieldref need a field");
+    if (special == SG_M_RE && trailing_backslash(txt, tn))
+      /* not a valid expression, and it would escape the target's closing quote */
+      return item_err(cx, it, v, CTIX_EPARSE, "regular expression ends with a lone backslash");
     e = match(cx, it, special == SG_M_RE ? SG_K_RE : special == SG_M_CIDR ? SG_K_CIDR : SG_K_FIELDREF,
               txt, tn);
     if (e)
