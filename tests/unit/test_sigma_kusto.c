@@ -49,6 +49,9 @@ static void refused(const char *yaml, const char *pipe, const char *part)
 static void test_precedence(void **state)
 {
   (void)state;
+  /* a field name that is not a plain identifier is quoted, never spliced in */
+  expect(PROC "  a: {\"F) or true or (x\": v, \"it's\": w}\n  condition: a\n", NULL,
+         "['F) or true or (x'] =~ \"v\" and ['it\\'s'] =~ \"w\"");
   /* every compound operand is grouped; NOT is not(...) and grouped too */
   expect(PROC "  a: {A: x, B: y}\n  b: {C: z}\n  f: {D: [u, v]}\n"
               "  condition: (a or b) and not f\n",

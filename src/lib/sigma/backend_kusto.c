@@ -127,6 +127,42 @@ static void k_wild_regex(ctix_buf *b, const char *s, size_t n)
   }
 }
 
+/*
+ * The field name as KQL reads it: a name of letters, digits and `_ . -` as
+ * it is (as pySigma writes them), anything else as `['name']` with `'` and
+ * `\\` escaped, so a hostile field name cannot end the comparison. NULL
+ * stays NULL; out of memory sets the conversion's error and gives "".
+ */
+static const char *k_field(sg_render *r, const char *f)
+{
+  const char *p;
+  char *q, *out;
+  size_t extra = 0;
+  bool plain = f && *f;
+  if (!f)
+    return NULL;
+  for (p = f; *p; p++) {
+    plain = plain && (ctix__isalnum((unsigned char)*p) || strchr("_.-", *p));
+    extra += *p == '\'' || *p == '\\';
+  }
+  if (plain)
+    return f;
+  out = ctix__arena_alloc(r->cx->arena, (size_t)(p - f) + extra + 5);
+  if (!out) {
+    ctix__error_set(r->cx->err, CTIX_ENOMEM, "out of memory");
+    return "";
+  }
+  q = out;
+  *q++ = '[', *q++ = '\'';
+  for (p = f; *p; p++) {
+    if (*p == '\'' || *p == '\\')
+      *q++ = '\\';
+    *q++ = *p;
+  }
+  *q++ = '\'', *q++ = ']', *q = 0;
+  return out;
+}
+
 /* Renders a string match: contains / startswith / endswith / =~ (cased: _cs / ==). */
 static int k_strmatch(sg_render *r, const sg_expr *e)
 {
@@ -139,7 +175,7 @@ static int k_strmatch(sg_render *r, const sg_expr *e)
   if (rc)
     return rc;
   if (e->field && k_inner_wild(s, n)) {
-    ctix__buf_addf(b, "%s matches regex \"", e->field);
+    ctix__buf_addf(b, "%s matches regex \"", k_field(r, e->field));
     k_wild_regex(b, s, n);
     ctix__buf_addc(b, '"');
     return 0;
@@ -164,7 +200,7 @@ static int k_strmatch(sg_render *r, const sg_expr *e)
     op = e->cased ? " startswith_cs " : " startswith ", n--;
   else
     op = e->cased ? " == " : " =~ ";
-  ctix__buf_adds(b, e->field);
+  ctix__buf_adds(b, k_field(r, e->field));
   ctix__buf_adds(b, op);
   k_str(b, s, n);
   return 0;
@@ -182,7 +218,7 @@ static void k_regex(ctix_buf *b, const sg_expr *e)
 static int k_match(sg_render *r, const sg_expr *e)
 {
   ctix_buf *b = &r->out;
-  const char *f = e->field;
+  const char *f = k_field(r, e->field);
   if (!f && e->kind != SG_K_STR && e->kind != SG_K_NUM && e->kind != SG_K_BOOL)
     return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
                            "kusto: this kind of match is not supported without a field");
@@ -250,7 +286,7 @@ static bool k_can_in(const sg_expr *e)
 static int k_in_list(sg_render *r, const sg_expr *e)
 {
   ctix_buf *b = &r->out;
-  const char *f = e->kids[0]->field, *sep = e->op == SG_E_OR ? " or " : " and ";
+  const char *f = k_field(r, e->kids[0]->field), *sep = e->op == SG_E_OR ? " or " : " and ";
   size_t i, nplain = 0;
   bool first = true;
   int rc = 0;
