@@ -46,6 +46,9 @@ static void expect_error(const char *yaml, const char *pipe, const char *substr)
 static void test_strings(void **state)
 {
   (void)state;
+  /* a field name that is not one function call is quoted, never spliced in */
+  expect(HEAD "  s:\n    \"f(x) OR 1=1 OR g(y)\": v\n  condition: s\n", NULL,
+         SEL "\"f(x) OR 1=1 OR g(y)\"='v'");
   /* exact match keeps case; ' is doubled; backslash and % stay literal */
   expect(HEAD "  s:\n    F: \"It's C:\\\\x %y%\"\n  condition: s\n", NULL,
          SEL "F='It''s C:\\x %y%'");

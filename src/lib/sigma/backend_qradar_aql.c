@@ -106,40 +106,49 @@ typedef struct {
 } qr_types;
 
 /*
- * Field name, double-quoted when it has white space and no `(...)` call
- * (as pySigma), or when brackets or single quotes in it do not pair up.
+ * True if f is one function call `name(...)` ending at its last byte, its
+ * brackets paired outside single-quoted strings (a pipeline's
+ * `UTF8(payload)` or `CONCAT('a b', filename)`).
+ */
+static bool one_call(const char *f)
+{
+  const char *p = f;
+  bool quoted = false;
+  long depth = 0;
+  while (ctix__isalnum((unsigned char)*p) || *p == '_')
+    p++;
+  if (p == f || *p != '(')
+    return false;
+  for (; *p; p++) {
+    if (*p == '\'')
+      quoted = !quoted;
+    else if (!quoted && *p == '(')
+      depth++;
+    else if (!quoted && *p == ')' && --depth == 0)
+      return p[1] == 0;
+  }
+  return false;
+}
+
+/*
+ * Field name: as it is when it holds nothing that could end or extend
+ * the comparison, or when it is one function call; otherwise
+ * double-quoted (as pySigma quotes names with spaces), a `"` inside
+ * doubled, so a hostile field name stays one identifier.
  */
 static void put_field(ctix_buf *b, const char *f)
 {
-  const char *p, *o;
-  bool space = false, call = false, quotes = false;
-  long depth = 0;
-  if (!strpbrk(f, " \t\n\v\f\r'()")) {   /* the common case: nothing to quote */
-    ctix__buf_adds(b, f);
-    return;
-  }
-  for (p = f; *p; p++) {
-    space = space || ctix__isspace((unsigned char)*p);
-    if (*p == '\'')
-      quotes = !quotes;
-    else if (!quotes && *p == '(')
-      depth++;
-    else if (!quotes && *p == ')' && --depth < 0)
-      break;
-  }
-  if (*p) /* a ')' without partner */
-    depth = -1;
-  for (o = strchr(f, '('); o && !call; o = strchr(o + 1, '(')) {
-    for (p = o + 1; *p && *p != '(' && *p != ')'; p++)
-      ;
-    call = *p == ')';
-  }
-  if ((!space || call) && depth == 0 && !quotes) {
+  const char *p;
+  if (!strpbrk(f, " \t\n\v\f\r'()\"=<>!;,|&") || one_call(f)) {
     ctix__buf_adds(b, f);
     return;
   }
   ctix__buf_addc(b, '"');
-  ctix__buf_adds(b, f);
+  for (p = f; *p; p++) {
+    if (*p == '"')
+      ctix__buf_addc(b, '"');
+    ctix__buf_addc(b, *p);
+  }
   ctix__buf_addc(b, '"');
 }
 
