@@ -1,28 +1,28 @@
 /*
  * Benchmark: converts every rule of ../shared/data/sigma/rules (or the
  * folder given) to every target of ctix_sigma_target_name(), each with its
- * natural pipeline(s) (table below; a target the table does not know runs
- * without one, a row whose pipeline is not built in is skipped with a
- * note). Each row runs in a fresh child process (this program re-executed
- * with --one), so its wall time is the whole process (start, reading the
+ * natural pipeline (the SIEM views of src/lib/sigma/views.c, which
+ * report.html uses too; a target the table does not know runs without
+ * one, a row whose pipeline is not built in is skipped with a note).
+ * Each row runs in a fresh child process (this program re-executed with
+ * --one), so its wall time is the whole process (start, reading the
  * files, converting) and its peak RSS is that target's alone; the best of
  * REPS runs is reported after one untimed run that warms the page cache.
  * Targets: <= 100 ms and <= 30 MiB per target. `make bench` runs it.
  */
 #define _DEFAULT_SOURCE 1 /* wait4 */
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctix/sigma.h"
+#include "sigma/sigma_lib.h"
 #include "util/buf.h"
 
 #ifndef CTIX_BENCH_SIGMA_DIR
@@ -34,63 +34,19 @@
 #define TARGET_MS 100.0
 #define TARGET_RSS_KIB (30L * 1024)
 
-/* The natural pipelines of each target (NULL-terminated lists). */
-static const struct {
-  const char *target;
-  const char *pipes[MAX_PIPES];
-} natural[] = {
-  {"splunk", {NULL}},
-  {"splunk", {"splunk_windows", NULL}},
-  {"splunk_spl2", {"splunk_windows", NULL}},
-  {"lucene", {"ecs_windows", NULL}},
-  {"eql", {"ecs_windows", NULL}},
-  {"esql", {"ecs_windows", NULL}},
-  {"kusto", {"microsoft_xdr", NULL}},
-  {"kusto", {"sentinel_asim", NULL}},
-  {"kusto", {"azure_monitor", NULL}},
-  {"qradar_aql", {"qradar-aql-fields", NULL}},
-  {"qradar_aql", {"qradar-aql-payload", NULL}},
-};
-#define NNATURAL (sizeof(natural) / sizeof(natural[0]))
-
-/*
- * Appends the .yml files under the directory whose path is in p (restored
- * on return), as `ctix sigma convert` walks a folder: the entry type of
- * readdir decides, a stat only when it is unknown or a symbolic link.
- */
-static void collect(ctix_buf *files, ctix_buf *p, int depth)
+/* Adds a rule file the walk found to the list (a ctix_buf of malloc'd paths). */
+static int add_file(void *ctx, const ctix__sigma_file *f)
 {
-  size_t base = p->len;
-  DIR *d = depth < 32 ? opendir(p->data) : NULL;
-  struct dirent *de;
-  if (!d)
-    return;
-  while ((de = readdir(d))) {
-    size_t n = strlen(de->d_name);
-    bool dir = de->d_type == DT_DIR;
-    if (de->d_name[0] == '.' || n + 1 > p->max - base)
-      continue;
-    ctix__buf_truncate(p, base);
-    ctix__buf_addc(p, '/');
-    ctix__buf_add(p, de->d_name, n);
-    if (p->err)
-      break;
-    if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
-      struct stat st;
-      if (stat(p->data, &st) != 0)
-        continue;
-      dir = S_ISDIR(st.st_mode);
-    }
-    if (dir) {
-      collect(files, p, depth + 1);
-    } else if (n > 4 && strcmp(de->d_name + n - 4, ".yml") == 0) {
-      char *s = strdup(p->data);
-      if (s && ctix__buf_push(files, &s, sizeof(s)))
-        free(s);
-    }
-  }
-  ctix__buf_truncate(p, base);
-  closedir(d);
+  char *s = strdup(f->path);
+  if (s && ctix__buf_push((ctix_buf *)ctx, &s, sizeof(s)))
+    free(s);
+  return 0;
+}
+
+/* The rule files under dir, as `ctix sigma convert` finds them. */
+static void collect(ctix_buf *files, const char *dir)
+{
+  ctix__sigma_walk(dir, add_file, files, NULL, NULL);
 }
 
 static double now(void)
@@ -107,10 +63,7 @@ static int run_one(const char *dir, const char *target, const char *const *pipes
   ctix_sigma_converter *cv = NULL;
   ctix_error err;
   size_t i, n, ok = 0;
-  ctix_buf path = CTIX_BUF_INIT(4096);
-  if (!ctix__buf_adds(&path, dir))
-    collect(&files, &path, 0);
-  ctix__buf_free(&path);
+  collect(&files, dir);
   n = CTIX__BUF_COUNT(&files, char *);
   ctix_error_clear(&err);
   if (ctix_sigma_converter_new(&cv, target, pipes, np, &err)) {
@@ -248,10 +201,7 @@ int main(int argc, char **argv)
     return run_one(argv[2], argv[3], (const char *const *)argv + 4, (size_t)(argc - 4));
   if (argc > 1)
     dir = argv[1];
-  ctix_buf path = CTIX_BUF_INIT(4096);
-  if (!ctix__buf_adds(&path, dir))
-    collect(&files, &path, 0);
-  ctix__buf_free(&path);
+  collect(&files, dir);
   n = CTIX__BUF_COUNT(&files, char *);
   for (i = 0; i < n; i++)
     free(CTIX__BUF_AT(&files, char *, i));
@@ -263,20 +213,16 @@ int main(int argc, char **argv)
   spawn(dir, "splunk", none, &ms, &cpu, &rss, &rules, &conv); /* warms the page cache */
   for (t = 0; (target = ctix_sigma_target_name(t, NULL)); t++) {
     size_t rows = 0;
-    for (i = 0; i < NNATURAL; i++) {
-      size_t k;
-      int ok = 1;
-      if (strcmp(natural[i].target, target) != 0)
+    for (i = 0; i < ctix__sigma_nviews; i++) {
+      const char *pipes[2] = {ctix__sigma_views[i].pipeline, NULL};
+      if (strcmp(ctix__sigma_views[i].target, target) != 0)
         continue;
       rows++;
-      for (k = 0; k < MAX_PIPES && natural[i].pipes[k] && ok; k++)
-        ok = pipeline_known(natural[i].pipes[k]);
-      if (!ok) {
-        printf("note sigma: %s with %s skipped (pipeline not built in)\n", target,
-               natural[i].pipes[k - 1]);
+      if (pipes[0] && !pipeline_known(pipes[0])) {
+        printf("note sigma: %s with %s skipped (pipeline not built in)\n", target, pipes[0]);
         continue;
       }
-      row(dir, target, natural[i].pipes);
+      row(dir, target, pipes);
     }
     if (rows == 0)
       row(dir, target, none);

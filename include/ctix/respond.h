@@ -65,6 +65,12 @@ typedef struct ctix_response {
   size_t nsteps;
 } ctix_response;
 
+/*
+ * A user's Sigma rule collection (a SigmaHQ-style checkout) read once, to
+ * match existing rules for many documents (ctix_response_collection_load).
+ */
+typedef struct ctix_sigma_collection ctix_sigma_collection;
+
 typedef struct ctix_response_options {
   const ctix_kb *kb;         /* NULL = ctix_kb_default() */
   const char *sigma_rules_dir; /* a SigmaHQ-style checkout to match existing rules from, or NULL */
@@ -72,6 +78,8 @@ typedef struct ctix_response_options {
   const char *date;          /* YYYY/MM/DD or YYYY-MM-DD for rules; NULL = document's published date,
                                 else "1970-01-01" (never the clock) */
   const char *tlp;           /* "clear" (default) ... for rule tags */
+  const ctix_sigma_collection *sigma_rules; /* a collection read beforehand; used instead of
+                                               sigma_rules_dir (read per call), or NULL */
 } ctix_response_options;
 
 void ctix_response_options_init(ctix_response_options *opts);
@@ -81,6 +89,21 @@ int ctix_respond(ctix_response **out, const ctix_analysis *a, const ctix_respons
                  ctix_error *err);
 
 void ctix_response_free(ctix_response *r);
+
+/*
+ * Reads the Sigma rule files under `dir` (*.yml / *.yaml, sorted, links
+ * followed, loops cut, limits on files and bytes) once: each rule's id,
+ * title, level, ATT&CK technique tags and text, for any number of
+ * ctix_respond() calls through opts->sigma_rules. Unreadable or malformed
+ * files are skipped and counted in *skipped (may be NULL). Errors:
+ * CTIX_EIO (dir missing or unreadable), CTIX_EINVAL (not a directory),
+ * CTIX_ETOOBIG (too many files), with a message naming dir. *out is the
+ * caller's (ctix_response_collection_free, NULL accepted); it is read-only
+ * once loaded and may be used by several threads.
+ */
+int ctix_response_collection_load(ctix_sigma_collection **out, const char *dir, size_t *skipped,
+                                  ctix_error *err);
+void ctix_response_collection_free(ctix_sigma_collection *c);
 
 /* response.md: the steps as a Markdown checklist, countermeasures as a table. */
 int ctix_response_markdown(char **out, size_t *len, const ctix_analysis *a,

@@ -61,7 +61,8 @@ typedef struct run {
   unsigned formats;           /* bit set over ctix__out_formats */
   unsigned report_flags;      /* CTIX_REPORT_NO_TEXT */
   ctix__out_opts out;         /* what the writers are told (flags, --tlp, --producer) */
-  ctix_response_options resp; /* --tlp for the Sigma rules' tags */
+  ctix_response_options resp; /* --tlp for the Sigma rules' tags, --sigma-rules */
+  ctix_sigma_collection *collection; /* --sigma-rules DIR, read once for every input */
   bool jsonl, quiet, verbose, no_color, stream;
   bool nested;                /* one folder per document under outdir */
   const char *id;             /* --id */
@@ -414,6 +415,27 @@ static int parse_args(run *r, int argc, char **argv, bool *help)
   return 0;
 }
 
+/*
+ * Reads the --sigma-rules collection once, before any input: a folder that
+ * is missing, unreadable or too large is a usage error (one line, status
+ * 2); out of memory is internal. Returns 0 or the exit status.
+ */
+static int load_collection(run *r)
+{
+  ctix_error err;
+  ctix_error_clear(&err);
+  if (ctix_response_collection_load(&r->collection, r->resp.sigma_rules_dir, NULL, &err) == 0) {
+    r->resp.sigma_rules = r->collection;
+    r->resp.sigma_rules_dir = NULL;
+    return 0;
+  }
+  if (err.code == CTIX_ENOMEM) {
+    ctix__cli_error(&err);
+    return CTIX_EXIT_INTERNAL;
+  }
+  return ctix__cli_usage("analyze", "%s", err.message);
+}
+
 static int run_analyze(int argc, char **argv)
 {
   run r;
@@ -433,6 +455,8 @@ static int run_analyze(int argc, char **argv)
       ctix__cli_print_help(stdout, &ctix__cli_cmd_analyze);
     goto done;
   }
+  if (r.resp.sigma_rules_dir && (rc = load_collection(&r)))
+    goto done;
   ctix__style_init(&r.st, stdout, r.no_color);
   n = CTIX__BUF_COUNT(&r.inputs, const char *);
   r.nested = n > 1 || r.stream;
@@ -476,6 +500,7 @@ static int run_analyze(int argc, char **argv)
   rc = r.exit;
 
 done:
+  ctix_response_collection_free(r.collection);
   ctix__stems_free(&r.stems);
   ctix__buf_free(&r.inputs);
   return rc;
@@ -516,6 +541,8 @@ const ctix_cli_cmd ctix__cli_cmd_analyze = {
     "      --sigma-rules DIR   also list the rules of a Sigma collection (a SigmaHQ\n"
     "                          checkout, say) whose ATT&CK tags match the report's\n"
     "                          techniques, and copy them into sigma/ with their ids\n"
+    "                          (read once for all inputs; a missing folder is a\n"
+    "                          usage error)\n"
     "      --implied           also list the techniques the named software and\n"
     "                          groups are known to use (ATT&CK), as low-confidence\n"
     "                          findings with status implied, never observed\n"

@@ -1,7 +1,8 @@
 /*
  * `ctix sigma convert`, `ctix sigma list` and `ctix eval sigma`.
  *
- * convert: every FILE (or every .yml/.yaml under DIR, sorted) is read as a
+ * convert: every FILE (or every .yml/.yaml under DIR, found by the Sigma
+ * module's folder walk, all sorted by path) is read as a
  * Sigma rule and converted to the target after the pipelines; the output
  * (stdout or -o FILE) is one query per line, JSON Lines with --json in the
  * layout of the reference files, or a deployable format with --format:
@@ -13,8 +14,6 @@
  * TARGET__PIPE__PIPE.jsonl) and compares with the reference: success or
  * error agreement, and queries identical after whitespace normalisation.
  */
-#define _DEFAULT_SOURCE 1 /* d_type of struct dirent */
-#include <dirent.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/sigma_cli.h"
 #include "ctix/sigma.h"
+#include "sigma/sigma_lib.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -46,67 +46,24 @@ static int cmp_str(const void *a, const void *b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* True if a file name ends in .yml or .yaml. */
-static bool rule_name(const char *name, size_t n)
+/* Adds a rule file the walk found to the list (a ctix_buf of malloc'd paths). */
+static int add_file(void *ctx, const ctix__sigma_file *f)
 {
-  return (n > 4 && memcmp(name + n - 4, ".yml", 4) == 0) ||
-         (n > 5 && memcmp(name + n - 5, ".yaml", 5) == 0);
-}
-
-/*
- * Appends the rule files of the directory whose path is in p (p is
- * restored on return): the entry type of readdir decides without a stat
- * unless the file system does not give it or the entry is a symbolic link.
- * -1 if the directory cannot be opened (or lies deeper than 32 levels).
- */
-static int collect_dir(ctix_buf *files, ctix_buf *p, int depth)
-{
-  size_t base = p->len;
-  DIR *d = depth <= 32 ? opendir(p->data) : NULL;
-  struct dirent *de;
-  if (!d)
-    return -1;
-  while ((de = readdir(d))) {
-    size_t n = strlen(de->d_name);
-    bool dir;
-    if (de->d_name[0] == '.')
-      continue;
-    if (n + 1 > p->max - base)
-      continue;                /* path too long: skipped */
-    ctix__buf_truncate(p, base);
-    ctix__buf_addc(p, '/');
-    ctix__buf_add(p, de->d_name, n);
-    if (p->err)
-      break;
-    if (de->d_type == DT_DIR) {
-      dir = true;
-    } else if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
-      struct stat st;
-      if (stat(p->data, &st) != 0)
-        continue;
-      dir = S_ISDIR(st.st_mode);
-    } else {
-      dir = false;
-    }
-    if (dir) {
-      collect_dir(files, p, depth + 1);
-    } else if (rule_name(de->d_name, n)) {
-      char *s = strdup(p->data);
-      if (!s || ctix__buf_push(files, &s, sizeof(s)))
-        free(s);
-    }
+  char *s = strdup(f->path);
+  if (!s || ctix__buf_push((ctix_buf *)ctx, &s, sizeof(s))) {
+    free(s);
+    return CTIX_ENOMEM;
   }
-  ctix__buf_truncate(p, base);
-  closedir(d);
   return 0;
 }
 
-/* Appends the rule files under path (a file or a directory) to files. */
-static int collect(ctix_buf *files, const char *path, int depth)
+/*
+ * Appends the rule files under path (a file, or a directory walked as
+ * sigma_lib.h says) to files; -1 if path cannot be read.
+ */
+static int collect(ctix_buf *files, const char *path)
 {
   struct stat st;
-  ctix_buf p = CTIX_BUF_INIT(4096);
-  int rc;
   if (stat(path, &st) != 0)
     return -1;
   if (!S_ISDIR(st.st_mode)) {
@@ -116,9 +73,7 @@ static int collect(ctix_buf *files, const char *path, int depth)
     free(s);
     return -1;
   }
-  rc = ctix__buf_adds(&p, path) ? -1 : collect_dir(files, &p, depth);
-  ctix__buf_free(&p);
-  return rc;
+  return ctix__sigma_walk(path, add_file, files, NULL, NULL) ? -1 : 0;
 }
 
 static void json_str(FILE *f, const char *s)
@@ -244,7 +199,7 @@ int ctix__sigma_convert_main(int argc, char **argv)
       fprintf(stderr, "ctix sigma convert: unknown option '%s'\n", argv[a]);
       rc = CTIX_EXIT_USAGE;
       goto done;
-    } else if (collect(&files, argv[a], 0) != 0) {
+    } else if (collect(&files, argv[a]) != 0) {
       fprintf(stderr, "ctix: %s: cannot read\n", argv[a]);
       rc = CTIX_EXIT_INPUT;
     }

@@ -408,6 +408,66 @@ static void test_existing_rules(void **state)
   ctix__arena_free(&arena);
 }
 
+/*
+ * A collection read once serves many documents: the matches do not read
+ * the folder again (it is gone by then) and each copies the rule into its
+ * own arena; a missing folder or a file is an error at load.
+ */
+static void test_collection_once(void **state)
+{
+  char dir[] = "/tmp/ctix-sigma-coll-XXXXXX", p[512];
+  const char *techs[] = {"T1059.001"}, *other[] = {"T1105"};
+  ctix_sigma_collection *c = NULL;
+  ctix_error err;
+  size_t round, skipped = 0;
+  FILE *fp;
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(p, sizeof(p), "%s/a.yml", dir);
+  fp = fopen(p, "w");
+  assert_non_null(fp);
+  fputs("title: A\nid: 11111111-2222-4333-8444-555555555555\nlevel: high\n"
+        "tags: [attack.execution, attack.T1059.001]\n"
+        "logsource: {product: windows}\ndetection: {s: {a: b}, condition: s}\n",
+        fp);
+  fclose(fp);
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_response_collection_load(&c, dir, &skipped, &err), 0);
+  assert_int_equal(skipped, 0);
+  assert_int_equal(unlink(p), 0);
+  assert_int_equal(rmdir(dir), 0);
+  for (round = 0; round < 2; round++) {
+    ctix_buf rules = CTIX_BUF_INIT((size_t)1 << 24);
+    ctix_arena arena;
+    const ctix_response_rule *r;
+    ctix__arena_init(&arena, 0);
+    assert_int_equal(ctix__sigma_existing_match(&rules, &arena, c, techs, 1, &err), 0);
+    assert_int_equal(CTIX__BUF_COUNT(&rules, ctix_response_rule), 1);
+    r = &CTIX__BUF_AT(&rules, ctix_response_rule, 0);
+    assert_string_equal(r->id, "11111111-2222-4333-8444-555555555555");
+    assert_string_equal(r->file_name, "existing_a.yml");
+    assert_string_equal(r->source_path, "a.yml");
+    assert_string_equal(r->level, "high");
+    assert_int_equal(r->ntechniques, 1);
+    assert_ptr_equal(r->techniques[0], techs[0]);
+    assert_non_null(strstr(r->yaml, "detection:"));
+    ctix__buf_reset(&rules);
+    assert_int_equal(ctix__sigma_existing_match(&rules, &arena, c, other, 1, &err), 0);
+    assert_int_equal(CTIX__BUF_COUNT(&rules, ctix_response_rule), 0);
+    ctix__buf_free(&rules);
+    ctix__arena_free(&arena);
+  }
+  ctix_response_collection_free(c);
+  ctix_response_collection_free(NULL);
+  c = NULL;
+  assert_int_equal(ctix_response_collection_load(&c, dir, NULL, &err), CTIX_EIO);
+  assert_null(c);
+  assert_non_null(strstr(err.message, dir));
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_response_collection_load(&c, "/dev/null", NULL, &err), CTIX_EINVAL);
+  assert_non_null(strstr(err.message, "not a directory"));
+}
+
 /* The checker's verdicts on small rules. */
 static void test_check(void **state)
 {
@@ -447,6 +507,7 @@ int main(void)
       cmocka_unit_test(test_generate_rules),
       cmocka_unit_test(test_options_and_empty),
       cmocka_unit_test(test_existing_rules),
+      cmocka_unit_test(test_collection_once),
       cmocka_unit_test(test_check),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,6 +188,47 @@ static void test_devicetypes(void **state)
          "qradar-aql-fields",
          SEL "devicetype IN(516, 519, 456, 460, 501, 502, 507, 440, 347) AND QIDNAME(qid) IN('a', "
              "'b')");
+  /* only a device type the whole condition requires joins the filter: a
+     negated or alternative one stays a comparison of the condition */
+#define AWS "title: t\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n"
+#define AWS_TYPES "devicetype IN(516, 519, 456, 460, 501, 502, 507, 440, 347)"
+  expect(AWS "  s:\n    eventName: x\n  f:\n    eventSource: guardduty.amazonaws.com\n"
+             "  condition: s and not f\n",
+         "qradar-aql-fields", SEL AWS_TYPES " AND QIDNAME(qid)='x' AND (NOT(devicetype=436))");
+  expect(AWS "  s:\n    eventName: x\n  f:\n    eventSource|neq: guardduty.amazonaws.com\n"
+             "  condition: s and f\n",
+         "qradar-aql-fields", SEL AWS_TYPES " AND QIDNAME(qid)='x' AND (NOT(devicetype=436))");
+  expect(AWS "  a:\n    eventSource: guardduty.amazonaws.com\n    eventName: x\n"
+             "  b:\n    eventName: y\n  condition: a or b\n",
+         "qradar-aql-fields",
+         SEL AWS_TYPES " AND ((devicetype=436 AND QIDNAME(qid)='x') OR QIDNAME(qid)='y')");
+  expect(AWS "  s:\n    eventSource: [guardduty.amazonaws.com, securityhub.amazonaws.com]\n"
+             "    eventName: x\n  condition: s\n",
+         "qradar-aql-fields",
+         SEL AWS_TYPES " AND (devicetype=436 OR devicetype=440) AND QIDNAME(qid)='x'");
+  /* a top-level one is still hoisted */
+  expect(AWS "  s:\n    eventSource: guardduty.amazonaws.com\n    eventName: x\n"
+             "  f:\n    eventName: y\n  condition: s and not f\n",
+         "qradar-aql-fields",
+         SEL "devicetype IN(516, 519, 456, 460, 501, 502, 507, 440, 347, 436) AND "
+             "QIDNAME(qid)='x' AND (NOT(QIDNAME(qid)='y'))");
+  /* a name QRadar does not know is true: an OR holding it is true too ... */
+  expect(AWS "  s:\n    eventSource: [sts.amazonaws.com, guardduty.amazonaws.com]\n"
+             "    eventName: x\n  condition: s\n",
+         "qradar-aql-fields", SEL AWS_TYPES " AND QIDNAME(qid)='x'");
+  expect(AWS "  a:\n    eventSource: sts.amazonaws.com\n    eventName: x\n"
+             "  b:\n    eventSource: iam.amazonaws.com\n    eventName: y\n"
+             "  condition: a or b\n",
+         "qradar-aql-fields", SEL AWS_TYPES " AND QIDNAME(qid) IN('x', 'y')");
+  /* ... but under a NOT dropping it would narrow the query: refused */
+  expect_error(AWS "  s:\n    eventName: x\n  f:\n    eventSource: sts.amazonaws.com\n"
+                   "  condition: s and not f\n",
+               "qradar-aql-fields", "eventSource 'sts.amazonaws.com' is no QRadar log source type");
+  expect_error(AWS "  s:\n    eventName: x\n  f:\n    eventSource|contains: guardduty\n"
+                   "  condition: s and not f\n",
+               "qradar-aql-fields", "eventSource '*guardduty*' is no QRadar log source type");
+#undef AWS
+#undef AWS_TYPES
   /* nothing left but eventSource and no device type: refused */
   expect_error("title: t\nlogsource: {product: nope}\ndetection:\n"
                "  s:\n    eventSource: iam.amazonaws.com\n  condition: s\n",

@@ -25,6 +25,7 @@
 #include "ctix/sigma.h"
 #include "export/jsonw.h"
 #include "render/render_internal.h"
+#include "sigma/sigma_lib.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -400,29 +401,12 @@ static void put_entities(ctix__jsonw *w, const ctix_entity_list *l)
   ctix__jsonw_end(w);
 }
 
-/*
- * The SIEM views of the Sigma tab: each a Sigma target with the processing
- * pipeline its users normally run (field names of that product), keyed by a
- * short name that is also the suffix of the downloaded file. A view whose
- * target or pipeline the engine lacks is left out.
- */
-static const struct {
-  const char *key, *target, *pipeline;
-} views[] = {
-    {"splunk", "splunk", "splunk_windows"},
-    {"splunk-spl2", "splunk_spl2", "splunk_windows"},
-    {"elastic-lucene", "lucene", "ecs_windows"},
-    {"elastic-eql", "eql", "ecs_windows"},
-    {"elastic-esql", "esql", "ecs_windows"},
-    {"defender-xdr", "kusto", "microsoft_xdr"},
-    {"sentinel-asim", "kusto", "sentinel_asim"},
-    {"azure-monitor", "kusto", "azure_monitor"},
-    {"qradar", "qradar_aql", "qradar-aql-payload"},
-};
-#define MAX_TARGETS (sizeof(views) / sizeof(views[0]))
+/* The SIEM views of the Sigma tab: the `report` rows of the Sigma module's table. */
+#define MAX_TARGETS 16
 
 static void put_conversions(ctix__jsonw *w, const ctix_response_rule *s,
-                            ctix_sigma_converter *const *cv, const char *const *names, size_t n)
+                            const ctix_sigma_converter *const *cv, const char *const *names,
+                            size_t n)
 {
   ctix_sigma_rule *rule = NULL;
   ctix_error err;
@@ -460,13 +444,14 @@ static void put_conversions(ctix__jsonw *w, const ctix_response_rule *s,
 
 static void put_response(ctix__jsonw *w, const ctix_response *r)
 {
-  ctix_sigma_converter *cv[MAX_TARGETS];
+  const ctix_sigma_converter *cv[MAX_TARGETS];
   const char *names[MAX_TARGETS];
   size_t i, ncv = 0;
-  for (i = 0; r && r->nrules && i < MAX_TARGETS; i++) {
-    const char *pipe = views[i].pipeline;
-    if (ctix_sigma_converter_new(&cv[ncv], views[i].target, &pipe, 1, NULL) == 0)
-      names[ncv++] = views[i].key;
+  /* a view whose target or pipeline the engine lacks is left out; the
+     converters are built once per process and kept (sigma_lib.h) */
+  for (i = 0; r && r->nrules && i < ctix__sigma_nviews && ncv < MAX_TARGETS; i++) {
+    if (ctix__sigma_views[i].report && (cv[ncv] = ctix__sigma_view_converter(i)))
+      names[ncv++] = ctix__sigma_views[i].key;
   }
   ctix__jsonw_key(w, "sigma");
   ctix__jsonw_object(w);
@@ -487,8 +472,6 @@ static void put_response(ctix__jsonw *w, const ctix_response *r)
     put_conversions(w, s, cv, names, ncv);
     ctix__jsonw_end(w);
   }
-  for (i = 0; i < ncv; i++)
-    ctix_sigma_converter_free(cv[i]);
   ctix__jsonw_end(w);
   ctix__jsonw_end(w);
   ctix__jsonw_key(w, "countermeasures");

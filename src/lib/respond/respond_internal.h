@@ -14,7 +14,7 @@
 /*
  * Sigma rules for `a` (sigma_gen.c): IOC rules (one per observable kind),
  * behaviour rules from the embedded template library for the report's
- * techniques, and, with opts->sigma_rules_dir, the matching rules of that
+ * techniques, and, with opts->sigma_rules or opts->sigma_rules_dir, the matching rules of that
  * collection. Appends ctix_response_rule records to `rules` (ioc, then
  * behaviour, then existing; by file name within each group); every string
  * lives in `arena`. a->iocs, a->techniques, a->entities and a->assessment

@@ -158,17 +158,23 @@ const ctix__sigma_template *ctix__sigma_template_find(const ctix__sigma_template
 
 /* ---------------------------------------------------- existing rules */
 
-/* Limits of the collection walk. */
+/* Limits of a collection (its folder walk: src/lib/sigma/sigma_lib.h). */
 #define CTIX__SIGMA_DIR_MAX_FILES 100000u
-#define CTIX__SIGMA_DIR_MAX_DEPTH 32u
 #define CTIX__SIGMA_DIR_MAX_BYTES ((size_t)512 << 20)
 
 /*
- * Walks `dir` for *.yml / *.yaml rules (symbolic links followed, loops
- * cut, limits above), reads each rule's id, title, level and tags, and
- * appends a ctix_response_rule (origin "existing", the file's own text) for
- * every rule with an attack.tNNNN[.NNN] tag among `techniques` (ids, case
- * ignored). Files that are not rules or cannot be read are skipped and
+ * Appends a ctix_response_rule (origin "existing", the file's own text,
+ * strings copied into `arena`) for every rule of the collection `c` with
+ * an attack.tNNNN[.NNN] tag among `techniques` (ids, case ignored), in the
+ * collection's order; file names existing_<name>, made unique.
+ */
+int ctix__sigma_existing_match(ctix_buf *rules, ctix_arena *arena, const ctix_sigma_collection *c,
+                               const char *const *techniques, size_t ntechniques, ctix_error *err);
+
+/*
+ * ctix_response_collection_load() of `dir` (limits above), then
+ * ctix__sigma_existing_match(), then the collection freed: for one
+ * document. Files that are not rules or cannot be read are skipped and
  * counted in *skipped (may be NULL). Rules without an id are skipped.
  */
 int ctix__sigma_existing(ctix_buf *rules, ctix_arena *arena, const char *dir,

@@ -1,13 +1,14 @@
 /*
- * Existing Sigma rules (--sigma-rules DIR, e.g. a SigmaHQ checkout): walks
- * the directory tree in sorted order for *.yml and *.yaml files, reads
- * each rule's id, title, level and tags with libyaml, and keeps the rules
- * tagged with one of the report's techniques, copied unchanged with their
- * own ids. The walk has limits (depth, files, bytes, 1 MiB per rule),
- * follows symbolic links but never enters a directory twice (loops), and
- * skips unreadable or malformed files, counting them.
+ * Existing Sigma rules (--sigma-rules DIR, e.g. a SigmaHQ checkout). A
+ * collection is read once (ctix_response_collection_load): the Sigma
+ * module's folder walk (sorted, links followed, loops cut) gives the
+ * *.yml / *.yaml files; each rule's id, title, level and ATT&CK technique
+ * tags are read with libyaml and kept with its text. Per document, the
+ * rules tagged with one of the report's techniques are copied unchanged,
+ * with their own ids, into the response (ctix__sigma_existing_match). The
+ * load has limits (files, bytes, 1 MiB per rule) and skips unreadable or
+ * malformed files, counting them.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,32 +16,33 @@
 #include <sys/stat.h>
 
 #include "respond/sigma.h"
+#include "sigma/sigma_lib.h"
 #include "util/err.h"
 #include "util/str.h"
 
-typedef struct dir_id {
-  dev_t dev;
-  ino_t ino;
-} dir_id;
+/* One rule of a collection: what a document's match needs. */
+typedef struct coll_rule {
+  const char *id, *title, *level; /* level NULL: "medium" */
+  const char *yaml;               /* the file's text */
+  size_t yaml_len;
+  const char *rel, *name;         /* path under the root, file name */
+  const char **tags;              /* technique tags without "attack." ("t1059.001") */
+  size_t *taglens;
+  size_t ntags;
+} coll_rule;
 
-typedef struct walker {
-  ctix_buf *rules;
-  ctix_arena *arena;
+struct ctix_sigma_collection {
+  ctix_arena arena; /* every string and array of the rules */
+  ctix_buf rules;   /* coll_rule, in walk order */
+};
+
+/* The state of one load. */
+typedef struct loader {
+  ctix_sigma_collection *c;
   const char *root;
-  const char *const *techs;
-  size_t ntechs;
-  ctix_buf visited;        /* dir_id records of the directories entered */
-  ctix_buf names;          /* file names given out (char *), for uniqueness */
-  size_t files, skipped;
-  size_t bytes;
+  size_t files, skipped, bytes;
   ctix_error *err;
-} walker;
-
-static bool has_suffix(const char *s, const char *suf)
-{
-  size_t n = strlen(s), m = strlen(suf);
-  return n > m && ctix__mem_ieq(s + n - m, m, suf);
-}
+} loader;
 
 /* Reads a regular file of at most `max` bytes; NULL (errno set) on failure. */
 static char *read_small(const char *path, size_t max, size_t *len)
@@ -64,70 +66,57 @@ static char *read_small(const char *path, size_t max, size_t *len)
   return ctix__buf_detach(&b, len);
 }
 
-/* True if the rule's tags name one of the report's techniques. */
-static bool tags_match(const walker *w, const ctix__sy *tags, const char ***out, size_t *nout)
+/*
+ * The technique tags of a rule (`attack.tNNNN[.NNN]`, as written after
+ * "attack.") into r; false if it has none.
+ */
+static bool keep_tags(ctix_arena *arena, const ctix__sy *tags, coll_rule *r)
 {
   const ctix__sy *t;
-  size_t i;
-  bool any = false;
   if (!tags || tags->kind != CTIX__SY_SEQ)
     return false;
-  *out = ctix__arena_calloc(w->arena, tags->n + 1, sizeof(**out));
-  *nout = 0;
-  if (!*out)
+  r->tags = ctix__arena_calloc(arena, tags->n + 1, sizeof(*r->tags));
+  r->taglens = ctix__arena_calloc(arena, tags->n + 1, sizeof(*r->taglens));
+  r->ntags = 0;
+  if (!r->tags || !r->taglens)
     return false;
   for (t = tags->first; t; t = t->next) {
     if (t->kind != CTIX__SY_SCALAR || t->len < 12 || !ctix__mem_istarts(t->str, t->len, "attack.t"))
       continue;
-    for (i = 0; i < w->ntechs; i++)
-      if (ctix__mem_ieq(t->str + 7, t->len - 7, w->techs[i])) {
-        (*out)[(*nout)++] = w->techs[i];
-        any = true;
-      }
+    r->tags[r->ntags] = ctix__arena_strndup(arena, t->str + 7, t->len - 7);
+    r->taglens[r->ntags] = t->len - 7;
+    if (r->tags[r->ntags])
+      r->ntags++;
   }
-  return any;
+  return r->ntags > 0;
 }
 
-/* A name for the rule inside sigma/: existing_<base name>, made unique. */
-static const char *unique_name(walker *w, const char *base, const char *id)
+/* Reads one rule file; keeps it when it has technique tags. */
+static int load_file(void *ctx, const ctix__sigma_file *f)
 {
-  char name[300];
-  size_t i;
-  snprintf(name, sizeof(name), "existing_%s", base);
-  for (i = 0; i < CTIX__BUF_COUNT(&w->names, char *); i++)
-    if (strcmp(CTIX__BUF_AT(&w->names, char *, i), name) == 0) {
-      snprintf(name, sizeof(name), "existing_%.8s_%s", id, base);
-      break;
-    }
-  {
-    char *r = ctix__arena_strdup(w->arena, name);
-    if (r)
-      ctix__buf_push(&w->names, &r, sizeof(r));
-    return r;
-  }
-}
-
-/* Reads one rule file and keeps it when it matches. */
-static int visit_file(walker *w, const char *path, const char *rel, const char *base,
-                      size_t size)
-{
-  ctix_arena scratch;
+  loader *l = ctx;
+  ctix_arena scratch, *arena = &l->c->arena;
   ctix__sy *docs = NULL;
   const ctix__sy *doc, *id, *title, *level;
-  const char **techs = NULL;
-  size_t ntechs = 0, len = 0;
+  struct stat st;
+  coll_rule r;
+  size_t len = 0;
   char *text;
   int rc = 0;
-  if (size > CTIX__SY_MAX_INPUT || w->bytes + size > CTIX__SIGMA_DIR_MAX_BYTES) {
-    w->skipped++;
+  if (++l->files > CTIX__SIGMA_DIR_MAX_FILES)
+    return ctix__error_set(l->err, CTIX_ETOOBIG, "%s: more than %u rule files", l->root,
+                           CTIX__SIGMA_DIR_MAX_FILES);
+  if (stat(f->path, &st) != 0 || (size_t)st.st_size > CTIX__SY_MAX_INPUT ||
+      l->bytes + (size_t)st.st_size > CTIX__SIGMA_DIR_MAX_BYTES) {
+    l->skipped++;
     return 0;
   }
-  text = read_small(path, CTIX__SY_MAX_INPUT, &len);
+  text = read_small(f->path, CTIX__SY_MAX_INPUT, &len);
   if (!text) {
-    w->skipped++;
+    l->skipped++;
     return 0;
   }
-  w->bytes += len;
+  l->bytes += len;
   if (!ctix__mem_ifind(text, len, "attack.t")) {
     free(text);
     return 0;
@@ -135,7 +124,7 @@ static int visit_file(walker *w, const char *path, const char *rel, const char *
   ctix__arena_init(&scratch, 0);
   if (ctix__sy_parse(&docs, &scratch, text, len, CTIX__SY_MAX_INPUT, NULL) || !docs->first ||
       docs->first->kind != CTIX__SY_MAP) {
-    w->skipped++;
+    l->skipped++;
     goto done;
   }
   doc = docs->first;
@@ -143,105 +132,140 @@ static int visit_file(walker *w, const char *path, const char *rel, const char *
   title = ctix__sy_get(doc, "title");
   level = ctix__sy_get(doc, "level");
   if (!id || id->kind != CTIX__SY_SCALAR || !*id->str || !title || title->kind != CTIX__SY_SCALAR) {
-    w->skipped++;
+    l->skipped++;
     goto done;
   }
-  if (tags_match(w, ctix__sy_get(doc, "tags"), &techs, &ntechs)) {
-    ctix_response_rule r;
-    memset(&r, 0, sizeof(r));
-    r.id = ctix__arena_strdup(w->arena, id->str);
-    r.title = ctix__arena_strdup(w->arena, title->str);
-    r.origin = "existing";
-    r.file_name = unique_name(w, base, id->str);
-    r.yaml = ctix__arena_strndup(w->arena, text, len);
-    r.level = level && level->kind == CTIX__SY_SCALAR ? ctix__arena_strdup(w->arena, level->str)
-                                                      : "medium";
-    r.techniques = techs;
-    r.ntechniques = ntechs;
-    r.source_path = ctix__arena_strdup(w->arena, rel);
-    if (!r.id || !r.title || !r.file_name || !r.yaml || !r.level || !r.source_path)
-      rc = ctix__error_set(w->err, CTIX_ENOMEM, "out of memory");
-    else if (ctix__buf_push(w->rules, &r, sizeof(r)))
-      rc = ctix__error_set(w->err, w->rules->err, "too many Sigma rules");
-  }
+  memset(&r, 0, sizeof(r));
+  if (!keep_tags(arena, ctix__sy_get(doc, "tags"), &r))
+    goto done;
+  r.id = ctix__arena_strdup(arena, id->str);
+  r.title = ctix__arena_strdup(arena, title->str);
+  r.level = level && level->kind == CTIX__SY_SCALAR ? ctix__arena_strdup(arena, level->str) : NULL;
+  r.yaml = ctix__arena_strndup(arena, text, len);
+  r.yaml_len = len;
+  r.rel = ctix__arena_strdup(arena, f->rel);
+  r.name = ctix__arena_strdup(arena, f->name);
+  if (!r.id || !r.title || (level && level->kind == CTIX__SY_SCALAR && !r.level) || !r.yaml ||
+      !r.rel || !r.name)
+    rc = ctix__error_set(l->err, CTIX_ENOMEM, "out of memory");
+  else if (ctix__buf_push(&l->c->rules, &r, sizeof(r)))
+    rc = ctix__error_set(l->err, l->c->rules.err, "too many Sigma rules");
 done:
   ctix__arena_free(&scratch);
   free(text);
   return rc;
 }
 
-static int cmp_name(const void *a, const void *b)
+int ctix_response_collection_load(ctix_sigma_collection **out, const char *dir, size_t *skipped,
+                                  ctix_error *err)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  ctix_sigma_collection *c;
+  loader l;
+  struct stat st;
+  int rc;
+  if (!out || !dir)
+    return ctix__error_set(err, CTIX_EINVAL, "invalid argument");
+  *out = NULL;
+  if (stat(dir, &st) != 0)
+    return ctix__error_set(err, CTIX_EIO, "--sigma-rules %s: %s", dir, strerror(errno));
+  if (!S_ISDIR(st.st_mode))
+    return ctix__error_set(err, CTIX_EINVAL, "--sigma-rules %s: not a directory", dir);
+  c = calloc(1, sizeof(*c));
+  if (!c)
+    return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+  ctix__arena_init(&c->arena, 0);
+  ctix__buf_init(&c->rules, (size_t)1 << 28);
+  memset(&l, 0, sizeof(l));
+  l.c = c;
+  l.root = dir;
+  l.err = err;
+  rc = ctix__sigma_walk(dir, load_file, &l, &l.skipped, err);
+  if (skipped)
+    *skipped = l.skipped;
+  if (rc) {
+    ctix_response_collection_free(c);
+    return rc;
+  }
+  *out = c;
+  return 0;
 }
 
-/* Walks one directory (`rel` is its path under the root, "" for the root). */
-static int walk(walker *w, const char *path, const char *rel, unsigned depth)
+void ctix_response_collection_free(ctix_sigma_collection *c)
 {
-  DIR *d;
-  struct dirent *de;
-  struct stat st;
-  ctix_buf names = CTIX_BUF_INIT((size_t)1 << 26);
-  dir_id me;
-  size_t i, n;
-  int rc = 0;
-  if (depth > CTIX__SIGMA_DIR_MAX_DEPTH) {
-    w->skipped++;
-    return 0;
-  }
-  if (stat(path, &st) != 0)
-    return ctix__error_set(w->err, CTIX_EIO, "%s: %s", path, strerror(errno));
-  me.dev = st.st_dev;
-  me.ino = st.st_ino;
-  for (i = 0; i < CTIX__BUF_COUNT(&w->visited, dir_id); i++) {
-    const dir_id *v = &CTIX__BUF_AT(&w->visited, dir_id, i);
-    if (v->dev == me.dev && v->ino == me.ino)
-      return 0; /* a symbolic-link loop or a second link to the same tree */
-  }
-  if (ctix__buf_push(&w->visited, &me, sizeof(me)))
-    return ctix__error_set(w->err, CTIX_ENOMEM, "out of memory");
-  d = opendir(path);
-  if (!d)
-    return depth == 0 ? ctix__error_set(w->err, CTIX_EIO, "%s: %s", path, strerror(errno))
-                      : (w->skipped++, 0);
-  while ((de = readdir(d))) {
-    char *copy;
-    if (de->d_name[0] == '.')
-      continue; /* ., .. and hidden entries (.git) */
-    copy = strdup(de->d_name);
-    if (!copy || ctix__buf_push(&names, &copy, sizeof(copy))) {
-      free(copy);
-      rc = ctix__error_set(w->err, CTIX_ENOMEM, "out of memory");
+  if (!c)
+    return;
+  ctix__buf_free(&c->rules);
+  ctix__arena_free(&c->arena);
+  free(c);
+}
+
+/* A name for the rule inside sigma/: existing_<base name>, made unique among `names`. */
+static const char *unique_name(ctix_arena *arena, ctix_buf *names, const char *base,
+                               const char *id)
+{
+  char name[300];
+  size_t i;
+  snprintf(name, sizeof(name), "existing_%s", base);
+  for (i = 0; i < CTIX__BUF_COUNT(names, char *); i++)
+    if (strcmp(CTIX__BUF_AT(names, char *, i), name) == 0) {
+      snprintf(name, sizeof(name), "existing_%.8s_%s", id, base);
       break;
     }
+  {
+    char *r = ctix__arena_strdup(arena, name);
+    if (r)
+      ctix__buf_push(names, &r, sizeof(r));
+    return r;
   }
-  closedir(d);
-  n = CTIX__BUF_COUNT(&names, char *);
-  if (n)
-    qsort(names.data, n, sizeof(char *), cmp_name);
-  for (i = 0; i < n && !rc; i++) {
-    const char *name = CTIX__BUF_AT(&names, char *, i);
-    ctix_buf p = CTIX_BUF_INIT(8192), r = CTIX_BUF_INIT(8192);
-    ctix__buf_addf(&p, "%s/%s", path, name);
-    ctix__buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", name);
-    if (p.err || r.err) {
-      w->skipped++;
-    } else if (stat(p.data, &st) != 0) {
-      w->skipped++; /* dangling link */
-    } else if (S_ISDIR(st.st_mode)) {
-      rc = walk(w, p.data, r.data, depth + 1);
-    } else if (S_ISREG(st.st_mode) && (has_suffix(name, ".yml") || has_suffix(name, ".yaml"))) {
-      if (++w->files > CTIX__SIGMA_DIR_MAX_FILES)
-        rc = ctix__error_set(w->err, CTIX_ETOOBIG, "%s: more than %u rule files", w->root,
-                             CTIX__SIGMA_DIR_MAX_FILES);
-      else
-        rc = visit_file(w, p.data, r.data, name, (size_t)st.st_size);
-    }
-    ctix__buf_free(&p);
-    ctix__buf_free(&r);
+}
+
+/*
+ * The report's techniques a collection rule is tagged with, in tag order
+ * (a technique once per tag naming it), into an array from `arena`.
+ */
+static size_t rule_techs(const coll_rule *cr, ctix_arena *arena, const char *const *techs,
+                         size_t ntechs, const char ***out)
+{
+  size_t i, k, n = 0;
+  *out = NULL;
+  for (k = 0; k < cr->ntags; k++)
+    for (i = 0; i < ntechs; i++)
+      if (ctix__mem_ieq(cr->tags[k], cr->taglens[k], techs[i])) {
+        if (!*out && !(*out = ctix__arena_calloc(arena, cr->ntags * ntechs + 1, sizeof(**out))))
+          return 0;
+        (*out)[n++] = techs[i];
+      }
+  return n;
+}
+
+int ctix__sigma_existing_match(ctix_buf *rules, ctix_arena *arena, const ctix_sigma_collection *c,
+                               const char *const *techniques, size_t ntechniques, ctix_error *err)
+{
+  ctix_buf names = CTIX_BUF_INIT((size_t)1 << 24);
+  size_t i;
+  int rc = 0;
+  for (i = 0; c && i < CTIX__BUF_COUNT(&c->rules, coll_rule) && !rc; i++) {
+    const coll_rule *cr = &CTIX__BUF_AT(&c->rules, coll_rule, i);
+    const char **techs;
+    size_t ntechs = rule_techs(cr, arena, techniques, ntechniques, &techs);
+    ctix_response_rule r;
+    if (!ntechs)
+      continue;
+    memset(&r, 0, sizeof(r));
+    r.id = ctix__arena_strdup(arena, cr->id);
+    r.title = ctix__arena_strdup(arena, cr->title);
+    r.origin = "existing";
+    r.file_name = unique_name(arena, &names, cr->name, cr->id);
+    r.yaml = ctix__arena_strndup(arena, cr->yaml, cr->yaml_len);
+    r.level = cr->level ? ctix__arena_strdup(arena, cr->level) : "medium";
+    r.techniques = techs;
+    r.ntechniques = ntechs;
+    r.source_path = ctix__arena_strdup(arena, cr->rel);
+    if (!r.id || !r.title || !r.file_name || !r.yaml || !r.level || !r.source_path)
+      rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+    else if (ctix__buf_push(rules, &r, sizeof(r)))
+      rc = ctix__error_set(err, rules->err, "too many Sigma rules");
   }
-  for (i = 0; i < n; i++)
-    free(CTIX__BUF_AT(&names, char *, i));
   ctix__buf_free(&names);
   return rc;
 }
@@ -250,27 +274,10 @@ int ctix__sigma_existing(ctix_buf *rules, ctix_arena *arena, const char *dir,
                          const char *const *techniques, size_t ntechniques, size_t *skipped,
                          ctix_error *err)
 {
-  walker w;
-  struct stat st;
-  int rc;
-  memset(&w, 0, sizeof(w));
-  w.rules = rules;
-  w.arena = arena;
-  w.root = dir;
-  w.techs = techniques;
-  w.ntechs = ntechniques;
-  w.err = err;
-  ctix__buf_init(&w.visited, (size_t)1 << 24);
-  ctix__buf_init(&w.names, (size_t)1 << 24);
-  if (stat(dir, &st) != 0)
-    rc = ctix__error_set(err, CTIX_EIO, "--sigma-rules %s: %s", dir, strerror(errno));
-  else if (!S_ISDIR(st.st_mode))
-    rc = ctix__error_set(err, CTIX_EINVAL, "--sigma-rules %s: not a directory", dir);
-  else
-    rc = walk(&w, dir, "", 0);
-  if (skipped)
-    *skipped = w.skipped;
-  ctix__buf_free(&w.visited);
-  ctix__buf_free(&w.names);
+  ctix_sigma_collection *c = NULL;
+  int rc = ctix_response_collection_load(&c, dir, skipped, err);
+  if (!rc)
+    rc = ctix__sigma_existing_match(rules, arena, c, techniques, ntechniques, err);
+  ctix_response_collection_free(c);
   return rc;
 }

@@ -9,8 +9,9 @@
  * - Behaviour rules: the embedded template of each reported technique,
  *   filled with the article's specifics (file names, paths, registry
  *   keys, tool names, command lines from code blocks) when it gives them.
- * - Existing rules: with opts->sigma_rules_dir, the rules of that
- *   collection tagged with the report's techniques (sigma_existing.c).
+ * - Existing rules: with opts->sigma_rules (a collection read once) or
+ *   opts->sigma_rules_dir (read per call), the rules of that collection
+ *   tagged with the report's techniques (sigma_existing.c).
  *
  * Output is deterministic: ids are UUIDv5 of the article and the rule's
  * content, the date comes from the options or the document, never the
@@ -983,7 +984,9 @@ int ctix__sigma_generate(ctix_buf *rules, ctix_arena *arena, const ctix_analysis
     }
   }
   /* existing rules */
-  if (!rc && opts && opts->sigma_rules_dir && g.ntechs)
+  if (!rc && opts && opts->sigma_rules && g.ntechs)
+    rc = ctix__sigma_existing_match(rules, arena, opts->sigma_rules, g.techs, g.ntechs, err);
+  else if (!rc && opts && opts->sigma_rules_dir && g.ntechs)
     rc = ctix__sigma_existing(rules, arena, opts->sigma_rules_dir, g.techs, g.ntechs, NULL, err);
   if (!rc && rules->len)
     qsort((ctix_response_rule *)(void *)rules->data + first,

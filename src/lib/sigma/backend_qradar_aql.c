@@ -354,7 +354,10 @@ static const sg_expr *skip_single(const sg_expr *e)
   return e;
 }
 
-/* True if an OR can be written `F IN(...)`: plain values of one field. */
+/*
+ * True if an OR can be written `F IN(...)`: plain values of one field
+ * (not `devicetype`, whose numbers an IN list would quote).
+ */
 static bool can_in(const sg_expr *e)
 {
   size_t i;
@@ -365,6 +368,7 @@ static bool can_in(const sg_expr *e)
     if (k->op != SG_E_MATCH || !k->field || k->expansion ||
         (k->kind != SG_K_STR && k->kind != SG_K_NUM) ||
         strcmp(k->field, skip_single(e->kids[0])->field) != 0 ||
+        strcmp(k->field, "devicetype") == 0 ||
         (k->kind == SG_K_STR && has_wild(k->s, k->n)))
       return false;
   }
@@ -432,17 +436,56 @@ static void add_type(qr_types *t, unsigned id)
     t->ids[t->n++] = id;
 }
 
+/* Where a `devicetype` match sits in the condition (see pull_types). */
+enum {
+  QR_TOP,     /* ANDed at the top: the whole condition requires it */
+  QR_INNER,   /* under an OR (with two or more operands), no NOT above */
+  QR_NEGATED  /* under a NOT (|neq included) */
+};
+
 /*
- * Takes the `devicetype` matches (a pipeline maps eventSource there) out of
- * the tree: their log source names become device types.
+ * The QRadar device type a `devicetype` match names: true with *id set for
+ * a log source type name of the table or a number below 100000; false for
+ * anything else (an AWS service name inside CloudTrail, a pattern, ...).
  */
-static int pull_types(sg_render *r, qr_types *t, sg_expr **slot)
+static bool match_type(const sg_expr *e, unsigned *id)
+{
+  size_t k;
+  uint64_t v;
+  if (e->kind == SG_K_NUM)
+    return ctix__parse_size(&v, e->s, e->n) == 0 && v < 100000 && (*id = (unsigned)v, true);
+  if (e->kind != SG_K_STR)
+    return false;
+  for (k = 0; k < sizeof(log_source_ids) / sizeof(log_source_ids[0]); k++)
+    if (strlen(log_source_ids[k].name) == e->n && memcmp(log_source_ids[k].name, e->s, e->n) == 0) {
+      *id = log_source_ids[k].id;
+      return true;
+    }
+  return false;
+}
+
+/*
+ * Sorts the `devicetype` matches (a pipeline maps eventSource there) out
+ * of the tree at *slot, which sits `where` (QR_*):
+ * - a device type the whole condition requires (QR_TOP) joins the device
+ *   type filter and leaves the tree;
+ * - one under an OR or a NOT stays in the condition as the comparison
+ *   `devicetype=N` (hoisting it would turn an alternative or an exclusion
+ *   into a requirement);
+ * - a name that is no QRadar log source type cannot be compared: under no
+ *   NOT it is taken as true and dropped, as pySigma does (the query only
+ *   gets broader); under a NOT dropping it would narrow the query, so the
+ *   rule is refused.
+ * Also refuses field names AQL cannot write. Returns 1 when *slot became
+ * true (it is removed: an AND drops it, an OR becomes true), 0, or <0.
+ */
+static int pull_types(sg_render *r, qr_types *t, sg_expr **slot, int where)
 {
   sg_expr *e = *slot;
-  size_t i, o = 0, k;
-  int rc = 0;
-  if (!e)
-    return 0;
+  size_t i, o = 0;
+  int rc = 0, kid_where;
+  bool any_true = false;
+  unsigned id;
   if (e->op == SG_E_MATCH) {
     const char *bad = e->field ? strpbrk(e->field, "\"\n\r\t") : NULL;
     if (!bad && e->kind == SG_K_FIELDREF)
@@ -453,36 +496,53 @@ static int pull_types(sg_render *r, qr_types *t, sg_expr **slot)
                              "written in AQL");
     if (!e->field || strcmp(e->field, "devicetype") != 0)
       return 0;
-    for (k = 0; k < sizeof(log_source_ids) / sizeof(log_source_ids[0]); k++)
-      if (e->kind == SG_K_STR && strlen(log_source_ids[k].name) == e->n &&
-          memcmp(log_source_ids[k].name, e->s, e->n) == 0)
-        break;
-    if (e->kind == SG_K_NUM) {
-      uint64_t v;
-      if (ctix__parse_size(&v, e->s, e->n) == 0 && v < 100000) {
-        add_type(t, (unsigned)v);
-        *slot = NULL;
-        return 0;
-      }
+    if (!match_type(e, &id)) {
+      char shown[201];
+      if (where != QR_NEGATED)
+        return 1;
+      for (i = 0; i < e->n && i + 1 < sizeof(shown); i++) /* wildcards as written */
+        shown[i] = e->s[i] == SG_WILD_MULTI    ? '*'
+                   : e->s[i] == SG_WILD_SINGLE ? '?'
+                   : (unsigned char)e->s[i] < 0x20 ? ' '
+                                                   : e->s[i];
+      shown[i] = 0;
+      return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
+                             "qradar_aql: eventSource '%s' is no QRadar log source type and "
+                             "cannot be tested under a NOT",
+                             shown);
     }
-    /* a name that is no QRadar log source type (an AWS service inside
-       CloudTrail) cannot be filtered on: dropped, as pySigma does */
-    if (k < sizeof(log_source_ids) / sizeof(log_source_ids[0]))
-      add_type(t, log_source_ids[k].id);
-    *slot = NULL;
+    if (where == QR_TOP) {
+      add_type(t, id);
+      return 1;
+    }
+    if (e->kind == SG_K_STR) { /* stays: `devicetype=N` */
+      char num[16];
+      snprintf(num, sizeof(num), "%u", id);
+      e->s = ctix__arena_strdup(r->cx->arena, num);
+      if (!e->s)
+        return ctix__error_set(r->cx->err, CTIX_ENOMEM, "out of memory");
+      e->n = strlen(num);
+      e->kind = SG_K_NUM;
+    }
     return 0;
   }
-  for (i = 0; i < e->nkids && !rc; i++) {
-    rc = pull_types(r, t, &e->kids[i]);
-    if (e->kids[i])
+  kid_where = where;
+  if (e->op == SG_E_NOT)
+    kid_where = QR_NEGATED;
+  else if (e->op == SG_E_OR && e->nkids > 1 && where == QR_TOP)
+    kid_where = QR_INNER;
+  for (i = 0; i < e->nkids; i++) {
+    rc = pull_types(r, t, &e->kids[i], kid_where);
+    if (rc < 0)
+      return rc;
+    if (rc == 1)
+      any_true = true;
+    else
       e->kids[o++] = e->kids[i];
   }
-  if (rc)
-    return rc;
   e->nkids = o;
-  if (o == 0)
-    *slot = NULL;
-  return 0;
+  /* only a match under no NOT becomes true, so a NOT never gets a true operand */
+  return (e->op == SG_E_OR && any_true) || o == 0 ? 1 : 0;
 }
 
 /* True if e is an OR of one value on several fields (a field mapped to several). */
@@ -555,7 +615,11 @@ static int qradar_check(sg_render *r, sg_expr **root)
   qr_types t;
   int rc;
   memset(&t, 0, sizeof(t));
-  rc = pull_types(r, &t, root);
+  rc = *root ? pull_types(r, &t, root, QR_TOP) : 0;
+  if (rc == 1) { /* nothing left but device types */
+    *root = NULL;
+    rc = 0;
+  }
   if (!rc)
     ctix__buf_add(&r->pre, &t, sizeof(t));
   if (!rc && *root)

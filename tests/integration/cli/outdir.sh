@@ -77,6 +77,24 @@ run analyze -o coll-out --format sigma --sigma-rules coll phish.txt
 expect_rc 0 "--sigma-rules"
 grep -rq "6a1f0c9e-8f0b-4c49-9d43-5b9b0f6f1e01" coll-out/sigma || fail "--sigma-rules: the matching rule was not copied: $(ls coll-out/sigma)"
 
+# The collection is read once for all inputs: every document gets the rule.
+cp phish.txt phish2.txt
+run analyze -o coll-two --format sigma --sigma-rules coll phish.txt phish2.txt
+expect_rc 0 "--sigma-rules, two inputs"
+for d in phish phish2; do
+  grep -rq "6a1f0c9e-8f0b-4c49-9d43-5b9b0f6f1e01" "coll-two/$d/sigma" ||
+    fail "--sigma-rules, two inputs: the rule was not copied for $d: $(ls -R coll-two)"
+done
+# A missing collection folder is a usage error on one line, before any input is read.
+run analyze -o coll-none --sigma-rules no-such-coll phish.txt
+expect_rc 2 "--sigma-rules missing folder"
+expect_grep "no-such-coll" err.txt "--sigma-rules missing folder: message names the folder"
+[ "$(wc -l <err.txt | tr -d ' ')" -eq 1 ] || fail "--sigma-rules missing folder: not one line: $(cat err.txt)"
+[ ! -e coll-none ] || fail "--sigma-rules missing folder: an input was processed: $(ls -R coll-none)"
+run analyze -o coll-none --sigma-rules phish.txt phish.txt
+expect_rc 2 "--sigma-rules given a file"
+expect_grep "not a directory" err.txt "--sigma-rules given a file: message"
+
 # An output folder that is a file: status 3, nothing analysed.
 : >plainfile
 run analyze -o plainfile a/x.md
