@@ -139,6 +139,12 @@ typedef struct ctix_ioc_options {
   const char *publisher_host; /* the article's own site (canonical URL host):
                                  its domains and URLs are benign; may be NULL */
   bool keep_rejected;         /* list rejected candidates too (default true) */
+  bool consume_input;         /* the caller reads the text no more (default
+                                 false): the memory of the parts extraction
+                                 has read is given back as it goes (whole
+                                 pages, inputs of 8 MiB or more), so the
+                                 text's bytes are undefined afterwards,
+                                 except a document's section headings */
 } ctix_ioc_options;
 
 void ctix_ioc_options_init(ctix_ioc_options *opts);

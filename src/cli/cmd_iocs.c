@@ -4,9 +4,13 @@
  * line (--json) for pipelines. The input is read into a document first
  * (ctix_document_load, without sentence splitting, which extraction does
  * not use), so offsets are byte offsets into the document text, as in
- * report.json. The output is streamed: written out every FLUSH_AT bytes. Every candidate has a status; by default the
- * indicators and the benign observables (with their reason) are listed,
- * --all adds the rejected candidates, --type and --status filter.
+ * report.json. Extraction gives back the memory of the document text as
+ * it reads it (ctix_ioc_options.consume_input: the text is not needed
+ * afterwards), so the text and the list are not held in full at once.
+ * The output is streamed: written out every FLUSH_AT bytes. Every
+ * candidate has a status; by default the indicators and the benign
+ * observables (with their reason) are listed, --all adds the rejected
+ * candidates, --type and --status filter.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -88,13 +92,19 @@ static size_t plain_len(const char *s)
   return p[n] ? SIZE_MAX : n;
 }
 
-/* Appends s in JSON string quotes (null for NULL). */
-static void json_cstr(ctix_buf *b, const char *s)
+/* Appends s in JSON string quotes (null for NULL); n is plain_len(s):
+ * plain bytes go as they are, other strings are escaped. */
+static void json_str(ctix_buf *b, const char *s, size_t n)
 {
-  if (s)
-    ctix__json_string(b, s, strlen(s));
-  else
+  if (!s) {
     ctix__buf_adds(b, "null");
+  } else if (n != SIZE_MAX) {
+    ctix__buf_addc(b, '"');
+    ctix__buf_add(b, s, n);
+    ctix__buf_addc(b, '"');
+  } else {
+    ctix__json_string(b, s, strlen(s));
+  }
 }
 
 /* The decimal digits of 0..99, two by two. */
@@ -103,25 +113,35 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "50515253545556575859606162636465666768697071727374"
                                   "75767778798081828384858687888990919293949596979899";
 
-/* Writes the decimal digits of v at p (two per division); returns the end. */
+/* Number of decimal digits of v. */
+static unsigned digits_of(uint32_t v)
+{
+  static const uint32_t pow10[] = {10u,      100u,      1000u,      10000u,     100000u,
+                                   1000000u, 10000000u, 100000000u, 1000000000u};
+  unsigned n = 1;
+  while (n < 10 && v >= pow10[n - 1])
+    n++;
+  return n;
+}
+
+/* Writes the decimal digits of v at p (two per division, from the last);
+ * returns the end. */
 static char *put_uint(char *p, uint32_t v)
 {
-  char d[12];
-  size_t k = sizeof(d);
+  char *e = p + digits_of(v), *q = e;
   while (v >= 100) {
     uint32_t r = v % 100;
     v /= 100;
-    k -= 2;
-    memcpy(d + k, digit_pairs + 2 * r, 2);
+    q -= 2;
+    memcpy(q, digit_pairs + 2 * r, 2);
   }
   if (v >= 10) {
-    k -= 2;
-    memcpy(d + k, digit_pairs + 2 * v, 2);
+    q -= 2;
+    memcpy(q, digit_pairs + 2 * v, 2);
   } else {
-    d[--k] = (char)('0' + v);
+    *--q = (char)('0' + v);
   }
-  memcpy(p, d + k, sizeof(d) - k);
-  return p + (sizeof(d) - k);
+  return e;
 }
 
 /* Writes lit (a string literal) at p; returns the end. */
@@ -173,26 +193,60 @@ static void ioc_json_plain(ctix_buf *b, const ctix_ioc *it, const char *type, si
   b->len = (size_t)(p - b->data);
 }
 
-/* One observable as a compact JSON object (no newline). */
-static void ioc_json(ctix_buf *b, const ctix_ioc *it)
+/* The type and status names with their plain lengths (plain_len), taken
+ * once for the whole list; the last entry of each is the name of an
+ * out-of-range value. */
+typedef struct name_table {
+  const char *type[CTIX_IOC_TYPE_COUNT + 1], *status[NSTATUS + 1];
+  size_t type_len[CTIX_IOC_TYPE_COUNT + 1], status_len[NSTATUS + 1];
+} name_table;
+
+static void names_init(name_table *n)
 {
-  const char *type = ctix_ioc_type_name(it->type), *status = ctix_ioc_status_name(it->status);
-  size_t lt = plain_len(type), ls = plain_len(status), lv = plain_len(it->value);
-  size_t lo = plain_len(it->original), lr = it->reason ? plain_len(it->reason) : 0;
+  unsigned i;
+  for (i = 0; i <= CTIX_IOC_TYPE_COUNT; i++) {
+    n->type[i] = ctix_ioc_type_name((ctix_ioc_type)i);
+    n->type_len[i] = plain_len(n->type[i]);
+  }
+  for (i = 0; i <= NSTATUS; i++) {
+    n->status[i] = ctix_ioc_status_name((ctix_ioc_status)i);
+    n->status_len[i] = plain_len(n->status[i]);
+  }
+}
+
+/* One observable as a compact JSON object (no newline). */
+static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
+{
+  unsigned ti = it->type < CTIX_IOC_TYPE_COUNT ? it->type : CTIX_IOC_TYPE_COUNT;
+  unsigned si = it->status < NSTATUS ? it->status : NSTATUS;
+  const char *type = nm->type[ti], *status = nm->status[si];
+  size_t lt = nm->type_len[ti], ls = nm->status_len[si], lv = plain_len(it->value);
+  /* the written form shares the value's bytes when they are equal */
+  size_t lo = it->original == it->value ? lv : plain_len(it->original);
+  size_t lr = it->reason ? plain_len(it->reason) : 0, v0, v1;
   if (lt != SIZE_MAX && ls != SIZE_MAX && lv != SIZE_MAX && lo != SIZE_MAX && lr != SIZE_MAX) {
     ioc_json_plain(b, it, type, lt, status, ls, lv, lo, lr);
     return;
   }
   ctix__buf_adds(b, "{\"type\":");
-  json_cstr(b, type);
+  json_str(b, type, lt);
   ctix__buf_adds(b, ",\"value\":");
-  json_cstr(b, it->value);
+  v0 = b->len;
+  json_str(b, it->value, lv);
+  v1 = b->len;
   ctix__buf_adds(b, ",\"original\":");
-  json_cstr(b, it->original);
+  if (it->original == it->value) {
+    /* the same string, escaped once: room first, as the bytes copied are
+     * the buffer's own */
+    if (!ctix__buf_grow(b, v1 - v0))
+      ctix__buf_add(b, b->data + v0, v1 - v0);
+  } else {
+    json_str(b, it->original, lo);
+  }
   ctix__buf_adds(b, ",\"status\":");
-  json_cstr(b, status);
+  json_str(b, status, ls);
   ctix__buf_adds(b, ",\"reason\":");
-  json_cstr(b, it->reason);
+  json_str(b, it->reason, lr);
   if (ctix__buf_grow(b, TAIL_MAX))
     return;
   {
@@ -402,6 +456,7 @@ static int run_iocs(int argc, char **argv)
   ctix_ioc_options io;
   ctix_error err;
   ctix_buf out = CTIX_BUF_INIT((size_t)-1 / 2);
+  name_table nm;
   size_t i;
   bool written = true;
   int rc;
@@ -422,6 +477,7 @@ static int run_iocs(int argc, char **argv)
   ctix_ioc_options_init(&io);
   io.publisher_host = a.publisher;
   io.keep_rejected = true;
+  io.consume_input = true; /* the text is read by extraction only */
   if ((rc = ctix_document_load(&doc, a.input, &a.doc, &err)) == 0) {
     if (io.max_input < doc->len)
       io.max_input = doc->len;
@@ -435,10 +491,11 @@ static int run_iocs(int argc, char **argv)
   }
   /* the output goes out in pieces of about FLUSH_AT bytes */
   if (a.json) {
+    names_init(&nm);
     for (i = 0; i < list->nitems; i++) {
       if (!shown(&a, &list->items[i]))
         continue;
-      ioc_json(&out, &list->items[i]);
+      ioc_json(&out, &list->items[i], &nm);
       ctix__buf_addc(&out, '\n');
       if (out.len >= FLUSH_AT && !out.err)
         written &= flush_out(&out);

@@ -77,6 +77,44 @@ static void test_cve_footnotes(void **state)
   expect_nothing("12T1059", CTIX_IOC_ATTACK_TECHNIQUE);
 }
 
+/* Asserts that text yields `value` of `type` rejected for `reason`. */
+static void expect_reject_why(const char *text, ctix_ioc_type type, const char *value,
+                              const char *reason)
+{
+  ctix_ioc_list *l = ioc_run(text);
+  const ctix_ioc *it = ioc_find(l, type, value);
+  if (!it || it->status != CTIX_IOC_STATUS_REJECTED || !it->reason ||
+      strcmp(it->reason, reason) != 0) {
+    ioc_dump(text, l);
+    ctix_ioc_list_free(l);
+    fail_msg("expected %s \"%s\" rejected for \"%s\"", ctix_ioc_type_name(type), value,
+             reason);
+  }
+  ctix_ioc_list_free(l);
+}
+
+/* The CVE id syntax: a four-digit year (not range-checked: the syntax
+ * does not bound it, and peers' suites expect ids such as CVE-2999-1003),
+ * a sequence number of 4 to 7 digits with no leading zero beyond 4. */
+static void test_cve_ranges(void **state)
+{
+  const char *seq = "bad CVE sequence number";
+  (void)state;
+  EXPECT_IOC("CVE-1999-0001 was the first", CTIX_IOC_CVE, "CVE-1999-0001");
+  EXPECT_IOC("a test id CVE-2999-1003", CTIX_IOC_CVE, "CVE-2999-1003");
+  /* sequence numbers: 4 to 7 digits, a leading zero only in 4 */
+  EXPECT_IOC("CVE-2024-0001", CTIX_IOC_CVE, "CVE-2024-0001");
+  EXPECT_IOC("CVE-2024-10001", CTIX_IOC_CVE, "CVE-2024-10001");
+  EXPECT_IOC("CVE-2024-9999999", CTIX_IOC_CVE, "CVE-2024-9999999");
+  expect_reject_why("CVE-2024-00001", CTIX_IOC_CVE, "CVE-2024-00001", seq);
+  expect_reject_why("CVE-2024-0999999", CTIX_IOC_CVE, "CVE-2024-0999999", seq);
+  expect_reject_why("CVE-2024-12345678", CTIX_IOC_CVE, "CVE-2024-12345678", seq);
+  expect_reject_why("CVE-2024-999", CTIX_IOC_CVE, "CVE-2024-999", seq);
+  /* a malformed year keeps its own reason */
+  expect_reject_why("CVE-0999-1234", CTIX_IOC_CVE, "CVE-0999-1234", "bad CVE year");
+  expect_reject_why("CVE-202-1234", CTIX_IOC_CVE, "CVE-202-1234", "bad CVE year");
+}
+
 static void test_cwe_capec(void **state)
 {
   EXPECT_IOC("weakness CWE-79 here", CTIX_IOC_CWE, "CWE-79");
@@ -210,6 +248,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cve),    cmocka_unit_test(test_cve_footnotes),
+      cmocka_unit_test(test_cve_ranges),
       cmocka_unit_test(test_cwe_capec),
       cmocka_unit_test(test_attack), cmocka_unit_test(test_asn),
       cmocka_unit_test(test_tlp),    cmocka_unit_test(test_google),

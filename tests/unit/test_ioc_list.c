@@ -7,6 +7,8 @@
  * list must come out as if every candidate were inserted when emitted:
  * one item per distinct value, its hits counted, items in order of first
  * occurrence, hits in text order, offsets pointing at the written form.
+ * With consume_input the memory of the text read is given back as
+ * extraction goes, and the list is the same.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,11 +120,110 @@ static void test_large_table(void **state)
   ctix__buf_free(&b);
 }
 
+/* The two lists are the same, item by item and hit by hit. */
+static void check_same_list(const ctix_ioc_list *a, const ctix_ioc_list *b)
+{
+  size_t i;
+  assert_int_equal(a->nitems, b->nitems);
+  assert_int_equal(a->nhits, b->nhits);
+  for (i = 0; i < a->nitems; i++) {
+    const ctix_ioc *x = &a->items[i], *y = &b->items[i];
+    assert_int_equal(x->type, y->type);
+    assert_int_equal(x->status, y->status);
+    assert_string_equal(x->value, y->value);
+    assert_string_equal(x->original, y->original);
+    assert_string_equal(x->reason ? x->reason : "-", y->reason ? y->reason : "-");
+    assert_int_equal(x->span.start, y->span.start);
+    assert_int_equal(x->span.end, y->span.end);
+    assert_int_equal(x->nhits, y->nhits);
+    assert_int_equal(x->defanged, y->defanged);
+  }
+  for (i = 0; i < a->nhits; i++) {
+    assert_int_equal(a->hits[i].span.start, b->hits[i].span.start);
+    assert_int_equal(a->hits[i].span.end, b->hits[i].span.end);
+    assert_int_equal(a->hits[i].ioc, b->hits[i].ioc);
+    assert_int_equal(a->hits[i].defanged, b->hits[i].defanged);
+  }
+}
+
+/*
+ * consume_input on a document of over 8 MiB whose reference section
+ * starts near the top: extraction gives back the memory of the text it
+ * has read (the bytes read as zero afterwards), keeps the pages of the
+ * section headings (the reference triage reads them after extraction),
+ * and the list is the same as without the option.
+ */
+static void test_consume_input(void **state)
+{
+  ctix_buf md = CTIX_BUF_INIT((size_t)32 << 20);
+  ctix_document *doc = NULL;
+  ctix_ioc_list *keep = NULL, *used = NULL;
+  ctix_ioc_options o;
+  const ctix_ioc *ref;
+  size_t i, zeros = 0;
+  (void)state;
+  ctix__buf_adds(&md, "# Report\n\nThe actor used 91.204.1.3 and evil.badcorp.ru.\n\n");
+  /* the heading well past the first page of the text */
+  for (i = 0; i < 400; i++)
+    ctix__buf_adds(&md, "The loader decrypts its next stage and waits for commands.\n");
+  ctix__buf_adds(&md, "\n## References\n\n- https://research.vendor-labs.io/post/1\n");
+  for (i = 0; md.len < ((size_t)10 << 20); i++) {
+    if (i % 8 == 0)
+      ctix__buf_addf(&md, "- seen 45.%u.%u.%u at hxxp://c2-%zu.badcorp[.]ru/gate\n",
+                     (unsigned)(i >> 16) & 255, (unsigned)(i >> 8) & 255, (unsigned)i & 255,
+                     i);
+    else
+      ctix__buf_adds(&md, "- the loader reads its configuration and sleeps for a while\n");
+  }
+  ctix__buf_adds(&md, "\n## Analysis\n\nAgain 91.204.1.3 and 45.0.0.0 here.\n");
+  assert_int_equal(md.err, 0);
+  {
+    ctix_doc_options d;
+    ctix_doc_options_init(&d);
+    d.format = CTIX_FORMAT_MARKDOWN;
+    assert_int_equal(ctix_document_parse(&doc, md.data, md.len, &d, NULL), 0);
+  }
+  assert_true(doc->len >= ((size_t)9 << 20));
+  ctix_ioc_options_init(&o);
+  assert_false(o.consume_input);
+  assert_int_equal(ctix_ioc_extract_document(&keep, doc, &o, NULL), 0);
+  o.consume_input = true;
+  assert_int_equal(ctix_ioc_extract_document(&used, doc, &o, NULL), 0);
+  check_same_list(keep, used);
+  /* the reference section was still found */
+  ref = ioc_find(used, CTIX_IOC_URL, "https://research.vendor-labs.io/post/1");
+  assert_non_null(ref);
+  assert_int_equal(ref->status, CTIX_IOC_STATUS_BENIGN);
+  assert_string_equal(ref->reason, "reference link");
+  /* and so was the section after it: an address seen there too stays an IOC */
+  ref = ioc_find(used, CTIX_IOC_IPV4, "45.0.0.0");
+  assert_non_null(ref);
+  assert_int_equal(ref->status, CTIX_IOC_STATUS_IOC);
+  assert_int_equal(ref->nhits, 2);
+  /* the text read was given back (zeros), its headings were kept */
+  for (i = (size_t)1 << 20; i < ((size_t)6 << 20); i++)
+    zeros += doc->text[i] == '\0';
+  assert_true(zeros > ((size_t)1 << 20));
+  for (i = 1; i < doc->nsections; i++) {
+    const ctix_span *h = &doc->sections[i].heading;
+    size_t k;
+    for (k = h->start; k < h->end; k++)
+      assert_true(doc->text[k] != '\0');
+  }
+  check_order(used);
+  check_hit_counts(used);
+  ctix_ioc_list_free(keep);
+  ctix_ioc_list_free(used);
+  ctix_document_free(doc);
+  ctix__buf_free(&md);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_queue_and_long_values),
       cmocka_unit_test(test_large_table),
+      cmocka_unit_test(test_consume_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

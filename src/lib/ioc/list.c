@@ -22,7 +22,10 @@
  * of thousands of observables: every string lives once in one packed
  * buffer (the written form shares the value's bytes when they are equal),
  * and the item and hit arrays built here become the list's arrays without
- * a copy when they are already in order, which is the usual case.
+ * a copy when they are already in order, which is the usual case. When
+ * the caller needs the input no more (opts.consume_input, `ctix iocs`),
+ * the memory of the part read is given back as the segments go by, so
+ * the input and the list are not held in full at once.
  */
 #define _DEFAULT_SOURCE 1 /* mmap flags and madvise of <sys/mman.h> */
 #include <stdlib.h>
@@ -65,9 +68,10 @@ typedef struct pending {
   uint32_t vlen;
   uint32_t in_start, in_end;
   const char *reason;
+  const char *value;          /* buf, or the emitter's bytes when inserted at once */
   uint8_t type, status;
   bool defanged;
-  char value[PENDING_VALUE];
+  char buf[PENDING_VALUE];
 } pending;
 
 struct ctix__ioc_builder {
@@ -81,13 +85,23 @@ struct ctix__ioc_builder {
                                  0 = empty */
   size_t nslots;
   bool hits_sorted;           /* hits were emitted in text order so far */
+  uint32_t last_hit;          /* start of the last hit */
   size_t in_base;             /* current segment */
   const ctix__ioc_edit *edits;
   size_t nedits;
   size_t hint;                /* edits wholly before the last mapped start */
   pending queue[PENDING];     /* candidates waiting for their slot (a ring) */
   unsigned qhead, qlen;
+  const ctix__ioc_scan *scan; /* of the last emit (its document), for release_input */
+  size_t released;            /* input[0..released) given back (consume_input) */
+  size_t next_heading;        /* first section whose heading release_input keeps */
 };
+
+/* Giving back the input (opts.consume_input, release_input): inputs
+ * smaller than RELEASE_MIN keep their memory; the part read is given back
+ * in steps of RELEASE_STEP bytes or more. */
+#define RELEASE_MIN ((size_t)8 << 20)
+#define RELEASE_STEP ((size_t)4 << 20)
 
 /* Hashes a type and value, eight bytes at a time (a multiply-xorshift
  * mix, the length mixed in). A tail shorter than eight bytes is read as
@@ -252,15 +266,6 @@ void ctix__ioc_builder_free(ctix__ioc_builder *b)
   free(b);
 }
 
-void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
-                               const ctix__ioc_edit *edits, size_t n)
-{
-  b->in_base = in_base;
-  b->edits = edits;
-  b->nedits = n;
-  b->hint = 0;
-}
-
 static inline uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n);
 
 /* Doubles the hash table (or creates it) and re-inserts every item, its
@@ -369,18 +374,6 @@ static void map_hinted(ctix__ioc_builder *b, size_t start, size_t end, size_t *i
   *defanged = d > c;
 }
 
-/* Appends a record; the common case (room left) without a call. */
-static int push(ctix_buf *b, const void *rec, size_t size)
-{
-  if (b->data && !b->err && b->len + size < b->cap) {
-    memcpy(b->data + b->len, rec, size);
-    b->len += size;
-    b->data[b->len] = '\0';
-    return 0;
-  }
-  return ctix__buf_push(b, rec, size);
-}
-
 bool ctix__ioc_is_defanged(const ctix__ioc_scan *s, size_t start, size_t end)
 {
   const ctix__ioc_builder *b = s->priv;
@@ -424,15 +417,14 @@ static int set_original(ctix__ioc_builder *b, ctix_ioc *it, size_t vlen, size_t 
 }
 
 /*
- * Looks the candidate up in the hash table (hash h of type and value) and
- * adds a new item or a hit to the existing one; offsets are in the input.
+ * Looks the candidate p up in the hash table and adds a new item or a hit
+ * to the existing one; its offsets are in the input.
  */
-static int insert(ctix__ioc_builder *b, ctix_ioc_type type, uint32_t h, const char *value,
-                  size_t vlen, size_t in_start, size_t in_end, bool defanged,
-                  ctix_ioc_status status, const char *reason)
+static int insert(ctix__ioc_builder *b, const pending *p)
 {
-  size_t j = home_slot(h, b->nslots), idx;
-  ctix_ioc_hit hit;
+  size_t j = home_slot(p->hash, b->nslots), idx, vlen = p->vlen;
+  const uint32_t tag = SLOT_TAG(p->hash);
+  ctix_ioc_hit *hit;
   ctix_ioc *it;
   int rc;
 
@@ -440,12 +432,12 @@ static int insert(ctix__ioc_builder *b, ctix_ioc_type type, uint32_t h, const ch
     uint32_t slot = b->slots[j];
     if (!slot)
       break;
-    if ((slot & ~SLOT_INDEX_MASK) == SLOT_TAG(h)) {
+    if ((slot & ~SLOT_INDEX_MASK) == tag) {
       const ctix_ioc *m = &CTIX__BUF_AT(&b->items, ctix_ioc, (slot & SLOT_INDEX_MASK) - 1);
       size_t off = str_off(m->value);
       const char *v = b->strs.data + off;
-      if (m->type == type && off + vlen < b->strs.len && v[vlen] == '\0' &&
-          memcmp(v, value, vlen) == 0)
+      if (m->type == p->type && off + vlen < b->strs.len && v[vlen] == '\0' &&
+          memcmp(v, p->value, vlen) == 0)
         break;
     }
     j = next_slot(j, b->nslots);
@@ -454,51 +446,61 @@ static int insert(ctix__ioc_builder *b, ctix_ioc_type type, uint32_t h, const ch
     idx = (b->slots[j] & SLOT_INDEX_MASK) - 1;
     it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
     it->nhits++;
-    it->defanged = it->defanged || defanged;
-    if (it->status == CTIX_IOC_STATUS_REJECTED && status != CTIX_IOC_STATUS_REJECTED) {
+    it->defanged = it->defanged || p->defanged;
+    if (it->status == CTIX_IOC_STATUS_REJECTED && p->status != CTIX_IOC_STATUS_REJECTED) {
       /* valid here (e.g. written defanged) though rejected before */
-      it->status = (uint8_t)status;
-      it->reason = status == CTIX_IOC_STATUS_IOC ? NULL : reason;
+      it->status = p->status;
+      it->reason = p->status == CTIX_IOC_STATUS_IOC ? NULL : p->reason;
     }
-    if (in_start < it->span.start) {
+    if (p->in_start < it->span.start) {
       /* a sub-token emitted after a later one: keep the earliest */
-      it->span.start = (uint32_t)in_start;
-      it->span.end = (uint32_t)in_end;
-      if ((rc = set_original(b, it, vlen, in_start, in_end)))
+      it->span.start = p->in_start;
+      it->span.end = p->in_end;
+      if ((rc = set_original(b, it, vlen, p->in_start, p->in_end)))
         return rc;
     }
   } else {
-    ctix_ioc rec;
     size_t off;
-    memset(&rec, 0, sizeof(rec));
-    rec.type = (uint8_t)type;
-    rec.status = (uint8_t)status;
-    rec.reason = status == CTIX_IOC_STATUS_IOC ? NULL : reason;
-    rec.span.start = (uint32_t)in_start;
-    rec.span.end = (uint32_t)in_end;
-    rec.nhits = 1;
-    rec.defanged = defanged;
-    if ((rc = add_string(b, value, vlen, &off)))
-      return rc;
-    rec.value = off_str(off);
-    if ((rc = set_original(b, &rec, vlen, in_start, in_end)))
+    if ((rc = add_string(b, p->value, vlen, &off)))
       return rc;
     idx = CTIX__BUF_COUNT(&b->items, ctix_ioc);
-    if ((rc = push(&b->items, &rec, sizeof(rec))))
+    /* the record is written in place (room for one more, and the NUL the
+     * buffer keeps after its bytes) */
+    if (!b->items.data || b->items.err || b->items.len + sizeof(ctix_ioc) >= b->items.cap) {
+      if ((rc = ctix__buf_grow(&b->items, sizeof(ctix_ioc))))
+        return rc;
+    }
+    it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
+    memset(it, 0, sizeof(*it));
+    it->type = p->type;
+    it->status = p->status;
+    it->reason = p->status == CTIX_IOC_STATUS_IOC ? NULL : p->reason;
+    it->span.start = p->in_start;
+    it->span.end = p->in_end;
+    it->nhits = 1;
+    it->defanged = p->defanged;
+    it->value = off_str(off);
+    b->items.len += sizeof(ctix_ioc);
+    b->items.data[b->items.len] = '\0';
+    if ((rc = set_original(b, it, vlen, p->in_start, p->in_end)))
       return rc;
-    b->slots[j] = SLOT_TAG(h) | (uint32_t)(idx + 1);
+    b->slots[j] = tag | (uint32_t)(idx + 1);
   }
-  hit.span.start = (uint32_t)in_start;
-  hit.span.end = (uint32_t)in_end;
-  hit.ioc = (uint32_t)idx & 0x7fffffffu;
-  hit.defanged = defanged;
-  if (b->hits.len) {
-    const ctix_ioc_hit *last =
-        &CTIX__BUF_AT(&b->hits, ctix_ioc_hit, CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit) - 1);
-    if (in_start < last->span.start)
-      b->hits_sorted = false;
+  if (p->in_start < b->last_hit)
+    b->hits_sorted = false;
+  b->last_hit = p->in_start;
+  if (!b->hits.data || b->hits.err || b->hits.len + sizeof(ctix_ioc_hit) >= b->hits.cap) {
+    if ((rc = ctix__buf_grow(&b->hits, sizeof(ctix_ioc_hit))))
+      return rc;
   }
-  return push(&b->hits, &hit, sizeof(hit));
+  hit = &CTIX__BUF_AT(&b->hits, ctix_ioc_hit, CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit));
+  hit->span.start = p->in_start;
+  hit->span.end = p->in_end;
+  hit->ioc = (uint32_t)idx & 0x7fffffffu;
+  hit->defanged = p->defanged;
+  b->hits.len += sizeof(ctix_ioc_hit);
+  b->hits.data[b->hits.len] = '\0';
+  return 0;
 }
 
 /* Inserts the oldest queued candidate. */
@@ -507,8 +509,7 @@ static int insert_oldest(ctix__ioc_builder *b)
   const pending *p = &b->queue[b->qhead];
   b->qhead = (b->qhead + 1) % PENDING;
   b->qlen--;
-  return insert(b, (ctix_ioc_type)p->type, p->hash, p->value, p->vlen, p->in_start, p->in_end,
-                p->defanged, (ctix_ioc_status)p->status, p->reason);
+  return insert(b, p);
 }
 
 /* Inserts every queued candidate, in order; the first error stops. */
@@ -520,6 +521,62 @@ static int flush_queue(ctix__ioc_builder *b)
   return rc;
 }
 
+/* Gives back the whole pages of input[lo..hi) (advice only: if the system
+ * declines, the memory simply stays). */
+static void release_pages(const char *input, size_t lo, size_t hi, uintptr_t page)
+{
+  uintptr_t a = ((uintptr_t)input + lo + page - 1) & ~(page - 1);
+  uintptr_t z = ((uintptr_t)input + hi) & ~(page - 1);
+  if (lo < hi && z > a)
+    madvise((void *)a, (size_t)(z - a), MADV_DONTNEED);
+}
+
+/*
+ * Gives back the memory of the input before `upto` (opts.consume_input)
+ * once RELEASE_STEP bytes have been read since the last time, except the
+ * pages holding a section heading of the document, which the reference
+ * triage reads after extraction. Nothing is given back before the first
+ * emit, which tells whether there is a document. The queued candidates
+ * are inserted first: insertion reads their written form in the input.
+ */
+static void release_input(ctix__ioc_builder *b, size_t upto)
+{
+  long pg = sysconf(_SC_PAGESIZE);
+  uintptr_t page = pg > 0 ? (uintptr_t)pg : 0;
+  const ctix_document *doc;
+  size_t lo = b->released;
+  if (!page || !b->scan || upto < lo + RELEASE_STEP)
+    return;
+  /* an error stays in the buffers (sticky) and finish reports it */
+  (void)flush_queue(b);
+  doc = b->scan->doc;
+  upto = (size_t)((((uintptr_t)b->input + upto) & ~(page - 1)) - (uintptr_t)b->input);
+  while (doc && b->next_heading < doc->nsections) {
+    const ctix_span *h = &doc->sections[b->next_heading].heading;
+    if (h->start >= upto)
+      break;
+    if (h->end > h->start) {
+      release_pages(b->input, lo, h->start, page);
+      if (h->end > lo)
+        lo = h->end;
+    }
+    b->next_heading++;
+  }
+  release_pages(b->input, lo, upto, page);
+  b->released = lo > upto ? lo : upto;
+}
+
+void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
+                               const ctix__ioc_edit *edits, size_t n)
+{
+  b->in_base = in_base;
+  b->edits = edits;
+  b->nedits = n;
+  b->hint = 0;
+  if (b->opts.consume_input && b->input_len >= RELEASE_MIN)
+    release_input(b, in_base);
+}
+
 int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t end,
                    const char *value, size_t vlen, ctix_ioc_status status,
                    const char *reason)
@@ -528,9 +585,10 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   size_t in_start = start, in_end = end;
   bool defanged = false;
   uint32_t h;
-  pending *p;
+  pending *p, now; /* now: a value inserted at once */
   int rc;
 
+  b->scan = s;
   if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen == 0 || vlen > MAX_VALUE_LEN ||
       start > end || end > s->len)
     return 0;
@@ -557,12 +615,13 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   if (vlen > PENDING_VALUE) {
     if ((rc = flush_queue(b)))
       return rc;
-    return insert(b, type, h, value, vlen, in_start, in_end, defanged, status, reason);
+    p = &now;
+  } else {
+    if (b->qlen == PENDING && (rc = insert_oldest(b)))
+      return rc;
+    p = &b->queue[(b->qhead + b->qlen) % PENDING];
+    b->qlen++;
   }
-  if (b->qlen == PENDING && (rc = insert_oldest(b)))
-    return rc;
-  p = &b->queue[(b->qhead + b->qlen) % PENDING];
-  b->qlen++;
   p->hash = h;
   p->vlen = (uint32_t)vlen;
   p->in_start = (uint32_t)in_start;
@@ -571,7 +630,12 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   p->type = (uint8_t)type;
   p->status = (uint8_t)status;
   p->defanged = defanged;
-  memcpy(p->value, value, vlen);
+  if (vlen > PENDING_VALUE) {
+    p->value = value;
+    return insert(b, p);
+  }
+  memcpy(p->buf, value, vlen);
+  p->value = p->buf;
   return 0;
 }
 

@@ -27,6 +27,9 @@
  * except file names. An e-mail address yields its domain.
  */
 #include <arpa/inet.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <idn2.h>
 #include <libpsl.h>
 #include <pthread.h>
@@ -140,16 +143,22 @@ static bool is_hex(int c) { return ctix__isdigit(c) || ((c | 32) >= 'a' && (c | 
 /* Classes of the bytes of a host name label (0: not allowed), built once. */
 enum { LB_OK = 1, LB_UNDERSCORE = 2, LB_NONASCII = 4 };
 static uchar label_byte[256];
+/* The same classes in the high byte, the lower-case byte in the low one
+ * (0 for the bytes not allowed), for the pass that checks and copies a
+ * label at once. */
+static uint16_t label_low[256];
 static pthread_once_t label_once = PTHREAD_ONCE_INIT;
 
 static void build_label_bytes(void)
 {
   int c;
-  for (c = 0; c < 256; c++)
+  for (c = 0; c < 256; c++) {
     label_byte[c] = c >= 0x80                       ? LB_NONASCII
                     : ctix__isalnum(c) || c == '-' ? LB_OK
                     : c == '_'                      ? LB_UNDERSCORE
                                                     : 0;
+    label_low[c] = label_byte[c] ? (uint16_t)(label_byte[c] << 8 | ctix__lower(c)) : 0;
+  }
 }
 
 /* Result of validating a host name. */
@@ -178,12 +187,28 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
   while (i < n) {
     size_t a = i, k;
     unsigned seen = 0;
-    while (i < n && h[i] != '.') {
-      unsigned c = label_byte[(uchar)h[i]];
-      if (!c)
-        return DOM_NONE;
-      seen |= c;
-      i++;
+    /* while the output is the input lower-cased (no punycode so far), a
+     * name that fits the output is copied as its bytes are checked */
+    bool copied = o == a && n <= DOMAIN_MAX + 1;
+    if (copied) {
+      for (; i < n; i++) {
+        unsigned e = label_low[(uchar)h[i]];
+        if (!e) {
+          if (h[i] == '.')
+            break;
+          return DOM_NONE;
+        }
+        seen |= e >> 8;
+        out[i] = (char)e;
+      }
+    } else {
+      while (i < n && h[i] != '.') {
+        unsigned c = label_byte[(uchar)h[i]];
+        if (!c)
+          return DOM_NONE;
+        seen |= c;
+        i++;
+      }
     }
     if (i == a)
       return DOM_NONE; /* empty label */
@@ -193,8 +218,11 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
     if (!(seen & LB_NONASCII)) {
       if (i - a > LABEL_MAX || o + (i - a) + 1 > DOMAIN_MAX + 1)
         return DOM_BAD;
-      for (k = a; k < i; k++)
-        out[o++] = (char)ctix__lower((uchar)h[k]);
+      if (copied)
+        o += i - a;
+      else
+        for (k = a; k < i; k++)
+          out[o++] = (char)ctix__lower((uchar)h[k]);
       if (seen & LB_UNDERSCORE)
         *underscore = true;
     } else {
@@ -256,14 +284,25 @@ static unsigned ipv4_run(const char *t, size_t i, size_t end, size_t *run_end,
   *long_group = false;
   for (;;) {
     size_t a = i;
-    unsigned v = 0;
-    while (i < end && ctix__isdigit((uchar)t[i])) {
-      if (i - a < 4)
-        v = v * 10 + (unsigned)(t[i] - '0');
-      i++;
-    }
-    if (i == a)
+    unsigned v, d;
+    /* the first three digits unrolled (nearly every group); a longer
+     * group keeps the value of its first four */
+    if (i >= end || (v = (unsigned)((uchar)t[i] - '0')) > 9)
       break;
+    i++;
+    if (i < end && (d = (unsigned)((uchar)t[i] - '0')) <= 9) {
+      v = v * 10 + d;
+      i++;
+      if (i < end && (d = (unsigned)((uchar)t[i] - '0')) <= 9) {
+        v = v * 10 + d;
+        i++;
+        while (i < end && ctix__isdigit((uchar)t[i])) {
+          if (i - a < 4)
+            v = v * 10 + (unsigned)(t[i] - '0');
+          i++;
+        }
+      }
+    }
     if (i - a > 3)
       *long_group = true;
     if (groups < 4)
@@ -376,9 +415,13 @@ static size_t ipv4_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *em
       for (k = 0; k < 4; k++)
         bytes[k] = (uint8_t)oct[k];
       ctix__ioc_triage_ip(bytes, false, &st, &why);
-      /* canonical prefix without leading zeros */
+      /* canonical prefix without leading zeros (plen <= 32 here) */
       n = ipv4_fmt(v, oct);
-      n += (size_t)snprintf(v + n, sizeof(v) - n, "/%ld", plen);
+      v[n++] = '/';
+      if (plen >= 10)
+        v[n++] = (char)('0' + plen / 10);
+      v[n++] = (char)('0' + plen % 10);
+      v[n] = '\0';
       *rc = ctix__ioc_emit(s, CTIX_IOC_IPV4_CIDR, i, pend, v, n, st, why);
     }
     return pend;
@@ -747,9 +790,33 @@ static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
 {
   const char *t = s->text;
   size_t i, lim = z + REPORT_SPAN_AFTER < s->len ? z + REPORT_SPAN_AFTER : s->len;
+#if defined(__SSE2__)
+  const bool vec = !ctix__ioc_force_scalar;
+#endif
   if (ctix__ioc_context_has(s, a, REPORT_WORDS_BEFORE, report_words))
     return true;
   for (i = z; i < lim; i++) {
+#if defined(__SSE2__)
+    /* sixteen bytes at a time up to the next byte the tests below look
+     * at: a line end, a sentence mark, an 'r' (not when the tests compare
+     * the byte loop alone, ctix__ioc_force_scalar) */
+    while (i + 16 <= lim && vec) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+#define EQ(x, ch) _mm_cmpeq_epi8(x, _mm_set1_epi8(ch))
+      __m128i hit = _mm_or_si128(_mm_or_si128(EQ(v, '\n'), EQ(v, '.')),
+                                 _mm_or_si128(_mm_or_si128(EQ(v, '!'), EQ(v, '?')),
+                                              EQ(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'r')));
+#undef EQ
+      unsigned m = (unsigned)_mm_movemask_epi8(hit);
+      if (m) {
+        i += (unsigned)__builtin_ctz(m);
+        break;
+      }
+      i += 16;
+    }
+    if (i >= lim)
+      break;
+#endif
     if (t[i] == '\n' || ((t[i] == '.' || t[i] == '!' || t[i] == '?') &&
                          (i + 1 >= s->len || ctix__isspace((uchar)t[i + 1]))))
       return false;
@@ -977,11 +1044,38 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   bool us = false;
   unsigned oct[4];
   uint8_t addr[16];
+#if defined(__SSE2__)
+  const bool vec = !ctix__ioc_force_scalar;
+#endif
 
   /* the end: white space is already excluded; also a comma, a backslash, a
    * quote, and "](" of Markdown */
   for (z = host; z < end; z++) {
-    uchar c = (uchar)t[z];
+    uchar c;
+#if defined(__SSE2__)
+    /* sixteen bytes at a time up to the next byte of url_stop (not when
+     * the tests compare the byte loop alone, ctix__ioc_force_scalar) */
+    while (z + 16 <= end && vec) {
+      __m128i blk = _mm_loadu_si128((const __m128i *)(const void *)(t + z));
+#define EQ(ch) _mm_cmpeq_epi8(blk, _mm_set1_epi8(ch))
+      __m128i hit = _mm_or_si128(
+          _mm_or_si128(_mm_or_si128(_mm_or_si128(EQ(','), EQ('\\')),
+                                    _mm_or_si128(EQ('\''), EQ('"'))),
+                       _mm_or_si128(_mm_or_si128(EQ('<'), EQ('>')),
+                                    _mm_or_si128(EQ('^'), EQ('{')))),
+          _mm_or_si128(_mm_or_si128(EQ('}'), EQ('|')), EQ(']')));
+#undef EQ
+      unsigned m = (unsigned)_mm_movemask_epi8(hit);
+      if (m) {
+        z += (unsigned)__builtin_ctz(m);
+        break;
+      }
+      z += 16;
+    }
+    if (z >= end)
+      break;
+#endif
+    c = (uchar)t[z];
     if (url_stop[c] && (c != ']' || (z + 1 < end && t[z + 1] == '(')))
       break;
   }

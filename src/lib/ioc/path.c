@@ -230,6 +230,7 @@ static bool name_in(const char *const *tab, size_t count, const char *s, size_t 
 #define EXT_SLOTS 512u /* power of two, > 2 x COUNT(exts) */
 enum { B_STOP = 1, B_STOP_POSIX = 2, B_NONHOST = 4, B_ROOTPOS = 8 };
 static uint16_t ext_slots[EXT_SLOTS]; /* entry index + 1; 0 = empty */
+static uint32_t ext_hashes[COUNT(exts)]; /* ext_hash of each entry, compared first */
 static bool ext_tld[COUNT(exts)];     /* the extension is also a TLD */
 static unsigned char byte_class[256];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
@@ -253,7 +254,9 @@ static void build_tables(void)
   /* bytes after which a path or key may start inside a token */
   static const char rootpos[] = "=:([{,;\"'<>`";
   for (i = 0; i < COUNT(exts); i++) {
-    uint32_t j = ext_hash((const unsigned char *)exts[i].ext, strlen(exts[i].ext)) & (EXT_SLOTS - 1);
+    uint32_t j;
+    ext_hashes[i] = ext_hash((const unsigned char *)exts[i].ext, strlen(exts[i].ext));
+    j = ext_hashes[i] & (EXT_SLOTS - 1);
     while (ext_slots[j])
       j = (j + 1) & (EXT_SLOTS - 1);
     ext_slots[j] = (uint16_t)(i + 1);
@@ -287,7 +290,7 @@ static const ext_entry *ext_find(const char *ext, size_t n)
 {
   unsigned char low[16];
   size_t i;
-  uint32_t j;
+  uint32_t j, h = 2166136261u; /* ext_hash, as the bytes are lowered */
   if (n == 0 || n >= sizeof(low))
     return NULL;
   for (i = 0; i < n; i++) {
@@ -295,11 +298,13 @@ static const ext_entry *ext_find(const char *ext, size_t n)
     if (!ctix__isalnum(c))
       return NULL;
     low[i] = (unsigned char)ctix__lower(c);
+    h = (h ^ low[i]) * 16777619u;
   }
   tables_init();
-  for (j = ext_hash(low, n) & (EXT_SLOTS - 1); ext_slots[j]; j = (j + 1) & (EXT_SLOTS - 1)) {
+  for (j = h & (EXT_SLOTS - 1); ext_slots[j]; j = (j + 1) & (EXT_SLOTS - 1)) {
     const ext_entry *e = &exts[ext_slots[j] - 1];
-    if (strncmp(e->ext, (const char *)low, n) == 0 && e->ext[n] == '\0')
+    if (ext_hashes[e - exts] == h && strncmp(e->ext, (const char *)low, n) == 0 &&
+        e->ext[n] == '\0')
       return e;
   }
   return NULL;

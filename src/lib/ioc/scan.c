@@ -944,38 +944,116 @@ size_t ctix__ioc_word_before(const ctix__ioc_scan *s, size_t pos, char *out, siz
   return n;
 }
 
+/* True if the word starting at b (letters up to a non-letter or `lim`),
+ * whose lower-case first letter is 'a' + c0, is one of `words`. */
+static bool word_in_list(const unsigned char *t, size_t b, size_t lim, unsigned c0,
+                         const char *const *words)
+{
+  size_t e = b + 1, k, n;
+  while (e < lim && (ctx_cls[t[e]] & CX_LETTER))
+    e++;
+  n = e - b;
+  for (k = 0; words[k]; k++)
+    if ((unsigned)ctix__lower((unsigned char)words[k][0]) - 'a' == c0 &&
+        memchr(words[k], 0, n + 1) == words[k] + n &&
+        ctix__mem_ieq((const char *)t + b, n, words[k]))
+      return true;
+  return false;
+}
+
+/* True if the word starting at b (letters up to a non-letter or `lim`)
+ * is one of the lower-case `words`, whose first letters are the bits of
+ * `firsts` (bit c - 'a'): most words are settled by their first letter. */
+static inline bool word_is_one_of(const unsigned char *t, size_t b, size_t lim,
+                                  uint32_t firsts, const char *const *words)
+{
+  unsigned c0 = (unsigned)(t[b] | 32) - 'a';
+  if (c0 >= 26 || !((firsts >> c0) & 1))
+    return false;
+  return word_in_list(t, b, lim, c0, words);
+}
+
+/*
+ * ctix__ioc_context_has reads the text backwards from pos, byte by byte
+ * in effect: a letter that starts a word (none before it) is one more
+ * word, compared with the list; a sentence end ('.', '!', '?' or a line
+ * end followed by white space) stops the search, and so does the
+ * nwords-th word. With SSE2 sixteen bytes are classified at once and
+ * only the word starts and sentence ends among them are visited.
+ */
 bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
                            const char *const *words)
 {
   const unsigned char *t = (const unsigned char *)s->text;
-  size_t p = pos > s->len ? s->len : pos;
-  unsigned w;
+  size_t len = s->len, p = pos > len ? len : pos, q = p;
+  uint32_t firsts = 0;
+  unsigned w = 0;
+  size_t k;
+#if defined(__SSE2__)
+  const bool vec = !ctix__ioc_force_scalar;
+#endif
   scan_init();
-  for (w = 0; w < nwords && p > 0; w++) {
-    size_t e = p, b;
-    unsigned cl;
-    /* skip to the end of the previous word, stopping at a sentence end */
-    while (e > 0 && !((cl = ctx_cls[t[e - 1]]) & CX_LETTER)) {
-      if ((cl & CX_END) && e < s->len && ctix__isspace(t[e]))
-        return false;
-      e--;
-    }
-    b = e;
-    while (b > 0 && (ctx_cls[t[b - 1]] & CX_LETTER))
-      b--;
-    if (b == e)
-      return false;
-    {
-      /* the first letter and the byte after the word's length settle
-       * nearly every pair before the full comparison */
-      unsigned char c0 = (unsigned char)ctix__lower((unsigned char)s->text[b]);
-      size_t k, n = e - b;
-      for (k = 0; words[k]; k++)
-        if (ctix__lower((unsigned char)words[k][0]) == c0 &&
-            memchr(words[k], 0, n + 1) == words[k] + n && ctix__mem_ieq(s->text + b, n, words[k]))
+  if (!nwords)
+    return false;
+  for (k = 0; words[k]; k++) {
+    unsigned c = (unsigned)ctix__lower((unsigned char)words[k][0]) - 'a';
+    if (c < 26)
+      firsts |= (uint32_t)1 << c;
+  }
+  while (q > 0) {
+#if defined(__SSE2__)
+    /* the sixteen bytes [q - 16, q): those before and after them are read
+     * too, so q - 17 >= 0 and q < len (ctix__ioc_force_scalar: the byte
+     * loop alone, which the tests compare with this one) */
+    if (q >= 17 && q < len && vec) {
+      const __m128i a_lo = _mm_set1_epi8('a'), a_hi = _mm_set1_epi8('z'),
+                    c20 = _mm_set1_epi8(0x20);
+      size_t c = q - 16;
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + c));
+      __m128i vp = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + c - 1)), c20);
+      __m128i vn = _mm_loadu_si128((const __m128i *)(const void *)(t + c + 1));
+      __m128i lv = _mm_or_si128(v, c20);
+      __m128i let = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(lv, a_lo), lv),
+                                  _mm_cmpeq_epi8(_mm_min_epu8(lv, a_hi), lv));
+      __m128i letp = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(vp, a_lo), vp),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(vp, a_hi), vp));
+#define EQ(ch) _mm_cmpeq_epi8(v, _mm_set1_epi8(ch))
+      __m128i end = _mm_or_si128(_mm_or_si128(EQ('.'), EQ('!')), _mm_or_si128(EQ('?'), EQ('\n')));
+#undef EQ
+      __m128i d = _mm_sub_epi8(vn, _mm_set1_epi8('\t')); /* \t \n \v \f \r: 0-4 */
+      __m128i sp = _mm_or_si128(_mm_cmpeq_epi8(vn, c20),
+                                _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d));
+      unsigned stops = (unsigned)_mm_movemask_epi8(_mm_and_si128(end, sp));
+      unsigned starts = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(letp, let));
+      unsigned ev = stops | starts;
+      while (ev) {
+        unsigned b = 31u - (unsigned)__builtin_clz(ev);
+        if ((stops >> b) & 1)
+          return false;
+        if (word_is_one_of(t, c + b, p, firsts, words))
           return true;
+        if (++w >= nwords)
+          return false;
+        ev &= ~(1u << b);
+      }
+      q = c;
+      continue;
     }
-    p = b;
+#endif
+    {
+      size_t x = q - 1;
+      if (ctx_cls[t[x]] & CX_LETTER) {
+        if (x == 0 || !(ctx_cls[t[x - 1]] & CX_LETTER)) {
+          if (word_is_one_of(t, x, p, firsts, words))
+            return true;
+          if (++w >= nwords)
+            return false;
+        }
+      } else if ((ctx_cls[t[x]] & CX_END) && x + 1 < len && ctix__isspace(t[x + 1])) {
+        return false;
+      }
+      q = x;
+    }
   }
   return false;
 }

@@ -184,11 +184,27 @@ static const struct {
 };
 #undef SPECIAL
 
+/* The reason when the label l[0..n) (any case) is a special-use
+ * top-level name, else NULL. */
+static const char *special_tld(const char *l, size_t n)
+{
+  size_t i;
+  for (i = 0; i < sizeof(special_tlds) / sizeof(special_tlds[0]); i++)
+    if (n == special_tlds[i].len && ctix__mem_ieq(l, n, special_tlds[i].tld))
+      return special_tlds[i].reason;
+  return NULL;
+}
+
 #define NBENIGN (sizeof(benign_domains) / sizeof(benign_domains[0]))
 /* An open-addressing set over benign_domains (index + 1; 0 = empty), at
  * most half full, built once. */
 #define BENIGN_SLOTS 512u
 static uint16_t benign_slots[BENIGN_SLOTS];
+/* name_hash of each name of the list: a probe compares it first, so the
+ * names themselves are compared only on a (near) certain match */
+static uint32_t benign_hash[NBENIGN];
+/* ASCII lower case of each byte, for hashing a name of any case. */
+static unsigned char lower_of[256];
 static pthread_once_t benign_once = PTHREAD_ONCE_INIT;
 
 /* FNV-1a of d[0..n) read from its last byte to its first, so the hashes
@@ -208,25 +224,39 @@ static void build_benign_set(void)
 {
   size_t i;
   _Static_assert(NBENIGN * 2 <= BENIGN_SLOTS, "benign set too small");
+  for (i = 0; i < 256; i++)
+    lower_of[i] = (unsigned char)ctix__lower((int)i);
   for (i = 0; i < NBENIGN; i++) {
     const char *d = benign_domains[i].name;
-    uint32_t j = name_hash(d, strlen(d)) & (BENIGN_SLOTS - 1);
+    uint32_t j;
+    benign_hash[i] = name_hash(d, strlen(d));
+    j = benign_hash[i] & (BENIGN_SLOTS - 1);
     while (benign_slots[j])
       j = (j + 1) & (BENIGN_SLOTS - 1);
     benign_slots[j] = (uint16_t)(i + 1);
   }
 }
 
-/* The reason of the lower-case name d[0..n), whose name_hash is h, in the
- * embedded benign list (exact name), or NULL. */
+/* True if the lower-case C string name is d[0..n) in any case. */
+static bool name_ieq(const char *name, const char *d, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!name[i] || (unsigned char)name[i] != lower_of[(unsigned char)d[i]])
+      return false;
+  return name[n] == '\0';
+}
+
+/* The reason of the name d[0..n) (any case), whose name_hash lower-cased
+ * is h, in the embedded benign list (exact name), or NULL. The set is
+ * built (build_benign_set) before the first call. */
 static const char *benign_lookup(const char *d, size_t n, uint32_t h)
 {
   uint32_t j = h & (BENIGN_SLOTS - 1);
-  pthread_once(&benign_once, build_benign_set);
   for (; benign_slots[j]; j = (j + 1) & (BENIGN_SLOTS - 1)) {
-    const char *name = benign_domains[benign_slots[j] - 1u].name;
-    if (strncmp(name, d, n) == 0 && name[n] == '\0')
-      return benign_reasons[benign_domains[benign_slots[j] - 1u].reason];
+    unsigned x = benign_slots[j] - 1u;
+    if (benign_hash[x] == h && name_ieq(benign_domains[x].name, d, n))
+      return benign_reasons[benign_domains[x].reason];
   }
   return NULL;
 }
@@ -302,16 +332,19 @@ static const char *publisher_host(const ctix__ioc_scan *s, size_t *n)
   return host_of(src, n);
 }
 
+/* Names longer than this (a domain name has at most 253 bytes) are not
+ * looked up in the lists. */
+#define DOMAIN_TRIAGE_MAX 256u
+
 /*
- * Sets *status and *reason for domain[0..n) (canonical: lower case, no
- * trailing dot): BENIGN when it or a parent domain is on the embedded
+ * Sets *status and *reason for domain[0..n) (any case; a trailing dot is
+ * ignored): BENIGN when it or a parent domain is on the embedded
  * benign list, under a special-use top-level name, or the publisher's own
  * site; otherwise IOC with a NULL reason.
  */
 void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t n,
                              ctix_ioc_status *status, const char **reason)
 {
-  char low[256];              /* a domain name has at most 253 bytes */
   const char *host, *r = NULL;
   size_t hn = 0, i, tld;
   *status = CTIX_IOC_STATUS_IOC;
@@ -322,26 +355,21 @@ void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t
     n--;
   if (!n)
     return;
-  if (n < sizeof(low)) {
-    for (i = 0; i < n; i++)
-      low[i] = (char)ctix__lower((unsigned char)domain[i]);
-    low[n] = 0;
-    /* Special-use top-level names. */
-    tld = n;
-    while (tld > 0 && low[tld - 1] != '.')
-      tld--;
-    for (i = 0; i < sizeof(special_tlds) / sizeof(special_tlds[0]) && !r; i++)
-      if (n - tld == special_tlds[i].len && memcmp(low + tld, special_tlds[i].tld, n - tld) == 0)
-        r = special_tlds[i].reason;
-    /* The domain and each parent with at least two labels; the longest
-     * name on the list wins. */
+  if (n < DOMAIN_TRIAGE_MAX) {
+    /* The suffixes of the name are hashed in one backward pass: first its
+     * last label, checked against the special-use top-level names; then
+     * the domain and each parent with at least two labels is looked up
+     * in the benign list, the longest name on the list winning. */
+    uint32_t h = HASH_BASIS;
+    pthread_once(&benign_once, build_benign_set);
+    for (tld = n; tld > 0 && domain[tld - 1] != '.'; tld--)
+      h = HASH_STEP(h, lower_of[(unsigned char)domain[tld - 1]]);
+    r = special_tld(domain + tld, n - tld);
     if (!r) {
-      uint32_t h = HASH_BASIS;
-      for (i = n; i-- > 0;) {
+      for (i = tld; i-- > 0;) {
         const char *found;
-        h = HASH_STEP(h, low[i]);
-        if (i < tld && (i == 0 || low[i - 1] == '.') &&
-            (found = benign_lookup(low + i, n - i, h)))
+        h = HASH_STEP(h, lower_of[(unsigned char)domain[i]]);
+        if ((i == 0 || domain[i - 1] == '.') && (found = benign_lookup(domain + i, n - i, h)))
           r = found;
       }
     }
@@ -475,7 +503,7 @@ done:
 
 /* ------------------------------------------------------------------ files */
 
-/* Well-known Windows system binaries (lower case, sorted for bsearch).
+/* Well-known Windows system binaries (lower case, sorted).
  * Naming one is not an indicator; finding one outside its system folder is
  * (masquerading), so the folder is checked too. */
 static const char *const system_files[] = {
@@ -516,9 +544,41 @@ static const char *const system_dirs[] = {
     "syswow64\\windowspowershell\\v1.0\\",
 };
 
-static int cmp_name(const void *key, const void *elem)
+#define NSYSFILES (sizeof(system_files) / sizeof(system_files[0]))
+/* An open-addressing set over system_files (index + 1; 0 = empty), at
+ * most half full, built once: one hash and nearly always one comparison
+ * per name instead of a binary search. */
+#define SYSFILE_SLOTS 512u
+static uint16_t sysfile_slots[SYSFILE_SLOTS];
+static uint32_t sysfile_hash[NSYSFILES];
+static pthread_once_t sysfile_once = PTHREAD_ONCE_INIT;
+
+static void build_sysfile_set(void)
 {
-  return strcmp((const char *)key, *(const char *const *)elem);
+  size_t i;
+  _Static_assert(NSYSFILES * 2 <= SYSFILE_SLOTS, "system file set too small");
+  for (i = 0; i < NSYSFILES; i++) {
+    uint32_t j;
+    sysfile_hash[i] = name_hash(system_files[i], strlen(system_files[i]));
+    j = sysfile_hash[i] & (SYSFILE_SLOTS - 1);
+    while (sysfile_slots[j])
+      j = (j + 1) & (SYSFILE_SLOTS - 1);
+    sysfile_slots[j] = (uint16_t)(i + 1);
+  }
+}
+
+/* True if the lower-case name[0..n) is one of system_files. */
+static bool is_system_file(const char *name, size_t n)
+{
+  uint32_t h = name_hash(name, n), j;
+  pthread_once(&sysfile_once, build_sysfile_set);
+  for (j = h & (SYSFILE_SLOTS - 1); sysfile_slots[j]; j = (j + 1) & (SYSFILE_SLOTS - 1)) {
+    unsigned x = sysfile_slots[j] - 1u;
+    if (sysfile_hash[x] == h && strncmp(system_files[x], name, n) == 0 &&
+        system_files[x][n] == '\0')
+      return true;
+  }
+  return false;
 }
 
 /* Is dir[0..n) (lower case) a folder where system binaries belong? */
@@ -555,8 +615,7 @@ void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
   for (i = base; i < n; i++)
     name[i - base] = (char)ctix__lower((unsigned char)path[i]);
   name[n - base] = '\0';
-  if (!bsearch(name, system_files, sizeof(system_files) / sizeof(system_files[0]),
-               sizeof(system_files[0]), cmp_name))
+  if (!is_system_file(name, n - base))
     return;
   for (i = 0; i < base; i++)
     if (path[i] == '/')
