@@ -51,6 +51,7 @@ enum {
   OPT_IMPLIED,
   OPT_CUE_PRIORS,
   OPT_CV_CUES,
+  OPT_TRACE,
   /* options of the evaluations in their own files (ext_subs) */
   OPT_RULES,
   OPT_SHOW
@@ -73,6 +74,7 @@ static const ctix__cli_opt eval_cli_opts[] = {
     {OPT_IMPLIED, 0, "implied", false},
     {OPT_CUE_PRIORS, 0, "cue-priors", false},
     {OPT_CV_CUES, 0, "cv-cues", true},
+    {OPT_TRACE, 0, "trace", true},
     {OPT_RULES, 0, "rules", true},
     {OPT_SHOW, 0, "show", true},
     {0, 0, NULL, false},
@@ -994,6 +996,7 @@ static int run_eval(int argc, char **argv)
     case OPT_IMPLIED: o.ttp.implied = true; break;
     case OPT_CUE_PRIORS: o.ttp.cue_priors = true; break;
     case OPT_CV_CUES: o.ttp.cv_cues = arg; break;
+    case OPT_TRACE: o.ttp.trace = arg; break;
     case OPT_MODEL: o.ttp.model = arg; break;
     case OPT_SHARED: o.ttp.shared = arg; break;
     case OPT_CV_CACHE: o.ttp.cache = arg; break;
@@ -1157,6 +1160,9 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "                    measured on the dev sets (an honest cross-validation)\n"
     "      --cv-cues DIR  --cv: map fold F with the lexicon DIR/cues-fF.tsv\n"
     "                    (weights fitted without the fold: tools/ttp/cue_folds.py)\n"
+    "      --trace FILE  write what the document decision saw for each item (class\n"
+    "                    scores per sentence, rule hits, threshold, gold and\n"
+    "                    predicted labels) to FILE: tools/ttp/decide_replay.py\n"
     "\n"
     "Options of eval sigma:\n"
     "      --rules DIR   the Sigma rules the reference file names\n"

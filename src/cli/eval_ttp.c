@@ -26,6 +26,12 @@
  * part of a dev evaluation is not fitted to the dev labels; `--cv-cues
  * DIR` maps each fold with a lexicon whose weights were fitted without
  * the fold's reports.
+ *
+ * `--trace FILE` writes, per item, what the document decision saw
+ * (ctix__ttp_map_trace: every sentence's class scores, the rule hits, the
+ * threshold) followed by the item's gold and predicted labels, so that
+ * decision experiments can be replayed outside ctix
+ * (tools/ttp/decide_replay.py).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -212,13 +218,32 @@ static int read_items(ctix_buf *items, const char *file, const ctix__eval_ttp_op
   return worst;
 }
 
-/* Maps one item with `model`; fills it->pred. */
-static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_opts *o)
+/*
+ * Writes the trace of one item to `tf`: the mapper's trace, then
+ * "gold ID FOLD LABEL..." and "pred LABEL..." in the evaluated label space.
+ */
+static void write_trace(FILE *tf, const ctix_buf *tb, const item *it)
+{
+  size_t i;
+  if (tb->len)
+    fwrite(tb->data, 1, tb->len, tf);
+  fprintf(tf, "gold %s %u", it->id, it->fold);
+  for (i = 0; i < it->ngold; i++)
+    fprintf(tf, " %s", it->gold[i]);
+  fputs("\npred", tf);
+  for (i = 0; i < it->npred; i++)
+    fprintf(tf, " %s", it->pred[i]);
+  fputc('\n', tf);
+}
+
+/* Maps one item with `model`; fills it->pred (and writes its trace to `tf`, if any). */
+static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_opts *o, FILE *tf)
 {
   ctix_document *doc = NULL;
   ctix_ttp_list *list = NULL;
   ctix_doc_options dopt;
   ctix_ttp_options topt;
+  ctix_buf tb = CTIX_BUF_INIT((size_t)1 << 30);
   ctix_error err;
   size_t i;
   int rc;
@@ -228,8 +253,11 @@ static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_o
   dopt.source = it->id;
   it->npred = 0;
   rc = ctix_document_parse(&doc, it->text, it->len, &dopt, &err);
-  if (rc == CTIX_EEMPTY)
+  if (rc == CTIX_EEMPTY) {
+    if (tf)
+      write_trace(tf, &tb, it);
     return 0;
+  }
   if (rc) {
     ctix__cli_error(&err);
     return rc == CTIX_ENOMEM ? rc : 1;
@@ -238,10 +266,11 @@ static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_o
   topt.model = model;
   topt.ignore_explicit_ids = o->ignore_ids;
   topt.implied = o->implied;
-  rc = ctix_ttp_map_document(&list, doc, &topt, &err);
+  rc = ctix__ttp_map_trace(&list, tf ? &tb : NULL, doc, &topt, &err);
   if (rc) {
     ctix__cli_error(&err);
     ctix_document_free(doc);
+    ctix__buf_free(&tb);
     return rc == CTIX_ENOMEM ? rc : 1;
   }
   for (i = 0; i < list->count; i++) {
@@ -253,6 +282,9 @@ static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_o
   }
   ctix_ttp_list_free(list);
   ctix_document_free(doc);
+  if (tf)
+    write_trace(tf, &tb, it);
+  ctix__buf_free(&tb);
   return 0;
 }
 
@@ -414,7 +446,8 @@ static const char **space_classes(const ctix__eval_ttp_opts *o, size_t *n)
 }
 
 /* Cross-validation: trains one model per fold and maps the fold's items. */
-static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_opts *o)
+static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_opts *o,
+                  FILE *tf)
 {
   char shared[4096];
   const ctix_kb *kb;
@@ -508,7 +541,7 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
     }
     for (i = 0; i < n && rc >= 0; i++)
       if (items[i].fold == f) {
-        int r = predict(&items[i], m, o);
+        int r = predict(&items[i], m, o, tf);
         if (r < 0)
           rc = r;
       }
@@ -630,6 +663,7 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
   ctix_buf items = CTIX_BUF_INIT((size_t)1 << 31);
   ctix_ttp_model *own = NULL;
   const ctix_ttp_model *model = NULL;
+  FILE *tf = NULL;
   ctix_error err;
   size_t i, n;
   int rc = 0, worst = 0;
@@ -642,6 +676,10 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
     return ctix__cli_usage("eval", "--cv trains its own models: drop --model");
   if (o->cv_cues && !o->cv)
     return ctix__cli_usage("eval", "--cv-cues goes with --cv");
+  if (o->trace && !(tf = fopen(o->trace, "w"))) {
+    ctix__cli_msg("%s: cannot write: %s", o->trace, strerror(errno));
+    return 1;
+  }
   /* Before the first mapping: the rule set is built once per process. */
   ctix__ttp_cues_use_priors(o->cue_priors);
   for (i = 0; i < nfiles; i++) {
@@ -656,7 +694,7 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
   if (o->cv) {
     if (o->cache)
       mkdir(o->cache, 0777);
-    rc = run_cv((item *)(void *)items.data, n, files[0], o);
+    rc = run_cv((item *)(void *)items.data, n, files[0], o, tf);
     if (rc == 2 || rc < 0)
       goto done;
     worst |= rc;
@@ -691,7 +729,7 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
     }
     model = own;
     for (i = 0; i < n; i++) {
-      int r = predict(&CTIX__BUF_AT(&items, item, i), model, o);
+      int r = predict(&CTIX__BUF_AT(&items, item, i), model, o, tf);
       if (r < 0) {
         rc = r;
         goto done;
@@ -709,5 +747,9 @@ done:
   }
   ctix__buf_free(&items);
   ctix_ttp_model_free(own);
+  if (tf && fclose(tf) && rc == 0) {
+    ctix__cli_msg("%s: cannot write: %s", o->trace, strerror(errno));
+    rc = 1;
+  }
   return rc;
 }

@@ -17,6 +17,7 @@ typedef struct ctix__eval_ttp_opts {
   bool implied;              /* --implied: implied findings count as predictions */
   bool cue_priors;           /* --cue-priors: cue weights from the lexicon's priors */
   const char *cv_cues;       /* --cv-cues DIR: DIR/cues-f<fold>.tsv per fold */
+  const char *trace;         /* --trace FILE: the decision's inputs per item (docs/ttp.md) */
   unsigned cv;               /* folds; 0 = no cross-validation */
   const char *model;         /* --model FILE */
   const char *shared;        /* --shared DIR (cross-validation data) */

@@ -157,6 +157,24 @@ float ctix__ttp_model_weight(const ctix_ttp_model *m, uint32_t id, uint32_t cls)
 /* Class index of an id ("T1059.001"), or -1. */
 int32_t ctix__ttp_model_class(const ctix_ttp_model *m, const char *id);
 
+/*
+ * ctix_ttp_map_document, and when `trace` is not NULL the inputs of the
+ * document decision appended to it as text, so that a change of the
+ * decision can be replayed outside ctix (tools/ttp/decide_replay.py,
+ * docs/ttp.md). One record per line:
+ *   doc SOURCE NSENTENCES NUSABLE THRESHOLD
+ *   classes ID:POSITIVES...            the model's classes, in score order
+ *   sent I CONTEXT BLOCK [SCORE...]    every sentence; the model's raw score of
+ *                                      each class (before potential_pen) when
+ *                                      the sentence is scored
+ *   hit I TECHNIQUE KIND WEIGHT        a rule hit the decision counts (KIND:
+ *                                      CTIX_TTP_SIG_ID, _NAME or _CUE)
+ * CONTEXT holds the CTIX__TTP_CTX_* flags (signals.h). The mapping result is
+ * the same with or without a trace.
+ */
+int ctix__ttp_map_trace(ctix_ttp_list **out, ctix_buf *trace, const ctix_document *doc,
+                        const ctix_ttp_options *opts, ctix_error *err);
+
 /* ------------------------------------------------------------- training */
 
 /* The labelled training rows, with their features (train.c). */

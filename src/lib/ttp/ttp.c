@@ -22,6 +22,10 @@
  * threshold (0.5 at the threshold). Everything is ordered by index or id:
  * the output is deterministic. Parameters: model.h, docs/ttp.md.
  *
+ * ctix__ttp_map_trace also writes the inputs of the decision (every
+ * sentence's class scores and context, the rule hits, the threshold) as
+ * text, for replaying decision experiments outside ctix.
+ *
  * On request (options.implied) the techniques that the software, groups
  * and campaigns named in the text are known to use follow, as `implied`
  * findings of low confidence in families the text did not report.
@@ -112,6 +116,7 @@ typedef struct mapper {
   size_t nusable;          /* sentences that are not reference/mitigation */
   float thr;               /* the document threshold */
   ctix_buf bonus;          /* float per slot: weighted strongest cue + name + id */
+  ctix_buf *trace;         /* decision trace (ctix__ttp_map_trace), or NULL */
   list_priv *out;
   ctix_error *err;
 } mapper;
@@ -264,12 +269,22 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
   for (i = 0; i < doc->nsentences; i++) {
     const ctix_sentence *s = &doc->sentences[i];
     float pen;
-    if (!usable(mp->ctx[i]) || (mp->ctx[i] & CTIX__TTP_CTX_ID_TABLE))
+    if (mp->trace)
+      ctix__buf_addf(mp->trace, "sent %zu %u %u", i, mp->ctx[i], (unsigned)s->block);
+    if (!usable(mp->ctx[i]) || (mp->ctx[i] & CTIX__TTP_CTX_ID_TABLE)) {
+      if (mp->trace)
+        ctix__buf_addc(mp->trace, '\n');
       continue; /* a list of ids and names: only the literal ids count */
+    }
     pen = is_potential(mp->ctx[i]) ? pr->potential_pen : 0.0f;
     if (ctix__ttp_features(fx, doc->text + s->span.start, s->span.end - s->span.start))
       return CTIX_ENOMEM;
     ctix__ttp_model_score(mp->m, &CTIX__TTP_FX_AT(fx, 0), CTIX__TTP_FX_COUNT(fx), z);
+    if (mp->trace) {
+      for (c = 0; c < mp->m->nclasses; c++)
+        ctix__buf_addf(mp->trace, " %.3f", (double)z[c]);
+      ctix__buf_addc(mp->trace, '\n');
+    }
     for (c = 0; c < mp->m->nclasses; c++) {
       cell ce;
       if (z[c] - pen <= pr->z_floor || z[c] - pen + bonus[c] < reach)
@@ -283,7 +298,26 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
       ctix__buf_push(&mp->cells, &ce, sizeof(ce));
     }
   }
+  if (mp->trace && mp->trace->err)
+    return mp->trace->err;
   return mp->cells.err;
+}
+
+/*
+ * Trace header (ctix__ttp_map_trace): the document, its number of
+ * sentences and usable ones, the threshold, and the model's classes with
+ * their training positives.
+ */
+static int trace_head(mapper *mp)
+{
+  uint32_t c;
+  ctix__buf_addf(mp->trace, "doc %s %zu %zu %.4f\nclasses",
+                 mp->doc->meta.source && mp->doc->meta.source[0] ? mp->doc->meta.source : "-",
+                 mp->doc->nsentences, mp->nusable, (double)mp->thr);
+  for (c = 0; c < mp->m->nclasses; c++)
+    ctix__buf_addf(mp->trace, " %s:%u", mp->m->ids[c], (unsigned)mp->m->positives[c]);
+  ctix__buf_addc(mp->trace, '\n');
+  return mp->trace->err;
 }
 
 /* Adds the rule hits to the cells, then merges cells of one (slot, sentence). */
@@ -302,6 +336,9 @@ static int add_rules(mapper *mp)
       continue;
     if ((sl = slot_of(mp, h->technique)) < 0)
       return CTIX_ENOMEM;
+    if (mp->trace)
+      ctix__buf_addf(mp->trace, "hit %zu %s %u %.4f\n", s, ctix_kb_id(mp->kb, h->technique),
+                     h->kind, (double)h->weight);
     memset(&ce, 0, sizeof(ce));
     ce.sent = (uint32_t)s;
     ce.slot = (uint32_t)sl;
@@ -318,6 +355,8 @@ static int add_rules(mapper *mp)
   }
   if (mp->cells.err)
     return mp->cells.err;
+  if (mp->trace && mp->trace->err)
+    return mp->trace->err;
   {
     size_t n = CTIX__BUF_COUNT(&mp->cells, cell), k, w = 0;
     cell *c = (cell *)(void *)mp->cells.data;
@@ -965,6 +1004,12 @@ done:
 int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
                           const ctix_ttp_options *opts, ctix_error *err)
 {
+  return ctix__ttp_map_trace(out, NULL, doc, opts, err);
+}
+
+int ctix__ttp_map_trace(ctix_ttp_list **out, ctix_buf *trace, const ctix_document *doc,
+                        const ctix_ttp_options *opts, ctix_error *err)
+{
   ctix_ttp_options defaults;
   mapper mp;
   ctix__ttp_fx fx;
@@ -981,6 +1026,7 @@ int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
   mp.doc = doc;
   mp.opts = opts;
   mp.err = err;
+  mp.trace = trace;
   ctix__buf_init(&mp.slots, (size_t)1 << 26);
   ctix__buf_init(&mp.cells, (size_t)1 << 30);
   ctix__buf_init(&mp.hits, (size_t)1 << 28);
@@ -1003,7 +1049,8 @@ int ctix_ttp_map_document(ctix_ttp_list **out, const ctix_document *doc,
     mp.ctx[i] = ctix__ttp_sentence_context(doc, i);
   if ((rc = ctix__ttp_cues_match(&mp.hits, doc->text, doc->len, mp.kb, err)))
     goto done;
-  if (init_slots(&mp) || prepare(&mp) || score_sentences(&mp, &fx, z))
+  if (init_slots(&mp) || prepare(&mp) || (trace && trace_head(&mp)) ||
+      score_sentences(&mp, &fx, z))
     goto nomem;
   if (add_rules(&mp))
     goto nomem;

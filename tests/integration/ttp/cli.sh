@@ -3,7 +3,8 @@
 # ../shared needed): the embedded model describes itself, the evaluation
 # scores the items (JSON keys and values in range; the items are easy
 # enough that most are right), implied techniques count only with
-# --implied, malformed lines are reported as FILE:LINE and bad options are
+# --implied, --trace writes what the decision saw and
+# tools/ttp/decide_replay.py replays it exactly, malformed lines are reported as FILE:LINE and bad options are
 # usage errors.
 . "$(dirname "$0")/lib.sh"
 DATA=$SRC/tests/data/ttp
@@ -54,6 +55,25 @@ expect_rc 0 "eval ttp --implied"
 run eval ttp --json --cue-priors "$DATA/items.jsonl"
 expect_rc 0 "eval ttp --cue-priors"
 expect_at_least doc_f1 0.5 "eval ttp --cue-priors"
+
+# --trace: what the decision saw, per item; tools/ttp/decide_replay.py
+# recomputes the same predictions from it, and other ones with other
+# parameters.
+run eval ttp --trace items.trace "$DATA/items.jsonl"
+expect_rc 0 "eval ttp --trace"
+n_items=$(wc -l <"$DATA/items.jsonl")
+[ "$(grep -c '^pred' items.trace)" -eq "$n_items" ] || fail "eval ttp --trace: not one pred line per item"
+[ "$(grep -c '^doc ' items.trace)" -eq "$n_items" ] || fail "eval ttp --trace: not one doc line per item"
+grep -q '^sent 0 [0-9]* [0-9]* -\{0,1\}[0-9]' items.trace || fail "eval ttp --trace: no sentence scores"
+python3 "$SRC/tools/ttp/decide_replay.py" items.trace >replay.txt 2>&1 ||
+  fail "decide_replay.py failed: $(cat replay.txt)"
+grep -q "differs from ctix 0\$" replay.txt || fail "decide_replay.py differs from ctix: $(cat replay.txt)"
+python3 "$SRC/tools/ttp/decide_replay.py" --set thr0=100 --set id_w=0 --set cue_w=0 \
+  items.trace >replay.txt 2>&1 || fail "decide_replay.py --set failed: $(cat replay.txt)"
+grep -q "micro P 0.0000 R 0.0000" replay.txt || fail "decide_replay.py --set thr0=100 still predicts: $(cat replay.txt)"
+run eval ttp --trace "$WORK/no/such/dir/t.trace" "$DATA/items.jsonl"
+expect_rc 1 "eval ttp --trace unwritable"
+expect_grep "t.trace" err.txt "eval ttp --trace unwritable"
 
 # Malformed lines: reported with their line, the rest evaluated, status 1.
 run eval ttp --json "$DATA/malformed.jsonl"
