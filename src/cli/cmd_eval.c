@@ -1003,8 +1003,8 @@ static int run_eval(int argc, char **argv)
     case OPT_SOLVER: o.ttp.solver = arg; break;
     case OPT_CV: {
       uint64_t v;
-      if (ctix__parse_size(&v, arg, strlen(arg)) || v < 2 || v > 100) {
-        rc = ctix__cli_usage("eval", "--cv wants a number of folds from 2 to 100, not '%s'", arg);
+      if (ctix__parse_size(&v, arg, strlen(arg)) || v < 1 || v > 100) {
+        rc = ctix__cli_usage("eval", "--cv wants a number of folds from 1 to 100, not '%s'", arg);
         goto done;
       }
       o.ttp.cv = (unsigned)v;
@@ -1146,7 +1146,8 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "      --model FILE  use this model instead of the embedded one\n"
     "      --cv K        cross-validate by report: train K models, each without\n"
     "                    every training row from its fold's reports, on the\n"
-    "                    shared data (needs ../shared)\n"
+    "                    shared data (needs ../shared); K = 1: hold-out, one\n"
+    "                    model trained without any of the file's reports\n"
     "      --shared DIR  the shared data folder for --cv (default: taken from\n"
     "                    FILE's path, .../data/ttp-eval/..., else ../shared)\n"
     "      --cv-cache DIR  keep the fold models in DIR and reuse them\n"

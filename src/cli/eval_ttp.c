@@ -17,7 +17,9 @@
  * come from, groups are dealt into K folds, and for each fold a model is
  * trained on the shared data minus every row derived from the fold's
  * reports, then maps the fold. Only the classes of the label space are
- * trained (faster; same decisions inside the space).
+ * trained (faster; same decisions inside the space). K = 1 is a hold-out:
+ * one model trained without any of the file's reports (a quick screen on
+ * a file holding one fold's reports).
  *
  * Implied findings (techniques only named software or groups suggest) are
  * not predictions: the mapper is asked for them only with `--implied`,
