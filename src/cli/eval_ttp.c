@@ -46,6 +46,7 @@
 #include "cli/cli_internal.h"
 #include "cli/eval_ttp.h"
 #include "ctix/ttp.h"
+#include "kb/build.h"
 #include "ttp/cues_internal.h"
 #include "ttp/model.h"
 #include "util/str.h"
@@ -360,27 +361,16 @@ static int cmp_keyrank(const void *a, const void *b)
 static int fold_cues(const char *dir, size_t f)
 {
   char path[4096];
-  ctix_buf b = CTIX_BUF_INIT(CTIX__TTP_LEXICON_MAX + 1);
+  char *text = NULL;
+  size_t len = 0;
   ctix_error err;
-  char chunk[65536];
-  size_t got;
-  FILE *in;
-  int rc = 0;
+  int rc;
   ctix_error_clear(&err);
   snprintf(path, sizeof(path), "%s/cues-f%zu.tsv", dir, f);
-  if (!(in = fopen(path, "rb"))) {
-    ctix__cli_msg("%s: %s", path, strerror(errno));
-    return 1;
-  }
-  while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0)
-    if (ctix__buf_add(&b, chunk, got))
-      break;
-  fclose(in);
-  if (b.err)
-    rc = ctix__error_set(&err, b.err, "%s: larger than %zu bytes", path, CTIX__TTP_LEXICON_MAX);
-  else
-    rc = ctix__ttp_rules_replace(b.data ? b.data : "", b.len, path, &err);
-  ctix__buf_free(&b);
+  rc = ctix__kbb_read(&text, &len, path, CTIX__TTP_LEXICON_MAX, &err);
+  if (!rc)
+    rc = ctix__ttp_rules_replace(text, len, path, &err);
+  free(text);
   if (rc) {
     ctix__cli_error(&err);
     return 1;

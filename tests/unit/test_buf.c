@@ -297,6 +297,69 @@ static void test_enomem(void **state)
   ctix__buf_free(&b);
 }
 
+/*
+ * ctix__buf_add_inline gives what ctix__buf_add gives: same bytes,
+ * length, NUL and return codes, over appends that fit in the memory held,
+ * that need growing, that reach the maximum exactly and that pass it (also
+ * while the memory held would still have room: the maximum wins).
+ */
+static void test_add_inline(void **state)
+{
+  static const size_t sizes[] = {0, 1, 3, 60, 2, 0, 7, 64, 1, 33, 5, 120, 9, 1, 4};
+  char src[200];
+  ctix_buf a = CTIX_BUF_INIT(300), b = CTIX_BUF_INIT(300);
+  size_t i, k, off = 0;
+  (void)state;
+  for (i = 0; i < sizeof(src); i++)
+    src[i] = (char)('A' + i % 53);
+  for (k = 0; k < 40; k++) {
+    size_t n = sizes[k % (sizeof(sizes) / sizeof(sizes[0]))];
+    int ra = ctix__buf_add(&a, src + off, n), rb = ctix__buf_add_inline(&b, src + off, n);
+    off = (off + 17) % 64;
+    assert_int_equal(rb, ra);
+    assert_int_equal(b.err, a.err);
+    assert_int_equal(b.len, a.len);
+    assert_true((a.data == NULL) == (b.data == NULL));
+    if (a.data)
+      assert_memory_equal(b.data, a.data, a.len + 1);
+    assert_terminated(&b);
+  }
+  /* the sizes pass the maximum of 300: both stopped with the same sticky error */
+  assert_int_equal(b.err, CTIX_ETOOBIG);
+  assert_null(b.data);
+  ctix__buf_free(&a);
+  ctix__buf_free(&b);
+
+  /* an append that fits the memory held is copied in place */
+  ctix__buf_init(&b, 100);
+  assert_int_equal(ctix__buf_add_inline(&b, "abcdef", 6), 0);
+  {
+    const char *held = b.data;
+    size_t cap = b.cap;
+    assert_true(cap > 10);
+    assert_int_equal(ctix__buf_add_inline(&b, "gh", 2), 0);
+    assert_ptr_equal(b.data, held);
+    assert_int_equal(b.cap, cap);
+  }
+  assert_string_equal(b.data, "abcdefgh");
+  ctix__buf_free(&b);
+  /* room in the memory held but not under the maximum: refused, sticky */
+  ctix__buf_init(&b, 10);
+  assert_int_equal(ctix__buf_add_inline(&b, "12345678", 8), 0);
+  assert_true(b.cap > 11);
+  assert_int_equal(ctix__buf_add_inline(&b, "9ab", 3), CTIX_ETOOBIG);
+  assert_int_equal(b.err, CTIX_ETOOBIG);
+  assert_null(b.data);
+  assert_int_equal(ctix__buf_add_inline(&b, "x", 1), CTIX_ETOOBIG);
+  ctix__buf_free(&b);
+  /* exactly up to the maximum is fine */
+  ctix__buf_init(&b, 10);
+  assert_int_equal(ctix__buf_add_inline(&b, "12345678", 8), 0);
+  assert_int_equal(ctix__buf_add_inline(&b, "9a", 2), 0);
+  assert_string_equal(b.data, "123456789a");
+  ctix__buf_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -311,6 +374,7 @@ int main(void)
     cmocka_unit_test(test_addf),
     cmocka_unit_test(test_truncate_reset),
     cmocka_unit_test(test_enomem),
+    cmocka_unit_test(test_add_inline),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

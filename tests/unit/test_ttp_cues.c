@@ -428,10 +428,14 @@ static void test_priors(void **state)
   ctix_error err;
   const char *text = "T1490\t0.80\tvssadmin delete shadows\n#@prior 0.65\n"
                      "T1490\t0.20\twbadmin delete catalog\n#@prior 0.90 4\n"
-                     "T1003.001\t0.30\tdump* ... lsass\n#@prior nonsense\n"
-                     "T1003.001\t0.40\tprocdump\n";
-  static const float measured[] = {0.80f, 0.20f, 0.30f, 0.40f};
-  static const float prior[] = {0.80f, 0.65f, 0.90f, 0.90f};
+                     "T1003.001\t0.30\tdump* ... lsass\n# a comment keeps the prior\n"
+                     "T1003.001\t0.40\tprocdump\n#@prior 0.5\t6 \n"
+                     "T1003.001\t0.40\tmimikatz\n#@prior 0.725\n"
+                     "T1003.001\t0.40\tsekurlsa\n#@prior 1\n"
+                     "T1003.001\t0.40\tlsass dump*\n#@prior  0.0500  12\r\n"
+                     "T1003.001\t0.40\tminidump*\n";
+  static const float measured[] = {0.80f, 0.20f, 0.30f, 0.40f, 0.40f, 0.40f, 0.40f, 0.40f};
+  static const float prior[] = {0.80f, 0.65f, 0.90f, 0.90f, 0.5f, 0.725f, 1.0f, 0.05f};
   int on;
   (void)state;
   for (on = 0; on < 2; on++) {
@@ -444,13 +448,44 @@ static void test_priors(void **state)
     assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
     assert_int_equal(ctix__ttp_lexicon_parse(ps, text, strlen(text), "cues.tsv", kb(), false, &err),
                      0);
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 8; i++) {
       assert_true(ctix__ttp_patset_entry(ps, i, &v, &w, &cue));
-      assert_float_equal(w, on ? prior[i] : measured[i], 1e-6);
+      /* the same float as the decimal written (0.65 is 65/100 rounded once) */
+      if (on ? w != prior[i] : w != measured[i])
+        fail_msg("entry %zu (%s): weight %.9g, want %.9g", i, cue, (double)w,
+                 (double)(on ? prior[i] : measured[i]));
     }
+    assert_false(ctix__ttp_patset_entry(ps, 8, &v, &w, &cue));
     ctix__ttp_patset_free(ps);
   }
   ctix__ttp_cues_use_priors(false);
+
+  /* a malformed prior line is an error at its line, whether priors are used or not */
+  expect_lexicon_error("T1490\t0.80\tx\n#@prior nonsense\n", "cues.tsv:2:9: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior\n", "cues.tsv:1:8: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior0.80\n", "cues.tsv:1:8: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 0.\n", "cues.tsv:1:9: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior .5\n", "cues.tsv:1:9: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 0.80x\n", "cues.tsv:1:9: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 0,80\n", "cues.tsv:1:9: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 0.72501\n", "cues.tsv:1:9: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 10\n", "cues.tsv:1:9: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 0.80 123\n", "cues.tsv:1:14: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 0.80 4 x\n", "cues.tsv:1:16: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 0.80 k\n", "cues.tsv:1:14: expected `#@prior P [k]`");
+  expect_lexicon_error("#@prior 1.5\n", "cues.tsv:1:9: prior must be 0.05-1.00");
+  expect_lexicon_error("#@prior 1.0001\n", "cues.tsv:1:9: prior must be 0.05-1.00");
+  expect_lexicon_error("#@prior 0.0499\n", "cues.tsv:1:9: prior must be 0.05-1.00");
+  expect_lexicon_error("#@prior 0\n", "cues.tsv:1:9: prior must be 0.05-1.00");
+  /* other comments, `#@` or not, are still free text */
+  {
+    const char *ok = "# #@prior 0.5 is how a prior is written\n#@note anything\n"
+                     "T1490\t0.80\tx y z\n";
+    ctix_error_clear(&err);
+    assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
+    assert_int_equal(ctix__ttp_lexicon_parse(ps, ok, strlen(ok), "cues.tsv", kb(), false, &err), 0);
+    ctix__ttp_patset_free(ps);
+  }
 }
 
 /* --cv-cues: the default rule set's lexicon can be replaced, ids and names stay. */

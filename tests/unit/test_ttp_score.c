@@ -23,6 +23,7 @@
 #include "ttp/features.h"
 #include "ttp/model.h"
 #include "util/buf.h"
+#include "util/cpu.h"
 
 #define NCLS 150u  /* not a multiple of 64: the dense rows are padded */
 #define NFEAT 400u
@@ -204,6 +205,10 @@ static void test_dense_scores(void **state)
   assert_int_equal(m->ndense, expect_dense);
   assert_int_equal(m->stride % 64, 0);
   assert_true(m->stride >= NCLS);
+  /* the vector path is the one chosen where the CPU has it (so the first
+   * check covers it there, the second the plain path everywhere) */
+  assert_int_equal(m->simd, ctix__cpu_has(CTIX__CPU_AVX2 | CTIX__CPU_POPCNT));
+  print_message("scoring paths compared: %s\n", m->simd ? "AVX2 and plain" : "plain only");
   check_scores(m, &g);
   /* the plain C path gives the same bits as the vector one */
   m->simd = 0;

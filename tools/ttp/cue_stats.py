@@ -61,7 +61,8 @@ GAP = rb"(?:(?![.!?]\s|\n)[\s\S])"
 TOKEN_RE = re.compile(rb"[a-z0-9_]+")
 ID_RE = re.compile(r"^T\d{4}(\.\d{3})?$")
 WEIGHT_RE = re.compile(r"^(0\.\d\d|1\.00)$")
-PRIOR_RE = re.compile(r"^#@prior\s+(0\.\d\d|1\.00)(?:\s+(\d{1,2}))?\s*$")
+# P: one integer digit, at most four decimals, 0.05-1.00 (as the C loader)
+PRIOR_RE = re.compile(r"^#@prior[ \t]+(\d(?:\.\d{1,4})?)(?:[ \t]+(\d{1,2}))?[ \t]*$")
 
 TRAM50 = set(
     "T1003.001 T1005 T1012 T1016 T1021.001 T1027 T1033 T1036.005 T1041 T1047 "
@@ -213,9 +214,13 @@ def load_cues(path, attack, problems):
             continue
         if line.startswith("#"):
             m = PRIOR_RE.match(line)
-            if m:
+            if m and not 0.05 <= float(m.group(1)) <= 1.0:
+                problems.append("cues.tsv:%d: prior must be 0.05-1.00" % n)
+            elif m:
                 prior = float(m.group(1))
                 strength = int(m.group(2)) if m.group(2) else 2
+            elif line.startswith("#@prior"):
+                problems.append("cues.tsv:%d: expected `#@prior P [k]`" % n)
             elif line.startswith("#@"):
                 problems.append("cues.tsv:%d: unknown directive" % n)
             continue

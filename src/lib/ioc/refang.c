@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "ioc/scan.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -150,19 +151,6 @@ static int out_at(const rf *r, size_t back) /* the byte `back` bytes before the 
 /* Bytes at the end of the output that were copied verbatim (may be taken back). */
 static size_t avail(const rf *r) { return r->out->len - r->floor; }
 
-/* ctix__buf_add with its common case (room left, no error) inline: put_edit
- * runs at every defang, two appends each. */
-static int buf_add_fast(ctix_buf *b, const void *p, size_t n)
-{
-  if (b->data && !b->err && n <= b->max && b->len <= b->max - n && b->len + n < b->cap) {
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-  }
-  return ctix__buf_add(b, p, n);
-}
-
 /*
  * Replaces the last `retract` output bytes (verbatim copies of
  * in[in_start .. in_start+retract)) and the input in[in_start+retract ..
@@ -178,7 +166,7 @@ static int put_edit(rf *r, size_t retract, size_t in_end, const char *rep, size_
   size_t ne;
   o->len -= retract;
   e.out_start = o->len - r->out_base;
-  if (replen && buf_add_fast(o, rep, replen))
+  if (replen && ctix__buf_add_inline(o, rep, replen))
     return o->err;
   e.out_end = o->len - r->out_base;
   e.in_start = in_start;
@@ -193,7 +181,7 @@ static int put_edit(rf *r, size_t retract, size_t in_end, const char *rep, size_
       return 0;
     }
   }
-  if (buf_add_fast(r->edits, &e, sizeof(e)))
+  if (ctix__buf_add_inline(r->edits, &e, sizeof(e)))
     return r->edits->err;
   r->floor = o->len;
   return 0;

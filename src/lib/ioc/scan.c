@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ioc/scan.h"
+#include "util/cpu.h"
 #include "util/str.h"
 
 #if defined(__SSE2__)
@@ -608,16 +609,7 @@ static void masks_scalar(masks *m, const unsigned char *t, size_t from_block)
 
 bool ctix__ioc_force_scalar;
 
-static bool has_avx2;
-static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
-
-static void cpu_init(void) { has_avx2 = __builtin_cpu_supports("avx2"); }
-
-bool ctix__ioc_simd(void)
-{
-  pthread_once(&cpu_once, cpu_init);
-  return has_avx2 && !ctix__ioc_force_scalar;
-}
+bool ctix__ioc_simd(void) { return !ctix__ioc_force_scalar && ctix__cpu_has_avx2(); }
 
 /*
  * The trigger pairs for the vector pass, built once with trig_pairs: each

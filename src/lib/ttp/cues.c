@@ -863,15 +863,64 @@ void ctix__ttp_cues_use_priors(bool on)
   use_priors = on;
 }
 
-/* The prior of a `#@prior P [k]` comment line in hundredths, or -1. */
-static int prior_line(const char *ln, size_t n)
+/* Most decimals of a `#@prior` value (ten-thousandths). */
+#define PRIOR_DECIMALS 4
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/*
+ * Reads a `#@prior P [k]` comment line ln[0..n) (any line that begins with
+ * `#@prior`): P is a decimal of one integer digit and at most
+ * PRIOR_DECIMALS decimals in 0.05-1.00 (`0.8`, `0.80`, `0.725`, `1`), k
+ * one or two digits (pseudo-counts for tools/ttp/cue_stats.py; not used
+ * here). Returns 0 with *prior = P in ten-thousandths, 1 for any other
+ * comment line, or CTIX_EPARSE (reported at SOURCE:LINE:COL) for a
+ * malformed prior line.
+ */
+static int prior_line(int *prior, const char *ln, size_t n, const char *source, unsigned line,
+                      ctix_error *err)
 {
-  int w;
-  if (n < 12 || memcmp(ln, "#@prior ", 8) != 0)
-    return -1;
-  if (!weight_syntax(ln + 8, n - 8 >= 5 && ln[12] == ' ' ? 4 : n - 8, &w) || w < 5 || w > 100)
-    return -1;
-  return w;
+  static const char usage[] = "expected `#@prior P [k]`: P a decimal 0.05-1.00 (at most 4 "
+                              "decimals), k one or two digits";
+  size_t i = 7, at, nd = 0;
+  int v, unit = 1000;
+  if (n < 7 || memcmp(ln, "#@prior", 7) != 0)
+    return 1;
+  if (i == n || !is_blank(ln[i]))
+    return lex_error(err, source, line, (unsigned)i + 1, usage);
+  while (i < n && is_blank(ln[i]))
+    i++;
+  at = i;
+  if (i == n || !ctix__isdigit((unsigned char)ln[i]))
+    return lex_error(err, source, line, (unsigned)at + 1, usage);
+  v = (ln[i++] - '0') * 10000;
+  if (i < n && ln[i] == '.') {
+    for (i++; i < n && ctix__isdigit((unsigned char)ln[i]) && nd < PRIOR_DECIMALS; i++, nd++) {
+      v += (ln[i] - '0') * unit;
+      unit /= 10;
+    }
+    if (nd == 0)
+      return lex_error(err, source, line, (unsigned)at + 1, usage);
+  }
+  if (i < n && !is_blank(ln[i]))
+    return lex_error(err, source, line, (unsigned)at + 1, usage);
+  if (v < 500 || v > 10000)
+    return lex_error(err, source, line, (unsigned)at + 1, "prior must be 0.05-1.00");
+  while (i < n && is_blank(ln[i]))
+    i++;
+  if (i < n) {
+    at = i;
+    while (i < n && ctix__isdigit((unsigned char)ln[i]))
+      i++;
+    if (i == at || i - at > 2)
+      return lex_error(err, source, line, (unsigned)at + 1, usage);
+    while (i < n && is_blank(ln[i]))
+      i++;
+    if (i < n)
+      return lex_error(err, source, line, (unsigned)i + 1, usage);
+  }
+  *prior = v;
+  return 0;
 }
 
 int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
@@ -893,6 +942,7 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
     ctix_kb_ref ref;
     ctix_kb_obj obj;
     int w;
+    float weight;
     const char *cue;
 
     pos += n + (nl ? 1 : 0);
@@ -902,8 +952,11 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
     for (k = 0; k < n && ctix__isspace((unsigned char)ln[k]); k++)
       ;
     if (k == n || ln[0] == '#') {
-      int p = prior_line(ln, n);
-      prior = p >= 0 ? p : prior;
+      int p, r = prior_line(&p, ln, n, source, line, err);
+      if (r < 0)
+        return r;
+      if (r == 0)
+        prior = p;
       continue;
     }
     /* split on TAB */
@@ -949,10 +1002,10 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
     if (!cue)
       return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
     why[0] = '\0';
+    weight = (float)w / 100.0f;
     if (use_priors && prior >= 0 && w > 0)
-      w = prior;
-    rc = ctix__ttp_patset_add(ps, f[2].s, f[2].n, ref, (float)w / 100.0f, cue, 0, why,
-                              sizeof(why), err);
+      weight = (float)prior / 10000.0f;
+    rc = ctix__ttp_patset_add(ps, f[2].s, f[2].n, ref, weight, cue, 0, why, sizeof(why), err);
     if (rc == CTIX_EPARSE)
       return lex_error(err, source, line, f[2].col, why);
     if (rc)

@@ -90,7 +90,9 @@ int ctix__ttp_patset_scan(const ctix__ttp_patset *ps, const char *text, size_t l
  * "cues.tsv:LINE:COL: message" (CTIX_EPARSE). Ids must be Enterprise
  * techniques of `kb`, neither revoked nor deprecated. Weights are 0.05-1.00
  * with two decimals; `allow_zero` also accepts 0.00 (names.tsv: "never").
- * At most CTIX__TTP_LEXICON_MAX bytes (CTIX_ETOOBIG).
+ * A comment line that begins with `#@prior` must read `#@prior P [k]`, P
+ * a decimal 0.05-1.00 (at most four decimals), k one or two digits (an
+ * error otherwise). At most CTIX__TTP_LEXICON_MAX bytes (CTIX_ETOOBIG).
  */
 int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
                             const char *source, const ctix_kb *kb, bool allow_zero,

@@ -16,6 +16,7 @@
 
 #include "kb/build.h"
 #include "ttp/model.h"
+#include "util/cpu.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -188,8 +189,6 @@ static void link_parents(ctix_ttp_model *m)
   }
 }
 
-static int cpu_has_avx2(void);
-
 #define BAD(...)                                                  \
   do {                                                            \
     rc = ctix__error_set(err, CTIX_EPARSE, __VA_ARGS__);          \
@@ -318,7 +317,7 @@ static int load(ctix_ttp_model **out, const void *data, size_t len, const char *
     BAD("technique model manifest holds a NUL byte");
   if (build_index(m))
     goto nomem;
-  m->simd = cpu_has_avx2();
+  m->simd = ctix__cpu_has(CTIX__CPU_AVX2 | CTIX__CPU_POPCNT);
   link_parents(m);
   m->file_size = len;
   *out = m;
@@ -602,14 +601,6 @@ __attribute__((target("avx2,popcnt"))) static void score_avx2(
 {
   score_body(m, f, n, va, vb, acc, out);
 }
-
-static int cpu_has_avx2(void)
-{
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-}
-#else
-static int cpu_has_avx2(void) { return 0; }
 #endif
 
 static void score_plain(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n, float va,

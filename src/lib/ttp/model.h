@@ -118,7 +118,8 @@ struct ctix_ttp_model {
   ctix__ttp_rank *rank;         /* CTIX__TTP_NFEAT / 64 entries */
   int16_t *dense;               /* ndense rows of `stride` weights (class order, zero padded) */
   uint32_t ndense, stride;      /* stride: nclasses rounded up to a multiple of 64 */
-  int simd;                     /* 1 when the CPU has AVX2 and POPCNT (scoring uses them) */
+  int simd;                     /* 1 when the CPU has AVX2 and POPCNT (scoring uses them);
+                                   tests set 0 to force the plain path */
   ctix__ttp_params params;
   char *info;                   /* training manifest text */
   size_t file_size;
