@@ -686,10 +686,11 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
   if (o->cv) {
     if (o->cache)
       mkdir(o->cache, 0777);
+    /* A fold that could not be trained or given its lexicon leaves the
+     * table incomplete: no figures are printed then. */
     rc = run_cv((item *)(void *)items.data, n, files[0], o, tf);
-    if (rc == 2 || rc < 0)
+    if (rc)
       goto done;
-    worst |= rc;
   } else {
     if (o->model) {
       if ((rc = ctix_ttp_model_open_file(&own, o->model, &err))) {

@@ -93,6 +93,10 @@ run eval ttp --cv 2 --model x.bin "$DATA/items.jsonl"
 expect_rc 2 "eval ttp --cv with --model"
 run eval ttp --cv-cues "$WORK" "$DATA/items.jsonl"
 expect_rc 2 "eval ttp --cv-cues without --cv"
+# A cross-validation that cannot train its folds prints no figures.
+run eval ttp --cv 2 --shared "$WORK/no-shared-here" "$DATA/items.jsonl"
+expect_rc 1 "eval ttp --cv without training data"
+if grep -q "per-document F1" out.txt; then fail "eval ttp --cv failed but printed a table"; fi
 run model info --model "$WORK/missing.bin"
 expect_rc 1 "model info missing file"
 expect_one_line "model info missing file"
