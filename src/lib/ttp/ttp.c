@@ -623,6 +623,45 @@ static int fill_tactics(mapper *mp, ctix_ttp_hit *hit, ctix_kb_ref ref)
 }
 
 /* Fills one hit from a chosen candidate; thr is the document threshold. */
+/*
+ * Keeps one cell per sentence of `cs` (sorted strongest first): the
+ * sentence's best, carrying the signals of all its cells, and only
+ * sentences that support the technique (the strongest always does). A
+ * table from sentence to kept cell makes it linear in the cells.
+ */
+static int evidence_dedupe(const mapper *mp, cell *cs, size_t *ne, float thr)
+{
+  size_t cap = 16, mask, i, j = 0, n = *ne;
+  uint64_t *t; /* sentence + 1 in the low half, kept index + 1 (0: dropped) above */
+  while (cap < 2 * n)
+    cap *= 2;
+  if (!(t = calloc(cap, sizeof(*t))))
+    return CTIX_ENOMEM;
+  mask = cap - 1;
+  for (i = 0; i < n; i++) {
+    uint32_t key = cs[i].sent + 1u;
+    size_t h = (size_t)(key * 2654435761u) & mask;
+    while (t[h] && (uint32_t)t[h] != key)
+      h = (h + 1) & mask;
+    if (t[h]) {
+      uint32_t kept = (uint32_t)(t[h] >> 32);
+      if (kept)
+        cs[kept - 1].signals |= cs[i].signals;
+      continue;
+    }
+    if (j == 0 || confidence(mp, cs[i].z, thr) >= EVIDENCE_MIN) {
+      cs[j] = cs[i];
+      t[h] = key | ((uint64_t)(j + 1) << 32);
+      j++;
+    } else {
+      t[h] = key;
+    }
+  }
+  free(t);
+  *ne = j;
+  return 0;
+}
+
 static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand *cd, float thr)
 {
   ctix_arena *ar = &mp->out->arena;
@@ -633,6 +672,7 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
   ctix_ttp_evidence *ev;
   size_t maxev = mp->opts->max_evidence ? mp->opts->max_evidence : 3;
   bool observed = false;
+  int rc;
   memset(hit, 0, sizeof(*hit));
   if (s->ref == CTIX_KB_NONE || ctix_kb_get(mp->kb, s->ref, &o))
     return 0;
@@ -673,18 +713,10 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
       }
     if (ne)
       qsort(cs, ne, sizeof(cell), cmp_cell_p);
-    /* One entry per sentence (its best), and only sentences that support it. */
-    for (i = 0, j = 0; i < ne; i++) {
-      size_t k2;
-      bool seen = false;
-      for (k2 = 0; k2 < j && !seen; k2++)
-        seen = cs[k2].sent == cs[i].sent;
-      if (!seen && (j == 0 || confidence(mp, cs[i].z, thr) >= EVIDENCE_MIN))
-        cs[j++] = cs[i];
-      else if (seen)
-        cs[k2 - 1].signals |= cs[i].signals;
+    if (ne && (rc = evidence_dedupe(mp, cs, &ne, thr))) {
+      free(cs);
+      return rc;
     }
-    ne = j;
   }
   /* Observed when a plain sentence supports it on its own (or is its best one). */
   for (i = 0; i < ne; i++) {
@@ -700,7 +732,6 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
   }
   for (i = 0; i < k; i++) {
     const ctix_sentence *se = &mp->doc->sentences[cs[i].sent];
-    int rc;
     ev[i].sentence = cs[i].sent;
     ev[i].start = se->span.start;
     ev[i].end = se->span.end;
