@@ -89,6 +89,10 @@ typedef struct ctix_ttp_options {
   size_t max_evidence;        /* evidence sentences kept per technique (default 3) */
   bool implied;               /* add implied techniques of named software (default false) */
   bool ignore_explicit_ids;   /* do not use literal T-ids (evaluation of TRAM2) */
+  /* With `implied`: the document's entities when the caller has them
+   * (borrowed, not freed; extracted against the same KB); NULL = the mapper
+   * extracts them itself. */
+  const struct ctix_entity_list *entities;
 } ctix_ttp_options;
 
 /* Fills `opts` with the defaults. */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctix/entity.h"
 #include "ctix/kb.h"
 #include "ctix/ttp.h"
 #include "ttp/model.h"
@@ -251,6 +252,43 @@ static void test_news_prose_negated(void **state)
   ctix_ttp_list_free(l);
 }
 
+/*
+ * A new name holding a known alias ("LINE VIPER" holds "VIPER", an alias of
+ * Sakula) brings none of the alias's techniques; and the entities a caller
+ * passes are the ones used (an empty list: nothing implied).
+ */
+static void test_implied_new_name_and_given_entities(void **state)
+{
+  static const char text[] =
+      "The actors deployed the LINE VIPER malware on the appliance and the "
+      "LINE VIPER implant collected command output. Mimikatz was then run on the host.\n";
+  ctix_ttp_options o;
+  ctix_entity_list none;
+  ctix_ttp_list *l;
+  size_t i, nimp = 0;
+  (void)state;
+  ctix_ttp_options_init(&o);
+  o.implied = true;
+  l = map_text(text, false, &o, NULL);
+  for (i = 0; i < l->count; i++) {
+    const ctix_ttp_hit *h = &l->items[i];
+    size_t k;
+    if (h->status != CTIX_TTP_IMPLIED)
+      continue;
+    nimp++;
+    for (k = 0; k < h->nevidence; k++)
+      assert_string_equal(h->evidence[k].why[0], "Mimikatz");
+  }
+  assert_true(nimp >= 1);
+  ctix_ttp_list_free(l);
+  memset(&none, 0, sizeof(none));
+  o.entities = &none;
+  l = map_text(text, false, &o, NULL);
+  for (i = 0; i < l->count; i++)
+    assert_int_not_equal(l->items[i].status, CTIX_TTP_IMPLIED);
+  ctix_ttp_list_free(l);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -260,6 +298,7 @@ int main(void)
       cmocka_unit_test(test_implied_deterministic),
       cmocka_unit_test(test_news_prose),
       cmocka_unit_test(test_news_prose_negated),
+      cmocka_unit_test(test_implied_new_name_and_given_entities),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

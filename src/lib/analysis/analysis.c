@@ -67,19 +67,34 @@ static int stage_iocs(ctix_analysis *a, const ctix_options *opts, ctix_error *er
   return rc;
 }
 
-/* Maps the document's sentences to ATT&CK techniques. */
-static int stage_techniques(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+/* Finds actors, malware, campaigns, vulnerabilities, victims, sectors,
+ * places (once: implied techniques may have asked for them already). */
+static int stage_entities(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
 {
-  int rc = ctix_ttp_map_document(&a->priv->techniques, a->doc, &opts->ttp, err);
-  a->techniques = a->priv->techniques;
+  int rc;
+  if (a->entities)
+    return 0;
+  rc = ctix_entity_extract(&a->priv->entities, a->doc, a->iocs, &opts->entity, err);
+  a->entities = a->priv->entities;
   return rc;
 }
 
-/* Finds actors, malware, campaigns, vulnerabilities, victims, sectors, places. */
-static int stage_entities(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
+/*
+ * Maps the document's sentences to ATT&CK techniques. Implied techniques
+ * need the named software and groups: the entities are then found first
+ * (against the mapper's KB) and shared, not extracted twice.
+ */
+static int stage_techniques(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
 {
-  int rc = ctix_entity_extract(&a->priv->entities, a->doc, a->iocs, &opts->entity, err);
-  a->entities = a->priv->entities;
+  ctix_ttp_options to = opts->ttp;
+  int rc;
+  if (to.implied && !to.entities && to.kb == opts->entity.kb) {
+    if ((rc = stage_entities(a, opts, err)))
+      return rc;
+    to.entities = a->entities;
+  }
+  rc = ctix_ttp_map_document(&a->priv->techniques, a->doc, &to, err);
+  a->techniques = a->priv->techniques;
   return rc;
 }
 

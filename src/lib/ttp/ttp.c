@@ -925,7 +925,8 @@ static size_t implied_mention(const mapper *mp, const ctix_entity *e)
  */
 static int add_implied(mapper *mp)
 {
-  ctix_entity_list *el = NULL;
+  ctix_entity_list *own = NULL;
+  const ctix_entity_list *el = mp->opts->entities;
   ctix_entity_options eo;
   ctix_buf imp = CTIX_BUF_INIT((size_t)1 << 26);
   ctix_ttp_list *l = &mp->out->pub;
@@ -934,9 +935,13 @@ static int add_implied(mapper *mp)
   int rc;
   ctix_entity_options_init(&eo);
   eo.kb = mp->kb;
-  eo.new_names = false;
-  if ((rc = ctix_entity_extract(&el, mp->doc, NULL, &eo, mp->err)))
-    return rc;
+  /* New names on (the default): a new name such as "LINE VIPER" then
+   * covers the known alias inside it ("VIPER", Sakula). */
+  if (!el) {
+    if ((rc = ctix_entity_extract(&own, mp->doc, NULL, &eo, mp->err)))
+      return rc;
+    el = own;
+  }
   for (i = 0; i < el->count; i++) {
     const ctix_entity *e = &el->items[i];
     size_t first, ne, k;
@@ -1028,7 +1033,7 @@ nomem:
   rc = CTIX_ENOMEM;
 done:
   ctix__buf_free(&imp);
-  ctix_entity_list_free(el);
+  ctix_entity_list_free(own);
   return rc;
 }
 
