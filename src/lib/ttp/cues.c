@@ -952,7 +952,7 @@ int ctix__ttp_lexicon_parse(ctix__ttp_patset *ps, const char *text, size_t len,
     for (k = 0; k < n && ctix__isspace((unsigned char)ln[k]); k++)
       ;
     if (k == n || ln[0] == '#') {
-      int p, r = prior_line(&p, ln, n, source, line, err);
+      int p = -1, r = prior_line(&p, ln, n, source, line, err);
       if (r < 0)
         return r;
       if (r == 0)

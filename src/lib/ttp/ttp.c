@@ -932,7 +932,7 @@ static int add_implied(mapper *mp)
   ctix_ttp_list *l = &mp->out->pub;
   ctix_ttp_hit *items = NULL;
   size_t n, i, j, nimp = 0, maxev = mp->opts->max_evidence ? mp->opts->max_evidence : 3;
-  int rc;
+  int rc = 0;
   ctix_entity_options_init(&eo);
   eo.kb = mp->kb;
   /* New names on (the default): a new name such as "LINE VIPER" then
