@@ -16,7 +16,9 @@
 
 struct ctix_document_priv {
   ctix_arena arena;
-  char *text_mem;   /* the normalised text, malloc'd */
+  char *text_mem;        /* the normalised text, malloc'd */
+  void *blocks_mem;      /* doc->blocks, malloc'd (NULL when there are none) */
+  void *sentences_mem;   /* doc->sentences, malloc'd (NULL when there are none) */
 };
 
 typedef enum ctix__meta_field {
@@ -41,6 +43,12 @@ typedef struct ctix__docb {
   ctix_buf diags;       /* ctix_diag records */
   uint32_t page;        /* current PDF page, 0 otherwise */
   bool open;            /* a block is open */
+  /* Split sentences only when the parser is done (docb_finish), not as
+   * each block closes: set by a reader whose own records of the input are
+   * large and alive until it returns (HTML), so the sentence array does
+   * not add to its peak. */
+  bool defer_sentences;
+  size_t nsplit;        /* blocks whose sentences are split */
   bool space;           /* prose: a space is pending before the next word */
   ctix_block_kind kind;
   uint32_t level;
@@ -62,7 +70,9 @@ int ctix__docb_begin(ctix__docb *b, ctix_block_kind kind, uint32_t level);
  * UTF-8 becomes U+FFFD.
  */
 int ctix__docb_append(ctix__docb *b, const char *s, size_t n);
-/* Closes the open block; an empty block is dropped. */
+/* Closes the open block (an empty block is dropped) and, unless the
+ * options say no_sentences or the reader deferred it (defer_sentences),
+ * splits it into sentences at once, while its text is still in the cache. */
 int ctix__docb_end(ctix__docb *b);
 /* begin + append + end. */
 int ctix__docb_block(ctix__docb *b, ctix_block_kind kind, uint32_t level, const char *s,

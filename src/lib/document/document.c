@@ -16,6 +16,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 #include "document/lines.h"
 #include "util/str.h"
 #include "util/utf8.h"
@@ -28,6 +32,8 @@
 #define RELEASE_MIN ((size_t)8 << 20)
 #define RELEASE_STEP ((size_t)4 << 20)
 #define RELEASE_KEEP ((size_t)1 << 20)
+/* Inputs from this size on get room for their whole text at once. */
+#define RESERVE_MIN ((size_t)1 << 20)
 
 void ctix_doc_options_init(ctix_doc_options *opts)
 {
@@ -76,6 +82,19 @@ const char *ctix_block_kind_name(ctix_block_kind kind)
 
 /* ---------------------------------------------------------------- builder */
 
+/* ctix__buf_add with the common case (room left, no error) inlined: the
+ * builder appends text and records many times per document. */
+static inline int buf_put(ctix_buf *b, const void *p, size_t n)
+{
+  if (b->len + n < b->cap && b->len + n <= b->max && !b->err) {
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+  }
+  return ctix__buf_add(b, p, n);
+}
+
 static int docb_fail(ctix__docb *b, int rc)
 {
   if (rc == CTIX_ETOOBIG)
@@ -89,7 +108,7 @@ int ctix__docb_begin(ctix__docb *b, ctix_block_kind kind, uint32_t level)
   if (b->open && (rc = ctix__docb_end(b)))
     return rc;
   b->sep_start = b->text.len;
-  if (b->text.len && (rc = ctix__buf_add(&b->text, "\n\n", 2)))
+  if (b->text.len && (rc = buf_put(&b->text, "\n\n", 2)))
     return docb_fail(b, rc);
   b->open = true;
   b->space = false;
@@ -120,13 +139,19 @@ static size_t prose_space_len(const unsigned char *s, size_t n, size_t i)
   return 0;
 }
 
+/* Appends s[0..n) repairing invalid UTF-8; counts replacements. The first
+ * `ascii` bytes are known to be ASCII and are not checked again. */
+static int add_repaired_from(ctix__docb *b, const char *s, size_t n, size_t ascii)
+{
+  if (ascii >= n || ctix__utf8_validate(s + ascii, n - ascii) == n - ascii)
+    return buf_put(&b->text, s, n);
+  return ctix__utf8_repair(&b->text, s, n, &b->doc->utf8_replaced);
+}
+
 /* Appends s[0..n) repairing invalid UTF-8; counts replacements. */
 static int add_repaired(ctix__docb *b, const char *s, size_t n)
 {
-  size_t bad = ctix__utf8_validate(s, n);
-  if (bad == n)
-    return ctix__buf_add(&b->text, s, n);
-  return ctix__utf8_repair(&b->text, s, n, &b->doc->utf8_replaced);
+  return add_repaired_from(b, s, n, 0);
 }
 
 /* Bytes where a run of prose stops to look closer: white space, and the
@@ -200,6 +225,78 @@ static int append_code(ctix__docb *b, const char *s, size_t n)
   return rc;
 }
 
+/*
+ * Is s[0..n) prose that needs no white-space folding: no control bytes,
+ * no U+00A0, no leading, trailing or doubled space? Nearly all text the
+ * readers append is like that, so it is checked sixteen bytes at a time
+ * (SSE2; eight bytes at a time elsewhere). *ascii gets the length of the
+ * leading run that is certainly ASCII (only that part of the text may skip
+ * UTF-8 validation; it is 0 when not worked out).
+ */
+#if defined(__SSE2__) && defined(__GNUC__)
+static bool prose_clean(const unsigned char *s, size_t n, size_t *ascii)
+{
+  const __m128i c1f = _mm_set1_epi8(0x1F), c20 = _mm_set1_epi8(0x20);
+  const __m128i cc2 = _mm_set1_epi8((char)0xC2), ca0 = _mm_set1_epi8((char)0xA0);
+  unsigned carry_sp = 0, carry_c2 = 0;
+  size_t i = 0, hi = n;
+  *ascii = 0;
+  if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+    return false;
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned sp, high;
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v)))
+      return false; /* a byte below 0x20 */
+    sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, c20));
+    if (sp & ((sp << 1) | carry_sp))
+      return false; /* two spaces in a row */
+    carry_sp = sp >> 15;
+    high = (unsigned)_mm_movemask_epi8(v);
+    if (high) {
+      unsigned c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cc2));
+      unsigned a0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ca0));
+      if (hi == n)
+        hi = i + (size_t)__builtin_ctz(high);
+      if (a0 & ((c2 << 1) | carry_c2))
+        return false; /* U+00A0 */
+      carry_c2 = c2 >> 15;
+    } else {
+      carry_c2 = 0;
+    }
+  }
+  if (i < n && n >= 16) {
+    /* The last bytes: one more load ending at s[n - 1], whose lanes before
+     * s[i] (already checked) give the previous byte of s[i]. */
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    unsigned fresh = 0xFFFFu << (16 - (n - i)) & 0xFFFFu, sp, high, c2, a0;
+    if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v)) & fresh)
+      return false;
+    sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, c20));
+    if (sp & (sp << 1) & fresh)
+      return false;
+    high = (unsigned)_mm_movemask_epi8(v) & fresh;
+    if (high) {
+      c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cc2));
+      a0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ca0));
+      if (a0 & (c2 << 1) & fresh)
+        return false;
+      if (hi == n)
+        hi = n - 16 + (size_t)__builtin_ctz(high);
+    }
+    i = n;
+  }
+  for (; i < n; i++) {
+    if (s[i] < 0x20 || (s[i] == ' ' && (i ? s[i - 1] == ' ' : 0)) ||
+        (s[i] == 0xA0 && i && s[i - 1] == 0xC2))
+      return false;
+    if (s[i] >= 0x80 && hi == n)
+      hi = i;
+  }
+  *ascii = hi;
+  return true;
+}
+#else
 /* 0x80 in each byte of w that is zero, 0 elsewhere (exact). */
 static inline uint64_t zero_bytes(uint64_t w)
 {
@@ -207,16 +304,12 @@ static inline uint64_t zero_bytes(uint64_t w)
   return ~(((w & lo7) + lo7) | w | lo7);
 }
 
-/*
- * Is s[0..n) prose that needs no white-space folding: no control bytes,
- * no U+00A0, no leading, trailing or doubled space? Checked eight bytes at
- * a time, since nearly all text the readers append is like that.
- */
-static bool prose_clean(const unsigned char *s, size_t n)
+static bool prose_clean(const unsigned char *s, size_t n, size_t *ascii)
 {
   const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
   uint64_t w, sp, carry_sp = 0, carry_c2 = 0;
   size_t i = 0;
+  *ascii = 0;
   if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
     return false;
   for (; i + 8 <= n; i += 8) {
@@ -241,19 +334,21 @@ static bool prose_clean(const unsigned char *s, size_t n)
   }
   return true;
 }
+#endif
 
 int ctix__docb_append(ctix__docb *b, const char *s, size_t n)
 {
+  size_t ascii;
   int rc;
   if (!b->open && (rc = ctix__docb_begin(b, CTIX_BLOCK_PARAGRAPH, 0)))
     return rc;
-  if (b->kind != CTIX_BLOCK_CODE && prose_clean((const unsigned char *)s, n)) {
+  if (b->kind != CTIX_BLOCK_CODE && prose_clean((const unsigned char *)s, n, &ascii)) {
     rc = 0;
     if (b->space && b->text.len > b->block_start)
       rc = ctix__buf_addc(&b->text, ' ');
     b->space = false;
     if (!rc)
-      rc = add_repaired(b, s, n);
+      rc = add_repaired_from(b, s, n, ascii);
     return rc ? docb_fail(b, rc) : 0;
   }
   rc = b->kind == CTIX_BLOCK_CODE ? append_code(b, s, n) : append_prose(b, s, n);
@@ -262,14 +357,13 @@ int ctix__docb_append(ctix__docb *b, const char *s, size_t n)
 
 void ctix__docb_consumed(ctix__docb *b, const char *upto)
 {
-  long page = sysconf(_SC_PAGESIZE);
   uintptr_t base = (uintptr_t)b->release_base, start, end;
   size_t off;
-  if (!b->release_base || page <= 0 || (uintptr_t)upto < base ||
-      (uintptr_t)upto > base + b->release_len)
+  long page;
+  if (!b->release_base || (uintptr_t)upto < base || (uintptr_t)upto > base + b->release_len)
     return;
   off = (size_t)((uintptr_t)upto - base);
-  if (off < RELEASE_KEEP + RELEASE_STEP)
+  if (off < b->released + RELEASE_KEEP + RELEASE_STEP || (page = sysconf(_SC_PAGESIZE)) <= 0)
     return;
   off -= RELEASE_KEEP;
   /* whole pages inside [base + released, base + off) only: never the
@@ -282,6 +376,8 @@ void ctix__docb_consumed(ctix__docb *b, const char *upto)
   if (madvise((void *)start, (size_t)(end - start), MADV_DONTNEED) == 0)
     b->released = (size_t)(end - base);
 }
+
+static int block_sentences(ctix__docb *b, size_t i);
 
 int ctix__docb_end(ctix__docb *b)
 {
@@ -306,8 +402,10 @@ int ctix__docb_end(ctix__docb *b)
   blk.page = b->page;
   blk.span.start = b->block_start;
   blk.span.end = end;
-  if ((rc = ctix__buf_push(&b->blocks, &blk, sizeof(blk))))
+  if ((rc = buf_put(&b->blocks, &blk, sizeof(blk))))
     return docb_fail(b, rc);
+  if (!b->opts->no_sentences && !b->defer_sentences)
+    return block_sentences(b, CTIX__BUF_COUNT(&b->blocks, ctix_block) - 1);
   return 0;
 }
 
@@ -422,7 +520,7 @@ static int emit_sentence(void *ud, size_t start, size_t end)
   s.span.start = c->base + start;
   s.span.end = c->base + end;
   s.block = c->block;
-  return ctix__buf_push(&c->b->sentences, &s, sizeof(s));
+  return buf_put(&c->b->sentences, &s, sizeof(s));
 }
 
 /* One sentence per non-empty line (code blocks). */
@@ -446,34 +544,34 @@ static int split_lines(const char *t, size_t n, sent_ctx *c)
   return 0;
 }
 
-static int build_sentences(ctix__docb *b)
+/* Splits block i (just closed, its text final; every block before it
+ * split already) into sentences. */
+static int block_sentences(ctix__docb *b, size_t i)
 {
-  size_t i, nb = CTIX__BUF_COUNT(&b->blocks, ctix_block);
-  int rc = 0;
-  for (i = 0; i < nb; i++) {
-    ctix_block *blk = &CTIX__BUF_AT(&b->blocks, ctix_block, i);
-    const char *t = b->text.data + blk->span.start;
-    size_t n = blk->span.end - blk->span.start;
-    size_t before = CTIX__BUF_COUNT(&b->sentences, ctix_sentence);
-    sent_ctx c = {b, blk->span.start, (uint32_t)i};
-    switch (blk->kind) {
-    case CTIX_BLOCK_CODE:
-      rc = split_lines(t, n, &c);
-      break;
-    case CTIX_BLOCK_HEADING:
-    case CTIX_BLOCK_TABLE_ROW:
-      rc = emit_sentence(&c, 0, n);
-      break;
-    default:
-      rc = ctix__sentence_split(t, n, emit_sentence, &c);
-      break;
-    }
-    if (rc)
-      return docb_fail(b, rc);
-    blk = &CTIX__BUF_AT(&b->blocks, ctix_block, i);
-    blk->first_sentence = (uint32_t)before;
-    blk->nsentences = (uint32_t)(CTIX__BUF_COUNT(&b->sentences, ctix_sentence) - before);
+  ctix_block *blk = &CTIX__BUF_AT(&b->blocks, ctix_block, i);
+  const char *t = b->text.data + blk->span.start;
+  size_t n = blk->span.end - blk->span.start;
+  size_t before = CTIX__BUF_COUNT(&b->sentences, ctix_sentence);
+  sent_ctx c = {b, blk->span.start, (uint32_t)i};
+  int rc;
+  switch (blk->kind) {
+  case CTIX_BLOCK_CODE:
+    rc = split_lines(t, n, &c);
+    break;
+  case CTIX_BLOCK_HEADING:
+  case CTIX_BLOCK_TABLE_ROW:
+    rc = emit_sentence(&c, 0, n);
+    break;
+  default:
+    rc = ctix__sentence_split(t, n, emit_sentence, &c);
+    break;
   }
+  if (rc)
+    return docb_fail(b, rc);
+  blk = &CTIX__BUF_AT(&b->blocks, ctix_block, i);
+  blk->first_sentence = (uint32_t)before;
+  blk->nsentences = (uint32_t)(CTIX__BUF_COUNT(&b->sentences, ctix_sentence) - before);
+  b->nsplit = i + 1;
   return 0;
 }
 
@@ -521,16 +619,33 @@ static const void *freeze(ctix__docb *b, ctix_buf *buf, size_t *count, size_t re
   return ctix__arena_memdup(b->arena, buf->data, buf->len);
 }
 
+/* Hands a large record buffer to the document as it is (no copy); *mem
+ * gets the memory to free. NULL for an empty one. */
+static const void *adopt(ctix_buf *buf, size_t *count, size_t recsize, void **mem)
+{
+  size_t len = 0;
+  *count = buf->len / recsize;
+  if (*count == 0)
+    return NULL;
+  *mem = ctix__buf_detach(buf, &len);
+  return *mem;
+}
+
 static int docb_finish(ctix__docb *b)
 {
   ctix_document *d = b->doc;
   ctix_section *sec = NULL;
-  size_t nsec = 0;
+  size_t nsec = 0, i;
   int rc;
   if ((rc = ctix__docb_end(b)))
     return rc;
-  if ((!b->opts->no_sentences && (rc = build_sentences(b))) ||
-      (rc = build_sections(b, &sec, &nsec)))
+  /* the sentences were split as each block closed (ctix__docb_end),
+   * unless the reader deferred that */
+  if (!b->opts->no_sentences)
+    for (i = b->nsplit; i < CTIX__BUF_COUNT(&b->blocks, ctix_block); i++)
+      if ((rc = block_sentences(b, i)))
+        return rc;
+  if ((rc = build_sections(b, &sec, &nsec)))
     return rc;
   if (b->text.err || b->blocks.err || b->sentences.err || b->links.err || b->diags.err)
     return docb_fail(b, CTIX_ENOMEM);
@@ -539,8 +654,9 @@ static int docb_finish(ctix__docb *b)
                     "%zu invalid UTF-8 byte(s) replaced by U+FFFD", d->utf8_replaced);
   d->sections = sec;
   d->nsections = nsec;
-  d->blocks = freeze(b, &b->blocks, &d->nblocks, sizeof(ctix_block));
-  d->sentences = freeze(b, &b->sentences, &d->nsentences, sizeof(ctix_sentence));
+  d->blocks = adopt(&b->blocks, &d->nblocks, sizeof(ctix_block), &d->priv->blocks_mem);
+  d->sentences =
+      adopt(&b->sentences, &d->nsentences, sizeof(ctix_sentence), &d->priv->sentences_mem);
   d->links = freeze(b, &b->links, &d->nlinks, sizeof(ctix_link));
   d->diags = freeze(b, &b->diags, &d->ndiags, sizeof(ctix_diag));
   if ((d->nblocks && !d->blocks) || (d->nsentences && !d->sentences) ||
@@ -661,6 +777,12 @@ static int parse(ctix_document **out, const void *data, size_t len,
   else  /* a PDF's text comes out of compressed streams: bound it by the limit */
     ctix__buf_init(&b.text, opts->max_input && opts->max_input < (size_t)-1 / 8
                                 ? opts->max_input * 4 + 4096 : (size_t)-1 / 2);
+  /* A large input's text is about as long as the input: its room is taken
+   * at once rather than grown by copying, and only the part written
+   * becomes resident. Failing to get it is the out-of-memory error that
+   * growing the text would have met (the buffer's error is sticky). */
+  if (doc->format != CTIX_FORMAT_PDF && len >= RESERVE_MIN)
+    (void)ctix__buf_grow(&b.text, len + 4096);
   ctix__buf_init(&b.blocks, (size_t)-1 / 2);
   ctix__buf_init(&b.sentences, (size_t)-1 / 2);
   ctix__buf_init(&b.links, (size_t)-1 / 2);
@@ -789,6 +911,8 @@ void ctix_document_free(ctix_document *doc)
     return;
   priv = doc->priv;
   free(priv->text_mem);
+  free(priv->blocks_mem);
+  free(priv->sentences_mem);
   arena = priv->arena;
   ctix__arena_free(&arena);
 }

@@ -2279,6 +2279,8 @@ int ctix__doc_parse_html(ctix__docb *b, const char *s, size_t n)
 
   memset(&p, 0, sizeof(p));
   memset(&w, 0, sizeof(w));
+  /* the page records below live until the end: sentences come after them */
+  b->defer_sentences = true;
   ctix__buf_init(&conv, n > (SIZE_MAX - 4096) / 4 ? SIZE_MAX / 2 : n * 4 + 4096);
   p.b = b;
   p.max_depth = b->opts ? b->opts->max_depth : CTIX_DEFAULT_MAX_DEPTH;

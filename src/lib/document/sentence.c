@@ -297,9 +297,30 @@ static inline bool ellipsis_at(const unsigned char *t, size_t n, size_t i)
   return i + 2 < n && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0xA6;
 }
 
-static int cmp_abbrev(const void *k, const void *e)
+/* strcmp for the short keys of the tables, inlined: most comparisons
+ * end at the first byte. */
+static inline int key_cmp(const char *a, const char *b)
 {
-  return strcmp(k, ((const abbrev *)e)->key);
+  while (*a && *a == *b)
+    a++, b++;
+  return (int)(unsigned char)*a - (int)(unsigned char)*b;
+}
+
+/* The abbrevs[] entry of `key` (lowercase), or NULL: a binary search. */
+static const abbrev *find_abbrev(const char *key)
+{
+  size_t lo = 0, hi = ARRAY_LEN(abbrevs);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = key_cmp(key, abbrevs[mid].key);
+    if (c == 0)
+      return &abbrevs[mid];
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return NULL;
 }
 
 static int cmp_word(const void *k, const void *e)
@@ -478,7 +499,7 @@ static prev_class classify_prev(const splitter *s, size_t i)
   if (!letters || len > ABBREV_MAXLEN || t[b] == '.' || t[i - 1] == '.')
     return PV_PLAIN;
   ctix__lower_copy(key, sizeof(key), (const char *)t + b, i - b);
-  a = bsearch(key, abbrevs, ARRAY_LEN(abbrevs), sizeof(abbrevs[0]), cmp_abbrev);
+  a = find_abbrev(key);
   if (a && (!a->cap || ctix__isupper(t[b])))
     return (prev_class)a->cls;
   if (len == 1)

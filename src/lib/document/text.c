@@ -17,6 +17,10 @@
  */
 #include <string.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 #include "document/lines.h"
 #include "util/str.h"
 #include "util/utf8.h"
@@ -32,22 +36,27 @@
 #define HEADING_MAX_LINES 3
 
 /* Bullets that start a list item when white space follows them. */
-static const char *const bullets[] = {
-    "-", "*", "+",
-    "\xE2\x80\xA2", /* U+2022 bullet */
-    "\xE2\x80\xA3", /* U+2023 triangular bullet */
-    "\xE2\x81\x83", /* U+2043 hyphen bullet */
-    "\xE2\x97\xA6", /* U+25E6 white bullet */
-    "\xE2\x97\x8F", /* U+25CF black circle */
-    "\xE2\x96\xAA", /* U+25AA small black square */
-    "\xE2\x96\xA0", /* U+25A0 black square */
-    "\xE2\x96\xBA", /* U+25BA black right-pointing pointer */
-    "\xE2\x9E\xA2", /* U+27A2 arrowhead */
-    "\xE2\x80\x93", /* U+2013 en dash */
-    "\xC2\xB7",     /* U+00B7 middle dot */
-    "\xEF\x82\xB7", /* U+F0B7 Symbol-font bullet in PDFs from word processors */
-    "\xEF\x82\xA7", /* U+F0A7 Wingdings square in the same */
+#define BULLET(s) {s, sizeof(s) - 1}
+static const struct {
+  const char *s;
+  size_t len;
+} bullets[] = {
+    BULLET("-"), BULLET("*"), BULLET("+"),
+    BULLET("\xE2\x80\xA2"), /* U+2022 bullet */
+    BULLET("\xE2\x80\xA3"), /* U+2023 triangular bullet */
+    BULLET("\xE2\x81\x83"), /* U+2043 hyphen bullet */
+    BULLET("\xE2\x97\xA6"), /* U+25E6 white bullet */
+    BULLET("\xE2\x97\x8F"), /* U+25CF black circle */
+    BULLET("\xE2\x96\xAA"), /* U+25AA small black square */
+    BULLET("\xE2\x96\xA0"), /* U+25A0 black square */
+    BULLET("\xE2\x96\xBA"), /* U+25BA black right-pointing pointer */
+    BULLET("\xE2\x9E\xA2"), /* U+27A2 arrowhead */
+    BULLET("\xE2\x80\x93"), /* U+2013 en dash */
+    BULLET("\xC2\xB7"),     /* U+00B7 middle dot */
+    BULLET("\xEF\x82\xB7"), /* U+F0B7 Symbol-font bullet in PDFs from word processors */
+    BULLET("\xEF\x82\xA7"), /* U+F0A7 Wingdings square in the same */
 };
+#undef BULLET
 
 /* Words that stay lower case inside a Title Case heading. */
 static const char *const small_words[] = {
@@ -55,6 +64,9 @@ static const char *const small_words[] = {
     "is",  "nor", "of",  "on",  "or",   "over", "per", "the", "to",  "up",  "via",
     "vs",  "with", "are", "its", "their", "your", "our", "out", "off", "than",
 };
+
+/* Longest of small_words. */
+#define SMALL_WORD_MAX 5
 
 /* Closing characters that may follow a sentence's final punctuation. */
 static const char *const closers[] = {
@@ -76,8 +88,9 @@ size_t ctix__list_marker(const char *s, size_t n)
       !(ctix__isalnum(c0) || c0 >= 0xC2 || c0 == '-' || c0 == '*' || c0 == '+' || c0 == '('))
     return 0;
   for (i = 0; i < COUNT(bullets); i++) {
-    k = strlen(bullets[i]);
-    if (n > k && memcmp(s, bullets[i], k) == 0 && (s[k] == ' ' || s[k] == '\t'))
+    k = bullets[i].len;
+    if (n > k && s[0] == bullets[i].s[0] && memcmp(s, bullets[i].s, k) == 0 &&
+        (s[k] == ' ' || s[k] == '\t'))
       goto spaces;
   }
   /* "1." "1)" "a)" "(a)" "(1)" "(iv)" "iv)" */
@@ -113,6 +126,22 @@ size_t ctix__text_width(const char *s, size_t n)
 {
   size_t i = 0, cont = 0;
   uint64_t w;
+#if defined(__SSE2__) && defined(__GNUC__)
+  /* Sixteen bytes at a time: a continuation byte is 10xxxxxx. */
+  const __m128i c0 = _mm_set1_epi8((char)0xC0), c80 = _mm_set1_epi8((char)0x80);
+  while (i + 16 <= n) {
+    /* per-lane counts (minus the all-ones compare results), summed every
+     * 255 steps at most so no lane overflows */
+    __m128i acc = _mm_setzero_si128();
+    size_t steps = 0;
+    for (; i + 16 <= n && steps < 255; i += 16, steps++) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_and_si128(v, c0), c80));
+    }
+    acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+    cont += (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(acc, 8));
+  }
+#endif
   /* Eight bytes at a time: a continuation byte is 10xxxxxx. */
   for (; i + 8 <= n; i += 8) {
     memcpy(&w, s + i, 8);
@@ -330,6 +359,8 @@ static uint32_t list_level(ctix__lstate *st, double left)
 static bool is_small_word(const char *w, size_t n)
 {
   size_t i;
+  if (n == 0 || n > SMALL_WORD_MAX)
+    return false;
   for (i = 0; i < COUNT(small_words); i++)
     if (ctix__mem_ieq(w, n, small_words[i]))
       return true;
@@ -385,6 +416,20 @@ static bool title_case(const char *s, size_t n, size_t *words)
   return caps > 0;
 }
 
+/* Does s[0..n) hold "://"? */
+static bool has_scheme_sep(const char *s, size_t n)
+{
+  const char *c;
+  size_t i = 0;
+  while (i + 3 <= n && (c = memchr(s + i, ':', n - i - 2))) {
+    i = (size_t)(c - s);
+    if (s[i + 1] == '/' && s[i + 2] == '/')
+      return true;
+    i++;
+  }
+  return false;
+}
+
 /* Heading level of a plain-text line standing alone between blank lines,
  * or 0. `more`: text follows it. */
 static uint32_t text_heading(const ctix__lstate *st, const ctix__tline *l, bool more)
@@ -397,7 +442,7 @@ static uint32_t text_heading(const ctix__lstate *st, const ctix__tline *l, bool 
   if (strchr(".,;:!?", s[n - 1]) || ctix__list_marker(s, n))
     return 0;
   fw = ctix__first_word(s, n);
-  if (s[fw - 1] == ':' || ctix__mem_ifind(s, n, "://") || memchr(s, '@', n))
+  if (s[fw - 1] == ':' || has_scheme_sep(s, n) || memchr(s, '@', n))
     return 0;
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
