@@ -192,6 +192,9 @@ static void test_devicetypes(void **state)
      negated or alternative one stays a comparison of the condition */
 #define AWS "title: t\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n"
 #define AWS_TYPES "devicetype IN(516, 519, 456, 460, 501, 502, 507, 440, 347)"
+  /* (an alternative's type also joins the log source's filter, or its
+     branch could never match) */
+#define AWS_TYPES_436 "devicetype IN(516, 519, 456, 460, 501, 502, 507, 440, 347, 436)"
   expect(AWS "  s:\n    eventName: x\n  f:\n    eventSource: guardduty.amazonaws.com\n"
              "  condition: s and not f\n",
          "qradar-aql-fields", SEL AWS_TYPES " AND QIDNAME(qid)='x' AND (NOT(devicetype=436))");
@@ -201,11 +204,11 @@ static void test_devicetypes(void **state)
   expect(AWS "  a:\n    eventSource: guardduty.amazonaws.com\n    eventName: x\n"
              "  b:\n    eventName: y\n  condition: a or b\n",
          "qradar-aql-fields",
-         SEL AWS_TYPES " AND ((devicetype=436 AND QIDNAME(qid)='x') OR QIDNAME(qid)='y')");
+         SEL AWS_TYPES_436 " AND ((devicetype=436 AND QIDNAME(qid)='x') OR QIDNAME(qid)='y')");
   expect(AWS "  s:\n    eventSource: [guardduty.amazonaws.com, securityhub.amazonaws.com]\n"
              "    eventName: x\n  condition: s\n",
          "qradar-aql-fields",
-         SEL AWS_TYPES " AND (devicetype=436 OR devicetype=440) AND QIDNAME(qid)='x'");
+         SEL AWS_TYPES_436 " AND (devicetype=436 OR devicetype=440) AND QIDNAME(qid)='x'");
   /* a top-level one is still hoisted */
   expect(AWS "  s:\n    eventSource: guardduty.amazonaws.com\n    eventName: x\n"
              "  f:\n    eventName: y\n  condition: s and not f\n",
@@ -229,6 +232,12 @@ static void test_devicetypes(void **state)
                "qradar-aql-fields", "eventSource '*guardduty*' is no QRadar log source type");
 #undef AWS
 #undef AWS_TYPES
+#undef AWS_TYPES_436
+  /* without a log source filter an alternative's comparison is enough */
+  expect("title: t\nlogsource: {product: foo}\ndetection:\n  a:\n    eventSource: "
+         "guardduty.amazonaws.com\n    eventName: x\n  b:\n    eventName: y\n  condition: a or b\n",
+         "qradar-aql-fields",
+         SEL "(devicetype=436 AND QIDNAME(qid)='x') OR QIDNAME(qid)='y'");
   /* nothing left but eventSource and no device type: refused */
   expect_error("title: t\nlogsource: {product: nope}\ndetection:\n"
                "  s:\n    eventSource: iam.amazonaws.com\n  condition: s\n",

@@ -101,8 +101,10 @@ static const struct {
 
 /* The conversion state kept in r->pre: device types found in the tree. */
 typedef struct {
-  unsigned ids[QR_MAX_TYPES];
+  unsigned ids[QR_MAX_TYPES];   /* required by the whole condition (hoisted) */
   size_t n;
+  unsigned inner[QR_MAX_TYPES]; /* compared under an OR (kept in the condition) */
+  size_t ninner;
 } qr_types;
 
 /*
@@ -425,15 +427,15 @@ static int put_node(sg_render *r, ctix_buf *b, const sg_expr *e, int parent)
   return rc;
 }
 
-/* Adds a device type once. */
-static void add_type(qr_types *t, unsigned id)
+/* Adds a device type once to the list ids[0..*n). */
+static void add_type(unsigned *ids, size_t *n, unsigned id)
 {
   size_t i;
-  for (i = 0; i < t->n; i++)
-    if (t->ids[i] == id)
+  for (i = 0; i < *n; i++)
+    if (ids[i] == id)
       return;
-  if (t->n < QR_MAX_TYPES)
-    t->ids[t->n++] = id;
+  if (*n < QR_MAX_TYPES)
+    ids[(*n)++] = id;
 }
 
 /* Where a `devicetype` match sits in the condition (see pull_types). */
@@ -482,7 +484,7 @@ static bool match_type(const sg_expr *e, unsigned *id)
 static int pull_types(sg_render *r, qr_types *t, sg_expr **slot, int where)
 {
   sg_expr *e = *slot;
-  size_t i, o = 0;
+  size_t i, o = 0, ninner;
   int rc = 0, kid_where;
   bool any_true = false;
   unsigned id;
@@ -512,9 +514,11 @@ static int pull_types(sg_render *r, qr_types *t, sg_expr **slot, int where)
                              shown);
     }
     if (where == QR_TOP) {
-      add_type(t, id);
+      add_type(t->ids, &t->n, id);
       return 1;
     }
+    if (where == QR_INNER)
+      add_type(t->inner, &t->ninner, id);
     if (e->kind == SG_K_STR) { /* stays: `devicetype=N` */
       char num[16];
       snprintf(num, sizeof(num), "%u", id);
@@ -526,6 +530,7 @@ static int pull_types(sg_render *r, qr_types *t, sg_expr **slot, int where)
     }
     return 0;
   }
+  ninner = t->ninner;
   kid_where = where;
   if (e->op == SG_E_NOT)
     kid_where = QR_NEGATED;
@@ -542,7 +547,11 @@ static int pull_types(sg_render *r, qr_types *t, sg_expr **slot, int where)
   }
   e->nkids = o;
   /* only a match under no NOT becomes true, so a NOT never gets a true operand */
-  return (e->op == SG_E_OR && any_true) || o == 0 ? 1 : 0;
+  if ((e->op == SG_E_OR && any_true) || o == 0) {
+    t->ninner = ninner; /* its comparisons are gone with it */
+    return 1;
+  }
+  return 0;
 }
 
 /* True if e is an OR of one value on several fields (a field mapped to several). */
@@ -636,6 +645,32 @@ static bool eq_opt(const char *want, const char *have)
 }
 
 /*
+ * Adds src[0..ns) to the filter ids[0..*n) (room for QR_MAX_TYPES * 3),
+ * each once, placed as a Python set of small integers would order them
+ * (like pySigma).
+ */
+static void merge_types(unsigned *ids, size_t *n, const unsigned *src, size_t ns)
+{
+  size_t i, k;
+  for (i = 0; i < ns && *n < QR_MAX_TYPES * 3; i++) {
+    for (k = 0; k < *n && ids[k] != src[i]; k++)
+      ;
+    if (k < *n)
+      continue;
+    if (*n < 4) { /* a small set: ordered by value modulo 8 */
+      size_t at = *n;
+      while (at > 0 && (ids[at - 1] & 7u) > (src[i] & 7u))
+        at--;
+      memmove(ids + at + 1, ids + at, (*n - at) * sizeof(ids[0]));
+      ids[at] = src[i];
+    } else {
+      ids[*n] = src[i];
+    }
+    (*n)++;
+  }
+}
+
+/*
  * Device types of the rule: the table row of its (product, service), else
  * of its product alone, else of its service alone; then the ones pulled
  * from the tree, placed as a Python set of small integers would order them
@@ -645,8 +680,8 @@ static void device_types(sg_render *r, ctix_buf *out, const qr_types *extra)
 {
   const sg_logsource *ls = &r->cx->rule->logsource;
   const char *row = NULL, *p;
-  unsigned ids[QR_MAX_TYPES * 2];
-  size_t n = 0, i, k;
+  unsigned ids[QR_MAX_TYPES * 3];
+  size_t n = 0, i;
   int best = 0;
   for (i = 0; i < sizeof(dev_types) / sizeof(dev_types[0]) && best < 3; i++) {
     /* 3: product and service, 2: product alone, 1: service alone */
@@ -669,22 +704,12 @@ static void device_types(sg_render *r, ctix_buf *out, const qr_types *extra)
     while (*p == ',' || *p == ' ')
       p++;
   }
-  for (i = 0; extra && i < extra->n && n < QR_MAX_TYPES * 2; i++) {
-    for (k = 0; k < n && ids[k] != extra->ids[i]; k++)
-      ;
-    if (k < n)
-      continue;
-    if (n < 4) { /* a small set: ordered by value modulo 8 */
-      size_t at = n;
-      while (at > 0 && (ids[at - 1] & 7u) > (extra->ids[i] & 7u))
-        at--;
-      memmove(ids + at + 1, ids + at, (n - at) * sizeof(ids[0]));
-      ids[at] = extra->ids[i];
-      n++;
-    } else {
-      ids[n++] = extra->ids[i];
-    }
-  }
+  if (extra)
+    merge_types(ids, &n, extra->ids, extra->n);
+  /* A type compared under an OR must pass the filter too, or its branch
+   * could never match; without a filter its comparison is enough. */
+  if (extra && n)
+    merge_types(ids, &n, extra->inner, extra->ninner);
   if (n == 1)
     ctix__buf_addf(out, "devicetype=%u", ids[0]);
   else if (n > 1) {

@@ -36,9 +36,11 @@ typedef int (*ctix__sigma_walk_fn)(void *ctx, const ctix__sigma_file *f);
  * starts with '.' (., .., .git) are passed over; symbolic links are
  * followed, but no folder is entered twice (link loops). Folders deeper
  * than CTIX__SIGMA_WALK_MAX_DEPTH, sub-folders that cannot be opened,
- * dangling links and paths longer than 8 KiB are skipped and counted in
- * *skipped (may be NULL; added to). Returns 0, fn's nonzero value, or
- * CTIX_EIO ("ROOT: reason") if the root cannot be opened, CTIX_ENOMEM.
+ * dangling links, paths longer than 8 KiB and sub-folders whose listing
+ * fails part-way (their entries read so far are still walked) are counted
+ * in *skipped (may be NULL; added to). Returns 0, fn's nonzero value,
+ * CTIX_EIO ("ROOT: reason") if the root cannot be opened or read whole or
+ * its path is too long, CTIX_EINVAL for a NULL root or fn, CTIX_ENOMEM.
  */
 int ctix__sigma_walk(const char *root, ctix__sigma_walk_fn fn, void *ctx, size_t *skipped,
                      ctix_error *err);

@@ -74,10 +74,13 @@ static bool seen_before(walker *w, DIR *d)
   return false;
 }
 
-/* Reads the entries of d (hidden ones left out) into ents, sorted by name. */
+/* Reads the entries of d (hidden ones left out) into ents, sorted by name;
+ * 1 when reading the folder failed part-way (what was read is kept). */
 static int read_entries(walker *w, DIR *d, ctix_buf *ents)
 {
   struct dirent *de;
+  int failed;
+  errno = 0;
   while ((de = readdir(d))) {
     entry e;
     if (de->d_name[0] == '.')
@@ -88,10 +91,12 @@ static int read_entries(walker *w, DIR *d, ctix_buf *ents)
       free(e.name);
       return ctix__error_set(w->err, CTIX_ENOMEM, "out of memory");
     }
+    errno = 0;
   }
+  failed = errno != 0;
   if (ents->len)
     qsort(ents->data, CTIX__BUF_COUNT(ents, entry), sizeof(entry), cmp_entry);
-  return 0;
+  return failed;
 }
 
 /* Walks the folder whose path is in w->path (restored on return). */
@@ -113,6 +118,14 @@ static int walk_dir(walker *w, unsigned depth)
   }
   rc = read_entries(w, d, &ents);
   closedir(d);
+  if (rc == 1) { /* a folder read only in part: counted, its entries still walked */
+    if (depth == 0) {
+      rc = ctix__error_set(w->err, CTIX_EIO, "%s: cannot read the whole folder", w->path.data);
+    } else {
+      w->skipped++;
+      rc = 0;
+    }
+  }
   for (i = 0; i < CTIX__BUF_COUNT(&ents, entry) && !rc; i++) {
     const entry *e = &CTIX__BUF_AT(&ents, entry, i);
     bool dir = e->type == DT_DIR, file = e->type == DT_REG;
@@ -170,7 +183,7 @@ int ctix__sigma_walk(const char *root, ctix__sigma_walk_fn fn, void *ctx, size_t
   if (!root || !fn)
     rc = ctix__error_set(err, CTIX_EINVAL, "invalid argument");
   else if (ctix__buf_adds(&w.path, root))
-    rc = ctix__error_set(err, CTIX_EINVAL, "%.200s...: path too long", root);
+    rc = ctix__error_set(err, CTIX_EIO, "%.200s...: path too long", root);
   else {
     w.rootlen = w.path.len;
     rc = walk_dir(&w, 0);
