@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "ioc/scan.h"
 #include "ioc_test.h"
 #include "util/buf.h"
 
@@ -218,12 +219,68 @@ static void test_consume_input(void **state)
   ctix__buf_free(&md);
 }
 
+/* True if two lists hold the same items (type, status, value, written
+ * form, first span shifted by `shift`, reason) and the same hit count. */
+static bool same_list(const ctix_ioc_list *a, const ctix_ioc_list *b)
+{
+  size_t i;
+  if (a->nitems != b->nitems || a->nhits != b->nhits)
+    return false;
+  for (i = 0; i < a->nitems; i++) {
+    const ctix_ioc *x = &a->items[i], *y = &b->items[i];
+    if (x->type != y->type || x->status != y->status || strcmp(x->value, y->value) != 0 ||
+        strcmp(x->original, y->original) != 0 || x->span.start != y->span.start ||
+        x->span.end != y->span.end || (x->reason == NULL) != (y->reason == NULL) ||
+        (x->reason && strcmp(x->reason, y->reason) != 0))
+      return false;
+  }
+  return true;
+}
+
+/*
+ * The vector loops of the scanner and recognizers (context words before
+ * and after an address, the end of a URL, block masks) give the lists of
+ * the byte loops, with every observable moved across the 16- and 32-byte
+ * edges by 0-31 leading spaces.
+ */
+static void test_vector_edges(void **state)
+{
+  static const char body[] =
+      "Contact report-abuse@example-cert.org for questions. The loader reached "
+      "hxxps://update-cdn[.]badhost[.]top/gate/index.php?id=7&k=x and 198.51.100.7:8443, "
+      "then wrote C:\\ProgramData\\svc\\run.dll; e-mail alice.smith@evil-mail.ru (at) "
+      "evil-mail[.]ru was used. See https://www.example.com/report.pdf). SHA-256 "
+      "0f3a5c7e9b1d2f4a6c8e0b2d4f6a8c0e1f3a5c7e9b1d2f4a6c8e0b2d4f6a8c0e and "
+      "2001:db8:85a3::8a2e:370:7334, 203.0.113.9/24, evil.example[.]net.\n";
+  char text[sizeof(body) + 32];
+  size_t shift;
+  (void)state;
+  for (shift = 0; shift < 32; shift++) {
+    ctix_ioc_list *vec = NULL, *byte = NULL;
+    ctix_error err;
+    memset(text, ' ', shift);
+    memcpy(text + shift, body, sizeof(body));
+    ctix_error_clear(&err);
+    ctix__ioc_force_scalar = false;
+    assert_int_equal(ctix_ioc_extract(&vec, text, shift + sizeof(body) - 1, NULL, &err), 0);
+    ctix__ioc_force_scalar = true;
+    assert_int_equal(ctix_ioc_extract(&byte, text, shift + sizeof(body) - 1, NULL, &err), 0);
+    ctix__ioc_force_scalar = false;
+    assert_true(vec->nitems >= 8);
+    if (!same_list(vec, byte))
+      fail_msg("vector and byte loops differ with %zu leading spaces", shift);
+    ctix_ioc_list_free(vec);
+    ctix_ioc_list_free(byte);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_queue_and_long_values),
       cmocka_unit_test(test_large_table),
       cmocka_unit_test(test_consume_input),
+      cmocka_unit_test(test_vector_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -466,7 +466,8 @@ static int insert(ctix__ioc_builder *b, const pending *p)
     idx = CTIX__BUF_COUNT(&b->items, ctix_ioc);
     /* the record is written in place (room for one more, and the NUL the
      * buffer keeps after its bytes) */
-    if (!b->items.data || b->items.err || b->items.len + sizeof(ctix_ioc) >= b->items.cap) {
+    if (!b->items.data || b->items.err || b->items.len + sizeof(ctix_ioc) >= b->items.cap ||
+        b->items.len + sizeof(ctix_ioc) > b->items.max) { /* ctix__buf_grow fails past max */
       if ((rc = ctix__buf_grow(&b->items, sizeof(ctix_ioc))))
         return rc;
     }
@@ -489,7 +490,8 @@ static int insert(ctix__ioc_builder *b, const pending *p)
   if (p->in_start < b->last_hit)
     b->hits_sorted = false;
   b->last_hit = p->in_start;
-  if (!b->hits.data || b->hits.err || b->hits.len + sizeof(ctix_ioc_hit) >= b->hits.cap) {
+  if (!b->hits.data || b->hits.err || b->hits.len + sizeof(ctix_ioc_hit) >= b->hits.cap ||
+      b->hits.len + sizeof(ctix_ioc_hit) > b->hits.max) {
     if ((rc = ctix__buf_grow(&b->hits, sizeof(ctix_ioc_hit))))
       return rc;
   }
