@@ -221,18 +221,31 @@ static int read_items(ctix_buf *items, const char *file, const ctix__eval_ttp_op
   return worst;
 }
 
+/* Writes " S" to `tf` with S as one token. */
+static void put_token(FILE *tf, const char *s)
+{
+  fputc(' ', tf);
+  if (!*s)
+    fputc('-', tf);
+  for (; *s; s++) /* one token: white space and control bytes as '_' */
+    fputc((unsigned char)*s <= ' ' || *s == 0x7f ? '_' : *s, tf);
+}
+
 /*
  * Writes the trace of one item to `tf`: the mapper's trace, then
- * "gold ID FOLD LABEL..." and "pred LABEL..." in the evaluated label space.
+ * "gold ID FOLD LABEL..." and "pred LABEL..." in the evaluated label space
+ * (ids and labels from the input file as single tokens).
  */
 static void write_trace(FILE *tf, const ctix_buf *tb, const item *it)
 {
   size_t i;
   if (tb->len)
     fwrite(tb->data, 1, tb->len, tf);
-  fprintf(tf, "gold %s %u", it->id, it->fold);
+  fputs("gold", tf);
+  put_token(tf, it->id);
+  fprintf(tf, " %u", it->fold);
   for (i = 0; i < it->ngold; i++)
-    fprintf(tf, " %s", it->gold[i]);
+    put_token(tf, it->gold[i]);
   fputs("\npred", tf);
   for (i = 0; i < it->npred; i++)
     fprintf(tf, " %s", it->pred[i]);
@@ -263,6 +276,8 @@ static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_o
   }
   if (rc) {
     ctix__cli_error(&err);
+    if (tf) /* scored with no prediction: the replay sees it too */
+      write_trace(tf, &tb, it);
     return rc == CTIX_ENOMEM ? rc : 1;
   }
   ctix_ttp_options_init(&topt);
@@ -273,6 +288,10 @@ static int predict(item *it, const ctix_ttp_model *model, const ctix__eval_ttp_o
   if (rc) {
     ctix__cli_error(&err);
     ctix_document_free(doc);
+    if (tf) {
+      tb.len = 0; /* the item's own lines only */
+      write_trace(tf, &tb, it);
+    }
     ctix__buf_free(&tb);
     return rc == CTIX_ENOMEM ? rc : 1;
   }
@@ -740,7 +759,7 @@ done:
   }
   ctix__buf_free(&items);
   ctix_ttp_model_free(own);
-  if (tf && fclose(tf) && rc == 0) {
+  if (tf && (ferror(tf) | fclose(tf)) && rc == 0) {
     ctix__cli_msg("%s: cannot write: %s", o->trace, strerror(errno));
     rc = 1;
   }

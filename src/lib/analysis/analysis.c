@@ -82,13 +82,14 @@ static int stage_entities(ctix_analysis *a, const ctix_options *opts, ctix_error
 /*
  * Maps the document's sentences to ATT&CK techniques. Implied techniques
  * need the named software and groups: the entities are then found first
- * (against the mapper's KB) and shared, not extracted twice.
+ * (against the mapper's KB, new names on, as the mapper would find
+ * them) and shared, not extracted twice.
  */
 static int stage_techniques(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
 {
   ctix_ttp_options to = opts->ttp;
   int rc;
-  if (to.implied && !to.entities && to.kb == opts->entity.kb) {
+  if (to.implied && !to.entities && to.kb == opts->entity.kb && opts->entity.new_names) {
     if ((rc = stage_entities(a, opts, err)))
       return rc;
     to.entities = a->entities;

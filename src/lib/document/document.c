@@ -82,19 +82,6 @@ const char *ctix_block_kind_name(ctix_block_kind kind)
 
 /* ---------------------------------------------------------------- builder */
 
-/* ctix__buf_add with the common case (room left, no error) inlined: the
- * builder appends text and records many times per document. */
-static inline int buf_put(ctix_buf *b, const void *p, size_t n)
-{
-  if (b->len + n < b->cap && b->len + n <= b->max && !b->err) {
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-  }
-  return ctix__buf_add(b, p, n);
-}
-
 static int docb_fail(ctix__docb *b, int rc)
 {
   if (rc == CTIX_ETOOBIG)
@@ -108,7 +95,7 @@ int ctix__docb_begin(ctix__docb *b, ctix_block_kind kind, uint32_t level)
   if (b->open && (rc = ctix__docb_end(b)))
     return rc;
   b->sep_start = b->text.len;
-  if (b->text.len && (rc = buf_put(&b->text, "\n\n", 2)))
+  if (b->text.len && (rc = ctix__buf_add_inline(&b->text, "\n\n", 2)))
     return docb_fail(b, rc);
   b->open = true;
   b->space = false;
@@ -144,7 +131,7 @@ static size_t prose_space_len(const unsigned char *s, size_t n, size_t i)
 static int add_repaired_from(ctix__docb *b, const char *s, size_t n, size_t ascii)
 {
   if (ascii >= n || ctix__utf8_validate(s + ascii, n - ascii) == n - ascii)
-    return buf_put(&b->text, s, n);
+    return ctix__buf_add_inline(&b->text, s, n);
   return ctix__utf8_repair(&b->text, s, n, &b->doc->utf8_replaced);
 }
 
@@ -402,7 +389,7 @@ int ctix__docb_end(ctix__docb *b)
   blk.page = b->page;
   blk.span.start = b->block_start;
   blk.span.end = end;
-  if ((rc = buf_put(&b->blocks, &blk, sizeof(blk))))
+  if ((rc = ctix__buf_add_inline(&b->blocks, &blk, sizeof(blk))))
     return docb_fail(b, rc);
   if (!b->opts->no_sentences && !b->defer_sentences)
     return block_sentences(b, CTIX__BUF_COUNT(&b->blocks, ctix_block) - 1);
@@ -520,7 +507,7 @@ static int emit_sentence(void *ud, size_t start, size_t end)
   s.span.start = c->base + start;
   s.span.end = c->base + end;
   s.block = c->block;
-  return buf_put(&c->b->sentences, &s, sizeof(s));
+  return ctix__buf_add_inline(&c->b->sentences, &s, sizeof(s));
 }
 
 /* One sentence per non-empty line (code blocks). */

@@ -311,9 +311,12 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
 static int trace_head(mapper *mp)
 {
   uint32_t c;
-  ctix__buf_addf(mp->trace, "doc %s %zu %zu %.4f\nclasses",
-                 mp->doc->meta.source && mp->doc->meta.source[0] ? mp->doc->meta.source : "-",
-                 mp->doc->nsentences, mp->nusable, (double)mp->thr);
+  const char *src = mp->doc->meta.source && mp->doc->meta.source[0] ? mp->doc->meta.source : "-";
+  ctix__buf_adds(mp->trace, "doc ");
+  for (; *src; src++) /* one token: white space and control bytes as '_' */
+    ctix__buf_addc(mp->trace, (unsigned char)*src <= ' ' || *src == 0x7f ? '_' : *src);
+  ctix__buf_addf(mp->trace, " %zu %zu %.4f\nclasses", mp->doc->nsentences, mp->nusable,
+                 (double)mp->thr);
   for (c = 0; c < mp->m->nclasses; c++)
     ctix__buf_addf(mp->trace, " %s:%u", mp->m->ids[c], (unsigned)mp->m->positives[c]);
   ctix__buf_addc(mp->trace, '\n');
@@ -622,7 +625,6 @@ static int fill_tactics(mapper *mp, ctix_ttp_hit *hit, ctix_kb_ref ref)
   return 0;
 }
 
-/* Fills one hit from a chosen candidate; thr is the document threshold. */
 /*
  * Keeps one cell per sentence of `cs` (sorted strongest first): the
  * sentence's best, carrying the signals of all its cells, and only
@@ -662,6 +664,7 @@ static int evidence_dedupe(const mapper *mp, cell *cs, size_t *ne, float thr)
   return 0;
 }
 
+/* Fills one hit from a chosen candidate; thr is the document threshold. */
 static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand *cd, float thr)
 {
   ctix_arena *ar = &mp->out->arena;

@@ -71,6 +71,13 @@ grep -q "differs from ctix 0\$" replay.txt || fail "decide_replay.py differs fro
 python3 "$SRC/tools/ttp/decide_replay.py" --set thr0=100 --set id_w=0 --set cue_w=0 \
   items.trace >replay.txt 2>&1 || fail "decide_replay.py --set failed: $(cat replay.txt)"
 grep -q "micro P 0.0000 R 0.0000" replay.txt || fail "decide_replay.py --set thr0=100 still predicts: $(cat replay.txt)"
+# Ids with white space or line breaks stay one token of the trace.
+printf '%s\n' '{"id": "odd id\nwith break", "text": "The actor ran schtasks /create to persist.", "techniques": ["T1053.005"], "level": "sentence"}' >odd.jsonl
+run eval ttp --trace odd.trace odd.jsonl
+expect_rc 0 "eval ttp --trace odd id"
+grep -q '^gold odd_id_with_break 0 T1053.005$' odd.trace || fail "eval ttp --trace: id not one token: $(grep gold odd.trace)"
+python3 "$SRC/tools/ttp/decide_replay.py" odd.trace >replay.txt 2>&1 ||
+  fail "decide_replay.py failed on an odd id: $(cat replay.txt)"
 run eval ttp --trace "$WORK/no/such/dir/t.trace" "$DATA/items.jsonl"
 expect_rc 1 "eval ttp --trace unwritable"
 expect_grep "t.trace" err.txt "eval ttp --trace unwritable"
