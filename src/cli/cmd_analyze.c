@@ -423,8 +423,13 @@ static int parse_args(run *r, int argc, char **argv, bool *help)
 static int load_collection(run *r)
 {
   ctix_error err;
+  size_t skipped = 0;
   ctix_error_clear(&err);
-  if (ctix_response_collection_load(&r->collection, r->resp.sigma_rules_dir, NULL, &err) == 0) {
+  if (ctix_response_collection_load(&r->collection, r->resp.sigma_rules_dir, &skipped, &err) ==
+      0) {
+    if (skipped && !r->quiet)
+      ctix__cli_msg("--sigma-rules %s: %zu file%s skipped (unreadable or not a Sigma rule)",
+                    r->resp.sigma_rules_dir, skipped, skipped == 1 ? "" : "s");
     r->resp.sigma_rules = r->collection;
     r->resp.sigma_rules_dir = NULL;
     return 0;

@@ -85,6 +85,13 @@ for d in phish phish2; do
   grep -rq "6a1f0c9e-8f0b-4c49-9d43-5b9b0f6f1e01" "coll-two/$d/sigma" ||
     fail "--sigma-rules, two inputs: the rule was not copied for $d: $(ls -R coll-two)"
 done
+# A file of the collection that looks like an ATT&CK-tagged rule but does not
+# parse is skipped, and said once.
+mkdir -p coll-bad && cp coll/t1566.yml coll-bad/ && printf 'tags: [attack.t1566\n' >coll-bad/broken.yml
+run analyze -o coll-bad-out --format sigma --sigma-rules coll-bad phish.txt
+expect_rc 0 "--sigma-rules with a broken file"
+expect_grep "1 file skipped" err.txt "--sigma-rules with a broken file: the skipped file is reported"
+grep -rq "6a1f0c9e-8f0b-4c49-9d43-5b9b0f6f1e01" coll-bad-out/sigma || fail "--sigma-rules with a broken file: the good rule was not copied"
 # A missing collection folder is a usage error on one line, before any input is read.
 run analyze -o coll-none --sigma-rules no-such-coll phish.txt
 expect_rc 2 "--sigma-rules missing folder"
