@@ -19,30 +19,7 @@
 
 #include "ctix/ttp.h"
 #include "ttp/model.h"
-
-/* Parses `text` (markdown when md) and maps it; skips without a model. */
-static ctix_ttp_list *map_text(const char *text, bool md, const ctix_ttp_options *o,
-                               ctix_document **docp)
-{
-  ctix_document *doc = NULL;
-  ctix_doc_options dopt;
-  ctix_ttp_list *list = NULL;
-  ctix_error err;
-  size_t len = 0;
-  if (!ctix__ttp_model_embedded(&len) || !len)
-    skip();
-  ctix_error_clear(&err);
-  ctix_doc_options_init(&dopt);
-  dopt.format = md ? CTIX_FORMAT_MARKDOWN : CTIX_FORMAT_TEXT;
-  assert_int_equal(ctix_document_parse(&doc, text, strlen(text), &dopt, &err), 0);
-  if (ctix_ttp_map_document(&list, doc, o, &err))
-    fail_msg("map: %s", err.message);
-  if (docp)
-    *docp = doc;
-  else
-    ctix_document_free(doc);
-  return list;
-}
+#include "ttp_test.h"
 
 static const ctix_ttp_hit *find(const ctix_ttp_list *l, const char *id)
 {
@@ -192,18 +169,8 @@ static void test_deterministic(void **state)
                      "Invoke-WebRequest and ran it through rundll32.\n\nIt then enumerated "
                      "running processes with tasklist and collected the host name.\n";
   ctix_ttp_list *a = map_text(text, true, NULL, NULL), *b = map_text(text, true, NULL, NULL);
-  size_t i, k;
   (void)state;
-  assert_int_equal(a->count, b->count);
-  for (i = 0; i < a->count; i++) {
-    assert_string_equal(a->items[i].id, b->items[i].id);
-    assert_true(a->items[i].confidence == b->items[i].confidence);
-    assert_int_equal(a->items[i].nevidence, b->items[i].nevidence);
-    for (k = 0; k < a->items[i].nevidence; k++) {
-      assert_int_equal(a->items[i].evidence[k].sentence, b->items[i].evidence[k].sentence);
-      assert_int_equal(a->items[i].evidence[k].nwhy, b->items[i].evidence[k].nwhy);
-    }
-  }
+  assert_same_hits(a, b);
   ctix_ttp_list_free(a);
   ctix_ttp_list_free(b);
   ctix_ttp_list_free(NULL);

@@ -26,30 +26,7 @@
 #include "ctix/kb.h"
 #include "ctix/ttp.h"
 #include "ttp/model.h"
-
-/* Parses `text` (markdown when md) and maps it; skips without a model. */
-static ctix_ttp_list *map_text(const char *text, bool md, const ctix_ttp_options *o,
-                               ctix_document **docp)
-{
-  ctix_document *doc = NULL;
-  ctix_doc_options dopt;
-  ctix_ttp_list *list = NULL;
-  ctix_error err;
-  size_t len = 0;
-  if (!ctix__ttp_model_embedded(&len) || !len)
-    skip();
-  ctix_error_clear(&err);
-  ctix_doc_options_init(&dopt);
-  dopt.format = md ? CTIX_FORMAT_MARKDOWN : CTIX_FORMAT_TEXT;
-  assert_int_equal(ctix_document_parse(&doc, text, strlen(text), &dopt, &err), 0);
-  if (ctix_ttp_map_document(&list, doc, o, &err))
-    fail_msg("map: %s", err.message);
-  if (docp)
-    *docp = doc;
-  else
-    ctix_document_free(doc);
-  return list;
-}
+#include "ttp_test.h"
 
 /* Any hit of the family of `parent` (T1566 matches T1566.001). */
 static const ctix_ttp_hit *find_family(const ctix_ttp_list *l, const char *parent)
@@ -186,18 +163,12 @@ static void test_implied_deterministic(void **state)
 {
   ctix_ttp_options o;
   ctix_ttp_list *a, *b;
-  size_t i;
   (void)state;
   ctix_ttp_options_init(&o);
   o.implied = true;
   a = map_text(implied_text, true, &o, NULL);
   b = map_text(implied_text, true, &o, NULL);
-  assert_int_equal(a->count, b->count);
-  for (i = 0; i < a->count; i++) {
-    assert_string_equal(a->items[i].id, b->items[i].id);
-    assert_true(a->items[i].confidence == b->items[i].confidence);
-    assert_int_equal(a->items[i].status, b->items[i].status);
-  }
+  assert_same_hits(a, b);
   ctix_ttp_list_free(a);
   ctix_ttp_list_free(b);
 }

@@ -120,27 +120,13 @@ static void test_explain_words(void **state)
 
 /* ------------------------------------------------------ a model by hand */
 
-static void put32(ctix_buf *b, uint32_t v)
-{
-  unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                        (unsigned char)(v >> 24)};
-  ctix__buf_add(b, p, 4);
-}
-
-static void putf(ctix_buf *b, float f)
-{
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  put32(b, u);
-}
-
 static void seal(ctix_buf *b)
 {
   uint32_t h = 2166136261u;
   size_t i;
   for (i = 0; i < b->len; i++)
     h = (h ^ (unsigned char)b->data[i]) * 16777619u;
-  put32(b, h);
+  ctix__ttp_put32(b, h);
 }
 
 /* The bucket of the word feature "schtasks" (first feature of that text). */
@@ -167,40 +153,40 @@ static void tiny_model(ctix_buf *b)
   size_t i;
   ctix__ttp_params_default(&p);
   ctix__buf_add(b, "CTIXTTPM", 8);
-  put32(b, 1);
-  put32(b, 2);
-  put32(b, 2);
-  put32(b, 3);
-  put32(b, CTIX__TTP_FEAT_BITS);
-  put32(b, (uint32_t)ctix__ttp_param_count());
-  put32(b, 5);
-  put32(b, 0);
+  ctix__ttp_put32(b, 1);
+  ctix__ttp_put32(b, 2);
+  ctix__ttp_put32(b, 2);
+  ctix__ttp_put32(b, 3);
+  ctix__ttp_put32(b, CTIX__TTP_FEAT_BITS);
+  ctix__ttp_put32(b, (uint32_t)ctix__ttp_param_count());
+  ctix__ttp_put32(b, 5);
+  ctix__ttp_put32(b, 0);
   for (i = 0; i < ctix__ttp_param_count(); i++)
-    putf(b, ctix__ttp_param_get(&p, i));
+    ctix__ttp_putf(b, ctix__ttp_param_get(&p, i));
   ctix__buf_add(b, "T1053\0\0\0\0\0\0\0", 12);
-  putf(b, 1.0f / 32767.0f);
-  putf(b, -0.5f);
-  put32(b, 10);
+  ctix__ttp_putf(b, 1.0f / 32767.0f);
+  ctix__ttp_putf(b, -0.5f);
+  ctix__ttp_put32(b, 10);
   ctix__buf_add(b, "T1053.005\0\0\0", 12);
-  putf(b, 1.0f / 32767.0f);
-  putf(b, -0.5f);
-  put32(b, 5);
+  ctix__ttp_putf(b, 1.0f / 32767.0f);
+  ctix__ttp_putf(b, -0.5f);
+  ctix__ttp_put32(b, 5);
   lo = f1 < f2 ? f1 : f2;
   hi = f1 < f2 ? f2 : f1;
-  put32(b, lo);
-  put32(b, hi);
+  ctix__ttp_put32(b, lo);
+  ctix__ttp_put32(b, hi);
   /* postings: schtasks -> (0, 0.5), (1, 1.0); cron -> (0, 1.0) */
-  put32(b, 0);
-  put32(b, lo == f1 ? 2 : 1);
-  put32(b, 3);
+  ctix__ttp_put32(b, 0);
+  ctix__ttp_put32(b, lo == f1 ? 2 : 1);
+  ctix__ttp_put32(b, 3);
   if (lo == f1) {
-    put32(b, 0u | (uint32_t)(uint16_t)16384 << 16);
-    put32(b, 1u | (uint32_t)(uint16_t)32767 << 16);
-    put32(b, 0u | (uint32_t)(uint16_t)32767 << 16);
+    ctix__ttp_put32(b, 0u | (uint32_t)(uint16_t)16384 << 16);
+    ctix__ttp_put32(b, 1u | (uint32_t)(uint16_t)32767 << 16);
+    ctix__ttp_put32(b, 0u | (uint32_t)(uint16_t)32767 << 16);
   } else {
-    put32(b, 0u | (uint32_t)(uint16_t)32767 << 16);
-    put32(b, 0u | (uint32_t)(uint16_t)16384 << 16);
-    put32(b, 1u | (uint32_t)(uint16_t)32767 << 16);
+    ctix__ttp_put32(b, 0u | (uint32_t)(uint16_t)32767 << 16);
+    ctix__ttp_put32(b, 0u | (uint32_t)(uint16_t)16384 << 16);
+    ctix__ttp_put32(b, 1u | (uint32_t)(uint16_t)32767 << 16);
   }
   ctix__buf_add(b, "tiny\n\0\0\0", 8);
   seal(b);

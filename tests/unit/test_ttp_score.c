@@ -38,19 +38,6 @@ static uint32_t rnd(void)
   return rng_state;
 }
 
-static void put32(ctix_buf *b, uint32_t v)
-{
-  unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                        (unsigned char)(v >> 24)};
-  ctix__buf_add(b, p, 4);
-}
-
-static void putf(ctix_buf *b, float f)
-{
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  put32(b, u);
-}
 
 /* The generated model, as the file's arrays (the test's reference). */
 typedef struct gen {
@@ -100,32 +87,32 @@ static void make_model(ctix_buf *b, gen *g)
     g->bias[i] = (float)(int32_t)(rnd() % 2000 - 1000) / 1000.0f;
   }
   ctix__buf_add(b, CTIX__TTP_MODEL_MAGIC, 8);
-  put32(b, CTIX__TTP_MODEL_VERSION);
-  put32(b, NCLS);
-  put32(b, NFEAT);
-  put32(b, npost);
-  put32(b, CTIX__TTP_FEAT_BITS);
-  put32(b, 0); /* parameters: the defaults */
-  put32(b, 4);
-  put32(b, 0);
+  ctix__ttp_put32(b, CTIX__TTP_MODEL_VERSION);
+  ctix__ttp_put32(b, NCLS);
+  ctix__ttp_put32(b, NFEAT);
+  ctix__ttp_put32(b, npost);
+  ctix__ttp_put32(b, CTIX__TTP_FEAT_BITS);
+  ctix__ttp_put32(b, 0); /* parameters: the defaults */
+  ctix__ttp_put32(b, 4);
+  ctix__ttp_put32(b, 0);
   for (i = 0; i < NCLS; i++) {
     char id[12] = {0};
     snprintf(id, sizeof(id), "T%04u", 1000u + i);
     ctix__buf_add(b, id, 12);
-    putf(b, g->scale[i]);
-    putf(b, g->bias[i]);
-    put32(b, 3);
+    ctix__ttp_putf(b, g->scale[i]);
+    ctix__ttp_putf(b, g->bias[i]);
+    ctix__ttp_put32(b, 3);
   }
   for (i = 0; i < NFEAT; i++)
-    put32(b, g->feat[i]);
+    ctix__ttp_put32(b, g->feat[i]);
   for (i = 0; i <= NFEAT; i++)
-    put32(b, g->off[i]);
+    ctix__ttp_put32(b, g->off[i]);
   for (i = 0; i < npost; i++)
-    put32(b, (uint32_t)g->cls[i] | (uint32_t)(uint16_t)g->w[i] << 16);
+    ctix__ttp_put32(b, (uint32_t)g->cls[i] | (uint32_t)(uint16_t)g->w[i] << 16);
   ctix__buf_add(b, "gen\n", 4);
   for (k = 0; k < b->len; k++)
     h = (h ^ (unsigned char)b->data[k]) * 16777619u;
-  put32(b, h);
+  ctix__ttp_put32(b, h);
   assert_int_equal(b->err, 0);
 }
 

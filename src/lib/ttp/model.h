@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ctix/ttp.h"
 #include "ttp/features.h"
@@ -37,6 +38,23 @@
 
 #define CTIX__TTP_MODEL_MAGIC "CTIXTTPM"
 #define CTIX__TTP_MODEL_VERSION 1u
+
+/* Appends v little-endian, as the model file stores every number (the
+ * trainer writes models with these; tests build damaged ones). */
+static inline void ctix__ttp_put32(ctix_buf *b, uint32_t v)
+{
+  unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                        (unsigned char)(v >> 24)};
+  ctix__buf_add(b, p, 4);
+}
+
+/* Appends the bits of f as ctix__ttp_put32 does. */
+static inline void ctix__ttp_putf(ctix_buf *b, float f)
+{
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  ctix__ttp_put32(b, u);
+}
 /* Largest model file accepted. */
 #define CTIX__TTP_MODEL_MAX ((size_t)64 << 20)
 #define CTIX__TTP_MAX_CLASSES 4096u

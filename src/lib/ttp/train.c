@@ -860,19 +860,6 @@ static int cmp_trip(const void *x, const void *y)
   return a->cls < b->cls ? -1 : a->cls > b->cls;
 }
 
-static void put32(ctix_buf *b, uint32_t v)
-{
-  unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                        (unsigned char)(v >> 24)};
-  ctix__buf_add(b, p, 4);
-}
-
-static void putf(ctix_buf *b, float f)
-{
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  put32(b, u);
-}
 
 int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
                         ctix_error *err)
@@ -1029,33 +1016,33 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
                    cc, topn);
     ctix__buf_adds(&info, d->summary);
     ctix__buf_add(out, CTIX__TTP_MODEL_MAGIC, 8);
-    put32(out, CTIX__TTP_MODEL_VERSION);
-    put32(out, (uint32_t)ncls);
-    put32(out, (uint32_t)nf);
-    put32(out, (uint32_t)nt);
-    put32(out, CTIX__TTP_FEAT_BITS);
-    put32(out, (uint32_t)ctix__ttp_param_count());
-    put32(out, (uint32_t)info.len);
-    put32(out, 0); /* flags */
+    ctix__ttp_put32(out, CTIX__TTP_MODEL_VERSION);
+    ctix__ttp_put32(out, (uint32_t)ncls);
+    ctix__ttp_put32(out, (uint32_t)nf);
+    ctix__ttp_put32(out, (uint32_t)nt);
+    ctix__ttp_put32(out, CTIX__TTP_FEAT_BITS);
+    ctix__ttp_put32(out, (uint32_t)ctix__ttp_param_count());
+    ctix__ttp_put32(out, (uint32_t)info.len);
+    ctix__ttp_put32(out, 0); /* flags */
     for (k = 0; k < ctix__ttp_param_count(); k++)
-      putf(out, ctix__ttp_param_get(&params, k));
+      ctix__ttp_putf(out, ctix__ttp_param_get(&params, k));
     for (c = 0; c < ncls; c++) {
       char id[12] = {0};
       snprintf(id, sizeof(id), "%s", d->labels[cls[c]]);
       ctix__buf_add(out, id, 12);
-      putf(out, scale[c]);
-      putf(out, bias[c]);
-      put32(out, pos[cls[c]]);
+      ctix__ttp_putf(out, scale[c]);
+      ctix__ttp_putf(out, bias[c]);
+      ctix__ttp_put32(out, pos[cls[c]]);
     }
     for (k = 0; k < nt; k++)
       if (!k || t[k].feat != t[k - 1].feat)
-        put32(out, t[k].feat);
-    put32(out, 0);
+        ctix__ttp_put32(out, t[k].feat);
+    ctix__ttp_put32(out, 0);
     for (k = 1; k < nt; k++)
       if (t[k].feat != t[k - 1].feat)
-        put32(out, (uint32_t)k);
+        ctix__ttp_put32(out, (uint32_t)k);
     if (nt)
-      put32(out, (uint32_t)nt);
+      ctix__ttp_put32(out, (uint32_t)nt);
     for (k = 0; k < nt; k++) {
       unsigned char b4[4] = {(unsigned char)t[k].cls, (unsigned char)(t[k].cls >> 8),
                              (unsigned char)(uint16_t)t[k].w,
@@ -1070,7 +1057,7 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
       const unsigned char *q = (const unsigned char *)out->data + start;
       for (k = 0; k < out->len - start; k++)
         h = (h ^ q[k]) * 16777619u;
-      put32(out, h);
+      ctix__ttp_put32(out, h);
     }
     if (out->err)
       goto nomem;
