@@ -30,17 +30,6 @@ static const ctix_ttp_hit *find(const ctix_ttp_list *l, const char *id)
   return NULL;
 }
 
-/* Any hit of the family of `parent` (T1053 matches T1053.005). */
-static const ctix_ttp_hit *find_family(const ctix_ttp_list *l, const char *parent)
-{
-  size_t i, n = strlen(parent);
-  for (i = 0; i < l->count; i++)
-    if (strncmp(l->items[i].id, parent, n) == 0 &&
-        (l->items[i].id[n] == 0 || l->items[i].id[n] == '.'))
-      return &l->items[i];
-  return NULL;
-}
-
 static void test_plain_procedure(void **state)
 {
   ctix_document *doc;

@@ -28,17 +28,6 @@
 #include "ttp/model.h"
 #include "ttp_test.h"
 
-/* Any hit of the family of `parent` (T1566 matches T1566.001). */
-static const ctix_ttp_hit *find_family(const ctix_ttp_list *l, const char *parent)
-{
-  size_t i, n = strlen(parent);
-  for (i = 0; i < l->count; i++)
-    if (strncmp(l->items[i].id, parent, n) == 0 &&
-        (l->items[i].id[n] == 0 || l->items[i].id[n] == '.'))
-      return &l->items[i];
-  return NULL;
-}
-
 static size_t count_status(const ctix_ttp_list *l, ctix_ttp_status st)
 {
   size_t i, n = 0;

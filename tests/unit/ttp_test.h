@@ -37,6 +37,17 @@ static inline ctix_ttp_list *map_text(const char *text, bool md, const ctix_ttp_
   return list;
 }
 
+/* Any hit of the family of `parent` (T1566 matches T1566.001), or NULL. */
+static inline const ctix_ttp_hit *find_family(const ctix_ttp_list *l, const char *parent)
+{
+  size_t i, n = strlen(parent);
+  for (i = 0; i < l->count; i++)
+    if (strncmp(l->items[i].id, parent, n) == 0 &&
+        (l->items[i].id[n] == 0 || l->items[i].id[n] == '.'))
+      return &l->items[i];
+  return NULL;
+}
+
 /* Asserts that two mappings give the same techniques, confidences (bit
  * for bit), statuses and evidence sentences, in the same order. */
 static inline void assert_same_hits(const ctix_ttp_list *a, const ctix_ttp_list *b)
