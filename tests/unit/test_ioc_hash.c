@@ -3,16 +3,19 @@
  * length, lower-casing, hashes glued to words ("words<md5>words",
  * "<md5>hash") against long hex runs that are not two hashes, numbers and
  * low-entropy words, the context-typed imphash / authentihash / JA3 /
- * JA3S, and ssdeep with its block-size rule.
+ * JA3S (the look-back at every distance, vector test and byte loop), and
+ * ssdeep with its block-size rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
 #include "ioc/coin.h"
+#include "ioc/scan.h"
 #include "ioc_test.h"
 
 /* Digests of "ctix types test" and friends (made with Python's hashlib). */
@@ -112,6 +115,63 @@ static void test_context_types(void **state)
   EXPECT_IOC("hash " MD5, CTIX_IOC_MD5, MD5);
 }
 
+/* The type of the only hash of `text`, extracted with the vector paths
+ * (scalar false) or the byte loops; CTIX_IOC_TYPE_COUNT when none. */
+static int hash_type(const char *text, bool scalar)
+{
+  ctix_ioc_list *l;
+  int type = CTIX_IOC_TYPE_COUNT;
+  size_t i;
+  ctix__ioc_force_scalar = scalar;
+  l = ioc_run(text);
+  ctix__ioc_force_scalar = false;
+  for (i = 0; i < l->nitems; i++)
+    if (l->items[i].type != CTIX_IOC_DOMAIN)
+      type = l->items[i].type;
+  ctix_ioc_list_free(l);
+  return type;
+}
+
+/* The look-back for a typing keyword, with the keyword 0-56 bytes before
+ * the hash (across the 16-byte steps of its vector test and the end of
+ * its span), in any case: the vector test and the byte loop agree, a
+ * near keyword types the hash and a far one leaves it plain. */
+static void test_context_distance(void **state)
+{
+  static const struct {
+    const char *word;
+    const char *hash;
+    ctix_ioc_type type, plain;
+  } cases[] = {
+      {"imphash", "0123456789abcdef0123456789abcdef", CTIX_IOC_IMPHASH, CTIX_IOC_MD5},
+      {"JA3s", "fedcba9876543210fedcba9876543210", CTIX_IOC_JA3S, CTIX_IOC_MD5},
+      {"AuthentiHash",
+       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+       CTIX_IOC_AUTHENTIHASH, CTIX_IOC_SHA256},
+  };
+  char text[256];
+  size_t c, gap;
+  (void)state;
+  for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+    for (gap = 1; gap <= 56; gap++) {
+      int vec, byte;
+      /* a long lead, so the look-back span ends inside the text */
+      size_t n = (size_t)snprintf(text, sizeof(text),
+                                  "Seen by many teams in several weeks of the campaign, the %s",
+                                  cases[c].word);
+      memset(text + n, ' ', gap);
+      snprintf(text + n + gap, sizeof(text) - n - gap, "%s was seen.", cases[c].hash);
+      vec = hash_type(text, false);
+      byte = hash_type(text, true);
+      if (vec != byte)
+        fail_msg("%s, gap %zu: vector %d, bytes %d", cases[c].word, gap, vec, byte);
+      if (gap <= 24 && vec != (int)cases[c].type)
+        fail_msg("%s, gap %zu: not typed (%d)", cases[c].word, gap, vec);
+      if (gap >= 48 && vec != (int)cases[c].plain)
+        fail_msg("%s, gap %zu: typed from too far (%d)", cases[c].word, gap, vec);
+    }
+}
+
 static void test_ssdeep(void **state)
 {
   static const char v1[] = "3072:kXgWxq0Vp9tTJuG3LzHJ7w+Pa1oRfE2sN/d5yUqrC8b:kXgW0Vp9tT3LzHJ7w+PaRfE2s";
@@ -141,6 +201,7 @@ int main(void)
       cmocka_unit_test(test_lengths),       cmocka_unit_test(test_case_and_punctuation),
       cmocka_unit_test(test_glued),         cmocka_unit_test(test_numbers),
       cmocka_unit_test(test_context_types), cmocka_unit_test(test_ssdeep),
+      cmocka_unit_test(test_context_distance),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

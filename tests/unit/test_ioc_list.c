@@ -2,8 +2,9 @@
  * Unit tests of the list builder of the IOC extractor (src/lib/ioc/list.c)
  * through ctix_ioc_extract: candidates are queued between emission and
  * their insertion into the deduplication table (so that the table's cache
- * line can be fetched meanwhile), and values too long for the queue are
- * inserted at once after it; a large table lives in its own mapping. The
+ * line can be fetched meanwhile), their values already copied to the
+ * packed strings (a duplicate's copy becomes a hole that later strings
+ * fill); a large table lives in its own mapping. The
  * list must come out as if every candidate were inserted when emitted:
  * one item per distinct value, its hits counted, items in order of first
  * occurrence, hits in text order, offsets pointing at the written form.
@@ -45,8 +46,8 @@ static void check_hit_counts(const ctix_ioc_list *l)
   assert_int_equal(total, l->nhits);
 }
 
-/* Short values around a value longer than the queue holds, each repeated
- * at once (inside the queue) and later (after it was inserted). */
+/* Short values around a long one (over 256 bytes), each repeated at once
+ * (inside the queue) and later (after it was inserted). */
 static void test_queue_and_long_values(void **state)
 {
   ctix_buf b = CTIX_BUF_INIT(1u << 20);
@@ -274,10 +275,59 @@ static void test_vector_edges(void **state)
   }
 }
 
+/* Values of every length from 4 to 40 bytes (the emit copies and hashes a
+ * value eight bytes a step, with a shorter tail): each domain written
+ * lower-case, in capitals and lower-case again is one item of three hits
+ * whose written form is that of its first occurrence; half of them are
+ * first written in capitals (the written form is then a string of its
+ * own, not the value's). */
+static void test_value_lengths(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT(1u << 20);
+  ctix_ioc_list *l;
+  char name[64], upper[64];
+  unsigned len, k;
+  (void)state;
+  for (len = 4; len <= 40; len++) {
+    /* "xx...x.ru" of len bytes, a different letter per length */
+    for (k = 0; k + 3 < len; k++)
+      name[k] = (char)('a' + len % 26);
+    memcpy(name + len - 3, ".ru", 4);
+    for (k = 0; k <= len; k++)
+      upper[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ? name[k] - 32 : name[k]);
+    if (len % 2)
+      ctix__buf_addf(&b, "seen %s then %s and %s.\n", name, upper, name);
+    else
+      ctix__buf_addf(&b, "seen %s then %s and %s.\n", upper, name, name);
+  }
+  assert_int_equal(b.err, 0);
+  assert_int_equal(ctix_ioc_extract(&l, b.data, b.len, NULL, NULL), 0);
+  for (len = 4; len <= 40; len++) {
+    const ctix_ioc *it;
+    for (k = 0; k + 3 < len; k++)
+      name[k] = (char)('a' + len % 26);
+    memcpy(name + len - 3, ".ru", 4);
+    for (k = 0; k <= len; k++)
+      upper[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ? name[k] - 32 : name[k]);
+    it = ioc_find(l, CTIX_IOC_DOMAIN, name);
+    if (!it)
+      fail_msg("%s: not found", name);
+    assert_int_equal(it->nhits, 3);
+    assert_string_equal(it->original, len % 2 ? name : upper);
+    assert_int_equal(it->span.end - it->span.start, len);
+    assert_memory_equal(b.data + it->span.start, it->original, len);
+  }
+  check_order(l);
+  check_hit_counts(l);
+  ctix_ioc_list_free(l);
+  ctix__buf_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_queue_and_long_values),
+      cmocka_unit_test(test_value_lengths),
       cmocka_unit_test(test_large_table),
       cmocka_unit_test(test_consume_input),
       cmocka_unit_test(test_vector_edges),

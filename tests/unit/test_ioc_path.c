@@ -331,6 +331,11 @@ static void test_ext_kind(void **state)
       {"com", CTIX__EXT_NONE},       {"org", CTIX__EXT_NONE},       {"", CTIX__EXT_NONE},
       {"e x", CTIX__EXT_NONE},       {"exe.", CTIX__EXT_NONE},
       {"averyveryverylongextension", CTIX__EXT_NONE},
+      /* longer than eight bytes (the key's second word), any case */
+      {"ApplEScript", CTIX__EXT_SCRIPT}, {"APPXBUNDLE", CTIX__EXT_EXECUTABLE},
+      {"applescrip", CTIX__EXT_NONE},    {"appxbundles", CTIX__EXT_NONE},
+      {"7Z", CTIX__EXT_ARCHIVE},         {"ex_", CTIX__EXT_NONE},
+      {"exe\xc3\xa9", CTIX__EXT_NONE},
   };
   size_t i;
   (void)state;

@@ -4,8 +4,9 @@
  * limits, deduplication with hits in text order and offsets of the text
  * as written, the tokenizer's trimming of prose and markup punctuation,
  * texts longer than one scan segment, out-of-order emissions and a
- * growing deduplication table, the shape and context helpers, and
- * extraction from a document.
+ * growing deduplication table, the shape and context helpers,
+ * extraction from a document, and the vector paths against the byte
+ * loops across block edges.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -341,6 +342,121 @@ static void test_context_helpers(void **state)
   assert_true(ctix__ioc_context_has(&s, s.len, 1, words));   /* "file" */
 }
 
+/* Fails unless the lists a and b are the same, item for item and hit for
+ * hit. */
+static void check_same(const ctix_ioc_list *a, const ctix_ioc_list *b, size_t shift)
+{
+  size_t i;
+  if (a->nitems != b->nitems || a->nhits != b->nhits)
+    fail_msg("shift %zu: %zu/%zu items, %zu/%zu hits", shift, a->nitems, b->nitems,
+             a->nhits, b->nhits);
+  for (i = 0; i < a->nitems; i++) {
+    const ctix_ioc *x = &a->items[i], *y = &b->items[i];
+    if (x->type != y->type || x->status != y->status || strcmp(x->value, y->value) != 0 ||
+        strcmp(x->original, y->original) != 0 || x->span.start != y->span.start ||
+        x->span.end != y->span.end || x->nhits != y->nhits)
+      fail_msg("shift %zu: item %zu differs (\"%s\" / \"%s\")", shift, i, x->value, y->value);
+  }
+  for (i = 0; i < a->nhits; i++)
+    if (a->hits[i].span.start != b->hits[i].span.start ||
+        a->hits[i].span.end != b->hits[i].span.end || a->hits[i].ioc != b->hits[i].ioc ||
+        a->hits[i].defanged != b->hits[i].defanged)
+      fail_msg("shift %zu: hit %zu differs", shift, i);
+}
+
+/* Extracts text[0..n) with the vector paths and with the byte loops and
+ * checks both give the same list; returns the vector one. */
+static ctix_ioc_list *extract_both(const char *text, size_t n, size_t shift)
+{
+  ctix_ioc_list *vec = NULL, *byte = NULL;
+  ctix_error err;
+  ctix_error_clear(&err);
+  ctix__ioc_force_scalar = false;
+  assert_int_equal(ctix_ioc_extract(&vec, text, n, NULL, &err), 0);
+  ctix__ioc_force_scalar = true;
+  assert_int_equal(ctix_ioc_extract(&byte, text, n, NULL, &err), 0);
+  ctix__ioc_force_scalar = false;
+  check_same(vec, byte, shift);
+  ctix_ioc_list_free(byte);
+  return vec;
+}
+
+/*
+ * The scanner's block masks (plain words, closing punctuation at a token
+ * end, long runs, trigger pairs), its skip of a plain word that goes on
+ * into the next 64-byte block, refang's 32-byte stop blocks and the
+ * hash-keyword look-back give the lists of the byte loops, with every
+ * byte of the text moved across each block edge by 0-63 leading bytes;
+ * the observables are found whatever the shift.
+ */
+static void test_block_edges(void **state)
+{
+  static const char body[] =
+      "Plain words, crossing. edges!? here) and there], "
+      "abcdefghijklmnopqrstuvwx abcdefghijklmnopqrstuvwxy: "
+      "CVE 2021-44228 mutex Global\\QzX9 tlpamber "
+      "evil[.]com hxxp://bad[.]org/x user[at]mail[.]ru 10[.]20[.]30[.]40 "
+      "imphash: 0123456789abcdef0123456789abcdef "
+      "JA3 fedcba9876543210fedcba9876543210 "
+      "authentihash\t0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef "
+      "md5 00112233445566778899aabbccddeeff.\n";
+  char text[sizeof(body) + 64];
+  size_t shift;
+  (void)state;
+  for (shift = 0; shift < 64; shift++) {
+    ctix_ioc_list *l;
+    size_t k;
+    /* leading plain words and spaces ("ab. ab. a"): the words of the
+     * body start at every offset of a block */
+    for (k = 0; k < shift; k++)
+      text[k] = k % 4 == 3 ? ' ' : k % 4 == 2 ? '.' : "ab"[k % 4];
+    memcpy(text + shift, body, sizeof(body));
+    l = extract_both(text, shift + sizeof(body) - 1, shift);
+    if (!ioc_find(l, CTIX_IOC_CVE, "CVE-2021-44228") ||
+        !ioc_find(l, CTIX_IOC_DOMAIN, "evil.com") ||
+        !ioc_find(l, CTIX_IOC_URL, "http://bad.org/x") ||
+        !ioc_find(l, CTIX_IOC_EMAIL, "user@mail.ru") ||
+        !ioc_find(l, CTIX_IOC_IPV4, "10.20.30.40") ||
+        !ioc_find(l, CTIX_IOC_IMPHASH, "0123456789abcdef0123456789abcdef") ||
+        !ioc_find(l, CTIX_IOC_JA3, "fedcba9876543210fedcba9876543210") ||
+        !ioc_find(l, CTIX_IOC_AUTHENTIHASH,
+                  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef") ||
+        !ioc_find(l, CTIX_IOC_MD5, "00112233445566778899aabbccddeeff") ||
+        !ioc_find(l, CTIX_IOC_TLP, "TLP:AMBER") || !ioc_find(l, CTIX_IOC_MUTEX, "Global\\QzX9")) {
+      ioc_dump(text, l);
+      ctix_ioc_list_free(l);
+      fail_msg("shift %zu: an observable was missed", shift);
+    }
+    ctix_ioc_list_free(l);
+  }
+}
+
+/* Texts of words, closing punctuation, brackets, digits and white space
+ * drawn at random (a fixed generator): the vector paths and the byte
+ * loops give the same list. */
+static void test_random_blocks(void **state)
+{
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzATDO .,;:!?)]'([{}<>\"|`-_/\\@"
+                                  "0123456789\n\t";
+  char text[4096];
+  uint32_t x = 12345;
+  int round;
+  (void)state;
+  for (round = 0; round < 24; round++) {
+    size_t k;
+    ctix_ioc_list *l;
+    /* letter-heavy rounds make long plain words that cross block edges */
+    unsigned span = round % 3 == 0 ? 26 : (unsigned)sizeof(alphabet) - 1;
+    for (k = 0; k < sizeof(text); k++) {
+      x = x * 1103515245u + 12345u;
+      text[k] = alphabet[((x >> 16) % span + (round % 3 == 0 && (x >> 8) % 7 == 0 ? 27 : 0)) %
+                         (sizeof(alphabet) - 1)];
+    }
+    l = extract_both(text, sizeof(text), (size_t)round);
+    ctix_ioc_list_free(l);
+  }
+}
+
 static void test_document(void **state)
 {
   const char *md = "# Report\n\nThe loader calls cdn.badcorp.ru and 91.204.14.3.\n\n"
@@ -370,7 +486,8 @@ int main(void)
       cmocka_unit_test(test_long_text),       cmocka_unit_test(test_shape),
       cmocka_unit_test(test_context_helpers), cmocka_unit_test(test_document),
       cmocka_unit_test(test_degenerate_tokens), cmocka_unit_test(test_out_of_order_emits),
-      cmocka_unit_test(test_many_items),
+      cmocka_unit_test(test_many_items),      cmocka_unit_test(test_block_edges),
+      cmocka_unit_test(test_random_blocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -275,6 +275,72 @@ static void test_benign_list_matches_data_file(void **state)
   assert_true(n >= 20);
 }
 
+/* The status and reason extraction gives the domain `name` (found in
+ * `text`), or fails when it is not listed as a domain. */
+static const char *extracted_reason(const char *text, const char *name, ctix_ioc_status *st)
+{
+  ctix_ioc_list *l = ioc_run(text);
+  const ctix_ioc *it = ioc_find(l, CTIX_IOC_DOMAIN, name);
+  const char *r;
+  if (!it) {
+    ctix_ioc_list_free(l);
+    fail_msg("%s: not extracted from \"%s\"", name, text);
+  }
+  *st = (ctix_ioc_status)it->status;
+  r = it->reason;
+  ctix_ioc_list_free(l);
+  return r;
+}
+
+/* Extraction triages a domain from the walk that checked it (the labels
+ * and hashes recorded on the way, ctix__ioc_triage_host): every domain of
+ * the data file, a subdomain of it and a look-alike get what
+ * ctix__ioc_triage_domain gives them, which the test above checks
+ * against the file. */
+static void test_benign_list_by_extraction(void **state)
+{
+  char path[1024], line[512];
+  FILE *f;
+  size_t n = 0;
+  (void)state;
+  snprintf(path, sizeof(path), "%s/../../data/ioc/benign-domains.txt", CTIX_TEST_DATA);
+  f = fopen(path, "r");
+  if (!f)
+    fail_msg("cannot open %s", path);
+  while (fgets(line, sizeof(line), f)) {
+    char *p = line, *e, names[3][600], text[2000];
+    unsigned k;
+    e = strchr(p, '#');
+    if (e)
+      *e = 0;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    e = p + strlen(p);
+    while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+      *--e = 0;
+    if (!*p || *p == '@')
+      continue;
+    snprintf(names[0], sizeof(names[0]), "%s", p);
+    snprintf(names[1], sizeof(names[1]), "deep.sub.%s", p);
+    snprintf(names[2], sizeof(names[2]), "%s.evil-example.ru", p);
+    for (k = 0; k < 3; k++) {
+      ctix_ioc_status st, want_st = CTIX_IOC_STATUS_IOC;
+      const char *got, *want = "unset";
+      /* the host: an address in a sentence, then the URL's host */
+      snprintf(text, sizeof(text), "Traffic went to https://%s/a then stopped.", names[k]);
+      ctix__ioc_triage_domain(NULL, names[k], strlen(names[k]), &want_st, &want);
+      got = extracted_reason(text, names[k], &st);
+      if (st != want_st || (got != want && (!got || !want || strcmp(got, want) != 0)))
+        fail_msg("%s: extraction says %s (%s), triage %s (%s)", names[k],
+                 ctix_ioc_status_name(st), got ? got : "NULL", ctix_ioc_status_name(want_st),
+                 want ? want : "NULL");
+    }
+    n++;
+  }
+  fclose(f);
+  assert_true(n >= 20);
+}
+
 static void test_benign_domains(void **state)
 {
   (void)state;
@@ -576,6 +642,7 @@ static void test_email_triage(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_benign_list_by_extraction),
       cmocka_unit_test(test_ipv4_ranges),
       cmocka_unit_test(test_ipv6_ranges),
       cmocka_unit_test(test_ip_null),

@@ -15,6 +15,10 @@
  */
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "ioc/coin.h"
 #include "ioc/scan.h"
 #include "util/str.h"
@@ -99,6 +103,19 @@ static const uint16_t keyword_lengths[256] = {
 };
 #undef KWL
 
+/*
+ * The first three letters (lower case) of the keywords that type a hash
+ * of `len` digits (hash_keywords entries with a type; the others leave
+ * it plain): context_type looks for the words only when one of these
+ * begins somewhere before the hash. ctix__ioc_hash_tables_ok checks it
+ * against the table.
+ */
+static const struct {
+  uint32_t len;
+  char pre[4];
+} typed_prefixes[] = {{32, "imp"}, {32, "ja3"}, {64, "aut"}};
+#define NTYPED (sizeof(typed_prefixes) / sizeof(typed_prefixes[0]))
+
 /* 1 for ASCII letters and digits. */
 static const uint8_t alnum[256] = {
   ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
@@ -125,6 +142,16 @@ bool ctix__ioc_hash_tables_ok(void)
     want[f] |= (uint16_t)(1u << hash_keywords[k].wlen);
     want[f - 32] |= (uint16_t)(1u << hash_keywords[k].wlen);
   }
+  for (k = 0; k < sizeof(hash_keywords) / sizeof(hash_keywords[0]); k++) {
+    size_t x;
+    bool listed = hash_keywords[k].type == CTIX_IOC_TYPE_COUNT;
+    for (x = 0; x < NTYPED && !listed; x++)
+      listed = typed_prefixes[x].len == hash_keywords[k].len &&
+               hash_keywords[k].wlen >= 3 &&
+               memcmp(typed_prefixes[x].pre, hash_keywords[k].word, 3) == 0;
+    if (!listed)
+      return false;
+  }
   for (c = 0; c < 256; c++)
     if (want[c] != keyword_lengths[c] ||
         alnum[c] != (ctix__isalnum((int)c) ? 1 : 0) ||
@@ -136,6 +163,56 @@ bool ctix__ioc_hash_tables_ok(void)
 static bool is_b64(int c)
 {
   return ctix__isalnum(c) || c == '+' || c == '/';
+}
+
+/*
+ * True if a typed keyword of a hash of `len` digits may begin in
+ * t[from..pos): one of its typed_prefixes starts there (any case; bytes
+ * from pos on are read, not matched, and the hash run holds at least
+ * 32 bytes after pos). With SSE2, sixteen places at a time (the byte
+ * loop alone under ctix__ioc_force_scalar; both give the same answer).
+ */
+static bool typed_keyword_near(const char *t, size_t from, size_t pos, size_t len)
+{
+  size_t x, p;
+  bool any = false;
+  for (x = 0; x < NTYPED; x++)
+    any |= typed_prefixes[x].len == len;
+  if (!any || from >= pos)
+    return false;
+#if defined(__SSE2__)
+  if (!ctix__ioc_force_scalar) {
+    const __m128i c20 = _mm_set1_epi8(0x20);
+    for (p = from; p < pos; p += 16) {
+      __m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + p)), c20);
+      __m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + p + 1)), c20);
+      __m128i v2 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + p + 2)), c20);
+      unsigned m = 0;
+      for (x = 0; x < NTYPED; x++)
+        if (typed_prefixes[x].len == len) {
+          const char *w = typed_prefixes[x].pre;
+          __m128i e = _mm_and_si128(
+              _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8(w[0])),
+                            _mm_cmpeq_epi8(v1, _mm_set1_epi8(w[1]))),
+              _mm_cmpeq_epi8(v2, _mm_set1_epi8(w[2])));
+          m |= (unsigned)_mm_movemask_epi8(e);
+        }
+      if (pos - p < 16)
+        m &= (1u << (pos - p)) - 1;
+      if (m)
+        return true;
+    }
+    return false;
+  }
+#endif
+  for (p = from; p < pos; p++)
+    for (x = 0; x < NTYPED; x++) {
+      const unsigned char *w = (const unsigned char *)typed_prefixes[x].pre;
+      if (typed_prefixes[x].len == len && ((unsigned char)t[p] | 0x20) == w[0] &&
+          ((unsigned char)t[p + 1] | 0x20) == w[1] && ((unsigned char)t[p + 2] | 0x20) == w[2])
+        return true;
+    }
+  return false;
 }
 
 /*
@@ -153,6 +230,9 @@ static ctix_ioc_type context_type(const ctix__ioc_scan *s, size_t pos, size_t le
   size_t nextlen = 0;
   unsigned w;
 
+  /* only a typed keyword makes the answer other than `plain` */
+  if (!typed_keyword_near(t, limit, pos, len))
+    return plain;
   for (w = 0; w < CONTEXT_WORDS; w++) {
     size_t e = p, b, k;
     while (e > limit && !alnum[(unsigned char)t[e - 1]]) {

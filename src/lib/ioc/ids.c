@@ -14,6 +14,9 @@
  * "tlp amber") start from the trigger word and consume the next token.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ioc/scan.h"
 #include "util/str.h"
@@ -631,10 +634,30 @@ static int arn_at(ids_ctx *c, size_t p)
 /* ---- XMPP ---- */
 
 /* Cheap pre-test for the context words: does a 'j' or an 'x' occur in the
- * few bytes before p on its line? */
+ * few bytes before p on its line? With SSE2, sixteen bytes a step
+ * backwards (not when the tests compare the byte loop alone,
+ * ctix__ioc_force_scalar). */
 static bool mentions_xmpp(const ctix__ioc_scan *s, size_t p)
 {
   size_t lim = p > XMPP_CONTEXT_SPAN ? p - XMPP_CONTEXT_SPAN : 0;
+#if defined(__SSE2__)
+  if (!ctix__ioc_force_scalar) {
+    for (; p > lim && p >= 16; p -= 16) {
+      __m128i blk = _mm_loadu_si128((const __m128i *)(const void *)(s->text + p - 16));
+      __m128i low = _mm_or_si128(blk, _mm_set1_epi8(0x20));
+      unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(blk, _mm_set1_epi8('\n')));
+      unsigned jx = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+          _mm_cmpeq_epi8(low, _mm_set1_epi8('j')), _mm_cmpeq_epi8(low, _mm_set1_epi8('x'))));
+      /* bit i is text[p - 16 + i]; only the bytes from lim on count */
+      unsigned live = p - lim >= 16 ? 0xFFFFu : 0xFFFFu & ~((1u << (16 - (p - lim))) - 1u);
+      unsigned m = (nl | jx) & live;
+      if (m)
+        return (jx >> (31 - __builtin_clz(m))) & 1u; /* the nearest decides */
+    }
+    if (p <= lim)
+      return false;
+  }
+#endif
   while (p > lim && s->text[p - 1] != '\n') {
     int ch = s->text[--p] | 32;
     if (ch == 'j' || ch == 'x')

@@ -18,6 +18,14 @@
  * before a rehash and at finish, so the result is the same as inserting
  * at once.
  *
+ * Emit reads the value once: one loop copies it to the end of the packed
+ * strings (where it stays when it is a new item, nine candidates in ten),
+ * computes its hash and compares it with the written form in the input
+ * (equal bytes share the string). A candidate found to be a duplicate
+ * leaves its copy behind: a hole, where the next strings that fit go
+ * (or given back when it is the last string), so the strings take no
+ * more memory than when copied at insertion.
+ *
  * Memory is kept near the minimum, since a large report may hold hundreds
  * of thousands of observables: every string lives once in one packed
  * buffer (the written form shares the value's bytes when they are equal),
@@ -55,23 +63,27 @@ struct ctix_ioc_priv {
 static size_t str_off(const char *p) { return (size_t)(uintptr_t)p; }
 static const char *off_str(size_t off) { return (const char *)(uintptr_t)off; }
 
+/* Holes of the packed strings remembered (see above); a smaller one
+ * left when a string takes the start of one is kept. */
+#define HOLES 8u
+#define HOLE_MIN 4u
+
 /* Candidates queued between emit and their insertion (see above): enough
  * to cover the work of a few recognizer calls, which hides the latency of
- * the slot's cache line. */
+ * the slot's cache line. A power of two. */
 #define PENDING 8
-/* Values longer than this are inserted at once (after the queue). */
-#define PENDING_VALUE 232
 
-/* A candidate waiting for insertion: offsets already mapped to the input. */
+/* A candidate waiting for insertion: offsets already mapped to the input,
+ * its value already copied to the packed strings. */
 typedef struct pending {
   uint32_t hash;
   uint32_t vlen;
   uint32_t in_start, in_end;
-  const char *reason;
-  const char *value;          /* buf, or the emitter's bytes when inserted at once */
+  uint32_t off;               /* of the value in the packed strings */
   uint8_t type, status;
   bool defanged;
-  char buf[PENDING_VALUE];
+  bool same;                  /* the written form is the value's bytes */
+  const char *reason;
 } pending;
 
 struct ctix__ioc_builder {
@@ -81,6 +93,8 @@ struct ctix__ioc_builder {
   ctix_buf items;             /* ctix_ioc records (string offsets until finish) */
   ctix_buf hits;              /* ctix_ioc_hit records */
   ctix_buf strs;              /* packed NUL-terminated strings */
+  size_t items_lim, hits_lim, strs_lim; /* buf_lim of each: appends that end
+                                           within need no call */
   uint32_t *slots;            /* hash table: SLOT_TAG bits of the hash | item index + 1;
                                  0 = empty */
   size_t nslots;
@@ -91,6 +105,9 @@ struct ctix__ioc_builder {
   size_t nedits;
   size_t hint;                /* edits wholly before the last mapped start */
   pending queue[PENDING];     /* candidates waiting for their slot (a ring) */
+  uint32_t hole_off[HOLES];   /* unused runs of the packed strings (the copies */
+  uint32_t hole_len[HOLES];   /* of duplicates), the last one first */
+  unsigned nholes;
   unsigned qhead, qlen;
   const ctix__ioc_scan *scan; /* of the last emit (its document), for release_input */
   size_t released;            /* input[0..released) given back (consume_input) */
@@ -212,6 +229,23 @@ static void slots_free(uint32_t *slots, size_t n)
   free(slots);
 }
 
+/* The largest length `rb` may reach without growing, with the NUL it
+ * keeps after its bytes (0 before its memory exists or after an error). */
+static size_t buf_lim(const ctix_buf *rb)
+{
+  if (!rb->data || rb->err)
+    return 0;
+  return rb->cap - 1 < rb->max ? rb->cap - 1 : rb->max;
+}
+
+/* Updates the limits of the three buffers after one may have grown. */
+static void update_lims(ctix__ioc_builder *b)
+{
+  b->items_lim = buf_lim(&b->items);
+  b->hits_lim = buf_lim(&b->hits);
+  b->strs_lim = buf_lim(&b->strs);
+}
+
 /* Reserves room for the items expected in `len` bytes of input. */
 static int reserve(ctix__ioc_builder *b, size_t len)
 {
@@ -223,6 +257,7 @@ static int reserve(ctix__ioc_builder *b, size_t len)
       ctix__buf_grow(&b->hits, est * sizeof(ctix_ioc_hit)) ||
       ctix__buf_grow(&b->strs, est * STRING_BYTES_PER_ITEM))
     return CTIX_ENOMEM;
+  update_lims(b);
   b->slots = slots_alloc(slots);
   if (!b->slots)
     return CTIX_ENOMEM;
@@ -267,6 +302,7 @@ void ctix__ioc_builder_free(ctix__ioc_builder *b)
 }
 
 static inline uint32_t hash_of(ctix_ioc_type type, const char *v, size_t n);
+static unsigned char uchar_of(char c) { return (unsigned char)c; }
 
 /* Doubles the hash table (or creates it) and re-inserts every item, its
  * hash computed again from its value (a rare event: reserve sizes the
@@ -355,6 +391,15 @@ static void map_hinted(ctix__ioc_builder *b, size_t start, size_t end, size_t *i
     c++;
   }
   b->hint = c;
+  /* the usual case: no edit touches the span, which moves by the shift of
+   * the edits before it */
+  if (start < end && (c == n || e[c].out_start >= end)) {
+    size_t shift = c ? e[c - 1].in_end - e[c - 1].out_end : 0;
+    *in_start = start + shift;
+    *in_end = end + shift;
+    *defanged = false;
+    return;
+  }
   if (c < n && e[c].out_start <= start)
     *in_start = e[c].in_start;
   else if (c > 0)
@@ -385,12 +430,71 @@ bool ctix__ioc_is_defanged(const ctix__ioc_scan *s, size_t start, size_t end)
   return d;
 }
 
+/* Takes `size` bytes from the last hole of the packed strings when they
+ * fit (*off: where); false when they do not, or once the strings buffer
+ * has failed (its memory is gone: the append that follows is a no-op
+ * that reports the sticky error). */
+static inline bool take_hole(ctix__ioc_builder *b, size_t size, size_t *off)
+{
+  unsigned k;
+  if (!b->nholes || b->strs.err)
+    return false;
+  k = b->nholes - 1;
+  if (b->hole_len[k] < size)
+    return false;
+  *off = b->hole_off[k];
+  b->hole_off[k] += (uint32_t)size;
+  b->hole_len[k] -= (uint32_t)size;
+  if (b->hole_len[k] < HOLE_MIN)
+    b->nholes--;
+  return true;
+}
+
+/* Remembers the unused bytes strs[off..off + size) as a hole, or gives
+ * them back when they end the packed strings. */
+static void add_hole(ctix__ioc_builder *b, size_t off, size_t size)
+{
+  ctix_buf *sb = &b->strs;
+  if (sb->err) {
+    b->nholes = 0;
+    return;
+  }
+  if (off + size == sb->len) {
+    sb->len = off;
+    sb->data[sb->len] = '\0';
+    return;
+  }
+  if (size < HOLE_MIN)
+    return;
+  if (b->nholes == HOLES) {
+    /* the smallest one goes */
+    unsigned k, m = 0;
+    for (k = 1; k < HOLES; k++)
+      if (b->hole_len[k] < b->hole_len[m])
+        m = k;
+    if (b->hole_len[m] >= size)
+      return;
+    b->hole_off[m] = b->hole_off[HOLES - 1];
+    b->hole_len[m] = b->hole_len[HOLES - 1];
+    b->nholes--;
+  }
+  b->hole_off[b->nholes] = (uint32_t)off;
+  b->hole_len[b->nholes] = (uint32_t)size;
+  b->nholes++;
+}
+
 /* Appends s[0..n) and a NUL to the packed strings; *off is its offset. */
 static int add_string(ctix__ioc_builder *b, const char *s, size_t n, size_t *off)
 {
   ctix_buf *sb = &b->strs;
+  int rc;
+  if (take_hole(b, n + 1, off)) {
+    memcpy(sb->data + *off, s, n);
+    sb->data[*off + n] = '\0';
+    return 0;
+  }
   *off = sb->len;
-  if (sb->data && !sb->err && sb->len + n + 1 < sb->cap) {
+  if (sb->len + n + 1 <= b->strs_lim) {
     memcpy(sb->data + sb->len, s, n);
     sb->len += n + 1;
     sb->data[sb->len - 1] = '\0';
@@ -398,21 +502,35 @@ static int add_string(ctix__ioc_builder *b, const char *s, size_t n, size_t *off
     return 0;
   }
   ctix__buf_add(sb, s, n);
-  return ctix__buf_addc(sb, '\0');
+  rc = ctix__buf_addc(sb, '\0');
+  b->strs_lim = buf_lim(sb);
+  return rc;
 }
 
-/* Records the written form input[a..z) of item `it`, whose value has
- * `vlen` bytes (shared with the value when the bytes are equal). */
-static int set_original(ctix__ioc_builder *b, ctix_ioc *it, size_t vlen, size_t a, size_t z)
+/* Records the written form input[p->in_start..in_end) of item `it` (the
+ * value's string when the bytes are equal). */
+static int set_original(ctix__ioc_builder *b, ctix_ioc *it, const pending *p)
 {
   size_t off;
   int rc;
-  if (z - a == vlen && memcmp(b->strs.data + str_off(it->value), b->input + a, vlen) == 0) {
+  if (p->same) {
     it->original = it->value;
     return 0;
   }
-  rc = add_string(b, b->input + a, z - a, &off);
+  rc = add_string(b, b->input + p->in_start, p->in_end - p->in_start, &off);
   it->original = off_str(off);
+  return rc;
+}
+
+/* Makes room for `size` more bytes in `rb`, whose buf_lim is *lim;
+ * 0 or the buffer's error. */
+static inline int room_for(ctix_buf *rb, size_t *lim, size_t size)
+{
+  int rc;
+  if (__builtin_expect(rb->len + size <= *lim, 1))
+    return 0;
+  rc = ctix__buf_grow(rb, size); /* fails past max, stickily */
+  *lim = buf_lim(rb);
   return rc;
 }
 
@@ -420,10 +538,11 @@ static int set_original(ctix__ioc_builder *b, ctix_ioc *it, size_t vlen, size_t 
  * Looks the candidate p up in the hash table and adds a new item or a hit
  * to the existing one; its offsets are in the input.
  */
-static int insert(ctix__ioc_builder *b, const pending *p)
+__attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, const pending *p)
 {
   size_t j = home_slot(p->hash, b->nslots), idx, vlen = p->vlen;
   const uint32_t tag = SLOT_TAG(p->hash);
+  const char *pv = b->strs.data + p->off;
   ctix_ioc_hit *hit;
   ctix_ioc *it;
   int rc;
@@ -437,7 +556,7 @@ static int insert(ctix__ioc_builder *b, const pending *p)
       size_t off = str_off(m->value);
       const char *v = b->strs.data + off;
       if (m->type == p->type && off + vlen < b->strs.len && v[vlen] == '\0' &&
-          memcmp(v, p->value, vlen) == 0)
+          memcmp(v, pv, vlen) == 0)
         break;
     }
     j = next_slot(j, b->nslots);
@@ -445,6 +564,8 @@ static int insert(ctix__ioc_builder *b, const pending *p)
   if (b->slots[j]) {
     idx = (b->slots[j] & SLOT_INDEX_MASK) - 1;
     it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
+    /* the candidate's copy of the value is not needed */
+    add_hole(b, p->off, vlen + 1);
     it->nhits++;
     it->defanged = it->defanged || p->defanged;
     if (it->status == CTIX_IOC_STATUS_REJECTED && p->status != CTIX_IOC_STATUS_REJECTED) {
@@ -456,21 +577,14 @@ static int insert(ctix__ioc_builder *b, const pending *p)
       /* a sub-token emitted after a later one: keep the earliest */
       it->span.start = p->in_start;
       it->span.end = p->in_end;
-      if ((rc = set_original(b, it, vlen, p->in_start, p->in_end)))
+      if ((rc = set_original(b, it, p)))
         return rc;
     }
   } else {
-    size_t off;
-    if ((rc = add_string(b, p->value, vlen, &off)))
-      return rc;
     idx = CTIX__BUF_COUNT(&b->items, ctix_ioc);
-    /* the record is written in place (room for one more, and the NUL the
-     * buffer keeps after its bytes) */
-    if (!b->items.data || b->items.err || b->items.len + sizeof(ctix_ioc) >= b->items.cap ||
-        b->items.len + sizeof(ctix_ioc) > b->items.max) { /* ctix__buf_grow fails past max */
-      if ((rc = ctix__buf_grow(&b->items, sizeof(ctix_ioc))))
-        return rc;
-    }
+    /* the record is written in place */
+    if ((rc = room_for(&b->items, &b->items_lim, sizeof(ctix_ioc))))
+      return rc;
     it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
     memset(it, 0, sizeof(*it));
     it->type = p->type;
@@ -480,21 +594,18 @@ static int insert(ctix__ioc_builder *b, const pending *p)
     it->span.end = p->in_end;
     it->nhits = 1;
     it->defanged = p->defanged;
-    it->value = off_str(off);
+    it->value = off_str(p->off);
     b->items.len += sizeof(ctix_ioc);
     b->items.data[b->items.len] = '\0';
-    if ((rc = set_original(b, it, vlen, p->in_start, p->in_end)))
+    if ((rc = set_original(b, it, p)))
       return rc;
     b->slots[j] = tag | (uint32_t)(idx + 1);
   }
   if (p->in_start < b->last_hit)
     b->hits_sorted = false;
   b->last_hit = p->in_start;
-  if (!b->hits.data || b->hits.err || b->hits.len + sizeof(ctix_ioc_hit) >= b->hits.cap ||
-      b->hits.len + sizeof(ctix_ioc_hit) > b->hits.max) {
-    if ((rc = ctix__buf_grow(&b->hits, sizeof(ctix_ioc_hit))))
-      return rc;
-  }
+  if ((rc = room_for(&b->hits, &b->hits_lim, sizeof(ctix_ioc_hit))))
+    return rc;
   hit = &CTIX__BUF_AT(&b->hits, ctix_ioc_hit, CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit));
   hit->span.start = p->in_start;
   hit->span.end = p->in_end;
@@ -506,10 +617,10 @@ static int insert(ctix__ioc_builder *b, const pending *p)
 }
 
 /* Inserts the oldest queued candidate. */
-static int insert_oldest(ctix__ioc_builder *b)
+__attribute__((always_inline)) static inline int insert_oldest(ctix__ioc_builder *b)
 {
   const pending *p = &b->queue[b->qhead];
-  b->qhead = (b->qhead + 1) % PENDING;
+  b->qhead = (b->qhead + 1) & (PENDING - 1);
   b->qlen--;
   return insert(b, p);
 }
@@ -579,15 +690,76 @@ void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
     release_input(b, in_base);
 }
 
+/*
+ * Copies v[0..n) to dst[0..n) and returns hash_of(type, v, n); *same
+ * tells whether in[0..n) holds the same bytes (in may be NULL: then
+ * false). One pass, eight bytes a step, with the loads of hash_of (fixed
+ * size, none outside the n bytes).
+ */
+__attribute__((always_inline)) static inline uint32_t copy_hash(char *dst, ctix_ioc_type type,
+                                                               const char *v, size_t n,
+                                                               const char *in, bool *same)
+{
+  const uint64_t k = 0x9E3779B97F4A7C15u;
+  uint64_t h = ((uint64_t)type << 32 | (uint32_t)n) * k, w, x, diff = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&w, v + i, 8);
+    memcpy(dst + i, &w, 8);
+    if (in) {
+      memcpy(&x, in + i, 8);
+      diff |= w ^ x;
+    }
+    h = (h ^ w) * k;
+    h ^= h >> 29;
+  }
+  if (i < n) {
+    if (n >= 8) {
+      memcpy(&w, v + n - 8, 8);
+      memcpy(dst + n - 8, &w, 8);
+      if (in) {
+        memcpy(&x, in + n - 8, 8);
+        diff |= w ^ x;
+      }
+    } else if (n >= 4) {
+      uint32_t a, z, ia, iz;
+      memcpy(&a, v, 4);
+      memcpy(&z, v + n - 4, 4);
+      memcpy(dst, &a, 4);
+      memcpy(dst + n - 4, &z, 4);
+      if (in) {
+        memcpy(&ia, in, 4);
+        memcpy(&iz, in + n - 4, 4);
+        diff |= (uint64_t)(a ^ ia) | (z ^ iz);
+      }
+      w = (uint64_t)a << 32 | z;
+    } else {
+      size_t m;
+      for (m = 0; m < n; m++) {
+        dst[m] = v[m];
+        if (in)
+          diff |= (uint64_t)(uchar_of(v[m]) ^ uchar_of(in[m]));
+      }
+      w = (uint64_t)(unsigned char)v[0] << 16 | (uint64_t)(unsigned char)v[n / 2] << 8 |
+          (unsigned char)v[n - 1];
+    }
+    h = (h ^ w) * k;
+  }
+  h ^= h >> 32;
+  *same = in && diff == 0;
+  return (uint32_t)h;
+}
+
 int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t end,
                    const char *value, size_t vlen, ctix_ioc_status status,
                    const char *reason)
 {
   ctix__ioc_builder *b = s->priv;
-  size_t in_start = start, in_end = end;
-  bool defanged = false;
+  ctix_buf *sb = &b->strs;
+  size_t in_start = start, in_end = end, off;
+  bool defanged = false, same;
   uint32_t h;
-  pending *p, now; /* now: a value inserted at once */
+  pending *p;
   int rc;
 
   b->scan = s;
@@ -602,10 +774,6 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     if ((rc = flush_queue(b)) || (rc = rehash(b)))
       return rc;
   }
-  /* the slot is fetched while the offsets are mapped and later
-   * candidates are found */
-  h = hash_of(type, value, vlen);
-  __builtin_prefetch(&b->slots[home_slot(h, b->nslots)]);
   if (b->nedits)
     map_hinted(b, start, end, &in_start, &in_end, &defanged);
   in_start += b->in_base;
@@ -614,30 +782,35 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     in_end = b->input_len;
   if (in_start > in_end)
     in_start = in_end;
-  if (vlen > PENDING_VALUE) {
-    if ((rc = flush_queue(b)))
+  /* room in the queue (the insertion may add a string) */
+  if (b->qlen == PENDING && (rc = insert_oldest(b)))
+    return rc;
+  /* the value goes to the end of the packed strings, hashed and compared
+   * with the written form on the way; the slot is fetched while later
+   * candidates are found */
+  if (!take_hole(b, vlen + 1, &off)) {
+    if ((rc = room_for(sb, &b->strs_lim, vlen + 1)))
       return rc;
-    p = &now;
-  } else {
-    if (b->qlen == PENDING && (rc = insert_oldest(b)))
-      return rc;
-    p = &b->queue[(b->qhead + b->qlen) % PENDING];
-    b->qlen++;
+    off = sb->len;
+    sb->len += vlen + 1;
+    sb->data[sb->len] = '\0';
   }
+  h = copy_hash(sb->data + off, type, value, vlen,
+                in_end - in_start == vlen ? b->input + in_start : NULL, &same);
+  sb->data[off + vlen] = '\0';
+  __builtin_prefetch(&b->slots[home_slot(h, b->nslots)]);
+  p = &b->queue[(b->qhead + b->qlen) & (PENDING - 1)];
+  b->qlen++;
   p->hash = h;
   p->vlen = (uint32_t)vlen;
   p->in_start = (uint32_t)in_start;
   p->in_end = (uint32_t)in_end;
+  p->off = (uint32_t)off;
   p->reason = reason;
   p->type = (uint8_t)type;
   p->status = (uint8_t)status;
   p->defanged = defanged;
-  if (vlen > PENDING_VALUE) {
-    p->value = value;
-    return insert(b, p);
-  }
-  memcpy(p->buf, value, vlen);
-  p->value = p->buf;
+  p->same = same;
   return 0;
 }
 

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ioc/host.h"
 #include "ioc/scan.h"
 #include "util/str.h"
 
@@ -104,16 +105,21 @@ static _Thread_local tld_slot tld_cache[TLD_SLOTS];
 
 static bool tld_cached(const char *t, size_t n)
 {
-  unsigned h = 5381;
+  unsigned h;
   size_t i;
   tld_slot *e;
   if (n >= sizeof(tld_cache[0].s))
     return ctix__ioc_is_tld(t, n);
-  for (i = 0; i < n; i++)
-    h = h * 33 + (uchar)t[i];
+  /* the slot from the length and three bytes (t has two or more), which
+   * tell the common TLDs apart; the name is compared in full */
+  h = (((unsigned)(uchar)t[0] * 33u + (uchar)t[1]) * 33u + (uchar)t[n - 1]) * 33u + (unsigned)n;
   e = &tld_cache[h & (TLD_SLOTS - 1)];
-  if (e->len == n && memcmp(e->s, t, n) == 0)
-    return e->valid;
+  if (e->len == n) {
+    for (i = 0; i < n && e->s[i] == t[i]; i++)
+      ;
+    if (i == n)
+      return e->valid;
+  }
   memcpy(e->s, t, n);
   e->len = (uchar)n;
   e->valid = ctix__ioc_is_tld(t, n);
@@ -172,13 +178,16 @@ typedef enum dom_res {
 /*
  * Validates the host name h[0..n) (no trailing dot) and writes its
  * canonical form (lower case, punycode) to out[0..*outlen) (out holds
- * DOMAIN_MAX + 1 bytes). *underscore tells whether a label has one.
+ * DOMAIN_MAX + 1 bytes). *underscore tells whether a label has one. The
+ * same walk records the labels and hashes of the canonical form in *rec
+ * (for ctix__ioc_triage_host) when the result is DOM_OK or DOM_BAD_TLD.
  */
 static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
-                            bool *underscore)
+                            bool *underscore, ctix__ioc_host *rec)
 {
   size_t i = 0, o = 0, labels = 0, tld_at = 0;
-  bool tld_alpha = true;
+  uint32_t hh = 0;
+  bool last_other = false; /* the last label has a byte other than a letter, digit, '-' */
   *outlen = 0;
   *underscore = false;
   if (n == 0 || n > 4 * DOMAIN_MAX)
@@ -190,6 +199,11 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
     /* while the output is the input lower-cased (no punycode so far), a
      * name that fits the output is copied as its bytes are checked */
     bool copied = o == a && n <= DOMAIN_MAX + 1;
+    /* a valid name has fewer labels (DOMAIN_MAX bytes) */
+    if (labels < CTIX__HOST_LABELS) {
+      rec->start[labels] = (uint8_t)o;
+      rec->pre[labels] = hh;
+    }
     if (copied) {
       for (; i < n; i++) {
         unsigned e = label_low[(uchar)h[i]];
@@ -200,6 +214,7 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
         }
         seen |= e >> 8;
         out[i] = (char)e;
+        hh = ctix__host_step(hh, (uchar)e);
       }
     } else {
       while (i < n && h[i] != '.') {
@@ -221,10 +236,13 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
       if (copied)
         o += i - a;
       else
-        for (k = a; k < i; k++)
+        for (k = a; k < i; k++) {
           out[o++] = (char)ctix__lower((uchar)h[k]);
+          hh = ctix__host_step(hh, (uchar)out[o - 1]);
+        }
       if (seen & LB_UNDERSCORE)
         *underscore = true;
+      last_other = (seen & LB_UNDERSCORE) != 0;
     } else {
       char lab[4 * LABEL_MAX + 1];
       char *ace = NULL;
@@ -243,13 +261,22 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
         idn2_free(ace);
         return DOM_BAD;
       }
-      for (k = 0; k < m; k++)
-        out[o++] = (char)ctix__lower((uchar)ace[k]);
+      /* the label's bytes are hashed as written here (the walk above
+       * may have hashed the raw bytes) */
+      hh = labels < CTIX__HOST_LABELS ? rec->pre[labels] : 0;
+      last_other = false;
+      for (k = 0; k < m; k++) {
+        uchar c = (uchar)ctix__lower((uchar)ace[k]);
+        out[o++] = (char)c;
+        hh = ctix__host_step(hh, c);
+        last_other = last_other || !(ctix__isalnum(c) || c == '-');
+      }
       idn2_free(ace);
     }
     labels++;
     if (i < n) {
       out[o++] = '.';
+      hh = ctix__host_step(hh, '.');
       i++;
       if (i == n)
         return DOM_NONE; /* trailing dot: the caller strips it */
@@ -257,12 +284,12 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
   }
   if (labels < 2)
     return DOM_NONE;
-  for (i = tld_at; i < o; i++)
-    if (!ctix__isalpha((uchar)out[i]) && !(out[i] == '-' || ctix__isdigit((uchar)out[i])))
-      tld_alpha = false;
-  /* an all-numeric or one-letter last label is no TLD at all */
-  if (o - tld_at < 2 || ctix__isdigit((uchar)out[tld_at]) || !tld_alpha)
+  /* an all-numeric or one-letter last label is no TLD at all, nor one
+   * with a byte other than a letter, digit or '-' */
+  if (o - tld_at < 2 || ctix__isdigit((uchar)out[tld_at]) || last_other)
     return DOM_NONE;
+  rec->nlabels = (uint32_t)labels;
+  rec->full = hh;
   *outlen = o;
   if (!tld_cached(out + tld_at, o - tld_at))
     return DOM_BAD_TLD;
@@ -317,20 +344,38 @@ static unsigned ipv4_run(const char *t, size_t i, size_t end, size_t *run_end,
   return groups;
 }
 
-/* Formats octets as "a.b.c.d"; returns the length. */
+/* The decimal form of each byte value: its digits in the low bytes (first
+ * digit lowest), their count in the high byte; computed by the compiler. */
+#define OCT_TXT(v)                                                                      \
+  ((v) >= 100 ? ((uint32_t)('0' + (v) / 100) | (uint32_t)('0' + (v) / 10 % 10) << 8 |  \
+                 (uint32_t)('0' + (v) % 10) << 16 | 3u << 24)                           \
+   : (v) >= 10 ? ((uint32_t)('0' + (v) / 10) | (uint32_t)('0' + (v) % 10) << 8 | 2u << 24) \
+               : ((uint32_t)('0' + (v)) | 1u << 24))
+#define OCT4(v) OCT_TXT(v), OCT_TXT((v) + 1), OCT_TXT((v) + 2), OCT_TXT((v) + 3)
+#define OCT16(v) OCT4(v), OCT4((v) + 4), OCT4((v) + 8), OCT4((v) + 12)
+#define OCT64(v) OCT16(v), OCT16((v) + 16), OCT16((v) + 32), OCT16((v) + 48)
+static const uint32_t oct_txt[256] = {OCT64(0), OCT64(64), OCT64(128), OCT64(192)};
+#undef OCT64
+#undef OCT16
+#undef OCT4
+#undef OCT_TXT
+
+/* Formats octets (each at most 255) as "a.b.c.d" in out, which holds 16
+ * bytes or more; returns the length. */
 static size_t ipv4_fmt(char *out, const unsigned oct[4])
 {
   size_t o = 0;
   int k;
   for (k = 0; k < 4; k++) {
-    unsigned v = oct[k];
+    uint32_t w = oct_txt[oct[k] & 255u];
     if (k)
       out[o++] = '.';
-    if (v >= 100)
-      out[o++] = (char)('0' + v / 100);
-    if (v >= 10)
-      out[o++] = (char)('0' + (v / 10) % 10);
-    out[o++] = (char)('0' + v % 10);
+    /* three bytes written, the digits counted: the others are
+     * overwritten by what follows (a dot or the final NUL) */
+    out[o] = (char)(w & 0xFF);
+    out[o + 1] = (char)(w >> 8 & 0xFF);
+    out[o + 2] = (char)(w >> 16 & 0xFF);
+    o += w >> 24;
   }
   out[o] = '\0';
   return o;
@@ -636,19 +681,20 @@ static int emit_domain(ctix__ioc_scan *s, size_t a, size_t z, bool report_defang
   char v[DOMAIN_MAX + 1];
   size_t n, z0 = z;
   bool us;
+  ctix__ioc_host hrec;
   dom_res r;
   ctix_ioc_status st;
   const char *why;
   int rc;
   while (z > a && (t[z - 1] == '.' || t[z - 1] == '-'))
     z--;
-  r = domain_canon(t + a, z - a, v, &n, &us);
+  r = domain_canon(t + a, z - a, v, &n, &us, &hrec);
   /* a defanged name is an observable by its author's marking, even when
    * its TLD is not a public one ("dc01[.]corp[.]lan") */
   if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, a, z))
     r = DOM_OK;
   if (r == DOM_OK) {
-    ctix__ioc_triage_domain(s, v, n, &st, &why);
+    ctix__ioc_triage_host(s, v, n, &hrec, &st, &why);
     rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, a, z, v, n, st, why);
     return rc ? rc : 1;
   }
@@ -692,14 +738,28 @@ int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix
   const char *t = s->text;
   size_t i = start;
   int claimed = 0;
+  /* a token of host-name bytes alone (its shape tells: letters, digits,
+   * dots, '-', '_', bytes >= 0x80) is one run: not walked here */
+  bool one_run = sh->digits + sh->alpha + sh->dots + sh->dashes + sh->underscores +
+                     sh->nonascii ==
+                 sh->len && sh->len == end - start;
   while (i < end) {
     size_t a, z, dots = 0;
-    while (i < end && !(host_dot[(uchar)t[i]] & HD_HOST))
-      i++;
-    a = i;
-    while (i < end && host_dot[(uchar)t[i]]) {
-      dots += host_dot[(uchar)t[i]] >> 1;
-      i++;
+    if (one_run) {
+      while (i < end && t[i] == '.')
+        i++;
+      a = i;
+      dots = sh->dots - (a - start);
+      i = end;
+      one_run = false;
+    } else {
+      while (i < end && !(host_dot[(uchar)t[i]] & HD_HOST))
+        i++;
+      a = i;
+      while (i < end && host_dot[(uchar)t[i]]) {
+        dots += host_dot[(uchar)t[i]] >> 1;
+        i++;
+      }
     }
     z = i;
     while (a < z && (t[a] == '-' || t[a] == '.'))
@@ -901,7 +961,8 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
       char d[DOMAIN_MAX + 1];
       size_t dn, j;
       bool us;
-      dom_res r = domain_canon(t + ha, hz - ha, d, &dn, &us);
+      ctix__ioc_host hrec;
+      dom_res r = domain_canon(t + ha, hz - ha, d, &dn, &us, &hrec);
       ctix_ioc_status st = CTIX_IOC_STATUS_IOC, dst = CTIX_IOC_STATUS_IOC;
       const char *why = NULL, *dwhy = NULL;
       if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, la, hz))
@@ -924,7 +985,7 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
         st = dst = CTIX_IOC_STATUS_REJECTED;
         why = dwhy = R_UNKNOWN_TLD;
       } else {
-        ctix__ioc_triage_domain(s, d, dn, &dst, &dwhy);
+        ctix__ioc_triage_host(s, d, dn, &hrec, &dst, &dwhy);
         st = dst;
         why = dwhy;
         /* a web-mail platform is benign, its mailboxes are anyone's */
@@ -1021,6 +1082,105 @@ static int path_hosts(ctix__ioc_scan *s, size_t a, size_t z)
 }
 
 /*
+ * The parts of a URL's authority t[host..z) (text of `tlen` bytes):
+ * *auth_end, the first '/', '?' or '#' (else z); *at, the last '@' before
+ * it (0 if none); *hz, the first ':' after that '@' (or after host) and
+ * before *auth_end (else *auth_end). With SSE2, sixteen bytes at a time
+ * (a host is usually one or two blocks; not when the tests compare the
+ * byte loops alone, ctix__ioc_force_scalar).
+ */
+static void authority_of(const char *t, size_t tlen, size_t host, size_t z, size_t *auth_end,
+                         size_t *at, size_t *hz)
+{
+  size_t k = host, a = 0, e = z, ha, c;
+#if defined(__SSE2__)
+  if (!ctix__ioc_force_scalar) {
+    const __m128i slash = _mm_set1_epi8('/'), qm = _mm_set1_epi8('?'), hash = _mm_set1_epi8('#'),
+                  atc = _mm_set1_epi8('@'), colon = _mm_set1_epi8(':');
+    for (; k < z && k + 16 <= tlen; k += 16) {
+      __m128i blk = _mm_loadu_si128((const __m128i *)(const void *)(t + k));
+      unsigned live = z - k >= 16 ? 0xFFFFu : (1u << (z - k)) - 1u;
+      unsigned me = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                        _mm_or_si128(_mm_cmpeq_epi8(blk, slash), _mm_cmpeq_epi8(blk, qm)),
+                        _mm_cmpeq_epi8(blk, hash))) &
+                    live;
+      unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(blk, atc)) & live;
+      if (me) {
+        ma &= (1u << __builtin_ctz(me)) - 1u;
+        e = k + (unsigned)__builtin_ctz(me);
+      }
+      if (ma)
+        a = k + 31u - (unsigned)__builtin_clz(ma);
+      if (me)
+        break;
+    }
+    if (k >= z || k + 16 <= tlen) {
+      *auth_end = e;
+      *at = a;
+      /* the first ':' from the host on */
+      ha = a ? a + 1 : host;
+      for (c = ha; c < e && c + 16 <= tlen; c += 16) {
+        __m128i blk = _mm_loadu_si128((const __m128i *)(const void *)(t + c));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(blk, colon));
+        if (m) {
+          c += (unsigned)__builtin_ctz(m);
+          break;
+        }
+      }
+      if (c >= e || c + 16 > tlen) {
+        /* beyond the authority, or the text's last bytes: bytes */
+        for (; c < e && t[c] != ':'; c++)
+          ;
+      }
+      *hz = c < e ? c : e;
+      return;
+    }
+    /* the text's last bytes: the byte loop goes on from k */
+  }
+#endif
+  for (; k < z; k++) {
+    char ch = t[k];
+    if (ch == '/' || ch == '?' || ch == '#')
+      break;
+    if (ch == '@')
+      a = k;
+  }
+  *auth_end = k;
+  *at = a;
+  ha = a ? a + 1 : host;
+  for (c = ha; c < k && t[c] != ':'; c++)
+    ;
+  *hz = c;
+}
+
+/* Lower-cases the ASCII letters of v[a..b); v has `cap` bytes. With SSE2,
+ * sixteen bytes at a time while a block fits in v (the bytes past b are
+ * written back unchanged). */
+static void lower_span(char *v, size_t a, size_t b, size_t cap)
+{
+#if defined(__SSE2__)
+  if (!ctix__ioc_force_scalar) {
+    const __m128i lo = _mm_set1_epi8('A' - 1), hi = _mm_set1_epi8('Z' + 1),
+                  bit = _mm_set1_epi8(0x20);
+    for (; a < b && a + 16 <= cap; a += 16) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + a));
+      __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
+      if (b - a < 16) {
+        /* only the bytes before b */
+        static const char ones[32] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                      -1, -1, -1, -1, -1};
+        up = _mm_and_si128(up, _mm_loadu_si128((const __m128i *)(const void *)(ones + 16 -
+                                                                                (b - a))));
+      }
+      _mm_storeu_si128((__m128i *)(void *)(v + a), _mm_add_epi8(x, _mm_and_si128(up, bit)));
+    }
+  }
+#endif
+  for (; a < b; a++)
+    v[a] = (char)ctix__lower((uchar)v[a]);
+}
+
+/*
  * One URL at t[u..end) whose authority starts at `host`; `scheme_len` is 0
  * for a scheme-less URL. Emits it with its host. Returns the end of the
  * URL (> u) or 0 if it is no URL.
@@ -1033,13 +1193,14 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   size_t parens[2] = {0, 0}, brackets[2] = {0, 0}; /* opening, closing */
   bool counted;
   char v[URL_MAX];
-  size_t vn = 0, i;
+  size_t vn = 0;
   ctix_ioc_status st = CTIX_IOC_STATUS_IOC, dst = CTIX_IOC_STATUS_IOC;
   const char *why = NULL, *dwhy = NULL;
   size_t hz2 = 0;
   enum { H_DOMAIN, H_V4, H_V6, H_BAD } kind = H_BAD;
   dom_res dr = DOM_NONE;
   char dom[DOMAIN_MAX + 1];
+  ctix__ioc_host hrec;
   size_t dn = 0;
   bool us = false;
   unsigned oct[4];
@@ -1109,14 +1270,8 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   }
   if (z <= host)
     return 0;
-  /* authority */
-  for (auth_end = host; auth_end < z; auth_end++) {
-    char c = t[auth_end];
-    if (c == '/' || c == '?' || c == '#')
-      break;
-    if (c == '@')
-      at = auth_end;
-  }
+  /* authority: its end, user information and port found in one pass */
+  authority_of(t, s->len, host, z, &auth_end, &at, &hz);
   ha = at ? at + 1 : host;
   if (!scheme_len && at)
     return 0;
@@ -1134,12 +1289,8 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
       return 0;
     kind = H_V6;
     hz++;
-  } else {
-    for (hz = ha; hz < auth_end && t[hz] != ':'; hz++)
-      ;
-    if (hz == ha)
-      return 0;
-  }
+  } else if (hz == ha)
+    return 0;
   /* port */
   if (hz < auth_end) {
     if (t[hz] != ':')
@@ -1170,7 +1321,7 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
         kind = H_V4;
       }
     } else {
-      dr = domain_canon(t + ha, hz2 - ha, dom, &dn, &us);
+      dr = domain_canon(t + ha, hz2 - ha, dom, &dn, &us, &hrec);
       if (dr == DOM_BAD_TLD && ctix__ioc_is_defanged(s, u, z))
         dr = DOM_OK; /* defanged: a URL by its author's marking */
       if (dr == DOM_OK)
@@ -1204,13 +1355,11 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   /* canonical: lower-case scheme and host, the rest as written */
   vn = z - u;
   memcpy(v, t + u, vn);
-  for (i = 0; i < scheme_len; i++)
-    v[i] = (char)ctix__lower((uchar)v[i]);
-  for (i = ha - u; i < hz - u; i++)
-    v[i] = (char)ctix__lower((uchar)v[i]);
+  lower_span(v, 0, scheme_len, sizeof(v));
+  lower_span(v, ha - u, hz - u, sizeof(v));
   /* status from the host */
   if (kind == H_DOMAIN)
-    ctix__ioc_triage_domain(s, dom, dn, &dst, &dwhy);
+    ctix__ioc_triage_host(s, dom, dn, &hrec, &dst, &dwhy);
   if (st == CTIX_IOC_STATUS_IOC) {
     if (kind == H_DOMAIN) {
       st = dst;

@@ -230,19 +230,51 @@ static bool name_in(const char *const *tab, size_t count, const char *s, size_t 
 #define EXT_SLOTS 512u /* power of two, > 2 x COUNT(exts) */
 enum { B_STOP = 1, B_STOP_POSIX = 2, B_NONHOST = 4, B_ROOTPOS = 8 };
 static uint16_t ext_slots[EXT_SLOTS]; /* entry index + 1; 0 = empty */
-static uint32_t ext_hashes[COUNT(exts)]; /* ext_hash of each entry, compared first */
+/* The key (ext_key) of each entry: a probe compares it alone. */
+typedef struct ext_packed {
+  uint64_t lo, hi;
+} ext_packed;
+static ext_packed ext_keys[COUNT(exts)];
 static bool ext_tld[COUNT(exts)];     /* the extension is also a TLD */
 static unsigned char byte_class[256];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-/* FNV-1a of the lower-case bytes. */
-static uint32_t ext_hash(const unsigned char *low, size_t n)
+/* The lower case of each ASCII letter and digit, 0 for any other byte
+ * (no extension holds one). */
+static unsigned char ext_low[256];
+
+/* The longest extension a key holds (the table's longest is shorter). */
+#define EXT_KEY_MAX 15
+
+/*
+ * The key of the extension ext[0..n) (any case) and its slot hash: its
+ * lower-case bytes packed into 16 bytes (zero padding), so an entry is
+ * found by two compares. False when n is 0 or above EXT_KEY_MAX or a byte
+ * is not an ASCII letter or digit (no extension holds one). The one
+ * definition used both to build the index and to look an extension up
+ * (reads ext_low: after tables_init()).
+ */
+static inline bool ext_key(const char *ext, size_t n, ext_packed *k, uint32_t *hash)
 {
-  uint32_t h = 2166136261u;
+  const unsigned char *e = (const unsigned char *)ext;
+  uint64_t lo = 0, hi = 0, c;
   size_t i;
-  for (i = 0; i < n; i++)
-    h = (h ^ low[i]) * 16777619u;
-  return h;
+  if (n == 0 || n > EXT_KEY_MAX)
+    return false;
+  for (i = 0; i < n && i < 8; i++) {
+    if (!(c = ext_low[e[i]]))
+      return false;
+    lo |= c << (8 * i);
+  }
+  for (; i < n; i++) {
+    if (!(c = ext_low[e[i]]))
+      return false;
+    hi |= c << (8 * (i - 8));
+  }
+  k->lo = lo;
+  k->hi = hi;
+  *hash = (uint32_t)((lo * 0x9E3779B97F4A7C15ull ^ hi * 0xC2B2AE3D27D4EB4Full) >> 40);
+  return true;
 }
 
 static void build_tables(void)
@@ -253,10 +285,16 @@ static void build_tables(void)
   static const char nonhost[] = "()[]{}!#$&+=,~'";
   /* bytes after which a path or key may start inside a token */
   static const char rootpos[] = "=:([{,;\"'<>`";
+  for (i = 0; i < 256; i++)
+    ext_low[i] = ctix__isalnum((int)i) ? (unsigned char)ctix__lower((int)i) : 0;
   for (i = 0; i < COUNT(exts); i++) {
     uint32_t j;
-    ext_hashes[i] = ext_hash((const unsigned char *)exts[i].ext, strlen(exts[i].ext));
-    j = ext_hashes[i] & (EXT_SLOTS - 1);
+    /* every entry is lower-case letters and digits, at most EXT_KEY_MAX
+     * of them (test_ioc_path looks some up in any case); one that were
+     * not could never be found, and is left out of the index */
+    if (!ext_key(exts[i].ext, strlen(exts[i].ext), &ext_keys[i], &j))
+      continue;
+    j &= EXT_SLOTS - 1;
     while (ext_slots[j])
       j = (j + 1) & (EXT_SLOTS - 1);
     ext_slots[j] = (uint16_t)(i + 1);
@@ -288,24 +326,15 @@ static void tables_init(void)
 /* The extension-table entry of ext[0..n) (any case), or NULL. */
 static const ext_entry *ext_find(const char *ext, size_t n)
 {
-  unsigned char low[16];
-  size_t i;
-  uint32_t j, h = 2166136261u; /* ext_hash, as the bytes are lowered */
-  if (n == 0 || n >= sizeof(low))
-    return NULL;
-  for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)ext[i];
-    if (!ctix__isalnum(c))
-      return NULL;
-    low[i] = (unsigned char)ctix__lower(c);
-    h = (h ^ low[i]) * 16777619u;
-  }
+  ext_packed k;
+  uint32_t j;
   tables_init();
-  for (j = h & (EXT_SLOTS - 1); ext_slots[j]; j = (j + 1) & (EXT_SLOTS - 1)) {
-    const ext_entry *e = &exts[ext_slots[j] - 1];
-    if (ext_hashes[e - exts] == h && strncmp(e->ext, (const char *)low, n) == 0 &&
-        e->ext[n] == '\0')
-      return e;
+  if (!ext_key(ext, n, &k, &j))
+    return NULL;
+  for (j &= EXT_SLOTS - 1; ext_slots[j]; j = (j + 1) & (EXT_SLOTS - 1)) {
+    const ext_packed *e = &ext_keys[ext_slots[j] - 1];
+    if (e->lo == k.lo && e->hi == k.hi)
+      return &exts[ext_slots[j] - 1];
   }
   return NULL;
 }

@@ -12,12 +12,13 @@
  * trigger words that start a multi-token observable ("CVE 2014-1001",
  * "AS 1234", "mutex Foo"), which keeps the cost of prose near zero.
  *
- * Speed: the separator and letter bytes of the text, and the letter pairs
- * that begin a trigger word, are first turned into bit masks of 64-byte
+ * Speed: the separator and letter bytes of the text, the letter pairs
+ * that begin a trigger word, and the bytes that make a token more than a
+ * plain word (block_odd) are first turned into bit masks of 64-byte
  * blocks (AVX2 when the CPU has it, a table otherwise); the plain words of
- * a block are then skipped together with bit operations, and only the
- * other tokens (one in ten in a report) have their bytes counted and go
- * through the recognizers.
+ * a block, and a plain word that goes on into the next block, are then
+ * skipped with bit operations, and only the other tokens (one in ten in a
+ * report) have their bytes counted and go through the recognizers.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -124,6 +125,19 @@ static void shape_from_counts(ctix__ioc_shape *sh, const uint32_t *n, uint32_t l
   sh->other = n[C_OTHER] + n[C_SEP] + n[C_SPACE];
 }
 
+#if defined(__SSE2__)
+/* Per byte, sixteen 8-bit fields with a one in the field of its class, so
+ * counting is one load and one vector addition per byte (SSE2 is part of
+ * x86-64). */
+static _Alignas(16) uint8_t inc16[256][16];
+
+static void init_incs(void)
+{
+  int c;
+  for (c = 0; c < 256; c++)
+    inc16[c][cls[c]] = 1;
+}
+#else
 /* Per byte, a one in the 8-bit field of its class: classes 0-7 in inc_lo,
  * 8-15 in inc_hi, so counting is two table loads and two additions. */
 static uint64_t inc_lo[256], inc_hi[256];
@@ -139,16 +153,39 @@ static void init_incs(void)
       inc_hi[c] = (uint64_t)1 << (8 * (k - 8));
   }
 }
+#endif
 
-/* inc_lo and inc_hi hold eight 8-bit fields each */
+/* inc16 holds sixteen 8-bit fields (inc_lo and inc_hi eight each) */
 _Static_assert(C_COUNT == 16, "count_classes widens exactly sixteen class counts");
 
 /* Adds the class counts of t[0..n) to cnt. */
 static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
 {
   size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i z = _mm_setzero_si128();
+#define INC(x) _mm_load_si128((const __m128i *)(const void *)inc16[(x)])
   while (i < n) {
+    /* at most 255 bytes in the 8-bit fields, then widened to 32 bits */
     size_t lim = n - i < 255 ? n : i + 255;
+    __m128i v = z, w0, w1;
+    __m128i *c = (__m128i *)(void *)cnt;
+    for (; i + 4 <= lim; i += 4)
+      v = _mm_add_epi8(_mm_add_epi8(v, _mm_add_epi8(INC(t[i]), INC(t[i + 1]))),
+                       _mm_add_epi8(INC(t[i + 2]), INC(t[i + 3])));
+    for (; i < lim; i++)
+      v = _mm_add_epi8(v, INC(t[i]));
+    w0 = _mm_unpacklo_epi8(v, z);
+    w1 = _mm_unpackhi_epi8(v, z);
+    _mm_storeu_si128(c + 0, _mm_add_epi32(_mm_loadu_si128(c + 0), _mm_unpacklo_epi16(w0, z)));
+    _mm_storeu_si128(c + 1, _mm_add_epi32(_mm_loadu_si128(c + 1), _mm_unpackhi_epi16(w0, z)));
+    _mm_storeu_si128(c + 2, _mm_add_epi32(_mm_loadu_si128(c + 2), _mm_unpacklo_epi16(w1, z)));
+    _mm_storeu_si128(c + 3, _mm_add_epi32(_mm_loadu_si128(c + 3), _mm_unpackhi_epi16(w1, z)));
+  }
+#undef INC
+#else
+  while (i < n) {
+    size_t lim = n - i < 255 ? n : i + 255, k;
     uint64_t lo = 0, hi = 0;
     /* four bytes a step: the loop's own count and test are half its cost */
     for (; i + 4 <= lim; i += 4) {
@@ -159,27 +196,12 @@ static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
       lo += inc_lo[t[i]];
       hi += inc_hi[t[i]];
     }
-#if defined(__SSE2__)
-    /* the sixteen byte fields widened to 32 bits in four vectors (SSE2 is
-     * part of x86-64): a tenth of the instructions of the loop below */
-    {
-      const __m128i z = _mm_setzero_si128();
-      __m128i v = _mm_set_epi64x((long long)hi, (long long)lo);
-      __m128i w0 = _mm_unpacklo_epi8(v, z), w1 = _mm_unpackhi_epi8(v, z);
-      __m128i *c = (__m128i *)(void *)cnt;
-      _mm_storeu_si128(c + 0, _mm_add_epi32(_mm_loadu_si128(c + 0), _mm_unpacklo_epi16(w0, z)));
-      _mm_storeu_si128(c + 1, _mm_add_epi32(_mm_loadu_si128(c + 1), _mm_unpackhi_epi16(w0, z)));
-      _mm_storeu_si128(c + 2, _mm_add_epi32(_mm_loadu_si128(c + 2), _mm_unpacklo_epi16(w1, z)));
-      _mm_storeu_si128(c + 3, _mm_add_epi32(_mm_loadu_si128(c + 3), _mm_unpackhi_epi16(w1, z)));
-    }
-#else
-    size_t k;
     for (k = 0; k < 8; k++) {
       cnt[k] += (uint32_t)((lo >> (8 * k)) & 0xff);
       cnt[k + 8] += (uint32_t)((hi >> (8 * k)) & 0xff);
     }
-#endif
   }
+#endif
 }
 
 void ctix__ioc_shape_of(ctix__ioc_shape *sh, const char *text, size_t n)
@@ -545,10 +567,19 @@ static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
   return from == a ? offer_md_parts(s, a, b, cnt) : counted(s, from, b, offer_md_parts);
 }
 
-/* Counts the classes of t[a..b) and offers it as a token. */
+/* Counts the classes of t[a..b) and offers it as a token: straight to
+ * offer_trimmed when there is nothing to split at (no byte above ASCII,
+ * fewer than two bytes of C_OTHER, the class of ']' and '('), as
+ * offer_parts and offer_md_parts would, without their calls. */
 static int offer_range(ctix__ioc_scan *s, size_t a, size_t b)
 {
-  return counted(s, a, b, offer_parts);
+  uint32_t c[C_COUNT] = {0};
+  if (a >= b)
+    return 0;
+  count_classes((const unsigned char *)s->text + a, b - a, c);
+  if (!c[C_NONASCII] && c[C_OTHER] < 2)
+    return offer_trimmed(s, a, b, c);
+  return offer_parts(s, a, b, c);
 }
 
 /* ------------------------------------------------------------ the pass */
@@ -557,14 +588,50 @@ static int offer_range(ctix__ioc_scan *s, size_t a, size_t b)
 #define STACK_BLOCKS 2048
 
 /* Bit masks of 64-byte blocks: separators (white space, controls, hard
- * separators), ASCII letters, and the first letters of the letter pairs
- * that begin a trigger word (trig_pairs). */
+ * separators), ASCII letters, the first letters of the letter pairs
+ * that begin a trigger word (trig_pairs), and the bytes that make the
+ * token holding them more than a plain word (block_odd). */
 typedef struct masks {
-  uint64_t *sep, *let, *pair;
+  uint64_t *sep, *let, *pair, *odd;
   size_t nblocks;
   size_t n;
 } masks;
-#define NMASKS 3
+#define NMASKS 4
+
+/* Bytes that may follow a word in prose without making it more than a
+ * word ("payloads.", "hosts,", "(see)"). */
+static bool is_tail_punct(unsigned char c)
+{
+  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
+         c == ']' || c == '\'';
+}
+
+/* Bit p set when bytes p..p+24 of a block are all non-separators: a
+ * token longer than 24 bytes covers it. */
+static uint64_t long_runs(uint64_t sep)
+{
+  uint64_t x = ~sep, y = x & (x >> 1);
+  y &= y >> 2;
+  y &= y >> 4;
+  y &= y >> 8; /* runs of 16 */
+  y &= y >> 8; /* 24 */
+  return y & (x >> 24);
+}
+
+/*
+ * The bytes of a block (separators sp, letters lt, closing punctuation tl:
+ * is_tail_punct) that make the token holding them more than a plain word:
+ * a byte other than a letter, except closing punctuation that ends a
+ * token or is followed by one more that does (within the block: bit 63,
+ * or 62 before a closing byte at 63, is always one), and every byte
+ * where a run of 25 non-separators starts (long_runs). Computed once per
+ * block by the mask passes, for first_interesting.
+ */
+static inline uint64_t block_odd(uint64_t sp, uint64_t lt, uint64_t tl)
+{
+  uint64_t ends = tl & ((sp >> 1) | ((tl >> 1) & (sp >> 2)));
+  return (~(sp | lt) & ~ends) | long_runs(sp);
+}
 
 /* Lengths of the trigger words by their first two letters (bit n: a word
  * of n letters), indexed by the letters' low five bits (case-blind). */
@@ -583,7 +650,7 @@ static void masks_scalar(masks *m, const unsigned char *t, size_t from_block)
 {
   size_t k;
   for (k = from_block; k < m->nblocks; k++) {
-    uint64_t sp = 0, lt = 0, pr = 0;
+    uint64_t sp = 0, lt = 0, pr = 0, tl = 0;
     size_t j;
     for (j = 0; j < 64; j++) {
       size_t x = k * 64 + j;
@@ -595,12 +662,15 @@ static void masks_scalar(masks *m, const unsigned char *t, size_t from_block)
         sp |= (uint64_t)1 << j;
       else if (ctix__isalpha(t[x]))
         lt |= (uint64_t)1 << j;
+      if (is_tail_punct(t[x]))
+        tl |= (uint64_t)1 << j;
       if (x + 1 < m->n && is_pair(t + x))
         pr |= (uint64_t)1 << j;
     }
     m->sep[k] = sp;
     m->let[k] = lt;
     m->pair[k] = pr;
+    m->odd[k] = block_odd(sp, lt, tl);
   }
 }
 
@@ -626,17 +696,21 @@ static _Alignas(32) unsigned char pair_first[2][32], pair_second[2][32];
  * nibbles), 0xFF when none; "v is one" is v == shuffle(hard_seps, v). */
 #define HARD_SEPS_SHUFFLED "\"<>`"
 static _Alignas(32) unsigned char hard_seps[32];
+/* The closing punctuation of is_tail_punct in the same form (its low
+ * nibbles are distinct too). */
+#define TAIL_PUNCT ".,;:!?)]'"
+static _Alignas(32) unsigned char tail_set[32];
 
 /* The pair bits of the lower-case bytes lv in table tab. */
 __attribute__((target("avx2"), always_inline)) static inline __m256i
 pair_bits(__m256i lv, unsigned char tab[2][32])
 {
-  const __m256i lo = _mm256_and_si256(lv, _mm256_set1_epi8(0x0f)),
-                hi = _mm256_and_si256(lv, _mm256_set1_epi8((char)0xf0));
-  __m256i r6 = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(const void *)tab[0]), lo),
-          r7 = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(const void *)tab[1]), lo);
-  return _mm256_or_si256(_mm256_and_si256(r6, _mm256_cmpeq_epi8(hi, _mm256_set1_epi8(0x60))),
-                         _mm256_and_si256(r7, _mm256_cmpeq_epi8(hi, _mm256_set1_epi8(0x70))));
+  /* the row by bit 4 (0x6_ or 0x7_), moved to bit 7 for the blend; bytes
+   * of other rows get the bits of some letter, bytes >= 0x80 none: more
+   * candidates only, which trigger_mask settles */
+  __m256i r6 = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(const void *)tab[0]), lv),
+          r7 = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(const void *)tab[1]), lv);
+  return _mm256_blendv_epi8(r6, r7, _mm256_slli_epi16(lv, 3));
 }
 
 /* The masks of the 64-byte blocks of t that a byte follows, with AVX2. */
@@ -644,9 +718,9 @@ __attribute__((target("avx2"))) static size_t masks_avx2(masks *m, const unsigne
 {
   size_t k, full = (m->n - 1) / 64;
   const __m256i sp20 = _mm256_set1_epi8(0x20), lo = _mm256_set1_epi8('a'),
-                hi = _mm256_set1_epi8('z');
+                az = _mm256_set1_epi8('z' - 'a');
   for (k = 0; k < full; k++) {
-    uint64_t sp = 0, lt = 0, pa = 0;
+    uint64_t sp = 0, lt = 0, pa = 0, tl = 0;
     int h;
     for (h = 0; h < 2; h++) {
       __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(t + k * 64 + h * 32));
@@ -657,8 +731,8 @@ __attribute__((target("avx2"))) static size_t masks_avx2(masks *m, const unsigne
                      _mm256_load_si256((const __m256i *)(const void *)hard_seps), v)),
           _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|')));
       __m256i lv = _mm256_or_si256(v, sp20);
-      __m256i al = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(lv, lo), lv),
-                                    _mm256_cmpeq_epi8(_mm256_min_epu8(lv, hi), lv));
+      __m256i ax = _mm256_sub_epi8(lv, lo); /* letters: 0-25 */
+      __m256i al = _mm256_cmpeq_epi8(_mm256_min_epu8(ax, az), ax);
       __m256i lw = _mm256_or_si256(
           _mm256_loadu_si256((const __m256i *)(const void *)(t + k * 64 + h * 32 + 1)), sp20);
       __m256i pr = _mm256_cmpeq_epi8(
@@ -667,10 +741,15 @@ __attribute__((target("avx2"))) static size_t masks_avx2(masks *m, const unsigne
       sp |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(ws, hs)) << (32 * h);
       lt |= (uint64_t)(uint32_t)_mm256_movemask_epi8(al) << (32 * h);
       pa |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(pr) << (32 * h);
+      tl |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+                v, _mm256_shuffle_epi8(
+                       _mm256_load_si256((const __m256i *)(const void *)tail_set), v)))
+            << (32 * h);
     }
     m->sep[k] = sp;
     m->let[k] = lt & ~sp;
     m->pair[k] = pa;
+    m->odd[k] = block_odd(sp, lt & ~sp, tl);
   }
   return full;
 }
@@ -697,14 +776,6 @@ static size_t next_bit(const masks *m, const uint64_t *bits, bool inv, size_t i)
   return i < m->n ? i : m->n;
 }
 
-/* Bytes that may follow a word in prose without making it more than a
- * word ("payloads.", "hosts,", "(see)"). */
-static bool is_tail_punct(unsigned char c)
-{
-  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
-         c == ']' || c == '\'';
-}
-
 /* Builds trig_pairs and, for the vector pass, pair_first and pair_second. */
 static void init_trig_lens(void)
 {
@@ -725,6 +796,9 @@ static void init_trig_lens(void)
     memset(hard_seps, 0xFF, sizeof(hard_seps));
     for (hs = HARD_SEPS_SHUFFLED; *hs; hs++)
       hard_seps[*hs & 15] = hard_seps[16 + (*hs & 15)] = (unsigned char)*hs;
+    memset(tail_set, 0xFF, sizeof(tail_set));
+    for (hs = TAIL_PUNCT; *hs; hs++)
+      tail_set[*hs & 15] = tail_set[16 + (*hs & 15)] = (unsigned char)*hs;
   }
   {
     unsigned firsts = 0; /* distinct first letters seen */
@@ -768,18 +842,6 @@ static void build_tables(void)
 
 static void scan_init(void) { pthread_once(&tables_once, build_tables); }
 
-/* Bit p set when bytes p..p+24 of a block are all non-separators: a
- * token longer than 24 bytes covers it. */
-static uint64_t long_runs(uint64_t sep)
-{
-  uint64_t x = ~sep, y = x & (x >> 1);
-  y &= y >> 2;
-  y &= y >> 4;
-  y &= y >> 8; /* runs of 16 */
-  y &= y >> 8; /* 24 */
-  return y & (x >> 24);
-}
-
 /*
  * The offset in block k of the first token at or after offset `off` that
  * is more than a plain word: one that does not end inside the block, does
@@ -806,16 +868,7 @@ static unsigned first_interesting(const masks *m, const unsigned char *t, size_t
     best = ls;
   /* the first byte other than a letter, except closing punctuation at a
    * token end, or of a long token: the token holding it */
-  odd = ~(sp | let) & from;
-  while (odd) {
-    unsigned p = (unsigned)__builtin_ctzll(odd);
-    if (!(is_tail_punct(b[p]) && p < 63 &&
-          (((sp >> (p + 1)) & 1) ||
-           (p < 62 && is_tail_punct(b[p + 1]) && ((sp >> (p + 2)) & 1)))))
-      break;
-    odd &= odd - 1;
-  }
-  odd = (odd & (~odd + 1)) | (long_runs(sp) & from);
+  odd = m->odd[k] & from;
   if (odd) {
     unsigned q = (unsigned)__builtin_ctzll(odd);
     uint64_t upto = q == 63 ? starts : starts & (((uint64_t)2 << q) - 1);
@@ -860,6 +913,7 @@ int ctix__ioc_scan_text(ctix__ioc_scan *s)
     return CTIX_ENOMEM;
   m.let = m.sep + m.nblocks;
   m.pair = m.let + m.nblocks;
+  m.odd = m.pair + m.nblocks;
 #if CTIX_IOC_X86
   if (ctix__ioc_simd())
     done = masks_avx2(&m, t);
@@ -874,6 +928,19 @@ int ctix__ioc_scan_text(ctix__ioc_scan *s)
       if (p >= 64) {
         i = (k + 1) << 6;
         continue;
+      }
+      /* a token that goes on into the next block, where it ends: when it
+       * is letters from here and ends with letters or closing punctuation
+       * (no byte of block_odd), is shorter than 25 bytes and cannot be a
+       * trigger word (no pair bit), it is a plain word that the test
+       * below would skip; skipped here without looking at its bytes */
+      if (!(m.sep[k] >> p) && !(m.odd[k] >> p) && ((m.let[k] >> p) & 1) &&
+          !((m.pair[k] >> p) & 1) && k + 1 < m.nblocks && m.sep[k + 1]) {
+        unsigned e = (unsigned)__builtin_ctzll(m.sep[k + 1]);
+        if (64 - p + e < 25 && !(m.odd[k + 1] & (((uint64_t)1 << e) - 1))) {
+          i = ((k + 1) << 6) + e;
+          continue;
+        }
       }
       i = (k << 6) + p;
     }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ioc/host.h"
 #include "ioc/scan.h"
 #include "util/str.h"
 
@@ -195,45 +196,57 @@ static const char *special_tld(const char *l, size_t n)
   return NULL;
 }
 
-#define NBENIGN (sizeof(benign_domains) / sizeof(benign_domains[0]))
-/* An open-addressing set over benign_domains (index + 1; 0 = empty), at
- * most half full, built once. */
-#define BENIGN_SLOTS 512u
-static uint16_t benign_slots[BENIGN_SLOTS];
-/* name_hash of each name of the list: a probe compares it first, so the
- * names themselves are compared only on a (near) certain match */
-static uint32_t benign_hash[NBENIGN];
+/* ------------------------------------------------------ hashed name sets */
+
+/* A set of lower-case names (benign domains, system files) for one hash
+ * and nearly always one comparison per lookup: open addressing over the
+ * names' indices (index + 1; 0 = empty), at most half full, with the
+ * name_hash of each name compared before the name itself. Entry i's name
+ * is the `const char *` at table + i * stride. Built once (set_build). */
+#define SET_SLOTS 512u
+typedef struct name_set {
+  const void *table;
+  size_t stride, n;
+  uint32_t *hash;           /* n entries */
+  uint16_t slots[SET_SLOTS];
+} name_set;
+
 /* ASCII lower case of each byte, for hashing a name of any case. */
 static unsigned char lower_of[256];
-static pthread_once_t benign_once = PTHREAD_ONCE_INIT;
 
-/* FNV-1a of d[0..n) read from its last byte to its first, so the hashes
- * of all the suffixes of a name come in one backward pass. */
-#define HASH_BASIS 2166136261u
-#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
-
+/* The hash of the lower-case name d[0..n) (any case), as the walk over a
+ * host name computes it (host.h). */
 static uint32_t name_hash(const char *d, size_t n)
 {
-  uint32_t h = HASH_BASIS;
-  while (n)
-    h = HASH_STEP(h, d[--n]);
+  uint32_t h = 0;
+  size_t i;
+  for (i = 0; i < n; i++)
+    h = ctix__host_step(h, lower_of[(unsigned char)d[i]]);
   return h;
 }
 
-static void build_benign_set(void)
+/* The home slot of hash h (its high bits, mixed). */
+static uint32_t set_home(uint32_t h) { return (h * 0x9E3779B1u) >> 23; }
+_Static_assert(SET_SLOTS == 1u << 9, "set_home gives 9 bits");
+
+static const char *set_name(const name_set *set, size_t i)
+{
+  const char *const *p = (const void *)((const char *)set->table + i * set->stride);
+  return *p;
+}
+
+/* Fills the slots and hashes of `set` from its table. */
+static void set_build(name_set *set)
 {
   size_t i;
-  _Static_assert(NBENIGN * 2 <= BENIGN_SLOTS, "benign set too small");
-  for (i = 0; i < 256; i++)
-    lower_of[i] = (unsigned char)ctix__lower((int)i);
-  for (i = 0; i < NBENIGN; i++) {
-    const char *d = benign_domains[i].name;
+  for (i = 0; i < set->n; i++) {
+    const char *d = set_name(set, i);
     uint32_t j;
-    benign_hash[i] = name_hash(d, strlen(d));
-    j = benign_hash[i] & (BENIGN_SLOTS - 1);
-    while (benign_slots[j])
-      j = (j + 1) & (BENIGN_SLOTS - 1);
-    benign_slots[j] = (uint16_t)(i + 1);
+    set->hash[i] = name_hash(d, strlen(d));
+    j = set_home(set->hash[i]);
+    while (set->slots[j])
+      j = (j + 1) & (SET_SLOTS - 1);
+    set->slots[j] = (uint16_t)(i + 1);
   }
 }
 
@@ -247,18 +260,53 @@ static bool name_ieq(const char *name, const char *d, size_t n)
   return name[n] == '\0';
 }
 
+/* The index in `set` of the name d[0..n) (any case), whose name_hash
+ * lower-cased is h, or -1. */
+static long set_find(const name_set *set, const char *d, size_t n, uint32_t h)
+{
+  uint32_t j = set_home(h);
+  for (; set->slots[j]; j = (j + 1) & (SET_SLOTS - 1)) {
+    unsigned x = set->slots[j] - 1u;
+    if (set->hash[x] == h && name_ieq(set_name(set, x), d, n))
+      return (long)x;
+  }
+  return -1;
+}
+
+#define NBENIGN (sizeof(benign_domains) / sizeof(benign_domains[0]))
+static uint32_t benign_hash[NBENIGN];
+static name_set benign_set = {benign_domains, sizeof(benign_domains[0]), NBENIGN, benign_hash,
+                              {0}};
+static pthread_once_t benign_once = PTHREAD_ONCE_INIT;
+/* Names longer than this (a domain name has at most 253 bytes) are not
+ * looked up in the lists. */
+#define DOMAIN_TRIAGE_MAX 256u
+/* CTIX__HOST_MUL to the power i, for the hashes of suffixes. */
+static uint32_t host_pow[DOMAIN_TRIAGE_MAX + 1];
+/* The hashes of the special-use top-level names (special_tlds). */
+static uint32_t special_hash[sizeof(special_tlds) / sizeof(special_tlds[0])];
+
+static void build_benign_set(void)
+{
+  size_t i;
+  _Static_assert(NBENIGN * 2 <= SET_SLOTS, "benign set too small");
+  for (i = 0; i < 256; i++)
+    lower_of[i] = (unsigned char)ctix__lower((int)i);
+  host_pow[0] = 1;
+  for (i = 1; i <= DOMAIN_TRIAGE_MAX; i++)
+    host_pow[i] = host_pow[i - 1] * CTIX__HOST_MUL;
+  for (i = 0; i < sizeof(special_tlds) / sizeof(special_tlds[0]); i++)
+    special_hash[i] = name_hash(special_tlds[i].tld, special_tlds[i].len);
+  set_build(&benign_set);
+}
+
 /* The reason of the name d[0..n) (any case), whose name_hash lower-cased
  * is h, in the embedded benign list (exact name), or NULL. The set is
  * built (build_benign_set) before the first call. */
 static const char *benign_lookup(const char *d, size_t n, uint32_t h)
 {
-  uint32_t j = h & (BENIGN_SLOTS - 1);
-  for (; benign_slots[j]; j = (j + 1) & (BENIGN_SLOTS - 1)) {
-    unsigned x = benign_slots[j] - 1u;
-    if (benign_hash[x] == h && name_ieq(benign_domains[x].name, d, n))
-      return benign_reasons[benign_domains[x].reason];
-  }
-  return NULL;
+  long x = set_find(&benign_set, d, n, h);
+  return x < 0 ? NULL : benign_reasons[benign_domains[x].reason];
 }
 
 /* The host of a URL or host name `u` (no scheme, userinfo, port, path,
@@ -332,9 +380,63 @@ static const char *publisher_host(const ctix__ioc_scan *s, size_t *n)
   return host_of(src, n);
 }
 
-/* Names longer than this (a domain name has at most 253 bytes) are not
- * looked up in the lists. */
-#define DOMAIN_TRIAGE_MAX 256u
+/* Sets *status to BENIGN with reason r (found in the lists) or, when r is
+ * NULL and domain[0..n) is the publisher's own site, with that reason;
+ * leaves them (IOC, NULL) otherwise. */
+__attribute__((always_inline)) static inline void set_verdict(const ctix__ioc_scan *s,
+                                                              const char *domain, size_t n,
+                                                              const char *r,
+                                                              ctix_ioc_status *status,
+                                                              const char **reason)
+{
+  const char *host;
+  size_t hn = 0;
+  if (!r && s && (host = publisher_host(s, &hn)) && same_site(domain, n, host, hn))
+    r = "publisher's own site";
+  if (r) {
+    *status = CTIX_IOC_STATUS_BENIGN;
+    *reason = r;
+  }
+}
+
+/* The triage of a canonical domain from the label hashes its walk
+ * recorded (host.h): same answers as ctix__ioc_triage_domain. */
+void ctix__ioc_triage_host(const ctix__ioc_scan *s, const char *d, size_t n,
+                           const ctix__ioc_host *host, ctix_ioc_status *status,
+                           const char **reason)
+{
+  const char *r = NULL;
+  size_t i, tld;
+  uint32_t h;
+  *status = CTIX_IOC_STATUS_IOC;
+  *reason = NULL;
+  if (!n || !host->nlabels)
+    return;
+  if (n >= DOMAIN_TRIAGE_MAX) {
+    set_verdict(s, d, n, NULL, status, reason); /* not in the lists (as the generic triage) */
+    return;
+  }
+  pthread_once(&benign_once, build_benign_set);
+  /* the last label, against the special-use top-level names (hash first) */
+  i = host->nlabels - 1;
+  tld = host->start[i];
+  h = host->full - host->pre[i] * host_pow[n - tld];
+  for (size_t k = 0; k < sizeof(special_tlds) / sizeof(special_tlds[0]); k++)
+    if (h == special_hash[k] && n - tld == special_tlds[k].len &&
+        memcmp(d + tld, special_tlds[k].tld, n - tld) == 0)
+      r = special_tlds[k].reason;
+  /* the domain and each parent with two labels or more, the longest name
+   * on the list winning */
+  if (!r)
+    while (i-- > 0) {
+      const char *found;
+      size_t a = host->start[i];
+      h = host->full - host->pre[i] * host_pow[n - a];
+      if ((found = benign_lookup(d + a, n - a, h)))
+        r = found;
+    }
+  set_verdict(s, d, n, r, status, reason);
+}
 
 /*
  * Sets *status and *reason for domain[0..n) (any case; a trailing dot is
@@ -345,8 +447,8 @@ static const char *publisher_host(const ctix__ioc_scan *s, size_t *n)
 void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t n,
                              ctix_ioc_status *status, const char **reason)
 {
-  const char *host, *r = NULL;
-  size_t hn = 0, i, tld;
+  const char *r = NULL;
+  size_t i, tld;
   *status = CTIX_IOC_STATUS_IOC;
   *reason = NULL;
   if (!domain)
@@ -356,30 +458,29 @@ void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t
   if (!n)
     return;
   if (n < DOMAIN_TRIAGE_MAX) {
-    /* The suffixes of the name are hashed in one backward pass: first its
-     * last label, checked against the special-use top-level names; then
-     * the domain and each parent with at least two labels is looked up
-     * in the benign list, the longest name on the list winning. */
-    uint32_t h = HASH_BASIS;
+    /* The suffixes of the name are hashed in one backward pass (a
+     * running power of the multiplier): first its last label, checked
+     * against the special-use top-level names; then the domain and each
+     * parent with at least two labels is looked up in the benign list,
+     * the longest name on the list winning. */
+    uint32_t h = 0, p = 1;
     pthread_once(&benign_once, build_benign_set);
-    for (tld = n; tld > 0 && domain[tld - 1] != '.'; tld--)
-      h = HASH_STEP(h, lower_of[(unsigned char)domain[tld - 1]]);
+    for (tld = n; tld > 0 && domain[tld - 1] != '.'; tld--) {
+      h += lower_of[(unsigned char)domain[tld - 1]] * p;
+      p *= CTIX__HOST_MUL;
+    }
     r = special_tld(domain + tld, n - tld);
     if (!r) {
       for (i = tld; i-- > 0;) {
         const char *found;
-        h = HASH_STEP(h, lower_of[(unsigned char)domain[i]]);
+        h += lower_of[(unsigned char)domain[i]] * p;
+        p *= CTIX__HOST_MUL;
         if ((i == 0 || domain[i - 1] == '.') && (found = benign_lookup(domain + i, n - i, h)))
           r = found;
       }
     }
   }
-  if (!r && s && (host = publisher_host(s, &hn)) && same_site(domain, n, host, hn))
-    r = "publisher's own site";
-  if (r) {
-    *status = CTIX_IOC_STATUS_BENIGN;
-    *reason = r;
-  }
+  set_verdict(s, domain, n, r, status, reason);
 }
 
 /* ------------------------------------------------------ reference sections */
@@ -545,40 +646,24 @@ static const char *const system_dirs[] = {
 };
 
 #define NSYSFILES (sizeof(system_files) / sizeof(system_files[0]))
-/* An open-addressing set over system_files (index + 1; 0 = empty), at
- * most half full, built once: one hash and nearly always one comparison
- * per name instead of a binary search. */
-#define SYSFILE_SLOTS 512u
-static uint16_t sysfile_slots[SYSFILE_SLOTS];
 static uint32_t sysfile_hash[NSYSFILES];
+static name_set sysfile_set = {system_files, sizeof(system_files[0]), NSYSFILES, sysfile_hash,
+                               {0}};
 static pthread_once_t sysfile_once = PTHREAD_ONCE_INIT;
 
 static void build_sysfile_set(void)
 {
-  size_t i;
-  _Static_assert(NSYSFILES * 2 <= SYSFILE_SLOTS, "system file set too small");
-  for (i = 0; i < NSYSFILES; i++) {
-    uint32_t j;
-    sysfile_hash[i] = name_hash(system_files[i], strlen(system_files[i]));
-    j = sysfile_hash[i] & (SYSFILE_SLOTS - 1);
-    while (sysfile_slots[j])
-      j = (j + 1) & (SYSFILE_SLOTS - 1);
-    sysfile_slots[j] = (uint16_t)(i + 1);
-  }
+  _Static_assert(NSYSFILES * 2 <= SET_SLOTS, "system file set too small");
+  /* lower_of, which set_find reads, is filled with the benign set */
+  pthread_once(&benign_once, build_benign_set);
+  set_build(&sysfile_set);
 }
 
 /* True if the lower-case name[0..n) is one of system_files. */
 static bool is_system_file(const char *name, size_t n)
 {
-  uint32_t h = name_hash(name, n), j;
   pthread_once(&sysfile_once, build_sysfile_set);
-  for (j = h & (SYSFILE_SLOTS - 1); sysfile_slots[j]; j = (j + 1) & (SYSFILE_SLOTS - 1)) {
-    unsigned x = sysfile_slots[j] - 1u;
-    if (sysfile_hash[x] == h && strncmp(system_files[x], name, n) == 0 &&
-        system_files[x][n] == '\0')
-      return true;
-  }
-  return false;
+  return set_find(&sysfile_set, name, n, name_hash(name, n)) >= 0;
 }
 
 /* Is dir[0..n) (lower case) a folder where system binaries belong? */
