@@ -190,6 +190,18 @@ static void test_content(void **state)
         p = strchr(p, ' ') + 1;
         assert_true(fabs(strtod(p, NULL) - z[c]) < 6e-4);
       }
+      /* Then the sentence's text, control characters as spaces. */
+      {
+        char head[32];
+        size_t hl = (size_t)snprintf(head, sizeof(head), "text %zu ", i), j;
+        const char *tx = strchr(ln, '\n') + 1;
+        assert_int_equal(strncmp(tx, head, hl), 0);
+        for (j = 0; j < s->span.end - s->span.start; j++) {
+          char want = doc->text[s->span.start + j];
+          assert_int_equal(tx[hl + j], (unsigned char)want < ' ' || want == 0x7f ? ' ' : want);
+        }
+        assert_int_equal(tx[hl + j], '\n');
+      }
       free(z);
       ctix__ttp_fx_free(&fx);
     }

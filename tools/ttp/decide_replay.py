@@ -28,8 +28,22 @@ that wrote the trace, the replay gives ctix's predictions (scores are
 rounded to 3 decimals in the trace: a tie can rarely differ); the line
 "differs from ctix" counts the items where it does not.
 
+`--add FILE` adds other per-sentence class scores to the model's, to
+measure a second sentence model before it is written in C (docs/ttp.md,
+"A second sentence model"): a sentence's score for a class becomes
+z + add_w x extra (add_w 1 unless set; `--grid add_w=...` works). FILE
+has one line per sentence that gets extra scores:
+
+    ITEM SENT CLASS:VALUE...
+
+ITEM the item's number in the trace (0 = its first `doc`), SENT the
+sentence number of its `sent` line, CLASS one of the item's `classes`
+(others are ignored); a missing class adds 0. Only scored sentences take
+extra scores. Traces of ctix carry each scored sentence's text (`text`
+lines), from which such scores can be computed.
+
 Usage: decide_replay.py [--labels tram50 | --parents] [--set NAME=VALUE]...
-                        [--grid NAME=V1,V2,...]... TRACE
+                        [--grid NAME=V1,V2,...]... [--add FILE] TRACE
 Standard library only.
 """
 import argparse
@@ -48,7 +62,12 @@ REPLACED = {"T1574.002": "T1574.001"}
 
 # The committed decision parameters (data/ttp/model.txt).
 DEFAULTS = {"thr0": -0.3, "thr1": 0.1, "z_floor": -1.0, "cue_w": 1.2, "name_w": 1.0,
-            "id_w": 1.0, "potential_pen": 0.3, "sub_margin": 0.2}
+            "id_w": 1.0, "potential_pen": 0.3, "sub_margin": 0.2,
+            # Second stage, technique co-occurrence (off while cooc_b = cooc_pen = 0):
+            # see cooc_table() and cooc_adjust().
+            "cooc_b": 0.0, "cooc_pen": 0.0, "cooc_kind": 0.0, "cooc_alpha": 1.0,
+            "cooc_mean": 0.0, "cooc_top": 0.0, "cooc_conf": 0.0, "cooc_min": 0.0,
+            "cooc_prior": 0.0}
 
 SIG_ID, SIG_NAME, SIG_CUE = 1, 2, 4
 CTX_POTENTIAL = 1 | 2 | 4
@@ -59,8 +78,11 @@ class Item:
 
     def __init__(self, nusable):
         self.nusable = nusable
+        self.fold = -1
         self.classes = []
         self.scores = []    # (context, [class scores]) of the scored sentences
+        self.sents = []     # their sentence numbers
+        self.extra = {}     # sentence number -> [extra class scores] (--add)
         self.hits = []      # (technique, kind, weight)
         self.gold = set()
         self.pred = set()
@@ -79,17 +101,41 @@ def read_trace(path):
                 cur.classes = [c.split(":")[0] for c in p[1:]]
             elif p[0] == "sent" and len(p) > 4:
                 cur.scores.append((int(p[2]), [float(x) for x in p[4:]]))
+                cur.sents.append(int(p[1]))
             elif p[0] == "hit":
                 cur.hits.append((p[2], int(p[3]), float(p[4])))
             elif p[0] == "gold":
                 if cur is None:  # an empty text: no decision was traced
                     cur = Item(0)
+                cur.fold = int(p[2])
                 cur.gold = set(p[3:])
             elif p[0] == "pred":
                 cur.pred = set(p[1:])
                 items.append(cur)
                 cur = None
     return items
+
+
+def read_extra(items, path):
+    """Reads --add FILE into the items' `extra` scores; returns the lines used."""
+    used = 0
+    with open(path, encoding="utf-8") as f:
+        for ln, line in enumerate(f, 1):
+            p = line.split()
+            if not p:
+                continue
+            try:
+                it, sent = items[int(p[0])], int(p[1])
+                vals = [(c, float(v)) for c, v in (x.rsplit(":", 1) for x in p[2:])]
+            except (ValueError, IndexError):
+                raise SystemExit("%s:%d: want ITEM SENT CLASS:VALUE..." % (path, ln))
+            col = {c: i for i, c in enumerate(it.classes)}
+            row = it.extra.setdefault(sent, [0.0] * len(it.classes))
+            for c, v in vals:
+                if c in col:
+                    row[col[c]] += v
+            used += 1
+    return used
 
 
 def fold_label(t, labels, parents):
@@ -105,12 +151,142 @@ def fold_label(t, labels, parents):
     return None
 
 
+class Cooc:
+    """Technique co-occurrence in ATT&CK: which technique families the same
+    group, software or campaign uses.
+
+    Each active (not revoked, not deprecated) intrusion-set, malware, tool
+    and campaign of the bundle is one set: the parent techniques (families)
+    of the techniques its `uses` relationships name, a revoked technique
+    replaced by the end of its revoked-by chain, deprecated ones dropped;
+    sets with fewer than two families are left out. From the N sets, n(t)
+    sets hold t and n(t,u) hold both; the association of family t with u
+    (assoc) is one of, with the smoothing a = cooc_alpha and only the
+    positive part kept (a negative association never lowers a score):
+      cooc_kind 0  PMI    ln((n(t,u) + a) N / ((n(t) + a)(n(u) + a)))
+      cooc_kind 1  NPMI   PMI / -ln((n(t,u) + a) / N)
+      cooc_kind 2  P(t|u) - P(t) = (n(t,u) + a P(t)) / (n(u) + a) - n(t) / N
+      cooc_kind 3  P(t|u) = n(t,u) / (n(u) + a)
+    The table is ATT&CK's, not fitted to any evaluated label."""
+
+    def __init__(self, path):
+        import json
+        with open(path, encoding="utf-8") as f:
+            objs = json.load(f)["objects"]
+        tid, dead, revoked_by = {}, set(), {}
+        for o in objs:
+            if o.get("type") == "attack-pattern":
+                for r in o.get("external_references", []):
+                    if r.get("source_name") == "mitre-attack" and r.get("external_id"):
+                        tid[o["id"]] = r["external_id"]
+                if o.get("x_mitre_deprecated") or o.get("revoked"):
+                    dead.add(o["id"])
+        live = {o["id"] for o in objs
+                if o.get("type") in ("intrusion-set", "malware", "tool", "campaign")
+                and not o.get("revoked") and not o.get("x_mitre_deprecated")}
+        for o in objs:
+            if o.get("type") == "relationship" and o.get("relationship_type") == "revoked-by":
+                revoked_by[o["source_ref"]] = o["target_ref"]
+        sets = {}
+        for o in objs:
+            if (o.get("type") != "relationship" or o.get("relationship_type") != "uses"
+                    or o.get("revoked") or o.get("x_mitre_deprecated")
+                    or o["source_ref"] not in live):
+                continue
+            t, steps = o["target_ref"], 0
+            while t in revoked_by and steps < 16:
+                t, steps = revoked_by[t], steps + 1
+            if t not in tid or t in dead:
+                continue
+            sets.setdefault(o["source_ref"], set()).add(tid[t][:5])
+        self.sets = [s for s in sets.values() if len(s) >= 2]
+        self.n = len(self.sets)
+        self.one, self.two = {}, {}
+        for s in self.sets:
+            for t in s:
+                self.one[t] = self.one.get(t, 0) + 1
+                for u in s:
+                    if u != t:
+                        self.two[(t, u)] = self.two.get((t, u), 0) + 1
+        self.cache = {}
+
+    def assoc(self, t, u, kind, a):
+        """The positive association of family t with family u."""
+        key = (t, u, kind, a)
+        v = self.cache.get(key)
+        if v is not None:
+            return v
+        n, nt, nu, ntu = self.n, self.one.get(t, 0), self.one.get(u, 0), self.two.get((t, u), 0)
+        if kind == 0:
+            v = math.log((ntu + a) * n / ((nt + a) * (nu + a)))
+        elif kind == 1:
+            v = math.log((ntu + a) * n / ((nt + a) * (nu + a))) / -math.log((ntu + a) / n)
+        elif kind == 2:
+            v = (ntu + a * nt / n) / (nu + a) - nt / n
+        else:
+            v = ntu / (nu + a)
+        v = max(v, 0.0)
+        self.cache[key] = v
+        return v
+
+
+COOC = None  # the Cooc table when --attack is given
+
+
+def cooc_adjust(score, families, thr, pr):
+    """Second stage: a family's score borrows from the families the same
+    document already reports. The context is the families whose best
+    member reaches thr + cooc_conf (or, with cooc_top = k > 0, the k best
+    families); every other family t gets, added to each of its members,
+        cooc_b x (max, or mean when cooc_mean = 1, over the context's u != t
+                  of assoc(t, u), counted only above cooc_min)
+      - cooc_pen when no u of the context reaches cooc_min (t never goes
+                 with what the document confidently reports).
+    Apart from the context, cooc_prior x ln((n(t) + 1) / N) is added to
+    every family's members: a prior from how many ATT&CK sets use t."""
+    if not COOC or (not pr["cooc_b"] and not pr["cooc_pen"] and not pr["cooc_prior"]):
+        return score
+    if pr["cooc_prior"]:
+        score = dict(score)
+        for p, members in families.items():
+            add = pr["cooc_prior"] * math.log((COOC.one.get(p, 0) + 1) / COOC.n)
+            for t in members:
+                score[t] += add
+    fam = {p: max(score[t] for t in m) for p, m in families.items()}
+    if pr["cooc_top"] > 0:
+        ctx = sorted(fam, key=lambda p: (-fam[p], p))[:int(pr["cooc_top"])]
+    else:
+        ctx = [p for p in fam if fam[p] >= thr + pr["cooc_conf"]]
+    if not ctx:
+        return score
+    kind, a, lo = int(pr["cooc_kind"]), pr["cooc_alpha"], pr["cooc_min"]
+    out, inctx = dict(score), set(ctx)
+    for p, members in families.items():
+        if p in inctx:
+            continue
+        vals = [COOC.assoc(p, u, kind, a) for u in ctx if u != p]
+        vals = [v for v in vals if v > lo]
+        add = 0.0
+        if vals:
+            add = pr["cooc_b"] * (sum(vals) / len(vals) if pr["cooc_mean"] else max(vals))
+        else:
+            add = -pr["cooc_pen"]
+        if add:
+            for t in members:
+                out[t] = score[t] + add
+    return out
+
+
 def decide(it, pr):
     """The set of techniques the decision reports for one item."""
     zf = pr["z_floor"]
     best = [zf] * len(it.classes)
-    for ctx, z in it.scores:
+    aw = pr.get("add_w", 0.0)
+    for k, (ctx, z) in enumerate(it.scores):
         pen = pr["potential_pen"] if ctx & CTX_POTENTIAL else 0.0
+        ex = it.extra.get(it.sents[k]) if aw and it.extra else None
+        if ex:
+            z = [v + aw * e for v, e in zip(z, ex)]
         for c, v in enumerate(z):
             if v - pen > best[c]:
                 best[c] = v - pen
@@ -135,6 +311,7 @@ def decide(it, pr):
     families = {}
     for t in techs:
         families.setdefault(t[:5], []).append(t)
+    score = cooc_adjust(score, families, thr, pr)
     out = set()
     for parent, members in families.items():
         if max(score[t] for t in members) < thr:
@@ -148,7 +325,9 @@ def f1(tp, fp, fn):
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
-def evaluate(items, pr, labels, parents):
+def evaluate(items, pr, labels, parents, per_doc=None):
+    """Per-document F1, micro P, R, F1 and the number of items whose
+    prediction differs from ctix's; per_doc, a list, receives each item's F1."""
     tp = fp = fn = differ = 0
     doc = 0.0
     for it in items:
@@ -156,9 +335,45 @@ def evaluate(items, pr, labels, parents):
         a, b, c = len(pred & it.gold), len(pred - it.gold), len(it.gold - pred)
         tp, fp, fn = tp + a, fp + b, fn + c
         doc += f1(a, b, c)
+        if per_doc is not None:
+            per_doc.append(f1(a, b, c))
         differ += pred != it.pred
     n = max(len(items), 1)
     return (doc / n, tp / max(tp + fp, 1), tp / max(tp + fn, 1), f1(tp, fp, fn), differ)
+
+
+def paired(new, base):
+    """Mean and standard error of the per-document differences new - base."""
+    d = [x - y for x, y in zip(new, base)]
+    n = len(d)
+    if n < 2:
+        return 0.0, 0.0
+    m = sum(d) / n
+    return m, math.sqrt(sum((x - m) ** 2 for x in d) / (n - 1) / n)
+
+
+def nested(items, combos, labels, parents):
+    """Nested by fold: for each fold, the combination best on the other folds
+    (per-document F1; the first of equals) scores the fold. Returns the
+    per-item F1 in item order and the combination chosen per fold."""
+    folds = sorted({it.fold for it in items})
+    scores = []
+    for q in combos:
+        per = []
+        evaluate(items, q, labels, parents, per)
+        scores.append(per)
+    out, chosen = [0.0] * len(items), {}
+    for f in folds:
+        best, bi = None, 0
+        for i, per in enumerate(scores):
+            v = sum(x for x, it in zip(per, items) if it.fold != f)
+            if best is None or v > best + 1e-12:
+                best, bi = v, i
+        chosen[f] = bi
+        for j, it in enumerate(items):
+            if it.fold == f:
+                out[j] = scores[bi][j]
+    return out, chosen
 
 
 def main():
@@ -167,9 +382,21 @@ def main():
     ap.add_argument("--parents", action="store_true")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...")
+    ap.add_argument("--attack", metavar="BUNDLE",
+                    help="ATT&CK Enterprise STIX bundle: the co-occurrence table of cooc_*")
+    ap.add_argument("--paired", action="store_true",
+                    help="also the paired per-document difference against the baseline")
+    ap.add_argument("--base", action="append", default=[], metavar="NAME=VALUE",
+                    help="the baseline of --paired and --nested: the committed parameters "
+                         "with these changes")
+    ap.add_argument("--nested", action="store_true",
+                    help="choose the --grid combination on 4 folds, score the 5th")
+    ap.add_argument("--add", metavar="FILE", help="extra per-sentence class scores")
     ap.add_argument("trace")
     a = ap.parse_args()
     pr = dict(DEFAULTS)
+    if a.add:
+        pr["add_w"] = 1.0
     try:
         for s in a.set:
             k, v = s.split("=", 1)
@@ -184,15 +411,46 @@ def main():
             grid.append((k, [float(x) for x in v.split(",")]))
     except ValueError:
         ap.error("--set and --grid want NAME=NUMBER[,NUMBER...]")
+    global COOC
+    if a.attack:
+        COOC = Cooc(a.attack)
+    elif any(pr[k] for k in ("cooc_b", "cooc_pen", "cooc_prior")) or \
+            any(k in ("cooc_b", "cooc_pen", "cooc_prior") for k, _ in grid):
+        ap.error("cooc_b, cooc_pen and cooc_prior need --attack BUNDLE")
     items = read_trace(a.trace)
     print("items %d" % len(items))
+    if a.add:
+        print("extra scores for %d sentences" % read_extra(items, a.add))
+    base, bpr = [], dict(DEFAULTS)
+    try:
+        for s in a.base:
+            k, v = s.split("=", 1)
+            if k not in bpr:
+                ap.error("unknown parameter %s" % k)
+            bpr[k] = float(v)
+    except ValueError:
+        ap.error("--base wants NAME=NUMBER")
+    if a.paired or a.nested:
+        evaluate(items, bpr, a.labels, a.parents, base)
+    combos = []
     for combo in itertools.product(*[vals for _, vals in grid]):
         q = dict(pr)
         q.update({k: v for (k, _), v in zip(grid, combo)})
-        r = evaluate(items, q, a.labels, a.parents)
+        combos.append(q)
+        per = []
+        r = evaluate(items, q, a.labels, a.parents, per)
         what = " ".join("%s=%g" % (k, q[k]) for k, _ in grid)
-        print("%sper-document F1 %.4f  micro P %.4f R %.4f F1 %.4f  differs from ctix %d"
-              % (what + "  " if what else "", *r))
+        line = ("%sper-document F1 %.4f  micro P %.4f R %.4f F1 %.4f  differs from ctix %d"
+                % (what + "  " if what else "", *r))
+        if a.paired:
+            line += "  paired %+.4f +- %.4f" % paired(per, base)
+        print(line)
+    if a.nested and grid:
+        per, chosen = nested(items, combos, a.labels, a.parents)
+        print("nested per-document F1 %.4f  paired %+.4f +- %.4f  chosen %s" % (
+            sum(per) / max(len(per), 1), *paired(per, base),
+            "; ".join("f%d %s" % (f, " ".join("%s=%g" % (k, combos[i][k]) for k, _ in grid))
+                      for f, i in sorted(chosen.items()))))
     return 0
 
 

@@ -186,6 +186,8 @@ int32_t ctix__ttp_model_class(const ctix_ttp_model *m, const char *id);
  *   sent I CONTEXT BLOCK [SCORE...]    every sentence; the model's raw score of
  *                                      each class (before potential_pen) when
  *                                      the sentence is scored
+ *   text I TEXT                        after a scored sentence: its text,
+ *                                      control characters as spaces
  *   hit I TECHNIQUE KIND WEIGHT        a rule hit the decision counts (KIND:
  *                                      CTIX_TTP_SIG_ID, _NAME or _CUE)
  * CONTEXT holds the CTIX__TTP_CTX_* flags (signals.h). The mapping result is

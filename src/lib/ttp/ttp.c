@@ -281,8 +281,13 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
       return CTIX_ENOMEM;
     ctix__ttp_model_score(mp->m, &CTIX__TTP_FX_AT(fx, 0), CTIX__TTP_FX_COUNT(fx), z);
     if (mp->trace) {
+      const char *t = doc->text + s->span.start;
+      size_t k;
       for (c = 0; c < mp->m->nclasses; c++)
         ctix__buf_addf(mp->trace, " %.3f", (double)z[c]);
+      ctix__buf_addf(mp->trace, "\ntext %zu ", i);
+      for (k = 0; k < s->span.end - s->span.start; k++)
+        ctix__buf_addc(mp->trace, (unsigned char)t[k] < ' ' || t[k] == 0x7f ? ' ' : t[k]);
       ctix__buf_addc(mp->trace, '\n');
     }
     for (c = 0; c < mp->m->nclasses; c++) {

@@ -71,6 +71,24 @@ grep -q "differs from ctix 0\$" replay.txt || fail "decide_replay.py differs fro
 python3 "$SRC/tools/ttp/decide_replay.py" --set thr0=100 --set id_w=0 --set cue_w=0 \
   items.trace >replay.txt 2>&1 || fail "decide_replay.py --set failed: $(cat replay.txt)"
 grep -q "micro P 0.0000 R 0.0000" replay.txt || fail "decide_replay.py --set thr0=100 still predicts: $(cat replay.txt)"
+# Each scored sentence's text follows its scores; --add FILE adds other
+# per-sentence class scores (here: the first class, +100, in the first
+# scored sentence of every item), weighed by add_w.
+grep -q '^text 0 The attackers created a scheduled task' items.trace || fail "eval ttp --trace: no sentence text"
+awk '/^doc /{n++} /^classes/{c=$2; sub(/:.*/, "", c)}
+     /^sent / && NF > 4 && !(n in seen) {print n - 1, $2, c ":100"; seen[n] = 1}' items.trace >extra.txt
+[ -s extra.txt ] || fail "no scored sentence in items.trace"
+python3 "$SRC/tools/ttp/decide_replay.py" --add extra.txt --set add_w=0 items.trace >replay.txt 2>&1 ||
+  fail "decide_replay.py --add failed: $(cat replay.txt)"
+grep -q "differs from ctix 0\$" replay.txt || fail "decide_replay.py --add add_w=0 differs: $(cat replay.txt)"
+python3 "$SRC/tools/ttp/decide_replay.py" --add extra.txt items.trace >replay.txt 2>&1 ||
+  fail "decide_replay.py --add failed: $(cat replay.txt)"
+grep -q "extra scores for $(wc -l <extra.txt) sentences" replay.txt || fail "decide_replay.py --add: $(cat replay.txt)"
+grep -q "differs from ctix 0\$" replay.txt && fail "decide_replay.py --add changed nothing: $(cat replay.txt)"
+echo "0 x T1003:1" >bad.txt
+python3 "$SRC/tools/ttp/decide_replay.py" --add bad.txt items.trace >replay.txt 2>&1 &&
+  fail "decide_replay.py --add took a bad line"
+grep -q "bad.txt:1: want ITEM SENT CLASS:VALUE" replay.txt || fail "decide_replay.py --add: no clear error: $(cat replay.txt)"
 # Ids with white space or line breaks stay one token of the trace.
 printf '%s\n' '{"id": "odd id\nwith break", "text": "The actor ran schtasks /create to persist.", "techniques": ["T1053.005"], "level": "sentence"}' >odd.jsonl
 run eval ttp --trace odd.trace odd.jsonl
