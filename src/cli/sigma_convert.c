@@ -336,6 +336,53 @@ static void drop_brackets(ctix_buf *b)
   ctix__buf_truncate(b, o);
 }
 
+/*
+ * Removes, in place, what ctix writes on purpose where pySigma's query
+ * does not parse or means other text: the backticks of field names (EQL)
+ * and, with `unescape`, the escaping backslash of each `\\` inside a
+ * double-quoted string (SPL2 strings; `/.../` regular expressions stay
+ * as they are). For "differ in quoting only", after drop_brackets: pySigma's
+ * query without backticks against ctix's with or without unescaping.
+ */
+static void drop_quoting(ctix_buf *b, bool unescape)
+{
+  size_t i, o = 0;
+  bool in_str = false, in_re = false;
+  for (i = 0; i < b->len; i++) {
+    char c = b->data[i];
+    if (c == '`' && !in_re)
+      continue;
+    b->data[o++] = c;
+    if (c == '\\' && (in_str || in_re) && i + 1 < b->len) {
+      i++;
+      if (!(unescape && in_str && b->data[i] == '\\'))
+        b->data[o++] = b->data[i];
+    } else if (c == '"' && !in_re) {
+      in_str = !in_str;
+    } else if (c == '/' && !in_str) { /* an SPL2 regular expression: `, /.../)` */
+      in_re = in_re ? false : o >= 3 && b->data[o - 2] == ' ' && b->data[o - 3] == ',';
+    }
+  }
+  ctix__buf_truncate(b, o);
+}
+
+/* True if query q (normalised into b) equals ref (in a) without brackets and quoting. */
+static bool same_but_quoting(ctix_buf *a, ctix_buf *b, const char *ref, const char *q)
+{
+  int pass;
+  for (pass = 0; pass < 2; pass++) {
+    normalise(a, ref);
+    normalise(b, q);
+    drop_brackets(a);
+    drop_brackets(b);
+    drop_quoting(a, false);
+    drop_quoting(b, pass == 1);
+    if (!a->err && !b->err && strcmp(a->data ? a->data : "", b->data ? b->data : "") == 0)
+      return true;
+  }
+  return false;
+}
+
 /* Target and pipelines of a reference file: manifest.json, else the name. */
 static int eval_setup(const char *file, char *target, size_t tcap, char pipes[][64], size_t *np)
 {
@@ -382,7 +429,7 @@ int ctix__eval_sigma(int argc, char **argv)
   const char *file = NULL, *rules = NULL, *pipes[MAX_PIPES];
   char target[64], pipebuf[MAX_PIPES][64];
   size_t np = 0, i, n = 0, identical = 0, both_ok = 0, both_err = 0, ctix_only = 0, py_only = 0;
-  size_t py_ok = 0, show = 0, shown = 0, brackets = 0;
+  size_t py_ok = 0, show = 0, shown = 0, brackets = 0, quoting = 0;
   bool json = false;
   ctix_sigma_converter *cv = NULL;
   ctix_error err;
@@ -474,6 +521,12 @@ int ctix__eval_sigma(int argc, char **argv)
           loose = !na.err && !nb.err && strcmp(na.data ? na.data : "", nb.data ? nb.data : "") == 0;
         }
         brackets += loose;
+        for (i = 0; !loose && i < q.count; i++) {
+          const char *r = json_string_value(json_array_get(ref_q, i));
+          if (!same_but_quoting(&na, &nb, r ? r : "", q.query[i]))
+            break;
+        }
+        quoting += !loose && i == q.count;
       }
     } else if (py) {
       py_only++;
@@ -504,17 +557,19 @@ int ctix__eval_sigma(int argc, char **argv)
     json_str(stdout, target);
     printf(", \"n\": %zu, \"identical\": %zu, \"identical_pct\": "
            "%.2f, \"both_ok\": %zu, \"both_err\": %zu, \"ctix_only_ok\": %zu, \"pysigma_only_ok\": %zu, "
-           "\"agreement\": %.4f, \"differ_in_brackets_only\": %zu}\n",
+           "\"agreement\": %.4f, \"differ_in_brackets_only\": %zu, "
+           "\"differ_in_quoting_only\": %zu}\n",
            n, identical, py_ok ? 100.0 * (double)identical / (double)py_ok : 0.0,
            both_ok, both_err, ctix_only, py_only,
-           n ? (double)(both_ok + both_err) / (double)n : 0.0, brackets);
+           n ? (double)(both_ok + both_err) / (double)n : 0.0, brackets, quoting);
   } else
     printf("%s (target %s): %zu rules\n  identical  %zu of %zu pySigma queries (%.2f%%)\n"
            "  both_ok %zu  both_err %zu  ctix_only_ok %zu  pysigma_only_ok %zu  agreement %.2f%%\n"
-           "  differ in brackets only %zu\n",
+           "  differ in brackets only %zu  differ in quoting only %zu\n",
            file, target, n, identical, py_ok,
            py_ok ? 100.0 * (double)identical / (double)py_ok : 0.0, both_ok, both_err, ctix_only,
-           py_only, n ? 100.0 * (double)(both_ok + both_err) / (double)n : 0.0, brackets);
+           py_only, n ? 100.0 * (double)(both_ok + both_err) / (double)n : 0.0, brackets,
+           quoting);
   ctix__buf_free(&na);
   ctix__buf_free(&nb);
   ctix__buf_free(&path);

@@ -8,14 +8,15 @@ add_executable(sigma_convert_driver ${CMAKE_CURRENT_LIST_DIR}/sigma_convert/driv
 target_include_directories(sigma_convert_driver PRIVATE ${CMAKE_SOURCE_DIR}/src
                            ${CMAKE_SOURCE_DIR}/src/lib ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(sigma_convert_driver PRIVATE ctix PkgConfig::JANSSON)
-# ctix_sigma_reference_test(REF MIN_PCT): one test per reference file, passing
-# when at least MIN_PCT % of the queries are identical and every rule pySigma
-# converts, ctix converts. Each backend family registers its own files in
+# ctix_sigma_reference_test(REF MIN_PCT [quoting]): one test per reference
+# file, passing when at least MIN_PCT % of the queries are identical (with
+# "quoting": or differ in quoting only) and every rule pySigma converts,
+# ctix converts. Each backend family registers its own files in
 # tests/integration/sigma_convert_<family>.cmake (included after this file).
 function(ctix_sigma_reference_test ref min)
   add_test(NAME sigma_convert_eval_${ref}
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/integration/sigma_convert/eval.sh
-                   $<TARGET_FILE:sigma_convert_driver> ${CTIX_SHARED_DIR} ${ref} ${min})
+                   $<TARGET_FILE:sigma_convert_driver> ${CTIX_SHARED_DIR} ${ref} ${min} ${ARGN})
   set_tests_properties(sigma_convert_eval_${ref} PROPERTIES LABELS "integration;shared-data"
                        SKIP_RETURN_CODE 77 TIMEOUT 300)
 endfunction()

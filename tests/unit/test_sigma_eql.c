@@ -148,10 +148,30 @@ static void test_fields_pipeline(void **state)
   ctix_error err;
   char *q;
   (void)state;
-  /* a field with a space is quoted with backticks; `-` stays bare in EQL */
+  /* EQL needs backticks around a field with a space or a hyphen (bare,
+   * `cs-uri` reads as cs minus uri), a leading digit or a keyword; a
+   * backtick inside is doubled; dotted names, `_` and `@` stay bare */
   expect("eql", HEAD "  s:\n    'my field': x\n    cs-uri: y\n  condition: s\n", NULL,
-         EQL "`my field`:\"x\" and cs-uri:\"y\"");
+         EQL "`my field`:\"x\" and `cs-uri`:\"y\"");
+  expect("eql", HEAD "  s:\n    6f: x\n    in: y\n    a.Not: z\n  condition: s\n", NULL,
+         EQL "`6f`:\"x\" and `in`:\"y\" and `a.Not`:\"z\"");
+  expect("eql", HEAD "  s:\n    'a`b': x\n    a.b-c: y\n    a..b: z\n  condition: s\n", NULL,
+         EQL "`a``b`:\"x\" and `a.b-c`:\"y\" and `a..b`:\"z\"");
+  expect("eql", HEAD "  s:\n    '@timestamp': x\n    _a.b_1.C2: y\n    a.6: z\n  condition: s\n",
+         NULL, EQL "@timestamp:\"x\" and _a.b_1.C2:\"y\" and `a.6`:\"z\"");
+  /* every place a field stands: lists, regex, cidr, null, exists */
+  expect("eql", HEAD "  s:\n    c-ip|cidr: 10.0.0.0/8\n    cs-m: [a, b]\n    cs-q|re: x\n"
+                     "    sc-s: null\n    cs-h|exists: true\n  condition: s\n", NULL,
+         EQL "cidrMatch(`c-ip`, \"10.0.0.0/8\") and (`cs-m` like~ (\"a\", \"b\")) and "
+             "`cs-q` regex~ \"x\" and (?`sc-s` == null) and ?`cs-h` != null");
   expect("esql", HEAD "  s:\n    cs-uri: y\n  condition: s\n", NULL, ESQL "`cs-uri`==\"y\"");
+  /* ES|QL reads a part starting with a digit as a number */
+  expect("esql", HEAD "  s:\n    1f: x\n    a.2b: y\n    a.b_3: z\n  condition: s\n", NULL,
+         ESQL "`1f`==\"x\" and `a.2b`==\"y\" and a.b_3==\"z\"");
+  /* EQL and ES|QL strings cannot hold a raw line break or tab: escaped */
+  expect("eql", HEAD "  s:\n    F: \"a\\nb\\tc\\r\"\n  condition: s\n", NULL,
+         EQL "F:\"a\\nb\\tc\\r\"");
+  expect("esql", HEAD "  s:\n    F: \"a\\nb\"\n  condition: s\n", NULL, ESQL "F==\"a\\nb\"");
   /* ecs_windows: event ids and event-data fields hold keywords */
   q = conv("eql", HEAD "  s:\n    EventID: [4624, 4625]\n    LogonType: 3\n  condition: s\n",
            "ecs_windows", &err);

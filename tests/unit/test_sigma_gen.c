@@ -382,6 +382,14 @@ static void test_existing_rules(void **state)
   fp = fopen(p, "w");
   fputs("attack.t1059.001: [unclosed\n", fp);
   fclose(fp);
+  /* a tagged rule one byte over the per-rule limit: skipped, not read whole */
+  snprintf(p, sizeof(p), "%s/big.yml", dir);
+  fp = fopen(p, "w");
+  assert_non_null(fp);
+  fputs("title: Big\nid: 31111111-2222-4333-8444-555555555555\ntags: [attack.t1059.001]\n#", fp);
+  for (size_t i = (size_t)ftell(fp); i < CTIX__SY_MAX_INPUT + 1; i++)
+    fputc('x', fp);
+  fclose(fp);
   snprintf(p, sizeof(p), "%s/sub/loop", dir);
   assert_int_equal(symlink(dir, p), 0);
   ctix__arena_init(&arena, 0);
@@ -391,7 +399,7 @@ static void test_existing_rules(void **state)
                       "11111111-2222-4333-8444-555555555555");
   assert_string_equal(CTIX__BUF_AT(&rules, ctix_response_rule, 0).source_path, "sub/a.yml");
   assert_string_equal(CTIX__BUF_AT(&rules, ctix_response_rule, 0).origin, "existing");
-  assert_int_equal(skipped, 1);
+  assert_int_equal(skipped, 2); /* junk.yml, big.yml */
   assert_int_equal(ctix__sigma_existing(&rules, &arena, "/nonexistent/dir", techs, 1, NULL, NULL),
                    CTIX_EIO);
   unlink(p);
@@ -402,6 +410,8 @@ static void test_existing_rules(void **state)
   snprintf(p, sizeof(p), "%s/b.yml", dir);
   unlink(p);
   snprintf(p, sizeof(p), "%s/junk.yml", dir);
+  unlink(p);
+  snprintf(p, sizeof(p), "%s/big.yml", dir);
   unlink(p);
   rmdir(dir);
   ctix__buf_free(&rules);

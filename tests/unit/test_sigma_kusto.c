@@ -52,6 +52,13 @@ static void test_precedence(void **state)
   /* a field name that is not a plain identifier is quoted, never spliced in */
   expect(PROC "  a: {\"F) or true or (x\": v, \"it's\": w}\n  condition: a\n", NULL,
          "['F) or true or (x'] =~ \"v\" and ['it\\'s'] =~ \"w\"");
+  /* KQL reads cs-uri as cs minus uri and 1day as a timespan: both quoted;
+   * dotted names of plain parts stay bare */
+  expect(PROC "  a: {cs-uri: v, 1day: w, a.b_1: x, a.2: y, _p.Q: z}\n  condition: a\n", NULL,
+         "['cs-uri'] =~ \"v\" and ['1day'] =~ \"w\" and a.b_1 =~ \"x\" and ['a.2'] =~ \"y\" and "
+         "_p.Q =~ \"z\"");
+  /* a KQL string cannot hold a raw line break: escaped, as is a tab */
+  expect(PROC "  a: {F: \"x\\ny\\tz\\r\"}\n  condition: a\n", NULL, "F =~ \"x\\ny\\tz\\r\"");
   /* every compound operand is grouped; NOT is not(...) and grouped too */
   expect(PROC "  a: {A: x, B: y}\n  b: {C: z}\n  f: {D: [u, v]}\n"
               "  condition: (a or b) and not f\n",

@@ -52,6 +52,8 @@ static void test_escaping(void **state)
   /* wildcards stay, literal '*' and '?' are escaped */
   expect(HEAD "  s:\n    F: 'a*b?c\\*d\\?e'\n  condition: s\n", NULL, "F:a*b?c\\*d\\?e");
   expect(HEAD "  s:\n    F|contains: 'x y'\n  condition: s\n", NULL, "F:*x\\ y*");
+  /* a line break or tab would end the term: escaped like the space */
+  expect(HEAD "  s:\n    F: \"a\\nb\\tc\\r\"\n  condition: s\n", NULL, "F:a\\\nb\\\tc\\\r");
   /* an empty value is "" (also inside lists) */
   expect(HEAD "  s:\n    F: ''\n  condition: s\n", NULL, "F:\"\"");
   expect(HEAD "  s:\n    F: ['-', '']\n  condition: s\n", NULL, "F:(\\- OR \"\")");

@@ -76,6 +76,9 @@ static void test_fields(void **state)
   /* brackets or quotes that do not pair up: quoted, so the query stays well-formed */
   expect(HEAD "  s:\n    \"a'b\": 1\n    c(d: 2\n  condition: s\n", NULL,
          SEL "\"a'b\"=1 AND \"c(d\"=2");
+  /* arithmetic operators: quoted (bare, cs-uri-query reads as a subtraction) */
+  expect(HEAD "  s:\n    cs-uri-query: x\n    a/b: 1\n    c.d_e: 2\n  condition: s\n", NULL,
+         SEL "\"cs-uri-query\"='x' AND \"a/b\"=1 AND c.d_e=2");
   /* a double quote cannot be written in a name */
   expect_error(HEAD "  s:\n    'a\"b': 1\n  condition: s\n", NULL, "cannot be written in AQL");
 }

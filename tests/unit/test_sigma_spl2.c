@@ -44,9 +44,15 @@ static void test_precedence(void **state)
 static void test_values(void **state)
 {
   (void)state;
-  /* '"', '%' and '_' escaped, backslashes as written, '*' and '?' as LIKE wildcards */
+  /* '"', '%', '_' and '\' escaped (an SPL2 string reads '\' as an escape:
+   * C:\Windows is "C:\\Windows"), '*' and '?' as LIKE wildcards */
   expect(HEAD "  s:\n    F: 'a%b_c\"d\\e'\n  condition: s\n", NULL,
-         "FROM main WHERE F=\"a\\%b\\_c\\\"d\\e\"");
+         "FROM main WHERE F=\"a\\%b\\_c\\\"d\\\\e\"");
+  /* (Sigma reads '\\srv' as \srv) */
+  expect(HEAD "  s:\n    Image|endswith: '\\cmd.exe'\n    P: ['C:\\a\\', '\\\\srv']\n"
+              "  k:\n    - 'x\\y'\n  condition: s or k\n", NULL,
+         "FROM main WHERE (Image LIKE \"%\\\\cmd.exe\" AND P IN (\"C:\\\\a\\\\\", "
+         "\"\\\\srv\")) OR _raw LIKE \"%x\\\\y%\"");
   expect(HEAD "  s:\n    F: '*x?'\n  condition: s\n", NULL, "FROM main WHERE F LIKE \"%x_\"");
   expect(HEAD "  s:\n    F: 'a\\*b'\n  condition: s\n", NULL, "FROM main WHERE F=\"a*b\"");
   /* IN lists only for values without wildcards */

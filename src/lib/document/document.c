@@ -221,56 +221,61 @@ static int append_code(ctix__docb *b, const char *s, size_t n)
  * UTF-8 validation; it is 0 when not worked out).
  */
 #if defined(__SSE2__) && defined(__GNUC__)
-static bool prose_clean(const unsigned char *s, size_t n, size_t *ascii)
+/*
+ * One block of prose_clean: false if the lanes in `fresh` hold a byte below
+ * 0x20, a space after a space or the A0 of U+00A0 (the lane before the
+ * first comes from the carries of the block before); *high gets the fresh
+ * lanes with a byte of 0x80 or more.
+ */
+static inline bool block_clean(__m128i v, unsigned fresh, unsigned *carry_sp, unsigned *carry_c2,
+                               unsigned *high)
 {
   const __m128i c1f = _mm_set1_epi8(0x1F), c20 = _mm_set1_epi8(0x20);
   const __m128i cc2 = _mm_set1_epi8((char)0xC2), ca0 = _mm_set1_epi8((char)0xA0);
-  unsigned carry_sp = 0, carry_c2 = 0;
-  size_t i = 0, hi = n;
+  unsigned sp;
+  if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v)) & fresh)
+    return false; /* a byte below 0x20 */
+  sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, c20));
+  if (sp & ((sp << 1) | *carry_sp) & fresh)
+    return false; /* two spaces in a row */
+  *carry_sp = sp >> 15;
+  *high = (unsigned)_mm_movemask_epi8(v) & fresh;
+  if (*high) {
+    unsigned c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cc2));
+    unsigned a0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ca0));
+    if (a0 & ((c2 << 1) | *carry_c2) & fresh)
+      return false; /* U+00A0 */
+    *carry_c2 = c2 >> 15;
+  } else {
+    *carry_c2 = 0;
+  }
+  return true;
+}
+
+static bool prose_clean(const unsigned char *s, size_t n, size_t *ascii)
+{
+  unsigned carry_sp = 0, carry_c2 = 0, high;
+  size_t i = 0, hi = n, at;
   *ascii = 0;
   if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
     return false;
   for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    unsigned sp, high;
-    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v)))
-      return false; /* a byte below 0x20 */
-    sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, c20));
-    if (sp & ((sp << 1) | carry_sp))
-      return false; /* two spaces in a row */
-    carry_sp = sp >> 15;
-    high = (unsigned)_mm_movemask_epi8(v);
-    if (high) {
-      unsigned c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cc2));
-      unsigned a0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ca0));
-      if (hi == n)
-        hi = i + (size_t)__builtin_ctz(high);
-      if (a0 & ((c2 << 1) | carry_c2))
-        return false; /* U+00A0 */
-      carry_c2 = c2 >> 15;
-    } else {
-      carry_c2 = 0;
-    }
+    if (!block_clean(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), 0xFFFFu,
+                     &carry_sp, &carry_c2, &high))
+      return false;
+    if (high && hi == n)
+      hi = i + (size_t)__builtin_ctz(high);
   }
   if (i < n && n >= 16) {
-    /* The last bytes: one more load ending at s[n - 1], whose lanes before
-     * s[i] (already checked) give the previous byte of s[i]. */
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-    unsigned fresh = 0xFFFFu << (16 - (n - i)) & 0xFFFFu, sp, high, c2, a0;
-    if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v)) & fresh)
+    /* The last bytes: one more load ending at s[n - 1]; its lanes before
+     * s[i] (already checked, masked out of `fresh`) give the byte before
+     * s[i] in place of the carries. */
+    at = n - 16;
+    if (!block_clean(_mm_loadu_si128((const __m128i *)(const void *)(s + at)),
+                     0xFFFFu << (i - at) & 0xFFFFu, &carry_sp, &carry_c2, &high))
       return false;
-    sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, c20));
-    if (sp & (sp << 1) & fresh)
-      return false;
-    high = (unsigned)_mm_movemask_epi8(v) & fresh;
-    if (high) {
-      c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cc2));
-      a0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ca0));
-      if (a0 & (c2 << 1) & fresh)
-        return false;
-      if (hi == n)
-        hi = n - 16 + (size_t)__builtin_ctz(high);
-    }
+    if (high && hi == n)
+      hi = at + (size_t)__builtin_ctz(high);
     i = n;
   }
   for (; i < n; i++) {

@@ -44,7 +44,7 @@ typedef struct loader {
   ctix_error *err;
 } loader;
 
-/* Reads a regular file of at most `max` bytes; NULL (errno set) on failure. */
+/* Reads a file of at most `max` bytes; NULL when it cannot be read or is larger. */
 static char *read_small(const char *path, size_t max, size_t *len)
 {
   FILE *f = fopen(path, "rb");
@@ -98,20 +98,15 @@ static int load_file(void *ctx, const ctix__sigma_file *f)
   ctix_arena scratch, *arena = &l->c->arena;
   ctix__sy *docs = NULL;
   const ctix__sy *doc, *id, *title, *level;
-  struct stat st;
   coll_rule r;
-  size_t len = 0;
+  size_t len = 0, room = CTIX__SIGMA_DIR_MAX_BYTES - l->bytes;
   char *text;
   int rc = 0;
   if (++l->files > CTIX__SIGMA_DIR_MAX_FILES)
     return ctix__error_set(l->err, CTIX_ETOOBIG, "%s: more than %u rule files", l->root,
                            CTIX__SIGMA_DIR_MAX_FILES);
-  if (stat(f->path, &st) != 0 || (size_t)st.st_size > CTIX__SY_MAX_INPUT ||
-      l->bytes + (size_t)st.st_size > CTIX__SIGMA_DIR_MAX_BYTES) {
-    l->skipped++;
-    return 0;
-  }
-  text = read_small(f->path, CTIX__SY_MAX_INPUT, &len);
+  /* one read, bounded by the rule limit and what is left of the folder's */
+  text = read_small(f->path, room < CTIX__SY_MAX_INPUT ? room : CTIX__SY_MAX_INPUT, &len);
   if (!text) {
     l->skipped++;
     return 0;

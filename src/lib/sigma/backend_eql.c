@@ -10,21 +10,59 @@
  * Regular expressions are `field regex~ "..."` (flags as a `(?ims)`
  * prefix, `/` escaped), cidr `cidrMatch(field, "net")`, null
  * `(?field == null)`, exists and not-null `?field != null`; unbound
- * keywords are bare quoted strings; field references are refused. The
+ * keywords are bare quoted strings; field references are refused. Field
+ * names EQL cannot read bare (a hyphen, a space, a leading digit, a
+ * keyword) are written in backticks, as the EQL syntax asks; pySigma
+ * writes them bare, so `cs-uri-query` would be read as a subtraction. The
  * whole query is rendered by the check hook: the generic renderer cannot
  * say "group every compound operand".
  */
 #include <string.h>
 
 #include "sigma/sigma_internal.h"
+#include "util/str.h"
 
 /* Characters besides letters and digits a field name may hold unquoted. */
-#define EQL_PLAIN "_.-@"
+#define EQL_PLAIN "_.@"
 
-/* Appends a field name (backticks when needed). */
+/*
+ * EQL keywords: a field of that name (or a part of a dotted name) written
+ * bare would be read as the keyword.
+ */
+static const char *const eql_keywords[] = {
+  "and", "any", "by", "false", "fork", "in", "join", "maxspan", "not", "null",
+  "of", "or", "sequence", "true", "until", "where", "with",
+};
+
+/*
+ * True if a field name may stand bare: dot-separated parts, each a letter,
+ * `_` or `@` followed by letters, digits and `_`, none a keyword. Anything
+ * else (a hyphen as in `cs-uri-query`, a space, a leading digit) would be
+ * read as arithmetic or fail to parse.
+ */
+static bool eql_plain_field(const char *field)
+{
+  const char *p = field, *part;
+  size_t k;
+  for (;;) {
+    part = p;
+    if (!(ctix__isalpha((unsigned char)*p) || *p == '_' || *p == '@'))
+      return false;
+    for (p++; ctix__isalnum((unsigned char)*p) || *p == '_'; p++)
+      ;
+    for (k = 0; k < sizeof(eql_keywords) / sizeof(eql_keywords[0]); k++)
+      if (ctix__mem_ieq(part, (size_t)(p - part), eql_keywords[k]))
+        return false;
+    if (*p != '.')
+      return *p == 0;
+    p++;
+  }
+}
+
+/* Appends a field name: bare when EQL allows it, else in backticks (doubled inside). */
 static int eql_field(ctix_buf *b, const char *field)
 {
-  return ctix__sg_put_field_backtick(b, field, EQL_PLAIN);
+  return eql_plain_field(field) ? ctix__buf_adds(b, field) : ctix__sg_put_backticked(b, field);
 }
 
 /* Appends a string value: quoted, wildcards as `*`/`?`, literals escaped. */

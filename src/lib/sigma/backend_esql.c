@@ -3,11 +3,12 @@
  * it: `from * metadata _id, _index, _version | where <condition>`.
  * Usual precedence (not > and > or; a weaker operand is parenthesised, an
  * OR made into an IN list counts as an OR); fields with characters other
- * than letters, digits, `_` and `.` are quoted with backticks. A string
+ * than letters, digits, `_` and `.`, or with a dot-separated part that
+ * does not start with a letter or `_`, are quoted with backticks. A string
  * match is `field=="v"` without wildcards, `starts_with(field, "v")` /
  * `ends_with(field, "v")` for one trailing / leading `*`, else
  * `field like "p"` (`*`, `?`); `\` and `"` are escaped with `\`, literal
- * `*` and `?` too. ORs of one field over plain strings or numbers become
+ * `*` and `?` too, line breaks and tabs are `\n` `\r` `\t`. ORs of one field over plain strings or numbers become
  * `field in ("a", "b")`. Regular expressions are `field rlike "..."`
  * (flags as a `(?ims)` prefix, `\` and `"` escaped), cidr
  * `cidr_match(field, "net")`, null `field is null`, exists
@@ -18,15 +19,27 @@
 #include <string.h>
 
 #include "sigma/sigma_internal.h"
+#include "util/str.h"
 
 enum { ESQL_OR = 1, ESQL_AND = 2, ESQL_NOT = 3, ESQL_LEAF = 4 };
 
 /* Characters besides letters and digits a field name may hold unquoted. */
 #define ESQL_PLAIN "_."
 
-/* Appends a field name (backticks when needed). */
+/*
+ * Appends a field name: in backticks when a character is not a letter,
+ * digit, `_` or `.`, or when a dot-separated part does not start with a
+ * letter or `_` (ES|QL reads `1f` or `a.2` bare as a number, `a..b` not
+ * at all).
+ */
 static int esql_field(ctix_buf *b, const char *field)
 {
+  const char *p;
+  for (p = field; *p; p++)
+    if ((p == field || p[-1] == '.') && !ctix__isalpha((unsigned char)*p) && *p != '_')
+      return ctix__sg_put_backticked(b, field);
+  if (p > field && p[-1] == '.')
+    return ctix__sg_put_backticked(b, field);
   return ctix__sg_put_field_backtick(b, field, ESQL_PLAIN);
 }
 

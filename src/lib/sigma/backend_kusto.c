@@ -23,9 +23,17 @@
 #include "sigma/sigma_internal.h"
 #include "util/str.h"
 
-/* Appends one character of a KQL string: `\` and `"` escaped. */
+/*
+ * Appends one character of a KQL string: `\` and `"` escaped; line feed,
+ * carriage return and tab as `\n` `\r` `\t` (KQL strings cannot hold a
+ * raw line break).
+ */
 static void k_putc(ctix_buf *b, char c)
 {
+  if (c == '\n' || c == '\r' || c == '\t') {
+    ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+    return;
+  }
   if (c == '\\' || c == '"')
     ctix__buf_addc(b, '\\');
   ctix__buf_addc(b, c);
@@ -128,10 +136,13 @@ static void k_wild_regex(ctix_buf *b, const char *s, size_t n)
 }
 
 /*
- * The field name as KQL reads it: a name of letters, digits and `_ . -` as
- * it is (as pySigma writes them), anything else as `['name']` with `'` and
- * `\\` escaped, so a hostile field name cannot end the comparison. NULL
- * stays NULL; out of memory sets the conversion's error and gives "".
+ * The field name as KQL reads it: dot-separated parts of letters, digits
+ * and `_`, none starting with a digit, as it is; anything else as
+ * `['name']` with `'` and `\\` escaped, as KQL asks of names with special
+ * characters (bare, `cs-uri` would read as cs minus uri; `1day` is a
+ * timespan literal) and so that a hostile field name cannot end the
+ * comparison. NULL stays NULL; out of memory sets the conversion's error
+ * and gives "".
  */
 static const char *k_field(sg_render *r, const char *f)
 {
@@ -142,9 +153,12 @@ static const char *k_field(sg_render *r, const char *f)
   if (!f)
     return NULL;
   for (p = f; *p; p++) {
-    plain = plain && (ctix__isalnum((unsigned char)*p) || strchr("_.-", *p));
+    bool start = p == f || p[-1] == '.';
+    plain = plain && (start ? ctix__isalpha((unsigned char)*p) || *p == '_'
+                            : ctix__isalnum((unsigned char)*p) || *p == '_' || *p == '.');
     extra += *p == '\'' || *p == '\\';
   }
+  plain = plain && p[-1] != '.';
   if (plain)
     return f;
   out = ctix__arena_alloc(r->cx->arena, (size_t)(p - f) + extra + 5);

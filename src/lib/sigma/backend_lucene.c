@@ -4,9 +4,9 @@
  * NOT in front; every AND, OR and NOT below the top of the query is put in
  * brackets (the query reflects the rule's tree, not operator precedence),
  * except the ORs made by value modifiers (windash, base64offset). Values are
- * written unquoted with every Lucene special character and the space escaped
- * by '\'; `*` and `?` stay wildcards; an empty value is `""`. ORs over one
- * field become `F:(a OR b)`. Regular expressions are `F:/re/` (flags as a
+ * written unquoted with every Lucene special character and white space
+ * escaped by '\'; `*` and `?` stay wildcards; an empty value is `""`. ORs
+ * over one field become `F:(a OR b)`. Regular expressions are `F:/re/` (flags as a
  * leading `(?i)`), CIDR ranges `F:net\/len`, null `NOT _exists_:F` (and a
  * negated null `_exists_:F`). Field references cannot be expressed.
  */
@@ -102,8 +102,12 @@ static int lucene_match(sg_render *r, const sg_expr *e, int parent_prec)
   }
 }
 
-/* Lucene's special characters (also in field names) and the space. */
-#define LUCENE_SPECIAL " +-=&|><!(){}[]^\"~?:\\/"
+/*
+ * Lucene's special characters (also in field names) and its white space
+ * (space, tab, LF, CR), which would otherwise end the term: a value with
+ * a line break stays one term (`F:a\<LF>b`).
+ */
+#define LUCENE_SPECIAL " \t\n\r+-=&|><!(){}[]^\"~?:\\/"
 
 /* A field name with special characters (not '-') gets them escaped. */
 static const char *field_escaped(sg_ctx *cx, const char *f)

@@ -134,14 +134,15 @@ static bool one_call(const char *f)
 
 /*
  * Field name: as it is when it holds nothing that could end or extend
- * the comparison, or when it is one function call; otherwise
+ * the comparison (arithmetic operators included: bare, `cs-uri-query`
+ * reads as a subtraction), or when it is one function call; otherwise
  * double-quoted (as pySigma quotes names with spaces), a `"` inside
  * doubled, so a hostile field name stays one identifier.
  */
 static void put_field(ctix_buf *b, const char *f)
 {
   const char *p;
-  if (!strpbrk(f, " \t\n\v\f\r'()\"=<>!;,|&") || one_call(f)) {
+  if (!strpbrk(f, " \t\n\v\f\r'()\"=<>!;,|&-+*/%") || one_call(f)) {
     ctix__buf_adds(b, f);
     return;
   }

@@ -5,10 +5,12 @@
  * meaning of an OR under an AND; ctix brackets every AND/OR under another
  * operator (group hook), so its queries equal pySigma's where those are
  * right and differ only by brackets where they are not. Values are
- * double-quoted; `"`, `%` and `_` are escaped with '\' (backslashes stay
- * as written). A value with wildcards becomes `F LIKE "..."` with `%` and
- * `_`; plain values are `F="v"` and ORs of plain values of one field
- * `F IN ("a", "b")`. Field names other than [A-Za-z0-9_.] are single-quoted.
+ * double-quoted; `\`, `"`, `%` and `_` are escaped with '\': an SPL2
+ * string reads a backslash as an escape, so `C:\Windows` is written
+ * `"C:\\Windows"` (pySigma leaves backslashes single). A value with
+ * wildcards becomes `F LIKE "..."` with `%` and `_`; plain values are
+ * `F="v"` and ORs of plain values of one field `F IN ("a", "b")`. Field
+ * names other than [A-Za-z0-9_.] are single-quoted.
  * Hooks: LIKE for wildcard values, `match(F, /(?i)re/)` for regular
  * expressions, `cidrmatch("net", F)` for CIDR; the finish hook prefixes
  * the dataset clause.
@@ -184,7 +186,7 @@ const sg_target ctix__sg_target_splunk_spl2 = {
   .field_quote = '\'',
   .str_quote = '"',
   .escape = '\\',
-  .escaped_chars = "\"%_",
+  .escaped_chars = "\\\"%_",
   .wild_multi = "%",
   .wild_single = "_",
   .escape_literal_wildcards = false,

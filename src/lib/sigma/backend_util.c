@@ -42,6 +42,12 @@ int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plai
     plain = ctix__isalnum((unsigned char)*p) || strchr(plain_chars, *p) != NULL;
   if (plain)
     return ctix__buf_adds(b, field);
+  return ctix__sg_put_backticked(b, field);
+}
+
+int ctix__sg_put_backticked(ctix_buf *b, const char *field)
+{
+  const char *p;
   ctix__buf_addc(b, '`');
   for (p = field; *p; p++) {
     if (*p == '`')
@@ -84,6 +90,9 @@ int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n, b
         ctix__buf_addc(b, c == SG_WILD_MULTI ? '*' : '?');
     } else if (c == SG_PH_OPEN) {
       return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      /* EQL and ES|QL strings cannot hold a raw line break */
+      ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
     } else {
       if (c == '\\' || c == '"' || c == '*' || c == '?')
         ctix__buf_addc(b, '\\');

@@ -109,14 +109,25 @@ typedef struct sg_transform {
   size_t nconds;
   bool cond_or;
   /* parameters read once at load (the per-match code looks nothing up in data) */
-  sg_names mapping;        /* field_name_mapping: mapping keys */
+  sg_names mapping;        /* field_name_mapping / value_mapping: mapping keys */
   sg_names fields;         /* `fields` as a list */
   sg_names known;          /* field_to_keyword: `known` as a list */
   sg_names exclude;        /* exclude_fields (a sequence only) */
   const char *exclude_sub; /* exclude_fields_containing */
   const char *affix;       /* field_name_prefix / field_name_suffix text */
+  const char *field;       /* hashes_fields: the hash field */
+  const char *message;     /* rule_failure, field_name_check, hashes_fields, field_to_keyword */
+  const char *search, *replacement; /* replace_string */
+  const char *table;       /* set_table */
+  const char *product, *category, *service; /* change_logsource */
+  const char *expansion_field; /* field_to_keyword */
+  const sg_y *algorithms[2]; /* hashes_fields: algorithms, extra_algorithms (maps) */
+  const sg_y *affixes[2];  /* replace_affix: prefixes, suffixes (maps) */
+  const sg_y *conditions;  /* add_condition: the map */
+  sg_names values;         /* value_placeholders: placeholder name -> values */
   bool item_level;         /* field_name_mapping: item_level given */
   bool field_prefix;       /* value_contains: field_prefix: true */
+  bool nest_false;         /* hashes_fields: nest: false */
 } sg_transform;
 
 struct sg_pipeline {
@@ -132,18 +143,19 @@ static const char *ystr(const sg_y *y, const char *key)
   return v && v->kind == SG_Y_SCALAR ? v->str : NULL;
 }
 
-static size_t name_hash(const char *s)
+/* FNV-1a of s[0..n), or of the whole C string when n is SIZE_MAX. */
+static size_t name_hash(const char *s, size_t n)
 {
-  size_t h = 1469598103934665603u;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  size_t h = 1469598103934665603u, i;
+  for (i = 0; i < n && (n != SIZE_MAX || s[i]); i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
   return h;
 }
 
 /* Adds name -> node (an existing name gets the new node). */
 static void names_put(sg_names *ix, const char *name, const sg_y *node)
 {
-  size_t i = name_hash(name) & (ix->cap - 1);
+  size_t i = name_hash(name, SIZE_MAX) & (ix->cap - 1);
   while (ix->keys[i] && strcmp(ix->keys[i], name) != 0)
     i = (i + 1) & (ix->cap - 1);
   ix->keys[i] = name;
@@ -183,28 +195,63 @@ static int names_build(sg_names *ix, ctix_arena *a, const sg_y *y, bool is_map, 
   return 0;
 }
 
+/* The node of the name s[0..n) in the index, or NULL. */
+static const sg_y *names_getn(const sg_names *ix, const char *s, size_t n)
+{
+  size_t i;
+  if (!ix->cap || !s)
+    return NULL;
+  for (i = name_hash(s, n) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1))
+    if (strlen(ix->keys[i]) == n && memcmp(ix->keys[i], s, n) == 0)
+      return ix->vals[i];
+  return NULL;
+}
+
 /* The node of `name` in the index, or NULL. */
 static const sg_y *names_get(const sg_names *ix, const char *name)
 {
   size_t i;
   if (!ix->cap || !name)
     return NULL;
-  for (i = name_hash(name) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1))
+  for (i = name_hash(name, SIZE_MAX) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1))
     if (strcmp(ix->keys[i], name) == 0)
       return ix->vals[i];
   return NULL;
 }
 
-/* Reads the parameters of a transformation the per-match code uses. */
+/* The map under `key`, or NULL. */
+static const sg_y *ymap(const sg_y *y, const char *key)
+{
+  const sg_y *v = ctix__sg_y_get(y, key);
+  return v && v->kind == SG_Y_MAP ? v : NULL;
+}
+
+/* Reads, once at load, every parameter of a transformation the applying code uses. */
 static int prepare(sg_transform *x, ctix_arena *a)
 {
   const sg_y *t = x->data;
-  const char *fp = ystr(t, "field_prefix"), *il = ystr(t, "item_level");
+  const char *fp = ystr(t, "field_prefix"), *il = ystr(t, "item_level"), *nest = ystr(t, "nest");
   x->exclude_sub = ystr(t, "exclude_fields_containing");
   x->affix = ystr(t, x->type == TR_PREFIX ? "prefix" : "suffix");
   x->item_level = il && strcmp(il, "true") == 0;
   x->field_prefix = fp && strcmp(fp, "true") == 0;
-  if (names_build(&x->mapping, a, ctix__sg_y_get(t, "mapping"), true, false) ||
+  x->nest_false = nest && strcmp(nest, "false") == 0;
+  x->field = ystr(t, "field");
+  x->message = ystr(t, "message");
+  x->search = ystr(t, "search");
+  x->replacement = ystr(t, "replacement");
+  x->table = ystr(t, "table");
+  x->product = ystr(t, "product");
+  x->category = ystr(t, "category");
+  x->service = ystr(t, "service");
+  x->expansion_field = ystr(t, "expansion_field");
+  x->algorithms[0] = ymap(t, "algorithms");
+  x->algorithms[1] = ymap(t, "extra_algorithms");
+  x->affixes[0] = ymap(t, "prefixes");
+  x->affixes[1] = ymap(t, "suffixes");
+  x->conditions = ctix__sg_y_get(t, "conditions");
+  if (names_build(&x->values, a, ctix__sg_y_get(t, "values"), true, false) ||
+      names_build(&x->mapping, a, ctix__sg_y_get(t, "mapping"), true, false) ||
       names_build(&x->fields, a, ctix__sg_y_get(t, "fields"), false, false) ||
       names_build(&x->known, a, ctix__sg_y_get(t, "known"), false, false) ||
       names_build(&x->exclude, a, ctix__sg_y_get(t, "exclude_fields"), false, true))
@@ -461,7 +508,7 @@ static int ph_replace(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
   if (x->type == TR_WILD_PH) {
     vals = NULL;
   } else {
-    vals = ctix__sg_y_get(ctix__sg_y_get(x->data, "values"), name);
+    vals = names_get(&x->values, name);
     if (!vals)
       return 0;
   }
@@ -578,7 +625,7 @@ static int hash_one(sg_expr *e, const sg_transform *x)
   const char *s = e->s, *eq;
   size_t n = e->n, k;
   const sg_y *a;
-  if (e->op != SG_E_MATCH || !e->field || strcmp(e->field, ystr(x->data, "field")) != 0)
+  if (e->op != SG_E_MATCH || !e->field || strcmp(e->field, x->field) != 0)
     return 0;
   if (e->kind != SG_K_STR)
     return -1;
@@ -590,8 +637,8 @@ static int hash_one(sg_expr *e, const sg_transform *x)
   k = (size_t)(eq - s);
   for (int pass = 1; pass <= 2; pass++) {
     const sg_y *m;
-    a = ctix__sg_y_get(x->data, pass == 1 ? "algorithms" : "extra_algorithms");
-    for (m = a && a->kind == SG_Y_MAP ? a->first : NULL; m; m = m->next)
+    a = x->algorithms[pass - 1];
+    for (m = a ? a->first : NULL; m; m = m->next)
       if (m->kind == SG_Y_SCALAR && ctix__mem_ieq(s, k, m->key)) {
         e->field = m->str;
         e->s = eq + 1;
@@ -612,9 +659,7 @@ static int hashes(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
   sg_expr *e = *slot, *outer, *g;
   size_t i, j, o = 0;
   int rc = 0;
-  const char *msg = ystr(x->data, "message");
-  if (!msg)
-    msg = "no valid hash algorithm in the hash field";
+  const char *msg = x->message ? x->message : "no valid hash algorithm in the hash field";
   if (!e)
     return 0;
   if (e->op == SG_E_MATCH) {
@@ -625,7 +670,7 @@ static int hashes(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     bool all = true;
     for (i = 0; i < e->nkids && all; i++)
       all = e->kids[i]->op == SG_E_MATCH && e->kids[i]->field &&
-            strcmp(e->kids[i]->field, ystr(x->data, "field")) == 0;
+            strcmp(e->kids[i]->field, x->field) == 0;
     if (all) {
       bool valid = false;
       for (i = 0; i < e->nkids; i++) {
@@ -663,9 +708,7 @@ static int hashes(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
             g->kids[g->nkids++] = e->kids[j];
         outer->kids[outer->nkids++] = g;
       }
-      *slot = outer->nkids == 1 && ystr(x->data, "nest") && strcmp(ystr(x->data, "nest"), "false") == 0
-                  ? outer->kids[0]
-                  : outer;
+      *slot = outer->nkids == 1 && x->nest_false ? outer->kids[0] : outer;
       return 0;
     }
   }
@@ -696,8 +739,7 @@ static int affix(sg_expr *e, sg_ctx *cx, const sg_transform *x)
   if (e->kind != SG_K_STR || !e->field || !names_get(&x->fields, e->field))
     return 0;
   for (pass = 0; pass < 2; pass++) {
-    const sg_y *map = ctix__sg_y_get(x->data, pass ? "suffixes" : "prefixes");
-    for (m = map && map->kind == SG_Y_MAP ? map->first : NULL; m; m = m->next) {
+    for (m = x->affixes[pass] ? x->affixes[pass]->first : NULL; m; m = m->next) {
       size_t kn = strlen(m->key);
       char *v;
       if (m->kind != SG_Y_SCALAR ||
@@ -848,13 +890,10 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     }
     break;
   case TR_VALUE_MAP: {
-    const sg_y *to = NULL, *m, *f;
+    const sg_y *to, *f;
     if (e->kind != SG_K_STR || !e->field || !names_get(&x->fields, e->field))
       break;
-    m = ctix__sg_y_get(x->data, "mapping");
-    for (m = m && m->kind == SG_Y_MAP ? m->first : NULL; m && !to; m = m->next)
-      if (strlen(m->key) == e->n && memcmp(m->key, e->s, e->n) == 0)
-        to = m;
+    to = names_getn(&x->mapping, e->s, e->n); /* value_mapping: value -> new value(s) */
     if (!to)
       break;
     if (to->kind == SG_Y_SCALAR) {
@@ -881,7 +920,7 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
   }
   case TR_FIELD_CHECK:
     if (e->field && !names_get(&x->fields, e->field)) {
-      const char *m = ystr(x->data, "message"), *ph = m ? strstr(m, "{field}") : NULL;
+      const char *m = x->message, *ph = m ? strstr(m, "{field}") : NULL;
       if (!m)
         m = "field not supported";
       return ctix__error_set(cx->err, CTIX_EUNSUPPORTED, "%.*s%s%s", ph ? (int)(ph - m) : (int)strlen(m),
@@ -890,7 +929,7 @@ static int walk(sg_expr **slot, sg_ctx *cx, const sg_transform *x)
     break;
   case TR_REPLACE:
     if (e->kind == SG_K_STR)
-      rc = str_replace(e, cx, ystr(x->data, "search"), ystr(x->data, "replacement"));
+      rc = str_replace(e, cx, x->search, x->replacement);
     break;
   default:
     break;
@@ -985,9 +1024,7 @@ static int keyword_one(sg_expr *e, sg_ctx *cx, const sg_transform *x, bool in_ex
     break;
   }
   if (what) {
-    m = ystr(x->data, "message");
-    if (!m)
-      m = "{type} is not supported for the field '{field}'";
+    m = x->message ? x->message : "{type} is not supported for the field '{field}'";
     for (p = m; *p; p++) {
       if (strncmp(p, "{type}", 6) == 0) {
         ctix__buf_adds(&b, what);
@@ -1013,7 +1050,7 @@ static int keyword_one(sg_expr *e, sg_ctx *cx, const sg_transform *x, bool in_ex
     if (set_value(e, cx, &b))
       return cx->err->code;
   }
-  e->field = in_exp ? ystr(x->data, "expansion_field") : NULL;
+  e->field = in_exp ? x->expansion_field : NULL;
   return 0;
 }
 
@@ -1040,7 +1077,7 @@ int ctix__sg_pipeline_apply(sg_expr **root, sg_ctx *cx, const sg_pipeline *p)
     if (!applies(x, &cx->ls, cx->table, *root))
       continue;
     if (x->type == TR_SET_TABLE) {
-      cx->table = ystr(x->data, "table");
+      cx->table = x->table;
       continue;
     }
     if (x->type == TR_DROP) {
@@ -1056,22 +1093,20 @@ int ctix__sg_pipeline_apply(sg_expr **root, sg_ctx *cx, const sg_pipeline *p)
       continue;
     }
     if (x->type == TR_CHANGE_LS) {
-      const char *v;
-      if ((v = ystr(x->data, "product")))
-        cx->ls.product = v;
-      if ((v = ystr(x->data, "category")))
-        cx->ls.category = v;
-      if ((v = ystr(x->data, "service")))
-        cx->ls.service = v;
+      if (x->product)
+        cx->ls.product = x->product;
+      if (x->category)
+        cx->ls.category = x->category;
+      if (x->service)
+        cx->ls.service = x->service;
       continue;
     }
     if (x->type == TR_FAIL) {
-      const char *m = ystr(x->data, "message");
       return ctix__error_set(cx->err, CTIX_EUNSUPPORTED, "pipeline %s: %s", p->name ? p->name : "",
-                             m ? m : "rule refused");
+                             x->message ? x->message : "rule refused");
     }
     if (x->type == TR_ADD_COND) {
-      const sg_y *conds = ctix__sg_y_get(x->data, "conditions"), *c;
+      const sg_y *conds = x->conditions, *c;
       sg_expr *and;
       if (!conds || conds->kind != SG_Y_MAP)
         return ctix__error_set(cx->err, CTIX_EPARSE, "add_condition: 'conditions' must be a map");

@@ -354,13 +354,16 @@ bool ctix__sg_ecs_keyword_field(const char *field);
  * is non-empty and made of letters, digits and `plain_chars` only.
  */
 int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plain_chars);
+/* Appends a field name in backticks, a backtick inside doubled. */
+int ctix__sg_put_backticked(ctix_buf *b, const char *field);
 /* Appends regular-expression flags as `(?ims)` (nothing when there are none). */
 void ctix__sg_put_re_flags(ctix_buf *b, unsigned flags);
 /* Appends the flags and the body of a regular expression, `\` and `"` escaped (no quotes). */
 void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e);
 /*
  * Appends an encoded string in double quotes, `\`, `"`, `*` and `?`
- * escaped with `\`; wildcards as `*` / `?` when `wildcards`, else dropped.
+ * escaped with `\`, line feed, carriage return and tab as `\n` `\r` `\t`;
+ * wildcards as `*` / `?` when `wildcards`, else dropped.
  * A placeholder is reported (ctix__sg_put_string's error).
  */
 int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n, bool wildcards);
