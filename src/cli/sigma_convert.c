@@ -336,26 +336,48 @@ static void drop_brackets(ctix_buf *b)
   ctix__buf_truncate(b, o);
 }
 
+/* True if out[0, o) ends with a LIKE / regex operator: a string opening there is a pattern. */
+static bool before_pattern(const char *out, size_t o)
+{
+  static const char *const ops[] = {" like ", " LIKE ", " regex~ ", " regex "}; /* not rlike */
+  size_t k, m;
+  for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+    m = strlen(ops[k]);
+    if (o >= m && memcmp(out + o - m, ops[k], m) == 0)
+      return true;
+  }
+  return false;
+}
+
 /*
  * Removes, in place, what ctix writes on purpose where pySigma's query
- * does not parse or means other text: the backticks of field names (EQL)
- * and, with `unescape`, the escaping backslash of each `\\` inside a
- * double-quoted string (SPL2 strings; `/.../` regular expressions stay
- * as they are). For "differ in quoting only", after drop_brackets: pySigma's
- * query without backticks against ctix's with or without unescaping.
+ * does not parse or means other text: the backticks of field names (EQL,
+ * ES|QL) and, with `unescape`, the escaping backslash of each `\\` inside
+ * a double-quoted string (1: every string, as in SPL2; 2: only LIKE and
+ * regex patterns, whose escape ctix escapes again for the string in ES|QL
+ * and EQL; `/.../` regular expressions stay as they are). With `star`
+ * (pySigma's side), the `\` pySigma writes before a literal `*` / `?` (EQL,
+ * ES|QL) or `%` / `_` (SPL2) in an exact (non-pattern) string, or before
+ * `/`, goes: those characters are not special there.
+ * For "differ in quoting only", after drop_brackets.
  */
-static void drop_quoting(ctix_buf *b, bool unescape)
+static void drop_quoting(ctix_buf *b, int unescape, bool star)
 {
   size_t i, o = 0;
-  bool in_str = false, in_re = false;
+  bool in_str = false, in_re = false, pattern = false;
   for (i = 0; i < b->len; i++) {
     char c = b->data[i];
     if (c == '`' && !in_re)
       continue;
+    if (c == '"' && !in_re && !in_str)
+      pattern = before_pattern(b->data, o);
     b->data[o++] = c;
     if (c == '\\' && (in_str || in_re) && i + 1 < b->len) {
       i++;
-      if (!(unescape && in_str && b->data[i] == '\\'))
+      char e = b->data[i];
+      if (star && in_str && ((!pattern && e && strchr("*?%_", e)) || e == '/'))
+        o--;
+      if (!(in_str && b->data[i] == '\\' && (unescape == 1 || (unescape == 2 && pattern))))
         b->data[o++] = b->data[i];
     } else if (c == '"' && !in_re) {
       in_str = !in_str;
@@ -369,14 +391,17 @@ static void drop_quoting(ctix_buf *b, bool unescape)
 /* True if query q (normalised into b) equals ref (in a) without brackets and quoting. */
 static bool same_but_quoting(ctix_buf *a, ctix_buf *b, const char *ref, const char *q)
 {
-  int pass;
-  for (pass = 0; pass < 2; pass++) {
+  /* ctix's unescaping (none, every string, patterns only) and pySigma's dropped escapes */
+  static const int unescape[] = {0, 1, 2, 1};
+  static const bool star[] = {false, false, true, true};
+  size_t pass;
+  for (pass = 0; pass < sizeof(unescape) / sizeof(unescape[0]); pass++) {
     normalise(a, ref);
     normalise(b, q);
     drop_brackets(a);
     drop_brackets(b);
-    drop_quoting(a, false);
-    drop_quoting(b, pass == 1);
+    drop_quoting(a, 0, star[pass]);
+    drop_quoting(b, unescape[pass], false);
     if (!a->err && !b->err && strcmp(a->data ? a->data : "", b->data ? b->data : "") == 0)
       return true;
   }

@@ -2,12 +2,13 @@
 # (docs/sigma-convert.md). The SPL2 reference: ctix groups ORs under ANDs
 # where pySigma's SPL2 output does not (WHERE evaluates AND before OR)
 # and doubles the backslashes of string values, which pySigma leaves single
-# (SPL2 strings read '\' as an escape), so the identical share (31.2 %) is
-# the share of reference queries that are right; spl2_eval.sh requires every
-# other query to differ in brackets or quoting only.
+# (SPL2 strings read '\' as an escape), and writes '%' / '_' bare in '='
+# values (pySigma escapes them as in LIKE), so the identical share (29.8 %)
+# is the share of reference queries that are right; spl2_eval.sh requires
+# every other query to differ in brackets or quoting only.
 # formats.sh: savedsearches/json/ndjson structure on tests/data and, with
 # ../shared, on the whole corpus.
-ctix_sigma_reference_test(splunk_spl2__splunk_windows 30.5)
+ctix_sigma_reference_test(splunk_spl2__splunk_windows 29.5)
 add_test(NAME sigma_convert_spl2_brackets_only
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/sigma_convert/spl2_eval.sh
                  $<TARGET_FILE:sigma_convert_driver> ${CTIX_SHARED_DIR})

@@ -89,17 +89,19 @@ static void test_expansions(void **state)
 static void test_values(void **state)
 {
   (void)state;
-  /* wildcards stay, literal '*' '?' '"' '\' are escaped; empty strings and
-   * IP addresses compare exactly */
+  /* wildcards stay, '"' '\' are escaped; a literal '*' '?' (EQL has no
+   * escape for it) makes an anchored regex~; empty strings and IP
+   * addresses compare exactly */
   expect("eql", VALS, NULL,
          EQL "(A like~ (\"*a*b*\", \"*c?d*\")) and B:\"q\\\"u\\\\x\" and C==\"\" and "
-             "D==\"10.0.0.1\" and E:\"*x\" and F:\"y*\" and G:\"l\\*t\\?\" and H:\"*\"");
+             "D==\"10.0.0.1\" and E:\"*x\" and F:\"y*\" and G regex~ \"l\\\\*t\\\\?\" and "
+             "H:\"*\"");
   /* ES|QL: ==, ends_with / starts_with for one leading / trailing '*',
    * like for the others; no in list when a value has wildcards */
   expect("esql", VALS, NULL,
          ESQL "(A like \"*a*b*\" or A like \"*c?d*\") and B==\"q\\\"u\\\\x\" and C==\"\" and "
               "D==\"10.0.0.1\" and ends_with(E, \"x\") and starts_with(F, \"y\") and "
-              "G==\"l\\*t\\?\" and starts_with(H, \"\")");
+              "G==\"l*t?\" and starts_with(H, \"\")");
   /* numbers stay numbers; |cased is case-sensitive in EQL */
   expect("eql", HEAD "  s:\n    N: [1, 2]\n    M: 3\n    A|cased: Ab\n    B|cased|startswith: Ab\n"
                 "    T: true\n  condition: s\n", NULL,
@@ -115,10 +117,10 @@ static void test_values(void **state)
 static void test_special(void **state)
 {
   (void)state;
-  /* EQL: regex~ with '/' escaped, a '"' escaped unless it already is;
-   * cidrMatch; null grouped, not-null is `?F != null` */
+  /* EQL: regex~ with '\' and '"' escaped for the string; cidrMatch; null
+   * grouped, not-null is `?F != null` */
   expect("eql", SPECIAL, NULL,
-         EQL "(A regex~ \"a\\/b\\\"c\\\"d\" and B regex~ \"(?i)x.*\" and "
+         EQL "(A regex~ \"a/b\\\"c\\\\\\\"d\" and B regex~ \"(?i)x.*\" and "
              "cidrMatch(C, \"10.0.0.0/8\") and (?D == null) and ?E != null and G >= 5) and "
              "?H != null");
   /* ES|QL: rlike with '\' and '"' escaped; is null / is not null */
@@ -132,6 +134,47 @@ static void test_special(void **state)
                 "  condition: s and not f\n", NULL,
          EQL "((?A == null) and B:1) and ?C != null");
   expect("esql", HEAD "  s:\n    A|exists: false\n  condition: not s\n", NULL, ESQL "not A is null");
+}
+
+/*
+ * Escaping the query languages ask for (EqlBase.g4 and EsqlBaseLexer.g4:
+ * strings know only \\ \" \n \r \t and, in EQL, \b \f \' \u{..}; ES|QL
+ * LIKE has `\` as its own escape, before `*`, `?` or `\` only).
+ */
+static void test_escaping(void **state)
+{
+  (void)state;
+  /* a literal '\' in a LIKE pattern is \\ for LIKE, \\\\ in the string; a
+   * literal '*' / '?' is \* / \? for LIKE, \\* in the string */
+  expect("esql", HEAD "  s:\n    C|contains: 'C:\\dir\\'\n  condition: s\n", NULL,
+         ESQL "C like \"*C:\\\\\\\\dir\\\\\\\\*\"");
+  expect("esql", HEAD "  s:\n    C|contains: ['a\\*b', 'c\\?d']\n  condition: s\n", NULL,
+         ESQL "C like \"*a\\\\*b*\" or C like \"*c\\\\?d*\"");
+  /* exact values, starts_with / ends_with: string escapes only */
+  expect("esql", HEAD "  s:\n    I|endswith: '\\x\\*y.exe'\n    P|startswith: 'C:\\'\n"
+                "  condition: s\n", NULL,
+         ESQL "ends_with(I, \"\\\\x*y.exe\") and starts_with(P, \"C:\\\\\")");
+  expect("esql", HEAD "  s:\n    P: ['a\\*', b]\n  condition: s\n", NULL,
+         ESQL "P in (\"a*\", \"b\")");
+  /* EQL: ':' reads a backslash literally; literal '*' in a pattern or a
+   * list: regex~, kept out of like~ lists */
+  expect("eql", HEAD "  s:\n    C|contains: 'C:\\dir\\'\n  condition: s\n", NULL,
+         EQL "C:\"*C:\\\\dir\\\\*\"");
+  expect("eql", HEAD "  s:\n    C|contains: 'a.\\*(b'\n  condition: s\n", NULL,
+         EQL "C regex~ \".*a\\\\.\\\\*\\\\(b.*\"");
+  expect("eql", HEAD "  s:\n    C|cased|endswith: 'A\\?'\n  condition: s\n", NULL,
+         EQL "C regex \".*A\\\\?\"");
+  expect("eql", HEAD "  s:\n    P: ['a\\*', b, c]\n  condition: s\n", NULL,
+         EQL "P regex~ \"a\\\\*\" or P:\"b\" or P:\"c\"");
+  /* EQL regex~: the expression is escaped for the string (`a\.b`) */
+  expect("eql", HEAD "  s:\n    R|re: 'a\\.b\\\\c'\n  condition: s\n", NULL,
+         EQL "R regex~ \"a\\\\.b\\\\\\\\c\"");
+  /* field names that are keywords: backticked in EQL and ES|QL */
+  expect("eql", HEAD "  s:\n    like: x\n    regex: y\n    a.sample: z\n    runs: w\n"
+                "  condition: s\n", NULL,
+         EQL "`like`:\"x\" and `regex`:\"y\" and `a.sample`:\"z\" and `runs`:\"w\"");
+  expect("esql", HEAD "  s:\n    or: x\n    a.LIKE: y\n    likes: z\n  condition: s\n", NULL,
+         ESQL "`or`==\"x\" and `a.LIKE`==\"y\" and likes==\"z\"");
 }
 
 static void test_keywords_refused(void **state)
@@ -192,6 +235,7 @@ int main(void)
     cmocka_unit_test(test_expansions),
     cmocka_unit_test(test_values),
     cmocka_unit_test(test_special),
+    cmocka_unit_test(test_escaping),
     cmocka_unit_test(test_keywords_refused),
     cmocka_unit_test(test_fields_pipeline),
   };

@@ -84,6 +84,9 @@ static void test_strings(void **state)
   expect(PROC "  s:\n    A|all: ['p', 'q']\n  condition: s\n", NULL, "A has_all (\"p\", \"q\")");
   /* keywords are bare strings */
   expect(PROC "  k: ['evil']\n  condition: k\n", NULL, "\"evil\"");
+  /* a field (part) named like a KQL keyword is quoted: ['or'], a['in'] */
+  expect(PROC "  s:\n    or: x\n    a.in: y\n    order2: z\n  condition: s\n", NULL,
+         "['or'] =~ \"x\" and a['in'] =~ \"y\" and order2 =~ \"z\"");
 }
 
 static void test_kinds(void **state)

@@ -44,10 +44,14 @@ static void test_precedence(void **state)
 static void test_values(void **state)
 {
   (void)state;
-  /* '"', '%', '_' and '\' escaped (an SPL2 string reads '\' as an escape:
-   * C:\Windows is "C:\\Windows"), '*' and '?' as LIKE wildcards */
+  /* '"' and '\' escaped (an SPL2 string reads '\' as an escape:
+   * C:\Windows is "C:\\Windows"); '%' and '_' are not special in '=' */
   expect(HEAD "  s:\n    F: 'a%b_c\"d\\e'\n  condition: s\n", NULL,
-         "FROM main WHERE F=\"a\\%b\\_c\\\"d\\\\e\"");
+         "FROM main WHERE F=\"a%b_c\\\"d\\\\e\"");
+  expect(HEAD "  s:\n    Pct: '100%_x'\n  condition: s\n", NULL, "FROM main WHERE Pct=\"100%_x\"");
+  /* in a LIKE pattern a literal '%' / '_' is escaped, '*' and '?' are the wildcards */
+  expect(HEAD "  s:\n    F|contains: '5%_'\n  condition: s\n", NULL,
+         "FROM main WHERE F LIKE \"%5\\%\\_%\"");
   /* (Sigma reads '\\srv' as \srv) */
   expect(HEAD "  s:\n    Image|endswith: '\\cmd.exe'\n    P: ['C:\\a\\', '\\\\srv']\n"
               "  k:\n    - 'x\\y'\n  condition: s or k\n", NULL,

@@ -2,15 +2,20 @@
  * Elastic EQL target, as pySigma's Elasticsearch EQL backend writes it:
  * `any where <condition>`. Every compound operand (and, or, not) below
  * another operator is parenthesised, single matches are not. A match is
- * `field:"value"` (case-insensitive; `*` and `?` wildcards; literal `*`,
- * `?`, `\` and `"` escaped with `\`); empty strings and IP addresses are
+ * `field:"value"` (case-insensitive; `*` and `?` wildcards; literal `\` and
+ * `"` escaped with `\`); empty strings and IP addresses are
  * compared exactly (`field=="v"`), |cased values with `==` / `like`. ORs
  * of one field become `field like~ ("a", "b")`, and so do the variants of
  * an expanding modifier (windash, base64offset), never parenthesised.
+ * A value with a literal `*` or `?` (Sigma's `\*`, `\?`) becomes an
+ * anchored `field regex~ "..."`: EQL strings have no `\*` escape and EQL
+ * wildcard patterns no escape at all. Strings escape only `\` and `"`
+ * (and line breaks as `\n`...), the escapes the EQL lexer accepts.
  * Regular expressions are `field regex~ "..."` (flags as a `(?ims)`
- * prefix, `/` escaped), cidr `cidrMatch(field, "net")`, null
- * `(?field == null)`, exists and not-null `?field != null`; unbound
- * keywords are bare quoted strings; field references are refused. Field
+ * prefix, `\` and `"` escaped for the string), cidr
+ * `cidrMatch(field, "net")`, null `(?field == null)`, exists and
+ * not-null `?field != null`; unbound keywords are bare quoted strings;
+ * field references are refused. Field
  * names EQL cannot read bare (a hyphen, a space, a leading digit, a
  * keyword) are written in backticks, as the EQL syntax asks; pySigma
  * writes them bare, so `cs-uri-query` would be read as a subtraction. The
@@ -30,8 +35,9 @@
  * bare would be read as the keyword.
  */
 static const char *const eql_keywords[] = {
-  "and", "any", "by", "false", "fork", "in", "join", "maxspan", "not", "null",
-  "of", "or", "sequence", "true", "until", "where", "with",
+  "and", "any", "by", "false", "fork", "in", "join", "like", "maxspan", "not", "null",
+  "of", "or", "regex", "repeat", "runs", "sample", "sequence", "true", "until", "where",
+  "with",
 };
 
 /*
@@ -65,10 +71,61 @@ static int eql_field(ctix_buf *b, const char *field)
   return eql_plain_field(field) ? ctix__buf_adds(b, field) : ctix__sg_put_backticked(b, field);
 }
 
-/* Appends a string value: quoted, wildcards as `*`/`?`, literals escaped. */
+/* Appends a string value: quoted, wildcards as `*`/`?`, `\` and `"` escaped. */
 static int eql_str(sg_render *r, ctix_buf *b, const char *s, size_t n)
 {
-  return ctix__sg_put_dq_string(r, b, s, n, true);
+  return ctix__sg_put_dq_string(r, b, s, n, SG_DQ_WILD);
+}
+
+/*
+ * True if a string value holds a literal `*` or `?` (Sigma's `\*`, `\?`):
+ * `:` and `like` would read it as a wildcard and EQL has no escape for it.
+ */
+static bool eql_literal_wild(const sg_expr *e)
+{
+  return e->kind == SG_K_STR && (memchr(e->s, '*', e->n) || memchr(e->s, '?', e->n));
+}
+
+/* ASCII characters escaped in a regular expression built from a value. */
+#define EQL_RE_PUNCT " !\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"
+
+/* Appends one character of a string literal, escaped as EQL strings ask. */
+static void eql_putc(ctix_buf *b, char c)
+{
+  if (c == '\n' || c == '\r' || c == '\t') {
+    ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+    return;
+  }
+  if (c == '\\' || c == '"')
+    ctix__buf_addc(b, '\\');
+  ctix__buf_addc(b, c);
+}
+
+/*
+ * Renders a value with a literal `*` or `?` as an anchored regular
+ * expression, `field regex~ "..."` (`regex` when |cased): wildcards as `.*`
+ * and `.`, every ASCII punctuation character but `_` and space escaped with `\`
+ * (a literal in Java's and Lucene's syntax alike), the whole escaped again
+ * for the string.
+ */
+static int eql_wild_regex(sg_render *r, ctix_buf *b, const sg_expr *e)
+{
+  size_t i;
+  eql_field(b, e->field);
+  ctix__buf_adds(b, e->cased ? " regex \"" : " regex~ \"");
+  for (i = 0; i < e->n; i++) {
+    unsigned char c = (unsigned char)e->s[i];
+    if (c == SG_WILD_MULTI || c == SG_WILD_SINGLE) {
+      ctix__buf_adds(b, c == SG_WILD_MULTI ? ".*" : ".");
+    } else if (c == SG_PH_OPEN) {
+      return ctix__sg_put_string(r, b, e->s + i, e->n - i); /* reports the placeholder */
+    } else {
+      if (c && strchr(EQL_RE_PUNCT, (char)c))
+        eql_putc(b, '\\');
+      eql_putc(b, (char)c);
+    }
+  }
+  return ctix__buf_addc(b, '"');
 }
 
 /* True if a decoded string is an IPv4 or IPv6 address without wildcards. */
@@ -108,27 +165,32 @@ static int eql_value(sg_render *r, ctix_buf *b, const sg_expr *e)
   return ctix__buf_add(b, e->s, e->n);
 }
 
-/* Appends a regular expression: flags as a prefix, `/` and `"` escaped. */
+/*
+ * Appends a regular expression as an EQL string: flags as a prefix, then
+ * the expression with `\` and `"` escaped and line breaks as `\n`..., as
+ * the EQL lexer asks (it knows only \b \t \n \f \r \" \' \\ and \u{...}:
+ * pySigma's `"a\.b"` and `\/` are rejected).
+ */
 static int eql_regex(ctix_buf *b, const sg_expr *e)
 {
   size_t i;
-  bool escaped = false;
   ctix__buf_addc(b, '"');
   ctix__sg_put_re_flags(b, e->flags);
-  for (i = 0; i < e->n; i++) {
-    /* a `"` already escaped in the expression stays as it is */
-    if (e->s[i] == '/' || (e->s[i] == '"' && !escaped))
-      ctix__buf_addc(b, '\\');
-    escaped = e->s[i] == '\\' && !escaped;
-    ctix__buf_addc(b, e->s[i]);
-  }
+  for (i = 0; i < e->n; i++)
+    eql_putc(b, e->s[i]);
   return ctix__buf_addc(b, '"');
 }
 
-/* True if an OR can be written as `field like~ (...)`. */
+/* True if an OR can be written as `field like~ (...)` (no literal `*` / `?` in it). */
 static bool eql_in_list(const sg_expr *e)
 {
-  return ctix__sg_value_list(e, e->expansion ? SG_VL_EXPANDED : 0);
+  size_t i;
+  if (!ctix__sg_value_list(e, e->expansion ? SG_VL_EXPANDED : 0))
+    return false;
+  for (i = 0; i < e->nkids; i++)
+    if (eql_literal_wild(e->kids[i]))
+      return false;
+  return true;
 }
 
 /* Renders one match; `nested` when an operator is above it. */
@@ -140,6 +202,8 @@ static int eql_match(sg_render *r, ctix_buf *b, const sg_expr *e, bool nested)
                            "eql: this kind of match needs a field");
   switch (e->kind) {
   case SG_K_STR: case SG_K_NUM:
+    if (e->field && eql_literal_wild(e))
+      return eql_wild_regex(r, b, e);
     if (e->field && e->expansion && e->kind == SG_K_STR && !e->cased) {
       /* the single variant of an expanding modifier: a list of one */
       eql_field(b, e->field);

@@ -7,8 +7,14 @@
  * does not start with a letter or `_`, are quoted with backticks. A string
  * match is `field=="v"` without wildcards, `starts_with(field, "v")` /
  * `ends_with(field, "v")` for one trailing / leading `*`, else
- * `field like "p"` (`*`, `?`); `\` and `"` are escaped with `\`, literal
- * `*` and `?` too, line breaks and tabs are `\n` `\r` `\t`. ORs of one field over plain strings or numbers become
+ * `field like "p"` (`*`, `?`). Strings escape `\` and `"` with `\` and
+ * write line breaks and tabs as `\n` `\r` `\t` (the only escapes ES|QL
+ * strings know); LIKE has an escape of its own, `\`, so in a pattern a
+ * literal `\` is `\\\\`, a literal `*` / `?` is `\\*` / `\\?` (pySigma writes
+ * `\\`, which Elasticsearch rejects: "escape character is not followed
+ * by special wildcard char"); exact values write `*` and `?` as they are.
+ * Field names that are ES|QL keywords are backticked too. ORs of one
+ * field over plain strings or numbers become
  * `field in ("a", "b")`. Regular expressions are `field rlike "..."`
  * (flags as a `(?ims)` prefix, `\` and `"` escaped), cidr
  * `cidr_match(field, "net")`, null `field is null`, exists
@@ -27,10 +33,38 @@ enum { ESQL_OR = 1, ESQL_AND = 2, ESQL_NOT = 3, ESQL_LEAF = 4 };
 #define ESQL_PLAIN "_."
 
 /*
+ * Words the ES|QL lexer reads as keywords in an expression (any case): a
+ * field of that name, or with a dotted part of that name, is backticked.
+ * A few more than the grammar needs today (`match`, `metadata`, `on`,
+ * `with`): a backticked name means the same.
+ */
+static const char *const esql_keywords[] = {
+  "and", "as", "asc", "by", "desc", "false", "first", "in", "is", "last", "like", "match",
+  "metadata", "not", "null", "nulls", "on", "or", "rlike", "true", "with",
+};
+
+/* True if a dot-separated part of the name is an ES|QL keyword. */
+static bool esql_keyword_part(const char *field)
+{
+  const char *p = field, *part;
+  size_t k;
+  for (;;) {
+    for (part = p; *p && *p != '.'; p++)
+      ;
+    for (k = 0; k < sizeof(esql_keywords) / sizeof(esql_keywords[0]); k++)
+      if (ctix__mem_ieq(part, (size_t)(p - part), esql_keywords[k]))
+        return true;
+    if (!*p)
+      return false;
+    p++;
+  }
+}
+
+/*
  * Appends a field name: in backticks when a character is not a letter,
- * digit, `_` or `.`, or when a dot-separated part does not start with a
+ * digit, `_` or `.`, when a dot-separated part does not start with a
  * letter or `_` (ES|QL reads `1f` or `a.2` bare as a number, `a..b` not
- * at all).
+ * at all) or is a keyword (`or`, `like`, `by`...).
  */
 static int esql_field(ctix_buf *b, const char *field)
 {
@@ -38,15 +72,19 @@ static int esql_field(ctix_buf *b, const char *field)
   for (p = field; *p; p++)
     if ((p == field || p[-1] == '.') && !ctix__isalpha((unsigned char)*p) && *p != '_')
       return ctix__sg_put_backticked(b, field);
-  if (p > field && p[-1] == '.')
+  if ((p > field && p[-1] == '.') || esql_keyword_part(field))
     return ctix__sg_put_backticked(b, field);
   return ctix__sg_put_field_backtick(b, field, ESQL_PLAIN);
 }
 
-/* Appends a quoted string; `like` keeps wildcards, else they are literal. */
+/*
+ * Appends a quoted string: a `like` pattern keeps wildcards and escapes
+ * literal `\`, `*` and `?` for LIKE as well as for the string; an exact
+ * value (==, starts_with, ends_with, in) escapes for the string only.
+ */
 static int esql_str(sg_render *r, ctix_buf *b, const char *s, size_t n, bool like)
 {
-  return ctix__sg_put_dq_string(r, b, s, n, like);
+  return ctix__sg_put_dq_string(r, b, s, n, like ? SG_DQ_LIKE : SG_DQ_PLAIN);
 }
 
 /* Counts wildcard markers; says whether the value starts / ends with `*` (`*` alone: ends). */

@@ -136,8 +136,81 @@ static void k_wild_regex(ctix_buf *b, const char *s, size_t n)
 }
 
 /*
+ * KQL keywords and operator words (case-sensitive): a dot-separated part
+ * of a field name spelled so cannot stand bare (`or =~ "x"` does not
+ * parse) and is written `['or']`. More words than the grammar strictly
+ * reserves: a quoted part means the same.
+ */
+static const char *const k_keywords[] = {
+  "and", "as", "asc", "between", "bool", "by", "contains", "count", "datatable", "datetime",
+  "decimal", "desc", "distinct", "dynamic", "endswith", "evaluate", "extend", "false", "find",
+  "from", "guid", "has", "in", "int", "into", "invoke", "join", "let", "limit", "long",
+  "matches", "not", "null", "of", "on", "or", "order", "parse", "print", "project", "range",
+  "real", "regex", "sample", "search", "sort", "startswith", "string", "summarize", "table",
+  "take", "time", "timespan", "to", "top", "true", "typeof", "union", "where", "with",
+};
+
+/* True if the part [p, p + n) of a field name is a KQL keyword. */
+static bool k_keyword(const char *p, size_t n)
+{
+  size_t k;
+  for (k = 0; k < sizeof(k_keywords) / sizeof(k_keywords[0]); k++)
+    if (strlen(k_keywords[k]) == n && memcmp(p, k_keywords[k], n) == 0)
+      return true;
+  return false;
+}
+
+/*
+ * A plain dotted field name with each part that is a keyword as `['part']`
+ * (`or` -> `['or']`, `a.or` -> `a['or']`, an index on the dynamic value):
+ * the other dots stay property accesses. The name
+ * itself when no part is a keyword; "" (error set) when out of memory.
+ */
+static const char *k_field_keywords(sg_render *r, const char *f)
+{
+  const char *p, *part;
+  char *q, *out;
+  size_t quoted = 0;
+  for (p = f;; p++) {
+    for (part = p; *p && *p != '.'; p++)
+      ;
+    quoted += k_keyword(part, (size_t)(p - part));
+    if (!*p)
+      break;
+  }
+  if (!quoted)
+    return f;
+  out = ctix__arena_alloc(r->cx->arena, (size_t)(p - f) + 4 * quoted + 1);
+  if (!out) {
+    ctix__error_set(r->cx->err, CTIX_ENOMEM, "out of memory");
+    return "";
+  }
+  q = out;
+  for (p = f;; p++) {
+    bool kw;
+    for (part = p; *p && *p != '.'; p++)
+      ;
+    kw = k_keyword(part, (size_t)(p - part));
+    if (kw && q > out)
+      q--; /* `a['or']`: the index replaces the dot */
+    if (kw)
+      *q++ = '[', *q++ = '\'';
+    memcpy(q, part, (size_t)(p - part));
+    q += p - part;
+    if (kw)
+      *q++ = '\'', *q++ = ']';
+    if (!*p)
+      break;
+    *q++ = '.';
+  }
+  *q = 0;
+  return out;
+}
+
+/*
  * The field name as KQL reads it: dot-separated parts of letters, digits
- * and `_`, none starting with a digit, as it is; anything else as
+ * and `_`, none starting with a digit, as it is (a part that is a
+ * keyword quoted as k_field_keywords says); anything else as
  * `['name']` with `'` and `\\` escaped, as KQL asks of names with special
  * characters (bare, `cs-uri` would read as cs minus uri; `1day` is a
  * timespan literal) and so that a hostile field name cannot end the
@@ -160,7 +233,7 @@ static const char *k_field(sg_render *r, const char *f)
   }
   plain = plain && p[-1] != '.';
   if (plain)
-    return f;
+    return k_field_keywords(r, f);
   out = ctix__arena_alloc(r->cx->arena, (size_t)(p - f) + extra + 5);
   if (!out) {
     ctix__error_set(r->cx->err, CTIX_ENOMEM, "out of memory");

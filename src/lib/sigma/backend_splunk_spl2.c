@@ -5,12 +5,14 @@
  * meaning of an OR under an AND; ctix brackets every AND/OR under another
  * operator (group hook), so its queries equal pySigma's where those are
  * right and differ only by brackets where they are not. Values are
- * double-quoted; `\`, `"`, `%` and `_` are escaped with '\': an SPL2
- * string reads a backslash as an escape, so `C:\Windows` is written
- * `"C:\\Windows"` (pySigma leaves backslashes single). A value with
- * wildcards becomes `F LIKE "..."` with `%` and `_`; plain values are
- * `F="v"` and ORs of plain values of one field `F IN ("a", "b")`. Field
- * names other than [A-Za-z0-9_.] are single-quoted.
+ * double-quoted; `\` and `"` are escaped with '\': an SPL2 string reads a
+ * backslash as an escape, so `C:\Windows` is written `"C:\\Windows"`
+ * (pySigma leaves backslashes single). A value with wildcards becomes
+ * `F LIKE "..."` with `%` and `_`, a literal `%` / `_` in it `\%` / `\_`;
+ * plain values are `F="v"` with `%` and `_` as they are (they are not
+ * special in `=`) and ORs of plain values of one field
+ * `F IN ("a", "b")`. Field names other than [A-Za-z0-9_.] are
+ * single-quoted.
  * Hooks: LIKE for wildcard values, `match(F, /(?i)re/)` for regular
  * expressions, `cidrmatch("net", F)` for CIDR; the finish hook prefixes
  * the dataset clause.
@@ -40,17 +42,28 @@ static void put_regex(ctix_buf *b, const sg_expr *e)
   ctix__buf_addc(b, '/');
 }
 
-/* Appends an encoded string without its quotes (escaped as in a quoted one). */
-static int put_bare(sg_render *r, const char *s, size_t n)
+/*
+ * Appends a LIKE pattern without its quotes: wildcards as `%` / `_`, `\`
+ * and `"` escaped for the string, a literal `%` / `_` as `\%` / `\_` (read
+ * as the SQL-style LIKE escape; see docs/sigma-convert.md for what the
+ * SPL2 documentation leaves open). A placeholder is reported.
+ */
+static int put_like_bare(sg_render *r, const char *s, size_t n)
 {
-  size_t at = r->out.len;
-  int rc = ctix__sg_put_string(r, &r->out, s, n);
-  if (rc)
-    return rc;
-  /* drop the quotes put_string wrote around the value */
-  memmove(r->out.data + at, r->out.data + at + 1, r->out.len - at - 2);
-  ctix__buf_truncate(&r->out, r->out.len - 2);
-  return 0;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == SG_WILD_MULTI || c == SG_WILD_SINGLE) {
+      ctix__buf_addc(&r->out, c == SG_WILD_MULTI ? '%' : '_');
+      continue;
+    }
+    if (c == SG_PH_OPEN)
+      return ctix__sg_put_string(r, &r->out, s + i, n - i); /* reports the placeholder */
+    if (c == '\\' || c == '"' || c == '%' || c == '_')
+      ctix__buf_addc(&r->out, '\\');
+    ctix__buf_addc(&r->out, c);
+  }
+  return r->out.err;
 }
 
 /* Renders the matches SPL2 writes differently from the table. */
@@ -84,15 +97,16 @@ static int spl2_match(sg_render *r, const sg_expr *e, int parent_prec)
   case SG_K_STR:
     if (!e->field) { /* a keyword: anywhere in the raw event */
       ctix__buf_adds(&r->out, "_raw LIKE \"%");
-      rc = put_bare(r, e->s, e->n);
+      rc = put_like_bare(r, e->s, e->n);
       ctix__buf_adds(&r->out, "%\"");
       return rc ? rc : 1;
     }
     if (!ctix__sg_has_wildcard(e->s, e->n))
       return 0;
     ctix__sg_put_field(r, &r->out, e->field);
-    ctix__buf_adds(&r->out, " LIKE ");
-    rc = ctix__sg_put_string(r, &r->out, e->s, e->n);
+    ctix__buf_adds(&r->out, " LIKE \"");
+    rc = put_like_bare(r, e->s, e->n);
+    ctix__buf_addc(&r->out, '"');
     return rc ? rc : 1;
   case SG_K_RE:
     if (!e->field)
@@ -186,7 +200,7 @@ const sg_target ctix__sg_target_splunk_spl2 = {
   .field_quote = '\'',
   .str_quote = '"',
   .escape = '\\',
-  .escaped_chars = "\\\"%_",
+  .escaped_chars = "\\\"",
   .wild_multi = "%",
   .wild_single = "_",
   .escape_literal_wildcards = false,

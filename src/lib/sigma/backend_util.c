@@ -79,22 +79,30 @@ void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e)
   }
 }
 
-int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n, bool wildcards)
+int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,
+                           enum sg_dq_mode mode)
 {
   size_t i;
   ctix__buf_addc(b, '"');
   for (i = 0; i < n; i++) {
     char c = s[i];
     if (c == SG_WILD_MULTI || c == SG_WILD_SINGLE) {
-      if (wildcards)
+      if (mode != SG_DQ_PLAIN)
         ctix__buf_addc(b, c == SG_WILD_MULTI ? '*' : '?');
     } else if (c == SG_PH_OPEN) {
       return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
     } else if (c == '\n' || c == '\r' || c == '\t') {
       /* EQL and ES|QL strings cannot hold a raw line break */
       ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+    } else if (mode == SG_DQ_LIKE && (c == '\\' || c == '*' || c == '?')) {
+      /* the LIKE escape `\`, itself escaped for the string */
+      ctix__buf_adds(b, "\\\\");
+      if (c == '\\')
+        ctix__buf_adds(b, "\\\\");
+      else
+        ctix__buf_addc(b, c);
     } else {
-      if (c == '\\' || c == '"' || c == '*' || c == '?')
+      if (c == '\\' || c == '"')
         ctix__buf_addc(b, '\\');
       ctix__buf_addc(b, c);
     }

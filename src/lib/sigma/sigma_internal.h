@@ -361,12 +361,26 @@ void ctix__sg_put_re_flags(ctix_buf *b, unsigned flags);
 /* Appends the flags and the body of a regular expression, `\` and `"` escaped (no quotes). */
 void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e);
 /*
- * Appends an encoded string in double quotes, `\`, `"`, `*` and `?`
- * escaped with `\`, line feed, carriage return and tab as `\n` `\r` `\t`;
- * wildcards as `*` / `?` when `wildcards`, else dropped.
- * A placeholder is reported (ctix__sg_put_string's error).
+ * How ctix__sg_put_dq_string writes a value (EQL and ES|QL strings accept
+ * only the escapes \\ \" \n \r \t, so a literal `*` / `?` is never
+ * written `\*` at the string level):
+ *   SG_DQ_PLAIN  an exact value: wildcards dropped, literal `*` `?` as is;
+ *   SG_DQ_WILD   a pattern without an escape of its own (EQL `:`/`like`):
+ *                wildcards as `*` / `?`, literal `*` `?` as is (the caller
+ *                keeps such values out of patterns);
+ *   SG_DQ_LIKE   an ES|QL LIKE pattern, whose own escape is `\`: a literal
+ *                `\` is `\\` in the pattern, `\\\\` in the string, a literal
+ *                `*` / `?` is `\*` / `\?` in the pattern, `\\*` in the string.
  */
-int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n, bool wildcards);
+enum sg_dq_mode { SG_DQ_PLAIN, SG_DQ_WILD, SG_DQ_LIKE };
+/*
+ * Appends an encoded string in double quotes, `\` and `"` escaped with
+ * `\`, line feed, carriage return and tab as `\n` `\r` `\t`, wildcards and
+ * literal `*` / `?` as `mode` says. A placeholder is reported
+ * (ctix__sg_put_string's error).
+ */
+int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,
+                           enum sg_dq_mode mode);
 /* True if an encoded string holds a wildcard. */
 bool ctix__sg_has_wildcard(const char *s, size_t n);
 
