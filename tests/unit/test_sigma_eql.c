@@ -173,8 +173,9 @@ static void test_escaping(void **state)
   expect("eql", HEAD "  s:\n    like: x\n    regex: y\n    a.sample: z\n    runs: w\n"
                 "  condition: s\n", NULL,
          EQL "`like`:\"x\" and `regex`:\"y\" and `a.sample`:\"z\" and `runs`:\"w\"");
-  expect("esql", HEAD "  s:\n    or: x\n    a.LIKE: y\n    likes: z\n  condition: s\n", NULL,
-         ESQL "`or`==\"x\" and `a.LIKE`==\"y\" and likes==\"z\"");
+  expect("esql", HEAD "  s:\n    or: x\n    a.LIKE: y\n    likes: z\n    a.Where.b: w\n"
+                "  condition: s\n", NULL,
+         ESQL "`or`==\"x\" and `a.LIKE`==\"y\" and likes==\"z\" and `a.Where.b`==\"w\"");
 }
 
 static void test_keywords_refused(void **state)

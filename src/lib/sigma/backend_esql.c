@@ -36,11 +36,12 @@ enum { ESQL_OR = 1, ESQL_AND = 2, ESQL_NOT = 3, ESQL_LEAF = 4 };
  * Words the ES|QL lexer reads as keywords in an expression (any case): a
  * field of that name, or with a dotted part of that name, is backticked.
  * A few more than the grammar needs today (`match`, `metadata`, `on`,
- * `with`): a backticked name means the same.
+ * `with`): a backticked name means the same. `where` is one inside an
+ * expression too (STATS ... WHERE).
  */
 static const char *const esql_keywords[] = {
   "and", "as", "asc", "by", "desc", "false", "first", "in", "is", "last", "like", "match",
-  "metadata", "not", "null", "nulls", "on", "or", "rlike", "true", "with",
+  "metadata", "not", "null", "nulls", "on", "or", "rlike", "true", "where", "with",
 };
 
 /* True if a dot-separated part of the name is an ES|QL keyword. */
