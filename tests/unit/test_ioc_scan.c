@@ -342,6 +342,63 @@ static void test_context_helpers(void **state)
   assert_true(ctix__ioc_context_has(&s, s.len, 1, words));   /* "file" */
 }
 
+/*
+ * ctix__ioc_context_has with its vector steps (16 and 32 bytes) and with
+ * the byte loop, on random texts of short words, the words looked for,
+ * sentence ends and white space, at every position and for lists of one,
+ * two and three first letters: the same answers.
+ */
+static void test_context_random(void **state)
+{
+  static const char *const report[] = {"report", "reporting", "reports", NULL};
+  static const char *const two[] = {"jabber", "xmpp", "jid", NULL};
+  static const char *const three[] = {"solana", "sol", "spl", "phantom", "agent", NULL};
+  static const char *const *const lists[] = {report, two, three};
+  static const char *const pieces[] = {"report", "Reporting", "REPORTS", "reported", "jabber",
+                                       "xmpp", "jid", "sol", "agent", "a", "re", "to",
+                                       "word", "x1", ". ", "! ", "?\t", ".", "\n", " ",
+                                       "  ", ", ", "-", "r", "e.g."};
+  char text[1200];
+  uint32_t x = 4242;
+  int round;
+  (void)state;
+  for (round = 0; round < 6; round++) {
+    ctix__ioc_scan s;
+    size_t n = 0, pos;
+    while (n + 16 < sizeof(text)) {
+      const char *pc;
+      size_t m;
+      x = x * 1103515245u + 12345u;
+      pc = pieces[(x >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+      m = strlen(pc);
+      memcpy(text + n, pc, m);
+      n += m;
+      x = x * 1103515245u + 12345u;
+      if ((x >> 16) % 3)
+        text[n++] = ' ';
+    }
+    memset(&s, 0, sizeof(s));
+    s.text = text;
+    s.len = n;
+    for (pos = 0; pos <= n; pos++) {
+      static const unsigned nws[] = {1, 3, 6, 24};
+      size_t li, ni;
+      for (li = 0; li < 3; li++)
+        for (ni = 0; ni < 4; ni++) {
+          bool vec, byte;
+          ctix__ioc_force_scalar = false;
+          vec = ctix__ioc_context_has(&s, pos, nws[ni], lists[li]);
+          ctix__ioc_force_scalar = true;
+          byte = ctix__ioc_context_has(&s, pos, nws[ni], lists[li]);
+          ctix__ioc_force_scalar = false;
+          if (vec != byte)
+            fail_msg("round %d pos %zu list %zu words %u: %d / %d", round, pos, li, nws[ni],
+                     vec, byte);
+        }
+    }
+  }
+}
+
 /* Fails unless the lists a and b are the same, item for item and hit for
  * hit. */
 static void check_same(const ctix_ioc_list *a, const ctix_ioc_list *b, size_t shift)
@@ -457,6 +514,73 @@ static void test_random_blocks(void **state)
   }
 }
 
+/*
+ * Host names through the sixteen-byte path of the domain walk (names of up
+ * to 64 ASCII letters, digits, '-' and '.') and through the byte loop:
+ * upper case, hyphens at label edges, empty and long labels, underscores,
+ * bytes above ASCII, names that end 1-16 bytes before the end of the text
+ * and names of 15-17, 31-33, 63-65 bytes give the same list.
+ */
+static void test_host_names(void **state)
+{
+  static const char *const fixed[] = {
+      "EVIL-Host.Example.COM", "a.b.co", "x-.example.com", "-x.example.com",
+      "ab.-cd.com", "ab.cd-.com", "ab..cd.com", "Mail.Ru", "host.c0m", "host.1com",
+      "under_score.example.org", "caf\xc3\xa9.example.net", "ABCDEFGHIJKLMNO.de",
+      "abcdefghijklmnop.de", "abcdefghijklmnopq.de",
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk.com",
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl.com",
+      "a.bcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi.com",
+      "a.bcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghij.io",
+      "a.bcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk.io",
+      "hxxp://Sub.Example.ORG/x", "user@Mail.Example.COM", "http://10.1.2.3/a/b/192.168.1.1"};
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzEXAMPLE0123456789--..._";
+  static const char *const tlds[] = {".com", ".RU", ".org", ".x", ".c0m", ".io.", ".uk"};
+  char text[8192];
+  uint32_t x = 777;
+  size_t k, n = 0;
+  int round;
+  (void)state;
+  for (k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++) {
+    size_t pad;
+    for (pad = 0; pad <= 17; pad++) {
+      ctix_ioc_list *l;
+      n = (size_t)snprintf(text, sizeof(text), "see %s", fixed[k]);
+      /* the name ends `pad` bytes before the end of the text */
+      memset(text + n, pad % 2 ? ' ' : ',', pad);
+      l = extract_both(text, n + pad, k * 100 + pad);
+      ctix_ioc_list_free(l);
+    }
+  }
+  {
+    ctix_ioc_list *l;
+    n = (size_t)snprintf(text, sizeof(text), "see EVIL-Host.Example.COM now");
+    l = extract_both(text, n, 0);
+    assert_non_null(ioc_find(l, CTIX_IOC_DOMAIN, "evil-host.example.com"));
+    ctix_ioc_list_free(l);
+  }
+  for (round = 0; round < 16; round++) {
+    ctix_ioc_list *l;
+    n = 0;
+    while (n + 100 < sizeof(text)) {
+      /* a name of 1-70 bytes, then a TLD-like end and a separator */
+      x = x * 1103515245u + 12345u;
+      size_t len = 1 + (x >> 16) % 70, j;
+      for (j = 0; j < len; j++) {
+        x = x * 1103515245u + 12345u;
+        text[n++] = alphabet[(x >> 16) % (sizeof(alphabet) - 1)];
+      }
+      x = x * 1103515245u + 12345u;
+      j = strlen(tlds[(x >> 16) % 7]);
+      memcpy(text + n, tlds[(x >> 16) % 7], j);
+      n += j;
+      text[n++] = " ,\n"[(x >> 8) % 3];
+    }
+    l = extract_both(text, n, (size_t)round);
+    ctix_ioc_list_free(l);
+  }
+}
+
 static void test_document(void **state)
 {
   const char *md = "# Report\n\nThe loader calls cdn.badcorp.ru and 91.204.14.3.\n\n"
@@ -488,6 +612,8 @@ int main(void)
       cmocka_unit_test(test_degenerate_tokens), cmocka_unit_test(test_out_of_order_emits),
       cmocka_unit_test(test_many_items),      cmocka_unit_test(test_block_edges),
       cmocka_unit_test(test_random_blocks),
+      cmocka_unit_test(test_host_names),
+      cmocka_unit_test(test_context_random),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,7 @@ typedef struct tld_slot {
 #define TLD_SLOTS 512u /* power of two */
 static _Thread_local tld_slot tld_cache[TLD_SLOTS];
 
-static bool tld_cached(const char *t, size_t n)
+static inline bool tld_cached(const char *t, size_t n)
 {
   unsigned h;
   size_t i;
@@ -175,14 +175,105 @@ typedef enum dom_res {
   DOM_BAD         /* shaped like one but a label is invalid */
 } dom_res;
 
+#if defined(__SSE2__)
+/*
+ * The common case of domain_canon, sixteen bytes at a time: when every
+ * byte of h[0..n) (0 < n <= 64) is an ASCII letter, digit, '-' or '.',
+ * writes the name lower-cased to out, sets the bits of its dots in *dots
+ * (bit i for h[i]) and returns true; otherwise returns false and out is
+ * to be written again. h is readable for 16 bytes even when n is less.
+ */
+static bool canon_bytes16(const char *h, size_t n, char *out, uint64_t *dots)
+{
+  const __m128i cA = _mm_set1_epi8('A'), ca = _mm_set1_epi8('a'), c0 = _mm_set1_epi8('0'),
+                c25 = _mm_set1_epi8(25), c9 = _mm_set1_epi8(9), c20 = _mm_set1_epi8(0x20),
+                cdot = _mm_set1_epi8('.'), chy = _mm_set1_epi8('-');
+  size_t at = 0;
+  uint64_t dm = 0;
+  for (;;) {
+    __m128i v, u, up, lo, l, d, dot, ok;
+    unsigned valid;
+    /* the last block of a name of 16 bytes or more ends at its end */
+    if (at + 16 > n)
+      at = n >= 16 ? n - 16 : 0;
+    v = _mm_loadu_si128((const __m128i *)(const void *)(h + at));
+    u = _mm_sub_epi8(v, cA);
+    up = _mm_cmpeq_epi8(_mm_min_epu8(u, c25), u);
+    lo = _mm_or_si128(v, _mm_and_si128(up, c20));
+    l = _mm_sub_epi8(lo, ca);
+    d = _mm_sub_epi8(v, c0);
+    dot = _mm_cmpeq_epi8(v, cdot);
+    ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(l, c25), l),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(d, c9), d)),
+                      _mm_or_si128(_mm_cmpeq_epi8(v, chy), dot));
+    valid = n - at >= 16 ? 0xFFFFu : (1u << (n - at)) - 1u;
+    if (((unsigned)_mm_movemask_epi8(ok) & valid) != valid)
+      return false;
+    _mm_storeu_si128((__m128i *)(void *)(out + at), lo);
+    dm |= (uint64_t)((unsigned)_mm_movemask_epi8(dot) & valid) << at;
+    if (at + 16 >= n) {
+      *dots = dm;
+      return true;
+    }
+    at += 16;
+  }
+}
+
+/*
+ * domain_canon for a name that canon_bytes16 wrote to out[0..n) with its
+ * dots: the same checks of the labels in the same order, the same
+ * records and result.
+ */
+static dom_res canon_labels(const char *out, size_t n, uint64_t dots, size_t *outlen,
+                            ctix__ioc_host *rec)
+{
+  const uint32_t M1 = CTIX__HOST_MUL;
+  size_t a = 0, labels = 0;
+  uint32_t hh = 0;
+  for (;;) {
+    size_t d = dots ? (size_t)__builtin_ctzll(dots) : n, k;
+    if (d == a)
+      return DOM_NONE; /* empty label, or a trailing dot */
+    if (out[a] == '-' || out[d - 1] == '-')
+      return labels ? DOM_BAD : DOM_NONE;
+    if (d - a > LABEL_MAX)
+      return DOM_BAD;
+    rec->start[labels] = (uint8_t)a; /* n <= 64: fewer labels than CTIX__HOST_LABELS */
+    rec->pre[labels] = hh;
+    /* four steps of the hash at once (the same value modulo 2^32) */
+    for (k = a; k + 4 <= d; k += 4)
+      hh = hh * (M1 * M1 * M1 * M1) + (uchar)out[k] * (M1 * M1 * M1) +
+           (uchar)out[k + 1] * (M1 * M1) + (uchar)out[k + 2] * M1 + (uchar)out[k + 3];
+    for (; k < d; k++)
+      hh = ctix__host_step(hh, (uchar)out[k]);
+    labels++;
+    if (d == n)
+      break;
+    hh = ctix__host_step(hh, '.');
+    dots &= dots - 1;
+    a = d + 1;
+  }
+  /* an all-numeric or one-letter last label is no TLD at all */
+  if (labels < 2 || n - a < 2 || ctix__isdigit((uchar)out[a]))
+    return DOM_NONE;
+  rec->nlabels = (uint32_t)labels;
+  rec->full = hh;
+  *outlen = n;
+  if (!tld_cached(out + a, n - a))
+    return DOM_BAD_TLD;
+  return DOM_OK;
+}
+#endif
+
 /*
  * Validates the host name h[0..n) (no trailing dot) and writes its
  * canonical form (lower case, punycode) to out[0..*outlen) (out holds
  * DOMAIN_MAX + 1 bytes). *underscore tells whether a label has one. The
  * same walk records the labels and hashes of the canonical form in *rec
  * (for ctix__ioc_triage_host) when the result is DOM_OK or DOM_BAD_TLD.
+ * `room` is the number of bytes readable at h (n or more).
  */
-static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
+static dom_res domain_canon(const char *h, size_t n, size_t room, char *out, size_t *outlen,
                             bool *underscore, ctix__ioc_host *rec)
 {
   size_t i = 0, o = 0, labels = 0, tld_at = 0;
@@ -192,6 +283,17 @@ static dom_res domain_canon(const char *h, size_t n, char *out, size_t *outlen,
   *underscore = false;
   if (n == 0 || n > 4 * DOMAIN_MAX)
     return DOM_NONE;
+#if defined(__SSE2__)
+  /* nearly every name: up to 64 ASCII letters, digits, '-' and '.' (not when the
+   * tests compare the byte loop alone, ctix__ioc_force_scalar) */
+  if (n <= 64 && room >= 16 && !ctix__ioc_force_scalar) {
+    uint64_t dots;
+    if (canon_bytes16(h, n, out, &dots))
+      return canon_labels(out, n, dots, outlen, rec);
+  }
+#else
+  (void)room;
+#endif
   pthread_once(&label_once, build_label_bytes);
   while (i < n) {
     size_t a = i, k;
@@ -414,17 +516,16 @@ static long prefix_at(const char *t, size_t i, size_t end, size_t *pend)
 }
 
 /*
- * An IPv4 address (and CIDR range) starting at t[i], i at a word boundary.
- * Returns the end of what was looked at; *emitted tells whether something
- * was emitted, *whole whether it was an address (not a longer run).
+ * ipv4_at (below) once the caller has read the run at t[i..end): ipv4_run's
+ * answers g, z, oct and long_group (one walk of the address).
  */
-static size_t ipv4_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *emitted)
+static size_t ipv4_at_run(ctix__ioc_scan *s, size_t i, size_t end, unsigned g, size_t z,
+                          const unsigned oct[4], bool long_group, int *rc, bool *emitted)
 {
   const char *t = s->text;
-  unsigned oct[4];
-  bool long_group, big = false;
-  size_t z, pend;
-  unsigned g = ipv4_run(t, i, end, &z, oct, &long_group), k;
+  bool big = false;
+  size_t pend;
+  unsigned k;
   long plen;
   *emitted = false;
   if (g != 4 || long_group)
@@ -472,6 +573,20 @@ static size_t ipv4_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *em
     return pend;
   }
   return z;
+}
+
+/*
+ * An IPv4 address (and CIDR range) starting at t[i], i at a word boundary.
+ * Returns the end of what was looked at; *emitted tells whether something
+ * was emitted, *whole whether it was an address (not a longer run).
+ */
+static size_t ipv4_at(ctix__ioc_scan *s, size_t i, size_t end, int *rc, bool *emitted)
+{
+  unsigned oct[4];
+  bool long_group;
+  size_t z;
+  unsigned g = ipv4_run(s->text, i, end, &z, oct, &long_group);
+  return ipv4_at_run(s, i, end, g, z, oct, long_group, rc, emitted);
 }
 
 /* ------------------------------------------------------------ IPv6 */
@@ -688,7 +803,7 @@ static int emit_domain(ctix__ioc_scan *s, size_t a, size_t z, bool report_defang
   int rc;
   while (z > a && (t[z - 1] == '.' || t[z - 1] == '-'))
     z--;
-  r = domain_canon(t + a, z - a, v, &n, &us, &hrec);
+  r = domain_canon(t + a, z - a, s->len - a, v, &n, &us, &hrec);
   /* a defanged name is an observable by its author's marking, even when
    * its TLD is not a public one ("dc01[.]corp[.]lan") */
   if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, a, z))
@@ -858,14 +973,17 @@ static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
   for (i = z; i < lim; i++) {
 #if defined(__SSE2__)
     /* sixteen bytes at a time up to the next byte the tests below look
-     * at: a line end, a sentence mark, an 'r' (not when the tests compare
-     * the byte loop alone, ctix__ioc_force_scalar) */
-    while (i + 16 <= lim && vec) {
+     * at: a line end, a sentence mark, an 'r' before an 'e' (not when the
+     * tests compare the byte loop alone, ctix__ioc_force_scalar); the byte
+     * after the sixteen is read too */
+    while (i + 16 <= lim && i + 16 < s->len && vec) {
       __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+      __m128i vn = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
 #define EQ(x, ch) _mm_cmpeq_epi8(x, _mm_set1_epi8(ch))
+      const __m128i c20 = _mm_set1_epi8(0x20);
+      __m128i re = _mm_and_si128(EQ(_mm_or_si128(v, c20), 'r'), EQ(_mm_or_si128(vn, c20), 'e'));
       __m128i hit = _mm_or_si128(_mm_or_si128(EQ(v, '\n'), EQ(v, '.')),
-                                 _mm_or_si128(_mm_or_si128(EQ(v, '!'), EQ(v, '?')),
-                                              EQ(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'r')));
+                                 _mm_or_si128(_mm_or_si128(EQ(v, '!'), EQ(v, '?')), re));
 #undef EQ
       unsigned m = (unsigned)_mm_movemask_epi8(hit);
       if (m) {
@@ -962,7 +1080,7 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
       size_t dn, j;
       bool us;
       ctix__ioc_host hrec;
-      dom_res r = domain_canon(t + ha, hz - ha, d, &dn, &us, &hrec);
+      dom_res r = domain_canon(t + ha, hz - ha, s->len - ha, d, &dn, &us, &hrec);
       ctix_ioc_status st = CTIX_IOC_STATUS_IOC, dst = CTIX_IOC_STATUS_IOC;
       const char *why = NULL, *dwhy = NULL;
       if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, la, hz))
@@ -1058,7 +1176,7 @@ static int path_hosts(ctix__ioc_scan *s, size_t a, size_t z)
       if (ipv4_run(t, b, e, &re, oct, &lg) == 4 && !lg && re == e) {
         bool em = false;
         rc = 0;
-        ipv4_at(s, b, e, &rc, &em);
+        ipv4_at_run(s, b, e, 4, re, oct, lg, &rc, &em);
         if (rc)
           return rc;
         continue;
@@ -1321,7 +1439,7 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
         kind = H_V4;
       }
     } else {
-      dr = domain_canon(t + ha, hz2 - ha, dom, &dn, &us, &hrec);
+      dr = domain_canon(t + ha, hz2 - ha, s->len - ha, dom, &dn, &us, &hrec);
       if (dr == DOM_BAD_TLD && ctix__ioc_is_defanged(s, u, z))
         dr = DOM_OK; /* defanged: a URL by its author's marking */
       if (dr == DOM_OK)
@@ -1376,8 +1494,10 @@ static size_t url_at(ctix__ioc_scan *s, size_t u, size_t host, size_t end, size_
   if (kind == H_DOMAIN)
     *rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, ha, hz2, dom, dn, dst, dwhy);
   else if (kind == H_V4) {
+    /* the run read above: up to hz2, and the dots after it to hz stop a
+     * run that reads to hz at the same place */
     bool em;
-    ipv4_at(s, ha, hz, rc, &em);
+    ipv4_at_run(s, ha, hz, 4, hz2, oct, false, rc, &em);
   } else if (kind == H_V6) {
     bool em;
     ipv6_at(s, ha + 1, hz - 1, rc, &em);

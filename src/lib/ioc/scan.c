@@ -1032,6 +1032,71 @@ static inline bool word_is_one_of(const unsigned char *t, size_t b, size_t lim,
   return word_in_list(t, b, lim, c0, words);
 }
 
+#if CTIX_IOC_X86
+/*
+ * The 32-byte steps of ctix__ioc_context_has (AVX2 and POPCNT), from q
+ * down while the bytes before and after each step are in the text: the
+ * word starts after the last sentence end of a step, at most as many as
+ * are left to count, are counted at once, and only those whose first
+ * letter is `l0` or `l1` (lower case) are compared with the list.
+ * Returns 1 or 0 when that settles the answer, -1 with *qp and *wp moved
+ * on when the caller is to go on from *qp.
+ */
+__attribute__((target("avx2,popcnt"))) static int
+context_steps_avx2(const unsigned char *t, size_t len, size_t p, size_t *qp, unsigned *wp,
+                   unsigned nwords, uint32_t firsts, const char *const *words, unsigned l0,
+                   unsigned l1)
+{
+  const __m256i a_lo = _mm256_set1_epi8('a'), n25 = _mm256_set1_epi8(25),
+                c20 = _mm256_set1_epi8(0x20), f0 = _mm256_set1_epi8((char)('a' + l0)),
+                f1 = _mm256_set1_epi8((char)('a' + l1));
+  size_t q = *qp;
+  unsigned w = *wp;
+  while (q >= 33 && q < len) {
+    size_t c = q - 32;
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(t + c));
+    __m256i vp =
+        _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(const void *)(t + c - 1)), c20);
+    __m256i vn = _mm256_loadu_si256((const __m256i *)(const void *)(t + c + 1));
+    __m256i lv = _mm256_or_si256(v, c20);
+    __m256i d = _mm256_sub_epi8(lv, a_lo), dp = _mm256_sub_epi8(vp, a_lo);
+    __m256i let = _mm256_cmpeq_epi8(_mm256_min_epu8(d, n25), d);
+    __m256i letp = _mm256_cmpeq_epi8(_mm256_min_epu8(dp, n25), dp);
+#define EQ(ch) _mm256_cmpeq_epi8(v, _mm256_set1_epi8(ch))
+    __m256i end =
+        _mm256_or_si256(_mm256_or_si256(EQ('.'), EQ('!')), _mm256_or_si256(EQ('?'), EQ('\n')));
+#undef EQ
+    __m256i ws = _mm256_sub_epi8(vn, _mm256_set1_epi8('\t')); /* \t \n \v \f \r: 0-4 */
+    __m256i sp = _mm256_or_si256(_mm256_cmpeq_epi8(vn, c20),
+                                 _mm256_cmpeq_epi8(_mm256_min_epu8(ws, _mm256_set1_epi8(4)), ws));
+    uint32_t stops = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(end, sp));
+    uint32_t starts = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(letp, let));
+    uint32_t cand;
+    unsigned n;
+    if (stops)
+      starts &= (uint32_t)~((2ull << (31 - __builtin_clz(stops))) - 1u);
+    n = (unsigned)_mm_popcnt_u32(starts);
+    if (n >= nwords - w)
+      for (n -= nwords - w; n; n--)
+        starts &= starts - 1u;
+    cand = starts & (uint32_t)_mm256_movemask_epi8(
+                        _mm256_or_si256(_mm256_cmpeq_epi8(lv, f0), _mm256_cmpeq_epi8(lv, f1)));
+    while (cand) {
+      if (word_is_one_of(t, c + (unsigned)__builtin_ctz(cand), p, firsts, words))
+        return 1;
+      cand &= cand - 1u;
+    }
+    w += (unsigned)_mm_popcnt_u32(starts);
+    if (stops || w >= nwords)
+      return 0;
+    q = c;
+  }
+  *qp = q;
+  *wp = w;
+  return -1;
+}
+#endif
+
 /*
  * ctix__ioc_context_has reads the text backwards from pos, byte by byte
  * in effect: a letter that starts a word (none before it) is one more
@@ -1059,6 +1124,20 @@ bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
     if (c < 26)
       firsts |= (uint32_t)1 << c;
   }
+#if CTIX_IOC_X86
+  /* words with one or two first letters (every list the recognizers pass): 32 bytes a
+   * step while the text allows */
+  {
+    uint32_t rest = firsts & (firsts - 1u); /* without the lowest letter */
+    if (firsts && !(rest & (rest - 1u)) && q >= 33 && q < len && !ctix__ioc_force_scalar &&
+        ctix__cpu_has(CTIX__CPU_AVX2 | CTIX__CPU_POPCNT)) {
+      unsigned l0 = (unsigned)__builtin_ctz(firsts), l1 = rest ? (unsigned)__builtin_ctz(rest) : l0;
+      int r = context_steps_avx2(t, len, p, &q, &w, nwords, firsts, words, l0, l1);
+      if (r >= 0)
+        return r != 0;
+    }
+  }
+#endif
   while (q > 0) {
 #if defined(__SSE2__)
     /* the sixteen bytes [q - 16, q): those before and after them are read
