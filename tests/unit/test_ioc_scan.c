@@ -358,7 +358,7 @@ static void test_context_random(void **state)
                                        "xmpp", "jid", "sol", "agent", "a", "re", "to",
                                        "word", "x1", ". ", "! ", "?\t", ".", "\n", " ",
                                        "  ", ", ", "-", "r", "e.g."};
-  char text[1200];
+  char text[1200], *heap;
   uint32_t x = 4242;
   int round;
   (void)state;
@@ -377,8 +377,12 @@ static void test_context_random(void **state)
       if ((x >> 16) % 3)
         text[n++] = ' ';
     }
+    /* a heap copy of exactly n bytes: a read past the end is an ASan error */
+    heap = malloc(n);
+    assert_non_null(heap);
+    memcpy(heap, text, n);
     memset(&s, 0, sizeof(s));
-    s.text = text;
+    s.text = heap;
     s.len = n;
     for (pos = 0; pos <= n; pos++) {
       static const unsigned nws[] = {1, 3, 6, 24};
@@ -396,6 +400,7 @@ static void test_context_random(void **state)
                      vec, byte);
         }
     }
+    free(heap);
   }
 }
 
@@ -427,14 +432,19 @@ static ctix_ioc_list *extract_both(const char *text, size_t n, size_t shift)
 {
   ctix_ioc_list *vec = NULL, *byte = NULL;
   ctix_error err;
+  /* a heap copy of exactly n bytes: a read past the end is an ASan error */
+  char *t = malloc(n ? n : 1);
+  assert_non_null(t);
+  memcpy(t, text, n);
   ctix_error_clear(&err);
   ctix__ioc_force_scalar = false;
-  assert_int_equal(ctix_ioc_extract(&vec, text, n, NULL, &err), 0);
+  assert_int_equal(ctix_ioc_extract(&vec, t, n, NULL, &err), 0);
   ctix__ioc_force_scalar = true;
-  assert_int_equal(ctix_ioc_extract(&byte, text, n, NULL, &err), 0);
+  assert_int_equal(ctix_ioc_extract(&byte, t, n, NULL, &err), 0);
   ctix__ioc_force_scalar = false;
   check_same(vec, byte, shift);
   ctix_ioc_list_free(byte);
+  free(t);
   return vec;
 }
 
