@@ -33,6 +33,7 @@
 /*
  * EQL keywords: a field of that name (or a part of a dotted name) written
  * bare would be read as the keyword.
+ * Kept sorted: ctix__sg_keyword searches it by halves.
  */
 static const char *const eql_keywords[] = {
   "and", "any", "by", "false", "fork", "in", "join", "like", "maxspan", "not", "null",
@@ -49,16 +50,15 @@ static const char *const eql_keywords[] = {
 static bool eql_plain_field(const char *field)
 {
   const char *p = field, *part;
-  size_t k;
   for (;;) {
     part = p;
     if (!(ctix__isalpha((unsigned char)*p) || *p == '_' || *p == '@'))
       return false;
     for (p++; ctix__isalnum((unsigned char)*p) || *p == '_'; p++)
       ;
-    for (k = 0; k < sizeof(eql_keywords) / sizeof(eql_keywords[0]); k++)
-      if (ctix__mem_ieq(part, (size_t)(p - part), eql_keywords[k]))
-        return false;
+    if (ctix__sg_keyword(part, (size_t)(p - part), eql_keywords,
+                         sizeof(eql_keywords) / sizeof(eql_keywords[0]), true))
+      return false;
     if (*p != '.')
       return *p == 0;
     p++;

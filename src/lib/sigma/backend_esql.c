@@ -38,6 +38,7 @@ enum { ESQL_OR = 1, ESQL_AND = 2, ESQL_NOT = 3, ESQL_LEAF = 4 };
  * A few more than the grammar needs today (`match`, `metadata`, `on`,
  * `with`): a backticked name means the same. `where` is one inside an
  * expression too (STATS ... WHERE).
+ * Kept sorted: ctix__sg_keyword searches it by halves.
  */
 static const char *const esql_keywords[] = {
   "and", "as", "asc", "by", "desc", "false", "first", "in", "is", "last", "like", "match",
@@ -48,13 +49,12 @@ static const char *const esql_keywords[] = {
 static bool esql_keyword_part(const char *field)
 {
   const char *p = field, *part;
-  size_t k;
   for (;;) {
     for (part = p; *p && *p != '.'; p++)
       ;
-    for (k = 0; k < sizeof(esql_keywords) / sizeof(esql_keywords[0]); k++)
-      if (ctix__mem_ieq(part, (size_t)(p - part), esql_keywords[k]))
-        return true;
+    if (ctix__sg_keyword(part, (size_t)(p - part), esql_keywords,
+                         sizeof(esql_keywords) / sizeof(esql_keywords[0]), true))
+      return true;
     if (!*p)
       return false;
     p++;

@@ -140,6 +140,7 @@ static void k_wild_regex(ctix_buf *b, const char *s, size_t n)
  * of a field name spelled so cannot stand bare (`or =~ "x"` does not
  * parse) and is written `['or']`. More words than the grammar strictly
  * reserves: a quoted part means the same.
+ * Kept sorted: ctix__sg_keyword searches it by halves.
  */
 static const char *const k_keywords[] = {
   "and", "as", "asc", "between", "bool", "by", "contains", "count", "datatable", "datetime",
@@ -153,11 +154,7 @@ static const char *const k_keywords[] = {
 /* True if the part [p, p + n) of a field name is a KQL keyword. */
 static bool k_keyword(const char *p, size_t n)
 {
-  size_t k;
-  for (k = 0; k < sizeof(k_keywords) / sizeof(k_keywords[0]); k++)
-    if (strlen(k_keywords[k]) == n && memcmp(p, k_keywords[k], n) == 0)
-      return true;
-  return false;
+  return ctix__sg_keyword(p, n, k_keywords, sizeof(k_keywords) / sizeof(k_keywords[0]), false);
 }
 
 /*

@@ -34,6 +34,30 @@ bool ctix__sg_ecs_keyword_field(const char *field)
   return false;
 }
 
+bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t nwords,
+                      bool fold)
+{
+  size_t lo = 0, hi = nwords, i;
+  if (n == 0 || n > 16) /* no keyword is longer */
+    return false;
+  while (lo < hi) { /* the words are sorted */
+    size_t mid = lo + (hi - lo) / 2;
+    const unsigned char *w = (const unsigned char *)words[mid];
+    int d = 0;
+    for (i = 0; i < n && !d; i++)
+      d = (fold ? ctix__lower((unsigned char)s[i]) : (unsigned char)s[i]) - w[i];
+    if (!d && w[n])
+      d = -1; /* s is a proper prefix of the word */
+    if (!d)
+      return true;
+    if (d < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return false;
+}
+
 int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plain_chars)
 {
   const char *p;

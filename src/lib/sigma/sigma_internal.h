@@ -349,6 +349,15 @@ int ctix__sg_put_fmt(ctix_buf *b, const char *fmt, const char *f, size_t fn, con
 extern const char *const ctix__sg_cmp_ops[5];
 /* True if numbers compared with an ECS `field` are written as strings (NULL: false). */
 bool ctix__sg_ecs_keyword_field(const char *field);
+
+/*
+ * True if s[0..n) is one of the nwords lower-case words of a backend's
+ * keyword table, which must be sorted (a binary search: it runs for every
+ * part of every field name): case-blind when `fold` (EQL, ES|QL), else
+ * exact (KQL).
+ */
+bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t nwords,
+                      bool fold);
 /*
  * Appends a field name, in backticks (a backtick inside doubled) unless it
  * is non-empty and made of letters, digits and `plain_chars` only.
