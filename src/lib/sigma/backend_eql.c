@@ -89,18 +89,6 @@ static bool eql_literal_wild(const sg_expr *e)
 /* ASCII characters escaped in a regular expression built from a value. */
 #define EQL_RE_PUNCT " !\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"
 
-/* Appends one character of a string literal, escaped as EQL strings ask. */
-static void eql_putc(ctix_buf *b, char c)
-{
-  if (c == '\n' || c == '\r' || c == '\t') {
-    ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
-    return;
-  }
-  if (c == '\\' || c == '"')
-    ctix__buf_addc(b, '\\');
-  ctix__buf_addc(b, c);
-}
-
 /*
  * Renders a value with a literal `*` or `?` as an anchored regular
  * expression, `field regex~ "..."` (`regex` when |cased): wildcards as `.*`
@@ -121,8 +109,8 @@ static int eql_wild_regex(sg_render *r, ctix_buf *b, const sg_expr *e)
       return ctix__sg_put_string(r, b, e->s + i, e->n - i); /* reports the placeholder */
     } else {
       if (c && strchr(EQL_RE_PUNCT, (char)c))
-        eql_putc(b, '\\');
-      eql_putc(b, (char)c);
+        ctix__sg_put_dq_char(b, '\\');
+      ctix__sg_put_dq_char(b, (char)c);
     }
   }
   return ctix__buf_addc(b, '"');
@@ -177,7 +165,7 @@ static int eql_regex(ctix_buf *b, const sg_expr *e)
   ctix__buf_addc(b, '"');
   ctix__sg_put_re_flags(b, e->flags);
   for (i = 0; i < e->n; i++)
-    eql_putc(b, e->s[i]);
+    ctix__sg_put_dq_char(b, e->s[i]);
   return ctix__buf_addc(b, '"');
 }
 

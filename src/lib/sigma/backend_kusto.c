@@ -24,22 +24,6 @@
 #include "util/str.h"
 
 /*
- * Appends one character of a KQL string: `\` and `"` escaped; line feed,
- * carriage return and tab as `\n` `\r` `\t` (KQL strings cannot hold a
- * raw line break).
- */
-static void k_putc(ctix_buf *b, char c)
-{
-  if (c == '\n' || c == '\r' || c == '\t') {
-    ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
-    return;
-  }
-  if (c == '\\' || c == '"')
-    ctix__buf_addc(b, '\\');
-  ctix__buf_addc(b, c);
-}
-
-/*
  * Appends a wildcard `*` to a string being written; like pySigma, an
  * escaped character right before it (`\*`) loses its backslash. (A
  * literal `*` is written as is.)
@@ -69,7 +53,7 @@ static void k_part(ctix_buf *b, const char *s, size_t n)
       k_star(b, start);
       continue;
     }
-    k_putc(b, c);
+    ctix__sg_put_dq_char(b, c);
   }
   ctix__buf_addc(b, '"');
 }
@@ -92,7 +76,7 @@ static void k_str(ctix_buf *b, const char *s, size_t n)
       k_star(b, start);
       continue;
     }
-    k_putc(b, c);
+    ctix__sg_put_dq_char(b, c);
   }
   ctix__buf_addc(b, '"');
 }
@@ -131,7 +115,7 @@ static void k_wild_regex(ctix_buf *b, const char *s, size_t n)
     }
     if (c && strchr("\\.^$*+?{}[]|()", c))
       ctix__buf_adds(b, "\\\\"); /* the regex escape, escaped for the string */
-    k_putc(b, c);
+    ctix__sg_put_dq_char(b, c);
   }
 }
 

@@ -34,6 +34,17 @@ bool ctix__sg_ecs_keyword_field(const char *field)
   return false;
 }
 
+void ctix__sg_put_dq_char(ctix_buf *b, char c)
+{
+  if (c == '\n' || c == '\r' || c == '\t') {
+    ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+    return;
+  }
+  if (c == '\\' || c == '"')
+    ctix__buf_addc(b, '\\');
+  ctix__buf_addc(b, c);
+}
+
 bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t nwords,
                       bool fold)
 {

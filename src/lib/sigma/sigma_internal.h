@@ -383,6 +383,13 @@ void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e);
  */
 enum sg_dq_mode { SG_DQ_PLAIN, SG_DQ_WILD, SG_DQ_LIKE };
 /*
+ * Appends one character of a double-quoted string as EQL, ES|QL and KQL
+ * read it: `\` and `"` escaped, line feed, carriage return and tab as
+ * `\n` `\r` `\t` (none of them takes a raw line break).
+ */
+void ctix__sg_put_dq_char(ctix_buf *b, char c);
+
+/*
  * Appends an encoded string in double quotes, `\` and `"` escaped with
  * `\`, line feed, carriage return and tab as `\n` `\r` `\t`, wildcards and
  * literal `*` / `?` as `mode` says. A placeholder is reported
