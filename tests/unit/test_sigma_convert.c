@@ -65,6 +65,9 @@ static void test_regex_fieldref(void **state)
   (void)state;
   expect(HEAD "  s:\n    A: x\n    F|re: 'a\"b\\d'\n  condition: s\n", NULL,
          "A=\"x\"\n| regex F=\"a\\\"b\\\\d\"");
+  /* SPL keeps a line break in the expression as it is (see put_re) */
+  expect(HEAD "  s:\n    A: x\n    F|re: \"a\\nb\"\n  condition: s\n", NULL,
+         "A=\"x\"\n| regex F=\"a\nb\"");
   expect(HEAD "  s:\n    A: x\n    F|fieldref: G\n  condition: s\n", NULL, "A=\"x\"\n| where 'F'='G'");
   q = conv(HEAD "  a: {F|fieldref: G}\n  b: {H: 1}\n  condition: a or b\n", NULL, &err);
   assert_null(q);

@@ -216,6 +216,16 @@ static void test_fields_pipeline(void **state)
   expect("eql", HEAD "  s:\n    F: \"a\\nb\\tc\\r\"\n  condition: s\n", NULL,
          EQL "F:\"a\\nb\\tc\\r\"");
   expect("esql", HEAD "  s:\n    F: \"a\\nb\"\n  condition: s\n", NULL, ESQL "F==\"a\\nb\"");
+  /* ... nor can a regular expression's string (rlike / regex~) */
+  expect("esql", HEAD "  s:\n    R|re: \"x\\ny\\tz\\r\"\n  condition: s\n", NULL,
+         ESQL "R rlike \"x\\ny\\tz\\r\"");
+  expect("eql", HEAD "  s:\n    R|re: \"x\\ny\"\n  condition: s\n", NULL,
+         EQL "R regex~ \"x\\ny\"");
+  /* ES|QL: a lone `_` is no name (`_` must be followed by a letter, digit
+   * or `_`); `__` and `_a` are */
+  expect("esql", HEAD "  s:\n    _: x\n    a._: y\n    _.a: v\n    __: z\n    _a._b: w\n"
+                "  condition: s\n", NULL,
+         ESQL "`_`==\"x\" and `a._`==\"y\" and `_.a`==\"v\" and __==\"z\" and _a._b==\"w\"");
   /* ecs_windows: event ids and event-data fields hold keywords */
   q = conv("eql", HEAD "  s:\n    EventID: [4624, 4625]\n    LogonType: 3\n  condition: s\n",
            "ecs_windows", &err);

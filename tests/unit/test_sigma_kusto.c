@@ -96,6 +96,9 @@ static void test_kinds(void **state)
   (void)state;
   expect(PROC "  s:\n    A|re|i: 'a\"b\\d'\n  condition: s\n", NULL,
          "A matches regex \"(?i)a\\\"b\\\\d\"");
+  /* a KQL string literal cannot hold a raw line break: \n \r (and \t) */
+  expect(PROC "  s:\n    A|re: \"a\\nb\\tc\\r\"\n  condition: s\n", NULL,
+         "A matches regex \"a\\nb\\tc\\r\"");
   expect(PROC "  s:\n    A|cidr: 10.0.0.0/8\n    B|cidr: 'fe80::/10'\n  condition: s\n", NULL,
          "ipv4_is_in_range(A, \"10.0.0.0/8\") and ipv6_is_in_range(B, \"fe80::/10\")");
   expect(PROC "  s:\n    A: null\n    B|exists: true\n    C|exists: false\n  condition: s\n", NULL,

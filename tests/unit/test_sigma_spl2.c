@@ -89,6 +89,16 @@ static void test_special_matches(void **state)
          "FROM main WHERE A=B OR C=\"x\"");
   expect(HEAD "  a:\n    A|fieldref: cs-b\n  condition: not a\n", NULL,
          "FROM main WHERE NOT A='cs-b'");
+  /* field names that are SPL2 keywords (any case, also as a dotted part)
+   * or do not start with a letter or `_` are single-quoted */
+  expect(HEAD "  s:\n    by: s\n    WHERE: r\n    a.Like: x\n    not.b: n\n    bytes: y\n"
+              "    Order_id: w\n    _in: u\n  condition: s\n", NULL,
+         "FROM main WHERE 'by'=\"s\" AND 'WHERE'=\"r\" AND 'a.Like'=\"x\" AND 'not.b'=\"n\" "
+         "AND bytes=\"y\" AND Order_id=\"w\" AND _in=\"u\"");
+  expect(HEAD "  s:\n    1f: x\n    .a: y\n    in: [p, q]\n    or|re: z\n    and|contains: c\n"
+              "  condition: s\n", NULL,
+         "FROM main WHERE '1f'=\"x\" AND '.a'=\"y\" AND 'in' IN (\"p\", \"q\") AND "
+         "match('or', /(?i)z/) AND 'and' LIKE \"%c%\"");
   /* the splunk_windows pipeline's source condition */
   expect(HEAD "  s:\n    EventID: 4688\n  condition: s\n", "splunk_windows",
          "FROM main WHERE source=\"WinEventLog:Security\" AND EventCode=4688");

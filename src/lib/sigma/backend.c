@@ -302,6 +302,8 @@ int ctix__sg_put_field(sg_render *r, ctix_buf *b, const char *field)
   bool plain = field[0] != 0;
   for (p = field; *p && plain; p++)
     plain = ctix__isalnum((unsigned char)*p) || strchr(t->field_plain_chars, *p);
+  if (plain && t->field_needs_quote)
+    plain = !t->field_needs_quote(field);
   if (plain || !t->field_quote)
     return ctix__buf_adds(b, field);
   ctix__buf_addc(b, t->field_quote);

@@ -161,11 +161,8 @@ static int eql_value(sg_render *r, ctix_buf *b, const sg_expr *e)
  */
 static int eql_regex(ctix_buf *b, const sg_expr *e)
 {
-  size_t i;
   ctix__buf_addc(b, '"');
-  ctix__sg_put_re_flags(b, e->flags);
-  for (i = 0; i < e->n; i++)
-    ctix__sg_put_dq_char(b, e->s[i]);
+  ctix__sg_put_re_dq(b, e);
   return ctix__buf_addc(b, '"');
 }
 

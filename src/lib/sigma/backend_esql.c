@@ -4,8 +4,9 @@
  * Usual precedence (not > and > or; a weaker operand is parenthesised, an
  * OR made into an IN list counts as an OR); fields with characters other
  * than letters, digits, `_` and `.`, or with a dot-separated part that
- * does not start with a letter or `_`, are quoted with backticks. A string
- * match is `field=="v"` without wildcards, `starts_with(field, "v")` /
+ * does not start with a letter or `_` or is a lone `_`, are quoted with
+ * backticks. A string match is `field=="v"` without wildcards,
+ * `starts_with(field, "v")` /
  * `ends_with(field, "v")` for one trailing / leading `*`, else
  * `field like "p"` (`*`, `?`). Strings escape `\` and `"` with `\` and
  * write line breaks and tabs as `\n` `\r` `\t` (the only escapes ES|QL
@@ -16,7 +17,8 @@
  * Field names that are ES|QL keywords are backticked too. ORs of one
  * field over plain strings or numbers become
  * `field in ("a", "b")`. Regular expressions are `field rlike "..."`
- * (flags as a `(?ims)` prefix, `\` and `"` escaped), cidr
+ * (flags as a `(?ims)` prefix, `\` and `"` escaped, line breaks and tabs
+ * as `\n` `\r` `\t`), cidr
  * `cidr_match(field, "net")`, null `field is null`, exists
  * `field is not null`, a field reference `field==other`. ES|QL has no
  * full-text search in `where`: unbound keywords are refused. The
@@ -45,35 +47,23 @@ static const char *const esql_keywords[] = {
   "metadata", "not", "null", "nulls", "on", "or", "rlike", "true", "where", "with",
 };
 
-/* True if a dot-separated part of the name is an ES|QL keyword. */
-static bool esql_keyword_part(const char *field)
-{
-  const char *p = field, *part;
-  for (;;) {
-    for (part = p; *p && *p != '.'; p++)
-      ;
-    if (ctix__sg_keyword(part, (size_t)(p - part), esql_keywords,
-                         sizeof(esql_keywords) / sizeof(esql_keywords[0]), true))
-      return true;
-    if (!*p)
-      return false;
-    p++;
-  }
-}
-
 /*
  * Appends a field name: in backticks when a character is not a letter,
  * digit, `_` or `.`, when a dot-separated part does not start with a
  * letter or `_` (ES|QL reads `1f` or `a.2` bare as a number, `a..b` not
- * at all) or is a keyword (`or`, `like`, `by`...).
+ * at all), is a lone `_` (not a name to the lexer: `_` must be followed
+ * by a letter, digit or `_`) or is a keyword (`or`, `like`, `by`...).
  */
 static int esql_field(ctix_buf *b, const char *field)
 {
   const char *p;
   for (p = field; *p; p++)
-    if ((p == field || p[-1] == '.') && !ctix__isalpha((unsigned char)*p) && *p != '_')
+    if ((p == field || p[-1] == '.') &&
+        ((!ctix__isalpha((unsigned char)*p) && *p != '_') ||
+         (*p == '_' && (!p[1] || p[1] == '.'))))
       return ctix__sg_put_backticked(b, field);
-  if ((p > field && p[-1] == '.') || esql_keyword_part(field))
+  if ((p > field && p[-1] == '.') || ctix__sg_keyword_part(field, esql_keywords,
+                             sizeof(esql_keywords) / sizeof(esql_keywords[0]), true))
     return ctix__sg_put_backticked(b, field);
   return ctix__sg_put_field_backtick(b, field, ESQL_PLAIN);
 }
@@ -112,7 +102,11 @@ static bool esql_in_list(const sg_expr *e)
   return true;
 }
 
-/* Appends a regular expression as an ES|QL string: flags prefix, `\`/`"` escaped. */
+/*
+ * Appends a regular expression as an ES|QL string: flags prefix, `\`/`"`
+ * escaped, line breaks and tabs as `\n` `\r` `\t` (the lexer refuses a raw
+ * line break in a string).
+ */
 static int esql_regex(ctix_buf *b, const sg_expr *e)
 {
   ctix__buf_addc(b, '"');

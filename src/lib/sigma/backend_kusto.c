@@ -274,7 +274,10 @@ static int k_strmatch(sg_render *r, const sg_expr *e)
   return 0;
 }
 
-/* Appends a regular expression as a KQL string with its flags in front. */
+/*
+ * Appends a regular expression as a KQL string with its flags in front,
+ * line breaks as `\n` `\r` (a KQL string literal cannot hold them raw).
+ */
 static void k_regex(ctix_buf *b, const sg_expr *e)
 {
   ctix__buf_addc(b, '"');

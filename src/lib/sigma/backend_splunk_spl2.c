@@ -11,8 +11,10 @@
  * `F LIKE "..."` with `%` and `_`, a literal `%` / `_` in it `\%` / `\_`;
  * plain values are `F="v"` with `%` and `_` as they are (they are not
  * special in `=`) and ORs of plain values of one field
- * `F IN ("a", "b")`. Field names other than [A-Za-z0-9_.] are
- * single-quoted.
+ * `F IN ("a", "b")`. Field names with characters other than
+ * [A-Za-z0-9_.], that do not start with a letter or `_`, or with a
+ * dot-separated part that is an SPL2 keyword (`by`, `where`, `and`,
+ * `like`...) are single-quoted.
  * Hooks: LIKE for wildcard values, `match(F, /(?i)re/)` for regular
  * expressions, `cidrmatch("net", F)` for CIDR; the finish hook prefixes
  * the dataset clause.
@@ -20,6 +22,34 @@
 #include <string.h>
 
 #include "sigma/sigma_internal.h"
+#include "util/str.h"
+
+/*
+ * Words of SPL2's expressions and clauses (any case): logical and
+ * pattern-matching operators, literals, and the SELECT / FROM / WHERE /
+ * GROUP BY / ORDER BY / HAVING / LIMIT / AS words of its SQL-like form.
+ * A field of that name, or with a dotted part of that name, is quoted: a
+ * single-quoted name is always a field, so quoting one too many is
+ * harmless.
+ * Kept sorted: ctix__sg_keyword searches it by halves.
+ */
+static const char *const spl2_keywords[] = {
+  "and", "as", "between", "by", "false", "from", "group", "having", "in", "is", "join", "like",
+  "limit", "not", "null", "on", "or", "order", "select", "true", "union", "where", "xor",
+};
+
+/*
+ * True if a name of plain characters must be single-quoted all the same:
+ * it does not start with a letter or `_` (the SPL2 rule), or a
+ * dot-separated part of it is a keyword.
+ */
+static bool spl2_field_needs_quote(const char *field)
+{
+  if (!ctix__isalpha((unsigned char)*field) && *field != '_')
+    return true;
+  return ctix__sg_keyword_part(field, spl2_keywords,
+                               sizeof(spl2_keywords) / sizeof(spl2_keywords[0]), true);
+}
 
 /*
  * Appends a regular expression between slashes: '\' doubled, '/' escaped,
@@ -198,6 +228,7 @@ const sg_target ctix__sg_target_splunk_spl2 = {
   .prec_not = 3,
   .field_plain_chars = "_.",
   .field_quote = '\'',
+  .field_needs_quote = spl2_field_needs_quote,
   .str_quote = '"',
   .escape = '\\',
   .escaped_chars = "\\\"",

@@ -69,6 +69,20 @@ bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t 
   return false;
 }
 
+bool ctix__sg_keyword_part(const char *field, const char *const *words, size_t nwords, bool fold)
+{
+  const char *p = field, *part;
+  for (;;) {
+    for (part = p; *p && *p != '.'; p++)
+      ;
+    if (ctix__sg_keyword(part, (size_t)(p - part), words, nwords, fold))
+      return true;
+    if (!*p)
+      return false;
+    p++;
+  }
+}
+
 int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plain_chars)
 {
   const char *p;
@@ -107,11 +121,8 @@ void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e)
 {
   size_t i;
   ctix__sg_put_re_flags(b, e->flags);
-  for (i = 0; i < e->n; i++) {
-    if (e->s[i] == '\\' || e->s[i] == '"')
-      ctix__buf_addc(b, '\\');
-    ctix__buf_addc(b, e->s[i]);
-  }
+  for (i = 0; i < e->n; i++)
+    ctix__sg_put_dq_char(b, e->s[i]);
 }
 
 int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,

@@ -289,6 +289,8 @@ struct sg_target {
   /* fields */
   const char *field_plain_chars;    /* besides alphanumerics, chars needing no quote */
   char field_quote;                 /* 0: never quote */
+  /* true if a name of plain characters must be quoted all the same (a keyword...); NULL: never */
+  bool (*field_needs_quote)(const char *field);
   /* strings */
   char str_quote;
   char escape;
@@ -358,6 +360,10 @@ bool ctix__sg_ecs_keyword_field(const char *field);
  */
 bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t nwords,
                       bool fold);
+
+/* True if a dot-separated part of `field` is one of the words (as
+ * ctix__sg_keyword). */
+bool ctix__sg_keyword_part(const char *field, const char *const *words, size_t nwords, bool fold);
 /*
  * Appends a field name, in backticks (a backtick inside doubled) unless it
  * is non-empty and made of letters, digits and `plain_chars` only.
@@ -367,7 +373,13 @@ int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plai
 int ctix__sg_put_backticked(ctix_buf *b, const char *field);
 /* Appends regular-expression flags as `(?ims)` (nothing when there are none). */
 void ctix__sg_put_re_flags(ctix_buf *b, unsigned flags);
-/* Appends the flags and the body of a regular expression, `\` and `"` escaped (no quotes). */
+/*
+ * Appends the flags and the body of a regular expression for a
+ * double-quoted EQL, ES|QL or KQL string (no quotes): each character as
+ * ctix__sg_put_dq_char writes it (`\` and `"` escaped, a line break or tab
+ * as `\n` `\r` `\t`, which the string turns back into the same character
+ * the expression matches).
+ */
 void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e);
 /*
  * How ctix__sg_put_dq_string writes a value (EQL and ES|QL strings accept
