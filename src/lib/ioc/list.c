@@ -30,12 +30,18 @@
  * of thousands of observables: every string lives once in one packed
  * buffer (the written form shares the value's bytes when they are equal),
  * and the item and hit arrays built here become the list's arrays without
- * a copy when they are already in order, which is the usual case. When
+ * a copy. While building, an item is a compact record (bitem, 32 bytes
+ * against the list's 40) in a buffer reserved for the list's items; the
+ * hash table is freed at finish, then the records are widened in place,
+ * from the last one, into the list's items. The memory the records save
+ * while the table lives is more than the table takes, so the peak of a
+ * call is the finished list with the input, not the list plus the table. When
  * the caller needs the input no more (opts.consume_input, `ctix iocs`),
  * the memory of the part read is given back as the segments go by, so
  * the input and the list are not held in full at once.
  */
 #define _DEFAULT_SOURCE 1 /* mmap flags and madvise of <sys/mman.h> */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -57,11 +63,31 @@ struct ctix_ioc_priv {
   char *strings;
 };
 
-/* While building, an item's `value` and `original` hold offsets into the
- * packed strings (which move as they grow): finish turns them into
- * pointers. */
-static size_t str_off(const char *p) { return (size_t)(uintptr_t)p; }
-static const char *off_str(size_t off) { return (const char *)(uintptr_t)off; }
+/* An item while building: its value and written form are offsets into
+ * the packed strings (which move as they grow); finish turns the record
+ * into a ctix_ioc (expand_items). */
+typedef struct bitem {
+  const char *reason;
+  uint32_t value, original;   /* offsets into the packed strings */
+  ctix_ioc_span span;
+  uint32_t nhits;
+  uint8_t type, status;
+  bool defanged;
+} bitem;
+
+/* A bitem ends as a ctix_ioc does, from `span` on (span, nhits, type,
+ * status, defanged, padding), so expand_items copies that tail whole. */
+#define BITEM_TAIL (sizeof(bitem) - offsetof(bitem, span))
+_Static_assert(sizeof(ctix_ioc) - offsetof(ctix_ioc, span) == BITEM_TAIL &&
+                   offsetof(ctix_ioc, nhits) - offsetof(ctix_ioc, span) ==
+                       offsetof(bitem, nhits) - offsetof(bitem, span) &&
+                   offsetof(ctix_ioc, type) - offsetof(ctix_ioc, span) ==
+                       offsetof(bitem, type) - offsetof(bitem, span) &&
+                   offsetof(ctix_ioc, status) - offsetof(ctix_ioc, span) ==
+                       offsetof(bitem, status) - offsetof(bitem, span) &&
+                   offsetof(ctix_ioc, defanged) - offsetof(ctix_ioc, span) ==
+                       offsetof(bitem, defanged) - offsetof(bitem, span),
+               "bitem and ctix_ioc end alike");
 
 /* Holes of the packed strings remembered (see above); a smaller one
  * left when a string takes the start of one is kept. */
@@ -90,7 +116,7 @@ struct ctix__ioc_builder {
   const char *input;
   size_t input_len;
   ctix_ioc_options opts;
-  ctix_buf items;             /* ctix_ioc records (string offsets until finish) */
+  ctix_buf items;             /* bitem records (ctix_ioc after finish) */
   ctix_buf hits;              /* ctix_ioc_hit records */
   ctix_buf strs;              /* packed NUL-terminated strings */
   size_t items_lim, hits_lim, strs_lim; /* buf_lim of each: appends that end
@@ -112,6 +138,8 @@ struct ctix__ioc_builder {
   const ctix__ioc_scan *scan; /* of the last emit (its document), for release_input */
   size_t released;            /* input[0..released) given back (consume_input) */
   size_t next_heading;        /* first section whose heading release_input keeps */
+  int failed;                 /* error of a queue flush release_input made: every
+                                 later emit returns it (a failed buffer's memory is gone) */
 };
 
 /* Giving back the input (opts.consume_input, release_input): inputs
@@ -246,14 +274,20 @@ static void update_lims(ctix__ioc_builder *b)
   b->strs_lim = buf_lim(&b->strs);
 }
 
-/* Reserves room for the items expected in `len` bytes of input. */
+/* Reserves room for the items expected in `len` bytes of input (as the
+ * list's items, wider than the build records: finish widens them in
+ * place). */
 static int reserve(ctix__ioc_builder *b, size_t len)
 {
   size_t est = len / BYTES_PER_ITEM + 16, slots;
   if (est > MAX_ITEMS)
     est = MAX_ITEMS;
   slots = est / 3 * 4 + 64;
-  if (ctix__buf_grow(&b->items, est * sizeof(ctix_ioc)) ||
+  /* the build records' limit bounds the reserve (est 40-byte items may be
+   * more bytes than MAX_ITEMS records: the buffer grows at finish) */
+  if (ctix__buf_grow(&b->items, est * sizeof(ctix_ioc) < (size_t)MAX_ITEMS * sizeof(bitem)
+                                    ? est * sizeof(ctix_ioc)
+                                    : (size_t)MAX_ITEMS * sizeof(bitem)) ||
       ctix__buf_grow(&b->hits, est * sizeof(ctix_ioc_hit)) ||
       ctix__buf_grow(&b->strs, est * STRING_BYTES_PER_ITEM))
     return CTIX_ENOMEM;
@@ -278,7 +312,8 @@ int ctix__ioc_builder_new(ctix__ioc_builder **out, const char *input, size_t len
     b->opts = *opts;
   else
     ctix_ioc_options_init(&b->opts);
-  ctix__buf_init(&b->items, (size_t)MAX_ITEMS * sizeof(ctix_ioc));
+  /* MAX_ITEMS records; finish raises the limit to as many ctix_ioc */
+  ctix__buf_init(&b->items, (size_t)MAX_ITEMS * sizeof(bitem));
   ctix__buf_init(&b->hits, (size_t)MAX_HITS * sizeof(ctix_ioc_hit));
   ctix__buf_init(&b->strs, MAX_STRINGS);
   b->hits_sorted = true;
@@ -309,13 +344,13 @@ static unsigned char uchar_of(char c) { return (unsigned char)c; }
  * table for the input). */
 static int rehash(ctix__ioc_builder *b)
 {
-  size_t n = b->nslots ? b->nslots * 2 : 256, i, nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
+  size_t n = b->nslots ? b->nslots * 2 : 256, i, nitems = CTIX__BUF_COUNT(&b->items, bitem);
   uint32_t *slots = slots_alloc(n);
   if (!slots)
     return CTIX_ENOMEM;
   for (i = 0; i < nitems; i++) {
-    const ctix_ioc *it = &CTIX__BUF_AT(&b->items, ctix_ioc, i);
-    const char *v = b->strs.data + str_off(it->value);
+    const bitem *it = &CTIX__BUF_AT(&b->items, bitem, i);
+    const char *v = b->strs.data + it->value;
     uint32_t h = hash_of((ctix_ioc_type)it->type, v, strlen(v));
     size_t j = home_slot(h, n);
     while (slots[j])
@@ -509,7 +544,7 @@ static int add_string(ctix__ioc_builder *b, const char *s, size_t n, size_t *off
 
 /* Records the written form input[p->in_start..in_end) of item `it` (the
  * value's string when the bytes are equal). */
-static int set_original(ctix__ioc_builder *b, ctix_ioc *it, const pending *p)
+static int set_original(ctix__ioc_builder *b, bitem *it, const pending *p)
 {
   size_t off;
   int rc;
@@ -518,7 +553,7 @@ static int set_original(ctix__ioc_builder *b, ctix_ioc *it, const pending *p)
     return 0;
   }
   rc = add_string(b, b->input + p->in_start, p->in_end - p->in_start, &off);
-  it->original = off_str(off);
+  it->original = (uint32_t)off;
   return rc;
 }
 
@@ -544,7 +579,7 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
   const uint32_t tag = SLOT_TAG(p->hash);
   const char *pv = b->strs.data + p->off;
   ctix_ioc_hit *hit;
-  ctix_ioc *it;
+  bitem *it;
   int rc;
 
   for (;;) {
@@ -552,8 +587,8 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
     if (!slot)
       break;
     if ((slot & ~SLOT_INDEX_MASK) == tag) {
-      const ctix_ioc *m = &CTIX__BUF_AT(&b->items, ctix_ioc, (slot & SLOT_INDEX_MASK) - 1);
-      size_t off = str_off(m->value);
+      const bitem *m = &CTIX__BUF_AT(&b->items, bitem, (slot & SLOT_INDEX_MASK) - 1);
+      size_t off = m->value;
       const char *v = b->strs.data + off;
       if (m->type == p->type && off + vlen < b->strs.len && v[vlen] == '\0' &&
           memcmp(v, pv, vlen) == 0)
@@ -563,7 +598,7 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
   }
   if (b->slots[j]) {
     idx = (b->slots[j] & SLOT_INDEX_MASK) - 1;
-    it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
+    it = &CTIX__BUF_AT(&b->items, bitem, idx);
     /* the candidate's copy of the value is not needed */
     add_hole(b, p->off, vlen + 1);
     it->nhits++;
@@ -581,11 +616,11 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
         return rc;
     }
   } else {
-    idx = CTIX__BUF_COUNT(&b->items, ctix_ioc);
+    idx = CTIX__BUF_COUNT(&b->items, bitem);
     /* the record is written in place */
-    if ((rc = room_for(&b->items, &b->items_lim, sizeof(ctix_ioc))))
+    if ((rc = room_for(&b->items, &b->items_lim, sizeof(bitem))))
       return rc;
-    it = &CTIX__BUF_AT(&b->items, ctix_ioc, idx);
+    it = &CTIX__BUF_AT(&b->items, bitem, idx);
     memset(it, 0, sizeof(*it));
     it->type = p->type;
     it->status = p->status;
@@ -594,8 +629,8 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
     it->span.end = p->in_end;
     it->nhits = 1;
     it->defanged = p->defanged;
-    it->value = off_str(p->off);
-    b->items.len += sizeof(ctix_ioc);
+    it->value = p->off;
+    b->items.len += sizeof(bitem);
     b->items.data[b->items.len] = '\0';
     if ((rc = set_original(b, it, p)))
       return rc;
@@ -660,8 +695,9 @@ static void release_input(ctix__ioc_builder *b, size_t upto)
   size_t lo = b->released;
   if (!page || !b->scan || upto < lo + RELEASE_STEP)
     return;
-  /* an error stays in the buffers (sticky) and finish reports it */
-  (void)flush_queue(b);
+  /* the next emit returns the error; the buffers keep it for finish */
+  if ((b->failed = flush_queue(b)))
+    return;
   doc = b->scan->doc;
   upto = (size_t)((((uintptr_t)b->input + upto) & ~(page - 1)) - (uintptr_t)b->input);
   while (doc && b->next_heading < doc->nsections) {
@@ -763,6 +799,8 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   int rc;
 
   b->scan = s;
+  if (b->failed)
+    return b->failed;
   if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen == 0 || vlen > MAX_VALUE_LEN ||
       start > end || end > s->len)
     return 0;
@@ -770,7 +808,7 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
     return 0;
   /* the queued candidates may all become items */
   if (!b->nslots ||
-      slots_full(CTIX__BUF_COUNT(&b->items, ctix_ioc) + b->qlen, b->nslots)) {
+      slots_full(CTIX__BUF_COUNT(&b->items, bitem) + b->qlen, b->nslots)) {
     if ((rc = flush_queue(b)) || (rc = rehash(b)))
       return rc;
   }
@@ -848,7 +886,7 @@ static void sort_hits(ctix_ioc_hit *h, ctix_ioc_hit *tmp, size_t n)
  * then the items follow the cycles of the permutation. Items without a
  * hit (none in practice) go last and are dropped. Returns the item count.
  */
-static size_t order_items(ctix_ioc *items, size_t nitems, ctix_ioc_hit *hits, size_t nhits,
+static size_t order_items(bitem *items, size_t nitems, ctix_ioc_hit *hits, size_t nhits,
                           uint32_t *remap)
 {
   size_t i, k;
@@ -866,7 +904,7 @@ static size_t order_items(ctix_ioc *items, size_t nitems, ctix_ioc_hit *hits, si
   for (i = 0; i < nitems; i++)
     while (remap[i] != i) {
       uint32_t j = remap[i], r;
-      ctix_ioc t = items[j];
+      bitem t = items[j];
       items[j] = items[i];
       items[i] = t;
       r = remap[j];
@@ -876,22 +914,58 @@ static size_t order_items(ctix_ioc *items, size_t nitems, ctix_ioc_hit *hits, si
   return nhits;
 }
 
+/*
+ * Turns the first n build records of b->items into the list's items in
+ * place, their string offsets into pointers into `strings`; the buffer
+ * grows to n items first when the reserve is short. A ctix_ioc is wider
+ * than a bitem, so the records are taken from the last: item i covers
+ * records i and after only, which are read already. 0 or CTIX_ENOMEM /
+ * CTIX_ETOOBIG.
+ */
+static int expand_items(ctix__ioc_builder *b, size_t n, const char *strings)
+{
+  ctix_buf *ib = &b->items;
+  size_t need = n * sizeof(ctix_ioc), i;
+  char *d;
+  ib->max = (size_t)MAX_ITEMS * sizeof(ctix_ioc);
+  if (ctix__buf_grow(ib, need > ib->len ? need - ib->len : 0))
+    return ib->err;
+  d = ib->data;
+  for (i = n; i-- > 0;) {
+    /* the record is read whole (byte copies, which may alias the item)
+     * before the item is written over it */
+    const char *r = d + i * sizeof(bitem), *reason;
+    char *it = d + i * sizeof(ctix_ioc), tail[BITEM_TAIL];
+    uint32_t value, original;
+    memcpy(&reason, r + offsetof(bitem, reason), sizeof(reason));
+    memcpy(&value, r + offsetof(bitem, value), sizeof(value));
+    memcpy(&original, r + offsetof(bitem, original), sizeof(original));
+    memcpy(tail, r + offsetof(bitem, span), sizeof(tail));
+    ((ctix_ioc *)(void *)it)->value = strings + value;
+    ((ctix_ioc *)(void *)it)->original = strings + original;
+    ((ctix_ioc *)(void *)it)->reason = reason;
+    memcpy(it + offsetof(ctix_ioc, span), tail, sizeof(tail));
+  }
+  ib->len = need;
+  d[need] = '\0';
+  return 0;
+}
+
 int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
 {
   size_t nitems, nhits, i;
   ctix_ioc_list *list = NULL;
   struct ctix_ioc_priv *priv = NULL;
-  ctix_ioc *items;
+  bitem *items;
   ctix_ioc_hit *hits;
   uint32_t *remap = NULL;
   bool ordered = true;
-  char *strings;
   int rc = 0;
 
   *out = NULL;
-  if ((rc = flush_queue(b)))
+  if ((rc = b->failed) || (rc = flush_queue(b)))
     goto done;
-  nitems = CTIX__BUF_COUNT(&b->items, ctix_ioc);
+  nitems = CTIX__BUF_COUNT(&b->items, bitem);
   nhits = CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit);
   /* the hash table is done with: its memory goes before any other is taken */
   slots_free(b->slots, b->nslots);
@@ -907,7 +981,7 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
     rc = CTIX_ENOMEM;
     goto done;
   }
-  items = (ctix_ioc *)(void *)b->items.data;
+  items = (bitem *)(void *)b->items.data;
   hits = (ctix_ioc_hit *)(void *)b->hits.data;
   if (!b->hits_sorted) {
     ctix_ioc_hit *tmp = malloc((nhits / 2 + 1) * sizeof(*tmp));
@@ -928,25 +1002,20 @@ int ctix__ioc_builder_finish(ctix__ioc_builder *b, ctix_ioc_list **out)
       goto done;
     }
     nitems = order_items(items, nitems, hits, nhits, remap);
+    free(remap);
+    remap = NULL;
   }
-  /* the arrays and strings change hands */
-  priv->items = (ctix_ioc *)(void *)ctix__buf_detach(&b->items, NULL);
-  priv->hits = (ctix_ioc_hit *)(void *)ctix__buf_detach(&b->hits, NULL);
-  priv->strings = ctix__buf_detach(&b->strs, NULL);
-  if (!priv->items || !priv->hits || !priv->strings) {
-    rc = CTIX_ENOMEM;
+  /* the arrays and strings change hands (the strings do not move) */
+  if (!(priv->strings = ctix__buf_detach(&b->strs, NULL)) ||
+      (rc = expand_items(b, nitems, priv->strings)) ||
+      !(priv->items = (ctix_ioc *)(void *)ctix__buf_detach(&b->items, NULL)) ||
+      !(priv->hits = (ctix_ioc_hit *)(void *)ctix__buf_detach(&b->hits, NULL))) {
+    rc = rc ? rc : CTIX_ENOMEM;
     goto done;
   }
-  items = priv->items;
-  hits = priv->hits;
-  strings = priv->strings;
-  for (i = 0; i < nitems; i++) {
-    items[i].value = strings + str_off(items[i].value);
-    items[i].original = strings + str_off(items[i].original);
-  }
-  list->items = items;
+  list->items = priv->items;
   list->nitems = nitems;
-  list->hits = hits;
+  list->hits = priv->hits;
   list->nhits = nhits;
   list->priv = priv;
   *out = list;
