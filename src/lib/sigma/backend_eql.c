@@ -162,7 +162,7 @@ static int eql_value(sg_render *r, ctix_buf *b, const sg_expr *e)
 static int eql_regex(ctix_buf *b, const sg_expr *e)
 {
   ctix__buf_addc(b, '"');
-  ctix__sg_put_re_dq(b, e);
+  ctix__sg_put_re_dq(b, e, true);
   return ctix__buf_addc(b, '"');
 }
 

@@ -110,7 +110,7 @@ static bool esql_in_list(const sg_expr *e)
 static int esql_regex(ctix_buf *b, const sg_expr *e)
 {
   ctix__buf_addc(b, '"');
-  ctix__sg_put_re_dq(b, e);
+  ctix__sg_put_re_dq(b, e, true);
   return ctix__buf_addc(b, '"');
 }
 

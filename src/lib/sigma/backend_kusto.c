@@ -281,7 +281,7 @@ static int k_strmatch(sg_render *r, const sg_expr *e)
 static void k_regex(ctix_buf *b, const sg_expr *e)
 {
   ctix__buf_addc(b, '"');
-  ctix__sg_put_re_dq(b, e);
+  ctix__sg_put_re_dq(b, e, true);
   ctix__buf_addc(b, '"');
 }
 

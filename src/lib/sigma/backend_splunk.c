@@ -27,23 +27,6 @@ static unsigned next_index(sg_render *r, const char *field)
   return 1;
 }
 
-/*
- * Appends the flags and the body of a regular expression for a quoted SPL
- * argument: `\` and `"` escaped, everything else as it is (a line break
- * too: the SPL documentation does not say a quoted argument refuses one,
- * and PCRE reads it as itself).
- */
-static void put_re(ctix_buf *b, const sg_expr *e)
-{
-  size_t i;
-  ctix__sg_put_re_flags(b, e->flags);
-  for (i = 0; i < e->n; i++) {
-    if (e->s[i] == '\\' || e->s[i] == '"')
-      ctix__buf_addc(b, '\\');
-    ctix__buf_addc(b, e->s[i]);
-  }
-}
-
 static int splunk_match(sg_render *r, const sg_expr *e, int parent_prec)
 {
   unsigned k;
@@ -57,7 +40,7 @@ static int splunk_match(sg_render *r, const sg_expr *e, int parent_prec)
   if (k > 1)
     snprintf(num, sizeof(num), "%u", k);
   ctix__buf_addf(&r->pre, "\n| rex field=%s \"(?<%sMatch%s>", e->field, e->field, num);
-  put_re(&r->pre, e);
+  ctix__sg_put_re_dq(&r->pre, e, false);
   ctix__buf_addf(&r->pre,
                  ")\"\n| eval %sCondition%s=if(isnotnull(%sMatch%s), \"true\", \"false\")",
                  e->field, num, e->field, num);
@@ -91,7 +74,7 @@ static int scan_fieldref(sg_render *r, const sg_expr *e, bool in_or, bool in_not
 static void regex_clause(sg_render *r, const sg_expr *e, bool neg)
 {
   ctix__buf_addf(&r->post, "\n| regex %s%s", e->field, neg ? "!=\"" : "=\"");
-  put_re(&r->post, e);
+  ctix__sg_put_re_dq(&r->post, e, false);
   ctix__buf_addc(&r->post, '"');
 }
 

@@ -117,12 +117,19 @@ void ctix__sg_put_re_flags(ctix_buf *b, unsigned flags)
   ctix__buf_addc(b, ')');
 }
 
-void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e)
+void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e, bool breaks)
 {
   size_t i;
   ctix__sg_put_re_flags(b, e->flags);
-  for (i = 0; i < e->n; i++)
-    ctix__sg_put_dq_char(b, e->s[i]);
+  for (i = 0; i < e->n; i++) {
+    if (breaks) {
+      ctix__sg_put_dq_char(b, e->s[i]);
+      continue;
+    }
+    if (e->s[i] == '\\' || e->s[i] == '"')
+      ctix__buf_addc(b, '\\');
+    ctix__buf_addc(b, e->s[i]);
+  }
 }
 
 int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,

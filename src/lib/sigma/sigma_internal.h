@@ -375,12 +375,14 @@ int ctix__sg_put_backticked(ctix_buf *b, const char *field);
 void ctix__sg_put_re_flags(ctix_buf *b, unsigned flags);
 /*
  * Appends the flags and the body of a regular expression for a
- * double-quoted EQL, ES|QL or KQL string (no quotes): each character as
- * ctix__sg_put_dq_char writes it (`\` and `"` escaped, a line break or tab
- * as `\n` `\r` `\t`, which the string turns back into the same character
- * the expression matches).
+ * double-quoted string (no quotes): `\` and `"` escaped; with `breaks`
+ * (EQL, ES|QL, KQL: their strings refuse raw line breaks) each character
+ * as ctix__sg_put_dq_char writes it, a line break or tab as `\n` `\r` `\t`,
+ * which the string turns back into the character the expression matches;
+ * without (Splunk SPL: nothing says a quoted argument refuses one) a line
+ * break as it is.
  */
-void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e);
+void ctix__sg_put_re_dq(ctix_buf *b, const sg_expr *e, bool breaks);
 /*
  * How ctix__sg_put_dq_string writes a value (EQL and ES|QL strings accept
  * only the escapes \\ \" \n \r \t, so a literal `*` / `?` is never
