@@ -65,11 +65,26 @@ static void test_regex_fieldref(void **state)
   (void)state;
   expect(HEAD "  s:\n    A: x\n    F|re: 'a\"b\\d'\n  condition: s\n", NULL,
          "A=\"x\"\n| regex F=\"a\\\"b\\\\d\"");
-  /* SPL keeps a line break in the expression as it is (see put_re) */
+  /* SPL keeps a line break in the expression as it is (ctix__sg_put_re_dq) */
   expect(HEAD "  s:\n    A: x\n    F|re: \"a\\nb\"\n  condition: s\n", NULL,
          "A=\"x\"\n| regex F=\"a\nb\"");
   expect(HEAD "  s:\n    A: x\n    F|fieldref: G\n  condition: s\n", NULL, "A=\"x\"\n| where 'F'='G'");
   q = conv(HEAD "  a: {F|fieldref: G}\n  b: {H: 1}\n  condition: a or b\n", NULL, &err);
+  assert_null(q);
+  assert_int_equal(err.code, CTIX_EUNSUPPORTED);
+  /* names written bare in regex, rex and where clauses: a quote or a space
+   * would change the query, so such a rule is refused */
+  q = conv(HEAD "  s:\n    'a\" x=1 \"b|re': abc\n  condition: s\n", NULL, &err);
+  assert_null(q);
+  assert_int_equal(err.code, CTIX_EUNSUPPORTED);
+  q = conv(HEAD "  s:\n    A: x\n    F|fieldref: \"b' OR '1'='1\"\n  condition: s\n", NULL, &err);
+  assert_null(q);
+  assert_int_equal(err.code, CTIX_EUNSUPPORTED);
+  q = conv(HEAD "  s:\n    'b c|fieldref': G\n  condition: s\n", NULL, &err);
+  assert_null(q);
+  assert_int_equal(err.code, CTIX_EUNSUPPORTED);
+  /* an OR of regexes goes through rex (the match hook) */
+  q = conv(HEAD "  a: {'x y|re': abc}\n  b: {H: 1}\n  condition: a or b\n", NULL, &err);
   assert_null(q);
   assert_int_equal(err.code, CTIX_EUNSUPPORTED);
 }

@@ -48,14 +48,44 @@ static int splunk_match(sg_render *r, const sg_expr *e, int parent_prec)
   return r->pre.err ? r->pre.err : 1;
 }
 
-/* Finds field references; refuses them below OR / NOT. */
+/*
+ * Characters a field name may not hold where the query writes it bare
+ * (`rex field=F`, `| regex F=`, the names of the match variables, `| where
+ * 'A'='B'`): a quote, a space or an operator there would change what the
+ * query says.
+ */
+#define SPL_BARE_STOP "\"' \t\r\n=!<>()[]{},;|`\\"
+
+/* 0, or CTIX_EUNSUPPORTED when name[0..n) cannot be written bare. */
+static int bare_name(sg_render *r, const char *name, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!name[i] || strchr(SPL_BARE_STOP, name[i]))
+      return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
+                             "splunk: field name '%.*s' cannot be written in a regex or "
+                             "field-reference clause",
+                             (int)n, name);
+  return 0;
+}
+
+/*
+ * Finds field references; refuses them below OR / NOT. Refuses the field
+ * names that regex and field-reference clauses would write bare and that
+ * cannot stand so.
+ */
 static int scan_fieldref(sg_render *r, const sg_expr *e, bool in_or, bool in_not)
 {
   size_t i;
   int rc = 0;
   if (e->op == SG_E_MATCH) {
+    if (e->kind == SG_K_RE && e->field)
+      return bare_name(r, e->field, strlen(e->field));
     if (e->kind != SG_K_FIELDREF)
       return 0;
+    if ((rc = bare_name(r, e->field, e->field ? strlen(e->field) : 0)) ||
+        (rc = bare_name(r, e->s, e->n)))
+      return rc;
     if (in_or)
       return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
                              "ORing FieldRef matching is not yet supported by Splunk backend");
