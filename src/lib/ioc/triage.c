@@ -283,8 +283,6 @@ static pthread_once_t benign_once = PTHREAD_ONCE_INIT;
 #define DOMAIN_TRIAGE_MAX 256u
 /* CTIX__HOST_MUL to the power i, for the hashes of suffixes. */
 static uint32_t host_pow[DOMAIN_TRIAGE_MAX + 1];
-/* The hashes of the special-use top-level names (special_tlds). */
-static uint32_t special_hash[sizeof(special_tlds) / sizeof(special_tlds[0])];
 
 static void build_benign_set(void)
 {
@@ -295,8 +293,6 @@ static void build_benign_set(void)
   host_pow[0] = 1;
   for (i = 1; i <= DOMAIN_TRIAGE_MAX; i++)
     host_pow[i] = host_pow[i - 1] * CTIX__HOST_MUL;
-  for (i = 0; i < sizeof(special_tlds) / sizeof(special_tlds[0]); i++)
-    special_hash[i] = name_hash(special_tlds[i].tld, special_tlds[i].len);
   set_build(&benign_set);
 }
 
@@ -417,14 +413,10 @@ void ctix__ioc_triage_host(const ctix__ioc_scan *s, const char *d, size_t n,
     return;
   }
   pthread_once(&benign_once, build_benign_set);
-  /* the last label, against the special-use top-level names (hash first) */
+  /* the last label, against the special-use top-level names */
   i = host->nlabels - 1;
   tld = host->start[i];
-  h = host->full - host->pre[i] * host_pow[n - tld];
-  for (size_t k = 0; k < sizeof(special_tlds) / sizeof(special_tlds[0]); k++)
-    if (h == special_hash[k] && n - tld == special_tlds[k].len &&
-        memcmp(d + tld, special_tlds[k].tld, n - tld) == 0)
-      r = special_tlds[k].reason;
+  r = special_tld(d + tld, n - tld);
   /* the domain and each parent with two labels or more, the longest name
    * on the list winning */
   if (!r)
