@@ -144,9 +144,6 @@ int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,
         ctix__buf_addc(b, c == SG_WILD_MULTI ? '*' : '?');
     } else if (c == SG_PH_OPEN) {
       return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
-    } else if (c == '\n' || c == '\r' || c == '\t') {
-      /* EQL and ES|QL strings cannot hold a raw line break */
-      ctix__buf_adds(b, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
     } else if (mode == SG_DQ_LIKE && (c == '\\' || c == '*' || c == '?')) {
       /* the LIKE escape `\`, itself escaped for the string */
       ctix__buf_adds(b, "\\\\");
@@ -155,9 +152,7 @@ int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,
       else
         ctix__buf_addc(b, c);
     } else {
-      if (c == '\\' || c == '"')
-        ctix__buf_addc(b, '\\');
-      ctix__buf_addc(b, c);
+      ctix__sg_put_dq_char(b, c); /* a raw line break is refused too */
     }
   }
   return ctix__buf_addc(b, '"');

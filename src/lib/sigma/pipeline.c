@@ -143,11 +143,11 @@ static const char *ystr(const sg_y *y, const char *key)
   return v && v->kind == SG_Y_SCALAR ? v->str : NULL;
 }
 
-/* FNV-1a of s[0..n), or of the whole C string when n is SIZE_MAX. */
+/* FNV-1a of s[0..n). */
 static size_t name_hash(const char *s, size_t n)
 {
   size_t h = 1469598103934665603u, i;
-  for (i = 0; i < n && (n != SIZE_MAX || s[i]); i++)
+  for (i = 0; i < n; i++)
     h = (h ^ (unsigned char)s[i]) * 1099511628211u;
   return h;
 }
@@ -155,7 +155,7 @@ static size_t name_hash(const char *s, size_t n)
 /* Adds name -> node (an existing name gets the new node). */
 static void names_put(sg_names *ix, const char *name, const sg_y *node)
 {
-  size_t i = name_hash(name, SIZE_MAX) & (ix->cap - 1);
+  size_t i = name_hash(name, strlen(name)) & (ix->cap - 1);
   while (ix->keys[i] && strcmp(ix->keys[i], name) != 0)
     i = (i + 1) & (ix->cap - 1);
   ix->keys[i] = name;
@@ -210,13 +210,7 @@ static const sg_y *names_getn(const sg_names *ix, const char *s, size_t n)
 /* The node of `name` in the index, or NULL. */
 static const sg_y *names_get(const sg_names *ix, const char *name)
 {
-  size_t i;
-  if (!ix->cap || !name)
-    return NULL;
-  for (i = name_hash(name, SIZE_MAX) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1))
-    if (strcmp(ix->keys[i], name) == 0)
-      return ix->vals[i];
-  return NULL;
+  return name ? names_getn(ix, name, strlen(name)) : NULL;
 }
 
 /* The map under `key`, or NULL. */
