@@ -220,24 +220,6 @@ static void test_consume_input(void **state)
   ctix__buf_free(&md);
 }
 
-/* True if two lists hold the same items (type, status, value, written
- * form, first span shifted by `shift`, reason) and the same hit count. */
-static bool same_list(const ctix_ioc_list *a, const ctix_ioc_list *b)
-{
-  size_t i;
-  if (a->nitems != b->nitems || a->nhits != b->nhits)
-    return false;
-  for (i = 0; i < a->nitems; i++) {
-    const ctix_ioc *x = &a->items[i], *y = &b->items[i];
-    if (x->type != y->type || x->status != y->status || strcmp(x->value, y->value) != 0 ||
-        strcmp(x->original, y->original) != 0 || x->span.start != y->span.start ||
-        x->span.end != y->span.end || (x->reason == NULL) != (y->reason == NULL) ||
-        (x->reason && strcmp(x->reason, y->reason) != 0))
-      return false;
-  }
-  return true;
-}
-
 /*
  * The vector loops of the scanner and recognizers (context words before
  * and after an address, the end of a URL, block masks) give the lists of
@@ -268,8 +250,7 @@ static void test_vector_edges(void **state)
     assert_int_equal(ctix_ioc_extract(&byte, text, shift + sizeof(body) - 1, NULL, &err), 0);
     ctix__ioc_force_scalar = false;
     assert_true(vec->nitems >= 8);
-    if (!same_list(vec, byte))
-      fail_msg("vector and byte loops differ with %zu leading spaces", shift);
+    check_same_list(vec, byte);
     ctix_ioc_list_free(vec);
     ctix_ioc_list_free(byte);
   }
