@@ -164,10 +164,18 @@ static void check_one(const unsigned char *s, size_t n)
  * model's, whichever path the builder took. */
 static void test_prose_planted(void **state)
 {
-  static const char *const plants[] = {
-      "  ", "\xC2\xA0", "\xC2", "\xA0", "\xFF", "\xE2\x80\x99", "\xE2\x80", "\xED\xA0\x80",
-      "\x00", "\r", "\n", "\t", "\x7F", "\xF0\x9F\x98\x80", "\xC0\xAF", " \xC2\xA0 ",
+  /* each plant with its length, taken from the literal: "\x00" is one byte */
+#define PLANT(lit) {lit, sizeof(lit) - 1}
+  static const struct {
+    const char *s;
+    size_t n;
+  } plants[] = {
+      PLANT("  "),   PLANT("\xC2\xA0"),         PLANT("\xC2"),     PLANT("\xA0"),
+      PLANT("\xFF"), PLANT("\xE2\x80\x99"),     PLANT("\xE2\x80"), PLANT("\xED\xA0\x80"),
+      PLANT("\x00"), PLANT("\r"),               PLANT("\n"),       PLANT("\t"),
+      PLANT("\x7F"), PLANT("\xF0\x9F\x98\x80"), PLANT("\xC0\xAF"), PLANT(" \xC2\xA0 "),
   };
+#undef PLANT
   unsigned char buf[128];
   size_t n, pos, k;
   (void)state;
@@ -180,12 +188,12 @@ static void test_prose_planted(void **state)
     check_one(buf, n);
     for (pos = 0; pos < n; pos++) {
       for (k = 0; k < sizeof(plants) / sizeof(plants[0]); k++) {
-        size_t m = k == 8 ? 1 : strlen(plants[k]);
+        size_t m = plants[k].n;
         unsigned char t[128];
         if (pos + m > n)
           continue;
         memcpy(t, buf, n);
-        memcpy(t + pos, plants[k], m);
+        memcpy(t + pos, plants[k].s, m);
         check_one(t, n);
       }
     }

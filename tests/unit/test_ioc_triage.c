@@ -229,20 +229,26 @@ static void expect_domain(const ctix__ioc_scan *s, const char *domain, const cha
     fail_msg("%s: expected benign (%s), got %s", domain, want, got ? got : "an indicator");
 }
 
-/* Every domain of the data file is in the embedded table with its group's
- * reason, and so are its subdomains; a look-alike is not. */
-static void test_benign_list_matches_data_file(void **state)
+/* Called for each domain of the benign list with the reason of its group. */
+typedef void (*benign_fn)(const char *domain, const char *reason);
+
+/*
+ * Reads data/ioc/benign-domains.txt (comments after `#`, `@ REASON` lines
+ * naming the reason of the domains that follow, one domain a line) and
+ * calls fn for each domain; returns their number (fails when the file
+ * cannot be read or a domain comes before any reason).
+ */
+static size_t for_each_benign(benign_fn fn)
 {
   char path[1024], line[512], reason[128] = "";
   FILE *f;
   size_t n = 0;
-  (void)state;
   snprintf(path, sizeof(path), "%s/../../data/ioc/benign-domains.txt", CTIX_TEST_DATA);
   f = fopen(path, "r");
   if (!f)
     fail_msg("cannot open %s", path);
   while (fgets(line, sizeof(line), f)) {
-    char *p = line, *e, sub[600], look[600];
+    char *p = line, *e;
     e = strchr(p, '#');
     if (e)
       *e = 0;
@@ -260,36 +266,88 @@ static void test_benign_list_matches_data_file(void **state)
       snprintf(reason, sizeof(reason), "%s", p);
       continue;
     }
-    assert_true(reason[0] != 0);
-    expect_domain(NULL, p, reason);
-    snprintf(sub, sizeof(sub), "deep.sub.%s", p);
-    expect_domain(NULL, sub, reason);
-    /* The name glued to more letters, or followed by more labels: not it. */
-    snprintf(look, sizeof(look), "qzx%s", p);
-    expect_domain(NULL, look, NULL);
-    snprintf(look, sizeof(look), "%s.evil-example.ru", p);
-    expect_domain(NULL, look, NULL);
+    if (!reason[0]) {
+      fclose(f);
+      fail_msg("%s: domain %s before any @ reason line", path, p);
+    }
+    fn(p, reason);
     n++;
   }
   fclose(f);
-  assert_true(n >= 20);
+  return n;
 }
 
-/* The status and reason extraction gives the domain `name` (found in
- * `text`), or fails when it is not listed as a domain. */
-static const char *extracted_reason(const char *text, const char *name, ctix_ioc_status *st)
+/* The domain, a subdomain of it and two look-alikes triaged alone. */
+static void check_listed(const char *domain, const char *reason)
+{
+  char sub[600], look[600];
+  expect_domain(NULL, domain, reason);
+  snprintf(sub, sizeof(sub), "deep.sub.%s", domain);
+  expect_domain(NULL, sub, reason);
+  /* The name glued to more letters, or followed by more labels: not it. */
+  snprintf(look, sizeof(look), "qzx%s", domain);
+  expect_domain(NULL, look, NULL);
+  snprintf(look, sizeof(look), "%s.evil-example.ru", domain);
+  expect_domain(NULL, look, NULL);
+}
+
+/* Every domain of the data file is in the embedded table with its group's
+ * reason, and so are its subdomains; a look-alike is not. */
+static void test_benign_list_matches_data_file(void **state)
+{
+  (void)state;
+  assert_true(for_each_benign(check_listed) >= 20);
+}
+
+/*
+ * The status of the item of `type` and value `name` extracted from `text`
+ * (fails when it is not extracted), its reason copied into
+ * reason[0..size) ("" when it has none): the list, which owns the reason,
+ * is freed before this returns.
+ */
+static ctix_ioc_status found_status(const char *text, ctix_ioc_type type, const char *name,
+                                    char *reason, size_t size)
 {
   ctix_ioc_list *l = ioc_run(text);
-  const ctix_ioc *it = ioc_find(l, CTIX_IOC_DOMAIN, name);
-  const char *r;
+  const ctix_ioc *it = ioc_find(l, type, name);
+  ctix_ioc_status st;
   if (!it) {
+    ioc_dump(text, l);
     ctix_ioc_list_free(l);
     fail_msg("%s: not extracted from \"%s\"", name, text);
   }
-  *st = (ctix_ioc_status)it->status;
-  r = it->reason;
+  st = (ctix_ioc_status)it->status;
+  if (it->reason && strlen(it->reason) >= size) {
+    ctix_ioc_list_free(l);
+    fail_msg("%s: reason longer than %zu bytes", name, size - 1);
+  }
+  snprintf(reason, size, "%s", it->reason ? it->reason : "");
   ctix_ioc_list_free(l);
-  return r;
+  return st;
+}
+
+/* Extraction of the domain, a subdomain and a look-alike in a URL agrees
+ * with ctix__ioc_triage_domain (status and reason). */
+static void check_extracted(const char *domain, const char *reason)
+{
+  char names[3][600], text[2000], got[128];
+  unsigned k;
+  (void)reason; /* ctix__ioc_triage_domain, checked against it above, says it */
+  snprintf(names[0], sizeof(names[0]), "%s", domain);
+  snprintf(names[1], sizeof(names[1]), "deep.sub.%s", domain);
+  snprintf(names[2], sizeof(names[2]), "%s.evil-example.ru", domain);
+  for (k = 0; k < 3; k++) {
+    ctix_ioc_status st, want_st = CTIX_IOC_STATUS_IOC;
+    const char *want = "unset";
+    /* the host: an address in a sentence, then the URL's host */
+    snprintf(text, sizeof(text), "Traffic went to https://%s/a then stopped.", names[k]);
+    ctix__ioc_triage_domain(NULL, names[k], strlen(names[k]), &want_st, &want);
+    st = found_status(text, CTIX_IOC_DOMAIN, names[k], got, sizeof(got));
+    if (st != want_st || strcmp(got, want ? want : "") != 0)
+      fail_msg("%s: extraction says %s (%s), triage %s (%s)", names[k],
+               ctix_ioc_status_name(st), got[0] ? got : "NULL", ctix_ioc_status_name(want_st),
+               want ? want : "NULL");
+  }
 }
 
 /* Extraction triages a domain from the walk that checked it (the labels
@@ -299,46 +357,8 @@ static const char *extracted_reason(const char *text, const char *name, ctix_ioc
  * against the file. */
 static void test_benign_list_by_extraction(void **state)
 {
-  char path[1024], line[512];
-  FILE *f;
-  size_t n = 0;
   (void)state;
-  snprintf(path, sizeof(path), "%s/../../data/ioc/benign-domains.txt", CTIX_TEST_DATA);
-  f = fopen(path, "r");
-  if (!f)
-    fail_msg("cannot open %s", path);
-  while (fgets(line, sizeof(line), f)) {
-    char *p = line, *e, names[3][600], text[2000];
-    unsigned k;
-    e = strchr(p, '#');
-    if (e)
-      *e = 0;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    e = p + strlen(p);
-    while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-      *--e = 0;
-    if (!*p || *p == '@')
-      continue;
-    snprintf(names[0], sizeof(names[0]), "%s", p);
-    snprintf(names[1], sizeof(names[1]), "deep.sub.%s", p);
-    snprintf(names[2], sizeof(names[2]), "%s.evil-example.ru", p);
-    for (k = 0; k < 3; k++) {
-      ctix_ioc_status st, want_st = CTIX_IOC_STATUS_IOC;
-      const char *got, *want = "unset";
-      /* the host: an address in a sentence, then the URL's host */
-      snprintf(text, sizeof(text), "Traffic went to https://%s/a then stopped.", names[k]);
-      ctix__ioc_triage_domain(NULL, names[k], strlen(names[k]), &want_st, &want);
-      got = extracted_reason(text, names[k], &st);
-      if (st != want_st || (got != want && (!got || !want || strcmp(got, want) != 0)))
-        fail_msg("%s: extraction says %s (%s), triage %s (%s)", names[k],
-                 ctix_ioc_status_name(st), got ? got : "NULL", ctix_ioc_status_name(want_st),
-                 want ? want : "NULL");
-    }
-    n++;
-  }
-  fclose(f);
-  assert_true(n >= 20);
+  assert_true(for_each_benign(check_extracted) >= 20);
 }
 
 static void test_benign_domains(void **state)
@@ -588,24 +608,6 @@ static void test_agency_domains(void **state)
   expect_domain(NULL, "dhs.gov.evil-example.ru", NULL);
 }
 
-/* The status of the e-mail address `addr` found in `text` (fails if it
- * is not found). */
-static ctix_ioc_status email_status(const char *text, const char *addr, const char **reason)
-{
-  ctix_ioc_list *l = ioc_run(text);
-  const ctix_ioc *it = ioc_find(l, CTIX_IOC_EMAIL, addr);
-  ctix_ioc_status st;
-  if (!it) {
-    ioc_dump(text, l);
-    ctix_ioc_list_free(l);
-    fail_msg("no e-mail %s", addr);
-  }
-  st = it->status;
-  *reason = it->reason; /* a static string */
-  ctix_ioc_list_free(l);
-  return st;
-}
-
 /*
  * Mailboxes: an address at an agency's domain is benign like the domain;
  * an address where an advisory says to report incidents or
@@ -614,28 +616,28 @@ static ctix_ioc_status email_status(const char *text, const char *addr, const ch
  */
 static void test_email_triage(void **state)
 {
-  const char *why = NULL;
+  char why[128];
   (void)state;
-  assert_int_equal(email_status("Call the operations centre at contact@cisa.dhs.gov today.",
-                                "contact@cisa.dhs.gov", &why),
+  assert_int_equal(found_status("Call the operations centre at contact@cisa.dhs.gov today.",
+                                CTIX_IOC_EMAIL, "contact@cisa.dhs.gov", why, sizeof(why)),
                    CTIX_IOC_STATUS_BENIGN);
-  assert_int_equal(email_status("To report product vulnerabilities, write to "
+  assert_int_equal(found_status("To report product vulnerabilities, write to "
                                 "psirt@acme-controls.com with details.",
-                                "psirt@acme-controls.com", &why),
+                                CTIX_IOC_EMAIL, "psirt@acme-controls.com", why, sizeof(why)),
                    CTIX_IOC_STATUS_BENIGN);
   assert_string_equal(why, "reporting contact");
-  assert_int_equal(email_status("Contact the vendor CERT at cert@acme-drives.com for help, "
+  assert_int_equal(found_status("Contact the vendor CERT at cert@acme-drives.com for help, "
                                 "or to report incidents.",
-                                "cert@acme-drives.com", &why),
+                                CTIX_IOC_EMAIL, "cert@acme-drives.com", why, sizeof(why)),
                    CTIX_IOC_STATUS_BENIGN);
-  assert_int_equal(email_status("The negotiator wrote from keymaster42@gmail.com twice.",
-                                "keymaster42@gmail.com", &why),
+  assert_int_equal(found_status("The negotiator wrote from keymaster42@gmail.com twice.",
+                                CTIX_IOC_EMAIL, "keymaster42@gmail.com", why, sizeof(why)),
                    CTIX_IOC_STATUS_IOC);
-  assert_int_equal(email_status("The note tells victims to contact unlock-777@proton.me.",
-                                "unlock-777@proton.me", &why),
+  assert_int_equal(found_status("The note tells victims to contact unlock-777@proton.me.",
+                                CTIX_IOC_EMAIL, "unlock-777@proton.me", why, sizeof(why)),
                    CTIX_IOC_STATUS_IOC);
-  assert_int_equal(email_status("Phishing mails came from billing@acme-invoices.com.",
-                                "billing@acme-invoices.com", &why),
+  assert_int_equal(found_status("Phishing mails came from billing@acme-invoices.com.",
+                                CTIX_IOC_EMAIL, "billing@acme-invoices.com", why, sizeof(why)),
                    CTIX_IOC_STATUS_IOC);
 }
 

@@ -301,7 +301,8 @@ int ctix__sg_put_field(sg_render *r, ctix_buf *b, const char *field)
   const char *p;
   bool plain = field[0] != 0;
   for (p = field; *p && plain; p++)
-    plain = ctix__isalnum((unsigned char)*p) || strchr(t->field_plain_chars, *p);
+    plain = ctix__isalnum((unsigned char)*p) ||
+            (t->field_plain_chars && strchr(t->field_plain_chars, *p));
   if (plain && t->field_needs_quote)
     plain = !t->field_needs_quote(field);
   if (plain || !t->field_quote)

@@ -27,9 +27,6 @@
 #include "sigma/sigma_internal.h"
 #include "util/str.h"
 
-/* Characters besides letters and digits a field name may hold unquoted. */
-#define EQL_PLAIN "_.@"
-
 /*
  * EQL keywords: a field of that name (or a part of a dotted name) written
  * bare would be read as the keyword.
@@ -42,33 +39,23 @@ static const char *const eql_keywords[] = {
 };
 
 /*
- * True if a field name may stand bare: dot-separated parts, each a letter,
- * `_` or `@` followed by letters, digits and `_`, none a keyword. Anything
- * else (a hyphen as in `cs-uri-query`, a space, a leading digit) would be
- * read as arithmetic or fail to parse.
+ * Field names EQL reads bare: dot-separated parts, each a letter, `_` or
+ * `@` followed by letters, digits and `_`, none a keyword (any case).
+ * Anything else (a hyphen as in `cs-uri-query`, a space, a leading digit)
+ * would be read as arithmetic or fail to parse.
  */
-static bool eql_plain_field(const char *field)
-{
-  const char *p = field, *part;
-  for (;;) {
-    part = p;
-    if (!(ctix__isalpha((unsigned char)*p) || *p == '_' || *p == '@'))
-      return false;
-    for (p++; ctix__isalnum((unsigned char)*p) || *p == '_'; p++)
-      ;
-    if (ctix__sg_keyword(part, (size_t)(p - part), eql_keywords,
-                         sizeof(eql_keywords) / sizeof(eql_keywords[0]), true))
-      return false;
-    if (*p != '.')
-      return *p == 0;
-    p++;
-  }
-}
+static const sg_plain_rule eql_names = {
+  .first = "_@",
+  .other = "_",
+  .keywords = eql_keywords,
+  .nkeywords = sizeof(eql_keywords) / sizeof(eql_keywords[0]),
+  .fold = true,
+};
 
 /* Appends a field name: bare when EQL allows it, else in backticks (doubled inside). */
 static int eql_field(ctix_buf *b, const char *field)
 {
-  return eql_plain_field(field) ? ctix__buf_adds(b, field) : ctix__sg_put_backticked(b, field);
+  return ctix__sg_put_field_backtick(b, field, &eql_names);
 }
 
 /* Appends a string value: quoted, wildcards as `*`/`?`, `\` and `"` escaped. */
@@ -92,28 +79,17 @@ static bool eql_literal_wild(const sg_expr *e)
 /*
  * Renders a value with a literal `*` or `?` as an anchored regular
  * expression, `field regex~ "..."` (`regex` when |cased): wildcards as `.*`
- * and `.`, every ASCII punctuation character but `_` and space escaped with `\`
- * (a literal in Java's and Lucene's syntax alike), the whole escaped again
- * for the string.
+ * and `.`, space and every ASCII punctuation character but `_` escaped
+ * with `\` (a literal in Java's and Lucene's syntax alike), the whole
+ * escaped again for the string.
  */
 static int eql_wild_regex(sg_render *r, ctix_buf *b, const sg_expr *e)
 {
-  size_t i;
+  int rc;
   eql_field(b, e->field);
   ctix__buf_adds(b, e->cased ? " regex \"" : " regex~ \"");
-  for (i = 0; i < e->n; i++) {
-    unsigned char c = (unsigned char)e->s[i];
-    if (c == SG_WILD_MULTI || c == SG_WILD_SINGLE) {
-      ctix__buf_adds(b, c == SG_WILD_MULTI ? ".*" : ".");
-    } else if (c == SG_PH_OPEN) {
-      return ctix__sg_put_string(r, b, e->s + i, e->n - i); /* reports the placeholder */
-    } else {
-      if (c && strchr(EQL_RE_PUNCT, (char)c))
-        ctix__sg_put_dq_char(b, '\\');
-      ctix__sg_put_dq_char(b, (char)c);
-    }
-  }
-  return ctix__buf_addc(b, '"');
+  rc = ctix__sg_put_wild_regex(r, b, e->s, e->n, EQL_RE_PUNCT);
+  return rc ? rc : ctix__buf_addc(b, '"');
 }
 
 /* True if a decoded string is an IPv4 or IPv6 address without wildcards. */
@@ -304,14 +280,12 @@ const sg_target ctix__sg_target_eql = {
   .prec_and = 2,
   .prec_or = 1,
   .prec_not = 3,
-  .field_plain_chars = EQL_PLAIN,
   .field_quote = '`',
   .str_quote = '"',
   .escape = '\\',
   .escaped_chars = "\\\"",
   .wild_multi = "*",
   .wild_single = "?",
-  .escape_literal_wildcards = true,
   .check_hook = eql_check,
   .finish_hook = ctix__sg_finish_head,
 };

@@ -31,41 +31,39 @@
 
 enum { ESQL_OR = 1, ESQL_AND = 2, ESQL_NOT = 3, ESQL_LEAF = 4 };
 
-/* Characters besides letters and digits a field name may hold unquoted. */
-#define ESQL_PLAIN "_."
-
 /*
  * Words the ES|QL lexer reads as keywords in an expression (any case): a
  * field of that name, or with a dotted part of that name, is backticked.
  * A few more than the grammar needs today (`match`, `metadata`, `on`,
  * `with`): a backticked name means the same. `where` is one inside an
- * expression too (STATS ... WHERE).
+ * expression too (STATS ... WHERE). A lone `_` is no keyword but no name
+ * either (`_` must be followed by a letter, digit or `_`): listed here so
+ * that it is backticked too.
  * Kept sorted: ctix__sg_keyword searches it by halves.
  */
 static const char *const esql_keywords[] = {
-  "and", "as", "asc", "by", "desc", "false", "first", "in", "is", "last", "like", "match",
-  "metadata", "not", "null", "nulls", "on", "or", "rlike", "true", "where", "with",
+  "_", "and", "as", "asc", "by", "desc", "false", "first", "in", "is", "last", "like",
+  "match", "metadata", "not", "null", "nulls", "on", "or", "rlike", "true", "where", "with",
 };
 
 /*
- * Appends a field name: in backticks when a character is not a letter,
- * digit, `_` or `.`, when a dot-separated part does not start with a
- * letter or `_` (ES|QL reads `1f` or `a.2` bare as a number, `a..b` not
- * at all), is a lone `_` (not a name to the lexer: `_` must be followed
- * by a letter, digit or `_`) or is a keyword (`or`, `like`, `by`...).
+ * Field names ES|QL reads bare: dot-separated parts, each a letter or `_`
+ * followed by letters, digits and `_`, none a keyword (any case) or a lone
+ * `_`. Anything else is backticked: ES|QL reads `1f` or `a.2` bare as a
+ * number, `a..b` or `cs-uri` not as one name.
  */
+static const sg_plain_rule esql_names = {
+  .first = "_",
+  .other = "_",
+  .keywords = esql_keywords,
+  .nkeywords = sizeof(esql_keywords) / sizeof(esql_keywords[0]),
+  .fold = true,
+};
+
+/* Appends a field name: bare when ES|QL allows it, else in backticks (doubled inside). */
 static int esql_field(ctix_buf *b, const char *field)
 {
-  const char *p;
-  for (p = field; *p; p++)
-    if ((p == field || p[-1] == '.') &&
-        ((!ctix__isalpha((unsigned char)*p) && *p != '_') ||
-         (*p == '_' && (!p[1] || p[1] == '.'))))
-      return ctix__sg_put_backticked(b, field);
-  if ((p > field && p[-1] == '.') || ctix__sg_keyword_part(field, esql_keywords,
-                             sizeof(esql_keywords) / sizeof(esql_keywords[0]), true))
-    return ctix__sg_put_backticked(b, field);
-  return ctix__sg_put_field_backtick(b, field, ESQL_PLAIN);
+  return ctix__sg_put_field_backtick(b, field, &esql_names);
 }
 
 /*
@@ -248,14 +246,12 @@ const sg_target ctix__sg_target_esql = {
   .prec_and = ESQL_AND,
   .prec_or = ESQL_OR,
   .prec_not = ESQL_NOT,
-  .field_plain_chars = ESQL_PLAIN,
   .field_quote = '`',
   .str_quote = '"',
   .escape = '\\',
   .escaped_chars = "\\\"",
   .wild_multi = "*",
   .wild_single = "?",
-  .escape_literal_wildcards = true,
   .check_hook = esql_check,
   .finish_hook = ctix__sg_finish_head,
 };

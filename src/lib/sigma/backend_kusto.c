@@ -95,29 +95,8 @@ static int k_placeholder(sg_render *r, const sg_expr *e)
                          (int)(len > 64 ? 64 : len), p + 1);
 }
 
-/*
- * Appends a wildcard value as the body of a KQL regex string: `*` is `.*`,
- * `?` is `.`, regex metacharacters escaped, then `\` and `"` escaped for
- * the string.
- */
-static void k_wild_regex(ctix_buf *b, const char *s, size_t n)
-{
-  size_t i;
-  for (i = 0; i < n; i++) {
-    char c = s[i];
-    if (c == SG_WILD_MULTI) {
-      ctix__buf_adds(b, ".*");
-      continue;
-    }
-    if (c == SG_WILD_SINGLE) {
-      ctix__buf_addc(b, '.');
-      continue;
-    }
-    if (c && strchr("\\.^$*+?{}[]|()", c))
-      ctix__buf_adds(b, "\\\\"); /* the regex escape, escaped for the string */
-    ctix__sg_put_dq_char(b, c);
-  }
-}
+/* Regular-expression metacharacters escaped in a regex built from a wildcard value. */
+#define K_RE_META "\\.^$*+?{}[]|()"
 
 /*
  * KQL keywords and operator words (case-sensitive): a dot-separated part
@@ -189,6 +168,13 @@ static const char *k_field_keywords(sg_render *r, const char *f)
 }
 
 /*
+ * Field names KQL reads bare: dot-separated parts of letters, digits and
+ * `_`, none starting with a digit. Keywords are plain too: k_field_keywords
+ * quotes them part by part.
+ */
+static const sg_plain_rule k_names = {.first = "_", .other = "_"};
+
+/*
  * The field name as KQL reads it: dot-separated parts of letters, digits
  * and `_`, none starting with a digit, as it is (a part that is a
  * keyword quoted as k_field_keywords says); anything else as
@@ -203,18 +189,12 @@ static const char *k_field(sg_render *r, const char *f)
   const char *p;
   char *q, *out;
   size_t extra = 0;
-  bool plain = f && *f;
   if (!f)
     return NULL;
-  for (p = f; *p; p++) {
-    bool start = p == f || p[-1] == '.';
-    plain = plain && (start ? ctix__isalpha((unsigned char)*p) || *p == '_'
-                            : ctix__isalnum((unsigned char)*p) || *p == '_' || *p == '.');
-    extra += *p == '\'' || *p == '\\';
-  }
-  plain = plain && p[-1] != '.';
-  if (plain)
+  if (ctix__sg_plain_name(f, &k_names))
     return k_field_keywords(r, f);
+  for (p = f; *p; p++)
+    extra += *p == '\'' || *p == '\\';
   out = ctix__arena_alloc(r->cx->arena, (size_t)(p - f) + extra + 5);
   if (!out) {
     ctix__error_set(r->cx->err, CTIX_ENOMEM, "out of memory");
@@ -244,7 +224,7 @@ static int k_strmatch(sg_render *r, const sg_expr *e)
     return rc;
   if (e->field && k_inner_wild(s, n)) {
     ctix__buf_addf(b, "%s matches regex \"", k_field(r, e->field));
-    k_wild_regex(b, s, n);
+    ctix__sg_put_wild_regex(r, b, s, n, K_RE_META); /* no placeholder: checked above */
     ctix__buf_addc(b, '"');
     return 0;
   }
@@ -470,7 +450,6 @@ const sg_target ctix__sg_target_kusto = {
   .prec_and = 2,
   .prec_or = 1,
   .prec_not = 3,
-  .field_plain_chars = "_.",
   .str_quote = '"',
   .escape = '\\',
   .escaped_chars = "\\\"",

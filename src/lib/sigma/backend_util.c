@@ -5,8 +5,10 @@
  * double-quoted strings with `*` / `?` wildcards, the "one field, a list
  * of values" test of IN-style lists and the finish hook of targets that
  * render the whole query in their check hook (with its operand joining
- * and size check). Each target passes what
- * differs (its plain field characters, which list members it accepts).
+ * and size check), the "may this field name stand bare" test and wildcard
+ * values written as regular expressions. Each target passes what differs
+ * as data (its name characters and keywords, its regex metacharacters,
+ * which list members it accepts).
  */
 #include <string.h>
 
@@ -83,15 +85,31 @@ bool ctix__sg_keyword_part(const char *field, const char *const *words, size_t n
   }
 }
 
-int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plain_chars)
+bool ctix__sg_plain_name(const char *field, const sg_plain_rule *names)
 {
-  const char *p;
-  bool plain = field[0] != 0;
-  for (p = field; *p && plain; p++)
-    plain = ctix__isalnum((unsigned char)*p) || strchr(plain_chars, *p) != NULL;
-  if (plain)
-    return ctix__buf_adds(b, field);
-  return ctix__sg_put_backticked(b, field);
+  const char *p = field, *part;
+  for (;;) {
+    part = p;
+    if (!ctix__isalpha((unsigned char)*p) && !(*p && strchr(names->first, *p)))
+      return false;
+    for (p++; ctix__isalnum((unsigned char)*p) || (*p && strchr(names->other, *p)); p++)
+      ;
+    if (*p && *p != '.')
+      return false;
+    if (names->nkeywords &&
+        ctix__sg_keyword(part, (size_t)(p - part), names->keywords, names->nkeywords,
+                         names->fold))
+      return false;
+    if (!*p)
+      return true;
+    p++;
+  }
+}
+
+int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const sg_plain_rule *names)
+{
+  return ctix__sg_plain_name(field, names) ? ctix__buf_adds(b, field)
+                                           : ctix__sg_put_backticked(b, field);
 }
 
 int ctix__sg_put_backticked(ctix_buf *b, const char *field)
@@ -156,6 +174,25 @@ int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,
     }
   }
   return ctix__buf_addc(b, '"');
+}
+
+int ctix__sg_put_wild_regex(sg_render *r, ctix_buf *b, const char *s, size_t n,
+                             const char *meta)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == SG_WILD_MULTI || c == SG_WILD_SINGLE) {
+      ctix__buf_adds(b, c == SG_WILD_MULTI ? ".*" : ".");
+    } else if (c == SG_PH_OPEN) {
+      return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
+    } else {
+      if (c && strchr(meta, c))
+        ctix__sg_put_dq_char(b, '\\'); /* the regex escape, escaped for the string */
+      ctix__sg_put_dq_char(b, c);
+    }
+  }
+  return b->err;
 }
 
 bool ctix__sg_has_wildcard(const char *s, size_t n)

@@ -287,7 +287,7 @@ struct sg_target {
   const char *group_open, *group_close;
   int prec_and, prec_or, prec_not;  /* higher binds tighter */
   /* fields */
-  const char *field_plain_chars;    /* besides alphanumerics, chars needing no quote */
+  const char *field_plain_chars;    /* besides alphanumerics, chars needing no quote (NULL: none) */
   char field_quote;                 /* 0: never quote */
   /* true if a name of plain characters must be quoted all the same (a keyword...); NULL: never */
   bool (*field_needs_quote)(const char *field);
@@ -365,10 +365,25 @@ bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t 
  * ctix__sg_keyword). */
 bool ctix__sg_keyword_part(const char *field, const char *const *words, size_t nwords, bool fold);
 /*
- * Appends a field name, in backticks (a backtick inside doubled) unless it
- * is non-empty and made of letters, digits and `plain_chars` only.
+ * What a target's query language reads as a bare field name: dot-separated
+ * parts, each a letter or one of `first`, then letters, digits and
+ * characters of `other`, and none one of the nkeywords (sorted) words of
+ * `keywords` (compared as ctix__sg_keyword does, case-blind when `fold`).
  */
-int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const char *plain_chars);
+typedef struct sg_plain_rule {
+  const char *first;            /* besides letters, characters a part may start with */
+  const char *other;            /* besides letters and digits, characters that may follow */
+  const char *const *keywords;  /* sorted; NULL (nkeywords 0): no keyword test */
+  size_t nkeywords;
+  bool fold;
+} sg_plain_rule;
+/*
+ * True if `field` may be written bare as `names` says: not empty, no
+ * empty dot-separated part (no leading, trailing or doubled `.`).
+ */
+bool ctix__sg_plain_name(const char *field, const sg_plain_rule *names);
+/* Appends a field name: bare if `names` allows it, else in backticks (a backtick inside doubled). */
+int ctix__sg_put_field_backtick(ctix_buf *b, const char *field, const sg_plain_rule *names);
 /* Appends a field name in backticks, a backtick inside doubled. */
 int ctix__sg_put_backticked(ctix_buf *b, const char *field);
 /* Appends regular-expression flags as `(?ims)` (nothing when there are none). */
@@ -411,6 +426,15 @@ void ctix__sg_put_dq_char(ctix_buf *b, char c);
  */
 int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,
                            enum sg_dq_mode mode);
+/*
+ * Appends an encoded string with wildcards as the body of a regular
+ * expression in a double-quoted string (no quotes): `*` as `.*`, `?` as
+ * `.`, a character of `meta` escaped with `\`, then every character as
+ * ctix__sg_put_dq_char writes it. A placeholder is reported
+ * (ctix__sg_put_string's error); else the buffer's error.
+ */
+int ctix__sg_put_wild_regex(sg_render *r, ctix_buf *b, const char *s, size_t n,
+                            const char *meta);
 /* True if an encoded string holds a wildcard. */
 bool ctix__sg_has_wildcard(const char *s, size_t n);
 

@@ -89,13 +89,28 @@ echo "0 x T1003:1" >bad.txt
 python3 "$SRC/tools/ttp/decide_replay.py" --add bad.txt items.trace >replay.txt 2>&1 &&
   fail "decide_replay.py --add took a bad line"
 grep -q "bad.txt:1: want ITEM SENT CLASS:VALUE" replay.txt || fail "decide_replay.py --add: no clear error: $(cat replay.txt)"
-# Ids with white space or line breaks stay one token of the trace.
-printf '%s\n' '{"id": "odd id\nwith break", "text": "The actor ran schtasks /create to persist.", "techniques": ["T1053.005"], "level": "sentence"}' >odd.jsonl
+# Ids with white space, line breaks (U+0085, U+2028 too), control
+# characters, `\` and `"` stay one token of the trace, as the body of a JSON
+# string (\u escapes) that gives the id back; an id "-" is not the empty one.
+printf '%s\n' '{"id": "odd id\nwith\tbreak\u2028x\u0085y\u00a0z\u3000\\w\"q\u0001\u00e9", "text": "The actor ran schtasks /create to persist.", "techniques": ["T1053.005"], "level": "sentence"}' \
+  '{"id": "-", "text": "The attackers dumped LSASS memory with procdump.", "techniques": ["T1003.001"], "level": "sentence"}' >odd.jsonl
 run eval ttp --trace odd.trace odd.jsonl
 expect_rc 0 "eval ttp --trace odd id"
-grep -q '^gold odd_id_with_break 0 T1053.005$' odd.trace || fail "eval ttp --trace: id not one token: $(grep gold odd.trace)"
+grep -q '^gold odd\\u0020id\\u000awith\\u0009break\\u2028x\\u0085y\\u00a0z\\u3000\\\\w\\u0022q\\u0001é 0 T1053.005$' odd.trace ||
+  fail "eval ttp --trace: id not escaped as one token: $(grep gold odd.trace)"
+grep -q '^gold \\u002d 0 T1003.001$' odd.trace || fail "eval ttp --trace: id - not escaped: $(grep gold odd.trace)"
+python3 - odd.jsonl odd.trace <<'PY' || fail "eval ttp --trace: the gold ids do not read back"
+import json, sys
+ids = [json.loads(l)["id"] for l in open(sys.argv[1], encoding="utf-8")]
+lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
+gold = [l.split()[1] for l in lines if l.startswith("gold ")]
+back = [json.loads('"' + g + '"') for g in gold]
+sys.exit(0 if back == ids and all(len(l.split()) == 4 for l in lines if l.startswith("gold ")) else 1)
+PY
 python3 "$SRC/tools/ttp/decide_replay.py" odd.trace >replay.txt 2>&1 ||
   fail "decide_replay.py failed on an odd id: $(cat replay.txt)"
+grep -q '^items 2$' replay.txt && grep -q 'differs from ctix 0$' replay.txt ||
+  fail "decide_replay.py did not replay both odd items: $(cat replay.txt)"
 run eval ttp --trace "$WORK/no/such/dir/t.trace" "$DATA/items.jsonl"
 expect_rc 1 "eval ttp --trace unwritable"
 expect_grep "t.trace" err.txt "eval ttp --trace unwritable"
