@@ -16,10 +16,25 @@
 #ifndef CTIX_TEST_IOC_TEST_H
 #define CTIX_TEST_IOC_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ctix/ioc.h"
+
+/* Appends to text at *n one of the npieces `pieces`, drawn with the fixed
+ * generator *x (the caller leaves room for the longest piece). */
+static inline void ioc_add_piece(char *text, size_t *n, uint32_t *x, const char *const *pieces,
+                                 size_t npieces)
+{
+  const char *pc;
+  size_t m;
+  *x = *x * 1103515245u + 12345u;
+  pc = pieces[(*x >> 16) % npieces];
+  m = strlen(pc);
+  memcpy(text + *n, pc, m);
+  *n += m;
+}
 
 /* Extracts from the NUL-terminated text; fails the test on error. */
 static inline ctix_ioc_list *ioc_run(const char *text)

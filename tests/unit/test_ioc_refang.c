@@ -60,6 +60,32 @@ static void test_dots(void **state)
   refangs("badcorp[-]cdn[.]ru", "badcorp-cdn.ru");
 }
 
+/*
+ * The common clusters "[.]" "(.)" "[dot]" take a short way between a host
+ * byte and a label byte, and plain "http://" "https://" skip the scheme
+ * normaliser; next to anything else the full rules decide as before.
+ */
+static void test_common_forms(void **state)
+{
+  (void)state;
+  refangs("a[DOT]b c(dOt]d e{.)f g(.]h", "a.b c.d e.f g.h");
+  refangs("evil[.]]com evil [.] com evil[.] com", "evil.com evil.com evil.com");
+  SAME("[.]com evil");
+  SAME("evil[.]");
+  SAME("x[dot]");
+  SAME("evil[.](com");
+  SAME("(copy)[.]pdf");
+  SAME("obj[.]_x");
+  SAME("x[.]-y");
+  SAME("evil[.][.]com");
+  refangs("x[dots]com", "x.s]com");
+  refangs("HTTP:// example .com /test", "http://example.com/test");
+  refangs("Https://a[.]b and HTTP://c(.)d", "Https://a.b and HTTP://c.d");
+  refangs("see http://x[.]y and hxxp://z[.]w", "see http://x.y and http://z.w");
+  SAME("xhttp:// a .b");
+  SAME("1http:// a .b");
+}
+
 static void test_odd_brackets(void **state)
 {
   refangs("172[[[.]]]16((.))9{{.}}4", "172.16.9.4");
@@ -249,6 +275,56 @@ static void test_passes_agree(void **state)
   ctix__buf_free(&in);
 }
 
+/* Refangs t[0..n) with the pass chosen by ctix__ioc_force_scalar into out
+ * and edits (initialised here). */
+static void refang_with(ctix_buf *out, ctix_buf *ed, const char *t, size_t n, bool scalar)
+{
+  ctix__buf_init(out, 1 << 20);
+  ctix__buf_init(ed, 1 << 24);
+  ctix__ioc_force_scalar = scalar;
+  assert_int_equal(ctix__ioc_refang_into(out, ed, t, n), 0);
+  ctix__ioc_force_scalar = false;
+}
+
+/*
+ * Random texts dense in the bytes refang stops at and their followers
+ * (brackets, '.', ':', '/', '\\', '_', '-', "AT", "DO", " at ", " dot",
+ * white space, letters): the vector pass, whose stop mask decides alone
+ * for every byte but a space, and the byte loop give the same text and
+ * the same edits. Each text is a heap copy of exactly its length.
+ */
+static void test_passes_agree_random(void **state)
+{
+  static const char *const pieces[] = {
+      "[", "]", "(", ")", "{", "}", "<", ">", ".", ":", "/", "\\", "_", "-", "@", "^",
+      "A", "T", "D", "O", "d", "o", "t", "a", " ", "\t", " at ", " dot ", " do", " a",
+      "x", "com", "evil", "http", "hxxp", "://", "[.]", "(.)", "[dot]", "1", "\n"};
+  char text[3000];
+  uint32_t x = 4242;
+  int round;
+  (void)state;
+  for (round = 0; round < 60; round++) {
+    size_t n = 0, lim = round < 20 ? (size_t)round * 3 + 1 : sizeof(text) - 8;
+    ctix_buf va, ve, sa, se;
+    char *t;
+    while (n < lim)
+      ioc_add_piece(text, &n, &x, pieces, sizeof(pieces) / sizeof(pieces[0]));
+    t = malloc(n);
+    assert_non_null(t);
+    memcpy(t, text, n);
+    refang_with(&va, &ve, t, n, false);
+    refang_with(&sa, &se, t, n, true);
+    if (va.len != sa.len || memcmp(va.data, sa.data, va.len) != 0 || ve.len != se.len ||
+        memcmp(ve.data, se.data, ve.len) != 0)
+      fail_msg("round %d: the passes differ", round);
+    ctix__buf_free(&va);
+    ctix__buf_free(&ve);
+    ctix__buf_free(&sa);
+    ctix__buf_free(&se);
+    free(t);
+  }
+}
+
 static void test_defang(void **state)
 {
   const char *t = "get https://cdn.badcorp.ru/a.bin from 91.204.14.3, mail ops@badcorp.ru; "
@@ -329,6 +405,8 @@ int main(void)
       cmocka_unit_test(test_edit_map),     cmocka_unit_test(test_passes_agree),
       cmocka_unit_test(test_defang),       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_defang_ipv6_and_case),
+      cmocka_unit_test(test_common_forms),
+      cmocka_unit_test(test_passes_agree_random),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

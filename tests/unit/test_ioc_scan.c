@@ -366,13 +366,7 @@ static void test_context_random(void **state)
     ctix__ioc_scan s;
     size_t n = 0, pos;
     while (n + 16 < sizeof(text)) {
-      const char *pc;
-      size_t m;
-      x = x * 1103515245u + 12345u;
-      pc = pieces[(x >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
-      m = strlen(pc);
-      memcpy(text + n, pc, m);
-      n += m;
+      ioc_add_piece(text, &n, &x, pieces, sizeof(pieces) / sizeof(pieces[0]));
       x = x * 1103515245u + 12345u;
       if ((x >> 16) % 3)
         text[n++] = ' ';

@@ -7,9 +7,10 @@
  * may start (worth(): brackets, "\." "://" "__" "-d" "//" "AT" "DO", a dot
  * after a space or before a bracket, a space before "at ", "dot", ':',
  * '.', '/' or another space). With AVX2 the input is copied 32 bytes at a
- * time and those places come as a bit mask (stops_avx2, the same predicate
- * as worth()); otherwise a table finds the candidate bytes. At a stop it
- * tries the rules below; a rule that matches writes the plain form and
+ * time and those places come as a bit mask (stops_avx2, the predicate of
+ * worth() or a little wider); otherwise a table finds the candidate
+ * bytes. At a stop it tries the rules below ("[.]" "(.)" "[dot]" between
+ * host bytes take a short way); a rule that matches writes the plain form and
  * records one edit (input range -> output range), so the map stays
  * sparse. A rule may take back the bytes just copied (the scheme word
  * before "://", spaces before "[.]") as long as they were copied verbatim
@@ -546,6 +547,15 @@ static size_t try_scheme(rf *r, size_t j, int *rc)
   }
   if (wlen < 2 || wlen > 12)
     return 0;
+  /* a plain "http://" or "https://" (any case), the most common scheme:
+   * what norm_scheme would say of it (no defang, known) without asking */
+  if (std && !t && (wlen == 4 || (wlen == 5 && (out_at(r, 0) | 32) == 's')) &&
+      (out_at(r, wlen - 1) | 32) == 'h' && (out_at(r, wlen - 2) | 32) == 't' &&
+      (out_at(r, wlen - 3) | 32) == 't' && (out_at(r, wlen - 4) | 32) == 'p') {
+    r->url_host = true;
+    r->host_from = k;
+    return 0;
+  }
   wstart = out_len(r) - t - wlen;
   nlen = norm_scheme((const uchar *)r->out->data + wstart, wlen, word, &defw, &known);
   if (!nlen) {
@@ -760,6 +770,30 @@ static size_t apply_cluster(rf *r, size_t j, int *rc)
   return e;
 }
 
+/*
+ * The bracket clusters of nearly every defanged report, "[.]" "(.)" and
+ * "[dot]" (any closing bracket, the word in any case) between a host byte
+ * written and a label byte, at the opening bracket in[j]: the input offset
+ * after the cluster, or 0. apply_cluster rewrites them to "." too (a
+ * cluster enclosed by one bracket each side, with no space, is a defang
+ * between those neighbours), after parsing it in full.
+ */
+static size_t plain_dot_cluster(const rf *r, size_t j)
+{
+  const uchar *in = r->in;
+  size_t n = r->n, e;
+  int L = out_at(r, 0);
+  if (L < 0 || !is_host(L) || j + 3 >= n)
+    return 0;
+  if (in[j + 1] == '.')
+    e = j + 3;
+  else if ((in[j + 1] | 32) == 'd' && (in[j + 2] | 32) == 'o' && (in[j + 3] | 32) == 't')
+    e = j + 5;
+  else
+    return 0;
+  return e < n && is_close(in[e - 1]) && is_label(in[e]) ? e : 0;
+}
+
 /* '[' '(' '{' '<' */
 static size_t rule_open(rf *r, size_t j, int *rc)
 {
@@ -773,6 +807,8 @@ static size_t rule_open(rf *r, size_t j, int *rc)
   }
   if (j + 1 < n && in[j + 1] == ':' && (e = try_scheme(r, j, rc)))
     return e;
+  if ((e = plain_dot_cluster(r, j)))
+    return *rc = put_edit(r, 0, e, ".", 1, j), e;
   if ((e = apply_cluster(r, j, rc)))
     return e;
   /* "[www].example.com", "(www).example.com", "[evil.com]" */
@@ -1093,7 +1129,8 @@ static bool worth(const rf *r, size_t j)
 #if CTIX_IOC_X86
 /*
  * Copies p[0..32) to dst and returns the mask of the bytes where worth()
- * holds (bit k for p[k]), computed on 32 bytes at once. Reads p[-1..35).
+ * holds (bit k for p[k]; for a space a few more, which worth() turns
+ * down), computed on 32 bytes at once. Reads p[-1..34).
  */
 __attribute__((target("avx2"), always_inline)) static inline uint32_t block_stops(const uchar *p,
                                                                                   char *dst)
@@ -1106,8 +1143,8 @@ __attribute__((target("avx2"), always_inline)) static inline uint32_t block_stop
 #define IN(x, set)                                                                           \
   _mm256_cmpeq_epi8((x), _mm256_shuffle_epi8(                                               \
                              _mm256_load_si256((const __m256i *)(const void *)sets[set]), (x)))
-  __m256i v = L(0), pv = L(-1), w = L(1), x = L(2), y = L(3);
-  __m256i lw = OR(w, SPLAT(0x20)), lx = OR(x, SPLAT(0x20)), ly = OR(y, SPLAT(0x20));
+  __m256i v = L(0), pv = L(-1), w = L(1), x = L(2);
+  __m256i lw = OR(w, SPLAT(0x20)), lx = OR(x, SPLAT(0x20));
   __m256i brk_w = OR(IN(w, SET_BRACKET1), IN(w, SET_ALWAYS2));
   __m256i always = OR(IN(v, SET_ALWAYS1), IN(v, SET_ALWAYS2));
   __m256i dot = AND(EQ(v, '.'), OR(brk_w, EQ(pv, ' ')));
@@ -1120,8 +1157,12 @@ __attribute__((target("avx2"), always_inline)) static inline uint32_t block_stop
                         _mm256_cmpeq_epi8(w, SHUF(pair_next[2], v))));
 #undef SHUF
   __m256i us = AND(EQ(v, '_'), EQ(w, '_'));
-  __m256i at_w = AND(AND(EQ(lw, 'a'), EQ(lx, 't')), OR(EQ(y, ' '), EQ(y, '\t')));
-  __m256i dot_w = AND(AND(EQ(lw, 'd'), EQ(lx, 'o')), EQ(ly, 't'));
+  /* " at" and " do" (any case): worth() wants white space after "at" and
+   * a 't' after "do", rare in prose either way; the third byte is left to
+   * it (about one more stop per kilobyte of prose, against four compares
+   * fewer per block) */
+  __m256i at_w = AND(EQ(lw, 'a'), EQ(lx, 't'));
+  __m256i dot_w = AND(EQ(lw, 'd'), EQ(lx, 'o'));
   __m256i sp_next = IN(w, SET_AFTER_SPACE);
   __m256i sp = AND(EQ(v, ' '), OR(sp_next, OR(at_w, dot_w)));
   __m256i m = OR(OR(OR(always, dot), pair), OR(us, sp));
@@ -1200,7 +1241,8 @@ int ctix__ioc_refang_into(ctix_buf *out, ctix_buf *edits, const char *text, size
         m &= m - 1;
         j = base_in + k;
         out->len = base_out + k;
-        if (!worth(&r, j))
+        /* the mask is worth() itself but for spaces (block_stops) */
+        if (r.in[j] == ' ' && !worth(&r, j))
           continue;
         e = try_rules(&r, j, &rc);
         if (rc)

@@ -54,6 +54,11 @@ enum {
 };
 
 static unsigned char cls[256];
+/* The closing punctuation that may follow a word in prose without making
+ * it more than a word ("payloads.", "hosts,", "(see)"), one X(c) per byte:
+ * is_tail_punct, and the vector set tail_set (the low nibbles of its
+ * bytes are distinct). */
+#define TAIL_PUNCT(X) X('.') X(',') X(';') X(':') X('!') X('?') X(')') X(']') X('\'')
 /* Classes of ctix__ioc_context_has: ASCII letters, and the bytes that end
  * a sentence when white space follows. */
 enum { CX_LETTER = 1, CX_END = 2 };
@@ -158,18 +163,22 @@ static void init_incs(void)
 /* inc16 holds sixteen 8-bit fields (inc_lo and inc_hi eight each) */
 _Static_assert(C_COUNT == 16, "count_classes widens exactly sixteen class counts");
 
-/* Adds the class counts of t[0..n) to cnt. */
+/* Sets cnt to the class counts of t[0..n). */
 static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
 {
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i z = _mm_setzero_si128();
+  __m128i *c = (__m128i *)(void *)cnt;
 #define INC(x) _mm_load_si128((const __m128i *)(const void *)inc16[(x)])
+  /* the first 255 bytes (nearly every token) are stored, the rest added */
+  if (!n)
+    memset(cnt, 0, C_COUNT * sizeof(*cnt));
   while (i < n) {
     /* at most 255 bytes in the 8-bit fields, then widened to 32 bits */
     size_t lim = n - i < 255 ? n : i + 255;
     __m128i v = z, w0, w1;
-    __m128i *c = (__m128i *)(void *)cnt;
+    bool first = i == 0;
     for (; i + 4 <= lim; i += 4)
       v = _mm_add_epi8(_mm_add_epi8(v, _mm_add_epi8(INC(t[i]), INC(t[i + 1]))),
                        _mm_add_epi8(INC(t[i + 2]), INC(t[i + 3])));
@@ -177,6 +186,13 @@ static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
       v = _mm_add_epi8(v, INC(t[i]));
     w0 = _mm_unpacklo_epi8(v, z);
     w1 = _mm_unpackhi_epi8(v, z);
+    if (first) {
+      _mm_storeu_si128(c + 0, _mm_unpacklo_epi16(w0, z));
+      _mm_storeu_si128(c + 1, _mm_unpackhi_epi16(w0, z));
+      _mm_storeu_si128(c + 2, _mm_unpacklo_epi16(w1, z));
+      _mm_storeu_si128(c + 3, _mm_unpackhi_epi16(w1, z));
+      continue;
+    }
     _mm_storeu_si128(c + 0, _mm_add_epi32(_mm_loadu_si128(c + 0), _mm_unpacklo_epi16(w0, z)));
     _mm_storeu_si128(c + 1, _mm_add_epi32(_mm_loadu_si128(c + 1), _mm_unpackhi_epi16(w0, z)));
     _mm_storeu_si128(c + 2, _mm_add_epi32(_mm_loadu_si128(c + 2), _mm_unpacklo_epi16(w1, z)));
@@ -184,6 +200,7 @@ static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
   }
 #undef INC
 #else
+  memset(cnt, 0, C_COUNT * sizeof(*cnt));
   while (i < n) {
     size_t lim = n - i < 255 ? n : i + 255, k;
     uint64_t lo = 0, hi = 0;
@@ -206,7 +223,7 @@ static void count_classes(const unsigned char *t, size_t n, uint32_t *cnt)
 
 void ctix__ioc_shape_of(ctix__ioc_shape *sh, const char *text, size_t n)
 {
-  uint32_t cnt[C_COUNT] = {0};
+  uint32_t cnt[C_COUNT];
   scan_init();
   count_classes((const unsigned char *)text, n, cnt);
   shape_from_counts(sh, cnt, (uint32_t)n);
@@ -522,7 +539,7 @@ static int offer_trimmed(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
 static int counted(ctix__ioc_scan *s, size_t a, size_t b,
                    int (*fn)(ctix__ioc_scan *, size_t, size_t, uint32_t *))
 {
-  uint32_t c[C_COUNT] = {0};
+  uint32_t c[C_COUNT];
   if (a >= b)
     return 0;
   count_classes((const unsigned char *)s->text + a, b - a, c);
@@ -573,7 +590,7 @@ static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
  * offer_parts and offer_md_parts would, without their calls. */
 static int offer_range(ctix__ioc_scan *s, size_t a, size_t b)
 {
-  uint32_t c[C_COUNT] = {0};
+  uint32_t c[C_COUNT];
   if (a >= b)
     return 0;
   count_classes((const unsigned char *)s->text + a, b - a, c);
@@ -598,12 +615,13 @@ typedef struct masks {
 } masks;
 #define NMASKS 4
 
-/* Bytes that may follow a word in prose without making it more than a
- * word ("payloads.", "hosts,", "(see)"). */
-static bool is_tail_punct(unsigned char c)
+/* A byte of TAIL_PUNCT (compares, which the compiler turns into a bit
+ * test). */
+static inline bool is_tail_punct(unsigned char c)
 {
-  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
-         c == ']' || c == '\'';
+#define TAIL_EQ(x) c == (x) ||
+  return TAIL_PUNCT(TAIL_EQ) false;
+#undef TAIL_EQ
 }
 
 /* Bit p set when bytes p..p+24 of a block are all non-separators: a
@@ -696,10 +714,11 @@ static _Alignas(32) unsigned char pair_first[2][32], pair_second[2][32];
  * nibbles), 0xFF when none; "v is one" is v == shuffle(hard_seps, v). */
 #define HARD_SEPS_SHUFFLED "\"<>`"
 static _Alignas(32) unsigned char hard_seps[32];
-/* The closing punctuation of is_tail_punct in the same form (its low
- * nibbles are distinct too). */
-#define TAIL_PUNCT ".,;:!?)]'"
+/* TAIL_PUNCT in the same form (its low nibbles are distinct too). */
 static _Alignas(32) unsigned char tail_set[32];
+#define TAIL_ELEM(x) x,
+static const char tail_punct[] = {TAIL_PUNCT(TAIL_ELEM) 0};
+#undef TAIL_ELEM
 
 /* The pair bits of the lower-case bytes lv in table tab. */
 __attribute__((target("avx2"), always_inline)) static inline __m256i
@@ -797,7 +816,7 @@ static void init_trig_lens(void)
     for (hs = HARD_SEPS_SHUFFLED; *hs; hs++)
       hard_seps[*hs & 15] = hard_seps[16 + (*hs & 15)] = (unsigned char)*hs;
     memset(tail_set, 0xFF, sizeof(tail_set));
-    for (hs = TAIL_PUNCT; *hs; hs++)
+    for (hs = tail_punct; *hs; hs++)
       tail_set[*hs & 15] = tail_set[16 + (*hs & 15)] = (unsigned char)*hs;
   }
   {
@@ -833,8 +852,12 @@ static inline bool maybe_trigger(const char *w, size_t n)
 /* Builds the tables of this file once (thread-safe). */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
+/* The CPU runs context_steps_avx2 (AVX2 and POPCNT), asked once. */
+static bool ctx_avx2;
+
 static void build_tables(void)
 {
+  ctx_avx2 = ctix__cpu_has(CTIX__CPU_AVX2 | CTIX__CPU_POPCNT);
   init_classes();
   init_trig_lens();
   init_trig_keys();
@@ -1130,7 +1153,7 @@ bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
   {
     uint32_t rest = firsts & (firsts - 1u); /* without the lowest letter */
     if (firsts && !(rest & (rest - 1u)) && q >= 33 && q < len && !ctix__ioc_force_scalar &&
-        ctix__cpu_has(CTIX__CPU_AVX2 | CTIX__CPU_POPCNT)) {
+        ctx_avx2) {
       unsigned l0 = (unsigned)__builtin_ctz(firsts), l1 = rest ? (unsigned)__builtin_ctz(rest) : l0;
       int r = context_steps_avx2(t, len, p, &q, &w, nwords, firsts, words, l0, l1);
       if (r >= 0)
