@@ -854,7 +854,10 @@ int ctix__ioc_rec_ids(ctix__ioc_scan *s, size_t start, size_t end, const ctix__i
     return 0;
   for (p = start; p < end;) {
     size_t stop = p + 1;
+    /* a letter after a letter starts no word and no "CVE" after a mark
+     * of digits: passed without the two tests */
     if (!ctix__isalpha((unsigned char)s->text[p]) ||
+        (p > start && ctix__isalpha((unsigned char)s->text[p - 1])) ||
         (!at_word_start(s->text, start, p) && !cve_after_mark(s->text, start, end, p))) {
       p++;
       continue;

@@ -119,17 +119,19 @@ struct ctix__ioc_builder {
   ctix_buf items;             /* bitem records (ctix_ioc after finish) */
   ctix_buf hits;              /* ctix_ioc_hit records */
   ctix_buf strs;              /* packed NUL-terminated strings */
-  size_t items_lim, hits_lim, strs_lim; /* buf_lim of each: appends that end
-                                           within need no call */
   uint32_t *slots;            /* hash table: SLOT_TAG bits of the hash | item index + 1;
                                  0 = empty */
   size_t nslots;
+  size_t grow_at;             /* items (queued ones counted) that make the table
+                                 grow: 3/4 of nslots */
   bool hits_sorted;           /* hits were emitted in text order so far */
   uint32_t last_hit;          /* start of the last hit */
   size_t in_base;             /* current segment */
   const ctix__ioc_edit *edits;
   size_t nedits;
   size_t hint;                /* edits wholly before the last mapped start */
+  size_t gap_lo, gap_hi;      /* the scanned text between two edits (or an end): */
+  size_t gap_shift;           /* a span within it moves by gap_shift (see emit) */
   pending queue[PENDING];     /* candidates waiting for their slot (a ring) */
   uint32_t hole_off[HOLES];   /* unused runs of the packed strings (the copies */
   uint32_t hole_len[HOLES];   /* of duplicates), the last one first */
@@ -197,8 +199,9 @@ static size_t home_slot(uint32_t h, size_t n) { return (size_t)(((uint64_t)h * n
 /* The slot after j (linear probing, wrapping). */
 static size_t next_slot(size_t j, size_t n) { return j + 1 < n ? j + 1 : 0; }
 
-/* True when a table of n slots is too full for one more of `items`. */
-static bool slots_full(size_t items, size_t n) { return (items + 1) * 4 > n * 3; }
+/* The item count at which a table of n slots is too full for one more:
+ * (items + 1) * 4 > n * 3 from there on. */
+static size_t grow_at(size_t n) { return n * 3 / 4; }
 
 /* Expected bytes of text per observable in an IOC-dense report: the
  * arrays are reserved for len / BYTES_PER_ITEM items up front (pages are
@@ -257,21 +260,12 @@ static void slots_free(uint32_t *slots, size_t n)
   free(slots);
 }
 
-/* The largest length `rb` may reach without growing, with the NUL it
- * keeps after its bytes (0 before its memory exists or after an error). */
-static size_t buf_lim(const ctix_buf *rb)
+/* True when `size` more bytes fit in the memory `rb` holds, with the NUL
+ * it keeps after its bytes, within its maximum (false before its memory
+ * exists and after an error, which empties it). */
+static inline bool fits(const ctix_buf *rb, size_t size)
 {
-  if (!rb->data || rb->err)
-    return 0;
-  return rb->cap - 1 < rb->max ? rb->cap - 1 : rb->max;
-}
-
-/* Updates the limits of the three buffers after one may have grown. */
-static void update_lims(ctix__ioc_builder *b)
-{
-  b->items_lim = buf_lim(&b->items);
-  b->hits_lim = buf_lim(&b->hits);
-  b->strs_lim = buf_lim(&b->strs);
+  return rb->len + size < rb->cap && rb->len + size <= rb->max;
 }
 
 /* Reserves room for the items expected in `len` bytes of input (as the
@@ -291,11 +285,11 @@ static int reserve(ctix__ioc_builder *b, size_t len)
       ctix__buf_grow(&b->hits, est * sizeof(ctix_ioc_hit)) ||
       ctix__buf_grow(&b->strs, est * STRING_BYTES_PER_ITEM))
     return CTIX_ENOMEM;
-  update_lims(b);
   b->slots = slots_alloc(slots);
   if (!b->slots)
     return CTIX_ENOMEM;
   b->nslots = slots;
+  b->grow_at = grow_at(slots);
   return 0;
 }
 
@@ -360,6 +354,7 @@ static int rehash(ctix__ioc_builder *b)
   slots_free(b->slots, b->nslots);
   b->slots = slots;
   b->nslots = n;
+  b->grow_at = grow_at(n);
   return 0;
 }
 
@@ -426,6 +421,10 @@ static void map_hinted(ctix__ioc_builder *b, size_t start, size_t end, size_t *i
     c++;
   }
   b->hint = c;
+  /* the gap of the text between edits c - 1 and c, for the next spans */
+  b->gap_lo = c ? e[c - 1].out_end : 0;
+  b->gap_hi = c < n ? e[c].out_start : SIZE_MAX;
+  b->gap_shift = c ? e[c - 1].in_end - e[c - 1].out_end : 0;
   /* the usual case: no edit touches the span, which moves by the shift of
    * the edits before it */
   if (start < end && (c == n || e[c].out_start >= end)) {
@@ -522,14 +521,13 @@ static void add_hole(ctix__ioc_builder *b, size_t off, size_t size)
 static int add_string(ctix__ioc_builder *b, const char *s, size_t n, size_t *off)
 {
   ctix_buf *sb = &b->strs;
-  int rc;
   if (take_hole(b, n + 1, off)) {
     memcpy(sb->data + *off, s, n);
     sb->data[*off + n] = '\0';
     return 0;
   }
   *off = sb->len;
-  if (sb->len + n + 1 <= b->strs_lim) {
+  if (fits(sb, n + 1)) {
     memcpy(sb->data + sb->len, s, n);
     sb->len += n + 1;
     sb->data[sb->len - 1] = '\0';
@@ -537,9 +535,7 @@ static int add_string(ctix__ioc_builder *b, const char *s, size_t n, size_t *off
     return 0;
   }
   ctix__buf_add(sb, s, n);
-  rc = ctix__buf_addc(sb, '\0');
-  b->strs_lim = buf_lim(sb);
-  return rc;
+  return ctix__buf_addc(sb, '\0');
 }
 
 /* Records the written form input[p->in_start..in_end) of item `it` (the
@@ -557,16 +553,12 @@ static int set_original(ctix__ioc_builder *b, bitem *it, const pending *p)
   return rc;
 }
 
-/* Makes room for `size` more bytes in `rb`, whose buf_lim is *lim;
- * 0 or the buffer's error. */
-static inline int room_for(ctix_buf *rb, size_t *lim, size_t size)
+/* Makes room for `size` more bytes in `rb`; 0 or the buffer's error. */
+static inline int room_for(ctix_buf *rb, size_t size)
 {
-  int rc;
-  if (__builtin_expect(rb->len + size <= *lim, 1))
+  if (__builtin_expect(fits(rb, size), 1))
     return 0;
-  rc = ctix__buf_grow(rb, size); /* fails past max, stickily */
-  *lim = buf_lim(rb);
-  return rc;
+  return ctix__buf_grow(rb, size); /* fails past max, stickily */
 }
 
 /*
@@ -618,7 +610,7 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
   } else {
     idx = CTIX__BUF_COUNT(&b->items, bitem);
     /* the record is written in place */
-    if ((rc = room_for(&b->items, &b->items_lim, sizeof(bitem))))
+    if ((rc = room_for(&b->items, sizeof(bitem))))
       return rc;
     it = &CTIX__BUF_AT(&b->items, bitem, idx);
     memset(it, 0, sizeof(*it));
@@ -639,9 +631,9 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
   if (p->in_start < b->last_hit)
     b->hits_sorted = false;
   b->last_hit = p->in_start;
-  if ((rc = room_for(&b->hits, &b->hits_lim, sizeof(ctix_ioc_hit))))
+  if ((rc = room_for(&b->hits, sizeof(ctix_ioc_hit))))
     return rc;
-  hit = &CTIX__BUF_AT(&b->hits, ctix_ioc_hit, CTIX__BUF_COUNT(&b->hits, ctix_ioc_hit));
+  hit = (ctix_ioc_hit *)(void *)(b->hits.data + b->hits.len); /* len: whole records */
   hit->span.start = p->in_start;
   hit->span.end = p->in_end;
   hit->ioc = (uint32_t)idx & 0x7fffffffu;
@@ -722,6 +714,9 @@ void ctix__ioc_builder_segment(ctix__ioc_builder *b, size_t in_base,
   b->edits = edits;
   b->nedits = n;
   b->hint = 0;
+  b->gap_lo = 0;
+  b->gap_hi = n ? edits[0].out_start : SIZE_MAX;
+  b->gap_shift = 0;
   if (b->opts.consume_input && b->input_len >= RELEASE_MIN)
     release_input(b, in_base);
 }
@@ -801,19 +796,24 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   b->scan = s;
   if (b->failed)
     return b->failed;
-  if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen == 0 || vlen > MAX_VALUE_LEN ||
-      start > end || end > s->len)
+  if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen - 1 >= MAX_VALUE_LEN || start > end ||
+      end > s->len)
     return 0;
   if (status == CTIX_IOC_STATUS_REJECTED && !b->opts.keep_rejected)
     return 0;
   /* the queued candidates may all become items */
-  if (!b->nslots ||
-      slots_full(CTIX__BUF_COUNT(&b->items, bitem) + b->qlen, b->nslots)) {
+  if (CTIX__BUF_COUNT(&b->items, bitem) + b->qlen >= b->grow_at) {
     if ((rc = flush_queue(b)) || (rc = rehash(b)))
       return rc;
   }
-  if (b->nedits)
+  /* nearly always the span lies in the gap of the last one, touching no
+   * edit: it moves by the gap's shift */
+  if (start >= b->gap_lo && end <= b->gap_hi && start < end) {
+    in_start = start + b->gap_shift;
+    in_end = end + b->gap_shift;
+  } else if (b->nedits) {
     map_hinted(b, start, end, &in_start, &in_end, &defanged);
+  }
   in_start += b->in_base;
   in_end += b->in_base;
   if (in_end > b->input_len)
@@ -827,7 +827,7 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
    * with the written form on the way; the slot is fetched while later
    * candidates are found */
   if (!take_hole(b, vlen + 1, &off)) {
-    if ((rc = room_for(sb, &b->strs_lim, vlen + 1)))
+    if ((rc = room_for(sb, vlen + 1)))
       return rc;
     off = sb->len;
     sb->len += vlen + 1;

@@ -21,6 +21,9 @@
  */
 #include <pthread.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ioc/scan.h"
 #include "util/str.h"
@@ -228,7 +231,7 @@ static bool name_in(const char *const *tab, size_t count, const char *s, size_t 
  * classes that end a path or key run.
  */
 #define EXT_SLOTS 512u /* power of two, > 2 x COUNT(exts) */
-enum { B_STOP = 1, B_STOP_POSIX = 2, B_NONHOST = 4, B_ROOTPOS = 8 };
+enum { B_STOP = 1, B_STOP_POSIX = 2, B_NONHOST = 4, B_ROOTPOS = 8, B_HIGH = 16 /* >= 0x80 */ };
 static uint16_t ext_slots[EXT_SLOTS]; /* entry index + 1; 0 = empty */
 /* The key (ext_key) of each entry: a probe compares it alone. */
 typedef struct ext_packed {
@@ -277,10 +280,14 @@ static inline bool ext_key(const char *ext, size_t n, ext_packed *k, uint32_t *h
   return true;
 }
 
+/* The ASCII bytes above ' ' that end a path or key run (B_STOP); a POSIX
+ * path also ends at '?' and '#' (B_STOP_POSIX). */
+static const char run_stops[] = "\"`|,;='<>";
+
 static void build_tables(void)
 {
   size_t i;
-  static const char stops[] = "\"`|,;='<>";
+  const char *stops = run_stops;
   /* bytes a file name may hold but a host name may not */
   static const char nonhost[] = "()[]{}!#$&+=,~'";
   /* bytes after which a path or key may start inside a token */
@@ -302,6 +309,8 @@ static void build_tables(void)
   }
   for (i = 0; i <= ' '; i++)
     byte_class[i] = B_STOP | B_STOP_POSIX;
+  for (i = 0x80; i < 256; i++)
+    byte_class[i] = B_HIGH;
   byte_class[0x7f] = B_STOP | B_STOP_POSIX;
   for (i = 0; stops[i]; i++)
     byte_class[(unsigned char)stops[i]] = B_STOP | B_STOP_POSIX;
@@ -485,12 +494,54 @@ static size_t placeholder_end(const char *t, size_t len, size_t i)
   return 0;
 }
 
+#if defined(__SSE2__)
+/* A bit per byte of t[0..16) that byte_class marks B_HIGH or, by `posix`,
+ * B_STOP_POSIX or B_STOP: a control byte, space, DEL, a byte of
+ * run_stops, '?' and '#' for a POSIX path, a byte above ASCII. */
+static unsigned run_special16(const char *t, bool posix)
+{
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
+  /* signed: bytes above ASCII are below '!' too */
+  __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('!')),
+                           _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+  size_t k;
+  for (k = 0; k < sizeof(run_stops) - 1; k++)
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(run_stops[k])));
+  if (posix)
+    m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
+  return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* The end of the run of name bytes and separators starting at `pos`. */
 static size_t run_end(const char *t, size_t len, size_t pos, size_t lim,
                       const walk_style *st)
 {
+  /* a byte of none of these classes (an ASCII name byte or a separator)
+   * goes on without the tests below; sixteen at a time with SSE2 (not
+   * when the tests compare the byte loop alone, ctix__ioc_force_scalar) */
+  const unsigned special = (st->posix ? B_STOP_POSIX : B_STOP) | B_HIGH;
+#if defined(__SSE2__)
+  const bool vec = !ctix__ioc_force_scalar;
+#endif
   while (pos < lim) {
-    char c = t[pos];
+    char c;
+#if defined(__SSE2__)
+    if (vec && pos + 16 <= lim) {
+      unsigned m = run_special16(t + pos, st->posix);
+      if (!m) {
+        pos += 16;
+        continue;
+      }
+      pos += (size_t)__builtin_ctz(m);
+    }
+#endif
+    c = t[pos];
+    if (!(byte_class[(unsigned char)c] & special)) {
+      pos++;
+      continue;
+    }
     if (c == st->sep) {
       pos++;
       continue;

@@ -371,10 +371,22 @@ static unsigned trigger_mask(const char *w, size_t n)
 
 /* ------------------------------------------------------------ tokens */
 
-static bool is_open(unsigned char c)
-{
-  return c == '(' || c == '[' || c == '{' || c == '\'' || c == '*' || c == ',' || c == ';';
-}
+/* The bytes trimming may take: TRIM_FIRST at the start of a token
+ * (opening brackets and quotes, list punctuation: is_open), TRIM_LAST at
+ * its end (sentence punctuation, quotes, ':' and closing brackets: the
+ * bytes trim_token's end loop may drop), so a token that starts and ends
+ * with neither is left as it is after two table lookups. */
+enum { TRIM_FIRST = 1, TRIM_LAST = 2 };
+static const unsigned char trim_ends[256] = {
+    ['('] = TRIM_FIRST, ['['] = TRIM_FIRST, ['{'] = TRIM_FIRST,
+    ['\''] = TRIM_FIRST | TRIM_LAST, ['*'] = TRIM_FIRST | TRIM_LAST,
+    [','] = TRIM_FIRST | TRIM_LAST, [';'] = TRIM_FIRST | TRIM_LAST,
+    ['.'] = TRIM_LAST, ['!'] = TRIM_LAST, ['?'] = TRIM_LAST, [':'] = TRIM_LAST,
+    [')'] = TRIM_LAST, [']'] = TRIM_LAST, ['}'] = TRIM_LAST,
+};
+
+/* True for a byte trimming takes at the start of a token. */
+static bool is_open(unsigned char c) { return (trim_ends[c] & TRIM_FIRST) != 0; }
 
 /* True if the bracket at t[i] closes inside t[i..j) before its last byte:
  * a group that is part of the token ("(2).exe", "[x]y"), not around it. */
@@ -425,6 +437,10 @@ static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
   size_t nb[6] = {0};
   bool counted = false; /* nb holds the brackets of [i, j) */
   unsigned scans = 0;
+  /* most tokens: nothing to take at either end */
+  if (i < j && !is_open((unsigned char)t[i]) &&
+      !(trim_ends[(unsigned char)t[j - 1]] & TRIM_LAST))
+    return;
   for (;;) {
     bool changed = false;
     while (i < j && is_open((unsigned char)t[i]) &&
@@ -441,6 +457,7 @@ static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
       unsigned char c = (unsigned char)t[j - 1];
       int x = bracket_index(c);
       bool drop = false;
+      /* the bytes of TRIM_LAST in trim_ends */
       if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == '\'' ||
           c == '*')
         drop = true;
