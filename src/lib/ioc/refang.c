@@ -317,9 +317,15 @@ static bool parse_cluster(const rf *r, size_t j, cluster *cl)
     char rep = 0;
     if (!(m = core_word(r, k, &rep))) {
       /* "example[dotcom": "[dot" glued to the next label */
+      size_t e = k + 3;
       if (!cl->pre_open || cl->pre_close || cl->inner_space || k + 3 >= n ||
           ctix__lower(in[k]) != 'd' || ctix__lower(in[k + 1]) != 'o' ||
           ctix__lower(in[k + 2]) != 't' || !ctix__isalpha(in[k + 3]))
+        return false;
+      /* not when the word closes its bracket: "[dots]", "[dotnet]" */
+      while (e < n && is_host(in[e]))
+        e++;
+      if (e < n && is_close(in[e]))
         return false;
       cl->core = 'w';
       cl->rep[0] = '.';
