@@ -1,7 +1,8 @@
 /*
  * Technique mapping benchmark (issue 5): the mapping stage alone
  * (ctix_ttp_map_document on documents already built), on one pinned core.
- * Input: the report texts of ../shared/data/ttp-eval/tram2-docs/dev.jsonl
+ * Input: the report texts of data/ttp-eval/tram2-docs/dev.jsonl under the
+ * shared data ($CTIX_SHARED_DIR, else ../shared next to the repository)
  * when present (120 real reports), else the sample articles in examples/.
  *
  * Rows (scripts/bench.sh):
@@ -74,8 +75,12 @@ static size_t load_docs(ctix_document **docs, const char **origin)
   size_t n = 0;
   FILE *f;
   ctix_doc_options o;
+  const char *env = getenv("CTIX_SHARED_DIR");
   ctix_doc_options_init(&o);
-  snprintf(path, sizeof(path), "%s/data/ttp-eval/tram2-docs/dev.jsonl", CTIX_SOURCE_DIR "/../shared");
+  if (env && *env)
+    snprintf(path, sizeof(path), "%s/data/ttp-eval/tram2-docs/dev.jsonl", env);
+  else
+    snprintf(path, sizeof(path), "%s/data/ttp-eval/tram2-docs/dev.jsonl", CTIX_SOURCE_DIR "/../shared");
   if ((f = fopen(path, "r"))) {
     char *line = NULL;
     size_t cap = 0;

@@ -122,11 +122,7 @@ static void test_explain_words(void **state)
 
 static void seal(ctix_buf *b)
 {
-  uint32_t h = 2166136261u;
-  size_t i;
-  for (i = 0; i < b->len; i++)
-    h = (h ^ (unsigned char)b->data[i]) * 16777619u;
-  ctix__ttp_put32(b, h);
+  ctix__ttp_put32(b, ctix__ttp_model_checksum(b->data, b->len));
 }
 
 /* The bucket of the word feature "schtasks" (first feature of that text). */

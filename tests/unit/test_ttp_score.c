@@ -6,8 +6,9 @@
  * vectors, and every score must equal, bit for bit, the plain sum over the
  * file's postings (the definition in model.h), with and without the
  * vector instructions; the embedded-model loader (checksum skipped,
- * postings used in place) gives the same model; and a sentence whose
- * placeholders outgrow it is still featurised.
+ * postings used in place) gives the same model; a sentence whose
+ * placeholders outgrow it is still featurised; and the features are the
+ * same with and without the vector n-gram sweep.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,8 +58,6 @@ typedef struct gen {
 static void make_model(ctix_buf *b, gen *g)
 {
   uint32_t i, j, npost = 0, cap = NFEAT * NCLS + 4;
-  uint32_t h = 2166136261u;
-  size_t k;
   g->cls = malloc(cap * sizeof(uint16_t));
   g->w = malloc(cap * sizeof(int16_t));
   assert_non_null(g->cls);
@@ -110,9 +109,7 @@ static void make_model(ctix_buf *b, gen *g)
   for (i = 0; i < npost; i++)
     ctix__ttp_put32(b, (uint32_t)g->cls[i] | (uint32_t)(uint16_t)g->w[i] << 16);
   ctix__buf_add(b, "gen\n", 4);
-  for (k = 0; k < b->len; k++)
-    h = (h ^ (unsigned char)b->data[k]) * 16777619u;
-  ctix__ttp_put32(b, h);
+  ctix__ttp_put32(b, ctix__ttp_model_checksum(b->data, b->len));
   assert_int_equal(b->err, 0);
 }
 
@@ -301,6 +298,92 @@ static void test_features_expansion(void **state)
   free(s);
 }
 
+/* Features of text[0..len) with the vector path on or off, into the three buffers. */
+static void features_with(ctix__ttp_fx *fx, bool simd, const char *text, size_t len, ctix_buf *feats,
+                          ctix_buf *words, ctix_buf *norm)
+{
+  fx->simd = simd;
+  fx->explain = 1;
+  assert_int_equal(ctix__ttp_features(fx, text, len), 0);
+  ctix__buf_reset(feats);
+  ctix__buf_reset(words);
+  ctix__buf_reset(norm);
+  ctix__buf_add(feats, fx->feats.data, fx->feats.len);
+  ctix__buf_add(words, fx->words.data, fx->words.len);
+  ctix__buf_add(norm, fx->norm.data, fx->norm.len);
+}
+
+/*
+ * The AVX2 character n-gram sweep gives the plain path's features, in the
+ * same order, on random text (letters of both cases, digits, the
+ * punctuation the tokeniser strips, placeholder material, tokens longer
+ * than the 32 bytes whose n-grams are taken) and on a text at the size limit.
+ */
+static void test_features_paths(void **state)
+{
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCXYZ0123456789     .,;:()[]\"'#@/-_*`\t\n";
+  ctix__ttp_fx fx;
+  ctix_buf f0 = CTIX_BUF_INIT(1u << 24), f1 = CTIX_BUF_INIT(1u << 24), w0 = CTIX_BUF_INIT(1u << 24),
+           w1 = CTIX_BUF_INIT(1u << 24), n0 = CTIX_BUF_INIT(1u << 24), n1 = CTIX_BUF_INIT(1u << 24);
+  char *text = malloc(CTIX__TTP_MAX_SENTENCE + 64);
+  size_t t, i, len;
+  (void)state;
+  assert_non_null(text);
+  if (!ctix__cpu_has(CTIX__CPU_AVX2)) {
+    free(text);
+    skip();
+  }
+  ctix__ttp_fx_init(&fx);
+  assert_true(fx.simd);
+  for (t = 0; t < 3000; t++) {
+    len = t == 0 ? CTIX__TTP_MAX_SENTENCE + 64 : rnd() % 300;
+    for (i = 0; i < len; i++) {
+      uint32_t r = rnd();
+      /* runs of one letter make long tokens now and then */
+      text[i] = r % 11 == 0 && i ? text[i - 1] : alphabet[r % (sizeof(alphabet) - 1)];
+    }
+    features_with(&fx, false, text, len, &f0, &w0, &n0);
+    features_with(&fx, true, text, len, &f1, &w1, &n1);
+    assert_int_equal(f0.len, f1.len);
+    assert_memory_equal(f0.data, f1.data, f0.len);
+    assert_int_equal(w0.len, w1.len);
+    assert_memory_equal(w0.data, w1.data, w0.len);
+    assert_int_equal(n0.len, n1.len);
+    assert_memory_equal(n0.data, n1.data, n0.len);
+  }
+  ctix__buf_free(&f0);
+  ctix__buf_free(&f1);
+  ctix__buf_free(&w0);
+  ctix__buf_free(&w1);
+  ctix__buf_free(&n0);
+  ctix__buf_free(&n1);
+  ctix__ttp_fx_free(&fx);
+  free(text);
+}
+
+/*
+ * Tokens of letters only take a shorter placeholder test: they can still
+ * be a hash (hex letters at a hash's length) or a "hxxp" URL; other
+ * letter tokens, even at a hash's length, stay words.
+ */
+static void test_features_letter_tokens(void **state)
+{
+  static const char text[] = "Sent HXXPevil then abcdefabcdefabcdefabcdefabcdefab and "
+                             "abcdefabcdefabcdefabcdefabcdefag.";
+  static const char want[] = "sent #url then #hash and abcdefabcdefabcdefabcdefabcdefag ";
+  ctix__ttp_fx fx;
+  int simd;
+  (void)state;
+  ctix__ttp_fx_init(&fx);
+  for (simd = 0; simd < 2; simd++) {
+    fx.simd = simd && ctix__cpu_has(CTIX__CPU_AVX2);
+    assert_int_equal(ctix__ttp_features(&fx, text, sizeof(text) - 1), 0);
+    assert_int_equal(fx.norm.len, sizeof(want) - 1);
+    assert_memory_equal(fx.norm.data, want, sizeof(want) - 1);
+  }
+  ctix__ttp_fx_free(&fx);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -308,6 +391,8 @@ int main(void)
       cmocka_unit_test(test_embedded_loader),
       cmocka_unit_test(test_embedded_same),
       cmocka_unit_test(test_features_expansion),
+      cmocka_unit_test(test_features_paths),
+      cmocka_unit_test(test_features_letter_tokens),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,13 +3,20 @@
  * of a sentence into tokens with placeholders for literal ids and
  * indicators, then hashed word 1-2-grams and character 3-5-grams.
  * De-duplication uses a stamped hash set, so a warm extractor allocates
- * nothing and needs no sort (training asks for sorted output).
+ * nothing and needs no sort (training asks for sorted output). With AVX2
+ * the character n-grams of a whole sentence are hashed in one vector
+ * sweep (sweep_grams); the plain path gives the same buckets in the same
+ * order.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "ttp/features.h"
+#include "util/cpu.h"
 #include "util/str.h"
 
 /* Longest token whose character n-grams are taken (longer ones: the head). */
@@ -44,6 +51,10 @@ void ctix__ttp_fx_init(ctix__ttp_fx *fx)
   ctix__buf_init(&fx->feats, (size_t)1 << 26);
   ctix__buf_init(&fx->words, (size_t)1 << 24);
   ctix__buf_init(&fx->set, (size_t)1 << 26);
+  ctix__buf_init(&fx->grams, (size_t)1 << 26);
+#if defined(__x86_64__) && defined(__GNUC__)
+  fx->simd = ctix__cpu_has(CTIX__CPU_AVX2);
+#endif
 }
 
 void ctix__ttp_fx_free(ctix__ttp_fx *fx)
@@ -56,6 +67,7 @@ void ctix__ttp_fx_free(ctix__ttp_fx *fx)
   ctix__buf_free(&fx->feats);
   ctix__buf_free(&fx->words);
   ctix__buf_free(&fx->set);
+  ctix__buf_free(&fx->grams);
 }
 
 /* 32-bit FNV-1a step and a final avalanche (murmur3 fmix). */
@@ -157,6 +169,20 @@ static bool is_domain(const char *s, size_t n)
   return !is_file_ext(s + dot + 1, n - dot - 1);
 }
 
+/*
+ * placeholder() for a token of lower-case letters only: of the
+ * placeholders only a hash (hex letters) and a "hxxp..." URL can be
+ * spelt that way.
+ */
+static const char *placeholder_letters(const char *s, size_t n)
+{
+  if ((n == 32 || n == 40 || n == 64 || n == 128) && all_hex(s, n))
+    return PH_HASH;
+  if (n >= 4 && memcmp(s, "hxxp", 4) == 0)
+    return PH_URL;
+  return NULL;
+}
+
 /* The placeholder for a lower-cased token, or NULL to keep it. */
 static const char *placeholder(const char *s, size_t n)
 {
@@ -189,16 +215,22 @@ static const char *placeholder(const char *s, size_t n)
   return NULL;
 }
 
-static bool lead_punct(int c)
-{
-  return c == '"' || c == '\'' || c == '(' || c == '[' || c == '{' || c == '<' || c == '*' ||
-         c == '`' || c == ',' || c == ';';
-}
-static bool trail_punct(int c)
-{
-  return c == '"' || c == '\'' || c == ')' || c == ']' || c == '}' || c == '>' || c == ',' ||
-         c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == '*' || c == '`';
-}
+/* What the tokeniser needs to know of a byte: one table look-up. */
+enum {
+  B_SPACE = 1, /* white space (ctix__isspace): separates tokens */
+  B_LEAD = 2,  /* punctuation stripped from a token's start */
+  B_TRAIL = 4, /* punctuation stripped from a token's end */
+};
+static const unsigned char byte_class[256] = {
+    [' '] = B_SPACE, ['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\r'] = B_SPACE,
+    ['\f'] = B_SPACE, ['\v'] = B_SPACE,
+    ['"'] = B_LEAD | B_TRAIL, ['\''] = B_LEAD | B_TRAIL, ['*'] = B_LEAD | B_TRAIL,
+    ['`'] = B_LEAD | B_TRAIL, [','] = B_LEAD | B_TRAIL, [';'] = B_LEAD | B_TRAIL,
+    ['('] = B_LEAD, ['['] = B_LEAD, ['{'] = B_LEAD, ['<'] = B_LEAD,
+    [')'] = B_TRAIL, [']'] = B_TRAIL, ['}'] = B_TRAIL, ['>'] = B_TRAIL, [':'] = B_TRAIL,
+    ['!'] = B_TRAIL, ['?'] = B_TRAIL, ['.'] = B_TRAIL,
+};
+#define BYTE_IS(c, what) ((byte_class[(unsigned char)(c)] & (what)) != 0)
 
 /* Builds fx->norm and fx->toks from the text. */
 static int normalise(ctix__ttp_fx *fx, const char *text, size_t len)
@@ -222,20 +254,27 @@ static int normalise(ctix__ttp_fx *fx, const char *text, size_t len)
   i = 0;
   while (i < len) {
     const char *ph;
-    size_t o = (size_t)(out - fx->norm.data);
-    while (i < len && ctix__isspace((unsigned char)low[i]))
+    size_t o = (size_t)(out - fx->norm.data), k;
+    unsigned other = 0; /* non-zero when the token has a byte other than a-z */
+    while (i < len && BYTE_IS(low[i], B_SPACE))
       i++;
     s = i;
-    while (i < len && !ctix__isspace((unsigned char)low[i]))
+    while (i < len && !BYTE_IS(low[i], B_SPACE))
       i++;
     e = i;
-    while (s < e && lead_punct((unsigned char)low[s]))
+    while (s < e && BYTE_IS(low[s], B_LEAD))
       s++;
-    while (e > s && trail_punct((unsigned char)low[e - 1]))
+    while (e > s && BYTE_IS(low[e - 1], B_TRAIL))
       e--;
     if (s == e)
       continue;
-    ph = placeholder(low + s, e - s);
+    /* copy the token as it is, then replace it when it is a placeholder */
+    for (k = s; k < e; k++) {
+      unsigned char c = (unsigned char)low[k];
+      other |= (unsigned)(c - 'a') > 'z' - 'a';
+      out[k - s] = (char)c;
+    }
+    ph = other ? placeholder(low + s, e - s) : placeholder_letters(low + s, e - s);
     rec[2 * nt] = (uint32_t)o;
     if (ph) {
       size_t pl = strlen(ph);
@@ -243,7 +282,6 @@ static int normalise(ctix__ttp_fx *fx, const char *text, size_t len)
       out += pl;
       rec[2 * nt + 1] = (uint32_t)pl;
     } else {
-      memcpy(out, low + s, e - s);
       out += e - s;
       rec[2 * nt + 1] = (uint32_t)(e - s);
     }
@@ -274,7 +312,7 @@ static int dedupe(ctix__ttp_fx *fx)
 {
   size_t n = CTIX__BUF_COUNT(&fx->raw, uint32_t), i, cap = 256, nw = 0, nc = 0, nf = 0;
   const uint32_t *raw = (const uint32_t *)(const void *)fx->raw.data;
-  uint32_t *slots, mask;
+  uint32_t *slots, mask, stamp;
   float vw, vc;
   ctix__ttp_feat *f;
   ctix__buf_reset(&fx->feats);
@@ -300,19 +338,15 @@ static int dedupe(ctix__ttp_fx *fx)
   mask = (uint32_t)cap - 1;
   f = (ctix__ttp_feat *)(void *)fx->feats.data;
   /* buckets are hashes already: their low bits (and the family bit) pick the slot */
-  for (i = 0; i < n; i++) {
+  for (i = 0, stamp = fx->stamp; i < n; i++) {
     uint32_t key = raw[i], h = (key ^ (key >> 27)) & mask;
     for (;;) {
       uint32_t *sl = slots + 2 * h;
-      if (sl[1] != fx->stamp) {
+      if (sl[1] != stamp) {
         sl[0] = key;
-        sl[1] = fx->stamp;
-        f[nf].id = key;
-        f[nf++].v = 0.0f;
-        if (key & WORD_FLAG)
-          nw++;
-        else
-          nc++;
+        sl[1] = stamp;
+        f[nf++].id = key;
+        nw += key >> 31; /* WORD_FLAG */
         break;
       }
       if (sl[0] == key)
@@ -321,6 +355,7 @@ static int dedupe(ctix__ttp_fx *fx)
     }
   }
   fx->feats.len = nf * sizeof(ctix__ttp_feat);
+  nc = nf - nw;
   vw = nw ? sqrtf(0.5f / (float)nw) : 0.0f;
   vc = nc ? sqrtf(0.5f / (float)nc) : 0.0f;
   n = CTIX__TTP_FX_COUNT(fx);
@@ -344,9 +379,66 @@ static int dedupe(ctix__ttp_fx *fx)
   return 0;
 }
 
+/* Layout of fx->grams for a swept text of L bytes: the text and its zero
+ * padding (the 8-byte loads of the last step read up to L + 11), then three
+ * arrays of GRAM_STRIDE entries (the last step stores up to L + 4). */
+#define GRAM_HEAD(L) (((L) + 16 + 31) & ~(size_t)31)
+#define GRAM_STRIDE(L) (((L) + 8 + 7) & ~(size_t)7)
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * The character n-gram buckets of every byte of " " + fx->norm at once
+ * (AVX2, eight starts per step): fx->grams holds that text (zero padded),
+ * then three arrays of L = norm.len + 1 buckets, the 3-, 4- and 5-gram
+ * starting at each byte. A token's padded form " w " is a piece of that
+ * text (every token is followed by one space), so its n-grams are read
+ * from the arrays; the hashes are those of the plain path, byte for byte.
+ */
+__attribute__((target("avx2"))) static int sweep_grams(ctix__ttp_fx *fx)
+{
+  size_t L = fx->norm.len + 1, head = GRAM_HEAD(L), st = GRAM_STRIDE(L), i;
+  const __m256i prime = _mm256_set1_epi32(16777619), m1 = _mm256_set1_epi32((int)0x85ebca6bu),
+                m2 = _mm256_set1_epi32((int)0xc2b2ae35u),
+                basis = _mm256_set1_epi32((int)(2166136261u ^ SEED_CHAR));
+  unsigned char *txt;
+  uint32_t *g3, *g4, *g5;
+  ctix__buf_reset(&fx->grams);
+  if (ctix__buf_grow(&fx->grams, head + 3 * st * sizeof(uint32_t)))
+    return fx->grams.err;
+  txt = (unsigned char *)fx->grams.data;
+  txt[0] = ' ';
+  memcpy(txt + 1, fx->norm.data, fx->norm.len);
+  memset(txt + L, 0, head - L);
+  g3 = (uint32_t *)(void *)(fx->grams.data + head);
+  g4 = g3 + st;
+  g5 = g4 + st;
+  for (i = 0; i + 3 <= L; i += 8) {
+    __m256i h = basis, b;
+    size_t k;
+    for (k = 0; k < 5; k++) {
+      __m256i c = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(txt + i + k)));
+      h = _mm256_mullo_epi32(_mm256_xor_si256(h, c), prime);
+      if (k < 2)
+        continue;
+      /* fmix, then the top CTIX__TTP_FEAT_BITS bits */
+      b = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
+      b = _mm256_mullo_epi32(b, m1);
+      b = _mm256_xor_si256(b, _mm256_srli_epi32(b, 13));
+      b = _mm256_mullo_epi32(b, m2);
+      b = _mm256_xor_si256(b, _mm256_srli_epi32(b, 16));
+      b = _mm256_srli_epi32(b, 32 - CTIX__TTP_FEAT_BITS);
+      _mm256_storeu_si256((__m256i *)(void *)((k == 2 ? g3 : k == 3 ? g4 : g5) + i), b);
+    }
+  }
+  fx->grams.len = head + 3 * st * sizeof(uint32_t);
+  return 0;
+}
+#endif
+
 int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
 {
-  size_t ntok, t, i, n;
+  size_t ntok, t, i, n, gl = 0;
+  const uint32_t *grams = NULL;
   const uint32_t *toks;
   const char *norm;
   uint32_t *raw;
@@ -363,6 +455,14 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
       (fx->explain && ctix__buf_grow(&fx->words, 2 * ntok * sizeof(ctix__ttp_word) + 8)))
     return fx->raw.err ? fx->raw.err : fx->words.err;
   raw = (uint32_t *)(void *)fx->raw.data;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (fx->simd && fx->explain != CTIX__TTP_EXPLAIN_ONLY) {
+    if ((rc = sweep_grams(fx)))
+      return rc;
+    gl = GRAM_STRIDE(fx->norm.len + 1);
+    grams = (const uint32_t *)(const void *)(fx->grams.data + GRAM_HEAD(fx->norm.len + 1));
+  }
+#endif
   for (t = 0; t < ntok; t++) {
     const char *w = norm + toks[2 * t];
     size_t wl = toks[2 * t + 1];
@@ -381,8 +481,25 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
         ctix__buf_push(&fx->words, &rec, sizeof(rec));
       }
     }
-    if (w[0] == '#')
+    if (w[0] == '#' || fx->explain == CTIX__TTP_EXPLAIN_ONLY)
       continue; /* placeholders: no character n-grams */
+    if (grams && wl <= MAX_CHAR_TOKEN) {
+      /* " w " is bytes [toks[2t], toks[2t] + wl + 2) of the swept text */
+      const uint32_t *g3 = grams + toks[2 * t], *g4 = g3 + gl, *g5 = g4 + gl;
+      n = wl + 2;
+      for (i = 0; i + 5 <= n; i++) {
+        raw[0] = g3[i];
+        raw[1] = g4[i];
+        raw[2] = g5[i];
+        raw += 3;
+      }
+      for (; i + 3 <= n; i++) { /* the last starts: no 5-gram, then no 4-gram */
+        *raw++ = g3[i];
+        if (i + 4 <= n)
+          *raw++ = g4[i];
+      }
+      continue;
+    }
     {
       char pad[MAX_CHAR_TOKEN + 2];
       n = wl > MAX_CHAR_TOKEN ? MAX_CHAR_TOKEN : wl;
@@ -412,5 +529,9 @@ int ctix__ttp_features(ctix__ttp_fx *fx, const char *text, size_t len)
   fx->raw.data[fx->raw.len] = '\0';
   if (fx->words.err)
     return fx->words.err;
+  if (fx->explain == CTIX__TTP_EXPLAIN_ONLY) {
+    ctix__buf_reset(&fx->feats);
+    return 0;
+  }
   return dedupe(fx);
 }

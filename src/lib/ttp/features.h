@@ -15,6 +15,7 @@
 #ifndef CTIX_TTP_FEATURES_H
 #define CTIX_TTP_FEATURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,10 +46,19 @@ typedef struct ctix__ttp_fx {
                               sorted with equal buckets merged when `sorted` */
   ctix_buf words;          /* ctix__ttp_word records when `explain` is on */
   ctix_buf set;            /* scratch hash set of the de-duplication */
+  ctix_buf grams;          /* scratch of the vector path: " " + norm, then the
+                              3-, 4- and 5-gram buckets at each byte of it */
+  bool simd;               /* hash character n-grams with AVX2 (set at init when
+                              the CPU has it; tests clear it to force the plain
+                              path, which gives the same features) */
   uint32_t stamp;          /* generation of the set's slots */
-  int explain;             /* keep the word features' text */
+  int explain;             /* keep the word features' text; CTIX__TTP_EXPLAIN_ONLY:
+                              only that (no character n-grams, fx->feats empty) */
   int sorted;              /* sort by bucket, merging equal ones (training) */
 } ctix__ttp_fx;
+
+/* fx->explain value asking for the word features' text alone. */
+#define CTIX__TTP_EXPLAIN_ONLY 2
 
 void ctix__ttp_fx_init(ctix__ttp_fx *fx);
 void ctix__ttp_fx_free(ctix__ttp_fx *fx);

@@ -91,12 +91,13 @@ static float rdf(const unsigned char *p)
   return f;
 }
 
-static uint32_t fnv32(const unsigned char *p, size_t n)
+uint32_t ctix__ttp_model_checksum(const void *p, size_t n)
 {
+  const unsigned char *b = p;
   uint32_t h = 2166136261u;
   size_t i;
   for (i = 0; i < n; i++)
-    h = (h ^ p[i]) * 16777619u;
+    h = (h ^ b[i]) * 16777619u;
   return h;
 }
 
@@ -222,7 +223,7 @@ static int load(ctix_ttp_model **out, const void *data, size_t len, const char *
   if (rd32(p + 8) != CTIX__TTP_MODEL_VERSION)
     BAD("technique model version %u, this ctix reads version %u", rd32(p + 8),
         CTIX__TTP_MODEL_VERSION);
-  if ((how & LOAD_CHECKSUM) && rd32(p + len - 4) != fnv32(p, len - 4))
+  if ((how & LOAD_CHECKSUM) && rd32(p + len - 4) != ctix__ttp_model_checksum(p, len - 4))
     BAD("technique model checksum mismatch (damaged file)");
   if (!(m = calloc(1, sizeof(*m))))
     goto nomem;
@@ -429,6 +430,8 @@ static inline __attribute__((always_inline)) int64_t feat_index(const ctix_ttp_m
 
 /* Features scored per batch (prefetching is done batch by batch). */
 #define SCORE_BATCH 128
+/* Where a feature's family sits in score_body's src entries. */
+#define FAM_SHIFT 30
 /* Dense rows added at once (the accumulators stay in registers across them). */
 #define DENSE_BATCH 32
 
@@ -461,53 +464,71 @@ static void dense_add_plain(int32_t *acc, const int16_t *const *rows, size_t nr,
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+/* acc[0..8) += the 8 weights at p, widened (one instruction loads and widens). */
+#define DENSE_LOAD8(p) _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(p)))
+#define DENSE_ADD8(sum, p) sum = _mm256_add_epi32(sum, DENSE_LOAD8(p))
+/* The same for the weights at p and at q (two rows). */
+#define DENSE_ADD8X2(sum, p, q) sum = _mm256_add_epi32(sum, _mm256_add_epi32(DENSE_LOAD8(p), DENSE_LOAD8(q)))
+
 /*
- * The same with AVX2, two rows at a time: their 16-bit weights are
- * interleaved and summed pairwise into 32 bits by one multiply-add with
- * ones (exact: two 16-bit values). The interleave works inside 128-bit
- * lanes, so the accumulators hold classes in a fixed shuffled order that
- * is undone when they are stored.
+ * The same with AVX2: 64 classes at a time in eight accumulators held in
+ * registers across the rows (two at a time), each row's weights
+ * sign-extended on load.
+ * (noipa: a copy specialised for full batches gets register copies in its
+ * loop.)
  */
-__attribute__((target("avx2"))) static void dense_add_avx2(int32_t *acc,
+__attribute__((target("avx2"), noipa)) static void dense_add_avx2(int32_t *acc,
                                                            const int16_t *const *rows, size_t nr,
                                                            size_t stride)
 {
-  const __m256i one = _mm256_set1_epi16(1);
-  size_t c, r, k;
+  size_t c;
   for (c = 0; c < stride; c += 64) {
-    __m256i lo[4], hi[4];
-    for (k = 0; k < 4; k++)
-      lo[k] = hi[k] = _mm256_setzero_si256();
-    for (r = 0; r + 1 < nr; r += 2) {
-      const int16_t *p = rows[r] + c, *q = rows[r + 1] + c;
-      for (k = 0; k < 4; k++) {
-        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(p + 16 * k));
-        __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(q + 16 * k));
-        lo[k] = _mm256_add_epi32(lo[k], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), one));
-        hi[k] = _mm256_add_epi32(hi[k], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), one));
-      }
+    int32_t *d = acc + c;
+    const int16_t *const *rp = rows, *const *re = rows + (nr & ~(size_t)1);
+    __m256i s0 = _mm256_loadu_si256((const __m256i *)(void *)d),
+            s1 = _mm256_loadu_si256((const __m256i *)(void *)(d + 8)),
+            s2 = _mm256_loadu_si256((const __m256i *)(void *)(d + 16)),
+            s3 = _mm256_loadu_si256((const __m256i *)(void *)(d + 24)),
+            s4 = _mm256_loadu_si256((const __m256i *)(void *)(d + 32)),
+            s5 = _mm256_loadu_si256((const __m256i *)(void *)(d + 40)),
+            s6 = _mm256_loadu_si256((const __m256i *)(void *)(d + 48)),
+            s7 = _mm256_loadu_si256((const __m256i *)(void *)(d + 56));
+    while (rp < re) { /* (this loop form keeps the sums in place, no register copies) */
+      const int16_t *p = rp[0] + c, *q = rp[1] + c;
+      rp += 2;
+      DENSE_ADD8X2(s0, p, q);
+      DENSE_ADD8X2(s1, p + 8, q + 8);
+      DENSE_ADD8X2(s2, p + 16, q + 16);
+      DENSE_ADD8X2(s3, p + 24, q + 24);
+      DENSE_ADD8X2(s4, p + 32, q + 32);
+      DENSE_ADD8X2(s5, p + 40, q + 40);
+      DENSE_ADD8X2(s6, p + 48, q + 48);
+      DENSE_ADD8X2(s7, p + 56, q + 56);
     }
-    if (r < nr) {
-      const int16_t *p = rows[r] + c;
-      for (k = 0; k < 4; k++) {
-        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(p + 16 * k));
-        __m256i z = _mm256_setzero_si256();
-        lo[k] = _mm256_add_epi32(lo[k], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, z), one));
-        hi[k] = _mm256_add_epi32(hi[k], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, z), one));
-      }
+    if (nr & 1) {
+      const int16_t *p = rows[nr - 1] + c;
+      DENSE_ADD8(s0, p);
+      DENSE_ADD8(s1, p + 8);
+      DENSE_ADD8(s2, p + 16);
+      DENSE_ADD8(s3, p + 24);
+      DENSE_ADD8(s4, p + 32);
+      DENSE_ADD8(s5, p + 40);
+      DENSE_ADD8(s6, p + 48);
+      DENSE_ADD8(s7, p + 56);
     }
-    /* lo holds classes 0-3 and 8-11 of each 16, hi 4-7 and 12-15. */
-    for (k = 0; k < 4; k++) {
-      int32_t *d = acc + c + 16 * k;
-      __m256i x = _mm256_loadu_si256((const __m256i *)(void *)d);
-      __m256i y = _mm256_loadu_si256((const __m256i *)(void *)(d + 8));
-      x = _mm256_add_epi32(x, _mm256_permute2x128_si256(lo[k], hi[k], 0x20));
-      y = _mm256_add_epi32(y, _mm256_permute2x128_si256(lo[k], hi[k], 0x31));
-      _mm256_storeu_si256((__m256i *)(void *)d, x);
-      _mm256_storeu_si256((__m256i *)(void *)(d + 8), y);
-    }
+    _mm256_storeu_si256((__m256i *)(void *)d, s0);
+    _mm256_storeu_si256((__m256i *)(void *)(d + 8), s1);
+    _mm256_storeu_si256((__m256i *)(void *)(d + 16), s2);
+    _mm256_storeu_si256((__m256i *)(void *)(d + 24), s3);
+    _mm256_storeu_si256((__m256i *)(void *)(d + 32), s4);
+    _mm256_storeu_si256((__m256i *)(void *)(d + 40), s5);
+    _mm256_storeu_si256((__m256i *)(void *)(d + 48), s6);
+    _mm256_storeu_si256((__m256i *)(void *)(d + 56), s7);
   }
 }
+#undef DENSE_LOAD8
+#undef DENSE_ADD8
+#undef DENSE_ADD8X2
 #endif
 
 static inline __attribute__((always_inline)) void dense_add(const ctix_ttp_model *m,
@@ -526,7 +547,8 @@ static inline __attribute__((always_inline)) void dense_add(const ctix_ttp_model
 /*
  * The integer part of scoring: acc[0] and acc[1] receive the quantised
  * weights of the features whose value is va, resp. vb; features with any
- * other value (merged buckets) are summed as floats into out.
+ * other value (merged buckets) are summed as floats into out, which is
+ * zeroed and *other set the first time.
  *
  * Scoring is memory bound, so each batch of features goes through passes
  * that prefetch the next level for the whole batch before using it (rank
@@ -538,28 +560,40 @@ static inline __attribute__((always_inline)) void score_body(const ctix_ttp_mode
                                                              const ctix__ttp_feat *f, size_t n,
                                                              float va, float vb,
                                                              int32_t (*acc)[CTIX__TTP_MAX_CLASSES],
-                                                             float *out)
+                                                             float *out, bool *other)
 {
+  /* src: the feature's place in its batch, and above FAM_SHIFT its value's
+     family: 0 for va, 1 for vb, 2 for any other value */
   uint32_t fi[SCORE_BATCH], src[SCORE_BATCH], beg[SCORE_BATCH], end[SCORE_BATCH];
   const int16_t *rows[2][DENSE_BATCH];
   size_t i, b, k, nb, ns, nr[2] = {0, 0};
+  uint32_t ua, ub;
+  /* with va and vb neither NaN nor zero, a value equals one of them exactly
+     when its bits do (integer compares, cheaper) */
+  bool bits = va == va && vb == vb && va != 0.0f && vb != 0.0f;
+  memcpy(&ua, &va, 4);
+  memcpy(&ub, &vb, 4);
   for (b = 0; b < n; b += SCORE_BATCH) {
+    const ctix__ttp_feat *fb = f + b;
     size_t e = n - b < SCORE_BATCH ? n - b : SCORE_BATCH;
     for (i = 0; i < e; i++)
-      __builtin_prefetch(&m->rank[(f[b + i].id & (CTIX__TTP_NFEAT - 1)) >> 6]);
+      __builtin_prefetch(&m->rank[(fb[i].id & (CTIX__TTP_NFEAT - 1)) >> 6]);
     for (i = 0, nb = 0; i < e; i++) {
-      int64_t x = feat_index(m, f[b + i].id);
+      int64_t x = feat_index(m, fb[i].id);
+      float v = fb[i].v;
+      uint32_t u, fam;
       if (x < 0)
         continue;
+      memcpy(&u, &fb[i].v, 4);
+      fam = bits ? (uint32_t)(u != ua) << (u != ub) : (uint32_t)(v != va) << (v != vb);
       fi[nb] = (uint32_t)x;
-      src[nb++] = (uint32_t)(b + i);
+      src[nb++] = (uint32_t)i | fam << FAM_SHIFT;
       __builtin_prefetch(&m->fent[x]);
     }
     for (k = 0, ns = 0; k < nb; k++) {
       const ctix__ttp_fent *fe = &m->fent[fi[k]];
-      float v = f[src[k]].v;
-      if (fe->row != UINT32_MAX && (v == va || v == vb)) {
-        size_t fam = v == va ? 0 : 1;
+      uint32_t fam = src[k] >> FAM_SHIFT;
+      if (fe->row != UINT32_MAX && fam < 2) {
         rows[fam][nr[fam]++] = m->dense + (size_t)fe->row * m->stride;
         if (nr[fam] == DENSE_BATCH) {
           dense_add(m, acc[fam], rows[fam], nr[fam]);
@@ -578,12 +612,26 @@ static inline __attribute__((always_inline)) void score_body(const ctix_ttp_mode
     }
     for (k = 0; k < ns; k++) {
       const ctix__ttp_posting *p = m->post + beg[k], *pe = m->post + end[k];
-      float v = f[src[k]].v;
-      if (v == va || v == vb) {
-        int32_t *a = acc[v == va ? 0 : 1];
+      uint32_t fam = src[k] >> FAM_SHIFT;
+      if (fam < 2) {
+        int32_t *a = acc[fam];
+        /* four at a time: one add per posting, in file order (a class
+           named twice adds twice, as in the plain sum) */
+        const ctix__ttp_posting *p4 = p + ((pe - p) & ~(ptrdiff_t)3);
+        for (; p < p4; p += 4) {
+          a[p[0].cls] += p[0].w;
+          a[p[1].cls] += p[1].w;
+          a[p[2].cls] += p[2].w;
+          a[p[3].cls] += p[3].w;
+        }
         for (; p < pe; p++)
           a[p->cls] += p->w;
       } else {
+        float v = fb[src[k] & ((1u << FAM_SHIFT) - 1)].v;
+        if (!*other) { /* out is zeroed by the first feature of another value */
+          memset(out, 0, m->nclasses * sizeof(float));
+          *other = true;
+        }
         for (; p < pe; p++)
           out[p->cls] += v * (float)p->w;
       }
@@ -597,16 +645,67 @@ static inline __attribute__((always_inline)) void score_body(const ctix_ttp_mode
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2,popcnt"))) static void score_avx2(
     const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n, float va, float vb,
-    int32_t (*acc)[CTIX__TTP_MAX_CLASSES], float *out)
+    int32_t (*acc)[CTIX__TTP_MAX_CLASSES], float *out, bool *other)
 {
-  score_body(m, f, n, va, vb, acc, out);
+  score_body(m, f, n, va, vb, acc, out, other);
 }
 #endif
 
 static void score_plain(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n, float va,
-                        float vb, int32_t (*acc)[CTIX__TTP_MAX_CLASSES], float *out)
+                        float vb, int32_t (*acc)[CTIX__TTP_MAX_CLASSES], float *out,
+                        bool *other)
 {
-  score_body(m, f, n, va, vb, acc, out);
+  score_body(m, f, n, va, vb, acc, out, other);
+}
+
+/*
+ * Zeroes the two accumulators (stride: a multiple of 64) with vector
+ * stores (kept from becoming a memset call, whose string instruction is
+ * slower for these few kilobytes).
+ */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void zero_acc(int32_t *a, int32_t *b, size_t stride)
+{
+  const v8si z = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t c;
+  for (c = 0; c < stride; c += 8) {
+    memcpy(a + c, &z, sizeof(z));
+    memcpy(b + c, &z, sizeof(z));
+  }
+}
+
+/*
+ * The last step of scoring, class by class: out[c] = (out[c] + va x
+ * acc[0][c] + vb x acc[1][c]) x scale + bias, with out[c] taken as 0
+ * unless `other` (no fused multiply-add: the same rounding everywhere).
+ */
+static inline __attribute__((always_inline)) void finish_body(const ctix_ttp_model *m,
+                                                              int32_t (*acc)[CTIX__TTP_MAX_CLASSES],
+                                                              float va, float vb, bool other,
+                                                              float *out)
+{
+  uint32_t c;
+  if (other)
+    for (c = 0; c < m->nclasses; c++)
+      out[c] = (out[c] + va * (float)acc[0][c] + vb * (float)acc[1][c]) * m->scale[c] + m->bias[c];
+  else /* the same expression with out[c] = 0 */
+    for (c = 0; c < m->nclasses; c++)
+      out[c] = (0.0f + va * (float)acc[0][c] + vb * (float)acc[1][c]) * m->scale[c] + m->bias[c];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* finish_body compiled for AVX2 (eight classes per instruction). */
+__attribute__((target("avx2"))) static void finish_avx2(const ctix_ttp_model *m,
+                                                        int32_t (*acc)[CTIX__TTP_MAX_CLASSES],
+                                                        float va, float vb, bool other, float *out)
+{
+  finish_body(m, acc, va, vb, other, out);
+}
+#endif
+
+static void finish_plain(const ctix_ttp_model *m, int32_t (*acc)[CTIX__TTP_MAX_CLASSES], float va,
+                         float vb, bool other, float *out)
+{
+  finish_body(m, acc, va, vb, other, out);
 }
 
 /*
@@ -618,23 +717,25 @@ static void score_plain(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t
 void ctix__ttp_model_score(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t n,
                            float *out)
 {
-  int32_t acc[2][CTIX__TTP_MAX_CLASSES];
+  int32_t acc[2][CTIX__TTP_MAX_CLASSES] __attribute__((aligned(32)));
   float va = n ? f[0].v : 0.0f, vb = va;
-  uint32_t c;
   size_t i;
-  memset(out, 0, m->nclasses * sizeof(float));
-  memset(acc[0], 0, m->stride * sizeof(int32_t));
-  memset(acc[1], 0, m->stride * sizeof(int32_t));
+  bool other = false;
   for (i = 0; i < n && vb == va; i++)
     vb = f[i].v;
+  zero_acc(acc[0], acc[1], m->stride);
 #if defined(__x86_64__) && defined(__GNUC__)
   if (m->simd)
-    score_avx2(m, f, n, va, vb, acc, out);
+    score_avx2(m, f, n, va, vb, acc, out, &other);
   else
 #endif
-    score_plain(m, f, n, va, vb, acc, out);
-  for (c = 0; c < m->nclasses; c++)
-    out[c] = (out[c] + va * (float)acc[0][c] + vb * (float)acc[1][c]) * m->scale[c] + m->bias[c];
+    score_plain(m, f, n, va, vb, acc, out, &other);
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (m->simd)
+    finish_avx2(m, acc, va, vb, other, out);
+  else
+#endif
+    finish_plain(m, acc, va, vb, other, out);
 }
 
 float ctix__ttp_model_weight(const ctix_ttp_model *m, uint32_t id, uint32_t cls)
@@ -643,6 +744,9 @@ float ctix__ttp_model_weight(const ctix_ttp_model *m, uint32_t id, uint32_t cls)
   uint32_t j;
   if (x < 0 || cls >= m->nclasses)
     return 0.0f;
+  /* a dense row holds each class's only posting (0: none, or a zero weight) */
+  if (m->fent[x].row != UINT32_MAX && m->dense[(size_t)m->fent[x].row * m->stride + cls])
+    return (float)m->dense[(size_t)m->fent[x].row * m->stride + cls] * m->scale[cls];
   for (j = m->fent[x].off; j < m->fent[x + 1].off; j++)
     if (m->post[j].cls == cls)
       return (float)m->post[j].w * m->scale[cls];

@@ -55,6 +55,13 @@ static inline void ctix__ttp_putf(ctix_buf *b, float f)
   memcpy(&u, &f, 4);
   ctix__ttp_put32(b, u);
 }
+
+/*
+ * The model file's checksum (its trailer): 32-bit FNV-1a of p[0..n). The
+ * loader checks it, the trainer and the tests that build models write it.
+ */
+uint32_t ctix__ttp_model_checksum(const void *p, size_t n);
+
 /* Largest model file accepted. */
 #define CTIX__TTP_MODEL_MAX ((size_t)64 << 20)
 #define CTIX__TTP_MAX_CLASSES 4096u

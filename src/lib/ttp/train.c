@@ -1052,13 +1052,7 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
     ctix__buf_add(out, info.data ? info.data : "", info.len);
     while ((out->len - start) % 4)
       ctix__buf_addc(out, 0);
-    {
-      uint32_t h = 2166136261u;
-      const unsigned char *q = (const unsigned char *)out->data + start;
-      for (k = 0; k < out->len - start; k++)
-        h = (h ^ q[k]) * 16777619u;
-      ctix__ttp_put32(out, h);
-    }
+    ctix__ttp_put32(out, ctix__ttp_model_checksum(out->data + start, out->len - start));
     if (out->err)
       goto nomem;
   }

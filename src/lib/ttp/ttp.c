@@ -31,6 +31,9 @@
  * findings of low confidence in families the text did not report.
  */
 #include <math.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,12 +120,58 @@ typedef struct mapper {
   float thr;               /* the document threshold */
   ctix_buf bonus;          /* float per slot: weighted strongest cue + name + id */
   ctix_buf *trace;         /* decision trace (ctix__ttp_map_trace), or NULL */
+  uint64_t *memo;          /* slot_of's answers: ref + 1 and slot << 32 (0: empty) */
+  size_t nmemo, memo_cap;  /* entries, slots of the table (a power of 2) */
   list_priv *out;
   ctix_error *err;
 } mapper;
 
-/* Slot of technique `ref`, created on first use; -1 if out of memory. */
+static int32_t find_slot(mapper *mp, ctix_kb_ref ref);
+
+/* Index of ref's entry in the memo table t (cap slots), or of the empty slot for it. */
+static size_t memo_probe(const uint64_t *t, size_t cap, ctix_kb_ref ref)
+{
+  size_t h = (ref * 2654435761u) & (cap - 1);
+  while (t[h] && (uint32_t)t[h] != ref + 1u)
+    h = (h + 1) & (cap - 1);
+  return h;
+}
+
+/*
+ * Slot of technique `ref`, created on first use; -1 if out of memory. A
+ * ref's slot never changes once found, so the answers are kept in a small
+ * hash table (the search compares ids).
+ */
 static int32_t slot_of(mapper *mp, ctix_kb_ref ref)
+{
+  size_t h, i;
+  int32_t sl;
+  if (ref == CTIX_KB_NONE)
+    return find_slot(mp, ref);
+  if (mp->memo && mp->memo[h = memo_probe(mp->memo, mp->memo_cap, ref)])
+    return (int32_t)(mp->memo[h] >> 32);
+  if ((sl = find_slot(mp, ref)) < 0)
+    return sl;
+  if (2 * (mp->nmemo + 1) > mp->memo_cap) { /* grow (or start) at half full */
+    size_t cap = mp->memo_cap ? 2 * mp->memo_cap : 256;
+    uint64_t *t = calloc(cap, sizeof(*t));
+    if (!t)
+      return sl; /* no memo: still the right answer */
+    for (i = 0; i < mp->memo_cap; i++)
+      if (mp->memo[i])
+        t[memo_probe(t, cap, (uint32_t)mp->memo[i] - 1u)] = mp->memo[i];
+    free(mp->memo);
+    mp->memo = t;
+    mp->memo_cap = cap;
+  }
+  h = memo_probe(mp->memo, mp->memo_cap, ref);
+  mp->memo[h] = (uint64_t)(ref + 1u) | (uint64_t)(uint32_t)sl << 32;
+  mp->nmemo++;
+  return sl;
+}
+
+/* slot_of without the table. */
+static int32_t find_slot(mapper *mp, ctix_kb_ref ref)
 {
   size_t n = CTIX__BUF_COUNT(&mp->slots, slot), i;
   slot s;
@@ -254,6 +303,56 @@ done:
 }
 
 /*
+ * Bit c of keep (64 classes a word) is set for the classes whose score
+ * z[c] less pen is above z_floor and within reach once bonus[c] is added:
+ * the cells worth keeping. keep has (n + 63) / 64 words, zeroed; classes
+ * from `from` on are looked at.
+ */
+static void keep_plain(uint64_t *keep, const float *z, const float *bonus, uint32_t n, float pen,
+                       float z_floor, float reach, uint32_t from)
+{
+  uint32_t c;
+  for (c = from; c < n; c++) {
+    float zc = z[c] - pen;
+    if (!(zc <= z_floor || zc + bonus[c] < reach))
+      keep[c / 64] |= (uint64_t)1 << (c % 64);
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* keep_plain eight classes at a time (AVX2): the same float operations. */
+__attribute__((target("avx2"))) static void keep_avx2(uint64_t *keep, const float *z,
+                                                      const float *bonus, uint32_t n, float pen,
+                                                      float z_floor, float reach)
+{
+  const __m256 vpen = _mm256_set1_ps(pen), vfloor = _mm256_set1_ps(z_floor),
+               vreach = _mm256_set1_ps(reach);
+  uint32_t c;
+  for (c = 0; c + 8 <= n; c += 8) {
+    __m256 zc = _mm256_sub_ps(_mm256_loadu_ps(z + c), vpen);
+    __m256 ok = _mm256_and_ps(_mm256_cmp_ps(zc, vfloor, _CMP_NLE_UQ),
+                              _mm256_cmp_ps(_mm256_add_ps(zc, _mm256_loadu_ps(bonus + c)), vreach,
+                                            _CMP_NLT_UQ));
+    keep[c / 64] |= (uint64_t)(unsigned)_mm256_movemask_ps(ok) << (c % 64);
+  }
+  keep_plain(keep, z, bonus, n, pen, z_floor, reach, c);
+}
+#endif
+
+/* Appends the model cell of (sentence i, class c). Returns 0 or CTIX_ENOMEM. */
+static int push_cell(mapper *mp, uint32_t i, uint32_t c, const float *z, float pen)
+{
+  cell ce;
+  memset(&ce, 0, sizeof(ce));
+  ce.sent = i;
+  ce.slot = c;
+  ce.z = z[c] - pen;
+  ce.signals = CTIX_TTP_SIG_MODEL;
+  ce.potential = is_potential(mp->ctx[i]);
+  return ctix__buf_push(&mp->cells, &ce, sizeof(ce));
+}
+
+/*
  * Model scores of every usable sentence into cells. A cell is kept only
  * when it could matter: above z_floor, and within reach of the threshold
  * once its slot's rule bonus is added (runner-ups included).
@@ -264,6 +363,7 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
   const ctix__ttp_params *pr = mp->pr;
   const float *bonus = (const float *)(const void *)mp->bonus.data;
   float reach = mp->thr - pr->runner_gap - pr->sub_margin - KEEP_MARGIN;
+  uint64_t keep[CTIX__TTP_MAX_CLASSES / 64 + 1];
   size_t i;
   uint32_t c;
   for (i = 0; i < doc->nsentences; i++) {
@@ -290,23 +390,25 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
         ctix__buf_addc(mp->trace, (unsigned char)t[k] < ' ' || t[k] == 0x7f ? ' ' : t[k]);
       ctix__buf_addc(mp->trace, '\n');
     }
-    for (c = 0; c < mp->m->nclasses; c++) {
-      cell ce;
-      if (z[c] - pen <= pr->z_floor || z[c] - pen + bonus[c] < reach)
-        continue;
-      memset(&ce, 0, sizeof(ce));
-      ce.sent = (uint32_t)i;
-      ce.slot = c;
-      ce.z = z[c] - pen;
-      ce.signals = CTIX_TTP_SIG_MODEL;
-      ce.potential = is_potential(mp->ctx[i]);
-      ctix__buf_push(&mp->cells, &ce, sizeof(ce));
+    memset(keep, 0, sizeof(keep));
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (mp->m->simd)
+      keep_avx2(keep, z, bonus, mp->m->nclasses, pen, pr->z_floor, reach);
+    else
+#endif
+      keep_plain(keep, z, bonus, mp->m->nclasses, pen, pr->z_floor, reach, 0);
+    for (c = 0; c < mp->m->nclasses; c += 64) {
+      uint64_t word = keep[c / 64];
+      for (; word; word &= word - 1)
+        if (push_cell(mp, (uint32_t)i, c + (uint32_t)__builtin_ctzll(word), z, pen))
+          return CTIX_ENOMEM;
     }
   }
   if (mp->trace && mp->trace->err)
     return mp->trace->err;
   return mp->cells.err;
 }
+
 
 /*
  * Trace header (ctix__ttp_map_trace): the document, its number of
@@ -511,10 +613,12 @@ static const char *const function_words[] = {
     "who",  "with",
 };
 
-/* Whether norm[0..len) is one of function_words. */
+/* Whether norm[0..len) is one of function_words (none is longer than 5). */
 static bool function_word(const char *w, size_t len)
 {
   size_t i;
+  if (len > 5)
+    return false;
   for (i = 0; i < sizeof(function_words) / sizeof(function_words[0]); i++)
     if (strlen(function_words[i]) == len && memcmp(function_words[i], w, len) == 0)
       return true;
@@ -553,7 +657,7 @@ static int explain(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_evidence *ev, uint32_t
     size_t nw, best_i[WHY_FEATURES];
     float best_w[WHY_FEATURES] = {0};
     size_t nb = 0, k;
-    fx->explain = 1;
+    fx->explain = CTIX__TTP_EXPLAIN_ONLY;
     i = (size_t)ctix__ttp_features(fx, mp->doc->text + se->span.start,
                                    se->span.end - se->span.start);
     fx->explain = 0;
@@ -785,6 +889,7 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
   float minc = mp->opts->min_confidence;
   const cell *cells = (const cell *)(const void *)mp->cells.data;
   cand *cands = NULL;
+  float *famsc = NULL;
   ctix_ttp_hit *items;
   int rc = 0;
   for (i = 0; i < ns; i++) {
@@ -793,19 +898,24 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
     cell_range(mp, (uint32_t)i, &a, &b);
     s->score = doc_score(mp, (uint32_t)i, cells, a, b);
   }
-  if (!(cands = calloc(ns + 1, sizeof(cand))))
+  if (!(cands = calloc(ns + 1, sizeof(cand))) || !(famsc = malloc((ns + 1) * sizeof(float)))) {
+    free(cands);
     return CTIX_ENOMEM;
+  }
+  /* Family scores: a root's score raised by any better member, members in slot order. */
+  for (i = 0; i < ns; i++)
+    famsc[i] = CTIX__BUF_AT(&mp->slots, slot, i).score;
+  for (j = 0; j < ns; j++) {
+    const slot *s = &CTIX__BUF_AT(&mp->slots, slot, j);
+    if (s->family >= 0 && (size_t)s->family != j && s->score > famsc[s->family])
+      famsc[s->family] = s->score;
+  }
   for (i = 0; i < ns; i++) {
     slot *p = &CTIX__BUF_AT(&mp->slots, slot, i);
-    float fam = p->score;
+    float fam = famsc[i];
     size_t chosen = 0;
     if (p->family != (int32_t)i || p->ref == CTIX_KB_NONE)
       continue;
-    for (j = 0; j < ns; j++) {
-      const slot *s = &CTIX__BUF_AT(&mp->slots, slot, j);
-      if (j != i && s->family == (int32_t)i && s->score > fam)
-        fam = s->score;
-    }
     if (minc > 0.0f ? confidence(mp, fam, thr) < minc : fam < thr)
       continue;
     /* Sub-techniques with enough evidence of their own. */
@@ -853,6 +963,7 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
   items = nc ? ctix__arena_calloc(&mp->out->arena, nc, sizeof(ctix_ttp_hit)) : NULL;
   if (nc && !items) {
     free(cands);
+    free(famsc);
     return CTIX_ENOMEM;
   }
   for (i = 0, j = 0; i < nc; i++) {
@@ -864,6 +975,7 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
   mp->out->pub.items = items;
   mp->out->pub.count = j;
   free(cands);
+  free(famsc);
   return rc;
 }
 
@@ -1115,6 +1227,7 @@ done:
     ctix_ttp_list_free(&mp.out->pub);
   free(z);
   free(mp.ctx);
+  free(mp.memo);
   ctix__buf_free(&mp.slots);
   ctix__buf_free(&mp.cells);
   ctix__buf_free(&mp.hits);
