@@ -52,6 +52,7 @@ enum {
   OPT_CUE_PRIORS,
   OPT_CV_CUES,
   OPT_TRACE,
+  OPT_NEG,
   /* options of the evaluations in their own files (ext_subs) */
   OPT_RULES,
   OPT_SHOW
@@ -75,6 +76,7 @@ static const ctix__cli_opt eval_cli_opts[] = {
     {OPT_CUE_PRIORS, 0, "cue-priors", false},
     {OPT_CV_CUES, 0, "cv-cues", true},
     {OPT_TRACE, 0, "trace", true},
+    {OPT_NEG, 0, "neg", true},
     {OPT_RULES, 0, "rules", true},
     {OPT_SHOW, 0, "show", true},
     {0, 0, NULL, false},
@@ -997,6 +999,7 @@ static int run_eval(int argc, char **argv)
     case OPT_CUE_PRIORS: o.ttp.cue_priors = true; break;
     case OPT_CV_CUES: o.ttp.cv_cues = arg; break;
     case OPT_TRACE: o.ttp.trace = arg; break;
+    case OPT_NEG: o.ttp.neg = arg; break;
     case OPT_MODEL: o.ttp.model = arg; break;
     case OPT_SHARED: o.ttp.shared = arg; break;
     case OPT_CV_CACHE: o.ttp.cache = arg; break;
@@ -1153,6 +1156,13 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "      --cv-cache DIR  keep the fold models in DIR and reuse them\n"
     "      --solver NAME  --cv training: svm (L2-loss SVM, default) or logreg\n"
     "      --cost C      --cv training: the regularisation constant C\n"
+    "      --neg MODE    --cv training: a class's negatives: report (default, as\n"
+    "                    the committed model: not the unlabelled sentences of a\n"
+    "                    report that has the class's family), all, or window:N\n"
+    "                    (only within N sentences of a sentence labelled with\n"
+    "                    it); mil-add:M, mil-drop:M\n"
+    "                    (train twice: those sentences scoring over M become\n"
+    "                    positives / are left out the second time)\n"
     "      --set NAME=VALUE  change a decision parameter of the model (see\n"
     "                    'ctix model info'); repeatable\n"
     "      --implied     also count implied techniques (of named software and\n"

@@ -503,6 +503,40 @@ static const char **space_classes(const ctix__eval_ttp_opts *o, size_t *n)
   return NULL;
 }
 
+/*
+ * Reads --neg into the training configuration: "report" (default, as the
+ * committed model is trained), "all", "window:N" (N sentences, 1 to 1000),
+ * "mil-add:M" or "mil-drop:M" (M a margin, -10 to 10). False for anything
+ * else.
+ */
+static bool neg_mode(ctix__ttp_train_cfg *cfg, const char *neg)
+{
+  uint64_t v;
+  cfg->neg_mode = CTIX__TTP_NEG_REPORT;
+  cfg->neg_window = 0;
+  cfg->neg_margin = 0;
+  if (!neg || strcmp(neg, "report") == 0)
+    return true;
+  if (strcmp(neg, "all") == 0) {
+    cfg->neg_mode = CTIX__TTP_NEG_ALL;
+    return true;
+  }
+  if (strncmp(neg, "window:", 7) == 0 && !ctix__parse_size(&v, neg + 7, strlen(neg + 7)) &&
+      v >= 1 && v <= 1000) {
+    cfg->neg_mode = CTIX__TTP_NEG_WINDOW;
+    cfg->neg_window = (unsigned)v;
+    return true;
+  }
+  if (strncmp(neg, "mil-add:", 8) == 0 || strncmp(neg, "mil-drop:", 9) == 0) {
+    const char *num = strchr(neg, ':') + 1;
+    char *end;
+    cfg->neg_margin = strtod(num, &end);
+    cfg->neg_mode = neg[4] == 'a' ? CTIX__TTP_NEG_MIL_ADD : CTIX__TTP_NEG_MIL_DROP;
+    return end != num && !*end && cfg->neg_margin > -10 && cfg->neg_margin < 10;
+  }
+  return false;
+}
+
 /* Cross-validation: trains one model per fold and maps the fold's items. */
 static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_opts *o,
                   FILE *tf)
@@ -532,6 +566,9 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
       const char *b = strrchr(file, '/');
       const char *set = file;
       size_t sl = b ? (size_t)(b - file) : 0;
+      /* every name says its negatives: caches made before --neg have none
+       * and were trained with "all", so they are not taken for the default */
+      const char *neg = o->neg ? o->neg : "report";
       if (b) {
         const char *b2 = sl ? file + sl : file;
         while (b2 > file && b2[-1] != '/')
@@ -539,9 +576,10 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
         set = b2;
       }
       snprintf(tag, sizeof(tag), "%.*s", (int)(b ? (size_t)(file + sl - set) : strlen(set)), set);
-      snprintf(cache, sizeof(cache), "%s/%s-%s%s-%s-c%g-k%u-f%zu.bin", o->cache, tag,
+      snprintf(cache, sizeof(cache), "%s/%s-%s%s-%s-c%g%s%s-k%u-f%zu.bin", o->cache, tag,
                o->labels ? o->labels : "all", o->parents ? "-parents" : "",
-               o->solver ? o->solver : "svm", o->c, o->cv, f);
+               o->solver ? o->solver : "svm", o->c, "-neg-", neg, o->cv,
+               f);
       if (ctix_ttp_model_open_file(&m, cache, &err) == 0)
         goto loaded;
       ctix_error_clear(&err);
@@ -569,6 +607,7 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
       cfg.parents_only = o->parents && !classes;
       cfg.exclude = excl;
       cfg.nexclude = ne;
+      neg_mode(&cfg, o->neg);
       if (o->verbose)
         ctix__cli_msg("cross-validation: training fold %zu of %u", f + 1, o->cv);
       rc = ctix__ttp_train_buf(&mb, d, &cfg, &err);
@@ -734,6 +773,14 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
     return ctix__cli_usage("eval", "--cv trains its own models: drop --model");
   if (o->cv_cues && !o->cv)
     return ctix__cli_usage("eval", "--cv-cues goes with --cv");
+  if (o->neg && !o->cv)
+    return ctix__cli_usage("eval", "--neg goes with --cv");
+  {
+    ctix__ttp_train_cfg chk;
+    if (!neg_mode(&chk, o->neg))
+      return ctix__cli_usage("eval", "--neg: 'all', 'report', 'window:N', 'mil-add:M' or "
+                                     "'mil-drop:M', not '%s'", o->neg);
+  }
   if (o->trace && !(tf = fopen(o->trace, "w"))) {
     ctix__cli_msg("%s: cannot write: %s", o->trace, strerror(errno));
     return 1;

@@ -42,8 +42,23 @@ sentence number of its `sent` line, CLASS one of the item's `classes`
 extra scores. Traces of ctix carry each scored sentence's text (`text`
 lines), from which such scores can be computed.
 
+`--paired` adds to each line the mean per-document difference from a
+baseline and its standard error; the baseline is the committed decision
+with the `--base NAME=VALUE` changes, replayed on the same trace, or on
+`--base-trace FILE`, a trace of the same items by other sentence scores
+(e.g. the cross-validation of another training), to compare two models
+document by document:
+
+    decide_replay.py --labels tram50 --set name_w=1 --base name_w=1 \
+        --paired --base-trace /tmp/base.trace /tmp/new.trace
+
+`--base` and `--base-trace` go with `--paired` or `--nested`, `--nested`
+with `--grid`.
+
 Usage: decide_replay.py [--labels tram50 | --parents] [--set NAME=VALUE]...
-                        [--grid NAME=V1,V2,...]... [--add FILE] TRACE
+                        [--grid NAME=V1,V2,...]... [--add FILE]
+                        [--paired] [--nested] [--base NAME=VALUE]...
+                        [--base-trace FILE] TRACE
 Standard library only.
 """
 import argparse
@@ -389,11 +404,18 @@ def main():
     ap.add_argument("--base", action="append", default=[], metavar="NAME=VALUE",
                     help="the baseline of --paired and --nested: the committed parameters "
                          "with these changes")
+    ap.add_argument("--base-trace", metavar="FILE",
+                    help="replay the baseline on this trace of the same items instead")
     ap.add_argument("--nested", action="store_true",
                     help="choose the --grid combination on 4 folds, score the 5th")
     ap.add_argument("--add", metavar="FILE", help="extra per-sentence class scores")
     ap.add_argument("trace")
     a = ap.parse_args()
+    if (a.base or a.base_trace) and not (a.paired or a.nested):
+        ap.error("--base and --base-trace give the baseline of --paired or --nested: "
+                 "add one of them")
+    if a.nested and not a.grid:
+        ap.error("--nested chooses among --grid combinations: give at least one --grid")
     pr = dict(DEFAULTS)
     if a.add:
         pr["add_w"] = 1.0
@@ -431,7 +453,15 @@ def main():
     except ValueError:
         ap.error("--base wants NAME=NUMBER")
     if a.paired or a.nested:
-        evaluate(items, bpr, a.labels, a.parents, base)
+        bitems = items
+        if a.base_trace:
+            bitems = read_trace(a.base_trace)
+            if len(bitems) != len(items) or any(
+                    x.gold != y.gold or x.fold != y.fold for x, y in zip(items, bitems)):
+                ap.error("--base-trace: not a trace of the same items (count, gold or fold "
+                         "differ)")
+        r = evaluate(bitems, bpr, a.labels, a.parents, base)
+        print("baseline per-document F1 %.4f  micro P %.4f R %.4f F1 %.4f" % r[:4])
     combos = []
     for combo in itertools.product(*[vals for _, vals in grid]):
         q = dict(pr)

@@ -233,6 +233,24 @@ void ctix__ttp_report_key(char *out, size_t cap, const char *id);
 /* Solvers measured (liblinear). */
 enum { CTIX__TTP_SVM = 0, CTIX__TTP_LOGREG = 1 };
 
+/*
+ * Which rows are a class's negatives (docs/ttp.md, "Report-aware
+ * negatives"). Every row not labelled with the class (the default), or
+ * not the unlabelled sentences of a report (tram2-multi, annoctr-sent)
+ * that has the class's family (the technique, its parent and its
+ * sub-techniques) among its labels, or only those within `neg_window`
+ * sentences of a sentence labelled with the family. The MIL modes train
+ * twice: the report-aware candidates that the first model scores over
+ * `neg_margin` are positives (or left out) the second time.
+ */
+enum {
+  CTIX__TTP_NEG_ALL = 0,
+  CTIX__TTP_NEG_REPORT = 1,
+  CTIX__TTP_NEG_WINDOW = 2,
+  CTIX__TTP_NEG_MIL_ADD = 3,   /* trained twice: the report-aware candidates over */
+  CTIX__TTP_NEG_MIL_DROP = 4   /* neg_margin become positives / leave the problem */
+};
+
 typedef struct ctix__ttp_train_cfg {
   int solver;                  /* CTIX__TTP_SVM (default) or CTIX__TTP_LOGREG */
   double c;                    /* regularisation; 0 = the solver's default */
@@ -244,8 +262,23 @@ typedef struct ctix__ttp_train_cfg {
   const char *const *exclude;  /* report keys kept out of training */
   size_t nexclude;
   const ctix__ttp_params *params; /* decision parameters written (NULL: defaults) */
+  int neg_mode;                /* CTIX__TTP_NEG_*; not ALL is written in the manifest */
+  unsigned neg_window;         /* sentences either side for CTIX__TTP_NEG_WINDOW */
+  double neg_margin;           /* score over which the MIL modes change a candidate */
   bool progress;
 } ctix__ttp_train_cfg;
+
+/*
+ * Sets keep[i], for each of d's rows in order (ctix__ttp_data_rows), to
+ * whether the row may be a negative of class `id` under cfg's neg_mode:
+ * false for the class's positives and for the rows that mode leaves out.
+ * `keep` holds ctix__ttp_data_rows(d) entries. CTIX_EINVAL for an id
+ * that labels no row.
+ */
+int ctix__ttp_negatives(bool *keep, const ctix__ttp_data *d, const char *id,
+                        const ctix__ttp_train_cfg *cfg);
+/* Number of training rows of d. */
+size_t ctix__ttp_data_rows(const ctix__ttp_data *d);
 
 /* Trains and appends the model file to `out`. Deterministic. */
 int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,

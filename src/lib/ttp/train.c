@@ -14,6 +14,15 @@
  * tram-bootstrap rows that are TRAM2 spans) are traced back to their
  * report through the report texts of tram2-docs; a span found in several
  * reports is kept out of every fold ("*").
+ *
+ * A class's negatives are every row not labelled with it, unless the
+ * configuration's neg_mode leaves out the unlabelled sentences of reports
+ * that have the class's family (all of them, those near a labelled
+ * sentence, or those a first model scores high: docs/ttp.md,
+ * "Report-aware negatives"); a row of a report sentence set keeps its
+ * sentence number for that. `ctix model train` uses "report" (annotators
+ * mark a technique where they see it first, not every sentence that
+ * describes it); a zeroed configuration means "all".
  */
 #include <jansson.h>
 #include <linear.h>
@@ -50,7 +59,9 @@ typedef struct row {
   uint32_t nlabels;
   uint32_t group;        /* index into d->groups */
   uint32_t source;
+  uint32_t seq;          /* sentence number in its report (report sentence sets), or NO_SEQ */
 } row;
+#define NO_SEQ UINT32_MAX
 
 struct ctix__ttp_data {
   ctix_buf rows;         /* row */
@@ -70,6 +81,7 @@ typedef struct raw_row {
   char *labels;          /* ids separated by spaces */
   char *group;
   uint32_t source;
+  uint32_t seq;          /* as row.seq */
 } raw_row;
 
 typedef struct reader {
@@ -196,9 +208,10 @@ static void add_label(ctix_buf *labels, const ctix_kb *kb, const char *id)
 }
 
 static int push_raw(reader *r, const char *text, size_t tlen, const char *labels,
-                    const char *group, uint32_t source)
+                    const char *group, uint32_t source, uint32_t seq)
 {
   raw_row rr;
+  rr.seq = seq;
   rr.text = strndup(text, tlen);
   rr.labels = strdup(labels);
   rr.group = strdup(group);
@@ -268,7 +281,8 @@ static int read_attack(reader *r, const char *shared)
       continue;
     ctix__buf_reset(&labels);
     add_label(&labels, r->kb, id);
-    if (labels.len && (rc = push_raw(r, name, strlen(name), labels.data, "attack", SRC_NAMES)))
+    if (labels.len &&
+        (rc = push_raw(r, name, strlen(name), labels.data, "attack", SRC_NAMES, NO_SEQ)))
       goto done;
   }
   /* Procedure examples. */
@@ -302,7 +316,8 @@ static int read_attack(reader *r, const char *shared)
     clean_text(&text, desc, actor, actor_id);
     if (text.err)
       goto nomem;
-    if (text.len && (rc = push_raw(r, text.data, text.len, labels.data, "attack", SRC_ATTACK)))
+    if (text.len &&
+        (rc = push_raw(r, text.data, text.len, labels.data, "attack", SRC_ATTACK, NO_SEQ)))
       goto done;
   }
   goto done;
@@ -500,6 +515,21 @@ done:
 
 /* ------------------------------------------------------------- ttp-eval */
 
+/*
+ * The sentence number of a report sentence set's row ("-s<digits>" at the
+ * end of its id: tram2m-091-s0005, annoctr-<split>-<doc>-s0012), or
+ * NO_SEQ for the other sets and ids.
+ */
+static uint32_t sentence_seq(const char *set, const char *id)
+{
+  size_t n = strlen(id), k = strip_suffix(id, 's');
+  uint64_t v;
+  if ((strcmp(set, "tram2-multi") != 0 && strcmp(set, "annoctr-sent") != 0) || k == n ||
+      ctix__parse_size(&v, id + k + 2, n - k - 2) || v >= NO_SEQ)
+    return NO_SEQ;
+  return (uint32_t)v;
+}
+
 /* Reads DIR/dev.jsonl of one evaluation set; rows of level "sentence". */
 static int read_eval(reader *r, const char *shared, size_t k, const shingles *sh)
 {
@@ -554,7 +584,8 @@ static int read_eval(reader *r, const char *shared, size_t k, const shingles *sh
     if (tram2span)
       snprintf(key, sizeof(key), "%s", span_report(sh, tx, id));
     if (!text.err && !labels.err && text.len)
-      rc = push_raw(r, text.data, text.len, labels.len ? labels.data : "", key, (uint32_t)k + 2);
+      rc = push_raw(r, text.data, text.len, labels.len ? labels.data : "", key, (uint32_t)k + 2,
+                    sentence_seq(name, id));
     else if (text.err || labels.err)
       rc = ctix__error_set(r->err, CTIX_ENOMEM, "out of memory reading %s", path);
     json_decref(j);
@@ -712,6 +743,7 @@ static int build_data(ctix__ttp_data *d, reader *r)
     rw.nlabels = 0;
     rw.group = (uint32_t)find_sorted(d->groups, d->ngroups, raws[i].group);
     rw.source = raws[i].source;
+    rw.seq = raws[i].seq;
     for (f = 0; f < nf; f++) {
       node.index = (int)CTIX__TTP_FX_AT(&fx, f).id + 1;
       node.value = CTIX__TTP_FX_AT(&fx, f).v;
@@ -829,6 +861,85 @@ done:
   return rc;
 }
 
+/* ------------------------------------------------------------- negatives */
+
+size_t ctix__ttp_data_rows(const ctix__ttp_data *d) { return CTIX__BUF_COUNT(&d->rows, row); }
+
+/* Whether row r has a label in the family marked by fam (over label indexes). */
+static bool row_in_family(const ctix__ttp_data *d, const row *r, const bool *fam)
+{
+  uint32_t j;
+  for (j = 0; j < r->nlabels; j++)
+    if (fam[CTIX__BUF_AT(&d->rlabels, uint32_t, r->label_off + j)])
+      return true;
+  return false;
+}
+
+/* Whether b is a sentence of a's report (same set) within w sentences of it. */
+static bool near(const row *a, const row *b, unsigned w)
+{
+  return a->group == b->group && a->source == b->source && b->seq != NO_SEQ &&
+         (a->seq > b->seq ? a->seq - b->seq : b->seq - a->seq) <= w;
+}
+
+/*
+ * Fills keep[i] for every row: whether it may be a negative of label
+ * `lab` under cfg's neg_mode (ctix__ttp_negatives). `fam` (d->nlabels
+ * entries) and `grp` (d->ngroups) are scratch.
+ */
+static void negatives(bool *keep, bool *fam, bool *grp, const ctix__ttp_data *d, uint32_t lab,
+                      const ctix__ttp_train_cfg *cfg)
+{
+  size_t nrows = CTIX__BUF_COUNT(&d->rows, row), i;
+  const row *rows = (const row *)(const void *)d->rows.data;
+  uint32_t j;
+  /* The family: the ids sharing the class's "T####". */
+  for (i = 0; i < d->nlabels; i++)
+    fam[i] = strncmp(d->labels[i], d->labels[lab], 5) == 0;
+  for (i = 0; i < nrows; i++) {
+    keep[i] = true;
+    for (j = 0; j < rows[i].nlabels; j++)
+      if (CTIX__BUF_AT(&d->rlabels, uint32_t, rows[i].label_off + j) == lab)
+        keep[i] = false;
+  }
+  if (cfg->neg_mode == CTIX__TTP_NEG_REPORT) {
+    memset(grp, 0, d->ngroups * sizeof(bool));
+    for (i = 0; i < nrows; i++)
+      if (rows[i].group != d->star && row_in_family(d, rows + i, fam))
+        grp[rows[i].group] = true;
+    for (i = 0; i < nrows; i++)
+      if (rows[i].seq != NO_SEQ && rows[i].nlabels == 0 && grp[rows[i].group])
+        keep[i] = false;
+  } else if (cfg->neg_mode == CTIX__TTP_NEG_WINDOW) {
+    /* A report's sentences are consecutive rows in sentence order. */
+    for (i = 0; i < nrows; i++) {
+      size_t k;
+      if (rows[i].seq == NO_SEQ || !row_in_family(d, rows + i, fam))
+        continue;
+      for (k = i; k-- > 0 && near(rows + i, rows + k, cfg->neg_window);)
+        keep[k] &= rows[k].nlabels != 0;
+      for (k = i + 1; k < nrows && near(rows + i, rows + k, cfg->neg_window); k++)
+        keep[k] &= rows[k].nlabels != 0;
+    }
+  }
+}
+
+int ctix__ttp_negatives(bool *keep, const ctix__ttp_data *d, const char *id,
+                        const ctix__ttp_train_cfg *cfg)
+{
+  int64_t lab = find_sorted(d->labels, d->nlabels, id);
+  bool *fam, *grp;
+  if (lab < 0)
+    return CTIX_EINVAL;
+  fam = calloc(d->nlabels + 1, sizeof(bool));
+  grp = calloc(d->ngroups + 1, sizeof(bool));
+  if (fam && grp)
+    negatives(keep, fam, grp, d, (uint32_t)lab, cfg);
+  free(fam);
+  free(grp);
+  return fam && grp ? 0 : CTIX_ENOMEM;
+}
+
 /* -------------------------------------------------------------- training */
 
 static void quiet(const char *s) { (void)s; }
@@ -860,6 +971,62 @@ static int cmp_trip(const void *x, const void *y)
   return a->cls < b->cls ? -1 : a->cls > b->cls;
 }
 
+/* Scratch of a class's own problem when neg_mode is not CTIX__TTP_NEG_ALL. */
+typedef struct negscratch {
+  bool *keep, *fam, *grp;       /* negatives() */
+  struct feature_node **xs;     /* the class's rows */
+  double *ys;
+} negscratch;
+
+/*
+ * The multiple-instance refinement of one class's problem: trains on all
+ * `nused` rows (x, y: the default negatives), scores the unlabelled
+ * sentences of the reports that have the class's family, and those over
+ * cfg->neg_margin become positives (CTIX__TTP_NEG_MIL_ADD) or leave the
+ * problem (_DROP). Points `prob` at the refined rows in ns->xs, ns->ys;
+ * adds the number changed to *nout.
+ */
+static int mil_problem(struct problem *prob, size_t *nout, negscratch *ns,
+                       const ctix__ttp_data *d, uint32_t lab, const ctix__ttp_train_cfg *cfg,
+                       const uint32_t *used, struct feature_node **x, double *y, size_t nused,
+                       const struct parameter *par, ctix_error *err)
+{
+  ctix__ttp_train_cfg rep = *cfg;
+  struct model *mdl;
+  const char *chk;
+  int labels[2];
+  size_t i, nc = 0;
+  prob->l = (int)nused;
+  prob->x = x;
+  prob->y = y;
+  if ((chk = check_parameter(prob, par)))
+    return ctix__error_set(err, CTIX_EINVAL, "liblinear: %s", chk);
+  srand(1);
+  if (!(mdl = train(prob, par)))
+    return ctix__error_set(err, CTIX_ENOMEM, "out of memory training the technique model");
+  get_labels(mdl, labels);
+  rep.neg_mode = CTIX__TTP_NEG_REPORT;
+  negatives(ns->keep, ns->fam, ns->grp, d, lab, &rep);
+  for (i = 0; i < nused; i++) {
+    double dec = 0, yy = y[i];
+    if (yy < 0 && !ns->keep[used[i]]) {
+      predict_values(mdl, x[i], &dec);
+      if ((labels[0] == 1 ? dec : -dec) > cfg->neg_margin) {
+        (*nout)++;
+        if (cfg->neg_mode == CTIX__TTP_NEG_MIL_DROP)
+          continue;
+        yy = 1.0;
+      }
+    }
+    ns->xs[nc] = x[i];
+    ns->ys[nc++] = yy;
+  }
+  free_and_destroy_model(&mdl);
+  prob->l = (int)nc;
+  prob->x = ns->xs;
+  prob->y = ns->ys;
+  return 0;
+}
 
 int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
                         ctix_error *err)
@@ -872,6 +1039,8 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
   double *y = NULL;
   uint32_t *used = NULL, *pos = NULL, *cls = NULL;
   bool *excluded = NULL;
+  negscratch ns = {NULL, NULL, NULL, NULL, NULL};
+  size_t nneg_out = 0;
   wsel *ws = NULL;
   float *scale = NULL, *bias = NULL;
   ctix_buf trips = CTIX_BUF_INIT((size_t)1 << 31), info = CTIX_BUF_INIT(1 << 16);
@@ -894,6 +1063,13 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
       !(y = calloc(nrows + 1, sizeof(double))) || !(pos = calloc(d->nlabels + 1, 4)) ||
       !(cls = calloc(d->nlabels + 1, 4)) || !(ws = calloc(CTIX__TTP_NFEAT, sizeof(wsel))) ||
       !(scale = calloc(d->nlabels + 1, 4)) || !(bias = calloc(d->nlabels + 1, 4)))
+    goto nomem;
+  if (cfg->neg_mode != CTIX__TTP_NEG_ALL &&
+      (!(ns.keep = calloc(nrows + 1, sizeof(bool))) ||
+       !(ns.fam = calloc(d->nlabels + 1, sizeof(bool))) ||
+       !(ns.grp = calloc(d->ngroups + 1, sizeof(bool))) ||
+       !(ns.xs = calloc(nrows + 1, sizeof(*ns.xs))) ||
+       !(ns.ys = calloc(nrows + 1, sizeof(double)))))
     goto nomem;
   /* Rows in training: all but the excluded reports ("*" with any exclusion). */
   for (i = 0; i < cfg->nexclude; i++) {
@@ -957,6 +1133,23 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
         if (rl[r->label_off + j] == lab)
           y[i] = 1.0;
     }
+    if (cfg->neg_mode == CTIX__TTP_NEG_MIL_ADD || cfg->neg_mode == CTIX__TTP_NEG_MIL_DROP) {
+      if ((rc = mil_problem(&prob, &nneg_out, &ns, d, lab, cfg, used, x, y, nused, &par, err)))
+        goto done;
+    } else if (cfg->neg_mode != CTIX__TTP_NEG_ALL) {
+      /* The class's own problem: its positives and the negatives its mode keeps. */
+      size_t nc = 0;
+      negatives(ns.keep, ns.fam, ns.grp, d, lab, cfg);
+      for (i = 0; i < nused; i++)
+        if (y[i] > 0 || ns.keep[used[i]]) {
+          ns.xs[nc] = x[i];
+          ns.ys[nc++] = y[i];
+        }
+      nneg_out += nused - nc; /* the negatives left out */
+      prob.l = (int)nc;
+      prob.x = ns.xs;
+      prob.y = ns.ys;
+    }
     if ((chk = check_parameter(&prob, &par))) {
       rc = ctix__error_set(err, CTIX_EINVAL, "liblinear: %s", chk);
       goto done;
@@ -1014,6 +1207,21 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
                    cfg->solver == CTIX__TTP_LOGREG ? "logistic regression (dual)"
                                                    : "L2-loss SVM (dual)",
                    cc, topn);
+    if (cfg->neg_mode == CTIX__TTP_NEG_REPORT)
+      ctix__buf_addf(&info, "negatives: not the unlabelled sentences of a report labelled with "
+                            "the class's family (%zu row-class pairs left out)\n",
+                     nneg_out);
+    else if (cfg->neg_mode == CTIX__TTP_NEG_WINDOW)
+      ctix__buf_addf(&info, "negatives: not the unlabelled sentences within %u of a sentence "
+                            "labelled with the class's family (%zu row-class pairs left out)\n",
+                     cfg->neg_window, nneg_out);
+    else if (cfg->neg_mode == CTIX__TTP_NEG_MIL_ADD || cfg->neg_mode == CTIX__TTP_NEG_MIL_DROP)
+      ctix__buf_addf(&info, "negatives: trained twice, the unlabelled sentences of a report "
+                            "labelled with the class's family scoring over %g the first time "
+                            "%s the second (%zu row-class pairs)\n",
+                     cfg->neg_margin,
+                     cfg->neg_mode == CTIX__TTP_NEG_MIL_ADD ? "are positives" : "left out",
+                     nneg_out);
     ctix__buf_adds(&info, d->summary);
     ctix__buf_add(out, CTIX__TTP_MODEL_MAGIC, 8);
     ctix__ttp_put32(out, CTIX__TTP_MODEL_VERSION);
@@ -1061,6 +1269,11 @@ nomem:
   rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory training the technique model");
 done:
   free(excluded);
+  free(ns.keep);
+  free(ns.fam);
+  free(ns.grp);
+  free(ns.xs);
+  free(ns.ys);
   free(used);
   free(x);
   free(y);
@@ -1091,6 +1304,8 @@ int ctix_ttp_model_train(const ctix_ttp_train_opts *opts, ctix_error *err)
   if ((rc = ctix__ttp_data_load(&d, opts->shared_dir, kb, opts->progress, err)))
     goto done;
   memset(&cfg, 0, sizeof(cfg));
+  /* the committed model's negatives (docs/ttp.md "Report-aware negatives") */
+  cfg.neg_mode = CTIX__TTP_NEG_REPORT;
   cfg.progress = opts->progress;
   if (opts->exclude_ids) {
     size_t n = 0, i;

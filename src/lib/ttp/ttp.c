@@ -899,8 +899,8 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
     s->score = doc_score(mp, (uint32_t)i, cells, a, b);
   }
   if (!(cands = calloc(ns + 1, sizeof(cand))) || !(famsc = malloc((ns + 1) * sizeof(float)))) {
-    free(cands);
-    return CTIX_ENOMEM;
+    rc = CTIX_ENOMEM;
+    goto done;
   }
   /* Family scores: a root's score raised by any better member, members in slot order. */
   for (i = 0; i < ns; i++)
@@ -918,14 +918,18 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
       continue;
     if (minc > 0.0f ? confidence(mp, fam, thr) < minc : fam < thr)
       continue;
-    /* Sub-techniques with enough evidence of their own. */
+    /* Sub-techniques with enough evidence of their own (and, under a
+     * minimum confidence, with that confidence of their own: else the
+     * family's parent stands for them) */
     for (j = 0; j < ns; j++) {
       slot *s = &CTIX__BUF_AT(&mp->slots, slot, j);
+      float sconf;
       if (j == i || s->family != (int32_t)i || s->ref == CTIX_KB_NONE)
         continue;
-      if (s->score >= thr - pr->sub_margin) {
+      sconf = confidence(mp, s->score, thr);
+      if (s->score >= thr - pr->sub_margin && !(minc > 0.0f && sconf < minc)) {
         cands[nc].slot = (uint32_t)j;
-        cands[nc].conf = confidence(mp, s->score, thr);
+        cands[nc].conf = sconf;
         nc++;
         s->chosen = true;
         chosen++;
@@ -962,9 +966,8 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
     qsort(cands, nc, sizeof(cand), cmp_cand);
   items = nc ? ctix__arena_calloc(&mp->out->arena, nc, sizeof(ctix_ttp_hit)) : NULL;
   if (nc && !items) {
-    free(cands);
-    free(famsc);
-    return CTIX_ENOMEM;
+    rc = CTIX_ENOMEM;
+    goto done;
   }
   for (i = 0, j = 0; i < nc; i++) {
     if ((rc = fill_hit(mp, fx, &items[j], &cands[i], thr)))
@@ -974,6 +977,7 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
   }
   mp->out->pub.items = items;
   mp->out->pub.count = j;
+done:
   free(cands);
   free(famsc);
   return rc;

@@ -1,0 +1,306 @@
+/*
+ * Unit tests of the technique model's training data (src/lib/ttp/train.c):
+ * which rows are a class's negatives under each negatives mode (all rows
+ * not labelled with the class; not the unlabelled sentences of a report
+ * that has the class's family; only those within a window of a sentence
+ * labelled with it; the multiple-instance refinement's candidates), on a
+ * small shared folder written by the test, and that a non-default mode is
+ * written in the model's manifest.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctix/kb.h"
+#include "ttp/model.h"
+#include "util/buf.h"
+
+/* The training sets train.c reads under data/ttp-eval, and what the test writes in them. */
+typedef struct set_file {
+  const char *name;
+  const char *jsonl;
+} set_file;
+
+/*
+ * Rows, in the order train.c reads them (no ATT&CK rows: the bundle is
+ * empty):
+ *   0-7   tram2-multi report 001: 2 is T1003.001, 5 is T1059, the others unlabelled
+ *   8-10  tram2-multi report 002: 9 is T1105
+ *   11    tram2-single span T1003.001 (no sentence number)
+ *   12-14 annoctr-sent report x: 13 is T1003.002
+ *   15    annoctr-sent, report x, unlabelled, but no sentence number: never left out
+ */
+static const set_file sets[] = {
+    {"tram2-multi",
+     "{\"id\": \"tram2m-001-s0000\", \"text\": \"The report opens here.\", \"techniques\": []}\n"
+     "{\"id\": \"tram2m-001-s0001\", \"text\": \"The actor ran a tool.\", \"techniques\": []}\n"
+     "{\"id\": \"tram2m-001-s0002\", \"text\": \"It dumped LSASS memory.\", "
+     "\"techniques\": [\"T1003.001\"]}\n"
+     "{\"id\": \"tram2m-001-s0003\", \"text\": \"Credentials were read.\", \"techniques\": []}\n"
+     "{\"id\": \"tram2m-001-s0004\", \"text\": \"Another quiet line.\", \"techniques\": []}\n"
+     "{\"id\": \"tram2m-001-s0005\", \"text\": \"It ran PowerShell commands.\", "
+     "\"techniques\": [\"T1059\"]}\n"
+     "{\"id\": \"tram2m-001-s0006\", \"text\": \"More prose follows.\", \"techniques\": []}\n"
+     "{\"id\": \"tram2m-001-s0007\", \"text\": \"The end of it.\", \"techniques\": []}\n"
+     "{\"id\": \"tram2m-002-s0000\", \"text\": \"A second report.\", \"techniques\": []}\n"
+     "{\"id\": \"tram2m-002-s0001\", \"text\": \"It downloaded a payload.\", "
+     "\"techniques\": [\"T1105\"]}\n"
+     "{\"id\": \"tram2m-002-s0002\", \"text\": \"Its last line.\", \"techniques\": []}\n"},
+    {"tram2-single",
+     "{\"id\": \"tram2s-0001\", \"text\": \"dumped the memory of lsass\", "
+     "\"techniques\": [\"T1003.001\"]}\n"},
+    {"tram-bootstrap", ""},
+    {"annoctr-sent",
+     "{\"id\": \"annoctr-train-x-s0000\", \"text\": \"Intro of the blog.\", \"techniques\": []}\n"
+     "{\"id\": \"annoctr-train-x-s0001\", \"text\": \"They read the SAM hive.\", "
+     "\"techniques\": [\"T1003.002\"]}\n"
+     "{\"id\": \"annoctr-train-x-s0002\", \"text\": \"Closing words.\", \"techniques\": []}\n"
+     "{\"id\": \"annoctr-train-x\", \"text\": \"No sentence number.\", \"techniques\": []}\n"},
+    {"cti-hal-spans", ""},
+};
+#define NROWS 16
+
+typedef struct fixture {
+  char dir[256];
+  ctix__ttp_data *d;
+} fixture;
+
+/* Writes `text` to dir/rel, creating the file. */
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+  char p[512];
+  FILE *f;
+  snprintf(p, sizeof(p), "%s/%s", dir, rel);
+  f = fopen(p, "w");
+  assert_non_null(f);
+  assert_int_equal(fputs(text, f) >= 0 || !text[0], 1);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* Makes dir/rel (one level). */
+static void make_dir(const char *dir, const char *rel)
+{
+  char p[512];
+  snprintf(p, sizeof(p), "%s/%s", dir, rel);
+  assert_int_equal(mkdir(p, 0700), 0);
+}
+
+/* Writes the small shared folder and loads it. */
+static int setup(void **state)
+{
+  fixture *fx = calloc(1, sizeof(*fx));
+  const char *base = getenv("TMPDIR");
+  const ctix_kb *kb;
+  ctix_error err;
+  size_t i;
+  char rel[128];
+  assert_non_null(fx);
+  snprintf(fx->dir, sizeof(fx->dir), "%s/ctix-train-test.XXXXXX", base && base[0] ? base : "/tmp");
+  assert_non_null(mkdtemp(fx->dir));
+  make_dir(fx->dir, "data");
+  make_dir(fx->dir, "data/attack");
+  make_dir(fx->dir, "data/ttp-eval");
+  write_file(fx->dir, "data/attack/enterprise-attack.json",
+             "{\"type\": \"bundle\", \"objects\": []}");
+  for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+    snprintf(rel, sizeof(rel), "data/ttp-eval/%s", sets[i].name);
+    make_dir(fx->dir, rel);
+    snprintf(rel, sizeof(rel), "data/ttp-eval/%s/dev.jsonl", sets[i].name);
+    write_file(fx->dir, rel, sets[i].jsonl);
+  }
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_kb_default(&kb, &err), 0);
+  if (ctix__ttp_data_load(&fx->d, fx->dir, kb, false, &err))
+    fail_msg("load: %s", err.message);
+  *state = fx;
+  return 0;
+}
+
+/* Removes the folder and frees the data. */
+static int teardown(void **state)
+{
+  fixture *fx = *state;
+  char p[512];
+  size_t i;
+  for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+    snprintf(p, sizeof(p), "%s/data/ttp-eval/%s/dev.jsonl", fx->dir, sets[i].name);
+    remove(p);
+    snprintf(p, sizeof(p), "%s/data/ttp-eval/%s", fx->dir, sets[i].name);
+    rmdir(p);
+  }
+  snprintf(p, sizeof(p), "%s/data/attack/enterprise-attack.json", fx->dir);
+  remove(p);
+  snprintf(p, sizeof(p), "%s/data/attack", fx->dir);
+  rmdir(p);
+  snprintf(p, sizeof(p), "%s/data/ttp-eval", fx->dir);
+  rmdir(p);
+  snprintf(p, sizeof(p), "%s/data", fx->dir);
+  rmdir(p);
+  rmdir(fx->dir);
+  ctix__ttp_data_free(fx->d);
+  free(fx);
+  return 0;
+}
+
+/*
+ * Asserts which rows are negatives of `id` under (mode, window): `want`
+ * is one character per row, '1' a negative, '0' not.
+ */
+static void check_negatives(const fixture *fx, const char *id, int mode, unsigned window,
+                            const char *want)
+{
+  ctix__ttp_train_cfg cfg;
+  bool keep[NROWS];
+  char got[NROWS + 1];
+  size_t i;
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.neg_mode = mode;
+  cfg.neg_window = window;
+  assert_int_equal(ctix__ttp_data_rows(fx->d), NROWS);
+  assert_int_equal(ctix__ttp_negatives(keep, fx->d, id, &cfg), 0);
+  for (i = 0; i < NROWS; i++)
+    got[i] = keep[i] ? '1' : '0';
+  got[NROWS] = 0;
+  if (strcmp(got, want) != 0)
+    fail_msg("negatives of %s (mode %d, window %u): %s, want %s", id, mode, window, got, want);
+}
+
+/* One expectation: the negatives of `id` under (mode, window). */
+typedef struct neg_case {
+  const char *id;
+  int mode;
+  unsigned window;
+  const char *want;    /* one character per row: '1' a negative, '0' not */
+} neg_case;
+
+static const neg_case neg_cases[] = {
+    /* Default: every row not labelled with the class (a parent counts its sub-techniques). */
+    {"T1003.001", CTIX__TTP_NEG_ALL, 0, "1101111111101111"},
+    {"T1003", CTIX__TTP_NEG_ALL, 0, "1101111111101011"},
+    {"T1105", CTIX__TTP_NEG_ALL, 0, "1111111110111111"},
+    /* Report-aware: the unlabelled sentences of a report that has the class's family
+     * (a sibling sub-technique too) are not negatives; sentences labelled with other
+     * techniques, spans and other reports' sentences stay. */
+    {"T1003.001", CTIX__TTP_NEG_REPORT, 0, "0000010011100101"},
+    {"T1003", CTIX__TTP_NEG_REPORT, 0, "0000010011100001"},
+    {"T1105", CTIX__TTP_NEG_REPORT, 0, "1111111100011111"},
+    {"T1059", CTIX__TTP_NEG_REPORT, 0, "0010000011111111"},
+    /* Window: only the unlabelled sentences within N of a sentence of the family. */
+    {"T1003.001", CTIX__TTP_NEG_WINDOW, 1, "1000111111100101"},
+    {"T1003.001", CTIX__TTP_NEG_WINDOW, 2, "0000011111100101"},
+    {"T1059", CTIX__TTP_NEG_WINDOW, 1, "1111000111111111"},
+    {"T1105", CTIX__TTP_NEG_WINDOW, 1, "1111111100011111"},
+    /* A window as wide as the report is the report-aware mode there. */
+    {"T1003.001", CTIX__TTP_NEG_WINDOW, 100, "0000010011100101"},
+};
+
+/* Each mode leaves out of a class's negatives exactly the rows its rule names. */
+static void test_negatives_modes(void **state)
+{
+  fixture *fx = *state;
+  size_t i;
+  for (i = 0; i < sizeof(neg_cases) / sizeof(neg_cases[0]); i++)
+    check_negatives(fx, neg_cases[i].id, neg_cases[i].mode, neg_cases[i].window,
+                    neg_cases[i].want);
+}
+
+/* An id that labels no row is an error, not an empty set. */
+static void test_negatives_unknown(void **state)
+{
+  fixture *fx = *state;
+  ctix__ttp_train_cfg cfg;
+  bool keep[NROWS];
+  memset(&cfg, 0, sizeof(cfg));
+  assert_int_equal(ctix__ttp_negatives(keep, fx->d, "T1486", &cfg), CTIX_EINVAL);
+}
+
+/* Whether the model bytes hold `s` (the manifest is plain text in the file). */
+static bool holds(const ctix_buf *b, const char *s)
+{
+  size_t n = strlen(s), i;
+  for (i = 0; i + n <= b->len; i++)
+    if (memcmp(b->data + i, s, n) == 0)
+      return true;
+  return false;
+}
+
+/*
+ * The mode changes the trained weights and is named in the manifest; the
+ * default writes no such line.
+ */
+static void test_negatives_manifest(void **state)
+{
+  fixture *fx = *state;
+  static const char *const cls[] = {"T1003.001"};
+  ctix__ttp_train_cfg cfg;
+  ctix_buf a = CTIX_BUF_INIT(1 << 24), b = CTIX_BUF_INIT(1 << 24);
+  ctix_error err;
+  ctix_error_clear(&err);
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.classes = cls;
+  cfg.nclasses = 1;
+  assert_int_equal(ctix__ttp_train_buf(&a, fx->d, &cfg, &err), 0);
+  cfg.neg_mode = CTIX__TTP_NEG_REPORT;
+  assert_int_equal(ctix__ttp_train_buf(&b, fx->d, &cfg, &err), 0);
+  assert_false(holds(&a, "negatives:"));
+  assert_true(holds(&b, "negatives: not the unlabelled sentences of a report"));
+  assert_true(holds(&b, "(8 row-class pairs left out)"));
+  assert_true(a.len != b.len || memcmp(a.data, b.data, a.len) != 0);
+  ctix__buf_free(&a);
+  ctix__buf_free(&b);
+}
+
+/*
+ * The multiple-instance modes change exactly the report-aware candidates
+ * the first model scores over the margin: all of them under a margin
+ * below every score, none over one above every score.
+ */
+static void test_negatives_mil(void **state)
+{
+  fixture *fx = *state;
+  static const char *const cls[] = {"T1003.001"};
+  static const struct {
+    int mode;
+    double margin;
+    const char *want;
+  } cases[] = {
+      {CTIX__TTP_NEG_MIL_DROP, -9.0, "left out the second (8 row-class pairs)"},
+      {CTIX__TTP_NEG_MIL_ADD, -9.0, "are positives the second (8 row-class pairs)"},
+      {CTIX__TTP_NEG_MIL_ADD, 9.0, "are positives the second (0 row-class pairs)"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    ctix__ttp_train_cfg cfg;
+    ctix_buf b = CTIX_BUF_INIT(1 << 24);
+    ctix_error err;
+    ctix_error_clear(&err);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.classes = cls;
+    cfg.nclasses = 1;
+    cfg.neg_mode = cases[i].mode;
+    cfg.neg_margin = cases[i].margin;
+    assert_int_equal(ctix__ttp_train_buf(&b, fx->d, &cfg, &err), 0);
+    if (!holds(&b, cases[i].want))
+      fail_msg("case %zu: the manifest does not say '%s'", i, cases[i].want);
+    ctix__buf_free(&b);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_negatives_modes),
+      cmocka_unit_test(test_negatives_unknown),
+      cmocka_unit_test(test_negatives_manifest),
+      cmocka_unit_test(test_negatives_mil),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
