@@ -83,6 +83,14 @@ static void test_id_table(void **state)
               CTIX__TTP_CTX_ID_TABLE, false);
   expect_flag("Exploitation of Remote Services", CTIX__TTP_CTX_ID_TABLE, false);
   expect_flag("", CTIX__TTP_CTX_ID_TABLE, false);
+  /* two prose words and fillers are still a table; a third one is prose, wherever the id is */
+  expect_flag("used with the tool via T1105", CTIX__TTP_CTX_ID_TABLE, true);
+  expect_flag("used with the tool via more T1105", CTIX__TTP_CTX_ID_TABLE, false);
+  expect_flag("T1105 used with the tool via more", CTIX__TTP_CTX_ID_TABLE, false);
+  /* an id needs four digits after its T, at the end of the text too */
+  expect_flag("see T1105", CTIX__TTP_CTX_ID_TABLE, true);
+  expect_flag("see T110", CTIX__TTP_CTX_ID_TABLE, false);
+  expect_flag("Tools T1 x", CTIX__TTP_CTX_ID_TABLE, false);
   assert_int_equal(ctx("The actor used PowerShell."), 0);
 }
 

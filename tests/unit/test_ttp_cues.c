@@ -75,6 +75,36 @@ static void expect_matches(const char *pattern, const char *text, const char *wa
   ctix__ttp_patset_free(ps);
 }
 
+/*
+ * The matches of the set of patterns pats[0..n) (values 1..n) in `text`,
+ * as "span=value" joined by '|'.
+ */
+static void expect_set(const char *const *pats, size_t n, const char *text, const char *want)
+{
+  ctix__ttp_patset *ps = NULL;
+  ctix_error err;
+  char why[96], all[512] = "", one_match[128];
+  got g;
+  size_t i;
+  ctix_error_clear(&err);
+  assert_int_equal(ctix__ttp_patset_new(&ps, &err), 0);
+  for (i = 0; i < n; i++)
+    assert_int_equal(ctix__ttp_patset_add(ps, pats[i], strlen(pats[i]), (uint32_t)i + 1, 0.5f,
+                                          pats[i], 0, why, sizeof(why), &err),
+                     0);
+  assert_int_equal(ctix__ttp_patset_compile(ps, &err), 0);
+  memset(&g, 0, sizeof(g));
+  assert_int_equal(ctix__ttp_patset_scan(ps, text, strlen(text), collect, &g), 0);
+  for (i = 0; i < g.n && i < 16; i++) {
+    snprintf(one_match, sizeof(one_match), "%s%s=%u", i ? "|" : "", g.spans[i],
+             (unsigned)g.values[i]);
+    strncat(all, one_match, sizeof(all) - strlen(all) - 1);
+  }
+  if (strcmp(all, want) != 0)
+    fail_msg("'%s': got '%s', want '%s'", text, all, want);
+  ctix__ttp_patset_free(ps);
+}
+
 /* The syntax error of a pattern ("" when it is accepted). */
 static void expect_syntax(const char *pattern, const char *want)
 {
@@ -176,6 +206,24 @@ static void test_star(void **state)
   expect_matches("encod* command", "an encoded command and an encoding  command",
                  "encoded command|encoding  command");
   expect_matches("encod* command", "encoded commands", "");
+}
+
+/*
+ * Literals that end at the same place (dictionary suffixes), each with
+ * its own boundaries, and literals spanning runs of white space.
+ */
+static void test_shared_suffixes(void **state)
+{
+  static const char *const set1[] = {"ab", "b", "b-", "cab*"};
+  static const char *const set2[] = {"x-a", "-a*"};
+  static const char *const set3[] = {"run a b", "a b", "b"};
+  (void)state;
+  expect_set(set1, 4, "ab b-x cabz xb b", "ab=1|b=2|b-=3|cabz=4|b=2");
+  expect_set(set1, 4, "abc bb cab", "cab=4");
+  /* the longer literal needs a boundary after it, its suffix does not */
+  expect_set(set2, 2, "x-abc x-a", "-abc=2|x-a=1|-a=2");
+  expect_set(set3, 3, "run  a \t b", "run  a \t b=1|a \t b=2|b=3");
+  expect_set(set3, 3, "runa b", "b=3");
 }
 
 static void test_syntax(void **state)
@@ -534,6 +582,7 @@ int main(void)
       cmocka_unit_test(test_case_and_space),
       cmocka_unit_test(test_parts),
       cmocka_unit_test(test_star),
+      cmocka_unit_test(test_shared_suffixes),
       cmocka_unit_test(test_syntax),
       cmocka_unit_test(test_lexicon),
       cmocka_unit_test(test_ids),

@@ -49,10 +49,17 @@ static const char *const kind_names[K_COUNT] = {
 #define AT_START 0x100u
 #define AT_WHOLE 0x200u
 
-/* Lower-case words that do not make an id table prose. */
-static const char *const fillers[] = {"a",   "an",   "and", "as",   "at",  "by",   "for",
-                                      "from", "in",  "of",  "on",   "or",  "the",  "to",
-                                      "via", "with", "e.g", "i.e",  "see", "also", "etc"};
+/* Lower-case words that do not make an id table prose, with their lengths. */
+#define FILLER(w) {w, sizeof(w) - 1}
+static const struct filler {
+  const char *w;
+  size_t n;
+} fillers[] = {FILLER("a"),    FILLER("an"),  FILLER("and"), FILLER("as"),   FILLER("at"),
+               FILLER("by"),   FILLER("for"), FILLER("from"), FILLER("in"),  FILLER("of"),
+               FILLER("on"),   FILLER("or"),  FILLER("the"), FILLER("to"),   FILLER("via"),
+               FILLER("with"), FILLER("e.g"), FILLER("i.e"), FILLER("see"),  FILLER("also"),
+               FILLER("etc")};
+#undef FILLER
 
 /* Longest sentence examined for context, in bytes (the rest is ignored). */
 #define CTX_SCAN_MAX 4096u
@@ -208,8 +215,23 @@ static bool is_filler(const char *w, size_t n)
 {
   size_t i;
   for (i = 0; i < sizeof(fillers) / sizeof(fillers[0]); i++)
-    if (strlen(fillers[i]) == n && memcmp(fillers[i], w, n) == 0)
+    if (fillers[i].n == n && memcmp(fillers[i].w, w, n) == 0)
       return true;
+  return false;
+}
+
+/*
+ * Whether s[0..n) has a 'T' followed by a digit and at least three more
+ * bytes: what every explicit id needs (most prose has none).
+ */
+static bool may_hold_id(const char *s, size_t n)
+{
+  const char *p = s, *e = s + n;
+  while ((p = memchr(p, 'T', (size_t)(e - p))) != NULL) {
+    if (e - p >= 5 && ctix__isdigit((unsigned char)p[1]))
+      return true;
+    p++;
+  }
   return false;
 }
 
@@ -223,7 +245,7 @@ static bool id_table(const char *s, size_t n, bool table_row)
   size_t i = 0, ids = 0, prose = 0, words = 0;
   if (n > CTX_SCAN_MAX)
     n = CTX_SCAN_MAX;
-  if (!table_row && !memchr(s, 'T', n))
+  if (!table_row && !may_hold_id(s, n))
     return false;
   while (i < n) {
     size_t j = i;
@@ -239,8 +261,8 @@ static bool id_table(const char *s, size_t n, bool table_row)
         ctix__isdigit(t[i + 3]) && ctix__isdigit(t[i + 4]) &&
         (j - i == 5 || (j - i == 9 && t[i + 5] == '.')))
       ids++;
-    else if (ctix__islower(t[i]) && !is_filler(s + i, j - i))
-      prose++;
+    else if (ctix__islower(t[i]) && !is_filler(s + i, j - i) && ++prose > 2)
+      return false; /* too much prose for an id table, and for a table row */
     i = j;
   }
   if (ids > 0)

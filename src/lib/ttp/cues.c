@@ -11,9 +11,11 @@
  * letters folded, every white-space byte one class). A run of white space
  * is one space for the automaton: the states entered by a space loop on
  * further spaces, so the scan is one table load per byte with no other
- * branch. States with matches carry a flag bit; only there the scan
- * checks word boundaries, `*` continuations and the order and distance of
- * ` ... ` parts.
+ * branch. Transitions into states with matches carry flag bits (a first
+ * part ends there, a later part does, all of them need a word boundary
+ * after them); only there, and for later parts only while some prefix
+ * waits for one, the scan checks word boundaries, `*` continuations and
+ * the order and distance of ` ... ` parts.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -129,14 +131,18 @@ typedef struct use {
 enum {
   NODE_BOUND_START = 1, /* every use needs a word boundary before the literal */
   NODE_BOUND_END = 2,   /* every use needs one after it */
+  NODE_PLAIN = 4,       /* the literal has no space: it spans exactly depth text bytes */
+  NODE_CHAIN_END = 8,   /* NODE_BOUND_END here and at every dictionary suffix */
   NODE_OUT = 16,        /* some literal ends here (or at a suffix) */
-  NODE_SPACE = 32       /* entered by a space: loops on white space */
+  NODE_SPACE = 32,      /* entered by a space: loops on white space */
+  NODE_OUT_FIRST = 64,  /* a first part ends here or at a dictionary suffix */
+  NODE_OUT_LATER = 128  /* a later part ends here or at a dictionary suffix */
 };
 
 /* A trie child of a sparse state. */
 typedef struct kid {
   uint32_t cls;
-  uint32_t to;          /* state | OUT_FLAG */
+  uint32_t to;          /* state with its flag bits (tagged) */
 } kid;
 
 /* States with a full transition row (the shallow ones): 4096 rows of at most ~100 classes. */
@@ -145,8 +151,10 @@ typedef struct kid {
 #endif
 
 #define NONE 0xffffffffu
-#define OUT_FLAG 0x80000000u
-#define ROW_MASK 0x7fffffffu
+#define OUT_FIRST 0x80000000u /* the target state ends a first part (NODE_OUT_FIRST) */
+#define OUT_LATER 0x40000000u /* ... a later part (NODE_OUT_LATER) */
+#define END_FLAG 0x20000000u  /* every literal ending there needs a word boundary after it */
+#define ROW_MASK 0x1fffffffu
 
 struct ctix__ttp_patset {
   ctix_arena strings;   /* cue strings of parsed lexicons */
@@ -156,11 +164,12 @@ struct ctix__ttp_patset {
   bool compiled;
   /* the automaton; states numbered breadth-first */
   uint8_t cls[256];     /* byte -> class; 0 = a byte in no pattern */
+  uint8_t word[256];    /* byte -> 1 for letters, digits and '_' (is_word) */
   uint32_t nclasses;
   uint32_t space_cls;   /* class of white space, 0 if no literal has a space */
   uint32_t nstates;
   uint32_t ndense;      /* states [0, ndense) have full rows */
-  uint32_t *delta;      /* ndense * nclasses: next state | OUT_FLAG */
+  uint32_t *delta;      /* ndense * nclasses: next state with its flag bits */
   uint32_t *fail;       /* per state: failure link */
   uint32_t *kfirst;     /* per state (+1): its trie children are kids[kfirst[s], kfirst[s+1]) */
   struct kid *kids;
@@ -367,6 +376,16 @@ fail:
   return rc;
 }
 
+/* State t as a transition target: with OUT_FIRST, OUT_LATER and END_FLAG from its flags. */
+static uint32_t tagged(const ctix__ttp_patset *ps, uint32_t t)
+{
+  uint8_t nf = ps->nflags[t];
+  if (!(nf & NODE_OUT))
+    return t;
+  return t | (nf & NODE_OUT_FIRST ? OUT_FIRST : 0) | (nf & NODE_OUT_LATER ? OUT_LATER : 0) |
+         (nf & NODE_CHAIN_END ? END_FLAG : 0);
+}
+
 /*
  * Builds the automaton: byte classes, the trie of all part literals,
  * failure and dictionary links in breadth-first order, then states
@@ -374,7 +393,9 @@ fail:
  * ones) get full transition rows, every missing transition filled from
  * the failure state (a space state loops on spaces); deeper states keep
  * only their trie children and fall back along failure links. Every
- * transition carries OUT_FLAG when its target ends some literal.
+ * transition carries the flag bits of its target (tagged): whether a
+ * first part, a later part ends there, and whether all those literals
+ * need a word boundary after them.
  */
 int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
 {
@@ -445,7 +466,8 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
         if (!*slot) {
           *slot = nstates;
           depth[nstates] = (uint16_t)(depth[s] + 1);
-          space_in[nstates] = b[i] == ' ';
+          /* 1: entered by a space; 2: a space somewhere in the literal */
+          space_in[nstates] = (uint8_t)(b[i] == ' ' ? 3 : (space_in[s] & 2));
           nstates++;
         }
         s = *slot;
@@ -470,7 +492,7 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
     kfirst[s] = nkids;
     for (c = 0; c < nc; c++) {
       uint32_t child = row[c];
-      if (s != 0 && space_cls && c == space_cls && space_in[s]) {
+      if (s != 0 && space_cls && c == space_cls && (space_in[s] & 1)) {
         row[c] = s; /* a run of white space is one space */
       } else if (child) {
         uint32_t f = s == 0 ? 0 : full[(size_t)fail[s] * nc + c];
@@ -503,7 +525,8 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
     goto nomem;
   for (q = 0; q < nstates; q++) {
     uint32_t o = queue[q], ui;
-    uint8_t nf = (uint8_t)((space_in[o] ? NODE_SPACE : 0) | NODE_BOUND_START | NODE_BOUND_END);
+    uint8_t nf = (uint8_t)(((space_in[o] & 1) ? NODE_SPACE : 0) | ((space_in[o] & 2) ? 0 : NODE_PLAIN) |
+                           NODE_BOUND_START | NODE_BOUND_END);
     if (first[o] != NONE || later[o] != NONE || dict[o] != NONE)
       nf |= NODE_OUT;
     for (ui = 0; ui < 2; ui++) {
@@ -517,6 +540,16 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
           nf &= (uint8_t)~NODE_BOUND_END;
       }
     }
+    /* dictionary suffixes are shallower: numbered, and flagged, before q */
+    {
+      uint8_t df = dict[o] == NONE ? NODE_CHAIN_END : ps->nflags[perm[dict[o]]];
+      if ((nf & NODE_BOUND_END) && (df & NODE_CHAIN_END))
+        nf |= NODE_CHAIN_END;
+      if (first[o] != NONE || (df & NODE_OUT_FIRST))
+        nf |= NODE_OUT_FIRST;
+      if (later[o] != NONE || (df & NODE_OUT_LATER))
+        nf |= NODE_OUT_LATER;
+    }
     ps->nflags[q] = nf;
     ps->depth[q] = depth[o];
     ps->first_use[q] = first[o];
@@ -528,17 +561,15 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
   ps->kfirst[nstates] = nkids;
   for (k = 0; k < nparts; k++)
     CTIX__BUF_AT(&ps->parts, part, k).node = perm[CTIX__BUF_AT(&ps->parts, part, k).node];
-  for (k = 0; k < nkids; k++) {
-    uint32_t t = ps->kids[k].to;
-    ps->kids[k].to = perm[t] | (ps->nflags[perm[t]] & NODE_OUT ? OUT_FLAG : 0);
-  }
+  for (k = 0; k < nkids; k++)
+    ps->kids[k].to = tagged(ps, perm[ps->kids[k].to]);
   for (q = 0; q < ps->ndense; q++) {
     uint32_t o = queue[q], c;
-    for (c = 0; c < nc; c++) {
-      uint32_t t = perm[full[(size_t)o * nc + c]];
-      ps->delta[(size_t)q * nc + c] = t | (ps->nflags[t] & NODE_OUT ? OUT_FLAG : 0);
-    }
+    for (c = 0; c < nc; c++)
+      ps->delta[(size_t)q * nc + c] = tagged(ps, perm[full[(size_t)o * nc + c]]);
   }
+  for (k = 0; k < 256; k++)
+    ps->word[k] = is_word((unsigned char)k);
   ps->compiled = true;
   goto done;
 nomem:
@@ -585,6 +616,7 @@ bool ctix__ttp_patset_entry(const ctix__ttp_patset *ps, size_t i, uint32_t *valu
 
 /* A matched prefix of a multi-part pattern, waiting for its next part. */
 typedef struct pending {
+  uint32_t node;        /* automaton state where the next part's literal ends */
   uint32_t pat, part;   /* the last part matched so far */
   uint32_t start, end;  /* span from the first part to that part */
 } pending;
@@ -661,6 +693,7 @@ static int advance(scan *sc, uint32_t pi, uint32_t part_i, size_t first, size_t 
   ctix__ttp_pmatch m;
   if (part_i + 1 < p->nparts) {
     pending *q = &sc->ring[sc->npending % PENDING_MAX];
+    q->node = CTIX__BUF_AT(&sc->ps->parts, part, p->first_part + part_i + 1).node;
     q->pat = pi;
     q->part = part_i;
     q->start = (uint32_t)first;
@@ -689,21 +722,23 @@ static int on_later(scan *sc, uint32_t s, size_t start, size_t end)
   uint32_t done_pat[32], ndone = 0, d;
   int rc;
   for (k = 0; k < n; k++) {
-    pending q = sc->ring[(base - 1 - k) % PENDING_MAX];
+    const pending *qp = &sc->ring[(base - 1 - k) % PENDING_MAX];
+    pending q;
     const pat *p;
     const part *pt;
     size_t xend;
     bool seen = false;
     /* prefixes were pushed in scan order, each ending at most
        CTIX__TTP_STAR_MAX past its scan position: all older ones are too far */
-    if ((size_t)q.end + CTIX__TTP_STAR_MAX + CTIX__TTP_PART_GAP < start)
+    if ((size_t)qp->end + CTIX__TTP_STAR_MAX + CTIX__TTP_PART_GAP < start)
       break;
+    if (qp->node != s)
+      continue;
+    q = *qp;
     if (q.end > start || start - q.end > CTIX__TTP_PART_GAP)
       continue;
     p = &CTIX__BUF_AT(&ps->pats, pat, q.pat);
     pt = &CTIX__BUF_AT(&ps->parts, part, p->first_part + q.part + 1);
-    if (pt->node != s)
-      continue;
     for (d = 0; d < ndone; d++)
       if (done_pat[d] == q.pat)
         seen = true;
@@ -719,6 +754,12 @@ static int on_later(scan *sc, uint32_t s, size_t start, size_t end)
       return rc;
   }
   return 0;
+}
+
+/* Start of the text span of state s's literal when it ends at `end`. */
+static size_t state_start(const ctix__ttp_patset *ps, const char *t, uint32_t s, size_t end)
+{
+  return ps->nflags[s] & NODE_PLAIN ? end - ps->depth[s] : literal_start(t, end, ps->depth[s]);
 }
 
 /* Every literal ending at state `s` (its own, then by dictionary links). */
@@ -737,7 +778,7 @@ static int on_state(scan *sc, uint32_t s, size_t end)
       s = ps->dict[s];
       continue;
     }
-    start = literal_start(sc->text, end, ps->depth[s]);
+    start = state_start(ps, sc->text, s, end);
     if ((nf & NODE_BOUND_START) && start > 0 && is_word(t[start - 1])) {
       s = ps->dict[s];
       continue;
@@ -765,7 +806,7 @@ static uint32_t sparse_step(const ctix__ttp_patset *ps, uint32_t s, uint32_t c)
   while (s >= ps->ndense) {
     uint32_t k, e;
     if (c == ps->space_cls && (ps->nflags[s] & NODE_SPACE))
-      return s | (ps->nflags[s] & NODE_OUT ? OUT_FLAG : 0);
+      return tagged(ps, s);
     for (k = ps->kfirst[s], e = ps->kfirst[s + 1]; k < e; k++)
       if (ps->kids[k].cls == c)
         return ps->kids[k].to;
@@ -774,13 +815,19 @@ static uint32_t sparse_step(const ctix__ttp_patset *ps, uint32_t s, uint32_t c)
   return ps->delta[(size_t)s * ps->nclasses + c];
 }
 
+/*
+ * The scan stops at the states where a first part ends, and where a later
+ * part ends while a pending prefix may still take it: from the last push
+ * of a prefix until a literal's start (every later literal starts at or
+ * after the current state's) is too far past the newest prefix's end.
+ */
 int ctix__ttp_patset_scan(const ctix__ttp_patset *ps, const char *text, size_t len,
                           ctix__ttp_match_fn fn, void *ud)
 {
   const uint32_t *d = ps->delta;
-  const uint8_t *cls = ps->cls;
+  const uint8_t *cls = ps->cls, *word = ps->word;
   const unsigned char *t = (const unsigned char *)text;
-  uint32_t s = 0, v, nd = ps->ndense, nc = ps->nclasses;
+  uint32_t s = 0, v, nd = ps->ndense, nc = ps->nclasses, mask = OUT_FIRST, pushed = 0;
   size_t i;
   scan sc;
   int rc;
@@ -800,9 +847,20 @@ int ctix__ttp_patset_scan(const ctix__ttp_patset *ps, const char *text, size_t l
     uint32_t c = cls[t[i]];
     v = s < nd ? d[(size_t)s * nc + c] : sparse_step(ps, s, c);
     s = v & ROW_MASK;
-    if (v & OUT_FLAG)
-      if ((rc = on_state(&sc, s, i + 1)))
-        return rc;
+    if (!(v & mask))
+      continue;
+    /* every literal ending here needs a word boundary the next byte denies */
+    if ((v & END_FLAG) && i + 1 < len && word[t[i + 1]])
+      continue;
+    if ((rc = on_state(&sc, s, i + 1)))
+      return rc;
+    if (sc.npending != pushed) {
+      pushed = sc.npending;
+      mask = OUT_FIRST | OUT_LATER;
+    } else if ((mask & OUT_LATER) &&
+               sc.last_end + CTIX__TTP_PART_GAP < state_start(ps, text, s, i + 1)) {
+      mask = OUT_FIRST;
+    }
   }
   return 0;
 }
