@@ -24,7 +24,7 @@ typedef struct ctix__eval_ttp_opts {
   const char *cache;         /* --cv-cache DIR */
   const char *solver;        /* --solver svm|logreg */
   double c;                  /* --cost */
-  const char *neg;           /* --neg all|report|window:N|mil-add:M|mil-drop:M (NULL: all) */
+  const char *neg;           /* --neg all|report|window:N|mil-add:M|mil-drop:M (NULL: report) */
   const char *const *sets;   /* --set NAME=VALUE */
   size_t nsets;
   bool json, verbose;

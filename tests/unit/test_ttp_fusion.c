@@ -141,6 +141,12 @@ static void test_options(void **state)
   few = map_text(text, false, &o, NULL);
   for (i = 0; i < few->count; i++)
     assert_true(few->items[i].confidence >= 0.99f);
+  /* the LSASS sub-technique is found below 0.99 while its family is above:
+   * under the minimum the parent stands for it */
+  assert_non_null(find(all, "T1003.001"));
+  assert_true(find(all, "T1003.001")->confidence < 0.99f);
+  assert_null(find(few, "T1003.001"));
+  assert_non_null(find(few, "T1003"));
   ctix_ttp_options_init(&o);
   o.max_evidence = 1;
   one = map_text(text, false, &o, NULL);
