@@ -69,7 +69,7 @@ static size_t member_uint(json_t *obj, const char *key)
 static const char *const sentences[] = {
     "Ransomware reached the clinic through a fake invoice.",
     "The loader wrote \"C:\\ProgramData\\Kite\\kite.dll\" and ran it.",
-    "Le maliciel \xC2\xABKite\xC2\xBB a chiffr\xC3\xA9 les donn\xC3\xA9""es \xE2\x80\x94 3 fichiers.",
+    "Le maliciel \xC2\xABKite\xC2\xBB a chiffr\xC3\xA9 les donn\303\251es \xE2\x80\x94 3 fichiers.",
     "Operators replied with \xF0\x9F\x98\x80 in the negotiation chat.",
 };
 

@@ -138,6 +138,26 @@ static uint32_t word_bucket(const char *w)
   return id;
 }
 
+/* The header and default parameters of a model file with these counts. */
+static void model_head(ctix_buf *b, uint32_t nclasses, uint32_t nfeat, uint32_t npost,
+                       uint32_t info_len)
+{
+  ctix__ttp_params p;
+  size_t i;
+  ctix__ttp_params_default(&p);
+  ctix__buf_add(b, "CTIXTTPM", 8);
+  ctix__ttp_put32(b, 1);
+  ctix__ttp_put32(b, nclasses);
+  ctix__ttp_put32(b, nfeat);
+  ctix__ttp_put32(b, npost);
+  ctix__ttp_put32(b, CTIX__TTP_FEAT_BITS);
+  ctix__ttp_put32(b, (uint32_t)ctix__ttp_param_count());
+  ctix__ttp_put32(b, info_len);
+  ctix__ttp_put32(b, 0);
+  for (i = 0; i < ctix__ttp_param_count(); i++)
+    ctix__ttp_putf(b, ctix__ttp_param_get(&p, i));
+}
+
 /*
  * Two classes, T1053 and T1053.005; the word "schtasks" weighs +1.0 for
  * the sub-technique and +0.5 for the parent, "cron" +1.0 for the parent.
@@ -145,20 +165,7 @@ static uint32_t word_bucket(const char *w)
 static void tiny_model(ctix_buf *b)
 {
   uint32_t f1 = word_bucket("schtasks"), f2 = word_bucket("cron"), lo, hi;
-  ctix__ttp_params p;
-  size_t i;
-  ctix__ttp_params_default(&p);
-  ctix__buf_add(b, "CTIXTTPM", 8);
-  ctix__ttp_put32(b, 1);
-  ctix__ttp_put32(b, 2);
-  ctix__ttp_put32(b, 2);
-  ctix__ttp_put32(b, 3);
-  ctix__ttp_put32(b, CTIX__TTP_FEAT_BITS);
-  ctix__ttp_put32(b, (uint32_t)ctix__ttp_param_count());
-  ctix__ttp_put32(b, 5);
-  ctix__ttp_put32(b, 0);
-  for (i = 0; i < ctix__ttp_param_count(); i++)
-    ctix__ttp_putf(b, ctix__ttp_param_get(&p, i));
+  model_head(b, 2, 2, 3, 5);
   ctix__buf_add(b, "T1053\0\0\0\0\0\0\0", 12);
   ctix__ttp_putf(b, 1.0f / 32767.0f);
   ctix__ttp_putf(b, -0.5f);
@@ -302,6 +309,9 @@ static void test_bad_models(void **state)
   expect_bad_edit(&b, off + 4, 4, "offset 1");
   expect_bad_edit(&b, off + 8, 2, "do not add up");
   expect_bad_edit(&b, post, 7, "names class 7");
+  /* "schtasks" (two postings: classes 0 and 1) naming class 0 twice */
+  expect_bad_edit(&b, word_bucket("schtasks") < word_bucket("cron") ? post + 4 : post + 8,
+                  0u | (uint32_t)(uint16_t)32767 << 16, "names class 0 twice (posting");
   expect_bad_edit(&b, post + 12, 0x00410041u, "NUL");
   /* Every truncation fails cleanly. */
   for (i = 0; i < b.len; i++) {
@@ -317,6 +327,33 @@ static void test_bad_models(void **state)
     assert_int_equal(ctix__ttp_model_load_mem(&m, b.data, CTIX__TTP_MODEL_MAX + 1, NULL, &err),
                      CTIX_ETOOBIG);
   }
+  ctix__buf_free(&b);
+}
+
+/*
+ * A crafted file whose feature "schtasks" names class 0 70,000 times at
+ * the largest weight: summed, it would overflow the 32-bit class score,
+ * so the loader refuses it.
+ */
+static void test_repeated_class(void **state)
+{
+  const uint32_t n = 70000;
+  ctix_buf b = CTIX_BUF_INIT(1 << 20);
+  size_t i;
+  (void)state;
+  model_head(&b, 1, 1, n, 0);
+  ctix__buf_add(&b, "T1053\0\0\0\0\0\0\0", 12);
+  ctix__ttp_putf(&b, 1.0f);
+  ctix__ttp_putf(&b, 0.0f);
+  ctix__ttp_put32(&b, 1);
+  ctix__ttp_put32(&b, word_bucket("schtasks"));
+  ctix__ttp_put32(&b, 0);
+  ctix__ttp_put32(&b, n);
+  for (i = 0; i < n; i++)
+    ctix__ttp_put32(&b, 0u | (uint32_t)(uint16_t)32767 << 16);
+  seal(&b);
+  assert_int_equal(b.err, 0);
+  expect_bad(b.data, b.len, CTIX_EPARSE, "feature 0 names class 0 twice (posting 1)");
   ctix__buf_free(&b);
 }
 
@@ -387,7 +424,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_placeholders), cmocka_unit_test(test_vector),
       cmocka_unit_test(test_explain_words), cmocka_unit_test(test_tiny_model),
-      cmocka_unit_test(test_bad_models),   cmocka_unit_test(test_params),
+      cmocka_unit_test(test_bad_models),   cmocka_unit_test(test_repeated_class),
+      cmocka_unit_test(test_params),
       cmocka_unit_test(test_report_keys),  cmocka_unit_test(test_embedded),
       cmocka_unit_test(test_open_file_errors),
   };

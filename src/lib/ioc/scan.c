@@ -456,11 +456,9 @@ static void trim_token(const char *t, size_t *a, size_t *b, uint32_t *cnt)
     while (j > i) {
       unsigned char c = (unsigned char)t[j - 1];
       int x = bracket_index(c);
-      bool drop = false;
-      /* the bytes of TRIM_LAST in trim_ends */
-      if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == '\'' ||
-          c == '*')
-        drop = true;
+      bool drop = true; /* TRIM_LAST bytes of trim_ends: ':' and ')]}' as below */
+      if (!(trim_ends[c] & TRIM_LAST))
+        drop = false;
       else if (c == ':')
         drop = !(j - i >= 2 && t[j - 2] == ':'); /* keep "fe80::" */
       else if (x >= 3) {

@@ -170,24 +170,20 @@ static bool is_domain(const char *s, size_t n)
 }
 
 /*
- * placeholder() for a token of lower-case letters only: of the
- * placeholders only a hash (hex letters) and a "hxxp..." URL can be
- * spelt that way.
+ * The placeholder for a lower-cased token, or NULL to keep it; `letters`
+ * says the token holds only a-z, which of the placeholders only a hash
+ * (hex letters) and a "hxxp..." URL can spell.
  */
-static const char *placeholder_letters(const char *s, size_t n)
-{
-  if ((n == 32 || n == 40 || n == 64 || n == 128) && all_hex(s, n))
-    return PH_HASH;
-  if (n >= 4 && memcmp(s, "hxxp", 4) == 0)
-    return PH_URL;
-  return NULL;
-}
-
-/* The placeholder for a lower-cased token, or NULL to keep it. */
-static const char *placeholder(const char *s, size_t n)
+static const char *placeholder(const char *s, size_t n, bool letters)
 {
   bool colon = false, bracket = false;
   size_t i;
+  if ((n == 32 || n == 40 || n == 64 || n == 128) && all_hex(s, n))
+    return PH_HASH;
+  if (n >= 4 && memcmp(s, "hxxp", 4) == 0) /* s is lower-cased */
+    return PH_URL;
+  if (letters)
+    return NULL;
   for (i = 0; i < n; i++) {
     colon |= s[i] == ':';
     bracket |= s[i] == '[' || s[i] == '(';
@@ -196,14 +192,11 @@ static const char *placeholder(const char *s, size_t n)
     return PH_TID;
   if (n > 4 && memcmp(s, "cve-", 4) == 0 && ctix__isdigit((unsigned char)s[4]))
     return PH_CVE;
-  if ((n == 32 || n == 40 || n == 64 || n == 128) && all_hex(s, n))
-    return PH_HASH;
   if (all_digits(s, n))
     return PH_NUM;
   if (is_ipv4(s, n))
     return PH_IP;
-  if ((colon && ctix__mem_ifind(s, n, "://")) || ctix__mem_istarts(s, n, "hxxp") ||
-      ctix__mem_istarts(s, n, "www."))
+  if ((colon && ctix__mem_ifind(s, n, "://")) || ctix__mem_istarts(s, n, "www."))
     return PH_URL;
   if (bracket && (ctix__mem_ifind(s, n, "[.]") || ctix__mem_ifind(s, n, "(.)") ||
                   ctix__mem_ifind(s, n, "[:]")))
@@ -274,7 +267,7 @@ static int normalise(ctix__ttp_fx *fx, const char *text, size_t len)
       other |= (unsigned)(c - 'a') > 'z' - 'a';
       out[k - s] = (char)c;
     }
-    ph = other ? placeholder(low + s, e - s) : placeholder_letters(low + s, e - s);
+    ph = placeholder(low + s, e - s, !other);
     rec[2 * nt] = (uint32_t)o;
     if (ph) {
       size_t pl = strlen(ph);

@@ -20,6 +20,20 @@
 #include "util/err.h"
 #include "util/str.h"
 
+/*
+ * Compiler-specific attributes: gcc's noipa (no cloning or
+ * interprocedural specialisation of a function) and its switch-off of the
+ * loop-to-memset rewrite have no clang spelling; clang gets noinline and
+ * no_builtin("memset"), which keep the same intent.
+ */
+#if defined(__clang__)
+#define TTP_NOIPA noinline
+#define TTP_NO_MEMSET_LOOP no_builtin("memset")
+#else
+#define TTP_NOIPA noipa
+#define TTP_NO_MEMSET_LOOP optimize("no-tree-loop-distribute-patterns")
+#endif
+
 /* ------------------------------------------------------------ parameters */
 
 /* The decision parameters: name, place in the struct, default. */
@@ -142,14 +156,12 @@ void ctix_ttp_model_free(ctix_ttp_model *m)
 static int build_index(ctix_ttp_model *m)
 {
   size_t i, j, row = 0, max_rows;
-  uint32_t *seen = NULL;
   m->stride = (m->nclasses + 63u) & ~63u;
   max_rows = CTIX__TTP_DENSE_MAX_BYTES / ((size_t)m->stride * sizeof(int16_t) + 1);
   for (i = 0; i < m->nfeat && m->ndense < max_rows; i++)
     m->ndense += m->fent[i + 1].off - m->fent[i].off >= CTIX__TTP_DENSE_MIN;
   if (!(m->rank = calloc(CTIX__TTP_NFEAT / 64, sizeof(ctix__ttp_rank))) ||
-      (m->ndense && !(m->dense = calloc((size_t)m->ndense * m->stride, sizeof(int16_t)))) ||
-      !(seen = calloc(m->nclasses, sizeof(uint32_t))))
+      (m->ndense && !(m->dense = calloc((size_t)m->ndense * m->stride, sizeof(int16_t)))))
     return CTIX_ENOMEM;
   for (i = 0; i < m->nfeat; i++)
     m->rank[m->feat[i] >> 6].bits |= (uint64_t)1 << (m->feat[i] & 63);
@@ -159,20 +171,14 @@ static int build_index(ctix_ttp_model *m)
     m->fent[i].row = UINT32_MAX;
   for (i = 0; i < m->nfeat; i++) {
     if (row < m->ndense && m->fent[i + 1].off - m->fent[i].off >= CTIX__TTP_DENSE_MIN) {
-      /* A class named twice by one feature (not written by training) stays sparse. */
+      /* load() has checked that no feature names a class twice */
       int16_t *r = m->dense + row * m->stride;
-      for (j = m->fent[i].off; j < m->fent[i + 1].off && seen[m->post[j].cls] != i + 1; j++) {
-        seen[m->post[j].cls] = (uint32_t)i + 1;
+      for (j = m->fent[i].off; j < m->fent[i + 1].off; j++)
         r[m->post[j].cls] = m->post[j].w;
-      }
-      if (j == m->fent[i + 1].off)
-        m->fent[i].row = (uint32_t)row++;
-      else
-        memset(r, 0, m->stride * sizeof(int16_t));
+      m->fent[i].row = (uint32_t)row++;
     }
   }
   m->ndense = (uint32_t)row;
-  free(seen);
   return 0;
 }
 
@@ -195,6 +201,37 @@ static void link_parents(ctix_ttp_model *m)
     rc = ctix__error_set(err, CTIX_EPARSE, __VA_ARGS__);          \
     goto done;                                                    \
   } while (0)
+
+/*
+ * Checks the postings' classes: each one of the model's, and none named
+ * twice by one feature (training never writes that, and the 32-bit
+ * scoring sums are bounded only because a feature adds at most one
+ * weight to a class); the first bad posting is the error.
+ */
+static int check_postings(const ctix_ttp_model *m, ctix_error *err)
+{
+  uint32_t *seen, i, j;
+  int rc = 0;
+  if (!(seen = calloc(m->nclasses, sizeof(uint32_t))))
+    return ctix__error_set(err, CTIX_ENOMEM, "out of memory loading the technique model");
+  for (i = 0; i < m->nfeat && !rc; i++)
+    for (j = m->fent[i].off; j < m->fent[i + 1].off; j++) {
+      uint32_t c = m->post[j].cls;
+      if (c >= m->nclasses || seen[c] == i + 1) {
+        rc = c >= m->nclasses
+                 ? ctix__error_set(err, CTIX_EPARSE,
+                                   "technique model posting %u names class %u of %u", j, c,
+                                   m->nclasses)
+                 : ctix__error_set(err, CTIX_EPARSE,
+                                   "technique model feature %u names class %u twice (posting %u)",
+                                   i, c, j);
+        break;
+      }
+      seen[c] = i + 1;
+    }
+  free(seen);
+  return rc;
+}
 
 /* load() flags */
 enum { LOAD_CHECKSUM = 1, LOAD_BORROW = 2 };
@@ -295,9 +332,6 @@ static int load(ctix_ttp_model **out, const void *data, size_t len, const char *
   /* the file's postings are the in-memory records on a little-endian host */
   if ((how & LOAD_BORROW) && ((uintptr_t)q & 3) == 0 && sizeof(ctix__ttp_posting) == 4) {
     m->post = (const ctix__ttp_posting *)(const void *)q;
-    for (i = 0; i < m->npost; i++)
-      if (m->post[i].cls >= m->nclasses)
-        BAD("technique model posting %u names class %u of %u", i, m->post[i].cls, m->nclasses);
     q += (size_t)m->npost * 4;
   } else
 #endif
@@ -307,12 +341,11 @@ static int load(ctix_ttp_model **out, const void *data, size_t len, const char *
     for (i = 0; i < m->npost; i++, q += 4) {
       m->post_own[i].cls = (uint16_t)(q[0] | q[1] << 8);
       m->post_own[i].w = (int16_t)(uint16_t)(q[2] | q[3] << 8);
-      if (m->post_own[i].cls >= m->nclasses)
-        BAD("technique model posting %u names class %u of %u", i, m->post_own[i].cls,
-            m->nclasses);
     }
     m->post = m->post_own;
   }
+  if ((rc = check_postings(m, err)))
+    goto done;
   memcpy(m->info, q, info_len);
   if (memchr(m->info, 0, info_len))
     BAD("technique model manifest holds a NUL byte");
@@ -477,7 +510,7 @@ static void dense_add_plain(int32_t *acc, const int16_t *const *rows, size_t nr,
  * (noipa: a copy specialised for full batches gets register copies in its
  * loop.)
  */
-__attribute__((target("avx2"), noipa)) static void dense_add_avx2(int32_t *acc,
+__attribute__((target("avx2"), TTP_NOIPA)) static void dense_add_avx2(int32_t *acc,
                                                            const int16_t *const *rows, size_t nr,
                                                            size_t stride)
 {
@@ -615,8 +648,8 @@ static inline __attribute__((always_inline)) void score_body(const ctix_ttp_mode
       uint32_t fam = src[k] >> FAM_SHIFT;
       if (fam < 2) {
         int32_t *a = acc[fam];
-        /* four at a time: one add per posting, in file order (a class
-           named twice adds twice, as in the plain sum) */
+        /* four at a time: one add per posting, in file order (load()
+           has checked that a feature names each class at most once) */
         const ctix__ttp_posting *p4 = p + ((pe - p) & ~(ptrdiff_t)3);
         for (; p < p4; p += 4) {
           a[p[0].cls] += p[0].w;
@@ -663,7 +696,7 @@ static void score_plain(const ctix_ttp_model *m, const ctix__ttp_feat *f, size_t
  * stores (kept from becoming a memset call, whose string instruction is
  * slower for these few kilobytes).
  */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void zero_acc(int32_t *a, int32_t *b, size_t stride)
+__attribute__((TTP_NO_MEMSET_LOOP)) static void zero_acc(int32_t *a, int32_t *b, size_t stride)
 {
   const v8si z = {0, 0, 0, 0, 0, 0, 0, 0};
   size_t c;

@@ -16,7 +16,8 @@
  *   offsets  u32[nfeatures + 1]: postings of feature i are
  *            [offsets[i], offsets[i+1]); offsets[0] = 0, last = npostings
  *   postings npostings x { u16 class, i16 weight }: the weight of the
- *            feature for the class is weight * scale of the class
+ *            feature for the class is weight * scale of the class; a
+ *            feature names each class at most once
  *   info     info_len bytes of text (the training manifest), padded to 4
  *   trailer  u32 FNV-1a of every byte before it
  * A class's score for a sentence is bias + the sum over its features of
