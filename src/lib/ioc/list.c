@@ -796,7 +796,7 @@ int ctix__ioc_emit(ctix__ioc_scan *s, ctix_ioc_type type, size_t start, size_t e
   b->scan = s;
   if (b->failed)
     return b->failed;
-  if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen - 1 >= MAX_VALUE_LEN || start > end ||
+  if ((unsigned)type >= CTIX_IOC_TYPE_COUNT || vlen == 0 || vlen > MAX_VALUE_LEN || start > end ||
       end > s->len)
     return 0;
   if (status == CTIX_IOC_STATUS_REJECTED && !b->opts.keep_rejected)

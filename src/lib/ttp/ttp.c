@@ -120,54 +120,33 @@ typedef struct mapper {
   float thr;               /* the document threshold */
   ctix_buf bonus;          /* float per slot: weighted strongest cue + name + id */
   ctix_buf *trace;         /* decision trace (ctix__ttp_map_trace), or NULL */
-  uint64_t *memo;          /* slot_of's answers: ref + 1 and slot << 32 (0: empty) */
-  size_t nmemo, memo_cap;  /* entries, slots of the table (a power of 2) */
+  int32_t *memo;           /* slot_of's answers by ref - tech0 (-1: not yet), or NULL */
+  ctix_kb_ref tech0;       /* the knowledge base's techniques are refs [tech0, tech0 + ntech) */
+  size_t ntech;
   list_priv *out;
   ctix_error *err;
 } mapper;
 
 static int32_t find_slot(mapper *mp, ctix_kb_ref ref);
 
-/* Index of ref's entry in the memo table t (cap slots), or of the empty slot for it. */
-static size_t memo_probe(const uint64_t *t, size_t cap, ctix_kb_ref ref)
-{
-  size_t h = (ref * 2654435761u) & (cap - 1);
-  while (t[h] && (uint32_t)t[h] != ref + 1u)
-    h = (h + 1) & (cap - 1);
-  return h;
-}
-
 /*
  * Slot of technique `ref`, created on first use; -1 if out of memory. A
- * ref's slot never changes once found, so the answers are kept in a small
- * hash table (the search compares ids).
+ * ref's slot never changes once found, so the answers are kept in an
+ * array over the knowledge base's techniques (the search compares ids).
  */
 static int32_t slot_of(mapper *mp, ctix_kb_ref ref)
 {
-  size_t h, i;
-  int32_t sl;
-  if (ref == CTIX_KB_NONE)
+  size_t i = (size_t)ref - mp->tech0, k;
+  if (ref == CTIX_KB_NONE || ref < mp->tech0 || i >= mp->ntech)
     return find_slot(mp, ref);
-  if (mp->memo && mp->memo[h = memo_probe(mp->memo, mp->memo_cap, ref)])
-    return (int32_t)(mp->memo[h] >> 32);
-  if ((sl = find_slot(mp, ref)) < 0)
-    return sl;
-  if (2 * (mp->nmemo + 1) > mp->memo_cap) { /* grow (or start) at half full */
-    size_t cap = mp->memo_cap ? 2 * mp->memo_cap : 256;
-    uint64_t *t = calloc(cap, sizeof(*t));
-    if (!t)
-      return sl; /* no memo: still the right answer */
-    for (i = 0; i < mp->memo_cap; i++)
-      if (mp->memo[i])
-        t[memo_probe(t, cap, (uint32_t)mp->memo[i] - 1u)] = mp->memo[i];
-    free(mp->memo);
-    mp->memo = t;
-    mp->memo_cap = cap;
-  }
-  h = memo_probe(mp->memo, mp->memo_cap, ref);
-  mp->memo[h] = (uint64_t)(ref + 1u) | (uint64_t)(uint32_t)sl << 32;
-  mp->nmemo++;
-  return sl;
+  if (!mp->memo && (mp->memo = malloc(mp->ntech * sizeof(int32_t))))
+    for (k = 0; k < mp->ntech; k++)
+      mp->memo[k] = -1;
+  if (!mp->memo) /* no memo: still the right answer */
+    return find_slot(mp, ref);
+  if (mp->memo[i] < 0)
+    mp->memo[i] = find_slot(mp, ref);
+  return mp->memo[i];
 }
 
 /* slot_of without the table. */
@@ -1195,6 +1174,7 @@ int ctix__ttp_map_trace(ctix_ttp_list **out, ctix_buf *trace, const ctix_documen
     mp.kb = opts->kb;
   else if ((rc = ctix_kb_default(&mp.kb, err)))
     goto done;
+  mp.ntech = ctix_kb_range(mp.kb, CTIX_KB_TECHNIQUE, &mp.tech0);
   if (opts->model)
     mp.m = opts->model;
   else if ((rc = ctix_ttp_model_default(&mp.m, err)))
