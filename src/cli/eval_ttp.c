@@ -50,7 +50,6 @@
 #include "ttp/cues_internal.h"
 #include "ttp/model.h"
 #include "util/str.h"
-#include "util/utf8.h"
 
 #define MAX_LINE ((size_t)64 << 20)
 #define MAX_LABELS 64
@@ -223,59 +222,20 @@ static int read_items(ctix_buf *items, const char *file, const ctix__eval_ttp_op
 }
 
 /*
- * Unicode white space beyond ASCII, as ranges of code points: Python's
- * str.split() (the replay's tokenizer) breaks a token at each, and U+0085,
- * U+2028 and U+2029 end a line for str.splitlines() and other line-based
- * readers.
- */
-static const uint32_t trace_spaces[][2] = {
-  {0x85, 0x85},     {0xa0, 0xa0},     {0x1680, 0x1680}, {0x2000, 0x200a},
-  {0x2028, 0x2029}, {0x202f, 0x202f}, {0x205f, 0x205f}, {0x3000, 0x3000},
-};
-
-/* True if code point cp is in trace_spaces. */
-static bool trace_space(uint32_t cp)
-{
-  size_t i;
-  for (i = 0; i < sizeof(trace_spaces) / sizeof(trace_spaces[0]); i++)
-    if (cp >= trace_spaces[i][0] && cp <= trace_spaces[i][1])
-      return true;
-  return false;
-}
-
-/*
- * Writes " S" to `tf` with S as one token that the replay's str.split()
- * and line-based readers keep whole, written as the body of a JSON string
- * (json.loads('"' + token + '"') gives S back): white space (ASCII and
- * Unicode), control characters, DEL and `"` as `\uXXXX`, `\` as `\\`, an
- * invalid UTF-8 byte as `\ufffd`. An empty S is `-`, S = "-" is `\u002d`.
+ * Writes " S" to `tf` with S as one trace token (ctix__ttp_trace_escape:
+ * the body of a JSON string, white space escaped, `-` for an empty S; out
+ * of memory: `-` too, so that the line keeps its fields).
  */
 static void put_token(FILE *tf, const char *s)
 {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t n = strlen(s), i, k;
-  uint32_t cp;
-  fputc(' ', tf);
-  if (n == 0 || (n == 1 && *s == '-')) {
-    fputs(n ? "\\u002d" : "-", tf);
-    return;
-  }
-  for (i = 0; i < n; i += k) {
-    k = 1;
-    if (p[i] == '\\')
-      fputs("\\\\", tf);
-    else if (p[i] <= ' ' || p[i] == 0x7f || p[i] == '"')
-      fprintf(tf, "\\u%04x", p[i]);
-    else if (p[i] < 0x80)
-      fputc(p[i], tf);
-    else if (!(k = ctix__utf8_decode(p + i, n - i, &cp))) {
-      fputs("\\ufffd", tf);
-      k = 1;
-    } else if (trace_space(cp))
-      fprintf(tf, "\\u%04x", (unsigned)cp);
-    else
-      fwrite(p + i, 1, k, tf);
-  }
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 31); /* 6 bytes per input byte at most */
+  ctix__buf_addc(&b, ' ');
+  ctix__ttp_trace_escape(&b, s, strlen(s), true);
+  if (!b.err)
+    fwrite(b.data, 1, b.len, tf);
+  else
+    fputs(" -", tf);
+  ctix__buf_free(&b);
 }
 
 /*

@@ -26,6 +26,7 @@
 #include "ctix/sigma.h"
 #include "sigma/sigma_lib.h"
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/str.h"
 
 #define MAX_PIPES 16
@@ -76,13 +77,21 @@ static int collect(ctix_buf *files, const char *path)
   return ctix__sigma_walk(path, add_file, files, NULL, NULL) ? -1 : 0;
 }
 
+/*
+ * Writes s as a JSON string, escaped as every JSON writer of ctix escapes
+ * (ctix__json_string: U+2028/U+2029 and DEL as \u escapes, an invalid
+ * UTF-8 byte as U+FFFD), or `null` for NULL (or out of memory).
+ */
 static void json_str(FILE *f, const char *s)
 {
-  json_t *j = json_string(s);
-  char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-  fputs(t ? t : "null", f);
-  free(t);
-  json_decref(j);
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 30);
+  if (s)
+    ctix__json_string(&b, s, strlen(s));
+  if (s && !b.err)
+    fwrite(b.data, 1, b.len, f);
+  else
+    fputs("null", f);
+  ctix__buf_free(&b);
 }
 
 static int cmd_list(int argc, char **argv)
@@ -388,20 +397,39 @@ static void drop_quoting(ctix_buf *b, int unescape, bool star)
   ctix__buf_truncate(b, o);
 }
 
-/* True if query q (normalised into b) equals ref (in a) without brackets and quoting. */
-static bool same_but_quoting(ctix_buf *a, ctix_buf *b, const char *ref, const char *q)
+/*
+ * True if query q equals ref once both are normalised and without
+ * brackets, in one of the ways of undoing quoting that drop_quoting knows
+ * (a pass: ctix's unescaping, none / every string / patterns only, and
+ * whether pySigma's dropped escapes go). Each side is normalised once (ref
+ * into ra, q into qa) and each of its variants made once, in ra, qa and
+ * the scratch buffers x[0..3).
+ */
+static bool same_but_quoting(ctix_buf *ra, ctix_buf *qa, ctix_buf x[3], const char *ref,
+                             const char *q)
 {
-  /* ctix's unescaping (none, every string, patterns only) and pySigma's dropped escapes */
-  static const int unescape[] = {0, 1, 2, 1};
-  static const bool star[] = {false, false, true, true};
-  size_t pass;
-  for (pass = 0; pass < sizeof(unescape) / sizeof(unescape[0]); pass++) {
-    normalise(a, ref);
-    normalise(b, q);
-    drop_brackets(a);
-    drop_brackets(b);
-    drop_quoting(a, 0, star[pass]);
-    drop_quoting(b, unescape[pass], false);
+  /* per pass: ref variant (0: as is, 1: pySigma's dropped escapes gone) and
+   * q variant (ctix's unescaping, as drop_quoting's `unescape`) */
+  static const int ref_of[] = {0, 0, 1, 1};
+  static const int q_of[] = {0, 1, 2, 1};
+  ctix_buf *refv[2] = {ra, &x[0]}, *qv[3] = {qa, &x[1], &x[2]};
+  size_t pass, k;
+  normalise(ra, ref);
+  normalise(qa, q);
+  drop_brackets(ra);
+  drop_brackets(qa);
+  if (ra->err || qa->err)
+    return false;
+  for (k = 0; k < 3; k++) { /* copies made before drop_quoting changes ra / qa */
+    ctix__buf_reset(&x[k]);
+    ctix__buf_add(&x[k], k ? qa->data : ra->data, k ? qa->len : ra->len);
+  }
+  drop_quoting(refv[0], 0, false);
+  drop_quoting(refv[1], 0, true);
+  for (k = 0; k < 3; k++)
+    drop_quoting(qv[k], (int)k, false);
+  for (pass = 0; pass < sizeof(q_of) / sizeof(q_of[0]); pass++) {
+    const ctix_buf *a = refv[ref_of[pass]], *b = qv[q_of[pass]];
     if (!a->err && !b->err && strcmp(a->data ? a->data : "", b->data ? b->data : "") == 0)
       return true;
   }
@@ -463,6 +491,8 @@ int ctix__eval_sigma(int argc, char **argv)
   size_t cap = 0;
   ctix_buf na = CTIX_BUF_INIT(SG_MAX_QUERY_CLI), nb = CTIX_BUF_INIT(SG_MAX_QUERY_CLI),
            path = CTIX_BUF_INIT(8192);
+  ctix_buf scratch[3] = {CTIX_BUF_INIT(SG_MAX_QUERY_CLI), CTIX_BUF_INIT(SG_MAX_QUERY_CLI),
+                         CTIX_BUF_INIT(SG_MAX_QUERY_CLI)};
   int a, rc = CTIX_EXIT_OK;
 
   for (a = 1; a < argc; a++) {
@@ -548,7 +578,7 @@ int ctix__eval_sigma(int argc, char **argv)
         brackets += loose;
         for (i = 0; !loose && i < q.count; i++) {
           const char *r = json_string_value(json_array_get(ref_q, i));
-          if (!same_but_quoting(&na, &nb, r ? r : "", q.query[i]))
+          if (!same_but_quoting(&na, &nb, scratch, r ? r : "", q.query[i]))
             break;
         }
         quoting += !loose && i == q.count;
@@ -597,6 +627,8 @@ int ctix__eval_sigma(int argc, char **argv)
            quoting);
   ctix__buf_free(&na);
   ctix__buf_free(&nb);
+  for (a = 0; a < 3; a++)
+    ctix__buf_free(&scratch[a]);
   ctix__buf_free(&path);
   ctix_sigma_converter_free(cv);
   return rc;

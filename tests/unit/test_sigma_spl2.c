@@ -99,6 +99,12 @@ static void test_special_matches(void **state)
               "  condition: s\n", NULL,
          "FROM main WHERE '1f'=\"x\" AND '.a'=\"y\" AND 'in' IN (\"p\", \"q\") AND "
          "match('or', /(?i)z/) AND 'and' LIKE \"%c%\"");
+  /* only the name's first character must be a letter or `_`: a later
+   * dotted part may start with a digit or `_`, or be empty */
+  expect(HEAD "  s:\n    a.1b: x\n    a..b: y\n    _x._: z\n    a.: w\n    a.b-c: v\n"
+              "  condition: s\n", NULL,
+         "FROM main WHERE a.1b=\"x\" AND a..b=\"y\" AND _x._=\"z\" AND a.=\"w\" AND "
+         "'a.b-c'=\"v\"");
   /* the splunk_windows pipeline's source condition */
   expect(HEAD "  s:\n    EventID: 4688\n  condition: s\n", "splunk_windows",
          "FROM main WHERE source=\"WinEventLog:Security\" AND EventCode=4688");

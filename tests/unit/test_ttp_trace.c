@@ -6,7 +6,10 @@
  * threshold, lists the model's classes, has one line per sentence with the
  * class scores of exactly the scored sentences (the same numbers the
  * model gives the sentence), and the rule hits the decision counts
- * (literal ids unless ignored, nothing from a references section).
+ * (literal ids unless ignored, nothing from a references section). Text
+ * in the trace (the source, each scored sentence's text, ids) reads back
+ * as the body of a JSON string and holds no white space a reader splits at
+ * beyond what the writer put (ctix__ttp_trace_escape).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +28,8 @@
 #include "ttp/model.h"
 #include "ttp/signals.h"
 #include "util/buf.h"
+
+#include <jansson.h>
 
 static const char text[] =
     "# Incident\n\n"
@@ -100,6 +105,29 @@ static bool id_hit(const char *t, const char *id)
       return true;
   }
   return false;
+}
+
+/*
+ * True if the line at `l`, from `skip` bytes on, is the body of a JSON
+ * string that decodes to s[0..n).
+ */
+static bool json_body_is(const char *l, size_t skip, const char *s, size_t n)
+{
+  const char *e = strchr(l, '\n');
+  size_t len = e ? (size_t)(e - l) : strlen(l);
+  char *q = malloc(len - skip + 3);
+  json_t *j;
+  bool same;
+  assert_non_null(q);
+  q[0] = '"';
+  memcpy(q + 1, l + skip, len - skip);
+  memcpy(q + 1 + len - skip, "\"", 2);
+  j = json_loads(q, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+  same = j && json_is_string(j) && json_string_length(j) == n &&
+         memcmp(json_string_value(j), s, n) == 0;
+  json_decref(j);
+  free(q);
+  return same;
 }
 
 /* Fields on the line at `l` (words separated by one space). */
@@ -190,17 +218,14 @@ static void test_content(void **state)
         p = strchr(p, ' ') + 1;
         assert_true(fabs(strtod(p, NULL) - z[c]) < 6e-4);
       }
-      /* Then the sentence's text, control characters as spaces. */
+      /* Then the sentence's text, as the body of a JSON string. */
       {
         char head[32];
-        size_t hl = (size_t)snprintf(head, sizeof(head), "text %zu ", i), j;
+        size_t hl = (size_t)snprintf(head, sizeof(head), "text %zu ", i);
         const char *tx = strchr(ln, '\n') + 1;
         assert_int_equal(strncmp(tx, head, hl), 0);
-        for (j = 0; j < s->span.end - s->span.start; j++) {
-          char want = doc->text[s->span.start + j];
-          assert_int_equal(tx[hl + j], (unsigned char)want < ' ' || want == 0x7f ? ' ' : want);
-        }
-        assert_int_equal(tx[hl + j], '\n');
+        assert_true(json_body_is(tx, hl, doc->text + s->span.start,
+                                 s->span.end - s->span.start));
       }
       free(z);
       ctix__ttp_fx_free(&fx);
@@ -213,6 +238,101 @@ static void test_content(void **state)
   ctix_ttp_list_free(l);
   ctix__buf_free(&tb);
   ctix_document_free(doc);
+}
+
+/*
+ * Text with white space and line breaks beyond ASCII, control characters,
+ * `\` and `"` (in the source and in a scored sentence) is escaped: no raw
+ * U+0085 / U+2028 / U+2029 / U+00A0 or control byte anywhere in the trace
+ * (the document turns U+00A0 into a space), the source is one token, and
+ * both read back as JSON string bodies.
+ */
+static void test_escaped_text(void **state)
+{
+  static const char odd[] =
+      "They created a scheduled task with schtasks /create /tn \"Up\\dater\" "
+      "\xe2\x80\xa8to run\xc2\x85the backdoor\xc2\xa0" "every\x01minute.\n";
+  static const char src[] = "dir a\xe2\x80\xa9" "b\\c\td";
+  ctix_document *doc = NULL;
+  ctix_doc_options dopt;
+  ctix_ttp_list *l;
+  ctix_buf tb = CTIX_BUF_INIT((size_t)1 << 26);
+  ctix_error err;
+  const char *t, *ln, *sp;
+  size_t i, k, texts = 0;
+  (void)state;
+  (void)model();
+  ctix_error_clear(&err);
+  ctix_doc_options_init(&dopt);
+  dopt.format = CTIX_FORMAT_TEXT;
+  dopt.source = src;
+  assert_int_equal(ctix_document_parse(&doc, odd, strlen(odd), &dopt, &err), 0);
+  l = traced(&tb, doc, NULL);
+  t = (const char *)tb.data;
+  for (k = 0; k + 1 < tb.len; k++) {
+    const unsigned char *u = (const unsigned char *)t + k;
+    assert_false(u[0] < ' ' && u[0] != '\n');
+    assert_false(u[0] == 0x7f);
+    assert_false(u[0] == 0xc2 && (u[1] == 0x85 || u[1] == 0xa0));
+    assert_false(u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9));
+  }
+  ln = line_of(t, "doc ", 0);
+  assert_non_null(ln);
+  assert_int_equal(fields(ln), 5);
+  sp = strchr(ln + 4, ' ');
+  {
+    char *line = strndup(ln, (size_t)(sp - ln));
+    assert_non_null(line);
+    assert_true(json_body_is(line, 4, src, strlen(src)));
+    free(line);
+  }
+  for (i = 0; i < doc->nsentences; i++) {
+    const ctix_sentence *s = &doc->sentences[i];
+    char head[32];
+    size_t hl = (size_t)snprintf(head, sizeof(head), "text %zu ", i);
+    for (k = 0; (ln = line_of(t, head, k)) != NULL; k++) {
+      assert_true(json_body_is(ln, hl, doc->text + s->span.start, s->span.end - s->span.start));
+      texts++;
+    }
+  }
+  assert_true(texts >= 1);
+  /* the text holds what the test is about */
+  assert_non_null(strstr(t, "\\u2028to run\\u0085the backdoor every\\u0001minute"));
+  assert_non_null(strstr(t, "\\\"Up\\\\dater\\\""));
+  ctix_ttp_list_free(l);
+  ctix__buf_free(&tb);
+  ctix_document_free(doc);
+}
+
+/* Tokens: one word each, `-` for an empty one; the rest as ctix__json_escape. */
+static void test_escape_token(void **state)
+{
+  static const struct {
+    const char *in;
+    bool token;
+    const char *out;
+  } cases[] = {
+      {"", true, "-"},
+      {"-", true, "\\u002d"},
+      {"--", true, "--"},
+      {"", false, ""},
+      {"a b", true, "a\\u0020b"},
+      {"a b", false, "a b"},
+      {"T1059.001", true, "T1059.001"},
+      {"q\"\\\n\t\x7f", true, "q\\\"\\\\\\n\\t\\u007f"},
+      {"x\xc2\x85y\xe2\x80\xa8z\xe3\x80\x80w\xc2\xa0", false, "x\\u0085y\\u2028z\\u3000w\\u00a0"},
+      {"\xff\xe2\x80", true, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+      {"caf\xc3\xa9", true, "caf\xc3\xa9"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    ctix_buf b = CTIX_BUF_INIT(1024);
+    ctix__ttp_trace_escape(&b, cases[i].in, strlen(cases[i].in), cases[i].token);
+    assert_int_equal(ctix__buf_addc(&b, 0), 0);
+    assert_string_equal(b.data, cases[i].out);
+    ctix__buf_free(&b);
+  }
 }
 
 static void test_ignored_ids(void **state)
@@ -239,6 +359,8 @@ int main(void)
       cmocka_unit_test(test_same_result),
       cmocka_unit_test(test_content),
       cmocka_unit_test(test_ignored_ids),
+      cmocka_unit_test(test_escaped_text),
+      cmocka_unit_test(test_escape_token),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

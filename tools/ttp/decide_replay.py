@@ -27,6 +27,9 @@ else the parent). Predictions are folded into the label space as
 that wrote the trace, the replay gives ctix's predictions (scores are
 rounded to 3 decimals in the trace: a tie can rarely differ); the line
 "differs from ctix" counts the items where it does not.
+The trace's `text` lines (a sentence's text) are JSON string bodies
+(backslash escapes, no quotes) and ids are escaped the same way; this tool
+does not read the text.
 
 `--add FILE` adds other per-sentence class scores to the model's, to
 measure a second sentence model before it is written in C (docs/ttp.md,

@@ -175,6 +175,59 @@ typedef enum dom_res {
   DOM_BAD         /* shaped like one but a label is invalid */
 } dom_res;
 
+/*
+ * The label rules of domain_canon (both its walks), on the label l[0..len)
+ * of a name with `before` labels before it: DOM_OK when the label may
+ * stand, else the result for the name: DOM_NONE for an empty label (also
+ * what a trailing dot leaves) or a first one starting or ending with '-',
+ * DOM_BAD for a later one doing so.
+ */
+static inline dom_res label_shape(const char *l, size_t len, size_t before)
+{
+  if (len == 0)
+    return DOM_NONE;
+  if (l[0] == '-' || l[len - 1] == '-')
+    return before ? DOM_BAD : DOM_NONE;
+  return DOM_OK;
+}
+
+/* True if an ASCII label of len bytes, written at out[at], fits a label and the name. */
+static inline bool ascii_label_fits(size_t at, size_t len)
+{
+  return len <= LABEL_MAX && at + len + 1 <= DOMAIN_MAX + 1;
+}
+
+/* Records the start (in the canonical form) and the hash before label number `i`. */
+static inline void record_label(ctix__ioc_host *rec, size_t i, size_t at, uint32_t hh)
+{
+  if (i < CTIX__HOST_LABELS) { /* a valid name has fewer labels (DOMAIN_MAX bytes) */
+    rec->start[i] = (uint8_t)at;
+    rec->pre[i] = hh;
+  }
+}
+
+/*
+ * The verdict of domain_canon on a name whose labels all stand, written
+ * to out[0..o) with its last label from tld_at: no domain with fewer than
+ * two labels, or when the last label is one letter, starts with a digit
+ * or has a byte other than a letter, digit or '-' (`last_other`); else the
+ * label count, the hash hh of the whole and the length are recorded and
+ * the last label is checked as a TLD (DOM_OK or DOM_BAD_TLD).
+ */
+static inline dom_res name_verdict(const char *out, size_t o, size_t tld_at, size_t labels,
+                                   bool last_other, uint32_t hh, size_t *outlen,
+                                   ctix__ioc_host *rec)
+{
+  if (labels < 2 || o - tld_at < 2 || ctix__isdigit((uchar)out[tld_at]) || last_other)
+    return DOM_NONE;
+  rec->nlabels = (uint32_t)labels;
+  rec->full = hh;
+  *outlen = o;
+  if (!tld_cached(out + tld_at, o - tld_at))
+    return DOM_BAD_TLD;
+  return DOM_OK;
+}
+
 #if defined(__SSE2__)
 /*
  * The common case of domain_canon, sixteen bytes at a time: when every
@@ -221,8 +274,8 @@ static bool canon_bytes16(const char *h, size_t n, char *out, uint64_t *dots)
 
 /*
  * domain_canon for a name that canon_bytes16 wrote to out[0..n) with its
- * dots: the same checks of the labels in the same order, the same
- * records and result.
+ * dots: the labels found from the dot bits, checked by the same rules
+ * (label_shape, ascii_label_fits, name_verdict) in the same order.
  */
 static dom_res canon_labels(const char *out, size_t n, uint64_t dots, size_t *outlen,
                             ctix__ioc_host *rec)
@@ -232,14 +285,12 @@ static dom_res canon_labels(const char *out, size_t n, uint64_t dots, size_t *ou
   uint32_t hh = 0;
   for (;;) {
     size_t d = dots ? (size_t)__builtin_ctzll(dots) : n, k;
-    if (d == a)
-      return DOM_NONE; /* empty label, or a trailing dot */
-    if (out[a] == '-' || out[d - 1] == '-')
-      return labels ? DOM_BAD : DOM_NONE;
-    if (d - a > LABEL_MAX)
+    dom_res r = label_shape(out + a, d - a, labels);
+    if (r != DOM_OK)
+      return r;
+    if (!ascii_label_fits(a, d - a))
       return DOM_BAD;
-    rec->start[labels] = (uint8_t)a; /* n <= 64: fewer labels than CTIX__HOST_LABELS */
-    rec->pre[labels] = hh;
+    record_label(rec, labels, a, hh);
     /* four steps of the hash at once (the same value modulo 2^32) */
     for (k = a; k + 4 <= d; k += 4)
       hh = hh * (M1 * M1 * M1 * M1) + (uchar)out[k] * (M1 * M1 * M1) +
@@ -253,15 +304,7 @@ static dom_res canon_labels(const char *out, size_t n, uint64_t dots, size_t *ou
     dots &= dots - 1;
     a = d + 1;
   }
-  /* an all-numeric or one-letter last label is no TLD at all */
-  if (labels < 2 || n - a < 2 || ctix__isdigit((uchar)out[a]))
-    return DOM_NONE;
-  rec->nlabels = (uint32_t)labels;
-  rec->full = hh;
-  *outlen = n;
-  if (!tld_cached(out + a, n - a))
-    return DOM_BAD_TLD;
-  return DOM_OK;
+  return name_verdict(out, n, a, labels, false, hh, outlen, rec);
 }
 #endif
 
@@ -301,11 +344,8 @@ static dom_res domain_canon(const char *h, size_t n, size_t room, char *out, siz
     /* while the output is the input lower-cased (no punycode so far), a
      * name that fits the output is copied as its bytes are checked */
     bool copied = o == a && n <= DOMAIN_MAX + 1;
-    /* a valid name has fewer labels (DOMAIN_MAX bytes) */
-    if (labels < CTIX__HOST_LABELS) {
-      rec->start[labels] = (uint8_t)o;
-      rec->pre[labels] = hh;
-    }
+    dom_res r;
+    record_label(rec, labels, o, hh);
     if (copied) {
       for (; i < n; i++) {
         unsigned e = label_low[(uchar)h[i]];
@@ -327,13 +367,11 @@ static dom_res domain_canon(const char *h, size_t n, size_t room, char *out, siz
         i++;
       }
     }
-    if (i == a)
-      return DOM_NONE; /* empty label */
-    if (h[a] == '-' || h[i - 1] == '-')
-      return labels ? DOM_BAD : DOM_NONE;
+    if ((r = label_shape(h + a, i - a, labels)) != DOM_OK)
+      return r;
     tld_at = o;
     if (!(seen & LB_NONASCII)) {
-      if (i - a > LABEL_MAX || o + (i - a) + 1 > DOMAIN_MAX + 1)
+      if (!ascii_label_fits(o, i - a))
         return DOM_BAD;
       if (copied)
         o += i - a;
@@ -384,18 +422,7 @@ static dom_res domain_canon(const char *h, size_t n, size_t room, char *out, siz
         return DOM_NONE; /* trailing dot: the caller strips it */
     }
   }
-  if (labels < 2)
-    return DOM_NONE;
-  /* an all-numeric or one-letter last label is no TLD at all, nor one
-   * with a byte other than a letter, digit or '-' */
-  if (o - tld_at < 2 || ctix__isdigit((uchar)out[tld_at]) || last_other)
-    return DOM_NONE;
-  rec->nlabels = (uint32_t)labels;
-  rec->full = hh;
-  *outlen = o;
-  if (!tld_cached(out + tld_at, o - tld_at))
-    return DOM_BAD_TLD;
-  return DOM_OK;
+  return name_verdict(out, o, tld_at, labels, last_other, hh, outlen, rec);
 }
 
 /* ------------------------------------------------------------ IPv4 */

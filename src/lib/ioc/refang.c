@@ -554,8 +554,10 @@ static size_t try_scheme(rf *r, size_t j, int *rc)
   if (wlen < 2 || wlen > 12)
     return 0;
   /* a plain "http://" or "https://" (any case), the most common scheme:
-   * what norm_scheme would say of it (no defang, known) without asking */
-  if (std && !t && (wlen == 4 || (wlen == 5 && (out_at(r, 0) | 32) == 's')) &&
+   * what norm_scheme would say of it (no defang, known) without asking
+   * (not when the tests compare it with norm_scheme's answer,
+   * ctix__ioc_force_scalar: test_ioc_refang's test_shortcuts_agree) */
+  if (!ctix__ioc_force_scalar && std && !t && (wlen == 4 || (wlen == 5 && (out_at(r, 0) | 32) == 's')) &&
       (out_at(r, wlen - 1) | 32) == 'h' && (out_at(r, wlen - 2) | 32) == 't' &&
       (out_at(r, wlen - 3) | 32) == 't' && (out_at(r, wlen - 4) | 32) == 'p') {
     r->url_host = true;
@@ -782,7 +784,8 @@ static size_t apply_cluster(rf *r, size_t j, int *rc)
  * written and a label byte, at the opening bracket in[j]: the input offset
  * after the cluster, or 0. apply_cluster rewrites them to "." too (a
  * cluster enclosed by one bracket each side, with no space, is a defang
- * between those neighbours), after parsing it in full.
+ * between those neighbours), after parsing it in full; test_ioc_refang's
+ * test_shortcuts_agree compares both on every form.
  */
 static size_t plain_dot_cluster(const rf *r, size_t j)
 {
@@ -813,7 +816,8 @@ static size_t rule_open(rf *r, size_t j, int *rc)
   }
   if (j + 1 < n && in[j + 1] == ':' && (e = try_scheme(r, j, rc)))
     return e;
-  if ((e = plain_dot_cluster(r, j)))
+  /* (apply_cluster alone when the tests compare both, ctix__ioc_force_scalar) */
+  if (!ctix__ioc_force_scalar && (e = plain_dot_cluster(r, j)))
     return *rc = put_edit(r, 0, e, ".", 1, j), e;
   if ((e = apply_cluster(r, j, rc)))
     return e;

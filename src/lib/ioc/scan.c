@@ -1070,15 +1070,58 @@ static inline bool word_is_one_of(const unsigned char *t, size_t b, size_t lim,
   return word_in_list(t, b, lim, c0, words);
 }
 
+/* Set bits of x; with `hw` the caller has POPCNT (the AVX2 steps). */
+static inline __attribute__((always_inline)) unsigned count_bits(uint32_t x, bool hw)
+{
+  if (hw)
+    return (unsigned)__builtin_popcount(x);
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  return (((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
+}
+
+/*
+ * One block of the look-back of ctix__ioc_context_has, the bytes t[c] to
+ * t[c + 31] at most, as masks (bit b for t[c + b]) that the AVX2, SSE2 and
+ * byte steps compute each their way: `starts` the word starts, `stops` the
+ * sentence ends, `cand` the starts worth comparing (those of a first letter
+ * of the list, or all of them). Of the words after the block's last
+ * sentence end, the last ones, at most as many as are left to count
+ * (nwords - *wp), are counted, and the candidates among them compared with
+ * the list. Returns 1 or 0 when that settles the answer (a word of the
+ * list; a sentence end or the nwords-th word), -1 with *wp counted on when
+ * the search goes on before c.
+ */
+static inline __attribute__((always_inline)) int
+context_block(const unsigned char *t, size_t c, size_t p, uint32_t starts, uint32_t stops,
+              uint32_t cand, unsigned nwords, unsigned *wp, uint32_t firsts,
+              const char *const *words, bool hw)
+{
+  unsigned n, w = *wp;
+  if (stops)
+    starts &= (uint32_t)~((2ull << (31 - __builtin_clz(stops))) - 1u);
+  n = count_bits(starts, hw);
+  if (n >= nwords - w) /* only the last nwords - w of them */
+    for (n -= nwords - w; n; n--)
+      starts &= starts - 1u;
+  for (cand &= starts; cand; cand &= cand - 1u)
+    if (word_is_one_of(t, c + (unsigned)__builtin_ctz(cand), p, firsts, words))
+      return 1;
+  w += count_bits(starts, hw);
+  if (stops || w >= nwords)
+    return 0;
+  *wp = w;
+  return -1;
+}
+
 #if CTIX_IOC_X86
 /*
  * The 32-byte steps of ctix__ioc_context_has (AVX2 and POPCNT), from q
- * down while the bytes before and after each step are in the text: the
- * word starts after the last sentence end of a step, at most as many as
- * are left to count, are counted at once, and only those whose first
- * letter is `l0` or `l1` (lower case) are compared with the list.
- * Returns 1 or 0 when that settles the answer, -1 with *qp and *wp moved
- * on when the caller is to go on from *qp.
+ * down while the bytes before and after each step are in the text: each
+ * step's masks for context_block, the candidates being the word starts
+ * whose first letter is `l0` or `l1` (lower case). Returns 1 or 0 when
+ * that settles the answer, -1 with *qp and *wp moved on when the caller
+ * is to go on from *qp.
  */
 __attribute__((target("avx2,popcnt"))) static int
 context_steps_avx2(const unsigned char *t, size_t len, size_t p, size_t *qp, unsigned *wp,
@@ -1109,24 +1152,11 @@ context_steps_avx2(const unsigned char *t, size_t len, size_t p, size_t *qp, uns
                                  _mm256_cmpeq_epi8(_mm256_min_epu8(ws, _mm256_set1_epi8(4)), ws));
     uint32_t stops = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(end, sp));
     uint32_t starts = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(letp, let));
-    uint32_t cand;
-    unsigned n;
-    if (stops)
-      starts &= (uint32_t)~((2ull << (31 - __builtin_clz(stops))) - 1u);
-    n = (unsigned)_mm_popcnt_u32(starts);
-    if (n >= nwords - w)
-      for (n -= nwords - w; n; n--)
-        starts &= starts - 1u;
-    cand = starts & (uint32_t)_mm256_movemask_epi8(
-                        _mm256_or_si256(_mm256_cmpeq_epi8(lv, f0), _mm256_cmpeq_epi8(lv, f1)));
-    while (cand) {
-      if (word_is_one_of(t, c + (unsigned)__builtin_ctz(cand), p, firsts, words))
-        return 1;
-      cand &= cand - 1u;
-    }
-    w += (unsigned)_mm_popcnt_u32(starts);
-    if (stops || w >= nwords)
-      return 0;
+    uint32_t cand = (uint32_t)_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(lv, f0), _mm256_cmpeq_epi8(lv, f1)));
+    int r = context_block(t, c, p, starts, stops, cand, nwords, &w, firsts, words, true);
+    if (r >= 0)
+      return r;
     q = c;
   }
   *qp = q;
@@ -1140,8 +1170,8 @@ context_steps_avx2(const unsigned char *t, size_t len, size_t p, size_t *qp, uns
  * in effect: a letter that starts a word (none before it) is one more
  * word, compared with the list; a sentence end ('.', '!', '?' or a line
  * end followed by white space) stops the search, and so does the
- * nwords-th word. With SSE2 sixteen bytes are classified at once and
- * only the word starts and sentence ends among them are visited.
+ * nwords-th word. Blocks of 32 (AVX2), 16 (SSE2) or 1 byte are
+ * classified into masks, which context_block reads the same way.
  */
 bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
                            const char *const *words)
@@ -1177,14 +1207,17 @@ bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
   }
 #endif
   while (q > 0) {
+    size_t c;
+    uint32_t starts, stops;
+    int r;
 #if defined(__SSE2__)
     /* the sixteen bytes [q - 16, q): those before and after them are read
      * too, so q - 17 >= 0 and q < len (ctix__ioc_force_scalar: the byte
-     * loop alone, which the tests compare with this one) */
+     * steps alone, which the tests compare with these) */
     if (q >= 17 && q < len && vec) {
       const __m128i a_lo = _mm_set1_epi8('a'), a_hi = _mm_set1_epi8('z'),
                     c20 = _mm_set1_epi8(0x20);
-      size_t c = q - 16;
+      c = q - 16;
       __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + c));
       __m128i vp = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + c - 1)), c20);
       __m128i vn = _mm_loadu_si128((const __m128i *)(const void *)(t + c + 1));
@@ -1199,37 +1232,19 @@ bool ctix__ioc_context_has(const ctix__ioc_scan *s, size_t pos, unsigned nwords,
       __m128i d = _mm_sub_epi8(vn, _mm_set1_epi8('\t')); /* \t \n \v \f \r: 0-4 */
       __m128i sp = _mm_or_si128(_mm_cmpeq_epi8(vn, c20),
                                 _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d));
-      unsigned stops = (unsigned)_mm_movemask_epi8(_mm_and_si128(end, sp));
-      unsigned starts = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(letp, let));
-      unsigned ev = stops | starts;
-      while (ev) {
-        unsigned b = 31u - (unsigned)__builtin_clz(ev);
-        if ((stops >> b) & 1)
-          return false;
-        if (word_is_one_of(t, c + b, p, firsts, words))
-          return true;
-        if (++w >= nwords)
-          return false;
-        ev &= ~(1u << b);
-      }
-      q = c;
-      continue;
-    }
+      stops = (uint32_t)_mm_movemask_epi8(_mm_and_si128(end, sp));
+      starts = (uint32_t)_mm_movemask_epi8(_mm_andnot_si128(letp, let));
+    } else
 #endif
-    {
-      size_t x = q - 1;
-      if (ctx_cls[t[x]] & CX_LETTER) {
-        if (x == 0 || !(ctx_cls[t[x - 1]] & CX_LETTER)) {
-          if (word_is_one_of(t, x, p, firsts, words))
-            return true;
-          if (++w >= nwords)
-            return false;
-        }
-      } else if ((ctx_cls[t[x]] & CX_END) && x + 1 < len && ctix__isspace(t[x + 1])) {
-        return false;
-      }
-      q = x;
+    { /* the byte before q */
+      c = q - 1;
+      starts = (ctx_cls[t[c]] & CX_LETTER) && (c == 0 || !(ctx_cls[t[c - 1]] & CX_LETTER));
+      stops = (ctx_cls[t[c]] & CX_END) && c + 1 < len && ctix__isspace(t[c + 1]);
     }
+    r = context_block(t, c, p, starts, stops, starts, nwords, &w, firsts, words, false);
+    if (r >= 0)
+      return r != 0;
+    q = c;
   }
   return false;
 }

@@ -300,11 +300,12 @@ int ctix__sg_put_field(sg_render *r, ctix_buf *b, const char *field)
   const sg_target *t = r->t;
   const char *p;
   bool plain = field[0] != 0;
-  for (p = field; *p && plain; p++)
-    plain = ctix__isalnum((unsigned char)*p) ||
-            (t->field_plain_chars && strchr(t->field_plain_chars, *p));
-  if (plain && t->field_needs_quote)
-    plain = !t->field_needs_quote(field);
+  if (t->field_names)
+    plain = ctix__sg_plain_name(field, t->field_names);
+  else
+    for (p = field; *p && plain; p++)
+      plain = ctix__isalnum((unsigned char)*p) ||
+              (t->field_plain_chars && strchr(t->field_plain_chars, *p));
   if (plain || !t->field_quote)
     return ctix__buf_adds(b, field);
   ctix__buf_addc(b, t->field_quote);
@@ -314,6 +315,15 @@ int ctix__sg_put_field(sg_render *r, ctix_buf *b, const char *field)
     ctix__buf_addc(b, *p);
   }
   return ctix__buf_addc(b, t->field_quote);
+}
+
+int ctix__sg_placeholder_error(sg_render *r, const char *s, size_t n)
+{
+  const char *e = memchr(s, SG_PH_CLOSE, n);
+  size_t len = e ? (size_t)(e - s - 1) : n - 1;
+  return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
+                         "unhandled placeholder '%.*s' (give a pipeline that defines it)",
+                         (int)(len > 64 ? 64 : len), s + 1);
 }
 
 int ctix__sg_put_string(sg_render *r, ctix_buf *b, const char *s, size_t n)
@@ -345,11 +355,7 @@ int ctix__sg_put_string(sg_render *r, ctix_buf *b, const char *s, size_t n)
     else if (c == SG_WILD_SINGLE)
       ctix__buf_adds(b, t->wild_single);
     else if (c == SG_PH_OPEN) {
-      const char *e = memchr(s + i, SG_PH_CLOSE, n - i);
-      size_t len = e ? (size_t)(e - s - i - 1) : n - i - 1;
-      return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
-                             "unhandled placeholder '%.*s' (give a pipeline that defines it)",
-                             (int)(len > 64 ? 64 : len), s + i + 1);
+      return ctix__sg_placeholder_error(r, s + i, n - i);
     } else {
       if ((c == '*' || c == '?')
               ? t->escape_literal_wildcards && (c == '*' || strchr(t->escaped_chars, '?'))

@@ -84,15 +84,8 @@ static void k_str(ctix_buf *b, const char *s, size_t n)
 /* True if the string holds a placeholder the pipelines left. */
 static int k_placeholder(sg_render *r, const sg_expr *e)
 {
-  const char *p = memchr(e->s, SG_PH_OPEN, e->n), *q;
-  size_t len;
-  if (!p)
-    return 0;
-  q = memchr(p, SG_PH_CLOSE, e->n - (size_t)(p - e->s));
-  len = q ? (size_t)(q - p - 1) : e->n - (size_t)(p - e->s) - 1;
-  return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
-                         "unhandled placeholder '%.*s' (give a pipeline that defines it)",
-                         (int)(len > 64 ? 64 : len), p + 1);
+  const char *p = memchr(e->s, SG_PH_OPEN, e->n);
+  return p ? ctix__sg_placeholder_error(r, p, e->n - (size_t)(p - e->s)) : 0;
 }
 
 /* Regular-expression metacharacters escaped in a regex built from a wildcard value. */
@@ -442,19 +435,6 @@ static int kusto_finish(sg_render *r, ctix_buf *final)
 const sg_target ctix__sg_target_kusto = {
   .name = "kusto",
   .description = "Microsoft KQL (Defender XDR, Sentinel, Azure Monitor): TABLE | where ...",
-  .tok_and = " and ",
-  .tok_or = " or ",
-  .tok_not = "not ",
-  .group_open = "(",
-  .group_close = ")",
-  .prec_and = 2,
-  .prec_or = 1,
-  .prec_not = 3,
-  .str_quote = '"',
-  .escape = '\\',
-  .escaped_chars = "\\\"",
-  .wild_multi = "*",
-  .wild_single = "*",
   .check_hook = kusto_check,
   .finish_hook = kusto_finish,
 };

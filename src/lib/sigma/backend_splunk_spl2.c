@@ -39,17 +39,17 @@ static const char *const spl2_keywords[] = {
 };
 
 /*
- * True if a name of plain characters must be single-quoted all the same:
- * it does not start with a letter or `_` (the SPL2 rule), or a
- * dot-separated part of it is a keyword.
+ * Field names SPL2 reads bare: letters, digits, `_` and `.`, starting with
+ * a letter or `_`, no dot-separated part a keyword (any case).
  */
-static bool spl2_field_needs_quote(const char *field)
-{
-  if (!ctix__isalpha((unsigned char)*field) && *field != '_')
-    return true;
-  return ctix__sg_keyword_part(field, spl2_keywords,
-                               sizeof(spl2_keywords) / sizeof(spl2_keywords[0]), true);
-}
+static const sg_plain_rule spl2_names = {
+  .first = "_",
+  .other = "_",
+  .keywords = spl2_keywords,
+  .nkeywords = sizeof(spl2_keywords) / sizeof(spl2_keywords[0]),
+  .fold = true,
+  .loose_parts = true,
+};
 
 /*
  * Appends a regular expression between slashes: '\' doubled, '/' escaped,
@@ -88,7 +88,7 @@ static int put_like_bare(sg_render *r, const char *s, size_t n)
       continue;
     }
     if (c == SG_PH_OPEN)
-      return ctix__sg_put_string(r, &r->out, s + i, n - i); /* reports the placeholder */
+      return ctix__sg_placeholder_error(r, s + i, n - i);
     if (c == '\\' || c == '"' || c == '%' || c == '_')
       ctix__buf_addc(&r->out, '\\');
     ctix__buf_addc(&r->out, c);
@@ -226,9 +226,8 @@ const sg_target ctix__sg_target_splunk_spl2 = {
   .prec_and = 2,
   .prec_or = 1,
   .prec_not = 3,
-  .field_plain_chars = "_.",
+  .field_names = &spl2_names,
   .field_quote = '\'',
-  .field_needs_quote = spl2_field_needs_quote,
   .str_quote = '"',
   .escape = '\\',
   .escaped_chars = "\\\"",

@@ -71,28 +71,17 @@ bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t 
   return false;
 }
 
-bool ctix__sg_keyword_part(const char *field, const char *const *words, size_t nwords, bool fold)
-{
-  const char *p = field, *part;
-  for (;;) {
-    for (part = p; *p && *p != '.'; p++)
-      ;
-    if (ctix__sg_keyword(part, (size_t)(p - part), words, nwords, fold))
-      return true;
-    if (!*p)
-      return false;
-    p++;
-  }
-}
-
 bool ctix__sg_plain_name(const char *field, const sg_plain_rule *names)
 {
   const char *p = field, *part;
   for (;;) {
     part = p;
-    if (!ctix__isalpha((unsigned char)*p) && !(*p && strchr(names->first, *p)))
-      return false;
-    for (p++; ctix__isalnum((unsigned char)*p) || (*p && strchr(names->other, *p)); p++)
+    if (part == field || !names->loose_parts) {
+      if (!ctix__isalpha((unsigned char)*p) && !(*p && strchr(names->first, *p)))
+        return false;
+      p++;
+    }
+    for (; ctix__isalnum((unsigned char)*p) || (*p && strchr(names->other, *p)); p++)
       ;
     if (*p && *p != '.')
       return false;
@@ -161,7 +150,7 @@ int ctix__sg_put_dq_string(sg_render *r, ctix_buf *b, const char *s, size_t n,
       if (mode != SG_DQ_PLAIN)
         ctix__buf_addc(b, c == SG_WILD_MULTI ? '*' : '?');
     } else if (c == SG_PH_OPEN) {
-      return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
+      return ctix__sg_placeholder_error(r, s + i, n - i);
     } else if (mode == SG_DQ_LIKE && (c == '\\' || c == '*' || c == '?')) {
       /* the LIKE escape `\`, itself escaped for the string */
       ctix__buf_adds(b, "\\\\");
@@ -185,7 +174,7 @@ int ctix__sg_put_wild_regex(sg_render *r, ctix_buf *b, const char *s, size_t n,
     if (c == SG_WILD_MULTI || c == SG_WILD_SINGLE) {
       ctix__buf_adds(b, c == SG_WILD_MULTI ? ".*" : ".");
     } else if (c == SG_PH_OPEN) {
-      return ctix__sg_put_string(r, b, s + i, n - i); /* reports the placeholder */
+      return ctix__sg_placeholder_error(r, s + i, n - i);
     } else {
       if (c && strchr(meta, c))
         ctix__sg_put_dq_char(b, '\\'); /* the regex escape, escaped for the string */

@@ -277,7 +277,10 @@ typedef struct sg_render {
 /*
  * A target: the tokens, quoting rules and precedence of a text query
  * language, plus hooks for what a table cannot say. A hook returns 1 when
- * it rendered the node, 0 to fall back to the table, <0 on error.
+ * it rendered the node, 0 to fall back to the table, <0 on error. A target
+ * whose check hook renders the whole query (EQL, ES|QL, KQL) sets only
+ * what its hooks read: name, description, hooks, and tok_and / tok_or
+ * when it joins with ctix__sg_join_kids.
  */
 struct sg_target {
   const char *name;
@@ -288,9 +291,10 @@ struct sg_target {
   int prec_and, prec_or, prec_not;  /* higher binds tighter */
   /* fields */
   const char *field_plain_chars;    /* besides alphanumerics, chars needing no quote (NULL: none) */
+  /* what may be written bare, as ctix__sg_plain_name reads it; when set, it replaces
+   * field_plain_chars (NULL: alphanumerics and field_plain_chars) */
+  const struct sg_plain_rule *field_names;
   char field_quote;                 /* 0: never quote */
-  /* true if a name of plain characters must be quoted all the same (a keyword...); NULL: never */
-  bool (*field_needs_quote)(const char *field);
   /* strings */
   char str_quote;
   char escape;
@@ -339,6 +343,11 @@ int ctix__sg_output_ndjson(ctix_buf *out, const ctix_sigma_rule *rule, const cha
 int ctix__sg_render(sg_render *r, const sg_expr *root);
 /* Appends a field name, quoted as the target requires. */
 int ctix__sg_put_field(sg_render *r, ctix_buf *b, const char *field);
+/*
+ * Records that s[0..n), which starts at a placeholder's opening marker,
+ * holds a placeholder no pipeline defined; returns CTIX_EUNSUPPORTED.
+ */
+int ctix__sg_placeholder_error(sg_render *r, const char *s, size_t n);
 /* Appends an encoded string value, quoted/escaped as the target requires. */
 int ctix__sg_put_string(sg_render *r, ctix_buf *b, const char *s, size_t n);
 /* Appends a format with %F / %V / %% replaced by the given texts. */
@@ -361,14 +370,14 @@ bool ctix__sg_ecs_keyword_field(const char *field);
 bool ctix__sg_keyword(const char *s, size_t n, const char *const *words, size_t nwords,
                       bool fold);
 
-/* True if a dot-separated part of `field` is one of the words (as
- * ctix__sg_keyword). */
-bool ctix__sg_keyword_part(const char *field, const char *const *words, size_t nwords, bool fold);
 /*
  * What a target's query language reads as a bare field name: dot-separated
  * parts, each a letter or one of `first`, then letters, digits and
  * characters of `other`, and none one of the nkeywords (sorted) words of
  * `keywords` (compared as ctix__sg_keyword does, case-blind when `fold`).
+ * With `loose_parts` only the name's first character is held to `first`:
+ * a later part may start with a digit or a character of `other`, or be
+ * empty (SPL2: a name of [A-Za-z0-9_.] starting with a letter or `_`).
  */
 typedef struct sg_plain_rule {
   const char *first;            /* besides letters, characters a part may start with */
@@ -376,10 +385,12 @@ typedef struct sg_plain_rule {
   const char *const *keywords;  /* sorted; NULL (nkeywords 0): no keyword test */
   size_t nkeywords;
   bool fold;
+  bool loose_parts;
 } sg_plain_rule;
 /*
  * True if `field` may be written bare as `names` says: not empty, no
- * empty dot-separated part (no leading, trailing or doubled `.`).
+ * empty dot-separated part (no leading, trailing or doubled `.`) unless
+ * `loose_parts` (then only no leading `.`).
  */
 bool ctix__sg_plain_name(const char *field, const sg_plain_rule *names);
 /* Appends a field name: bare if `names` allows it, else in backticks (a backtick inside doubled). */

@@ -194,15 +194,31 @@ int32_t ctix__ttp_model_class(const ctix_ttp_model *m, const char *id);
  *   sent I CONTEXT BLOCK [SCORE...]    every sentence; the model's raw score of
  *                                      each class (before potential_pen) when
  *                                      the sentence is scored
- *   text I TEXT                        after a scored sentence: its text,
- *                                      control characters as spaces
+ *   text I TEXT                        after a scored sentence: its text
+ *                                      as ctix__ttp_trace_escape writes it
+ *                                      (spaces kept)
  *   hit I TECHNIQUE KIND WEIGHT        a rule hit the decision counts (KIND:
  *                                      CTIX_TTP_SIG_ID, _NAME or _CUE)
- * CONTEXT holds the CTIX__TTP_CTX_* flags (signals.h). The mapping result is
- * the same with or without a trace.
+ * CONTEXT holds the CTIX__TTP_CTX_* flags (signals.h), SOURCE is one token
+ * (ctix__ttp_trace_escape). The mapping result is the same with or without
+ * a trace.
  */
 int ctix__ttp_map_trace(ctix_ttp_list **out, ctix_buf *trace, const ctix_document *doc,
                         const ctix_ttp_options *opts, ctix_error *err);
+
+/*
+ * Appends s[0..n) to a trace so that no reader splits it where the writer
+ * did not: the body of a JSON string (json.loads('"' + T + '"') gives s
+ * back) as ctix__json_escape writes it (src/util/json.h: control
+ * characters, `"`, `\`, U+2028/U+2029 escaped, an invalid UTF-8 byte as
+ * U+FFFD), with the Unicode white space Python's str.split() and
+ * str.splitlines() break at (U+0085, U+00A0, U+2000-U+200A, ...) as \uXXXX.
+ * With `token` the ASCII space is escaped too (\u0020), an empty s is
+ * written `-` and s = "-" as \u002d, so that s is one whitespace-separated
+ * token (ids and labels of `gold` lines, the source of `doc` lines); without,
+ * spaces stay (the `text` lines).
+ */
+void ctix__ttp_trace_escape(ctix_buf *b, const char *s, size_t n, bool token);
 
 /* ------------------------------------------------------------- training */
 

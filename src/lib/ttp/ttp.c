@@ -43,7 +43,9 @@
 #include "ttp/signals.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 /* Model cells further than this below the reach of the threshold are dropped. */
 #define KEEP_MARGIN 0.25f
@@ -361,12 +363,10 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
     ctix__ttp_model_score(mp->m, &CTIX__TTP_FX_AT(fx, 0), CTIX__TTP_FX_COUNT(fx), z);
     if (mp->trace) {
       const char *t = doc->text + s->span.start;
-      size_t k;
       for (c = 0; c < mp->m->nclasses; c++)
         ctix__buf_addf(mp->trace, " %.3f", (double)z[c]);
       ctix__buf_addf(mp->trace, "\ntext %zu ", i);
-      for (k = 0; k < s->span.end - s->span.start; k++)
-        ctix__buf_addc(mp->trace, (unsigned char)t[k] < ' ' || t[k] == 0x7f ? ' ' : t[k]);
+      ctix__ttp_trace_escape(mp->trace, t, s->span.end - s->span.start, false);
       ctix__buf_addc(mp->trace, '\n');
     }
     memset(keep, 0, sizeof(keep));
@@ -390,6 +390,53 @@ static int score_sentences(mapper *mp, ctix__ttp_fx *fx, float *z)
 
 
 /*
+ * Unicode white space beyond ASCII, as ranges of code points: Python's
+ * str.split() (the replay's tokenizer) breaks a token at each, and U+0085,
+ * U+2028 and U+2029 end a line for str.splitlines() and other line-based
+ * readers.
+ */
+static const uint32_t trace_spaces[][2] = {
+  {0x85, 0x85},     {0xa0, 0xa0},     {0x1680, 0x1680}, {0x2000, 0x200a},
+  {0x2028, 0x2029}, {0x202f, 0x202f}, {0x205f, 0x205f}, {0x3000, 0x3000},
+};
+
+/* True if code point cp is in trace_spaces. */
+static bool trace_space(uint32_t cp)
+{
+  size_t i;
+  for (i = 0; i < sizeof(trace_spaces) / sizeof(trace_spaces[0]); i++)
+    if (cp >= trace_spaces[i][0] && cp <= trace_spaces[i][1])
+      return true;
+  return false;
+}
+
+void ctix__ttp_trace_escape(ctix_buf *b, const char *s, size_t n, bool token)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, run = 0, k;
+  uint32_t cp;
+  if (token && (n == 0 || (n == 1 && *s == '-'))) {
+    ctix__buf_adds(b, n ? "\\u002d" : "-");
+    return;
+  }
+  while (i < n) {
+    k = 1;
+    cp = p[i];
+    if (p[i] >= 0x80 && !(k = ctix__utf8_decode(p + i, n - i, &cp))) {
+      i++; /* ctix__json_escape writes it as U+FFFD */
+      continue;
+    }
+    if ((token && cp == ' ') || (cp >= 0x80 && trace_space(cp))) {
+      ctix__json_escape(b, s + run, i - run);
+      ctix__buf_addf(b, "\\u%04x", (unsigned)cp);
+      run = i + k;
+    }
+    i += k;
+  }
+  ctix__json_escape(b, s + run, n - run);
+}
+
+/*
  * Trace header (ctix__ttp_map_trace): the document, its number of
  * sentences and usable ones, the threshold, and the model's classes with
  * their training positives.
@@ -399,8 +446,7 @@ static int trace_head(mapper *mp)
   uint32_t c;
   const char *src = mp->doc->meta.source && mp->doc->meta.source[0] ? mp->doc->meta.source : "-";
   ctix__buf_adds(mp->trace, "doc ");
-  for (; *src; src++) /* one token: white space and control bytes as '_' */
-    ctix__buf_addc(mp->trace, (unsigned char)*src <= ' ' || *src == 0x7f ? '_' : *src);
+  ctix__ttp_trace_escape(mp->trace, src, strlen(src), true);
   ctix__buf_addf(mp->trace, " %zu %zu %.4f\nclasses", mp->doc->nsentences, mp->nusable,
                  (double)mp->thr);
   for (c = 0; c < mp->m->nclasses; c++)

@@ -28,4 +28,14 @@ js=$("$drv" convert -t splunk --json "$data/good.yml" "$data/broken.yml" 2>/dev/
 [ "$(echo "$js" | wc -l)" -eq 2 ] || fail "--json lines: $js"
 echo "$js" | grep -q '"error": null' || fail "--json ok line"
 echo "$js" | grep -q '"query": null' || fail "--json error line"
+# --json escapes as every JSON writer of ctix (src/util/json.c): U+2028 and
+# DEL as \u escapes, control characters as lower-case \u00xx, an invalid
+# UTF-8 byte (here in a file name) as U+FFFD rather than a null string
+tmp=$(mktemp -d) || fail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+printf 'title: Esc\nid: 3f1e7a52-1b2c-4d5e-8f90-0a1b2c3d4e5f\nlogsource: {product: windows}\ndetection:\n  s:\n    F: "a\\u2028b\\x7fc\\x1fd"\n  condition: s\n' > "$tmp/esc.yml"
+cp "$tmp/esc.yml" "$(printf '%s/bad\377name.yml' "$tmp")" || fail "cp"
+js=$("$drv" convert -t splunk --json "$tmp") || fail "escape rules: exit $?"
+[ "$(echo "$js" | grep -cF '"query": ["F=\"a\u2028b\u007fc\u001fd\""]')" -eq 2 ] || fail "--json escapes: $js"
+echo "$js" | grep -qF "\"rule\": \"$tmp/bad$(printf '\357\277\275')name.yml\"" || fail "--json invalid UTF-8: $js"
 echo "cli ok"

@@ -91,12 +91,13 @@ python3 "$SRC/tools/ttp/decide_replay.py" --add bad.txt items.trace >replay.txt 
 grep -q "bad.txt:1: want ITEM SENT CLASS:VALUE" replay.txt || fail "decide_replay.py --add: no clear error: $(cat replay.txt)"
 # Ids with white space, line breaks (U+0085, U+2028 too), control
 # characters, `\` and `"` stay one token of the trace, as the body of a JSON
-# string (\u escapes) that gives the id back; an id "-" is not the empty one.
+# string that gives the id back (ctix__json_escape's escapes, white space
+# as \u escapes); an id "-" is not the empty one.
 printf '%s\n' '{"id": "odd id\nwith\tbreak\u2028x\u0085y\u00a0z\u3000\\w\"q\u0001\u00e9", "text": "The actor ran schtasks /create to persist.", "techniques": ["T1053.005"], "level": "sentence"}' \
   '{"id": "-", "text": "The attackers dumped LSASS memory with procdump.", "techniques": ["T1003.001"], "level": "sentence"}' >odd.jsonl
 run eval ttp --trace odd.trace odd.jsonl
 expect_rc 0 "eval ttp --trace odd id"
-grep -q '^gold odd\\u0020id\\u000awith\\u0009break\\u2028x\\u0085y\\u00a0z\\u3000\\\\w\\u0022q\\u0001é 0 T1053.005$' odd.trace ||
+grep -q '^gold odd\\u0020id\\nwith\\tbreak\\u2028x\\u0085y\\u00a0z\\u3000\\\\w\\"q\\u0001é 0 T1053.005$' odd.trace ||
   fail "eval ttp --trace: id not escaped as one token: $(grep gold odd.trace)"
 grep -q '^gold \\u002d 0 T1003.001$' odd.trace || fail "eval ttp --trace: id - not escaped: $(grep gold odd.trace)"
 python3 - odd.jsonl odd.trace <<'PY' || fail "eval ttp --trace: the gold ids do not read back"
