@@ -22,7 +22,8 @@ static int check_match(void *ud, const ctix__ttp_pmatch *m, const char *text, si
 {
   (void)ud;
   (void)text;
-  if (m->start > m->end || m->end > len)
+  if (m->start > m->end || m->end > len || m->first_end < m->start || m->first_end > m->end ||
+      m->last_start < m->start || m->last_start > m->end)
     abort();
   return 0;
 }

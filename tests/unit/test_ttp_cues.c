@@ -166,6 +166,42 @@ static void test_case_and_space(void **state)
   expect_matches("pass the hash", "Pass The Hash", "Pass The Hash");
 }
 
+/* Keeps the first and last part of the last match. */
+static int parts_of(void *ud, const ctix__ttp_pmatch *m, const char *text, size_t len)
+{
+  char(*out)[2][64] = ud;
+  (void)len;
+  snprintf((*out)[0], sizeof((*out)[0]), "%.*s", (int)(m->first_end - m->start), text + m->start);
+  snprintf((*out)[1], sizeof((*out)[1]), "%.*s", (int)(m->end - m->last_start),
+           text + m->last_start);
+  return 0;
+}
+
+/* A match reports where its first part ends and its last part starts. */
+static void test_part_extents(void **state)
+{
+  static const struct {
+    const char *pat, *text, *first, *last;
+  } cases[] = {
+      {"dump ... lsass", "they dump the memory of lsass now", "dump", "lsass"},
+      {"copy ... to ... admin$", "copy the file to the admin$ share", "copy", "admin$"},
+      {"exfiltrat* ... over  c2", "exfiltrated the files over\tC2 later", "exfiltrated",
+       "over\tC2"},
+      {"schtasks /create", "ran schtasks  /create /tn x", "schtasks  /create", "schtasks  /create"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    ctix__ttp_patset *ps = one(cases[i].pat);
+    char ends[2][64] = {"", ""};
+    assert_int_equal(
+        ctix__ttp_patset_scan(ps, cases[i].text, strlen(cases[i].text), parts_of, &ends), 0);
+    assert_string_equal(ends[0], cases[i].first);
+    assert_string_equal(ends[1], cases[i].last);
+    ctix__ttp_patset_free(ps);
+  }
+}
+
 static void test_parts(void **state)
 {
   (void)state;
@@ -411,6 +447,91 @@ static void test_names(void **state)
   ctix__buf_free(&b);
 }
 
+/* Index of the first hit of `kind` for technique `id` anywhere, or -1. */
+static int find_any(hitv v, unsigned kind, const char *id)
+{
+  size_t i;
+  ctix_kb_ref ref;
+  assert_int_equal(ctix_kb_find_id(kb(), id, strlen(id), &ref), 0);
+  for (i = 0; i < v.n; i++)
+    if (v.h[i].kind == kind && v.h[i].technique == ref)
+      return (int)i;
+  return -1;
+}
+
+/*
+ * The rule of the longest name: a lexicon cue inside the name of another
+ * technique is a word of that name, not a cue; the same words in prose
+ * still are; a cue of the name's own technique stays.
+ */
+static void test_cue_inside_other_name(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *prose = "The operators routed their traffic through a proxy on a rented server.";
+  const char *row = "T1218.011 | System Binary Proxy Execution: Rundll32 | loader.dll started "
+                    "through rundll32.exe";
+  const char *mixed = "System Binary Proxy Execution: Rundll32 started it; C2 went to a proxy.";
+  hitv v;
+  int k;
+  (void)state;
+  /* premise: "proxy" is a cue of T1090 in plain prose */
+  v = match(&b, prose);
+  assert_true(find_hit(v, prose, CTIX_TTP_SIG_CUE, "T1090", "proxy") >= 0);
+  /* inside T1218.011's name (with its id before it, in a table row) it is not */
+  v = match(&b, row);
+  assert_true(find_hit(v, row, CTIX_TTP_SIG_NAME, "T1218.011",
+                       "System Binary Proxy Execution: Rundll32") >= 0);
+  assert_int_equal(find_any(v, CTIX_TTP_SIG_CUE, "T1090"), -1);
+  /* the name's own technique keeps its cue inside the name and after it */
+  k = find_hit(v, row, CTIX_TTP_SIG_CUE, "T1218.011", "Rundll32");
+  assert_true(k >= 0);
+  assert_true(find_hit(v, row, CTIX_TTP_SIG_CUE, "T1218.011", "rundll32.exe") >= 0);
+  /* only the words inside the name are covered: the same cue after it fires,
+     and "proxy ... c2" (T1090), whose first part is the name's word, does not */
+  v = match(&b, mixed);
+  k = find_any(v, CTIX_TTP_SIG_CUE, "T1090");
+  assert_true(k >= 0);
+  assert_true(v.h[k].start > strlen("System Binary Proxy Execution: Rundll32"));
+  /* a sibling's cue inside a sub-technique's name: "remote desktop"
+     (T1021.001) in "Remote Desktop Software" (T1219.002) */
+  v = match(&b, "They connected over remote desktop to the file server.");
+  assert_true(find_any(v, CTIX_TTP_SIG_CUE, "T1021.001") >= 0);
+  ctix__buf_free(&b);
+}
+
+/*
+ * Only names matched as names cover: one names.tsv keeps out as too
+ * generic ("Malicious Link", weight 0.00) is plain words, and the cues in
+ * them stand. A cue inside the name of its parent or sub-technique stays
+ * (the same family); a sibling's name covers it.
+ */
+static void test_name_cover_limits(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *t = "The filter only flags malicious links or attachments in email.";
+  hitv v;
+  (void)state;
+  v = match(&b, t);
+  assert_int_equal(find_any(v, CTIX_TTP_SIG_NAME, "T1204.001"), -1);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1566.002",
+                       "malicious links or attachments in email") >= 0);
+  /* "scheduled task" (T1053.005) inside its parent's name */
+  t = "They relied on Scheduled Task/Job for persistence.";
+  v = match(&b, t);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_NAME, "T1053", "Scheduled Task/Job") >= 0);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1053.005", "Scheduled Task") >= 0);
+  /* "impair* ... defenses" (T1562.001) in prose, then inside the name of
+     its sibling T1562.004 */
+  t = "The loader tried to impair the host's defenses first.";
+  v = match(&b, t);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1562.001", "impair the host's defenses") >= 0);
+  t = "Impair Defenses: Disable or Modify System Firewall";
+  v = match(&b, t);
+  assert_true(find_hit(v, t, CTIX_TTP_SIG_NAME, "T1562.004", t) >= 0);
+  assert_int_equal(find_any(v, CTIX_TTP_SIG_CUE, "T1562.001"), -1);
+  ctix__buf_free(&b);
+}
+
 static void test_hits_sorted(void **state)
 {
   ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
@@ -424,6 +545,8 @@ static void test_hits_sorted(void **state)
     assert_true(v.h[i - 1].start <= v.h[i].start);
   for (i = 0; i < v.n; i++) {
     assert_true(v.h[i].start < v.h[i].end && v.h[i].end <= strlen(t));
+    assert_true(v.h[i].start < v.h[i].first_end && v.h[i].first_end <= v.h[i].end);
+    assert_true(v.h[i].start <= v.h[i].last_start && v.h[i].last_start < v.h[i].end);
     assert_non_null(v.h[i].cue);
   }
   /* hits are appended after what the buffer holds */
@@ -581,6 +704,7 @@ int main(void)
       cmocka_unit_test(test_word_boundaries),
       cmocka_unit_test(test_case_and_space),
       cmocka_unit_test(test_parts),
+      cmocka_unit_test(test_part_extents),
       cmocka_unit_test(test_star),
       cmocka_unit_test(test_shared_suffixes),
       cmocka_unit_test(test_syntax),
@@ -588,6 +712,8 @@ int main(void)
       cmocka_unit_test(test_ids),
       cmocka_unit_test(test_revoked_and_unknown_ids),
       cmocka_unit_test(test_names),
+      cmocka_unit_test(test_cue_inside_other_name),
+      cmocka_unit_test(test_name_cover_limits),
       cmocka_unit_test(test_hits_sorted),
       cmocka_unit_test(test_committed_data_loads),
       cmocka_unit_test(test_priors),

@@ -3,7 +3,8 @@
  * rule signals (ids, names, cues, sentence context), the parser of the
  * lexicon format (data/ttp/cues.tsv), the embedded data files, and
  * ctix__ttp_cues_match, the one pass over a text that reports every
- * explicit id, precise technique name and lexicon cue.
+ * explicit id, precise technique name and lexicon cue (but not the words
+ * of a longer technique name: drop_covered).
  *
  * Patterns (syntax in cues_internal.h) are cut into literal parts; all
  * parts of all patterns form one Aho-Corasick automaton, compiled into a
@@ -619,6 +620,7 @@ typedef struct pending {
   uint32_t node;        /* automaton state where the next part's literal ends */
   uint32_t pat, part;   /* the last part matched so far */
   uint32_t start, end;  /* span from the first part to that part */
+  uint32_t first_end;   /* end of the first part */
 } pending;
 
 #define PENDING_MAX 256u
@@ -686,25 +688,35 @@ static bool part_fits(const scan *sc, const part *pt, size_t start, size_t end, 
   return true;
 }
 
-/* Part `pi` of pattern `p` matched, the pattern so far spanning [first, end). */
-static int advance(scan *sc, uint32_t pi, uint32_t part_i, size_t first, size_t end)
+/*
+ * Part `part_i` of pattern `pi` matched at [start, end), after the prefix
+ * `prev` (NULL for the first part): pushes the longer prefix, or reports
+ * the whole match.
+ */
+static int advance(scan *sc, uint32_t pi, uint32_t part_i, const pending *prev, size_t start,
+                   size_t end)
 {
   const pat *p = &CTIX__BUF_AT(&sc->ps->pats, pat, pi);
   ctix__ttp_pmatch m;
+  uint32_t first = prev ? prev->start : (uint32_t)start;
+  uint32_t first_end = prev ? prev->first_end : (uint32_t)end;
   if (part_i + 1 < p->nparts) {
     pending *q = &sc->ring[sc->npending % PENDING_MAX];
     q->node = CTIX__BUF_AT(&sc->ps->parts, part, p->first_part + part_i + 1).node;
     q->pat = pi;
     q->part = part_i;
-    q->start = (uint32_t)first;
+    q->start = first;
     q->end = (uint32_t)end;
+    q->first_end = first_end;
     sc->npending++;
     if (end > sc->last_end)
       sc->last_end = end;
     return 0;
   }
-  m.start = (uint32_t)first;
+  m.start = first;
   m.end = (uint32_t)end;
+  m.first_end = first_end;
+  m.last_start = (uint32_t)start;
   m.value = p->value;
   m.weight = p->weight;
   m.cue = p->cue;
@@ -750,7 +762,7 @@ static int on_later(scan *sc, uint32_t s, size_t start, size_t end)
       continue;
     if (ndone < 32)
       done_pat[ndone++] = q.pat;
-    if ((rc = advance(sc, q.pat, q.part + 1, q.start, xend)))
+    if ((rc = advance(sc, q.pat, q.part + 1, &q, start, xend)))
       return rc;
   }
   return 0;
@@ -792,7 +804,7 @@ static int on_state(scan *sc, uint32_t s, size_t end)
       const use *u = &ps->uses[ui];
       const pat *p = &CTIX__BUF_AT(&ps->pats, pat, u->pat);
       if (part_fits(sc, &CTIX__BUF_AT(&ps->parts, part, p->first_part), start, end, &xend) &&
-          (rc = advance(sc, u->pat, 0, start, xend)))
+          (rc = advance(sc, u->pat, 0, NULL, start, xend)))
         return rc;
     }
     s = ps->dict[s];
@@ -1162,11 +1174,15 @@ static int on_match(void *ud, const ctix__ttp_pmatch *m, const char *text, size_
       return 0;
     h.start = m->start;
     h.end = (uint32_t)end;
+    h.first_end = h.end;
+    h.last_start = h.start;
     h.weight = 1.0f;
     h.kind = CTIX_TTP_SIG_ID;
   } else {
     h.start = m->start;
     h.end = m->end;
+    h.first_end = m->first_end;
+    h.last_start = m->last_start;
     h.weight = m->weight;
     h.cue = m->cue;
     h.technique = m->value & 0x7fffffffu;
@@ -1202,12 +1218,95 @@ static int hit_cmp(const void *a, const void *b)
   return c;
 }
 
+/* How far before a hit's start a name covering it may start. */
+#define COVER_REACH 512u
+
+/* Whether name hit n's span contains [start, end). */
+static bool covers(const ctix__ttp_cue_hit *n, uint32_t start, uint32_t end)
+{
+  return n->kind == CTIX_TTP_SIG_NAME && n->start <= start && end <= n->end;
+}
+
+/*
+ * Whether cue c is words of the name hit n: its first or last part (the
+ * whole cue for one part) inside n's span, but not the same span (a cue
+ * written as another technique's exact name is the lexicon's choice).
+ */
+static bool inside_name(const ctix__ttp_cue_hit *c, const ctix__ttp_cue_hit *n)
+{
+  if (n->start == c->start && n->end == c->end)
+    return false;
+  return covers(n, c->start, c->first_end) || covers(n, c->last_start, c->end);
+}
+
+/*
+ * Whether techniques a and b are one, or one is the other's parent: a
+ * sub-technique's cue inside its parent's name ("scheduled task", a cue of
+ * T1053.005, in "Scheduled Task/Job") or the other way round is evidence
+ * of the same family.
+ */
+static bool same_line(const ctix_kb *kb, ctix_kb_ref a, ctix_kb_ref b)
+{
+  ctix_kb_obj o;
+  if (a == b)
+    return true;
+  if (ctix_kb_get(kb, a, &o) == 0 && o.parent == b)
+    return true;
+  return ctix_kb_get(kb, b, &o) == 0 && o.parent == a;
+}
+
+/*
+ * The rule of the longest name, over h[0..n) sorted by hit_cmp: keeps in
+ * order, at the front, the hits that are words of no longer technique
+ * name, and returns how many. A name inside a longer name ("Phishing" in
+ * "Phishing: Spearphishing Attachment") is the longer name's evidence,
+ * not a hit of its own. A lexicon cue whose first or last part lies inside
+ * the name of another technique ("proxy", a cue of T1090, in "System
+ * Binary Proxy Execution", or a sibling's cue in "Impair Defenses: Disable
+ * or Modify System Firewall") is a word of that name, not evidence of its
+ * own technique; the name of the cue's own technique, of its parent or of
+ * one of its sub-techniques leaves it alone. Names that names.tsv keeps
+ * out (weight 0.00: "Malicious Link", "Software") are not matched, so
+ * they cover nothing: their words are the plain words they were kept out
+ * for.
+ */
+static size_t drop_covered(ctix__ttp_cue_hit *h, size_t n, const ctix_kb *kb)
+{
+  size_t i, j, out = 0;
+  for (i = 0; i < n; i++) { /* names inside longer names */
+    bool inside = false;
+    if (h[i].kind == CTIX_TTP_SIG_NAME)
+      for (j = out; j-- > 0 && h[j].start + COVER_REACH > h[i].start;)
+        if (covers(&h[j], h[i].start, h[i].end) &&
+            (h[j].start != h[i].start || h[j].end != h[i].end)) {
+          inside = true;
+          break;
+        }
+    if (!inside)
+      h[out++] = h[i];
+  }
+  n = out;
+  for (i = 0, out = 0; i < n; i++) { /* cues inside names; names stay in place */
+    bool other = false;
+    if (h[i].kind == CTIX_TTP_SIG_CUE) {
+      /* names starting before it (kept, at the front), then those after */
+      for (j = out; !other && j-- > 0 && h[j].start + COVER_REACH > h[i].start;)
+        other = inside_name(&h[i], &h[j]) && !same_line(kb, h[i].technique, h[j].technique);
+      for (j = i + 1; !other && j < n && h[j].start < h[i].end; j++)
+        other = inside_name(&h[i], &h[j]) && !same_line(kb, h[i].technique, h[j].technique);
+    }
+    if (!other)
+      h[out++] = h[i];
+  }
+  return out;
+}
+
 int ctix__ttp_cues_match(ctix_buf *hits, const char *text, size_t len, const ctix_kb *kb,
                          ctix_error *err)
 {
   const ctix__ttp_patset *ps;
   match_ctx mc;
-  size_t first = CTIX__BUF_COUNT(hits, ctix__ttp_cue_hit), n, i, out;
+  size_t first = CTIX__BUF_COUNT(hits, ctix__ttp_cue_hit), n, out;
   ctix__ttp_cue_hit *h;
   int rc;
 
@@ -1228,22 +1327,7 @@ int ctix__ttp_cues_match(ctix_buf *hits, const char *text, size_t len, const cti
     return 0;
   h = &CTIX__BUF_AT(hits, ctix__ttp_cue_hit, first);
   qsort(h, n, sizeof(*h), hit_cmp);
-  /* a name inside a longer name ("Phishing" in "Phishing: Spearphishing
-     Attachment") is the longer name's evidence, not a hit of its own */
-  out = 0;
-  for (i = 0; i < n; i++) {
-    size_t j;
-    bool inside = false;
-    if (h[i].kind == CTIX_TTP_SIG_NAME)
-      for (j = out; j-- > 0 && h[j].start + 512 > h[i].start;)
-        if (h[j].kind == CTIX_TTP_SIG_NAME && h[j].end >= h[i].end &&
-            (h[j].start != h[i].start || h[j].end != h[i].end)) {
-          inside = true;
-          break;
-        }
-    if (!inside)
-      h[out++] = h[i];
-  }
+  out = drop_covered(h, n, kb);
   ctix__buf_truncate(hits, (first + out) * sizeof(ctix__ttp_cue_hit));
   return 0;
 }

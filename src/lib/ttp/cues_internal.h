@@ -67,6 +67,8 @@ bool ctix__ttp_patset_entry(const ctix__ttp_patset *ps, size_t i, uint32_t *valu
 /* One match of a whole pattern. */
 typedef struct ctix__ttp_pmatch {
   uint32_t start, end;  /* byte span in the text, first part to last part */
+  uint32_t first_end;   /* end of the first part (end for one part) */
+  uint32_t last_start;  /* start of the last part (start for one part) */
   uint32_t value;
   float weight;
   const char *cue;

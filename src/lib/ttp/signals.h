@@ -22,6 +22,8 @@
 /* One rule hit anywhere in the text. */
 typedef struct ctix__ttp_cue_hit {
   uint32_t start, end;     /* byte span of the matched words in the text */
+  uint32_t first_end;      /* end of a cue's first ` ... ` part (end otherwise) */
+  uint32_t last_start;     /* start of a cue's last part (start otherwise) */
   ctix_kb_ref technique;   /* KB ref of the (current, non-revoked) technique */
   float weight;            /* strength 0-1: how surely the words mean the technique */
   unsigned kind;           /* CTIX_TTP_SIG_ID, _NAME or _CUE */
@@ -31,7 +33,9 @@ typedef struct ctix__ttp_cue_hit {
 /*
  * Appends to `hits` (a ctix_buf of ctix__ttp_cue_hit) every explicit
  * technique id, precise technique name and lexicon cue in text[0..len),
- * sorted by start offset. Ids are resolved through the KB (revoked ids
+ * sorted by start offset, except the words of a longer technique name:
+ * a name inside a longer name, and a cue whose first or last part lies
+ * inside the name of another technique. Ids are resolved through the KB (revoked ids
  * remapped, unknown ids ignored). One pass over the text (automaton built
  * once per process, thread-safe).
  */
