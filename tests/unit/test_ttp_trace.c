@@ -304,6 +304,34 @@ static void test_escaped_text(void **state)
   ctix_document_free(doc);
 }
 
+/* A document without a source is `doc -`, one named "-" is `doc \u002d`. */
+static void test_empty_source(void **state)
+{
+  static const char *const srcs[] = {NULL, "", "-"};
+  static const char *const want[] = {"doc - ", "doc - ", "doc \\u002d "};
+  static const char body[] = "They created a scheduled task with schtasks /create.\n";
+  size_t i;
+  (void)state;
+  (void)model();
+  for (i = 0; i < 3; i++) {
+    ctix_document *doc = NULL;
+    ctix_doc_options dopt;
+    ctix_ttp_list *l;
+    ctix_buf tb = CTIX_BUF_INIT((size_t)1 << 26);
+    ctix_error err;
+    ctix_error_clear(&err);
+    ctix_doc_options_init(&dopt);
+    dopt.format = CTIX_FORMAT_TEXT;
+    dopt.source = srcs[i];
+    assert_int_equal(ctix_document_parse(&doc, body, strlen(body), &dopt, &err), 0);
+    l = traced(&tb, doc, NULL);
+    assert_non_null(line_of((const char *)tb.data, want[i], 0));
+    ctix_ttp_list_free(l);
+    ctix__buf_free(&tb);
+    ctix_document_free(doc);
+  }
+}
+
 /* Tokens: one word each, `-` for an empty one; the rest as ctix__json_escape. */
 static void test_escape_token(void **state)
 {
@@ -361,6 +389,7 @@ int main(void)
       cmocka_unit_test(test_ignored_ids),
       cmocka_unit_test(test_escaped_text),
       cmocka_unit_test(test_escape_token),
+      cmocka_unit_test(test_empty_source),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,7 +113,7 @@ def read_trace(path):
             p = line.split()
             if not p:
                 continue
-            if p[0] == "doc":  # the source may hold spaces: count from the end
+            if p[0] == "doc":  # doc SOURCE SENTENCES USABLE THRESHOLD
                 cur = Item(int(p[-2]))
             elif p[0] == "classes":
                 cur.classes = [c.split(":")[0] for c in p[1:]]

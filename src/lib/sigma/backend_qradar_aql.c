@@ -226,8 +226,7 @@ static int put_str_wrapped(sg_render *r, ctix_buf *b, const char *s, size_t n, b
     else if (c == SG_WILD_SINGLE)
       ctix__buf_addc(b, '_');
     else if (c == SG_PH_OPEN)
-      return ctix__error_set(r->cx->err, CTIX_EUNSUPPORTED,
-                             "unhandled placeholder in a value (give a pipeline that defines it)");
+      return ctix__sg_placeholder_error(r, s + i, n - i);
     else {
       if (c == '\'')
         ctix__buf_addc(b, '\'');

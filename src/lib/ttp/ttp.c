@@ -444,7 +444,7 @@ void ctix__ttp_trace_escape(ctix_buf *b, const char *s, size_t n, bool token)
 static int trace_head(mapper *mp)
 {
   uint32_t c;
-  const char *src = mp->doc->meta.source && mp->doc->meta.source[0] ? mp->doc->meta.source : "-";
+  const char *src = mp->doc->meta.source ? mp->doc->meta.source : ""; /* empty: the escaper writes "-" */
   ctix__buf_adds(mp->trace, "doc ");
   ctix__ttp_trace_escape(mp->trace, src, strlen(src), true);
   ctix__buf_addf(mp->trace, " %zu %zu %.4f\nclasses", mp->doc->nsentences, mp->nusable,
