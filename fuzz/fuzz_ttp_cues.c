@@ -7,6 +7,7 @@
  * scan the same text. Aborts when a hit leaves the text, hits are not
  * sorted, or a parser fails without recording an error.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Whether a match's first part [start, first_end) or last part
+ * [last_start, end) is empty or outside the match. */
+static bool bad_parts(uint32_t start, uint32_t end, uint32_t first_end, uint32_t last_start)
+{
+  return first_end <= start || first_end > end || last_start < start || last_start >= end;
+}
+
 /* Checks each match of a fuzzed lexicon. */
 static int check_match(void *ud, const ctix__ttp_pmatch *m, const char *text, size_t len)
 {
   (void)ud;
   (void)text;
-  if (m->start > m->end || m->end > len || m->first_end < m->start || m->first_end > m->end ||
-      m->last_start < m->start || m->last_start > m->end)
+  if (m->start > m->end || m->end > len || bad_parts(m->start, m->end, m->first_end, m->last_start))
     abort();
   return 0;
 }
@@ -71,7 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const ctix__ttp_cue_hit *h = (const ctix__ttp_cue_hit *)(const void *)hits.data;
     n = CTIX__BUF_COUNT(&hits, ctix__ttp_cue_hit);
     for (i = 0; i < n; i++) {
-      if (h[i].start >= h[i].end || h[i].end > tlen || !h[i].cue)
+      if (h[i].start >= h[i].end || h[i].end > tlen || !h[i].cue ||
+          bad_parts(h[i].start, h[i].end, h[i].first_end, h[i].last_start))
         abort();
       if (i > 0 && h[i - 1].start > h[i].start)
         abort();

@@ -471,6 +471,7 @@ static void test_cue_inside_other_name(void **state)
   const char *row = "T1218.011 | System Binary Proxy Execution: Rundll32 | loader.dll started "
                     "through rundll32.exe";
   const char *mixed = "System Binary Proxy Execution: Rundll32 started it; C2 went to a proxy.";
+  const char *t;
   hitv v;
   int k;
   (void)state;
@@ -492,10 +493,29 @@ static void test_cue_inside_other_name(void **state)
   k = find_any(v, CTIX_TTP_SIG_CUE, "T1090");
   assert_true(k >= 0);
   assert_true(v.h[k].start > strlen("System Binary Proxy Execution: Rundll32"));
-  /* a sibling's cue inside a sub-technique's name: "remote desktop"
-     (T1021.001) in "Remote Desktop Software" (T1219.002) */
-  v = match(&b, "They connected over remote desktop to the file server.");
-  assert_true(find_any(v, CTIX_TTP_SIG_CUE, "T1021.001") >= 0);
+  /* the cue's own name covers it too: "powershell" (T1059.001) inside
+     "Command and Scripting Interpreter: PowerShell", which overlaps
+     "PowerShell Profile" (T1546.013), stays */
+  t = "Command and Scripting Interpreter: PowerShell profiles were modified for persistence.";
+  v = match(&b, t);
+  assert_true(find_any(v, CTIX_TTP_SIG_NAME, "T1546.013") >= 0);
+  assert_true(find_any(v, CTIX_TTP_SIG_CUE, "T1059.001") >= 0);
+  /* a name matched across a long run of white space covers the cue at
+     its end (no distance limit) */
+  {
+    char longname[700];
+    size_t i, o = 0;
+    memcpy(longname, "System Binary", 13);
+    o = 13;
+    for (i = 0; i < 600; i++)
+      longname[o++] = ' ';
+    memcpy(longname + o, "Proxy Execution", 15);
+    o += 15;
+    longname[o] = '\0';
+    v = match(&b, longname);
+    assert_true(find_any(v, CTIX_TTP_SIG_NAME, "T1218") >= 0);
+    assert_int_equal(find_any(v, CTIX_TTP_SIG_CUE, "T1090"), -1);
+  }
   ctix__buf_free(&b);
 }
 
@@ -515,6 +535,12 @@ static void test_name_cover_limits(void **state)
   assert_int_equal(find_any(v, CTIX_TTP_SIG_NAME, "T1204.001"), -1);
   assert_true(find_hit(v, t, CTIX_TTP_SIG_CUE, "T1566.002",
                        "malicious links or attachments in email") >= 0);
+  /* "Remote Desktop Software" (T1219.002) is kept out too: "remote
+     desktop" (T1021.001) inside it stands */
+  t = "Snort flagged Remote Desktop Software on the file server.";
+  v = match(&b, t);
+  assert_int_equal(find_any(v, CTIX_TTP_SIG_NAME, "T1219.002"), -1);
+  assert_true(find_any(v, CTIX_TTP_SIG_CUE, "T1021.001") >= 0);
   /* "scheduled task" (T1053.005) inside its parent's name */
   t = "They relied on Scheduled Task/Job for persistence.";
   v = match(&b, t);

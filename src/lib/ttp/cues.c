@@ -1218,13 +1218,10 @@ static int hit_cmp(const void *a, const void *b)
   return c;
 }
 
-/* How far before a hit's start a name covering it may start. */
-#define COVER_REACH 512u
-
 /* Whether name hit n's span contains [start, end). */
 static bool covers(const ctix__ttp_cue_hit *n, uint32_t start, uint32_t end)
 {
-  return n->kind == CTIX_TTP_SIG_NAME && n->start <= start && end <= n->end;
+  return n->start <= start && end <= n->end;
 }
 
 /*
@@ -1255,50 +1252,95 @@ static bool same_line(const ctix_kb *kb, ctix_kb_ref a, ctix_kb_ref b)
   return ctix_kb_get(kb, b, &o) == 0 && o.parent == a;
 }
 
+/* A kept name hit, in order of start, with the largest end of it and
+ * every kept name before it: walking back from a position, no earlier
+ * name can reach past `maxend`. */
+typedef struct name_span {
+  ctix__ttp_cue_hit hit;
+  uint32_t maxend;
+} name_span;
+
+/* The number of names[0..n) starting at or before pos (names by start). */
+static size_t names_upto(const name_span *names, size_t n, uint32_t pos)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (names[mid].hit.start <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /*
  * The rule of the longest name, over h[0..n) sorted by hit_cmp: keeps in
  * order, at the front, the hits that are words of no longer technique
- * name, and returns how many. A name inside a longer name ("Phishing" in
- * "Phishing: Spearphishing Attachment") is the longer name's evidence,
- * not a hit of its own. A lexicon cue whose first or last part lies inside
- * the name of another technique ("proxy", a cue of T1090, in "System
- * Binary Proxy Execution", or a sibling's cue in "Impair Defenses: Disable
- * or Modify System Firewall") is a word of that name, not evidence of its
- * own technique; the name of the cue's own technique, of its parent or of
- * one of its sub-techniques leaves it alone. Names that names.tsv keeps
- * out (weight 0.00: "Malicious Link", "Software") are not matched, so
- * they cover nothing: their words are the plain words they were kept out
- * for.
+ * name, and sets *kept to how many. A name inside a longer name
+ * ("Phishing" in "Phishing: Spearphishing Attachment") is the longer
+ * name's evidence, not a hit of its own. A lexicon cue whose first or last
+ * part lies inside the name of another technique ("proxy", a cue of T1090,
+ * in "System Binary Proxy Execution", or a sibling's cue in "Impair
+ * Defenses: Disable or Modify System Firewall") is a word of that name,
+ * not evidence of its own technique, unless a name of the cue's own
+ * technique, its parent or one of its sub-techniques covers it as well
+ * ("powershell" in "Command and Scripting Interpreter: PowerShell" that
+ * overlaps "PowerShell Profile"). Names that names.tsv keeps out (weight
+ * 0.00: "Malicious Link", "Software") are not matched, so they cover
+ * nothing: their words are the plain words they were kept out for. Only
+ * the names that can reach a hit are looked at (no distance limit: a name
+ * may match across a long run of white space). Returns 0 or CTIX_ENOMEM.
  */
-static size_t drop_covered(ctix__ttp_cue_hit *h, size_t n, const ctix_kb *kb)
+static int drop_covered(size_t *kept, ctix__ttp_cue_hit *h, size_t n, const ctix_kb *kb)
 {
-  size_t i, j, out = 0;
-  for (i = 0; i < n; i++) { /* names inside longer names */
+  size_t i, k, out = 0, nn = 0;
+  name_span *names = NULL;
+  for (i = 0; i < n; i++)
+    nn += h[i].kind == CTIX_TTP_SIG_NAME;
+  if (!nn) {
+    *kept = n;
+    return 0;
+  }
+  if (!(names = malloc(nn * sizeof(*names))))
+    return CTIX_ENOMEM;
+  nn = 0;
+  /* names inside longer names: a covering name starts no later and, at
+   * the same start, sorts first (longer first) */
+  for (i = 0; i < n; i++) {
     bool inside = false;
-    if (h[i].kind == CTIX_TTP_SIG_NAME)
-      for (j = out; j-- > 0 && h[j].start + COVER_REACH > h[i].start;)
-        if (covers(&h[j], h[i].start, h[i].end) &&
-            (h[j].start != h[i].start || h[j].end != h[i].end)) {
-          inside = true;
-          break;
-        }
-    if (!inside)
-      h[out++] = h[i];
+    if (h[i].kind == CTIX_TTP_SIG_NAME) {
+      for (k = nn; !inside && k-- > 0 && names[k].maxend >= h[i].end;)
+        inside = covers(&names[k].hit, h[i].start, h[i].end) &&
+                 (names[k].hit.start != h[i].start || names[k].hit.end != h[i].end);
+      if (inside)
+        continue;
+      names[nn].hit = h[i];
+      names[nn].maxend = nn && names[nn - 1].maxend > h[i].end ? names[nn - 1].maxend : h[i].end;
+      nn++;
+    }
+    h[out++] = h[i];
   }
   n = out;
-  for (i = 0, out = 0; i < n; i++) { /* cues inside names; names stay in place */
-    bool other = false;
-    if (h[i].kind == CTIX_TTP_SIG_CUE) {
-      /* names starting before it (kept, at the front), then those after */
-      for (j = out; !other && j-- > 0 && h[j].start + COVER_REACH > h[i].start;)
-        other = inside_name(&h[i], &h[j]) && !same_line(kb, h[i].technique, h[j].technique);
-      for (j = i + 1; !other && j < n && h[j].start < h[i].end; j++)
-        other = inside_name(&h[i], &h[j]) && !same_line(kb, h[i].technique, h[j].technique);
-    }
-    if (!other)
+  /* cues inside the kept names; the names stay in place */
+  for (i = 0, out = 0; i < n; i++) {
+    bool other = false, own = false;
+    if (h[i].kind == CTIX_TTP_SIG_CUE)
+      for (k = names_upto(names, nn, h[i].last_start); !own && k-- > 0 &&
+                                                       names[k].maxend >= h[i].first_end;) {
+        if (!inside_name(&h[i], &names[k].hit))
+          continue;
+        if (same_line(kb, h[i].technique, names[k].hit.technique))
+          own = true;
+        else
+          other = true;
+      }
+    if (!other || own)
       h[out++] = h[i];
   }
-  return out;
+  free(names);
+  *kept = out;
+  return 0;
 }
 
 int ctix__ttp_cues_match(ctix_buf *hits, const char *text, size_t len, const ctix_kb *kb,
@@ -1327,7 +1369,8 @@ int ctix__ttp_cues_match(ctix_buf *hits, const char *text, size_t len, const cti
     return 0;
   h = &CTIX__BUF_AT(hits, ctix__ttp_cue_hit, first);
   qsort(h, n, sizeof(*h), hit_cmp);
-  out = drop_covered(h, n, kb);
+  if (drop_covered(&out, h, n, kb))
+    return ctix__error_set(err, CTIX_ENOMEM, "cues: out of memory");
   ctix__buf_truncate(hits, (first + out) * sizeof(ctix__ttp_cue_hit));
   return 0;
 }
