@@ -53,6 +53,7 @@ enum {
   OPT_CV_CUES,
   OPT_TRACE,
   OPT_NEG,
+  OPT_NB,
   /* options of the evaluations in their own files (ext_subs) */
   OPT_RULES,
   OPT_SHOW
@@ -77,6 +78,7 @@ static const ctix__cli_opt eval_cli_opts[] = {
     {OPT_CV_CUES, 0, "cv-cues", true},
     {OPT_TRACE, 0, "trace", true},
     {OPT_NEG, 0, "neg", true},
+    {OPT_NB, 0, "nb", true},
     {OPT_RULES, 0, "rules", true},
     {OPT_SHOW, 0, "show", true},
     {0, 0, NULL, false},
@@ -1000,6 +1002,7 @@ static int run_eval(int argc, char **argv)
     case OPT_CV_CUES: o.ttp.cv_cues = arg; break;
     case OPT_TRACE: o.ttp.trace = arg; break;
     case OPT_NEG: o.ttp.neg = arg; break;
+    case OPT_NB: o.ttp.nb = arg; break;
     case OPT_MODEL: o.ttp.model = arg; break;
     case OPT_SHARED: o.ttp.shared = arg; break;
     case OPT_CV_CACHE: o.ttp.cache = arg; break;
@@ -1163,6 +1166,8 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "                    it); mil-add:M, mil-drop:M\n"
     "                    (train twice: those sentences scoring over M become\n"
     "                    positives / are left out the second time)\n"
+    "      --nb SPEC     --cv training: naive-Bayes scaled features (NBSVM):\n"
+    "                    bin or value, then ,a=A ,b=B ,clip=R (docs/ttp.md)\n"
     "      --set NAME=VALUE  change a decision parameter of the model (see\n"
     "                    'ctix model info'); repeatable\n"
     "      --implied     also count implied techniques (of named software and\n"

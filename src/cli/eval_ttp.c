@@ -497,6 +497,52 @@ static bool neg_mode(ctix__ttp_train_cfg *cfg, const char *neg)
   return false;
 }
 
+/*
+ * Reads --nb into the training configuration: NULL leaves the scaling off;
+ * "bin" or "value" (what a feature counts in the ratios) then optional
+ * ",a=A" (smoothing, 0.01 to 100), ",b=B" (interpolation, 0 to 1) and
+ * ",clip=R" (0 to 100) in any order. False for anything else.
+ */
+static bool nb_mode(ctix__ttp_train_cfg *cfg, const char *spec)
+{
+  const char *p;
+  cfg->nb = CTIX__TTP_NB_OFF;
+  cfg->nb_alpha = 1.0;
+  cfg->nb_beta = 0;
+  cfg->nb_clip = 0;
+  if (!spec)
+    return true;
+  p = spec + strcspn(spec, ",");
+  if ((size_t)(p - spec) == 3 && strncmp(spec, "bin", 3) == 0)
+    cfg->nb = CTIX__TTP_NB_BIN;
+  else if ((size_t)(p - spec) == 5 && strncmp(spec, "value", 5) == 0)
+    cfg->nb = CTIX__TTP_NB_VALUE;
+  else
+    return false;
+  while (*p == ',') {
+    const struct { const char *key; double *dst, lo, hi; } keys[] = {
+        {"a=", &cfg->nb_alpha, 0.01, 100},
+        {"b=", &cfg->nb_beta, 0, 1},
+        {"clip=", &cfg->nb_clip, 0, 100},
+    };
+    size_t k, kl = 0;
+    char *end;
+    double v;
+    p++;
+    for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+      if (strncmp(p, keys[k].key, (kl = strlen(keys[k].key))) == 0)
+        break;
+    if (k == sizeof(keys) / sizeof(keys[0]))
+      return false;
+    v = strtod(p + kl, &end);
+    if (end == p + kl || (*end && *end != ',') || !(v >= keys[k].lo && v <= keys[k].hi))
+      return false;
+    *keys[k].dst = v;
+    p = end;
+  }
+  return *p == 0;
+}
+
 /* Cross-validation: trains one model per fold and maps the fold's items. */
 static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_opts *o,
                   FILE *tf)
@@ -536,10 +582,11 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
         set = b2;
       }
       snprintf(tag, sizeof(tag), "%.*s", (int)(b ? (size_t)(file + sl - set) : strlen(set)), set);
-      snprintf(cache, sizeof(cache), "%s/%s-%s%s-%s-c%g%s%s-k%u-f%zu.bin", o->cache, tag,
+      /* the naive-Bayes scaling, when asked for, too (--nb) */
+      snprintf(cache, sizeof(cache), "%s/%s-%s%s-%s-c%g%s%s%s%s-k%u-f%zu.bin", o->cache, tag,
                o->labels ? o->labels : "all", o->parents ? "-parents" : "",
-               o->solver ? o->solver : "svm", o->c, "-neg-", neg, o->cv,
-               f);
+               o->solver ? o->solver : "svm", o->c, "-neg-", neg, o->nb ? "-nb-" : "",
+               o->nb ? o->nb : "", o->cv, f);
       if (ctix_ttp_model_open_file(&m, cache, &err) == 0)
         goto loaded;
       ctix_error_clear(&err);
@@ -568,6 +615,7 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
       cfg.exclude = excl;
       cfg.nexclude = ne;
       neg_mode(&cfg, o->neg);
+      nb_mode(&cfg, o->nb);
       if (o->verbose)
         ctix__cli_msg("cross-validation: training fold %zu of %u", f + 1, o->cv);
       rc = ctix__ttp_train_buf(&mb, d, &cfg, &err);
@@ -735,11 +783,16 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
     return ctix__cli_usage("eval", "--cv-cues goes with --cv");
   if (o->neg && !o->cv)
     return ctix__cli_usage("eval", "--neg goes with --cv");
+  if (o->nb && !o->cv)
+    return ctix__cli_usage("eval", "--nb goes with --cv");
   {
     ctix__ttp_train_cfg chk;
     if (!neg_mode(&chk, o->neg))
       return ctix__cli_usage("eval", "--neg: 'all', 'report', 'window:N', 'mil-add:M' or "
                                      "'mil-drop:M', not '%s'", o->neg);
+    if (!nb_mode(&chk, o->nb))
+      return ctix__cli_usage("eval", "--nb: 'bin' or 'value', then optional ',a=A' (0.01-100), "
+                                     "',b=B' (0-1), ',clip=R' (0-100), not '%s'", o->nb);
   }
   if (o->trace && !(tf = fopen(o->trace, "w"))) {
     ctix__cli_msg("%s: cannot write: %s", o->trace, strerror(errno));

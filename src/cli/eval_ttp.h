@@ -25,6 +25,7 @@ typedef struct ctix__eval_ttp_opts {
   const char *solver;        /* --solver svm|logreg */
   double c;                  /* --cost */
   const char *neg;           /* --neg all|report|window:N|mil-add:M|mil-drop:M (NULL: report) */
+  const char *nb;            /* --nb bin|value[,a=A][,b=B][,clip=R] (NULL: off) */
   const char *const *sets;   /* --set NAME=VALUE */
   size_t nsets;
   bool json, verbose;

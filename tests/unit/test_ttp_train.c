@@ -5,7 +5,9 @@
  * that has the class's family; only those within a window of a sentence
  * labelled with it; the multiple-instance refinement's candidates), on a
  * small shared folder written by the test, and that a non-default mode is
- * written in the model's manifest.
+ * written in the model's manifest. The naive-Bayes scaling (NBSVM): the
+ * log-count ratios of hand-made rows, and that a class trained with it
+ * stores liblinear's weight on the scaled rows times the ratio.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <linear.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,7 @@
 #include <unistd.h>
 
 #include "ctix/kb.h"
+#include "ttp/features.h"
 #include "ttp/model.h"
 #include "util/buf.h"
 
@@ -294,6 +299,165 @@ static void test_negatives_mil(void **state)
   }
 }
 
+/* Three hand-made rows over 4 features (the test's own arithmetic below). */
+static const struct feature_node nb_a[] = {{1, 0.5}, {2, 0.5}, {-1, 0}};
+static const struct feature_node nb_b[] = {{1, 1.0}, {-1, 0}};
+static const struct feature_node nb_c[] = {{2, 0.25}, {3, 2.0}, {5, 1.0}, {-1, 0}};
+
+/* Asserts r (4 entries) against want with `cfg`'s counting. */
+static void check_ratios(const ctix__ttp_train_cfg *cfg, const double *want)
+{
+  struct feature_node *const x[] = {(struct feature_node *)nb_a, (struct feature_node *)nb_b,
+                                    (struct feature_node *)nb_c};
+  const double y[] = {1, 1, -1};
+  float r[4];
+  double p[4], q[4];
+  size_t j;
+  ctix__ttp_nb_ratios(r, p, q, 4, x, y, 3, cfg);
+  for (j = 0; j < 4; j++)
+    if (fabs(r[j] - want[j]) > 1e-6)
+      fail_msg("nb %d clip %g: r[%zu] = %g, want %g", cfg->nb, cfg->nb_clip, j, r[j], want[j]);
+}
+
+/*
+ * Ratios: p, q count (or sum) the positives' and negatives' features, the
+ * norms run over the 3 features present (a = 1), index 5 (the bias, over
+ * nfeat) is ignored, an absent feature gets 0, and clip bounds |r|.
+ */
+static void test_nb_ratios(void **state)
+{
+  ctix__ttp_train_cfg cfg;
+  (void)state;
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.nb = CTIX__TTP_NB_BIN;
+  cfg.nb_alpha = 1;
+  {
+    /* p = 2, 1, 0; q = 0, 1, 1; |a + p| = 6, |a + q| = 5 */
+    const double want[] = {log(3.0 / 6) - log(1.0 / 5), log(2.0 / 6) - log(2.0 / 5),
+                           log(1.0 / 6) - log(2.0 / 5), 0};
+    check_ratios(&cfg, want);
+  }
+  {
+    const double want[] = {0.5, log(2.0 / 6) - log(2.0 / 5), -0.5, 0};
+    cfg.nb_clip = 0.5;
+    check_ratios(&cfg, want);
+    cfg.nb_clip = 0;
+  }
+  {
+    /* values: p = 1.5, 0.5, 0; q = 0, 0.25, 2; |a + p| = 5, |a + q| = 5.25 */
+    const double want[] = {log(2.5 / 5) - log(1.0 / 5.25), log(1.5 / 5) - log(1.25 / 5.25),
+                           log(1.0 / 5) - log(3.0 / 5.25), 0};
+    cfg.nb = CTIX__TTP_NB_VALUE;
+    check_ratios(&cfg, want);
+  }
+  {
+    /* a = 0.5: p = 2, 1, 0 -> |a + p| = 4.5; q -> 3.5 */
+    const double want[] = {log(2.5 / 4.5) - log(0.5 / 3.5), log(1.5 / 4.5) - log(1.5 / 3.5),
+                           log(0.5 / 4.5) - log(1.5 / 3.5), 0};
+    cfg.nb = CTIX__TTP_NB_BIN;
+    cfg.nb_alpha = 0.5;
+    check_ratios(&cfg, want);
+  }
+}
+
+/*
+ * A class trained with the scaling stores w_j * r_j, w being what
+ * liblinear learns on the rows scaled by r (trained here the trainer's
+ * way: L2-loss SVM in the dual, C 0.5, eps 0.1, bias 1, srand(1)), up to
+ * the 16-bit quantisation; and that differs from the plain weight w_j.
+ */
+static void test_nb_weights(void **state)
+{
+  fixture *fx = *state;
+  static const char *const cls[] = {"T1003.001"};
+  ctix__ttp_train_cfg cfg;
+  ctix_buf b = CTIX_BUF_INIT(1 << 24);
+  ctix_error err;
+  ctix_ttp_model *m = NULL;
+  struct feature_node *x[NROWS], *sx[NROWS], *store;
+  double y[NROWS], *p, *q, maxw = 0;
+  float *r;
+  struct problem prob;
+  struct parameter par;
+  struct model *mdl;
+  size_t i, n = 0, nchk = 0, ndiff = 0;
+  int32_t ci;
+  int li, labels[2];
+  ctix_error_clear(&err);
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.classes = cls;
+  cfg.nclasses = 1;
+  cfg.topn = 100000;
+  cfg.nb = CTIX__TTP_NB_BIN;
+  cfg.nb_alpha = 1;
+  assert_int_equal(ctix__ttp_train_buf(&b, fx->d, &cfg, &err), 0);
+  assert_true(holds(&b, "features: naive-Bayes scaled (NBSVM), ratios of binary counts"));
+  assert_int_equal(ctix__ttp_model_load_mem(&m, b.data, b.len, "test model", &err), 0);
+  assert_true((ci = ctix__ttp_model_class(m, "T1003.001")) >= 0);
+  /* The same problem by hand: rows 2 and 11 are T1003.001 (the fixture's table). */
+  for (i = 0; i < NROWS; i++) {
+    const struct feature_node *f = ctix__ttp_data_x(fx->d, i);
+    x[i] = (struct feature_node *)f;
+    y[i] = i == 2 || i == 11 ? 1 : -1;
+    while (f++->index != -1)
+      n++;
+    n++;
+  }
+  r = calloc(CTIX__TTP_NFEAT, sizeof(float));
+  p = calloc(CTIX__TTP_NFEAT, sizeof(double));
+  q = calloc(CTIX__TTP_NFEAT, sizeof(double));
+  store = calloc(n, sizeof(*store));
+  assert_true(r && p && q && store);
+  ctix__ttp_nb_ratios(r, p, q, CTIX__TTP_NFEAT, x, y, NROWS, &cfg);
+  n = 0;
+  for (i = 0; i < NROWS; i++) {
+    const struct feature_node *f = x[i];
+    sx[i] = store + n;
+    do {
+      store[n] = *f;
+      if (f->index >= 1 && (uint32_t)f->index <= CTIX__TTP_NFEAT)
+        store[n].value *= r[f->index - 1];
+      n++;
+    } while (f++->index != -1);
+  }
+  memset(&prob, 0, sizeof(prob));
+  prob.l = NROWS;
+  prob.n = (int)CTIX__TTP_NFEAT + 1;
+  prob.x = sx;
+  prob.y = y;
+  prob.bias = 1.0;
+  memset(&par, 0, sizeof(par));
+  par.solver_type = L2R_L2LOSS_SVC_DUAL;
+  par.C = 0.5;
+  par.eps = 0.1;
+  srand(1);
+  assert_non_null(mdl = train(&prob, &par));
+  get_labels(mdl, labels);
+  li = labels[0] == 1 ? 0 : 1;
+  for (i = 1; i <= CTIX__TTP_NFEAT; i++)
+    maxw = fmax(maxw, fabs(get_decfun_coef(mdl, (int)i, li) * r[i - 1]));
+  assert_true(maxw > 0);
+  for (i = 1; i <= CTIX__TTP_NFEAT; i++) {
+    double w = get_decfun_coef(mdl, (int)i, li);
+    float got = ctix__ttp_model_weight(m, (uint32_t)i - 1, (uint32_t)ci);
+    if (w == 0)
+      continue;
+    nchk++;
+    if (fabs(got - w * r[i - 1]) > maxw / 32767.0 + 1e-6)
+      fail_msg("feature %zu: stored %g, want w %g * r %g", i - 1, got, w, r[i - 1]);
+    ndiff += fabs(got - w) > maxw / 32767.0 + 1e-6;
+  }
+  assert_true(nchk > 20);
+  assert_true(ndiff > nchk / 2);
+  free_and_destroy_model(&mdl);
+  ctix_ttp_model_free(m);
+  free(r);
+  free(p);
+  free(q);
+  free(store);
+  ctix__buf_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -301,6 +465,8 @@ int main(void)
       cmocka_unit_test(test_negatives_unknown),
       cmocka_unit_test(test_negatives_manifest),
       cmocka_unit_test(test_negatives_mil),
+      cmocka_unit_test(test_nb_ratios),
+      cmocka_unit_test(test_nb_weights),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -282,8 +282,36 @@ typedef struct ctix__ttp_train_cfg {
   int neg_mode;                /* CTIX__TTP_NEG_*; not ALL is written in the manifest */
   unsigned neg_window;         /* sentences either side for CTIX__TTP_NEG_WINDOW */
   double neg_margin;           /* score over which the MIL modes change a candidate */
+  int nb;                      /* CTIX__TTP_NB_*: naive-Bayes scaled features; not OFF
+                                  is written in the manifest */
+  double nb_alpha;             /* smoothing a of the counts (0: 1) */
+  double nb_beta;              /* interpolation w' = (1-b) mean|w| + b w; 0 or 1: none */
+  double nb_clip;              /* |r| at most this; 0: no clip */
   bool progress;
 } ctix__ttp_train_cfg;
+
+/*
+ * Naive-Bayes scaled features (NBSVM, docs/ttp.md "Naive-Bayes scaled
+ * features"): class t's SVM is trained on x * r, r_j the log-count ratio
+ * log((a + p_j) / |a + p|_1) - log((a + q_j) / |a + q|_1) of feature j
+ * over t's positive (p) and negative (q) rows, counting a present feature
+ * as 1 (BIN) or its value (VALUE); the stored weight is w_j * r_j, so a
+ * sentence is scored on its unchanged features.
+ */
+enum { CTIX__TTP_NB_OFF = 0, CTIX__TTP_NB_BIN = 1, CTIX__TTP_NB_VALUE = 2 };
+
+struct feature_node;
+/*
+ * Sets r[j] (nfeat entries) to the log-count ratio of feature j (liblinear
+ * index j + 1) over the n rows x (each ending at index -1; indexes over
+ * nfeat, such as the bias, are ignored) labelled y (> 0 positive), under
+ * cfg's nb, nb_alpha and nb_clip; |p|_1 and |q|_1 run over the features
+ * present in some row, and r[j] of an absent feature is 0. `p` and `q`
+ * are scratch of nfeat entries. The caller keeps cfg->nb != OFF.
+ */
+void ctix__ttp_nb_ratios(float *r, double *p, double *q, size_t nfeat,
+                         struct feature_node *const *x, const double *y, size_t n,
+                         const ctix__ttp_train_cfg *cfg);
 
 /*
  * Sets keep[i], for each of d's rows in order (ctix__ttp_data_rows), to
@@ -296,6 +324,8 @@ int ctix__ttp_negatives(bool *keep, const ctix__ttp_data *d, const char *id,
                         const ctix__ttp_train_cfg *cfg);
 /* Number of training rows of d. */
 size_t ctix__ttp_data_rows(const ctix__ttp_data *d);
+/* The features of d's row i (i < ctix__ttp_data_rows), bias then index -1 last; d's. */
+const struct feature_node *ctix__ttp_data_x(const ctix__ttp_data *d, size_t i);
 
 /* Trains and appends the model file to `out`. Deterministic. */
 int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,

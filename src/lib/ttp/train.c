@@ -23,6 +23,11 @@
  * sentence number for that. `ctix model train` uses "report" (annotators
  * mark a technique where they see it first, not every sentence that
  * describes it); a zeroed configuration means "all".
+ *
+ * Optionally (cfg.nb, off by default) a class is trained on its rows'
+ * features scaled by their naive-Bayes log-count ratios (NBSVM) and keeps
+ * the weights multiplied back by those ratios, so the model still scores
+ * the unchanged features with one dot product.
  */
 #include <jansson.h>
 #include <linear.h>
@@ -865,6 +870,12 @@ done:
 
 size_t ctix__ttp_data_rows(const ctix__ttp_data *d) { return CTIX__BUF_COUNT(&d->rows, row); }
 
+const struct feature_node *ctix__ttp_data_x(const ctix__ttp_data *d, size_t i)
+{
+  return (const struct feature_node *)(const void *)d->nodes.data +
+         CTIX__BUF_AT(&d->rows, row, i).node_off;
+}
+
 /* Whether row r has a label in the family marked by fam (over label indexes). */
 static bool row_in_family(const ctix__ttp_data *d, const row *r, const bool *fam)
 {
@@ -1028,6 +1039,90 @@ static int mil_problem(struct problem *prob, size_t *nout, negscratch *ns,
   return 0;
 }
 
+void ctix__ttp_nb_ratios(float *r, double *p, double *q, size_t nfeat,
+                         struct feature_node *const *x, const double *y, size_t n,
+                         const ctix__ttp_train_cfg *cfg)
+{
+  double a = cfg->nb_alpha > 0 ? cfg->nb_alpha : 1.0, sp = 0, sq = 0, nv = 0, lp, lq;
+  size_t i, j;
+  memset(p, 0, nfeat * sizeof(double));
+  memset(q, 0, nfeat * sizeof(double));
+  for (i = 0; i < n; i++) {
+    const struct feature_node *f;
+    double *acc = y[i] > 0 ? p : q;
+    for (f = x[i]; f->index != -1; f++)
+      if (f->index >= 1 && (size_t)f->index <= nfeat && f->value != 0)
+        acc[f->index - 1] += cfg->nb == CTIX__TTP_NB_BIN ? 1.0 : fabs(f->value);
+  }
+  for (j = 0; j < nfeat; j++)
+    if (p[j] > 0 || q[j] > 0) {
+      nv++;
+      sp += p[j];
+      sq += q[j];
+    }
+  lp = log(a * nv + sp);
+  lq = log(a * nv + sq);
+  for (j = 0; j < nfeat; j++) {
+    double v = 0;
+    if (p[j] > 0 || q[j] > 0) {
+      v = log(a + p[j]) - lp - log(a + q[j]) + lq;
+      if (cfg->nb_clip > 0 && fabs(v) > cfg->nb_clip)
+        v = v > 0 ? cfg->nb_clip : -cfg->nb_clip;
+    }
+    r[j] = (float)v;
+  }
+}
+
+/* Scratch of the naive-Bayes scaling (cfg.nb). */
+typedef struct nbscratch {
+  float *r;                     /* the class's ratios, CTIX__TTP_NFEAT */
+  double *p, *q;                /* counts, CTIX__TTP_NFEAT */
+  struct feature_node *nodes;   /* scaled copy of d->nodes (same offsets) */
+  struct feature_node **xs;     /* the problem's rows in that copy */
+} nbscratch;
+
+/*
+ * Computes the class's ratios over the rows of `prob` and points prob at
+ * the same rows with every feature multiplied by its ratio (the bias
+ * feature unchanged); `base` is d->nodes, of which nb->nodes is a copy.
+ */
+static void nb_problem(struct problem *prob, nbscratch *nb, const struct feature_node *base,
+                       const ctix__ttp_train_cfg *cfg)
+{
+  size_t i;
+  ctix__ttp_nb_ratios(nb->r, nb->p, nb->q, CTIX__TTP_NFEAT, prob->x, prob->y, (size_t)prob->l,
+                      cfg);
+  for (i = 0; i < (size_t)prob->l; i++) {
+    const struct feature_node *f = prob->x[i];
+    struct feature_node *g = nb->nodes + (f - base);
+    nb->xs[i] = g;
+    for (;; f++, g++) {
+      *g = *f;
+      if (f->index == -1)
+        break;
+      if (f->index >= 1 && (uint32_t)f->index <= CTIX__TTP_NFEAT)
+        g->value = f->value * nb->r[f->index - 1];
+    }
+  }
+  prob->x = nb->xs;
+}
+
+/*
+ * The weight kept for feature k (1-based) of a trained class: liblinear's
+ * w_k, under cfg.nb interpolated towards the mean magnitude `wbar` of the
+ * weights of the features present (nb_beta in (0, 1)) and multiplied by the
+ * feature's ratio.
+ */
+static double nb_weight(double w, size_t k, const nbscratch *nb, double wbar,
+                        const ctix__ttp_train_cfg *cfg)
+{
+  if (cfg->nb == CTIX__TTP_NB_OFF)
+    return w;
+  if (cfg->nb_beta > 0 && cfg->nb_beta < 1 && (nb->p[k - 1] > 0 || nb->q[k - 1] > 0))
+    w = (1 - cfg->nb_beta) * wbar + cfg->nb_beta * w;
+  return w * nb->r[k - 1];
+}
+
 int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_train_cfg *cfg,
                         ctix_error *err)
 {
@@ -1040,6 +1135,7 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
   uint32_t *used = NULL, *pos = NULL, *cls = NULL;
   bool *excluded = NULL;
   negscratch ns = {NULL, NULL, NULL, NULL, NULL};
+  nbscratch nb = {NULL, NULL, NULL, NULL, NULL};
   size_t nneg_out = 0;
   wsel *ws = NULL;
   float *scale = NULL, *bias = NULL;
@@ -1070,6 +1166,14 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
        !(ns.grp = calloc(d->ngroups + 1, sizeof(bool))) ||
        !(ns.xs = calloc(nrows + 1, sizeof(*ns.xs))) ||
        !(ns.ys = calloc(nrows + 1, sizeof(double)))))
+    goto nomem;
+  if (cfg->nb != CTIX__TTP_NB_OFF &&
+      (!(nb.r = calloc(CTIX__TTP_NFEAT, sizeof(float))) ||
+       !(nb.p = calloc(CTIX__TTP_NFEAT, sizeof(double))) ||
+       !(nb.q = calloc(CTIX__TTP_NFEAT, sizeof(double))) ||
+       !(nb.nodes = calloc(CTIX__BUF_COUNT(&d->nodes, struct feature_node) + 1,
+                           sizeof(struct feature_node))) ||
+       !(nb.xs = calloc(nrows + 1, sizeof(*nb.xs)))))
     goto nomem;
   /* Rows in training: all but the excluded reports ("*" with any exclusion). */
   for (i = 0; i < cfg->nexclude; i++) {
@@ -1125,7 +1229,11 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
     int labels[2], li;
     size_t nw = 0, keep, k;
     float maxa = 0.0f;
+    double wbar = 0;
     const char *chk;
+    prob.l = (int)nused;
+    prob.x = x;
+    prob.y = y;
     for (i = 0; i < nused; i++) {
       const row *r = rows + used[i];
       y[i] = -1.0;
@@ -1150,6 +1258,8 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
       prob.x = ns.xs;
       prob.y = ns.ys;
     }
+    if (cfg->nb != CTIX__TTP_NB_OFF)
+      nb_problem(&prob, &nb, nodes, cfg);
     if ((chk = check_parameter(&prob, &par))) {
       rc = ctix__error_set(err, CTIX_EINVAL, "liblinear: %s", chk);
       goto done;
@@ -1159,8 +1269,17 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
       goto nomem;
     get_labels(mdl, labels);
     li = labels[0] == 1 ? 0 : 1;
+    if (cfg->nb != CTIX__TTP_NB_OFF && cfg->nb_beta > 0 && cfg->nb_beta < 1) {
+      size_t nv = 0;
+      for (k = 1; k <= CTIX__TTP_NFEAT; k++)
+        if (nb.p[k - 1] > 0 || nb.q[k - 1] > 0) {
+          wbar += fabs(get_decfun_coef(mdl, (int)k, li));
+          nv++;
+        }
+      wbar = nv ? wbar / (double)nv : 0;
+    }
     for (k = 1; k <= CTIX__TTP_NFEAT; k++) {
-      double w = get_decfun_coef(mdl, (int)k, li);
+      double w = nb_weight(get_decfun_coef(mdl, (int)k, li), k, &nb, wbar, cfg);
       if (w != 0.0) {
         ws[nw].a = (float)fabs(w);
         ws[nw].id = (uint32_t)k - 1;
@@ -1222,6 +1341,12 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
                      cfg->neg_margin,
                      cfg->neg_mode == CTIX__TTP_NEG_MIL_ADD ? "are positives" : "left out",
                      nneg_out);
+    if (cfg->nb != CTIX__TTP_NB_OFF)
+      ctix__buf_addf(&info, "features: naive-Bayes scaled (NBSVM), ratios of %s counts, a=%g, "
+                            "clip=%g, interpolation b=%g; stored weights are w*r\n",
+                     cfg->nb == CTIX__TTP_NB_BIN ? "binary" : "value",
+                     cfg->nb_alpha > 0 ? cfg->nb_alpha : 1.0, cfg->nb_clip,
+                     cfg->nb_beta > 0 && cfg->nb_beta < 1 ? cfg->nb_beta : 1.0);
     ctix__buf_adds(&info, d->summary);
     ctix__buf_add(out, CTIX__TTP_MODEL_MAGIC, 8);
     ctix__ttp_put32(out, CTIX__TTP_MODEL_VERSION);
@@ -1274,6 +1399,11 @@ done:
   free(ns.grp);
   free(ns.xs);
   free(ns.ys);
+  free(nb.r);
+  free(nb.p);
+  free(nb.q);
+  free(nb.nodes);
+  free(nb.xs);
   free(used);
   free(x);
   free(y);
