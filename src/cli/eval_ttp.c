@@ -522,7 +522,7 @@ static bool nb_mode(ctix__ttp_train_cfg *cfg, const char *spec)
   while (*p == ',') {
     const struct { const char *key; double *dst, lo, hi; } keys[] = {
         {"a=", &cfg->nb_alpha, 0.01, 100},
-        {"b=", &cfg->nb_beta, 0, 1},
+        {"b=", &cfg->nb_beta, 1e-6, 1}, /* b = 0 would be read as "none" */
         {"clip=", &cfg->nb_clip, 0, 100},
     };
     size_t k, kl = 0;

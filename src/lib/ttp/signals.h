@@ -35,7 +35,8 @@ typedef struct ctix__ttp_cue_hit {
  * technique id, precise technique name and lexicon cue in text[0..len),
  * sorted by start offset, except the words of a longer technique name:
  * a name inside a longer name, and a cue whose first or last part lies
- * inside the name of another technique. Ids are resolved through the KB (revoked ids
+ * inside the name of another technique (unless a name of its own
+ * technique, parent or sub-technique covers it too). Ids are resolved through the KB (revoked ids
  * remapped, unknown ids ignored). One pass over the text (automaton built
  * once per process, thread-safe).
  */

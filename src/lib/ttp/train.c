@@ -1214,10 +1214,7 @@ int ctix__ttp_train_buf(ctix_buf *out, const ctix__ttp_data *d, const ctix__ttp_
     goto done;
   }
   memset(&prob, 0, sizeof(prob));
-  prob.l = (int)nused;
   prob.n = (int)CTIX__TTP_NFEAT + 1;
-  prob.x = x;
-  prob.y = y;
   prob.bias = 1.0;
   memset(&par, 0, sizeof(par));
   par.solver_type = cfg->solver == CTIX__TTP_LOGREG ? L2R_LR_DUAL : L2R_L2LOSS_SVC_DUAL;
