@@ -500,7 +500,7 @@ static bool neg_mode(ctix__ttp_train_cfg *cfg, const char *neg)
 /*
  * Reads --nb into the training configuration: NULL leaves the scaling off;
  * "bin" or "value" (what a feature counts in the ratios) then optional
- * ",a=A" (smoothing, 0.01 to 100), ",b=B" (interpolation, 0 to 1) and
+ * ",a=A" (smoothing, 0.01 to 100), ",b=B" (interpolation, 0 < B <= 1) and
  * ",clip=R" (0 to 100) in any order. False for anything else.
  */
 static bool nb_mode(ctix__ttp_train_cfg *cfg, const char *spec)
@@ -792,7 +792,10 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
                                      "'mil-drop:M', not '%s'", o->neg);
     if (!nb_mode(&chk, o->nb))
       return ctix__cli_usage("eval", "--nb: 'bin' or 'value', then optional ',a=A' (0.01-100), "
-                                     "',b=B' (0-1), ',clip=R' (0-100), not '%s'", o->nb);
+                                     "',b=B' (0 < B <= 1), ',clip=R' (0-100), not '%s'", o->nb);
+    /* the first MIL pass would score unscaled rows, the second train scaled ones */
+    if (o->nb && (chk.neg_mode == CTIX__TTP_NEG_MIL_ADD || chk.neg_mode == CTIX__TTP_NEG_MIL_DROP))
+      return ctix__cli_usage("eval", "--nb does not go with --neg mil-add/mil-drop");
   }
   if (o->trace && !(tf = fopen(o->trace, "w"))) {
     ctix__cli_msg("%s: cannot write: %s", o->trace, strerror(errno));

@@ -366,16 +366,31 @@ static void test_nb_ratios(void **state)
  * way: L2-loss SVM in the dual, C 0.5, eps 0.1, bias 1, srand(1)), up to
  * the 16-bit quantisation; and that differs from the plain weight w_j.
  */
-static void test_nb_weights(void **state)
+/* The weight the trainer should store for feature i (1-based). */
+static double want(double w, size_t i, const double *p, const double *q, const float *r,
+                   double wbar, double beta)
 {
-  fixture *fx = *state;
+  if (beta > 0 && beta < 1 && (p[i - 1] > 0 || q[i - 1] > 0))
+    w = (1 - beta) * wbar + beta * w;
+  return w * r[i - 1];
+}
+
+/*
+ * Trains T1003.001 on the fixture with naive-Bayes scaling (interpolation
+ * beta when in (0, 1)) and checks every stored weight against the same
+ * problem solved here: ((1 - beta) mean|w| + beta w) r for the features
+ * present in the rows (w r without interpolation), within the 16-bit
+ * quantisation.
+ */
+static void check_nb_weights(fixture *fx, double beta)
+{
   static const char *const cls[] = {"T1003.001"};
   ctix__ttp_train_cfg cfg;
   ctix_buf b = CTIX_BUF_INIT(1 << 24);
   ctix_error err;
   ctix_ttp_model *m = NULL;
   struct feature_node *x[NROWS], *sx[NROWS], *store;
-  double y[NROWS], *p, *q, maxw = 0;
+  double y[NROWS], *p, *q, maxw = 0, wbar = 0;
   float *r;
   struct problem prob;
   struct parameter par;
@@ -390,6 +405,7 @@ static void test_nb_weights(void **state)
   cfg.topn = 100000;
   cfg.nb = CTIX__TTP_NB_BIN;
   cfg.nb_alpha = 1;
+  cfg.nb_beta = beta;
   assert_int_equal(ctix__ttp_train_buf(&b, fx->d, &cfg, &err), 0);
   assert_true(holds(&b, "features: naive-Bayes scaled (NBSVM), ratios of binary counts"));
   assert_int_equal(ctix__ttp_model_load_mem(&m, b.data, b.len, "test model", &err), 0);
@@ -434,17 +450,27 @@ static void test_nb_weights(void **state)
   assert_non_null(mdl = train(&prob, &par));
   get_labels(mdl, labels);
   li = labels[0] == 1 ? 0 : 1;
+  if (beta > 0 && beta < 1) { /* the mean magnitude over the features present */
+    size_t nv = 0;
+    for (i = 1; i <= CTIX__TTP_NFEAT; i++)
+      if (p[i - 1] > 0 || q[i - 1] > 0) {
+        wbar += fabs(get_decfun_coef(mdl, (int)i, li));
+        nv++;
+      }
+    wbar /= (double)nv;
+  }
   for (i = 1; i <= CTIX__TTP_NFEAT; i++)
-    maxw = fmax(maxw, fabs(get_decfun_coef(mdl, (int)i, li) * r[i - 1]));
+    maxw = fmax(maxw, fabs(want(get_decfun_coef(mdl, (int)i, li), i, p, q, r, wbar, beta)));
   assert_true(maxw > 0);
   for (i = 1; i <= CTIX__TTP_NFEAT; i++) {
-    double w = get_decfun_coef(mdl, (int)i, li);
+    double w = get_decfun_coef(mdl, (int)i, li), e = want(w, i, p, q, r, wbar, beta);
     float got = ctix__ttp_model_weight(m, (uint32_t)i - 1, (uint32_t)ci);
-    if (w == 0)
+    if (e == 0)
       continue;
     nchk++;
-    if (fabs(got - w * r[i - 1]) > maxw / 32767.0 + 1e-6)
-      fail_msg("feature %zu: stored %g, want w %g * r %g", i - 1, got, w, r[i - 1]);
+    if (fabs(got - e) > maxw / 32767.0 + 1e-6)
+      fail_msg("feature %zu: stored %g, want %g (w %g, r %g, beta %g)", i - 1, got, e, w, r[i - 1],
+               beta);
     ndiff += fabs(got - w) > maxw / 32767.0 + 1e-6;
   }
   assert_true(nchk > 20);
@@ -458,6 +484,11 @@ static void test_nb_weights(void **state)
   ctix__buf_free(&b);
 }
 
+static void test_nb_weights(void **state) { check_nb_weights(*state, 0); }
+
+/* With interpolation: the features present move towards their mean magnitude. */
+static void test_nb_interpolation(void **state) { check_nb_weights(*state, 0.5); }
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -467,6 +498,7 @@ int main(void)
       cmocka_unit_test(test_negatives_mil),
       cmocka_unit_test(test_nb_ratios),
       cmocka_unit_test(test_nb_weights),
+      cmocka_unit_test(test_nb_interpolation),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

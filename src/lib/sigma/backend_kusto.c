@@ -81,7 +81,8 @@ static void k_str(ctix_buf *b, const char *s, size_t n)
   ctix__buf_addc(b, '"');
 }
 
-/* True if the string holds a placeholder the pipelines left. */
+/* Records an unhandled-placeholder error (ctix__sg_placeholder_error) when the
+ * string holds a placeholder the pipelines left; 0 otherwise. */
 static int k_placeholder(sg_render *r, const sg_expr *e)
 {
   const char *p = memchr(e->s, SG_PH_OPEN, e->n);

@@ -134,6 +134,14 @@ run eval ttp --cv 2 --model x.bin "$DATA/items.jsonl"
 expect_rc 2 "eval ttp --cv with --model"
 run eval ttp --cv-cues "$WORK" "$DATA/items.jsonl"
 expect_rc 2 "eval ttp --cv-cues without --cv"
+run eval ttp --nb bin "$DATA/items.jsonl"
+expect_rc 2 "eval ttp --nb without --cv"
+for spec in x bin,b=0 bin,b=1.5 bin,a=0 value,clip=-1 bin,; do
+  run eval ttp --cv 5 --nb "$spec" "$DATA/items.jsonl"
+  expect_rc 2 "eval ttp --nb $spec"
+done
+run eval ttp --cv 5 --neg mil-add:0.5 --nb bin "$DATA/items.jsonl"
+expect_rc 2 "eval ttp --nb with --neg mil-add"
 # A cross-validation that cannot train its folds prints no figures.
 run eval ttp --cv 2 --shared "$WORK/no-shared-here" "$DATA/items.jsonl"
 expect_rc 1 "eval ttp --cv without training data"
