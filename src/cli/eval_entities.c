@@ -1,15 +1,20 @@
 /*
  * `ctix eval entities DIR [--json] [--verbose]`: the entity stage against
  * the articles of DIR (../shared/data/articles/dev). For each DIR/<id>.json
- * (ground truth: `actors`, `malware`, `cves`) it reads DIR/<id>.text.txt,
+ * (ground truth: `actors`, `malware`, `tools`, `cves`) it reads DIR/<id>.text.txt,
  * builds the document, runs the IOC stage and ctix_entity_extract, and
  * compares:
  *
  *   actors   gold actors with the groups found (known or new names)
- *   malware  gold malware with the malware found; a tool found counts when
- *            it matches a gold malware name and is otherwise not scored
- *            (the authors list dual-use tools apart, in `tools`)
+ *   malware  gold malware with the malware and tools found (ATT&CK calls
+ *            some malware tools and the reverse)
+ *   tools    gold tools (dual-use and legitimate software the attackers
+ *            used) with the tools and malware found
  *   cves     gold CVE ids with the vulnerabilities found
+ *
+ * A found malware or tool is scored as malware when it matches a gold
+ * malware name, else as a tool when it matches a gold tool name, else by
+ * its own kind (an extra of that kind).
  *
  * A found entity matches a gold name when the gold name equals its name,
  * one of its ATT&CK aliases or a name it was mentioned under, compared in
@@ -37,8 +42,9 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define NKINDS 3
-static const char *const kind_keys[NKINDS] = {"actors", "malware", "cves"};
+#define NKINDS 4
+enum { K_ACTORS, K_MALWARE, K_CVES, K_TOOLS };
+static const char *const kind_keys[NKINDS] = {"actors", "malware", "cves", "tools"};
 
 /* Most articles in one directory. */
 #define MAX_ARTICLES 4096
@@ -102,15 +108,33 @@ static bool entity_matches(const ctix_entity *e, const ctix_kb *kb, char forms[3
   return false;
 }
 
-/* Which scored kind an entity belongs to (-1: not scored); tools are
- * scored as malware only when they match. */
-static int scored_kind(const ctix_entity *e)
+/* True when an entity of kind `ek` can answer to a gold name of scored
+ * kind k: software (malware or tool) to malware and tools alike. */
+static bool kind_fits(ctix_entity_kind ek, int k)
+{
+  switch (ek) {
+  case CTIX_ENTITY_GROUP: return k == K_ACTORS;
+  case CTIX_ENTITY_MALWARE:
+  case CTIX_ENTITY_TOOL: return k == K_MALWARE || k == K_TOOLS;
+  case CTIX_ENTITY_VULNERABILITY: return k == K_CVES;
+  default: return false;
+  }
+}
+
+/* The scored kind of a found entity (-1: not scored), given the kinds whose
+ * gold names it matched (bit k set: it matched a gold name of kind k). */
+static int scored_kind(const ctix_entity *e, unsigned matched)
 {
   switch (e->kind) {
-  case CTIX_ENTITY_GROUP: return 0;
+  case CTIX_ENTITY_GROUP: return K_ACTORS;
+  case CTIX_ENTITY_VULNERABILITY: return K_CVES;
   case CTIX_ENTITY_MALWARE:
-  case CTIX_ENTITY_TOOL: return 1;
-  case CTIX_ENTITY_VULNERABILITY: return 2;
+  case CTIX_ENTITY_TOOL:
+    if (matched & (1u << K_MALWARE))
+      return K_MALWARE;
+    if (matched & (1u << K_TOOLS))
+      return K_TOOLS;
+    return e->kind == CTIX_ENTITY_MALWARE ? K_MALWARE : K_TOOLS;
   default: return -1;
   }
 }
@@ -122,7 +146,7 @@ static int score_article(score sc[NKINDS], json_t *row, const ctix_entity_list *
                          const ctix_kb *kb, json_t *gold)
 {
   json_t *missed = json_array(), *extra = json_array();
-  bool *hit = ents->count ? calloc(ents->count, sizeof(bool)) : NULL;
+  unsigned *hit = ents->count ? calloc(ents->count, sizeof(*hit)) : NULL;
   int rc = 0;
   if (!missed || !extra || (ents->count && !hit)) {
     rc = -1;
@@ -142,8 +166,8 @@ static int score_article(score sc[NKINDS], json_t *row, const ctix_entity_list *
       sc[k].gold++;
       for (size_t j = 0; j < ents->count; j++) {
         const ctix_entity *e = &ents->items[j];
-        if (scored_kind(e) == k && entity_matches(e, kb, forms, nf)) {
-          hit[j] = true;
+        if (kind_fits(e->kind, k) && entity_matches(e, kb, forms, nf)) {
+          hit[j] |= 1u << k;
           found = true;
         }
       }
@@ -155,11 +179,11 @@ static int score_article(score sc[NKINDS], json_t *row, const ctix_entity_list *
   }
   for (size_t j = 0; j < ents->count; j++) {
     const ctix_entity *e = &ents->items[j];
-    int k = scored_kind(e);
-    if (k < 0 || (e->kind == CTIX_ENTITY_TOOL && !hit[j]))
+    int k = scored_kind(e, hit[j]);
+    if (k < 0)
       continue;
     sc[k].found++;
-    if (hit[j])
+    if (hit[j] & (1u << k))
       sc[k].correct++;
     else
       json_array_append_new(extra, json_sprintf("%s: %s%s", kind_keys[k], e->name,
@@ -265,8 +289,8 @@ static void print_text(json_t *res)
 {
   json_t *rows = json_object_get(res, "articles"), *row;
   size_t i;
-  printf("%-42s %13s %13s %13s %7s %7s\n", "article", "actors R/P", "malware R/P", "cves R/P",
-         "recall", "prec.");
+  printf("%-42s %13s %13s %13s %13s %7s %7s\n", "article", "actors R/P", "malware R/P",
+         "cves R/P", "tools R/P", "recall", "prec.");
   json_array_foreach(rows, i, row) {
     json_t *pk = json_object_get(row, "per_kind");
     printf("%-42.42s", json_string_value(json_object_get(row, "id")));

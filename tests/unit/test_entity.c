@@ -106,6 +106,34 @@ static void test_utility(void **state)
   assert_true(has("The attackers ran net.exe to list the domain users.", CTIX_ENTITY_TOOL, "Net"));
   assert_true(has("They then ran net /domain user to list accounts.", CTIX_ENTITY_TOOL, "Net"));
   assert_false(has("Meet me at noon.", CTIX_ENTITY_TOOL, "at"));
+  /* A path after the word is no switch; a switch is. */
+  assert_false(has("The implant copies the binary located at /usr/bin/lina_cs to memory.",
+                   CTIX_ENTITY_TOOL, "at"));
+  assert_true(has("The operators ran at /every:M 10:00 evil.bat on the host.", CTIX_ENTITY_TOOL, "at"));
+  /* In a code block only where a command starts, not in log output. */
+  assert_false(has("The log:\n\n```\n2025-04-03 15:44:50 - INFO - started function at 0x140025098\n```\n",
+                   CTIX_ENTITY_TOOL, "at"));
+  assert_true(has("The script:\n\n```\n$ at 10:00 /tmp/run.sh\n```\n", CTIX_ENTITY_TOOL, "at"));
+  assert_true(has("The script:\n\n```\ncmd /c at 10:00 run.bat\n```\n", CTIX_ENTITY_TOOL, "at"));
+}
+
+/* New tool names come from prose, not from titles, compounds or the names
+ * of ATT&CK's matrices. */
+static void test_new_tool_names(void **state)
+{
+  (void)state;
+  assert_true(has("The actors deployed the Gorgon tool on the servers.", CTIX_ENTITY_TOOL, "Gorgon"));
+  assert_false(has("See the Leveraged Tools section for a full list.", CTIX_ENTITY_TOOL, "Leveraged"));
+  assert_false(has("Use the Eviction Strategies Tool to plan the eviction.", CTIX_ENTITY_TOOL,
+                   "Eviction Strategies"));
+  assert_false(has("This advisory uses the MITRE ATT&CK Matrix for Enterprise framework, version 18.",
+                   CTIX_ENTITY_TOOL, "Enterprise"));
+  assert_false(has("This advisory uses the MITRE ATT&CK Matrix for Enterprise12 framework, version 19.",
+                   CTIX_ENTITY_TOOL, "Enterprise12"));
+  assert_false(has("| Mimikatz | Post-exploitation tool that dumps credentials. |", CTIX_ENTITY_TOOL,
+                   "Post-exploitation"));
+  assert_true(has("They staged data with tools including Gorgon and Zephyrine.", CTIX_ENTITY_TOOL,
+                  "Zephyrine"));
 }
 
 static void test_new_names(void **state)
@@ -244,6 +272,21 @@ static void test_victims(void **state)
                   "Brightwater Utilities"));
   /* A group is not its own victim, nor is a country. */
   assert_false(has("The attack on Poland was claimed.", CTIX_ENTITY_VICTIM, "Poland"));
+  /* Kinds of systems are targets, not organisations. */
+  assert_false(has("The actors compromised PLCs to interfere with operations.", CTIX_ENTITY_VICTIM, "PLCs"));
+  assert_false(has("Russian actors are targeting Networking Devices worldwide.", CTIX_ENTITY_VICTIM,
+                   "Networking Devices"));
+  /* Titles are not read: "Actors Targeting Water and Wastewater Sector". */
+  assert_false(has("See the alert Malicious Cyber Actors Targeting Acme Utilities from last year.",
+                   CTIX_ENTITY_VICTIM, "Acme Utilities"));
+  /* A victim keeps its place name. */
+  assert_true(has("The heist targeted Bangladesh Bank and its SWIFT terminals.", CTIX_ENTITY_VICTIM,
+                  "Bangladesh Bank"));
+  /* An apposition names a victim; "the company said" starts a new clause. */
+  assert_true(has("Acme Dynamics, the Japanese chip maker, was hit.", CTIX_ENTITY_VICTIM, "Acme Dynamics"));
+  assert_true(has("Acme Dynamics, a chip maker, was hit.", CTIX_ENTITY_VICTIM, "Acme Dynamics"));
+  assert_false(has("In a statement for NewsDesk, the company confirmed the ransomware attack.",
+                   CTIX_ENTITY_VICTIM, "NewsDesk"));
 }
 
 static void test_vocabulary(void **state)
@@ -271,7 +314,8 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_known_alias),    cmocka_unit_test(test_ambiguous_word),
-      cmocka_unit_test(test_utility),        cmocka_unit_test(test_new_names),
+      cmocka_unit_test(test_utility),        cmocka_unit_test(test_new_tool_names),
+      cmocka_unit_test(test_new_names),
       cmocka_unit_test(test_new_names_off),  cmocka_unit_test(test_kev),
       cmocka_unit_test(test_places_sectors), cmocka_unit_test(test_victims),
       cmocka_unit_test(test_vocabulary),

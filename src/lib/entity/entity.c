@@ -204,6 +204,26 @@ static bool hyphen_adjective(const ex *x, const ctix__tok *t)
   return h < n && ctix__smap_get(&x->lx->stop_suffix, s + h + 1, n - h - 1) != UINT32_MAX;
 }
 
+/* True when the word is an ordinary hyphenated compound written with a
+ * capital only at its start ("Post-exploitation", "Open-source"): every
+ * part after the first hyphen is lower-case letters. */
+static bool lower_compound(const ex *x, const ctix__tok *t)
+{
+  const char *s = x->doc->text + t->start;
+  size_t n = tok_len(t), i = 0;
+  while (i < n && s[i] != '-')
+    i++;
+  if (i == 0 || i + 1 >= n)
+    return false;
+  for (size_t k = 1; k < i; k++)
+    if (!ctix__islower((unsigned char)s[k]))
+      return false;
+  for (size_t k = i + 1; k < n; k++)
+    if (!ctix__islower((unsigned char)s[k]) && s[k] != '-')
+      return false;
+  return true;
+}
+
 /* A word that can be part of a name: it holds a capital letter. */
 static bool name_tok(const ex *x, size_t i)
 {
@@ -211,7 +231,29 @@ static bool name_tok(const ex *x, size_t i)
   const char *s = x->doc->text + t->start;
   size_t n = tok_len(t);
   return (t->flags & CTIX__TOK_WORD) && n <= 40 && has_upper(s, n) && !not_a_name(s, n) &&
-         !hyphen_adjective(x, t);
+         !hyphen_adjective(x, t) && !lower_compound(x, t);
+}
+
+/* True when token i is a stop word of `m` with a footnote mark glued to
+ * it: "Enterprise12", "ICS1" (one or two digits after letters). */
+static bool marked_stop(const ex *x, size_t i, const ctix__smap *m)
+{
+  const char *s = x->lower + x->t[i].start;
+  size_t n = tok_len(&x->t[i]), d = n;
+  while (d > 0 && n - d < 2 && ctix__isdigit((unsigned char)s[d - 1]))
+    d--;
+  return d < n && d > 0 && ctix__isalpha((unsigned char)s[d - 1]) &&
+         ctix__smap_get(m, s, d) != UINT32_MAX;
+}
+
+/* True when token i is a capitalised word inside its sentence, as in a
+ * title ("Leveraged Tools", "Actors Targeting Networking Devices"). */
+static bool title_word(const ex *x, size_t i)
+{
+  const char *s = x->doc->text + x->t[i].start;
+  size_t n = tok_len(&x->t[i]);
+  return (x->t[i].flags & CTIX__TOK_WORD) && !(x->t[i].flags & CTIX__TOK_FIRST) && n > 1 &&
+         ctix__isupper((unsigned char)s[0]) && ctix__islower((unsigned char)s[1]);
 }
 
 /* A distinctive name of tokens [a, b): quoted, CamelCase ("wAgent",
@@ -438,17 +480,41 @@ static bool capitalised(const ex *x, size_t a, size_t b, const char *alias, ctix
   return true;
 }
 
-/* True when a utility named by tokens [a, b) is shown run: in a code block,
- * as NAME.exe, or followed by a command-line switch. */
+/* True when token a of a code block stands where a command starts: first
+ * on its line, after a prompt or a shell operator ("$ at 10:00",
+ * "C:\\> at", "x | at", "cmd /c at"), not inside log output or an argument
+ * ("function at 0x1400"). */
+static bool command_position(const ex *x, size_t a)
+{
+  const char *t = x->doc->text;
+  size_t p = x->t[a].start;
+  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+    p--;
+  if (p == 0 || (t[p - 1] && strchr("\n$>#|&;(`", t[p - 1])))
+    return true;
+  /* "cmd /c at", "sh -c at": a switch that takes a command */
+  return p != x->t[a].start && p >= 2 && (t[p - 2] == '/' || t[p - 2] == '-') &&
+         (t[p - 1] == 'c' || t[p - 1] == 'C' || t[p - 1] == 'k' || t[p - 1] == 'K') &&
+         (p == 2 || t[p - 3] == ' ');
+}
+
+/* True when a utility named by tokens [a, b) is shown run: where a command
+ * starts in a code block, as NAME.exe, or followed by a command-line
+ * switch. */
 static bool shown_run(const ex *x, size_t a, size_t b, bool exe)
 {
-  if (exe || (x->t[a].flags & CTIX__TOK_CODE))
+  if (exe)
     return true;
+  if (x->t[a].flags & CTIX__TOK_CODE)
+    return command_position(x, a);
   if (b + 1 < x->nt && x->t[b].sent == x->t[a].sent && !(x->t[b].flags & CTIX__TOK_WORD)) {
     char c = x->doc->text[x->t[b].start];
     const ctix__tok *n = &x->t[b + 1];
+    /* A switch ("at /every", "net -h"), not a path ("at /usr/bin/x"). */
+    bool path = b + 2 < x->nt && !(x->t[b + 2].flags & CTIX__TOK_SPACE) &&
+                (x->doc->text[x->t[b + 2].start] == '/' || x->doc->text[x->t[b + 2].start] == '\\');
     if ((c == '/' || c == '-') && (x->t[b].flags & CTIX__TOK_SPACE) &&
-        !(n->flags & CTIX__TOK_SPACE) && (n->flags & CTIX__TOK_WORD))
+        !(n->flags & CTIX__TOK_SPACE) && (n->flags & CTIX__TOK_WORD) && !path)
       return true;
   }
   return false;
@@ -786,7 +852,7 @@ static bool match_right(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstat
       return true;
     break;
   case CTIX__EL_ANY:
-    for (size_t k = 0; k <= 3 && pos + k <= m->s1; k++)
+    for (size_t k = e->min_words; k <= 3 && pos + k <= m->s1; k++)
       if (match_right(x, r, ei + 1, pos + k, m))
         return true;
     break;
@@ -830,7 +896,7 @@ static bool match_left(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate
       return true;
     break;
   case CTIX__EL_ANY:
-    for (size_t k = 0; k <= 3; k++) {
+    for (size_t k = e->min_words; k <= 3; k++) {
       if (k && (pos == (size_t)-1 || pos + 1 < m->s0 + k))
         break;
       if (match_left(x, r, ei - 1, pos - k, m))
@@ -998,9 +1064,15 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
   char name[MAX_NAME_LEN + 1];
   size_t nlen = 0;
   uint32_t place;
-  /* Trim leading stop words and place adjectives ("the", "Russian"). */
+  bool victim = r->kind == CTIX_ENTITY_VICTIM;
+  /* Tool and victim rules do not read titles, whose capitals say nothing
+   * about names ("Leveraged Tools", "Actors Targeting Networking Devices"). */
+  if ((victim || r->kind == CTIX_ENTITY_TOOL) && title_word(x, anchor))
+    return 0;
+  /* Trim leading stop words and place adjectives ("the", "Russian"); a
+   * victim keeps its place ("Bangladesh Bank"). */
   while (a < b) {
-    size_t pe = place_at(x, a, b, &place);
+    size_t pe = victim ? a : place_at(x, a, b, &place);
     if (pe > a && pe < b)
       a = pe;
     else if (tok_in(x, a, &x->lx->stop_trim) && a + 1 < b)
@@ -1021,6 +1093,7 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
   bool all_stop = true;
   for (size_t i = a; i < b && all_stop; i++)
     all_stop = tok_in(x, i, &x->lx->stop_trim) || tok_in(x, i, &x->lx->stop_whole) ||
+               marked_stop(x, i, &x->lx->stop_trim) || marked_stop(x, i, &x->lx->stop_whole) ||
                digits_tok(x, i) || !(x->t[i].flags & CTIX__TOK_WORD);
   if (all_stop)
     return 0;
@@ -1372,6 +1445,22 @@ static int ioc_entities(ex *x, const ctix_ioc_list *iocs)
 /* --------------------------------------------------------------- assembly */
 
 /* Victims that are in fact another entity, a place or a sector go. */
+/* True when the victim key[0..n) ends in a word for a kind of system, asset
+ * or sector ("PLCs", "Networking Devices", "OT"): a target that is not an
+ * organisation (stopnames.txt [not-victim], singular forms; a plural "s"
+ * is tried off too). */
+static bool not_an_organisation(const ex *x, const char *key, size_t n)
+{
+  size_t w = n;
+  while (w > 0 && key[w - 1] != ' ' && key[w - 1] != '-')
+    w--;
+  size_t len = n - w;
+  if (ctix__smap_get(&x->lx->not_victim, key + w, len) != UINT32_MAX)
+    return true;
+  return len > 2 && key[n - 1] == 's' &&
+         ctix__smap_get(&x->lx->not_victim, key + w, len - 1) != UINT32_MAX;
+}
+
 static void drop_false_victims(ex *x)
 {
   size_t n = CTIX__BUF_COUNT(&x->ents, ent);
@@ -1381,7 +1470,7 @@ static void drop_false_victims(ex *x)
     if (v->e.kind != CTIX_ENTITY_VICTIM || !v->accepted)
       continue;
     size_t kl = make_key(key, sizeof(key), v->e.name, strlen(v->e.name));
-    if (!kl || ctix__smap_get(&x->gaz, key, kl) != UINT32_MAX ||
+    if (!kl || not_an_organisation(x, key, kl) || ctix__smap_get(&x->gaz, key, kl) != UINT32_MAX ||
         ctix__smap_get(&x->lx->places, key, kl) != UINT32_MAX ||
         ctix__smap_get(&x->lx->sector_words, key, kl) != UINT32_MAX) {
       v->accepted = false;

@@ -54,12 +54,13 @@ typedef enum ctix__elem_kind {
   CTIX__EL_NAME,
   CTIX__EL_STRICT_NAME,      /* {N!}: a distinctive name */
   CTIX__EL_LIST,
-  CTIX__EL_ANY
+  CTIX__EL_ANY               /* "*" zero to three words, "+" one to three */
 } ctix__elem_kind;
 
 typedef struct ctix__elem {
   ctix__elem_kind kind;
   bool optional;
+  unsigned char min_words;   /* CTIX__EL_ANY: 0 for "*", 1 for "+" */
   const char *const *alts;   /* lower-case words or marks (CTIX__EL_LIT) */
   size_t nalts;
 } ctix__elem;
@@ -104,6 +105,7 @@ typedef struct ctix__lexicon {
   ctix__smap stop_trim;      /* stop names trimmed from a name's edges */
   ctix__smap stop_whole;     /* stop names dropped only as a whole name */
   ctix__smap stop_suffix;    /* endings of hyphenated adjectives ("-linked") */
+  ctix__smap not_victim;     /* last words of a victim that is a kind of thing, not an organisation */
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */
   ctix__smap listintro[CTIX_ENTITY_KIND_COUNT]; /* words introducing a list of names */
   ctix__smap anchors;        /* anchor word -> first index in anchor_rules chain */

@@ -284,6 +284,10 @@ static int stop_line(const char *file, unsigned lineno, const char *s, size_t n)
     stop_section = &lex.stop_suffix;
     return 0;
   }
+  if (ctix__mem_ieq(s, n, "[not-victim]")) {
+    stop_section = &lex.not_victim;
+    return 0;
+  }
   char *key = lower_dup(s, n, &len);
   if (!key || ctix__smap_put(stop_section, key, len, 1, NULL))
     return CTIX_ENOMEM;
@@ -358,8 +362,9 @@ static int parse_pattern(ctix__rule *r, const char *file, unsigned lineno, const
       e.kind = CTIX__EL_STRICT_NAME;
     } else if (wn == 3 && memcmp(w, "{L}", 3) == 0) {
       e.kind = CTIX__EL_LIST;
-    } else if (wn == 1 && w[0] == '*') {
+    } else if (wn == 1 && (w[0] == '*' || w[0] == '+')) {
       e.kind = CTIX__EL_ANY;
+      e.min_words = w[0] == '+';
     } else {
       size_t na = 1, k = 0, a0 = 0;
       for (size_t j = 0; j < wn; j++)
