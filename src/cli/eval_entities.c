@@ -105,6 +105,15 @@ static bool entity_matches(const ctix_entity *e, const ctix_kb *kb, char forms[3
       if (forms[f][0] && strcmp(buf, forms[f]) == 0)
         return true;
   }
+  /* The names it was mentioned under (a listed tool's other names). */
+  for (size_t i = 0; i < e->nmentions; i++) {
+    if (!(al = e->mentions[i].alias))
+      continue;
+    normalise(buf, al, strlen(al));
+    for (size_t f = 0; f < nforms; f++)
+      if (forms[f][0] && strcmp(buf, forms[f]) == 0)
+        return true;
+  }
   return false;
 }
 

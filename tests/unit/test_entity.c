@@ -117,6 +117,36 @@ static void test_utility(void **state)
   assert_true(has("The script:\n\n```\ncmd /c at 10:00 run.bat\n```\n", CTIX_ENTITY_TOOL, "at"));
 }
 
+/* Tools ATT&CK does not list come from data/entity/tools.tsv: known, with
+ * no ATT&CK id; an ordinary word among them needs a capital and support. */
+static void test_listed_tools(void **state)
+{
+  ctix_document *doc = NULL;
+  (void)state;
+  ctix_entity_list *l = run("The affiliates installed AnyDesk and used WinSCP to move files.", &doc);
+  const ctix_entity *e = find(l, CTIX_ENTITY_TOOL, "AnyDesk");
+  assert_non_null(e);
+  assert_true(e->known);
+  assert_null(e->id);
+  assert_int_equal(e->ref, CTIX_KB_NONE);
+  assert_non_null(find(l, CTIX_ENTITY_TOOL, "WinSCP"));
+  ctix_entity_list_free(l);
+  ctix_document_free(doc);
+  /* Other names map to the table's name. */
+  assert_true(has("They connected with ConnectWise Control.", CTIX_ENTITY_TOOL, "ScreenConnect"));
+  /* An ordinary word: a capital and a context word. */
+  assert_true(has("The operators used Slack to stage the stolen files.", CTIX_ENTITY_TOOL, "Slack"));
+  assert_false(has("The operators left some slack in the schedule.", CTIX_ENTITY_TOOL, "Slack"));
+  assert_false(has("Analysts found Slack in the schedule.", CTIX_ENTITY_TOOL, "Slack"));
+  /* A name ATT&CK has stays ATT&CK's. */
+  l = run("The actors used Rclone to copy the data.", &doc);
+  e = find(l, CTIX_ENTITY_TOOL, "Rclone");
+  assert_non_null(e);
+  assert_non_null(e->id);
+  ctix_entity_list_free(l);
+  ctix_document_free(doc);
+}
+
 /* New tool names come from prose, not from titles, compounds or the names
  * of ATT&CK's matrices. */
 static void test_new_tool_names(void **state)
@@ -315,6 +345,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_known_alias),    cmocka_unit_test(test_ambiguous_word),
       cmocka_unit_test(test_utility),        cmocka_unit_test(test_new_tool_names),
+      cmocka_unit_test(test_listed_tools),
       cmocka_unit_test(test_new_names),
       cmocka_unit_test(test_new_names_off),  cmocka_unit_test(test_kev),
       cmocka_unit_test(test_places_sectors), cmocka_unit_test(test_victims),

@@ -28,6 +28,7 @@ CTIX__ENTITY_BLOB(ctix__entity_countries, "countries.tsv")
 CTIX__ENTITY_BLOB(ctix__entity_sectors, "sectors.tsv")
 CTIX__ENTITY_BLOB(ctix__entity_patterns, "patterns.tsv")
 CTIX__ENTITY_BLOB(ctix__entity_stopnames, "stopnames.txt")
+CTIX__ENTITY_BLOB(ctix__entity_tools, "tools.tsv")
 
 /* The embedded copy of data/entity/NAME, or NULL for an unknown name. */
 const char *ctix__entity_data(const char *name, size_t *len)
@@ -41,6 +42,7 @@ const char *ctix__entity_data(const char *name, size_t *len)
       {"sectors.tsv", ctix__entity_sectors_start, ctix__entity_sectors_end},
       {"patterns.tsv", ctix__entity_patterns_start, ctix__entity_patterns_end},
       {"stopnames.txt", ctix__entity_stopnames_start, ctix__entity_stopnames_end},
+      {"tools.tsv", ctix__entity_tools_start, ctix__entity_tools_end},
   };
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
     if (strcmp(files[i].name, name) == 0) {

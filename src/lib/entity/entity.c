@@ -35,13 +35,14 @@ typedef struct entity_list_impl {
   ctix_arena arena;
 } entity_list_impl;
 
-/* One alias of the knowledge base. */
+/* One alias of the knowledge base or of the listed tools. */
 typedef struct gaz_entry {
-  ctix_kb_ref ref;
+  ctix_kb_ref ref;           /* CTIX_KB_NONE for a listed tool */
   ctix_kb_kind kind;
   ctix__amb amb;
-  const char *alias;         /* as in the KB */
+  const char *alias;         /* as in the KB or tools.tsv */
   uint32_t next;             /* next entry with the same key, or UINT32_MAX */
+  uint32_t listed;           /* index in the lexicon's tools, or UINT32_MAX */
 } gaz_entry;
 
 /* An entity being built. */
@@ -356,6 +357,27 @@ static uint32_t kb_ent(ex *x, ctix_kb_ref ref, ctix_kb_kind kind)
   return e;
 }
 
+/* The entity of listed tool i (tools.tsv): known, without an ATT&CK id. */
+static uint32_t listed_ent(ex *x, uint32_t i)
+{
+  char key[MAX_KEY];
+  bool created;
+  const char *name = x->lx->tools[i].name;
+  size_t klen = make_key(key, sizeof(key), name, strlen(name));
+  if (!klen)
+    return UINT32_MAX - 1;
+  uint32_t e = ent_get(x, CTIX_ENTITY_TOOL, key, name, &created);
+  if (e < UINT32_MAX - 1)
+    ENT(x, e)->e.known = true;
+  return e;
+}
+
+/* The entity a gazetteer entry names. */
+static uint32_t gaz_ent(ex *x, const gaz_entry *g)
+{
+  return g->listed != UINT32_MAX ? listed_ent(x, g->listed) : kb_ent(x, g->ref, g->kind);
+}
+
 /* Raises the confidence of entity e and records why, when it is better. */
 static void support(ex *x, uint32_t e, float conf, const char *why)
 {
@@ -369,7 +391,11 @@ static void support(ex *x, uint32_t e, float conf, const char *why)
 
 /* ---------------------------------------------------------------- gazetteer */
 
-static int gaz_add(ex *x, const char *alias, ctix_kb_ref ref, ctix_kb_kind kind, bool stem)
+/* Adds an alias of knowledge-base object `ref`, or of listed tool `listed`
+ * (ref CTIX_KB_NONE), to the gazetteer; `stem`: a short form derived from a
+ * group name. A listed tool gives way to any knowledge-base name. */
+static int gaz_add(ex *x, const char *alias, ctix_kb_ref ref, ctix_kb_kind kind, bool stem,
+                   uint32_t listed)
 {
   char buf[MAX_KEY];
   size_t n = make_key(buf, sizeof(buf), alias, strlen(alias));
@@ -378,6 +404,8 @@ static int gaz_add(ex *x, const char *alias, ctix_kb_ref ref, ctix_kb_kind kind,
     return 0;
   /* The same object under the same key once. */
   uint32_t e = ctix__smap_get(&x->gaz, buf, n);
+  if (e != UINT32_MAX && listed != UINT32_MAX)
+    return 0;
   for (; e != UINT32_MAX; e = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).next)
     if (CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).ref == ref)
       return 0;
@@ -391,8 +419,10 @@ static int gaz_add(ex *x, const char *alias, ctix_kb_ref ref, ctix_kb_kind kind,
     return 0;
   if (stem && amb == UINT32_MAX)
     amb = CTIX__AMB_WORD;
-  gaz_entry g = {ref, kind, amb == UINT32_MAX ? CTIX__AMB_NONE : (ctix__amb)amb, alias,
-                 UINT32_MAX};
+  if (listed != UINT32_MAX)
+    amb = x->lx->tools[listed].amb;
+  gaz_entry g = {ref,   kind,      amb == UINT32_MAX ? CTIX__AMB_NONE : (ctix__amb)amb,
+                 alias, UINT32_MAX, listed};
   if (ctix__smap_put(&x->gaz, key, n, idx, &old))
     return CTIX_ENOMEM;
   if (old != UINT32_MAX) {
@@ -421,7 +451,7 @@ static int gaz_build(ex *x)
         continue;
       for (size_t a = 0; a <= o.naliases; a++) {
         const char *al = a == 0 ? o.name : ctix_kb_alias(x->kb, ref, a - 1);
-        if (!al || gaz_add(x, al, ref, kinds[k], false))
+        if (!al || gaz_add(x, al, ref, kinds[k], false, UINT32_MAX))
           return al ? CTIX_ENOMEM : 0;
         if (kinds[k] != CTIX_KB_GROUP)
           continue;
@@ -430,12 +460,19 @@ static int gaz_build(ex *x)
           size_t sl = strlen(stem_suffixes[s]);
           if (len > sl + 2 && ctix__mem_ieq(al + len - sl, sl, stem_suffixes[s])) {
             char *stem = ctix__arena_strndup(x->arena, al, len - sl);
-            if (!stem || gaz_add(x, stem, ref, kinds[k], true))
+            if (!stem || gaz_add(x, stem, ref, kinds[k], true, UINT32_MAX))
               return CTIX_ENOMEM;
           }
         }
       }
     }
+  }
+  /* Then the listed tools, under the names ATT&CK does not use. */
+  for (uint32_t i = 0; i < (uint32_t)x->lx->ntools; i++) {
+    const ctix__listed_tool *t = &x->lx->tools[i];
+    for (size_t a = 0; a <= t->naliases; a++)
+      if (gaz_add(x, a == 0 ? t->name : t->aliases[a - 1], CTIX_KB_NONE, CTIX_KB_SOFTWARE, false, i))
+        return CTIX_ENOMEM;
   }
   return x->gaz_entries.err;
 }
@@ -540,7 +577,7 @@ static int gaz_hit(ex *x, const gaz_entry *g, size_t a, size_t b, bool exe)
   case CTIX__AMB_SHORT:
     if (!capitalised(x, a, b, g->alias, g->amb))
       return 0;
-    e = kb_ent(x, g->ref, g->kind);
+    e = gaz_ent(x, g);
     if (e >= UINT32_MAX - 1)
       return e == UINT32_MAX ? CTIX_ENOMEM : 0;
     cand c = {e, (uint32_t)a, start, end, sent, g->alias};
@@ -548,12 +585,14 @@ static int gaz_hit(ex *x, const gaz_entry *g, size_t a, size_t b, bool exe)
   default:
     break;
   }
-  e = kb_ent(x, g->ref, g->kind);
+  e = gaz_ent(x, g);
   if (e >= UINT32_MAX - 1)
     return e == UINT32_MAX ? CTIX_ENOMEM : 0;
   x->sent_known[sent] = 1;
-  support(x, e, g->amb == CTIX__AMB_UTILITY ? 0.7f : 0.9f,
-          g->amb == CTIX__AMB_UTILITY ? "utility shown run" : "ATT&CK name or alias");
+  support(x, e, g->amb == CTIX__AMB_UTILITY ? 0.7f : g->listed != UINT32_MAX ? 0.8f : 0.9f,
+          g->amb == CTIX__AMB_UTILITY ? "utility shown run"
+          : g->listed != UINT32_MAX   ? "listed tool (data/entity/tools.tsv)"
+                                      : "ATT&CK name or alias");
   return add_mention(x, e, start, end, sent, g->alias);
 }
 
@@ -1020,7 +1059,7 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
     gaz_entry ge = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g);
     if (!kb_kind_fits(ge.kind, k))
       continue;
-    uint32_t e = kb_ent(x, ge.ref, ge.kind);
+    uint32_t e = gaz_ent(x, &ge);
     if (e >= UINT32_MAX - 1)
       return e == UINT32_MAX ? CTIX_ENOMEM : 0;
     support(x, e, 0.85f, "ATT&CK name introduced as such");
@@ -1037,7 +1076,7 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
         gaz_entry ge = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g);
         if (!kb_kind_fits(ge.kind, k))
           continue;
-        uint32_t e = kb_ent(x, ge.ref, ge.kind);
+        uint32_t e = gaz_ent(x, &ge);
         if (e >= UINT32_MAX - 1)
           return e == UINT32_MAX ? CTIX_ENOMEM : 0;
         support(x, e, 0.8f, "ATT&CK name with a footnote mark");

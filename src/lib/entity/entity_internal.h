@@ -93,6 +93,14 @@ typedef struct ctix__sector {
   const char *key, *label;
 } ctix__sector;
 
+/* A tool of data/entity/tools.tsv: software ATT&CK does not list. */
+typedef struct ctix__listed_tool {
+  const char *name;
+  const char *const *aliases; /* other names, as written */
+  size_t naliases;
+  ctix__amb amb;              /* CTIX__AMB_NONE, _WORD or _PHRASE */
+} ctix__listed_tool;
+
 typedef struct ctix__lexicon {
   ctix__smap ambiguous;      /* alias (lower case) -> ctix__amb */
   ctix__smap places;         /* name, adjective, demonym (lower case) -> place index */
@@ -106,6 +114,8 @@ typedef struct ctix__lexicon {
   ctix__smap stop_whole;     /* stop names dropped only as a whole name */
   ctix__smap stop_suffix;    /* endings of hyphenated adjectives ("-linked") */
   ctix__smap not_victim;     /* last words of a victim that is a kind of thing, not an organisation */
+  ctix__listed_tool *tools;  /* tools.tsv */
+  size_t ntools;
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */
   ctix__smap listintro[CTIX_ENTITY_KIND_COUNT]; /* words introducing a list of names */
   ctix__smap anchors;        /* anchor word -> first index in anchor_rules chain */

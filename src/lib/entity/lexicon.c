@@ -227,6 +227,51 @@ static int ambiguous_line(const char *file, unsigned lineno, const char *s, size
   return bad_line(file, lineno, "unknown reason (word, short, phrase or utility)");
 }
 
+static ctix_buf tool_buf = CTIX_BUF_INIT((size_t)1 << 24);
+
+/* One line of tools.tsv: name, why (-, word or phrase), other names. */
+static int tool_line(const char *file, unsigned lineno, const char *s, size_t n)
+{
+  ctix__listed_tool t;
+  line_fields lf;
+  split_tabs(&lf, s, n);
+  if (lf.count != 3 || !lf.n[0] || !lf.n[1] || !lf.n[2])
+    return bad_line(file, lineno, "expected 'name<TAB>why<TAB>other|names'");
+  memset(&t, 0, sizeof(t));
+  if (ctix__mem_ieq(lf.f[1], lf.n[1], "word"))
+    t.amb = CTIX__AMB_WORD;
+  else if (ctix__mem_ieq(lf.f[1], lf.n[1], "phrase"))
+    t.amb = CTIX__AMB_PHRASE;
+  else if (ctix__mem_ieq(lf.f[1], lf.n[1], "-"))
+    t.amb = CTIX__AMB_NONE;
+  else
+    return bad_line(file, lineno, "unknown reason (-, word or phrase)");
+  if (!(t.name = ctix__arena_strndup(&lex_arena, lf.f[0], lf.n[0])))
+    return CTIX_ENOMEM;
+  if (!ctix__mem_ieq(lf.f[2], lf.n[2], "-")) {
+    const char *a = lf.f[2], *end = lf.f[2] + lf.n[2];
+    size_t na = 1;
+    for (const char *p = a; p < end; p++)
+      na += *p == '|';
+    const char **al = ctix__arena_calloc(&lex_arena, na, sizeof(*al));
+    if (!al)
+      return CTIX_ENOMEM;
+    for (const char *p = a;; p++) {
+      if (p < end && *p != '|')
+        continue;
+      if (p == a)
+        return bad_line(file, lineno, "empty name in the other names");
+      if (!(al[t.naliases++] = ctix__arena_strndup(&lex_arena, a, (size_t)(p - a))))
+        return CTIX_ENOMEM;
+      if (p == end)
+        break;
+      a = p + 1;
+    }
+    t.aliases = al;
+  }
+  return ctix__buf_push(&tool_buf, &t, sizeof(t)) ? CTIX_ENOMEM : 0;
+}
+
 static ctix_buf place_buf = CTIX_BUF_INIT((size_t)1 << 24);
 static ctix_buf sector_buf = CTIX_BUF_INIT((size_t)1 << 24);
 static ctix_buf rule_buf = CTIX_BUF_INIT((size_t)1 << 24);
@@ -498,8 +543,11 @@ static void lexicon_load(void)
       (rc = for_lines("countries.tsv", country_line)) ||
       (rc = for_lines("sectors.tsv", sector_line)) ||
       (rc = for_lines("stopnames.txt", stop_line)) ||
-      (rc = for_lines("patterns.tsv", pattern_line)))
+      (rc = for_lines("patterns.tsv", pattern_line)) ||
+      (rc = for_lines("tools.tsv", tool_line)))
     goto done;
+  lex.tools = (ctix__listed_tool *)(void *)tool_buf.data;
+  lex.ntools = CTIX__BUF_COUNT(&tool_buf, ctix__listed_tool);
   lex.place_list = (ctix__place *)(void *)place_buf.data;
   lex.nplaces = CTIX__BUF_COUNT(&place_buf, ctix__place);
   lex.sector_list = (ctix__sector *)(void *)sector_buf.data;
@@ -508,7 +556,7 @@ static void lexicon_load(void)
   lex.nrules = CTIX__BUF_COUNT(&rule_buf, ctix__rule);
   lex.designators = (ctix__designator *)(void *)desig_buf.data;
   lex.ndesignators = CTIX__BUF_COUNT(&desig_buf, ctix__designator);
-  if (place_buf.err || sector_buf.err || rule_buf.err || desig_buf.err) {
+  if (place_buf.err || sector_buf.err || rule_buf.err || desig_buf.err || tool_buf.err) {
     rc = CTIX_ENOMEM;
     goto done;
   }
