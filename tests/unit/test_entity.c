@@ -147,6 +147,37 @@ static void test_listed_tools(void **state)
   ctix_document_free(doc);
 }
 
+/* A knowledge base other than the default one gets its own names, built
+ * for the call, and finds what the default one finds. */
+static void test_other_kb(void **state)
+{
+  ctix_kb *kb = NULL;
+  ctix_document *doc = NULL;
+  ctix_doc_options dopts;
+  ctix_entity_options eopts;
+  ctix_entity_list *l = NULL;
+  ctix_error err;
+  (void)state;
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_kb_open_embedded(&kb, &err), 0);
+  ctix_doc_options_init(&dopts);
+  dopts.format = CTIX_FORMAT_MARKDOWN;
+  const char *text = "The Lazarus Group deployed ThreatNeedle and used AnyDesk.";
+  assert_int_equal(ctix_document_parse(&doc, text, strlen(text), &dopts, &err), 0);
+  ctix_entity_options_init(&eopts);
+  eopts.kb = kb;
+  for (int round = 0; round < 2; round++) {
+    assert_int_equal(ctix_entity_extract(&l, doc, NULL, &eopts, &err), 0);
+    assert_non_null(find(l, CTIX_ENTITY_GROUP, "Lazarus Group"));
+    assert_non_null(find(l, CTIX_ENTITY_MALWARE, "ThreatNeedle"));
+    assert_non_null(find(l, CTIX_ENTITY_TOOL, "AnyDesk"));
+    ctix_entity_list_free(l);
+    l = NULL;
+  }
+  ctix_document_free(doc);
+  ctix_kb_free(kb);
+}
+
 /* New tool names come from prose, not from titles, compounds or the names
  * of ATT&CK's matrices. */
 static void test_new_tool_names(void **state)
@@ -345,7 +376,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_known_alias),    cmocka_unit_test(test_ambiguous_word),
       cmocka_unit_test(test_utility),        cmocka_unit_test(test_new_tool_names),
-      cmocka_unit_test(test_listed_tools),
+      cmocka_unit_test(test_listed_tools),   cmocka_unit_test(test_other_kb),
       cmocka_unit_test(test_new_names),
       cmocka_unit_test(test_new_names_off),  cmocka_unit_test(test_kev),
       cmocka_unit_test(test_places_sectors), cmocka_unit_test(test_victims),

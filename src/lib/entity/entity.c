@@ -12,6 +12,7 @@
  * come from the IOC stage with their KEV entry; countries, regions and
  * sectors come from the tables of data/entity.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,16 @@ typedef struct gaz_entry {
   uint32_t next;             /* next entry with the same key, or UINT32_MAX */
   uint32_t listed;           /* index in the lexicon's tools, or UINT32_MAX */
 } gaz_entry;
+
+/* The names of a knowledge base and of the listed tools, by key. Built
+ * once for the default knowledge base and kept (read-only, shared by
+ * every call and thread), per call for any other. */
+typedef struct gazetteer {
+  ctix__smap map;            /* alias key -> first entry */
+  ctix__smap prefixes;       /* every prefix of an alias key (value unused) */
+  ctix_buf entries;          /* gaz_entry */
+  ctix_arena arena;          /* the keys */
+} gazetteer;
 
 /* An entity being built. */
 typedef struct ent {
@@ -79,8 +90,7 @@ typedef struct ex {
   size_t ns;
   uint32_t *sent_ctx;        /* per sentence: bit k = context words of kind k */
   uint8_t *sent_known;       /* per sentence: an unambiguous ATT&CK entity */
-  ctix__smap gaz;            /* alias key -> first gaz entry */
-  ctix_buf gaz_entries;
+  const gazetteer *gz;
   ctix_buf ents, ments, cands;
   ctix__smap ent_index;      /* "kind:key" -> ent */
   bool new_names;
@@ -392,45 +402,49 @@ static void support(ex *x, uint32_t e, float conf, const char *why)
 /* ---------------------------------------------------------------- gazetteer */
 
 /* Adds an alias of knowledge-base object `ref`, or of listed tool `listed`
- * (ref CTIX_KB_NONE), to the gazetteer; `stem`: a short form derived from a
+ * (ref CTIX_KB_NONE), to gazetteer g; `stem`: a short form derived from a
  * group name. A listed tool gives way to any knowledge-base name. */
-static int gaz_add(ex *x, const char *alias, ctix_kb_ref ref, ctix_kb_kind kind, bool stem,
-                   uint32_t listed)
+static int gaz_add(gazetteer *g, const ctix__lexicon *lx, const char *alias, ctix_kb_ref ref,
+                   ctix_kb_kind kind, bool stem, uint32_t listed)
 {
   char buf[MAX_KEY];
   size_t n = make_key(buf, sizeof(buf), alias, strlen(alias));
-  uint32_t idx = (uint32_t)CTIX__BUF_COUNT(&x->gaz_entries, gaz_entry), old;
+  uint32_t idx = (uint32_t)CTIX__BUF_COUNT(&g->entries, gaz_entry), old;
   if (n < 2)
     return 0;
   /* The same object under the same key once. */
-  uint32_t e = ctix__smap_get(&x->gaz, buf, n);
+  uint32_t e = ctix__smap_get(&g->map, buf, n);
   if (e != UINT32_MAX && listed != UINT32_MAX)
     return 0;
-  for (; e != UINT32_MAX; e = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).next)
-    if (CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).ref == ref)
+  for (; e != UINT32_MAX; e = CTIX__BUF_AT(&g->entries, gaz_entry, e).next)
+    if (CTIX__BUF_AT(&g->entries, gaz_entry, e).ref == ref)
       return 0;
-  char *key = ctix__arena_strndup(x->arena, buf, n);
-  if (!key)
-    return CTIX_ENOMEM;
-  uint32_t amb = ctix__smap_get(&x->lx->ambiguous, key, n);
+  uint32_t amb = ctix__smap_get(&lx->ambiguous, buf, n);
   /* A short form derived from a name needs the support an ordinary word
    * needs; one that names a place ("Beijing Group") is not used. */
-  if (stem && ctix__smap_get(&x->lx->places, key, n) != UINT32_MAX)
+  if (stem && ctix__smap_get(&lx->places, buf, n) != UINT32_MAX)
     return 0;
+  char *key = ctix__arena_strndup(&g->arena, buf, n);
+  if (!key)
+    return CTIX_ENOMEM;
   if (stem && amb == UINT32_MAX)
     amb = CTIX__AMB_WORD;
   if (listed != UINT32_MAX)
-    amb = x->lx->tools[listed].amb;
-  gaz_entry g = {ref,   kind,      amb == UINT32_MAX ? CTIX__AMB_NONE : (ctix__amb)amb,
-                 alias, UINT32_MAX, listed};
-  if (ctix__smap_put(&x->gaz, key, n, idx, &old))
+    amb = lx->tools[listed].amb;
+  gaz_entry ge = {ref,   kind,      amb == UINT32_MAX ? CTIX__AMB_NONE : (ctix__amb)amb,
+                  alias, UINT32_MAX, listed};
+  if (ctix__smap_put(&g->map, key, n, idx, &old))
     return CTIX_ENOMEM;
   if (old != UINT32_MAX) {
     /* Chain behind the existing head. */
-    g.next = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, old).next;
-    CTIX__BUF_AT(&x->gaz_entries, gaz_entry, old).next = idx;
+    ge.next = CTIX__BUF_AT(&g->entries, gaz_entry, old).next;
+    CTIX__BUF_AT(&g->entries, gaz_entry, old).next = idx;
   }
-  return ctix__buf_push(&x->gaz_entries, &g, sizeof(g)) ? CTIX_ENOMEM : 0;
+  /* Its prefixes, so that a scan stops as soon as no name goes on. */
+  for (size_t k = 1; k <= n; k++)
+    if (ctix__smap_put(&g->prefixes, key, k, 0, NULL))
+      return CTIX_ENOMEM;
+  return ctix__buf_push(&g->entries, &ge, sizeof(ge)) ? CTIX_ENOMEM : 0;
 }
 
 /* Suffixes dropped from group names to give the short form people write
@@ -438,29 +452,34 @@ static int gaz_add(ex *x, const char *alias, ctix_kb_ref ref, ctix_kb_kind kind,
  * same forms. */
 static const char *const stem_suffixes[] = {" group", " team"};
 
-static int gaz_build(ex *x)
+/* Fills gazetteer g (initialised empty) with the names and aliases of the
+ * active groups, software and campaigns of kb, the short forms of group
+ * names, and the listed tools. */
+static int gaz_build(gazetteer *g, const ctix_kb *kb, const ctix__lexicon *lx)
 {
   static const ctix_kb_kind kinds[] = {CTIX_KB_GROUP, CTIX_KB_SOFTWARE, CTIX_KB_CAMPAIGN};
   for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
     ctix_kb_ref first;
-    size_t n = ctix_kb_range(x->kb, kinds[k], &first);
+    size_t n = ctix_kb_range(kb, kinds[k], &first);
     for (size_t i = 0; i < n; i++) {
       ctix_kb_ref ref = first + (ctix_kb_ref)i;
       ctix_kb_obj o;
-      if (ctix_kb_get(x->kb, ref, &o) || (o.flags & (CTIX_KB_REVOKED | CTIX_KB_DEPRECATED)))
+      if (ctix_kb_get(kb, ref, &o) || (o.flags & (CTIX_KB_REVOKED | CTIX_KB_DEPRECATED)))
         continue;
       for (size_t a = 0; a <= o.naliases; a++) {
-        const char *al = a == 0 ? o.name : ctix_kb_alias(x->kb, ref, a - 1);
-        if (!al || gaz_add(x, al, ref, kinds[k], false, UINT32_MAX))
-          return al ? CTIX_ENOMEM : 0;
+        const char *al = a == 0 ? o.name : ctix_kb_alias(kb, ref, a - 1);
+        if (!al)
+          continue;
+        if (gaz_add(g, lx, al, ref, kinds[k], false, UINT32_MAX))
+          return CTIX_ENOMEM;
         if (kinds[k] != CTIX_KB_GROUP)
           continue;
         size_t len = strlen(al);
         for (size_t s = 0; s < sizeof(stem_suffixes) / sizeof(stem_suffixes[0]); s++) {
           size_t sl = strlen(stem_suffixes[s]);
           if (len > sl + 2 && ctix__mem_ieq(al + len - sl, sl, stem_suffixes[s])) {
-            char *stem = ctix__arena_strndup(x->arena, al, len - sl);
-            if (!stem || gaz_add(x, stem, ref, kinds[k], true, UINT32_MAX))
+            char *stem = ctix__arena_strndup(&g->arena, al, len - sl);
+            if (!stem || gaz_add(g, lx, stem, ref, kinds[k], true, UINT32_MAX))
               return CTIX_ENOMEM;
           }
         }
@@ -468,13 +487,48 @@ static int gaz_build(ex *x)
     }
   }
   /* Then the listed tools, under the names ATT&CK does not use. */
-  for (uint32_t i = 0; i < (uint32_t)x->lx->ntools; i++) {
-    const ctix__listed_tool *t = &x->lx->tools[i];
+  for (uint32_t i = 0; i < (uint32_t)lx->ntools; i++) {
+    const ctix__listed_tool *t = &lx->tools[i];
     for (size_t a = 0; a <= t->naliases; a++)
-      if (gaz_add(x, a == 0 ? t->name : t->aliases[a - 1], CTIX_KB_NONE, CTIX_KB_SOFTWARE, false, i))
+      if (gaz_add(g, lx, a == 0 ? t->name : t->aliases[a - 1], CTIX_KB_NONE, CTIX_KB_SOFTWARE,
+                  false, i))
         return CTIX_ENOMEM;
   }
-  return x->gaz_entries.err;
+  return g->entries.err;
+}
+
+static void gaz_init(gazetteer *g)
+{
+  memset(g, 0, sizeof(*g));
+  ctix__buf_init(&g->entries, (size_t)1 << 28);
+  ctix__arena_init(&g->arena, 0);
+}
+
+static void gaz_free(gazetteer *g)
+{
+  ctix__smap_free(&g->map);
+  ctix__smap_free(&g->prefixes);
+  ctix__buf_free(&g->entries);
+  ctix__arena_free(&g->arena);
+}
+
+/* The gazetteer of the default knowledge base, built once. */
+static gazetteer default_gz;
+static int default_gz_rc;
+static pthread_once_t default_gz_once = PTHREAD_ONCE_INIT;
+
+static void default_gz_build(void)
+{
+  const ctix_kb *kb;
+  const ctix__lexicon *lx;
+  gaz_init(&default_gz);
+  if ((default_gz_rc = ctix_kb_default(&kb, NULL)))
+    return;
+  if (!(lx = ctix__entity_lexicon(NULL))) {
+    default_gz_rc = CTIX_EPARSE;
+    return;
+  }
+  default_gz_rc = gaz_build(&default_gz, kb, lx);
 }
 
 /* Appends token i to a key being built (with a space if the text has one). */
@@ -617,25 +671,29 @@ static int gaz_scan(ex *x)
           break;
         if (!(x->t[j].flags & CTIX__TOK_WORD) && x->doc->text[x->t[j].start] != '.')
           continue;
-        uint32_t e = ctix__smap_get(&x->gaz, key, klen);
+        /* A key that begins no name ends the search after this token. */
+        bool more = ctix__smap_get(&x->gz->prefixes, key, klen) != UINT32_MAX;
+        uint32_t e = more ? ctix__smap_get(&x->gz->map, key, klen) : UINT32_MAX;
         if (e != UINT32_MAX) {
           best = j + 1;
           best_e = e;
           exe = false;
         } else if (j == i && klen > 4 && memcmp(key + klen - 4, ".exe", 4) == 0 &&
-                   (e = ctix__smap_get(&x->gaz, key, klen - 4)) != UINT32_MAX) {
+                   (e = ctix__smap_get(&x->gz->map, key, klen - 4)) != UINT32_MAX) {
           best = j + 1;
           best_e = e;
           exe = true;
         }
+        if (!more)
+          break;
       }
       if (best_e == UINT32_MAX) {
         i++;
         continue;
       }
       for (uint32_t e = best_e; e != UINT32_MAX;
-           e = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e).next) {
-        gaz_entry g = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, e);
+           e = CTIX__BUF_AT(&x->gz->entries, gaz_entry, e).next) {
+        gaz_entry g = CTIX__BUF_AT(&x->gz->entries, gaz_entry, e);
         int rc = gaz_hit(x, &g, i, best, exe);
         if (rc)
           return rc;
@@ -1000,6 +1058,8 @@ static size_t place_at(const ex *x, size_t a, size_t s1, uint32_t *place)
       break;
     if (!key_append(x, key, &klen, j, j == a))
       break;
+    if (ctix__smap_get(&x->lx->place_prefixes, key, klen) == UINT32_MAX)
+      break;
     uint32_t p = ctix__smap_get(&x->lx->places, key, klen);
     if (p == UINT32_MAX)
       continue;
@@ -1054,9 +1114,9 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
   if (!klen)
     return 0;
   /* A knowledge-base name: the rule supports it. */
-  uint32_t g = ctix__smap_get(&x->gaz, key, klen);
-  for (; g != UINT32_MAX; g = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g).next) {
-    gaz_entry ge = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g);
+  uint32_t g = ctix__smap_get(&x->gz->map, key, klen);
+  for (; g != UINT32_MAX; g = CTIX__BUF_AT(&x->gz->entries, gaz_entry, g).next) {
+    gaz_entry ge = CTIX__BUF_AT(&x->gz->entries, gaz_entry, g);
     if (!kb_kind_fits(ge.kind, k))
       continue;
     uint32_t e = gaz_ent(x, &ge);
@@ -1071,9 +1131,9 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
     while (d > 0 && ctix__isdigit((unsigned char)key[d - 1]) && klen - d < 2)
       d--;
     if (d > 0 && ctix__isalpha((unsigned char)key[d - 1])) {
-      for (g = ctix__smap_get(&x->gaz, key, d); g != UINT32_MAX;
-           g = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g).next) {
-        gaz_entry ge = CTIX__BUF_AT(&x->gaz_entries, gaz_entry, g);
+      for (g = ctix__smap_get(&x->gz->map, key, d); g != UINT32_MAX;
+           g = CTIX__BUF_AT(&x->gz->entries, gaz_entry, g).next) {
+        gaz_entry ge = CTIX__BUF_AT(&x->gz->entries, gaz_entry, g);
         if (!kb_kind_fits(ge.kind, k))
           continue;
         uint32_t e = gaz_ent(x, &ge);
@@ -1305,9 +1365,9 @@ static void mark_context(ex *x)
     const ctix__tok *t = &x->t[i];
     if (!(t->flags & CTIX__TOK_WORD))
       continue;
-    for (int k = 0; k < CTIX_ENTITY_KIND_COUNT; k++)
-      if (x->lx->context[k].count && tok_in(x, i, &x->lx->context[k]))
-        x->sent_ctx[t->sent] |= 1u << k;
+    uint32_t bits = ctix__smap_get(&x->lx->context_any, x->lower + t->start, tok_len(t));
+    if (bits != UINT32_MAX)
+      x->sent_ctx[t->sent] |= bits;
   }
 }
 
@@ -1342,7 +1402,10 @@ static int places_scan(ex *x)
       /* Sectors: the longest trigger, exact or by its stem. */
       size_t klen = 0, best = i;
       uint32_t sec = UINT32_MAX;
-      if (x->t[i].flags & CTIX__TOK_WORD) {
+      /* Only a word that begins like a trigger or a stem. */
+      size_t head = tok_len(&x->t[i]) < 3 ? tok_len(&x->t[i]) : 3;
+      if ((x->t[i].flags & CTIX__TOK_WORD) &&
+          ctix__smap_get(&x->lx->sector_heads, x->lower + x->t[i].start, head) != UINT32_MAX) {
         for (size_t j = i; j < s1 && j < i + 4; j++) {
           if (j > i && (x->t[j].flags & CTIX__TOK_BREAK))
             break;
@@ -1509,7 +1572,7 @@ static void drop_false_victims(ex *x)
     if (v->e.kind != CTIX_ENTITY_VICTIM || !v->accepted)
       continue;
     size_t kl = make_key(key, sizeof(key), v->e.name, strlen(v->e.name));
-    if (!kl || not_an_organisation(x, key, kl) || ctix__smap_get(&x->gaz, key, kl) != UINT32_MAX ||
+    if (!kl || not_an_organisation(x, key, kl) || ctix__smap_get(&x->gz->map, key, kl) != UINT32_MAX ||
         ctix__smap_get(&x->lx->places, key, kl) != UINT32_MAX ||
         ctix__smap_get(&x->lx->sector_words, key, kl) != UINT32_MAX) {
       v->accepted = false;
@@ -1663,9 +1726,11 @@ int ctix_entity_extract(ctix_entity_list **out, const ctix_document *doc,
   ctix_buf toks = CTIX_BUF_INIT((size_t)1 << 31), sf = CTIX_BUF_INIT((size_t)1 << 30);
   entity_list_impl *impl = NULL;
   ctix_arena work;
+  gazetteer own_gz;
   int rc = 0;
 
   memset(&x, 0, sizeof(x));
+  gaz_init(&own_gz);
   ctix__arena_init(&work, 0);
   if (!out || !doc) {
     rc = ctix__error_set(err, CTIX_EINVAL, "ctix_entity_extract: no output or document");
@@ -1690,7 +1755,18 @@ int ctix_entity_extract(ctix_entity_list **out, const ctix_document *doc,
     goto done;
   }
   x.arena = &work;
-  ctix__buf_init(&x.gaz_entries, (size_t)1 << 28);
+  const ctix_kb *dkb = NULL;
+  if (ctix_kb_default(&dkb, NULL) == 0 && dkb == x.kb) {
+    /* The default knowledge base's names, built by the first call. */
+    pthread_once(&default_gz_once, default_gz_build);
+    if ((rc = default_gz_rc))
+      goto fail;
+    x.gz = &default_gz;
+  } else {
+    if ((rc = gaz_build(&own_gz, x.kb, x.lx)))
+      goto fail;
+    x.gz = &own_gz;
+  }
   ctix__buf_init(&x.ents, (size_t)1 << 30);
   ctix__buf_init(&x.ments, (size_t)1 << 30);
   ctix__buf_init(&x.cands, (size_t)1 << 30);
@@ -1712,7 +1788,7 @@ int ctix_entity_extract(ctix_entity_list **out, const ctix_document *doc,
   if (!x.sent_ctx || !x.sent_known)
     goto oom;
   mark_context(&x);
-  if ((rc = gaz_build(&x)) || (rc = gaz_scan(&x)) || (rc = rules_scan(&x)) ||
+  if ((rc = gaz_scan(&x)) || (rc = rules_scan(&x)) ||
       (rc = resolve_candidates(&x)) || (rc = new_name_mentions(&x)) || (rc = places_scan(&x)))
     goto fail;
   rc = iocs ? ioc_entities(&x, iocs) : cve_scan(&x);
@@ -1739,9 +1815,8 @@ fail:
 done:
   if (impl)
     ctix_entity_list_free(&impl->pub);
-  ctix__smap_free(&x.gaz);
+  gaz_free(&own_gz);
   ctix__smap_free(&x.ent_index);
-  ctix__buf_free(&x.gaz_entries);
   ctix__buf_free(&x.ents);
   ctix__buf_free(&x.ments);
   ctix__buf_free(&x.cands);

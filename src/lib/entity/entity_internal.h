@@ -104,10 +104,12 @@ typedef struct ctix__listed_tool {
 typedef struct ctix__lexicon {
   ctix__smap ambiguous;      /* alias (lower case) -> ctix__amb */
   ctix__smap places;         /* name, adjective, demonym (lower case) -> place index */
+  ctix__smap place_prefixes; /* every prefix of a key of places (derived) */
   ctix__place *place_list;
   size_t nplaces;
   ctix__smap sector_words;   /* trigger (lower case) -> sector index */
   ctix__smap sector_prefixes;/* trigger stem of a "word*" trigger -> sector index */
+  ctix__smap sector_heads;   /* first three letters (or fewer) of every trigger and stem (derived) */
   ctix__sector *sector_list;
   size_t nsectors;
   ctix__smap stop_trim;      /* stop names trimmed from a name's edges */
@@ -117,6 +119,7 @@ typedef struct ctix__lexicon {
   ctix__listed_tool *tools;  /* tools.tsv */
   size_t ntools;
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */
+  ctix__smap context_any;    /* supporting word -> bit k set for each kind k it supports (derived) */
   ctix__smap listintro[CTIX_ENTITY_KIND_COUNT]; /* words introducing a list of names */
   ctix__smap anchors;        /* anchor word -> first index in anchor_rules chain */
   uint32_t *anchor_next;     /* chain of (rule) entries per anchor word */

@@ -535,6 +535,48 @@ static int index_anchors(void)
   return 0;
 }
 
+/* Puts the first `cut` bytes of every key of `from` (all of its prefixes
+ * when cut is 0) into `to`, with value v. */
+static int derive_prefixes(ctix__smap *to, const ctix__smap *from, size_t cut, uint32_t v)
+{
+  for (size_t i = 0; i < from->cap; i++) {
+    const ctix__smap_slot *sl = &from->slots[i];
+    if (!sl->key)
+      continue;
+    size_t lo = cut ? (sl->len < cut ? sl->len : cut) : 1, hi = cut ? lo : sl->len;
+    for (size_t k = lo; k <= hi; k++)
+      if (ctix__smap_put(to, sl->key, k, v, NULL))
+        return CTIX_ENOMEM;
+  }
+  return 0;
+}
+
+/* The look-up tables derived from the loaded ones: a scan asks one of
+ * them first and skips the words no entry can start with. */
+static int derive_tables(void)
+{
+  int rc;
+  if ((rc = derive_prefixes(&lex.place_prefixes, &lex.places, 0, 0)) ||
+      (rc = derive_prefixes(&lex.sector_heads, &lex.sector_words, 3, 0)) ||
+      (rc = derive_prefixes(&lex.sector_heads, &lex.sector_prefixes, 3, 0)))
+    return rc;
+  for (int k = 0; k < CTIX_ENTITY_KIND_COUNT; k++) {
+    const ctix__smap *m = &lex.context[k];
+    for (size_t i = 0; i < m->cap; i++) {
+      const ctix__smap_slot *sl = &m->slots[i];
+      uint32_t bits = 0;
+      if (!sl->key)
+        continue;
+      for (int j = 0; j < CTIX_ENTITY_KIND_COUNT; j++)
+        if (ctix__smap_get(&lex.context[j], sl->key, sl->len) != UINT32_MAX)
+          bits |= 1u << j;
+      if (ctix__smap_put(&lex.context_any, sl->key, sl->len, bits, NULL))
+        return CTIX_ENOMEM;
+    }
+  }
+  return 0;
+}
+
 static void lexicon_load(void)
 {
   int rc;
@@ -560,7 +602,8 @@ static void lexicon_load(void)
     rc = CTIX_ENOMEM;
     goto done;
   }
-  rc = index_anchors();
+  if (!(rc = index_anchors()))
+    rc = derive_tables();
 done:
   if (rc == CTIX_ENOMEM)
     ctix__error_set(&lex_err, rc, "out of memory loading the entity vocabularies");
