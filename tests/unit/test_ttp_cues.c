@@ -262,6 +262,31 @@ static void test_shared_suffixes(void **state)
   expect_set(set3, 3, "runa b", "b=3");
 }
 
+/* A set whose automaton has more states than get full rows (DENSE_MAX):
+ * literals that end, and white-space runs that loop, in the deep states,
+ * which the build leaves sparse, are still found. */
+static void test_deep_states(void **state)
+{
+  enum { NPATS = 3003 };
+  static char bufs[NPATS][24];
+  const char *pats[NPATS];
+  (void)state;
+  for (size_t i = 0; i < 3000; i++) {
+    snprintf(bufs[i], sizeof(bufs[i]), "w%04u x%04u", (unsigned)i, (unsigned)i);
+    pats[i] = bufs[i];
+  }
+  expect_set(pats, 3000, "See w0007  x0007 and w2999\n x2999, not w1234 x1235; W0042 X0042.",
+             "w0007  x0007=8|w2999\n x2999=3000|W0042 X0042=43");
+  /* A failure link out of a deep state that needs a walk: after "w0001
+   * x0001 y0001 " the text goes on with "q", not A's "k"; the longest
+   * suffix with a way on is C's "y0001 ", reached from B's end (deep, no
+   * child on a space) through B's own failure link. */
+  pats[3000] = "w0001 x0001 y0001 k";
+  pats[3001] = "x0001 y0001";
+  pats[3002] = "y0001 q";
+  expect_set(pats, NPATS, "w0001 x0001 y0001 q", "w0001 x0001=2|x0001 y0001=3002|y0001 q=3003");
+}
+
 static void test_syntax(void **state)
 {
   (void)state;
@@ -732,7 +757,7 @@ int main(void)
       cmocka_unit_test(test_parts),
       cmocka_unit_test(test_part_extents),
       cmocka_unit_test(test_star),
-      cmocka_unit_test(test_shared_suffixes),
+      cmocka_unit_test(test_shared_suffixes), cmocka_unit_test(test_deep_states),
       cmocka_unit_test(test_syntax),
       cmocka_unit_test(test_lexicon),
       cmocka_unit_test(test_ids),

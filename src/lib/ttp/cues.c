@@ -393,11 +393,26 @@ static uint32_t tagged(const ctix__ttp_patset *ps, uint32_t t)
  * renumbered in that order. The first DENSE_MAX states (the shallow, hot
  * ones) get full transition rows, every missing transition filled from
  * the failure state (a space state loops on spaces); deeper states keep
- * only their trie children and fall back along failure links. Every
+ * only their trie children and fall back along failure links, at build
+ * time too (goto_of), so the build does not fill rows it throws away. Every
  * transition carries the flag bits of its target (tagged): whether a
  * first part, a later part ends there, and whether all those literals
  * need a word boundary after them.
  */
+/* The transition of state s on class c while building: its row when s
+ * was filled (a dense state), else its trie child (or its space loop),
+ * else that of its failure state. */
+static uint32_t goto_of(const uint32_t *full, const uint32_t *fail, const uint8_t *filled,
+                        uint32_t nc, uint32_t s, uint32_t c)
+{
+  for (;;) {
+    uint32_t t = full[(size_t)s * nc + c];
+    if (t || s == 0 || filled[s])
+      return t;
+    s = fail[s];
+  }
+}
+
 int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
 {
   size_t nparts = CTIX__BUF_COUNT(&ps->parts, part), npats = CTIX__BUF_COUNT(&ps->pats, pat);
@@ -406,8 +421,9 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
   /* build-time arrays, indexed by trie (old) state number */
   uint32_t *full = NULL, *fail = NULL, *queue = NULL, *perm = NULL, *first = NULL, *later = NULL;
   uint32_t *dict = NULL, *tails = NULL, *kfirst = NULL;
+  uint32_t *parent = NULL, *pcls = NULL, *cfirst = NULL, *clist = NULL, *bycls = NULL;
   uint16_t *depth = NULL;
-  uint8_t *space_in = NULL;
+  uint8_t *space_in = NULL, *filled = NULL;
   int rc = 0;
 
   if (ps->compiled)
@@ -445,10 +461,17 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
   kfirst = malloc(maxstates * sizeof(uint32_t));
   depth = calloc(maxstates, sizeof(uint16_t));
   space_in = calloc(maxstates, 1);
+  filled = calloc(maxstates, 1);
+  parent = malloc(maxstates * sizeof(uint32_t));
+  pcls = malloc(maxstates * sizeof(uint32_t));
+  cfirst = calloc(maxstates + nc + 1, sizeof(uint32_t));
+  clist = malloc(maxstates * sizeof(uint32_t));
+  bycls = malloc(maxstates * sizeof(uint32_t));
   ps->uses = malloc((nparts ? nparts : 1) * sizeof(use));
   ps->kids = malloc(maxstates * sizeof(kid));
   if (!full || !fail || !queue || !perm || !first || !later || !dict || !tails || !kfirst ||
-      !depth || !space_in || !ps->uses || !ps->kids)
+      !depth || !space_in || !filled || !parent || !pcls || !cfirst || !clist || !bycls ||
+      !ps->uses || !ps->kids)
     goto nomem;
   memset(first, 0xff, maxstates * sizeof(uint32_t));
   memset(later, 0xff, maxstates * sizeof(uint32_t));
@@ -466,6 +489,8 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
         uint32_t *slot = &full[(size_t)s * nc + ps->cls[b[i]]];
         if (!*slot) {
           *slot = nstates;
+          parent[nstates] = s;
+          pcls[nstates] = ps->cls[b[i]];
           depth[nstates] = (uint16_t)(depth[s] + 1);
           /* 1: entered by a space; 2: a space somewhere in the literal */
           space_in[nstates] = (uint8_t)(b[i] == ' ' ? 3 : (space_in[s] & 2));
@@ -485,18 +510,43 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
     }
   }
   ps->nuses = nuses;
-  /* breadth-first: failure links, dictionary links, trie children, full rows */
+  /* the trie children of each state in class order (two counting sorts:
+   * by class, then stably by parent): clist[cfirst[s], cfirst[s + 1]) */
+  for (q = 1; q < nstates; q++)
+    cfirst[pcls[q] + 1]++;
+  for (q = 0; q < nc; q++)
+    cfirst[q + 1] += cfirst[q];
+  for (q = 1; q < nstates; q++)
+    bycls[cfirst[pcls[q]]++] = q;
+  memset(cfirst, 0, (maxstates + nc + 1) * sizeof(uint32_t));
+  for (q = 1; q < nstates; q++)
+    cfirst[parent[q] + 1]++;
+  for (q = 0; q < nstates; q++)
+    cfirst[q + 1] += cfirst[q];
+  for (q = 0; q + 1 < nstates; q++) {
+    uint32_t t = bycls[q];
+    clist[cfirst[parent[t]]++] = t;
+  }
+  for (q = nstates; q > 0; q--)
+    cfirst[q] = cfirst[q - 1];
+  cfirst[0] = 0;
+  /* breadth-first: failure links, dictionary links, trie children, and
+   * full rows for the first DENSE_MAX states (the ones kept) */
   queue[tail++] = 0;
   while (head < tail) {
-    uint32_t s = queue[head++], c;
+    bool dense = head < DENSE_MAX;
+    uint32_t s = queue[head++], c, n = dense ? nc : cfirst[s + 1] - cfirst[s];
     uint32_t *row = &full[(size_t)s * nc];
+    bool loop = s != 0 && space_cls && (space_in[s] & 1);
     kfirst[s] = nkids;
-    for (c = 0; c < nc; c++) {
+    /* a dense state visits every class, a sparse one its children */
+    for (uint32_t v = 0; v < n; v++) {
+      c = dense ? v : pcls[clist[cfirst[s] + v]];
       uint32_t child = row[c];
-      if (s != 0 && space_cls && c == space_cls && (space_in[s] & 1)) {
+      if (loop && c == space_cls) {
         row[c] = s; /* a run of white space is one space */
       } else if (child) {
-        uint32_t f = s == 0 ? 0 : full[(size_t)fail[s] * nc + c];
+        uint32_t f = s == 0 ? 0 : goto_of(full, fail, filled, nc, fail[s], c);
         fail[child] = f;
         dict[child] = f != 0 && (first[f] != NONE || later[f] != NONE) ? f : dict[f];
         ps->kids[nkids].cls = c;
@@ -504,9 +554,12 @@ int ctix__ttp_patset_compile(ctix__ttp_patset *ps, ctix_error *err)
         nkids++;
         queue[tail++] = child;
       } else {
-        row[c] = s == 0 ? 0 : full[(size_t)fail[s] * nc + c];
+        row[c] = s == 0 ? 0 : goto_of(full, fail, filled, nc, fail[s], c);
       }
     }
+    if (loop)
+      row[space_cls] = s;
+    filled[s] = dense;
   }
   /* renumber in breadth-first order */
   for (q = 0; q < tail; q++)
@@ -587,6 +640,12 @@ done:
   free(kfirst);
   free(depth);
   free(space_in);
+  free(filled);
+  free(parent);
+  free(pcls);
+  free(cfirst);
+  free(clist);
+  free(bycls);
   return rc;
 }
 
