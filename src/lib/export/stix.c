@@ -31,6 +31,7 @@
 #include <nettle/sha1.h>
 
 #include "ctix/kb.h"
+#include "export/export_internal.h"
 #include "export/ids.h"
 #include "export/jsonw.h"
 #include "util/arena.h"
@@ -1841,6 +1842,12 @@ static void text_digest(char out[41], const ctix_document *doc)
 int ctix_export_stix(char **out, size_t *len, const ctix_analysis *a,
                      const ctix_export_options *opts, ctix_error *err)
 {
+  return ctix__export_stix_json(out, len, a, opts, true, err);
+}
+
+int ctix__export_stix_json(char **out, size_t *len, const ctix_analysis *a,
+                           const ctix_export_options *opts, bool pretty, ctix_error *err)
+{
   ctix_export_options defaults;
   stix *s = NULL;
   size_t level = 0, i;
@@ -1861,7 +1868,7 @@ int ctix_export_stix(char **out, size_t *len, const ctix_analysis *a,
   s = calloc(1, sizeof(*s));
   if (!s)
     return ctix__error_set(err, CTIX_ENOMEM, "out of memory writing the STIX bundle");
-  ctix__jsonw_init_max(&s->w, true, STIX_MAX_OUTPUT);
+  ctix__jsonw_init_max(&s->w, pretty, STIX_MAX_OUTPUT);
   ctix__arena_init(&s->arena, 0);
   ctix__buf_init(&s->order, (size_t)-1 / 2);
   ctix__buf_init(&s->scratch, (size_t)1 << 26);

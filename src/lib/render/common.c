@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export/export_internal.h"
 #include "render/render_internal.h"
 #include "util/err.h"
 
@@ -44,7 +45,9 @@ int ctix__render_in_open(ctix__render_in *in, const ctix_analysis *a,
     in->stix = in->opts.stix;
     in->stix_len = in->opts.stix_len;
   } else {
-    if ((rc = ctix_export_stix(&in->own_stix, &in->stix_len, a, in->opts.export_opts, err)))
+    /* compact: the renderers embed it as data or read it */
+    if ((rc = ctix__export_stix_json(&in->own_stix, &in->stix_len, a, in->opts.export_opts, false,
+                                     err)))
       goto done;
     in->stix = in->own_stix;
   }

@@ -12,6 +12,7 @@
  * at all: only the page's one script and one style element, by their
  * SHA-256 computed here, and data: images.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,18 +94,32 @@ static void json_for_script(ctix_buf *b, const char *s, size_t n)
   ctix__buf_add(b, s + run, n - run);
 }
 
-/* 'sha256-<base64>' of text[0..n), for the Content-Security-Policy. */
-static void csp_hash(ctix_buf *b, const char *text, size_t n)
+/* The base64 SHA-256 of text[0..n) into out (NUL-terminated). */
+static void sha256_b64(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1],
+                       const char *text, size_t n)
 {
   struct sha256_ctx ctx;
   uint8_t digest[SHA256_DIGEST_SIZE];
-  char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
   sha256_init(&ctx);
   sha256_update(&ctx, n, (const uint8_t *)text);
   sha256_digest(&ctx, sizeof(digest), digest);
-  base64_encode_raw((void *)b64, sizeof(digest), digest);
-  b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
-  ctix__buf_addf(b, "'sha256-%s'", b64);
+  base64_encode_raw((void *)out, sizeof(digest), digest);
+  out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
+}
+
+/* The hashes of the embedded script and styles, computed once per process
+ * (the assets are constant; the script is most of a megabyte). */
+static char script_b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+static char style_b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+static pthread_once_t asset_hash_once = PTHREAD_ONCE_INIT;
+
+static void asset_hashes(void)
+{
+  size_t n;
+  const char *t = ctix__render_script(&n);
+  sha256_b64(script_b64, t, n);
+  t = ctix__render_style(&n);
+  sha256_b64(style_b64, t, n);
 }
 
 /* ------------------------------------------------------------- the data */
@@ -578,8 +593,9 @@ int ctix_render_html(char **out, size_t *len, const ctix_analysis *a,
   if ((rc = ctix__render_in_open(&in, a, opts, err)))
     return rc;
   ctix__buf_init(&b, in.opts.max_output);
-  {
-    /* The bundle goes into the page as compact JSON (a caller's must be JSON). */
+  if (!in.own_stix) {
+    /* A caller's bundle goes into the page as compact JSON, and must be
+     * JSON; the one made here already is. */
     json_error_t jerr;
     json_t *root = json_loadb(in.stix, in.stix_len, 0, &jerr);
     if (!root) {
@@ -606,9 +622,8 @@ int ctix_render_html(char **out, size_t *len, const ctix_analysis *a,
   ctix__buf_adds(&b, "\" data-theme=\"light\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                      "script-src ");
-  csp_hash(&b, script, slen);
-  ctix__buf_adds(&b, "; style-src ");
-  csp_hash(&b, style, clen);
+  pthread_once(&asset_hash_once, asset_hashes);
+  ctix__buf_addf(&b, "'sha256-%s'; style-src 'sha256-%s'", script_b64, style_b64);
   ctix__buf_adds(&b, "; img-src data:; base-uri 'none'; form-action 'none'\">\n"
                      "<meta name=\"referrer\" content=\"no-referrer\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
