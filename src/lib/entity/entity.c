@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "entity/entity_internal.h"
+#include "kb/kb_internal.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -528,7 +529,8 @@ static void default_gz_build(void)
     default_gz_rc = CTIX_EPARSE;
     return;
   }
-  default_gz_rc = gaz_build(&default_gz, kb, lx);
+  if ((default_gz_rc = gaz_build(&default_gz, kb, lx)))
+    gaz_free(&default_gz);
 }
 
 /* Appends token i to a key being built (with a space if the text has one). */
@@ -558,7 +560,7 @@ static bool capitalised(const ex *x, size_t a, size_t b, const char *alias, ctix
   if (amb == CTIX__AMB_PHRASE) {
     for (size_t i = a; i < b; i++)
       if ((x->t[i].flags & CTIX__TOK_WORD) && tok_len(&x->t[i]) > 3 &&
-          !ctix__isupper((unsigned char)x->doc->text[x->t[i].start]))
+          ctix__islower((unsigned char)x->doc->text[x->t[i].start]))
         return false;
   }
   bool caps = al <= 4;
@@ -590,14 +592,14 @@ static bool command_position(const ex *x, size_t a)
 }
 
 /* True when a utility named by tokens [a, b) is shown run: where a command
- * starts in a code block, as NAME.exe, or followed by a command-line
- * switch. */
+ * starts in a code block, as NAME.exe, or followed by a command-line switch
+ * (in prose or code: "certutil -urlcache" inside a quoted command line). */
 static bool shown_run(const ex *x, size_t a, size_t b, bool exe)
 {
   if (exe)
     return true;
-  if (x->t[a].flags & CTIX__TOK_CODE)
-    return command_position(x, a);
+  if ((x->t[a].flags & CTIX__TOK_CODE) && command_position(x, a))
+    return true;
   if (b + 1 < x->nt && x->t[b].sent == x->t[a].sent && !(x->t[b].flags & CTIX__TOK_WORD)) {
     char c = x->doc->text[x->t[b].start];
     const ctix__tok *n = &x->t[b + 1];
@@ -1122,7 +1124,8 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
     uint32_t e = gaz_ent(x, &ge);
     if (e >= UINT32_MAX - 1)
       return e == UINT32_MAX ? CTIX_ENOMEM : 0;
-    support(x, e, 0.85f, "ATT&CK name introduced as such");
+    support(x, e, 0.85f,
+            ge.listed != UINT32_MAX ? "listed tool introduced as such" : "ATT&CK name introduced as such");
     return add_mention(x, e, start, end, sent, ge.alias);
   }
   /* "Conti1": a footnote number glued to a knowledge-base name. */
@@ -1139,7 +1142,8 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
         uint32_t e = gaz_ent(x, &ge);
         if (e >= UINT32_MAX - 1)
           return e == UINT32_MAX ? CTIX_ENOMEM : 0;
-        support(x, e, 0.8f, "ATT&CK name with a footnote mark");
+        support(x, e, 0.8f, ge.listed != UINT32_MAX ? "listed tool with a footnote mark"
+                                                    : "ATT&CK name with a footnote mark");
         return add_mention(x, e, start, start + (uint32_t)d, sent, ge.alias);
       }
     }
@@ -1156,6 +1160,19 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
   return add_mention(x, e, start, end, sent, r->text);
 }
 
+static bool not_an_organisation(const ex *x, const char *key, size_t n);
+
+/* True when every word of tokens [a, b) is a generic word for a victim
+ * ("Companies", "Entities": the [not-victim] words). */
+static bool generic_words(const ex *x, size_t a, size_t b)
+{
+  for (size_t i = a; i < b; i++)
+    if ((x->t[i].flags & CTIX__TOK_WORD) &&
+        !not_an_organisation(x, x->lower + x->t[i].start, tok_len(&x->t[i])))
+      return false;
+  return true;
+}
+
 /* Checks and records one captured name; `listed`: it opens a list item
  * (so its capital says nothing). */
 static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t anchor, bool listed)
@@ -1169,9 +1186,12 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
   if ((victim || r->kind == CTIX_ENTITY_TOOL) && title_word(x, anchor))
     return 0;
   /* Trim leading stop words and place adjectives ("the", "Russian"); a
-   * victim keeps its place ("Bangladesh Bank"). */
+   * victim keeps its place ("Bangladesh Bank", "British Airways") unless
+   * only generic words follow ("Israeli Companies"). */
   while (a < b) {
-    size_t pe = victim ? a : place_at(x, a, b, &place);
+    size_t pe = place_at(x, a, b, &place);
+    if (victim && pe > a && !generic_words(x, pe, b))
+      pe = a;
     if (pe > a && pe < b)
       a = pe;
     else if (tok_in(x, a, &x->lx->stop_trim) && a + 1 < b)
@@ -1192,7 +1212,8 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
   bool all_stop = true;
   for (size_t i = a; i < b && all_stop; i++)
     all_stop = tok_in(x, i, &x->lx->stop_trim) || tok_in(x, i, &x->lx->stop_whole) ||
-               marked_stop(x, i, &x->lx->stop_trim) || marked_stop(x, i, &x->lx->stop_whole) ||
+               tok_in(x, i, &x->lx->stop_alone) || marked_stop(x, i, &x->lx->stop_trim) ||
+               marked_stop(x, i, &x->lx->stop_whole) || marked_stop(x, i, &x->lx->stop_alone) ||
                digits_tok(x, i) || !(x->t[i].flags & CTIX__TOK_WORD);
   if (all_stop)
     return 0;
@@ -1546,11 +1567,11 @@ static int ioc_entities(ex *x, const ctix_ioc_list *iocs)
 
 /* --------------------------------------------------------------- assembly */
 
-/* Victims that are in fact another entity, a place or a sector go. */
 /* True when the victim key[0..n) ends in a word for a kind of system, asset
- * or sector ("PLCs", "Networking Devices", "OT"): a target that is not an
- * organisation (stopnames.txt [not-victim], singular forms; a plural "s"
- * is tried off too). */
+ * or sector, or a generic word for organisations ("PLCs", "Networking
+ * Devices", "OT", "Companies"): a target that is not an organisation
+ * (stopnames.txt [not-victim], singular forms; a plural "s" is tried off
+ * too). */
 static bool not_an_organisation(const ex *x, const char *key, size_t n)
 {
   size_t w = n;
@@ -1563,6 +1584,8 @@ static bool not_an_organisation(const ex *x, const char *key, size_t n)
          ctix__smap_get(&x->lx->not_victim, key + w, len - 1) != UINT32_MAX;
 }
 
+/* Victims that are in fact another entity, a place, a sector or a kind of
+ * thing go. */
 static void drop_false_victims(ex *x)
 {
   size_t n = CTIX__BUF_COUNT(&x->ents, ent);
@@ -1755,14 +1778,13 @@ int ctix_entity_extract(ctix_entity_list **out, const ctix_document *doc,
     goto done;
   }
   x.arena = &work;
-  const ctix_kb *dkb = NULL;
-  if (ctix_kb_default(&dkb, NULL) == 0 && dkb == x.kb) {
+  if (ctix__kb_is_default(x.kb))
     /* The default knowledge base's names, built by the first call. */
     pthread_once(&default_gz_once, default_gz_build);
-    if ((rc = default_gz_rc))
-      goto fail;
+  if (ctix__kb_is_default(x.kb) && !default_gz_rc) {
     x.gz = &default_gz;
   } else {
+    /* Another knowledge base, or the shared build failed: this call's own. */
     if ((rc = gaz_build(&own_gz, x.kb, x.lx)))
       goto fail;
     x.gz = &own_gz;

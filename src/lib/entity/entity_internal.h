@@ -115,6 +115,7 @@ typedef struct ctix__lexicon {
   ctix__smap stop_trim;      /* stop names trimmed from a name's edges */
   ctix__smap stop_whole;     /* stop names dropped only as a whole name */
   ctix__smap stop_suffix;    /* endings of hyphenated adjectives ("-linked") */
+  ctix__smap stop_alone;     /* no name alone, but part of one ("Enterprise") */
   ctix__smap not_victim;     /* last words of a victim that is a kind of thing, not an organisation */
   ctix__listed_tool *tools;  /* tools.tsv */
   size_t ntools;

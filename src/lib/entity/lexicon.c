@@ -229,11 +229,29 @@ static int ambiguous_line(const char *file, unsigned lineno, const char *s, size
 
 static ctix_buf tool_buf = CTIX_BUF_INIT((size_t)1 << 24);
 
+/* A copy of one name of tools.tsv, or NULL with *rc set: a name must hold
+ * something other than white space and stay under TOOL_NAME_MAX bytes. */
+#define TOOL_NAME_MAX 100
+static const char *tool_name(const char *file, unsigned lineno, const char *s, size_t n, int *rc)
+{
+  size_t len = n;
+  const char *t = ctix__trim(s, &len);
+  char *out;
+  if (!len || n >= TOOL_NAME_MAX) {
+    *rc = bad_line(file, lineno, len ? "a name of 100 bytes or more" : "an empty name");
+    return NULL;
+  }
+  if (!(out = ctix__arena_strndup(&lex_arena, t, len)))
+    *rc = CTIX_ENOMEM;
+  return out;
+}
+
 /* One line of tools.tsv: name, why (-, word or phrase), other names. */
 static int tool_line(const char *file, unsigned lineno, const char *s, size_t n)
 {
   ctix__listed_tool t;
   line_fields lf;
+  int rc = 0;
   split_tabs(&lf, s, n);
   if (lf.count != 3 || !lf.n[0] || !lf.n[1] || !lf.n[2])
     return bad_line(file, lineno, "expected 'name<TAB>why<TAB>other|names'");
@@ -246,8 +264,8 @@ static int tool_line(const char *file, unsigned lineno, const char *s, size_t n)
     t.amb = CTIX__AMB_NONE;
   else
     return bad_line(file, lineno, "unknown reason (-, word or phrase)");
-  if (!(t.name = ctix__arena_strndup(&lex_arena, lf.f[0], lf.n[0])))
-    return CTIX_ENOMEM;
+  if (!(t.name = tool_name(file, lineno, lf.f[0], lf.n[0], &rc)))
+    return rc;
   if (!ctix__mem_ieq(lf.f[2], lf.n[2], "-")) {
     const char *a = lf.f[2], *end = lf.f[2] + lf.n[2];
     size_t na = 1;
@@ -259,10 +277,8 @@ static int tool_line(const char *file, unsigned lineno, const char *s, size_t n)
     for (const char *p = a;; p++) {
       if (p < end && *p != '|')
         continue;
-      if (p == a)
-        return bad_line(file, lineno, "empty name in the other names");
-      if (!(al[t.naliases++] = ctix__arena_strndup(&lex_arena, a, (size_t)(p - a))))
-        return CTIX_ENOMEM;
+      if (!(al[t.naliases++] = tool_name(file, lineno, a, (size_t)(p - a), &rc)))
+        return rc;
       if (p == end)
         break;
       a = p + 1;
@@ -327,6 +343,10 @@ static int stop_line(const char *file, unsigned lineno, const char *s, size_t n)
   }
   if (ctix__mem_ieq(s, n, "[suffix]")) {
     stop_section = &lex.stop_suffix;
+    return 0;
+  }
+  if (ctix__mem_ieq(s, n, "[alone]")) {
+    stop_section = &lex.stop_alone;
     return 0;
   }
   if (ctix__mem_ieq(s, n, "[not-victim]")) {
@@ -535,16 +555,16 @@ static int index_anchors(void)
   return 0;
 }
 
-/* Puts the first `cut` bytes of every key of `from` (all of its prefixes
- * when cut is 0) into `to`, with value v. */
+/* Puts every prefix of every key of `from`, up to `cut` bytes long (0: the
+ * whole key), into `to`, with value v. */
 static int derive_prefixes(ctix__smap *to, const ctix__smap *from, size_t cut, uint32_t v)
 {
   for (size_t i = 0; i < from->cap; i++) {
     const ctix__smap_slot *sl = &from->slots[i];
     if (!sl->key)
       continue;
-    size_t lo = cut ? (sl->len < cut ? sl->len : cut) : 1, hi = cut ? lo : sl->len;
-    for (size_t k = lo; k <= hi; k++)
+    size_t hi = cut && cut < sl->len ? cut : sl->len;
+    for (size_t k = 1; k <= hi; k++)
       if (ctix__smap_put(to, sl->key, k, v, NULL))
         return CTIX_ENOMEM;
   }

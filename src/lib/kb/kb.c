@@ -331,11 +331,18 @@ static ctix_error default_err;
 static void load_default(void)
 {
   const char *dir = getenv("CTIX_KB");
+  ctix_kb *kb = NULL;
   ctix_error_clear(&default_err);
   if (dir && dir[0])
-    ctix_kb_open_dir(&default_kb, dir, &default_err);
+    ctix_kb_open_dir(&kb, dir, &default_err);
   else
-    ctix_kb_open_embedded(&default_kb, &default_err);
+    ctix_kb_open_embedded(&kb, &default_err);
+  __atomic_store_n(&default_kb, kb, __ATOMIC_RELEASE);
+}
+
+bool ctix__kb_is_default(const ctix_kb *kb)
+{
+  return kb && kb == __atomic_load_n(&default_kb, __ATOMIC_ACQUIRE);
 }
 
 int ctix_kb_default(const ctix_kb **out, ctix_error *err)

@@ -44,6 +44,10 @@ const unsigned char *ctix__kb_embedded(size_t *len);
 /* Skip the checksum (fuzzing the structural checks). */
 #define CTIX__KB_NO_CHECKSUM 1u
 
+/* True when kb is the process-wide instance of ctix_kb_default (which
+ * this does not load). */
+bool ctix__kb_is_default(const ctix_kb *kb);
+
 /*
  * Validates `len` bytes at `data` and fills *kb to point into them; the
  * bytes must stay valid and 8-byte aligned. Errors: CTIX_EPARSE (corrupt),
