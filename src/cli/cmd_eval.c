@@ -54,6 +54,7 @@ enum {
   OPT_TRACE,
   OPT_NEG,
   OPT_NB,
+  OPT_SIGMA_ROWS,
   /* options of the evaluations in their own files (ext_subs) */
   OPT_RULES,
   OPT_SHOW
@@ -79,6 +80,7 @@ static const ctix__cli_opt eval_cli_opts[] = {
     {OPT_TRACE, 0, "trace", true},
     {OPT_NEG, 0, "neg", true},
     {OPT_NB, 0, "nb", true},
+    {OPT_SIGMA_ROWS, 0, "sigma-rows", true},
     {OPT_RULES, 0, "rules", true},
     {OPT_SHOW, 0, "show", true},
     {0, 0, NULL, false},
@@ -1003,6 +1005,7 @@ static int run_eval(int argc, char **argv)
     case OPT_TRACE: o.ttp.trace = arg; break;
     case OPT_NEG: o.ttp.neg = arg; break;
     case OPT_NB: o.ttp.nb = arg; break;
+    case OPT_SIGMA_ROWS: o.ttp.sigma = arg; break;
     case OPT_MODEL: o.ttp.model = arg; break;
     case OPT_SHARED: o.ttp.shared = arg; break;
     case OPT_CV_CACHE: o.ttp.cache = arg; break;
@@ -1168,6 +1171,8 @@ const ctix_cli_cmd ctix__cli_cmd_eval = {
     "                    positives / are left out the second time)\n"
     "      --nb SPEC     --cv training: naive-Bayes scaled features (NBSVM):\n"
     "                    bin or value, then ,a=A ,b=B ,clip=R (docs/ttp.md)\n"
+    "      --sigma-rows WHAT  --cv training: also a row per Sigma rule of\n"
+    "                    data/sigma/rules, its title or title and desc(ription)\n"
     "      --set NAME=VALUE  change a decision parameter of the model (see\n"
     "                    'ctix model info'); repeatable\n"
     "      --implied     also count implied techniques (of named software and\n"

@@ -543,6 +543,21 @@ static bool nb_mode(ctix__ttp_train_cfg *cfg, const char *spec)
   return *p == 0;
 }
 
+/*
+ * Reads --sigma-rows into a ctix__ttp_data_load_src source setting:
+ * NULL none, "title" or "desc" (title and description); -1 otherwise.
+ */
+static int sigma_rows(const char *what)
+{
+  if (!what)
+    return CTIX__TTP_SIGMA_OFF;
+  if (strcmp(what, "title") == 0)
+    return CTIX__TTP_SIGMA_TITLE;
+  if (strcmp(what, "desc") == 0)
+    return CTIX__TTP_SIGMA_DESC;
+  return -1;
+}
+
 /* Cross-validation: trains one model per fold and maps the fold's items. */
 static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_opts *o,
                   FILE *tf)
@@ -582,11 +597,12 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
         set = b2;
       }
       snprintf(tag, sizeof(tag), "%.*s", (int)(b ? (size_t)(file + sl - set) : strlen(set)), set);
-      /* the naive-Bayes scaling, when asked for, too (--nb) */
-      snprintf(cache, sizeof(cache), "%s/%s-%s%s-%s-c%g%s%s%s%s-k%u-f%zu.bin", o->cache, tag,
-               o->labels ? o->labels : "all", o->parents ? "-parents" : "",
+      /* the naive-Bayes scaling and Sigma rows, when asked for, too (--nb, --sigma-rows) */
+      snprintf(cache, sizeof(cache), "%s/%s-%s%s-%s-c%g%s%s%s%s%s%s-k%u-f%zu.bin", o->cache,
+               tag, o->labels ? o->labels : "all", o->parents ? "-parents" : "",
                o->solver ? o->solver : "svm", o->c, "-neg-", neg, o->nb ? "-nb-" : "",
-               o->nb ? o->nb : "", o->cv, f);
+               o->nb ? o->nb : "", o->sigma ? "-sigma-" : "", o->sigma ? o->sigma : "", o->cv,
+               f);
       if (ctix_ttp_model_open_file(&m, cache, &err) == 0)
         goto loaded;
       ctix_error_clear(&err);
@@ -594,7 +610,7 @@ static int run_cv(item *items, size_t n, const char *file, const ctix__eval_ttp_
     if (!d) {
       if (o->verbose)
         ctix__cli_msg("cross-validation: reading the training data under %s", shared);
-      if ((rc = ctix__ttp_data_load(&d, shared, kb, false, &err)))
+      if ((rc = ctix__ttp_data_load_src(&d, shared, kb, sigma_rows(o->sigma), false, &err)))
         goto fail;
     }
     if (!(excl = calloc(n + 1, sizeof(char *)))) {
@@ -785,6 +801,10 @@ int ctix__eval_ttp(const ctix__eval_ttp_opts *o, const char *const *files, size_
     return ctix__cli_usage("eval", "--neg goes with --cv");
   if (o->nb && !o->cv)
     return ctix__cli_usage("eval", "--nb goes with --cv");
+  if (o->sigma && !o->cv)
+    return ctix__cli_usage("eval", "--sigma-rows goes with --cv");
+  if (sigma_rows(o->sigma) < 0)
+    return ctix__cli_usage("eval", "--sigma-rows: 'title' or 'desc', not '%s'", o->sigma);
   {
     ctix__ttp_train_cfg chk;
     if (!neg_mode(&chk, o->neg))

@@ -26,6 +26,7 @@ typedef struct ctix__eval_ttp_opts {
   double c;                  /* --cost */
   const char *neg;           /* --neg all|report|window:N|mil-add:M|mil-drop:M (NULL: report) */
   const char *nb;            /* --nb bin|value[,a=A][,b=B][,clip=R] (NULL: off) */
+  const char *sigma;         /* --sigma-rows title|desc: Sigma rule training rows (NULL: none) */
   const char *const *sets;   /* --set NAME=VALUE */
   size_t nsets;
   bool json, verbose;

@@ -7,7 +7,9 @@
  * small shared folder written by the test, and that a non-default mode is
  * written in the model's manifest. The naive-Bayes scaling (NBSVM): the
  * log-count ratios of hand-made rows, and that a class trained with it
- * stores liblinear's weight on the scaled rows times the ratio.
+ * stores liblinear's weight on the scaled rows times the ratio. The
+ * optional Sigma rule rows: a small rule folder gives one row per rule
+ * with a technique tag, labelled through the knowledge base.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,26 +131,30 @@ static int setup(void **state)
   return 0;
 }
 
+/* Removes dir/rel, a file or an empty folder. */
+static void remove_rel(const char *dir, const char *rel)
+{
+  char p[512];
+  snprintf(p, sizeof(p), "%s/%s", dir, rel);
+  remove(p);
+}
+
 /* Removes the folder and frees the data. */
 static int teardown(void **state)
 {
   fixture *fx = *state;
-  char p[512];
+  char rel[128];
   size_t i;
   for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
-    snprintf(p, sizeof(p), "%s/data/ttp-eval/%s/dev.jsonl", fx->dir, sets[i].name);
-    remove(p);
-    snprintf(p, sizeof(p), "%s/data/ttp-eval/%s", fx->dir, sets[i].name);
-    rmdir(p);
+    snprintf(rel, sizeof(rel), "data/ttp-eval/%s/dev.jsonl", sets[i].name);
+    remove_rel(fx->dir, rel);
+    snprintf(rel, sizeof(rel), "data/ttp-eval/%s", sets[i].name);
+    remove_rel(fx->dir, rel);
   }
-  snprintf(p, sizeof(p), "%s/data/attack/enterprise-attack.json", fx->dir);
-  remove(p);
-  snprintf(p, sizeof(p), "%s/data/attack", fx->dir);
-  rmdir(p);
-  snprintf(p, sizeof(p), "%s/data/ttp-eval", fx->dir);
-  rmdir(p);
-  snprintf(p, sizeof(p), "%s/data", fx->dir);
-  rmdir(p);
+  remove_rel(fx->dir, "data/attack/enterprise-attack.json");
+  remove_rel(fx->dir, "data/attack");
+  remove_rel(fx->dir, "data/ttp-eval");
+  remove_rel(fx->dir, "data");
   rmdir(fx->dir);
   ctix__ttp_data_free(fx->d);
   free(fx);
@@ -489,6 +495,110 @@ static void test_nb_weights(void **state) { check_nb_weights(*state, 0); }
 /* With interpolation: the features present move towards their mean magnitude. */
 static void test_nb_interpolation(void **state) { check_nb_weights(*state, 0.5); }
 
+/* Rule files of the Sigma test folder (data/sigma/rules), in walk order. */
+static const set_file sigma_files[] = {
+    {"a.yml", "title: Shadow Copies Deleted Via Vssadmin\n"
+              "description: Detects the deletion of volume shadow copies with vssadmin\n"
+              "tags:\n    - attack.impact\n    - attack.t1490\n"
+              "logsource:\n    product: windows\n"
+              "detection:\n    sel:\n        CommandLine|contains: 'delete shadows'\n"
+              "    condition: sel\n"},
+    /* a tactic tag only: no row */
+    {"c.yml", "title: Some Execution\ntags:\n    - attack.execution\n"},
+    /* does not parse: counted as unread */
+    {"d.yml", "title: [unclosed\n"},
+    {"notes.txt", "title: not a rule file\ntags: [attack.t1486]\n"},
+    /* revoked (T1574.002 is T1574.001), unknown and upper-case tags */
+    {"sub/b.yml", "title: LSASS Memory Read By A Dump Tool\n"
+                  "tags: [attack.credential-access, attack.t1003.001, attack.T1574.002, "
+                  "attack.t9999]\n"},
+};
+
+/* Number of features of row i of d (bias included). */
+static size_t row_features(const ctix__ttp_data *d, size_t i)
+{
+  const struct feature_node *x = ctix__ttp_data_x(d, i);
+  size_t n = 0;
+  while (x[n].index != -1)
+    n++;
+  return n;
+}
+
+/* Asserts that the rows labelled `id` (or its sub-techniques) are exactly `want` (0/1 per row). */
+static void check_positives(const ctix__ttp_data *d, const char *id, const char *want)
+{
+  ctix__ttp_train_cfg cfg;
+  bool keep[NROWS + 2];
+  char got[NROWS + 3];
+  size_t i, n = ctix__ttp_data_rows(d);
+  memset(&cfg, 0, sizeof(cfg));
+  assert_int_equal(n, NROWS + 2);
+  assert_int_equal(ctix__ttp_negatives(keep, d, id, &cfg), 0);
+  for (i = 0; i < n; i++)
+    got[i] = keep[i] ? '0' : '1';
+  got[n] = 0;
+  if (strcmp(got, want) != 0)
+    fail_msg("rows of %s: %s, want %s", id, got, want);
+}
+
+/*
+ * The Sigma rows (ctix__ttp_data_load_src): one per rule with a technique
+ * tag, after the other sources, labelled with its current ids and their
+ * parents; the description only with CTIX__TTP_SIGMA_DESC; the summary
+ * names the source and its unread file, the default load names neither.
+ */
+static void test_sigma_rows(void **state)
+{
+  fixture *fx = *state;
+  const ctix_kb *kb;
+  ctix_error err;
+  ctix__ttp_data *t = NULL, *dd = NULL;
+  size_t i;
+  char rel[128];
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_kb_default(&kb, &err), 0);
+  make_dir(fx->dir, "data/sigma");
+  make_dir(fx->dir, "data/sigma/rules");
+  make_dir(fx->dir, "data/sigma/rules/sub");
+  for (i = 0; i < sizeof(sigma_files) / sizeof(sigma_files[0]); i++) {
+    snprintf(rel, sizeof(rel), "data/sigma/rules/%s", sigma_files[i].name);
+    write_file(fx->dir, rel, sigma_files[i].jsonl);
+  }
+  if (ctix__ttp_data_load_src(&t, fx->dir, kb, CTIX__TTP_SIGMA_TITLE, false, &err) ||
+      ctix__ttp_data_load_src(&dd, fx->dir, kb, CTIX__TTP_SIGMA_DESC, false, &err))
+    fail_msg("load: %s", err.message);
+  /* rows 16 (a.yml) and 17 (sub/b.yml) */
+  check_positives(t, "T1490", "000000000000000010");
+  check_positives(t, "T1003", "001000000001010001");
+  check_positives(t, "T1003.001", "001000000001000001");
+  check_positives(t, "T1574.001", "000000000000000001");
+  check_positives(t, "T1574", "000000000000000001");
+  {
+    ctix__ttp_train_cfg cfg;
+    bool keep[NROWS + 2];
+    memset(&cfg, 0, sizeof(cfg));
+    assert_int_equal(ctix__ttp_negatives(keep, t, "T1574.002", &cfg), CTIX_EINVAL);
+    assert_int_equal(ctix__ttp_negatives(keep, t, "T1486", &cfg), CTIX_EINVAL);
+  }
+  /* the description adds words to a.yml's row only; the other rows are the same */
+  assert_true(row_features(dd, NROWS) > row_features(t, NROWS));
+  assert_int_equal(row_features(dd, NROWS + 1), row_features(t, NROWS + 1));
+  assert_int_equal(row_features(t, 2), row_features(fx->d, 2));
+  assert_non_null(strstr(ctix__ttp_data_summary(t),
+                         "source sigma-titles: 2 rows, 2 positive, 5 labels, 1 files unread\n"));
+  assert_non_null(strstr(ctix__ttp_data_summary(dd), "source sigma-titles+descriptions: 2 rows"));
+  assert_null(strstr(ctix__ttp_data_summary(fx->d), "sigma"));
+  ctix__ttp_data_free(t);
+  ctix__ttp_data_free(dd);
+  for (i = 0; i < sizeof(sigma_files) / sizeof(sigma_files[0]); i++) {
+    snprintf(rel, sizeof(rel), "data/sigma/rules/%s", sigma_files[i].name);
+    remove_rel(fx->dir, rel);
+  }
+  remove_rel(fx->dir, "data/sigma/rules/sub");
+  remove_rel(fx->dir, "data/sigma/rules");
+  remove_rel(fx->dir, "data/sigma");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -499,6 +609,7 @@ int main(void)
       cmocka_unit_test(test_nb_ratios),
       cmocka_unit_test(test_nb_weights),
       cmocka_unit_test(test_nb_interpolation),
+      cmocka_unit_test(test_sigma_rows),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -236,6 +236,18 @@ typedef struct ctix__ttp_data ctix__ttp_data;
  */
 int ctix__ttp_data_load(ctix__ttp_data **out, const char *shared_dir, const ctix_kb *kb,
                         bool progress, ctix_error *err);
+/*
+ * As ctix__ttp_data_load, with optional row sources (off by default, so
+ * `ctix model train` is unchanged): `sigma` CTIX__TTP_SIGMA_TITLE adds one
+ * row per rule of data/sigma/rules (its title) labelled with its ATT&CK
+ * technique tags, CTIX__TTP_SIGMA_DESC its title and description; the rows
+ * come from no report (no fold leaves them out). An unreadable file is
+ * an error; one that does not parse or has no title is counted in the
+ * summary (and so the manifest), which names the source.
+ */
+enum { CTIX__TTP_SIGMA_OFF = 0, CTIX__TTP_SIGMA_TITLE = 1, CTIX__TTP_SIGMA_DESC = 2 };
+int ctix__ttp_data_load_src(ctix__ttp_data **out, const char *shared_dir, const ctix_kb *kb,
+                            int sigma, bool progress, ctix_error *err);
 void ctix__ttp_data_free(ctix__ttp_data *d);
 /* One line per source: rows, positives, distinct labels. */
 const char *ctix__ttp_data_summary(const ctix__ttp_data *d);

@@ -28,6 +28,11 @@
  * features scaled by their naive-Bayes log-count ratios (NBSVM) and keeps
  * the weights multiplied back by those ratios, so the model still scores
  * the unchanged features with one dot product.
+ *
+ * An optional row source (ctix__ttp_data_load_src, off for `ctix model
+ * train`): one row per Sigma rule of data/sigma/rules, its title (and
+ * description) labelled with its ATT&CK technique tags; read with the
+ * Sigma module's folder walk and libyaml tree, named in the manifest.
  */
 #include <jansson.h>
 #include <linear.h>
@@ -37,7 +42,10 @@
 #include <string.h>
 
 #include "kb/build.h"
+#include "respond/sigma.h"
+#include "sigma/sigma_lib.h"
 #include "ttp/model.h"
+#include "util/arena.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -47,6 +55,8 @@ static const char *const eval_sources[] = {
 };
 #define NSOURCES (sizeof(eval_sources) / sizeof(eval_sources[0]) + 2)
 enum { SRC_ATTACK = 0, SRC_NAMES = 1 }; /* then the eval sources, from 2 */
+/* The optional Sigma rule rows (ctix__ttp_data_load_src), after the eval sources. */
+#define SRC_SIGMA NSOURCES
 
 /* Defaults of the training configuration (measured: docs/ttp.md). */
 #define DEFAULT_C_SVM 0.5
@@ -92,6 +102,8 @@ typedef struct raw_row {
 typedef struct reader {
   const ctix_kb *kb;
   ctix_buf raws;         /* raw_row */
+  int sigma;             /* CTIX__TTP_SIGMA_* */
+  size_t sigma_skipped;  /* rule files that do not parse or have no title */
   bool progress;
   ctix_error *err;
 } reader;
@@ -333,6 +345,101 @@ done:
   json_decref(root);
   ctix__buf_free(&text);
   ctix__buf_free(&labels);
+  return rc;
+}
+
+/* ---------------------------------------------------------- Sigma rules */
+
+/* The walk over data/sigma/rules. */
+typedef struct sigma_walk {
+  reader *r;
+  size_t files;
+} sigma_walk;
+
+/*
+ * Appends the technique labels of a rule's `tags` (attack.tNNNN[.NNN],
+ * case ignored) to `labels` as add_label does: current Enterprise ids,
+ * the parent of a sub-technique too, unknown ids skipped.
+ */
+static void sigma_labels(ctix_buf *labels, const ctix_kb *kb, const ctix__sy *tags)
+{
+  const ctix__sy *t;
+  if (!tags || tags->kind != CTIX__SY_SEQ)
+    return;
+  for (t = tags->first; t; t = t->next) {
+    char id[16];
+    if (t->kind != CTIX__SY_SCALAR || t->len < 12 || t->len - 7 >= sizeof(id) ||
+        !ctix__mem_istarts(t->str, t->len, "attack.t") || !ctix__isdigit((unsigned char)t->str[8]))
+      continue;
+    snprintf(id, sizeof(id), "T%s", t->str + 8);
+    add_label(labels, kb, id);
+  }
+}
+
+/*
+ * One rule file of the walk: a row of its title (and description, for
+ * CTIX__TTP_SIGMA_DESC) labelled with its technique tags, from no report
+ * (group "sigma"). A file that does not parse or has no title is counted
+ * in r->sigma_skipped; one without a technique tag gives no row.
+ */
+static int sigma_rule(void *ctx, const ctix__sigma_file *f)
+{
+  sigma_walk *w = ctx;
+  reader *r = w->r;
+  ctix_arena arena;
+  ctix__sy *docs = NULL;
+  const ctix__sy *doc, *title, *desc;
+  ctix_buf text = CTIX_BUF_INIT(CTIX__SY_MAX_INPUT), labels = CTIX_BUF_INIT(4096);
+  char *data = NULL;
+  size_t len = 0;
+  int rc;
+  if (++w->files > CTIX__SIGMA_DIR_MAX_FILES)
+    return ctix__error_set(r->err, CTIX_ETOOBIG, "%s: more than %u rule files", f->path,
+                           CTIX__SIGMA_DIR_MAX_FILES);
+  if ((rc = ctix__kbb_read(&data, &len, f->path, CTIX__SY_MAX_INPUT, r->err)))
+    return rc;
+  ctix__arena_init(&arena, 0);
+  if (ctix__sy_parse(&docs, &arena, data, len, CTIX__SY_MAX_INPUT, NULL) || !docs->first ||
+      docs->first->kind != CTIX__SY_MAP ||
+      !(title = ctix__sy_get(docs->first, "title")) || title->kind != CTIX__SY_SCALAR ||
+      !title->len) {
+    r->sigma_skipped++;
+    goto done;
+  }
+  doc = docs->first;
+  sigma_labels(&labels, r->kb, ctix__sy_get(doc, "tags"));
+  if (!labels.len)
+    goto done;
+  ctix__buf_add(&text, title->str, strlen(title->str));
+  desc = ctix__sy_get(doc, "description");
+  if (r->sigma == CTIX__TTP_SIGMA_DESC && desc && desc->kind == CTIX__SY_SCALAR && desc->len) {
+    ctix__buf_adds(&text, ". ");
+    ctix__buf_add(&text, desc->str, strlen(desc->str));
+  }
+  if (text.err || labels.err)
+    rc = ctix__error_set(r->err, CTIX_ENOMEM, "out of memory reading %s", f->path);
+  else
+    rc = push_raw(r, text.data, text.len, labels.data, "sigma", SRC_SIGMA, NO_SEQ);
+done:
+  ctix__arena_free(&arena);
+  ctix__buf_free(&text);
+  ctix__buf_free(&labels);
+  free(data);
+  return rc;
+}
+
+/* Reads the Sigma rules under data/sigma/rules (r->sigma not OFF), in walk order. */
+static int read_sigma(reader *r, const char *shared)
+{
+  char path[4096];
+  sigma_walk w;
+  size_t skipped = 0;
+  int rc;
+  snprintf(path, sizeof(path), "%s/data/sigma/rules", shared);
+  memset(&w, 0, sizeof(w));
+  w.r = r;
+  rc = ctix__sigma_walk(path, sigma_rule, &w, &skipped, r->err);
+  r->sigma_skipped += skipped;
   return rc;
 }
 
@@ -665,7 +772,7 @@ static int build_data(ctix__ttp_data *d, reader *r)
   raw_row *raws = (raw_row *)(void *)r->raws.data;
   char **lv = NULL, **gv = NULL;
   ctix__ttp_fx fx;
-  size_t per_src[NSOURCES][3];
+  size_t per_src[NSOURCES + 1][3];
   int rc = 0;
   ctix__ttp_fx_init(&fx);
   fx.sorted = 1;
@@ -777,7 +884,7 @@ static int build_data(ctix__ttp_data *d, reader *r)
       p += *p == ' ';
     }
     ctix__buf_push(&d->rows, &rw, sizeof(rw));
-    if (rw.source < NSOURCES) {
+    if (rw.source <= SRC_SIGMA) {
       per_src[rw.source][0]++;
       per_src[rw.source][1] += rw.nlabels > 0;
       per_src[rw.source][2] += rw.nlabels;
@@ -787,13 +894,22 @@ static int build_data(ctix__ttp_data *d, reader *r)
   }
   {
     size_t off = 0;
-    for (k = 0; k < NSOURCES; k++) {
+    for (k = 0; k <= SRC_SIGMA; k++) {
       const char *nm = k == SRC_ATTACK  ? "attack-procedures"
                        : k == SRC_NAMES ? "attack-names"
+                       : k == SRC_SIGMA ? (r->sigma == CTIX__TTP_SIGMA_DESC
+                                               ? "sigma-titles+descriptions"
+                                               : "sigma-titles")
                                         : eval_sources[k - 2];
-      int w = snprintf(d->summary + off, sizeof(d->summary) - off,
-                       "source %s: %zu rows, %zu positive, %zu labels\n", nm, per_src[k][0],
-                       per_src[k][1], per_src[k][2]);
+      char skip[64] = "";
+      int w;
+      if (k == SRC_SIGMA && r->sigma == CTIX__TTP_SIGMA_OFF)
+        break; /* the default manifest names no optional source */
+      if (k == SRC_SIGMA)
+        snprintf(skip, sizeof(skip), ", %zu files unread", r->sigma_skipped);
+      w = snprintf(d->summary + off, sizeof(d->summary) - off,
+                   "source %s: %zu rows, %zu positive, %zu labels%s\n", nm, per_src[k][0],
+                   per_src[k][1], per_src[k][2], skip);
       if (w > 0 && (size_t)w < sizeof(d->summary) - off)
         off += (size_t)w;
     }
@@ -817,6 +933,12 @@ done:
 int ctix__ttp_data_load(ctix__ttp_data **out, const char *shared_dir, const ctix_kb *kb,
                         bool progress, ctix_error *err)
 {
+  return ctix__ttp_data_load_src(out, shared_dir, kb, CTIX__TTP_SIGMA_OFF, progress, err);
+}
+
+int ctix__ttp_data_load_src(ctix__ttp_data **out, const char *shared_dir, const ctix_kb *kb,
+                            int sigma, bool progress, ctix_error *err)
+{
   reader r;
   ctix__ttp_data *d;
   shingles sh;
@@ -828,6 +950,7 @@ int ctix__ttp_data_load(ctix__ttp_data **out, const char *shared_dir, const ctix
   r.kb = kb;
   r.err = err;
   r.progress = progress;
+  r.sigma = sigma;
   memset(&sh, 0, sizeof(sh));
   if (!(d = calloc(1, sizeof(*d))))
     return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
@@ -844,6 +967,12 @@ int ctix__ttp_data_load(ctix__ttp_data **out, const char *shared_dir, const ctix
     if (progress)
       fprintf(stderr, "ctix: reading %s\n", eval_sources[k]);
     if ((rc = read_eval(&r, shared_dir, k, &sh)))
+      goto done;
+  }
+  if (sigma != CTIX__TTP_SIGMA_OFF) {
+    if (progress)
+      fprintf(stderr, "ctix: reading Sigma rules\n");
+    if ((rc = read_sigma(&r, shared_dir)))
       goto done;
   }
   if (progress)
