@@ -18,6 +18,7 @@
 
 #include "cli/cli_internal.h"
 #include "ctix/ioc.h"
+#include "document/lines.h"
 #include "util/json.h"
 #include "util/str.h"
 
@@ -72,36 +73,27 @@ static bool flush_out(ctix_buf *out)
   return ok;
 }
 
-/* 1 for the plain bytes: printable ASCII but the quote and the backslash,
- * which JSON takes as they are (built once by plain_len). */
-static unsigned char plain_byte[256];
-
-/* Length of s if it is all plain bytes (nearly every value); SIZE_MAX
- * otherwise. */
+/* Length of s if JSON takes all its bytes as they are (nearly every
+ * value: ctix__json_plain_prefix); SIZE_MAX otherwise. */
 static size_t plain_len(const char *s)
 {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t n = 0;
-  if (!plain_byte['a']) {
-    unsigned c;
-    for (c = 0x20; c < 0x7f; c++)
-      plain_byte[c] = c != '"' && c != '\\';
-  }
-  while (plain_byte[p[n]])
-    n++;
-  return p[n] ? SIZE_MAX : n;
+  size_t n = strlen(s);
+  return ctix__json_plain_prefix(s, n) == n ? n : SIZE_MAX;
 }
+
+/* Appends a string literal (its length known at compile time). */
+#define ADD_LIT(b, lit) ctix__buf_add_inline((b), (lit), sizeof(lit) - 1)
 
 /* Appends s in JSON string quotes (null for NULL); n is plain_len(s):
  * plain bytes go as they are, other strings are escaped. */
 static void json_str(ctix_buf *b, const char *s, size_t n)
 {
   if (!s) {
-    ctix__buf_adds(b, "null");
+    ADD_LIT(b, "null");
   } else if (n != SIZE_MAX) {
-    ctix__buf_addc(b, '"');
-    ctix__buf_add(b, s, n);
-    ctix__buf_addc(b, '"');
+    ADD_LIT(b, "\"");
+    ctix__buf_add_inline(b, s, n);
+    ADD_LIT(b, "\"");
   } else {
     ctix__json_string(b, s, strlen(s));
   }
@@ -144,6 +136,36 @@ static char *put_uint(char *p, uint32_t v)
   return e;
 }
 
+/*
+ * Copies s[0..n) to p; returns the end. Strings under 16 bytes (names,
+ * most addresses) are moved with two fixed-size copies that overlap
+ * instead of a call; nothing outside s[0..n) is read or outside p[0..n)
+ * written.
+ */
+static inline char *put_bytes(char *p, const char *s, size_t n)
+{
+  uint64_t a, b;
+  uint32_t c, d;
+  size_t k;
+  if (n >= 16) {
+    memcpy(p, s, n);
+  } else if (n >= 8) {
+    memcpy(&a, s, 8);
+    memcpy(&b, s + n - 8, 8);
+    memcpy(p, &a, 8);
+    memcpy(p + n - 8, &b, 8);
+  } else if (n >= 4) {
+    memcpy(&c, s, 4);
+    memcpy(&d, s + n - 4, 4);
+    memcpy(p, &c, 4);
+    memcpy(p + n - 4, &d, 4);
+  } else {
+    for (k = 0; k < n; k++)
+      p[k] = s[k];
+  }
+  return p + n;
+}
+
 /* Writes lit (a string literal) at p; returns the end. */
 #define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
 
@@ -151,17 +173,17 @@ static char *put_uint(char *p, uint32_t v)
 static char *put_plain(char *p, const char *s, size_t n)
 {
   *p++ = '"';
-  memcpy(p, s, n);
-  p += n;
+  p = put_bytes(p, s, n);
   *p++ = '"';
   return p;
 }
 
-/* Room put_tail needs at most: its literals and three 10-digit numbers. */
+/* Room put_tail needs at most: its literals, three 10-digit numbers, the
+ * brace and the newline. */
 #define TAIL_MAX 80
 
-/* Writes the members after "reason" and the closing brace of the object
- * of `it` at p (at most TAIL_MAX bytes); returns the end. */
+/* Writes the members after "reason", the closing brace of the object of
+ * `it` and the newline at p (at most TAIL_MAX bytes); returns the end. */
 static char *put_tail(char *p, const ctix_ioc *it)
 {
   p = it->defanged ? PUT_LIT(p, ",\"defanged\":true,\"start\":")
@@ -170,36 +192,41 @@ static char *put_tail(char *p, const ctix_ioc *it)
   p = put_uint(PUT_LIT(p, ",\"end\":"), it->span.end);
   p = put_uint(PUT_LIT(p, ",\"hits\":"), it->nhits);
   *p++ = '}';
+  *p++ = '\n';
   return p;
 }
 
-/* The JSON object of an observable whose strings are all plain, written in
- * one go (the common case, a tenth of the cost of the general path). */
-static void ioc_json_plain(ctix_buf *b, const ctix_ioc *it, const char *type, size_t lt,
-                           const char *status, size_t ls, size_t lv, size_t lo, size_t lr)
-{
-  char *p;
-  if (ctix__buf_grow(b, 160 + lt + ls + lv + lo + lr))
-    return;
-  p = b->data + b->len;
-  p = put_plain(PUT_LIT(p, "{\"type\":"), type, lt);
-  p = put_plain(PUT_LIT(p, ",\"value\":"), it->value, lv);
-  p = put_plain(PUT_LIT(p, ",\"original\":"), it->original, lo);
-  p = put_plain(PUT_LIT(p, ",\"status\":"), status, ls);
-  p = PUT_LIT(p, ",\"reason\":");
-  p = it->reason ? put_plain(p, it->reason, lr) : PUT_LIT(p, "null");
-  p = put_tail(p, it);
-  *p = '\0';
-  b->len = (size_t)(p - b->data);
-}
+/* Longest JSON text written ahead of a value for a type or a status. */
+#define HEAD_MAX 64
 
 /* The type and status names with their plain lengths (plain_len), taken
  * once for the whole list; the last entry of each is the name of an
- * out-of-range value. */
+ * out-of-range value. For the names that are plain, the JSON around them
+ * is written once too: `{"type":"NAME","value":` and
+ * `,"status":"NAME","reason":` (head_len 0 when the name needs escaping
+ * or does not fit). */
 typedef struct name_table {
   const char *type[CTIX_IOC_TYPE_COUNT + 1], *status[NSTATUS + 1];
   size_t type_len[CTIX_IOC_TYPE_COUNT + 1], status_len[NSTATUS + 1];
+  char type_head[CTIX_IOC_TYPE_COUNT + 1][HEAD_MAX], status_head[NSTATUS + 1][HEAD_MAX];
+  size_t type_head_len[CTIX_IOC_TYPE_COUNT + 1], status_head_len[NSTATUS + 1];
 } name_table;
+
+/* Writes pre, the name in quotes and post into head (HEAD_MAX bytes);
+ * returns the length, 0 when the name is not plain or does not fit. */
+static size_t make_head(char *head, const char *pre, const char *name, size_t n,
+                        const char *post)
+{
+  size_t lp = strlen(pre), lq = strlen(post);
+  if (n == SIZE_MAX || lp + n + 2 + lq > HEAD_MAX)
+    return 0;
+  memcpy(head, pre, lp);
+  head[lp] = '"';
+  memcpy(head + lp + 1, name, n);
+  head[lp + 1 + n] = '"';
+  memcpy(head + lp + 2 + n, post, lq);
+  return lp + n + 2 + lq;
+}
 
 static void names_init(name_table *n)
 {
@@ -207,14 +234,40 @@ static void names_init(name_table *n)
   for (i = 0; i <= CTIX_IOC_TYPE_COUNT; i++) {
     n->type[i] = ctix_ioc_type_name((ctix_ioc_type)i);
     n->type_len[i] = plain_len(n->type[i]);
+    n->type_head_len[i] =
+        make_head(n->type_head[i], "{\"type\":", n->type[i], n->type_len[i], ",\"value\":");
   }
   for (i = 0; i <= NSTATUS; i++) {
     n->status[i] = ctix_ioc_status_name((ctix_ioc_status)i);
     n->status_len[i] = plain_len(n->status[i]);
+    n->status_head_len[i] = make_head(n->status_head[i], ",\"status\":", n->status[i],
+                                      n->status_len[i], ",\"reason\":");
   }
 }
 
-/* One observable as a compact JSON object (no newline). */
+/* The JSON line of an observable whose strings are all plain (lv, lo, lr:
+ * their lengths) and whose names have their heads (name_table), written
+ * in one go: the common case. */
+static void ioc_json_plain(ctix_buf *b, const ctix_ioc *it, const char *type_head, size_t lth,
+                           const char *status_head, size_t lsh, size_t lv, size_t lo,
+                           size_t lr)
+{
+  size_t need = lth + lv + lo + lsh + lr + 32 + TAIL_MAX;
+  char *p;
+  if (b->cap - b->len <= need && ctix__buf_grow(b, need))
+    return;
+  p = b->data + b->len;
+  p = put_bytes(p, type_head, lth);
+  p = put_plain(p, it->value, lv);
+  p = put_plain(PUT_LIT(p, ",\"original\":"), it->original, lo);
+  p = put_bytes(p, status_head, lsh);
+  p = it->reason ? put_plain(p, it->reason, lr) : PUT_LIT(p, "null");
+  p = put_tail(p, it);
+  *p = '\0';
+  b->len = (size_t)(p - b->data);
+}
+
+/* One observable as a compact JSON object and a newline. */
 static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
 {
   unsigned ti = it->type < CTIX_IOC_TYPE_COUNT ? it->type : CTIX_IOC_TYPE_COUNT;
@@ -224,17 +277,19 @@ static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
   /* the written form shares the value's bytes when they are equal */
   size_t lo = it->original == it->value ? lv : plain_len(it->original);
   size_t lr = it->reason ? plain_len(it->reason) : 0, v0, v1;
-  if (lt != SIZE_MAX && ls != SIZE_MAX && lv != SIZE_MAX && lo != SIZE_MAX && lr != SIZE_MAX) {
-    ioc_json_plain(b, it, type, lt, status, ls, lv, lo, lr);
+  if (nm->type_head_len[ti] && nm->status_head_len[si] && lv != SIZE_MAX && lo != SIZE_MAX &&
+      lr != SIZE_MAX) {
+    ioc_json_plain(b, it, nm->type_head[ti], nm->type_head_len[ti], nm->status_head[si],
+                   nm->status_head_len[si], lv, lo, lr);
     return;
   }
-  ctix__buf_adds(b, "{\"type\":");
+  ADD_LIT(b, "{\"type\":");
   json_str(b, type, lt);
-  ctix__buf_adds(b, ",\"value\":");
+  ADD_LIT(b, ",\"value\":");
   v0 = b->len;
   json_str(b, it->value, lv);
   v1 = b->len;
-  ctix__buf_adds(b, ",\"original\":");
+  ADD_LIT(b, ",\"original\":");
   if (it->original == it->value) {
     /* the same string, escaped once: room first, as the bytes copied are
      * the buffer's own */
@@ -243,9 +298,9 @@ static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
   } else {
     json_str(b, it->original, lo);
   }
-  ctix__buf_adds(b, ",\"status\":");
+  ADD_LIT(b, ",\"status\":");
   json_str(b, status, ls);
-  ctix__buf_adds(b, ",\"reason\":");
+  ADD_LIT(b, ",\"reason\":");
   json_str(b, it->reason, lr);
   if (ctix__buf_grow(b, TAIL_MAX))
     return;
@@ -256,13 +311,57 @@ static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
   }
 }
 
-/* Display width of UTF-8 s (code points; good enough for alignment). */
+/* Display width of UTF-8 s (code points; good enough for alignment):
+ * ctix__text_width, sixteen bytes at a time. */
 static size_t width_of(const char *s)
 {
-  size_t w = 0;
-  for (; *s; s++)
-    w += ((unsigned char)*s & 0xC0) != 0x80;
-  return w;
+  return ctix__text_width(s, strlen(s));
+}
+
+/* Appends n spaces. */
+static void add_spaces(ctix_buf *out, size_t n)
+{
+  static const char spaces[] = "                                ";
+  while (n > 0) {
+    size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+    ctix__buf_add_inline(out, spaces, k);
+    n -= k;
+  }
+}
+
+/* Appends s as ctix__cli_clean(out, s, (size_t)-1) does (control bytes
+ * shown as '?'); printable ASCII without '"' and '\\' (nearly every
+ * value), which it copies unchanged, is copied at once. Returns the
+ * display width of s (width_of). */
+static size_t add_clean(ctix_buf *out, const char *s)
+{
+  size_t n = strlen(s);
+  if (ctix__json_plain_prefix(s, n) == n) {
+    ctix__buf_add_inline(out, s, n);
+    return n;
+  }
+  ctix__cli_clean(out, s, (size_t)-1);
+  return width_of(s);
+}
+
+/* Appends s left-aligned in a column of `width` bytes and the two spaces
+ * after it (printf's "%-*s  "). */
+static void add_cell(ctix_buf *out, const char *s, size_t width)
+{
+  size_t n = strlen(s);
+  ctix__buf_add_inline(out, s, n);
+  add_spaces(out, (n < width ? width - n : 0) + 2);
+}
+
+/* Appends v right-aligned in four columns and two spaces ("%4u  "). */
+static void add_hits(ctix_buf *out, uint32_t v)
+{
+  char d[16];
+  size_t n = (size_t)(put_uint(d, v) - d);
+  if (n < 4)
+    add_spaces(out, 4 - n);
+  ctix__buf_add_inline(out, d, n);
+  add_spaces(out, 2);
 }
 
 static bool shown(const iocs_args *a, const ctix_ioc *it)
@@ -302,24 +401,28 @@ static bool print_table(ctix_buf *out, const iocs_args *a, const ctix_ioc_list *
     for (i = 0; i < l->nitems; i++) {
       const ctix_ioc *it = &l->items[i];
       size_t w;
-      bool written = it->original && strcmp(it->original, it->value) != 0;
+      /* the written form shares the value's bytes when they are equal */
+      bool written = it->original && it->original != it->value &&
+                     strcmp(it->original, it->value) != 0;
       if (!shown(a, it))
         continue;
-      ctix__buf_addf(out, "%-*s  %-8s  %4u  ", (int)wt, ctix_ioc_type_name(it->type),
-                     ctix_ioc_status_name(it->status), (unsigned)it->nhits);
-      ctix__cli_clean(out, it->value, (size_t)-1);
-      if (it->reason || written) {
-        for (w = width_of(it->value); w < wv; w++)
-          ctix__buf_addc(out, ' ');
-        ctix__buf_adds(out, "  ");
-      }
+      /* "%-*s  %-8s  %4u  " written directly */
+      add_cell(out, ctix_ioc_type_name(it->type), wt);
+      add_cell(out, ctix_ioc_status_name(it->status), 8);
+      add_hits(out, it->nhits);
+      w = add_clean(out, it->value);
+      if (it->reason || written)
+        add_spaces(out, (w < wv ? wv - w : 0) + 2);
       if (it->reason)
-        ctix__cli_clean(out, it->reason, (size_t)-1);
+        add_clean(out, it->reason);
       if (written) {
-        ctix__buf_adds(out, it->reason ? "; written " : "written ");
-        ctix__cli_clean(out, it->original, (size_t)-1);
+        if (it->reason)
+          ADD_LIT(out, "; written ");
+        else
+          ADD_LIT(out, "written ");
+        add_clean(out, it->original);
       }
-      ctix__buf_addc(out, '\n');
+      ADD_LIT(out, "\n");
       if (out->len >= FLUSH_AT && !out->err)
         ok &= flush_out(out);
     }
@@ -496,7 +599,6 @@ static int run_iocs(int argc, char **argv)
       if (!shown(&a, &list->items[i]))
         continue;
       ioc_json(&out, &list->items[i], &nm);
-      ctix__buf_addc(&out, '\n');
       if (out.len >= FLUSH_AT && !out.err)
         written &= flush_out(&out);
     }

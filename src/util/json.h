@@ -18,6 +18,16 @@
  */
 void ctix__json_escape(ctix_buf *b, const char *s, size_t n);
 
+/*
+ * Number of leading bytes of s[0..n) that go into a JSON string as they
+ * are: printable ASCII other than '"' and '\\' (the bytes
+ * ctix__json_escape copies unchanged without decoding). n when the whole
+ * string needs no escaping, the case of nearly every value written.
+ * Sixteen bytes at a time with SSE2, short strings in two overlapping
+ * loads; never reads outside s[0..n).
+ */
+size_t ctix__json_plain_prefix(const char *s, size_t n);
+
 /* The same inside double quotes. */
 void ctix__json_string(ctix_buf *b, const char *s, size_t n);
 

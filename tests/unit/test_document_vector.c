@@ -1,9 +1,12 @@
 /*
- * Unit tests of the vector (SSE2) paths of the document builder and the
- * line reader: the prose check of ctix__docb_append, which lets clean
- * prose skip white-space folding and, for its leading ASCII run, UTF-8
- * validation (src/lib/document/document.c), and ctix__text_width
- * (src/lib/document/text.c). Each is compared with a plain byte-by-byte
+ * Unit tests of the vector (SSE2 and AVX2) paths of the document builder
+ * and the line reader: the prose check of ctix__docb_append, which lets
+ * clean prose skip white-space folding and, for its leading ASCII run,
+ * UTF-8 validation (src/lib/document/document.c; its AVX2 path, taken
+ * when the builder's avx2 flag is set, is run too when the CPU has AVX2),
+ * ctix__text_width and ctix__first_word (src/lib/document/text.c), and
+ * the binary-data test of ctix_document_parse (control bytes counted
+ * sixteen at a time). Each is compared with a plain byte-by-byte
  * model written here from the documented rules, on hostile bytes: invalid
  * UTF-8, NUL, CR and other control bytes, doubled spaces, U+00A0 split
  * across the 16-byte steps, and long lines, at every length around the
@@ -21,7 +24,11 @@
 
 #include "document/builder.h"
 #include "document/lines.h"
+#include "util/cpu.h"
 #include "util/utf8.h"
+
+/* The builder's prose check takes its AVX2 path (set per test run). */
+static bool use_avx2;
 
 /* Bytes the generator picks from: the ones the fast path must notice. */
 static const unsigned char hostile[] = {
@@ -54,6 +61,7 @@ static void fx_init(fixture *f)
   f->b.arena = &f->arena;
   f->b.opts = &f->opts;
   f->b.err = &f->err;
+  f->b.avx2 = use_avx2;
   ctix__buf_init(&f->b.text, (size_t)1 << 24);
   ctix__buf_init(&f->b.blocks, (size_t)1 << 24);
   ctix__buf_init(&f->b.sentences, (size_t)1 << 24);
@@ -159,9 +167,11 @@ static void check_one(const unsigned char *s, size_t n)
   check_pieces(piece, plen, 1);
 }
 
-/* Clean prose (the vector path) of every length up to 80, with one
- * special byte or pair planted at every position: the result must be the
- * model's, whichever path the builder took. */
+/* Clean prose (the vector path) of every length up to 80 and around 96
+ * and 128 (the 64- and 32-byte steps of the AVX2 path with its last,
+ * overlapping load), with one special byte or pair planted at every
+ * position: the result must be the model's, whichever path the builder
+ * took. */
 static void test_prose_planted(void **state)
 {
   /* each plant with its length, taken from the literal: "\x00" is one byte */
@@ -176,10 +186,10 @@ static void test_prose_planted(void **state)
       PLANT("\x7F"), PLANT("\xF0\x9F\x98\x80"), PLANT("\xC0\xAF"), PLANT(" \xC2\xA0 "),
   };
 #undef PLANT
-  unsigned char buf[128];
+  unsigned char buf[160];
   size_t n, pos, k;
   (void)state;
-  for (n = 1; n <= 80; n++) {
+  for (n = 1; n <= 132; n = n == 80 ? 94 : n == 100 ? 124 : n + 1) {
     for (k = 0; k < n; k++)
       buf[k] = (unsigned char)("abcdefgh ijk"[k % 12]);
     /* no doubled, leading or trailing space in the clean base */
@@ -189,7 +199,7 @@ static void test_prose_planted(void **state)
     for (pos = 0; pos < n; pos++) {
       for (k = 0; k < sizeof(plants) / sizeof(plants[0]); k++) {
         size_t m = plants[k].n;
-        unsigned char t[128];
+        unsigned char t[160];
         if (pos + m > n)
           continue;
         memcpy(t, buf, n);
@@ -273,10 +283,98 @@ static void test_text_width(void **state)
   assert_int_equal(ctix__text_width((const char *)buf, sizeof(buf)), sizeof(buf));
 }
 
+/* ctix__first_word (sixteen bytes at a time): the offset of the first
+ * space or tab, n when there is none, for random bytes dense in both at
+ * lengths crossing the vector steps. */
+static void test_first_word(void **state)
+{
+  static const unsigned char pick[] = {' ', '\t', 'a', 0x00, 0x09 ^ 0x80, 0x20 ^ 0x80, '\n', 0xFF};
+  unsigned char buf[300];
+  uint32_t seed = 5;
+  size_t round, n, k, want;
+  (void)state;
+  for (round = 0; round < 20000; round++) {
+    unsigned dens = 1 + rng(&seed) % 80;
+    n = rng(&seed) % sizeof(buf);
+    for (k = 0; k < n; k++)
+      buf[k] = rng(&seed) % dens ? (unsigned char)('a' + rng(&seed) % 26)
+                                 : pick[rng(&seed) % sizeof(pick)];
+    for (want = 0; want < n && buf[want] != ' ' && buf[want] != '\t'; want++)
+      ;
+    assert_int_equal(ctix__first_word((const char *)buf, n), want);
+  }
+}
+
+/* Is c a control byte that text does not hold (the model's rule)? */
+static bool model_odd(unsigned char c)
+{
+  return c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b;
+}
+
+/* ctix_document_parse refuses as binary data an input whose first 64 KiB
+ * hold more than one control byte (other than \n \r \t \f ESC) in ten,
+ * and names the first; the count is taken sixteen bytes at a time. Random
+ * inputs with a control-byte density around the limit, of lengths up to
+ * past 64 KiB, against a byte loop. */
+static void test_binary_random(void **state)
+{
+  static const unsigned char ctl[] = {0x01, 0x08, 0x0B, 0x0E, 0x1F, 0x1B, '\n', '\r', '\t', '\f'};
+  static unsigned char buf[70000];
+  uint32_t seed = 3;
+  size_t round, n, k, lim, count, first;
+  (void)state;
+  for (round = 0; round < 300; round++) {
+    unsigned dens = 6 + rng(&seed) % 8;
+    ctix_document *doc = NULL;
+    ctix_doc_options o;
+    ctix_error err;
+    int rc;
+    n = round < 200 ? 1 + rng(&seed) % 600 : 60000 + rng(&seed) % 10000;
+    for (k = 0; k < n; k++)
+      buf[k] = rng(&seed) % dens ? (unsigned char)('a' + rng(&seed) % 26)
+                                 : ctl[rng(&seed) % sizeof(ctl)];
+    lim = n < 65536 ? n : 65536;
+    for (k = count = 0, first = CTIX_NOPOS; k < lim; k++)
+      if (model_odd(buf[k])) {
+        count++;
+        if (first == CTIX_NOPOS)
+          first = k;
+      }
+    ctix_doc_options_init(&o);
+    o.format = CTIX_FORMAT_TEXT;
+    o.no_sentences = true;
+    ctix_error_clear(&err);
+    rc = ctix_document_parse(&doc, buf, n, &o, &err);
+    if (count * 10 > lim) {
+      assert_int_equal(rc, CTIX_EUNSUPPORTED);
+      assert_int_equal(err.offset, first);
+    } else {
+      assert_int_not_equal(rc, CTIX_EUNSUPPORTED);
+    }
+    ctix_document_free(doc);
+  }
+}
+
+/* The prose tests again with the AVX2 path of the builder (skipped on a
+ * CPU without AVX2). */
+static void test_prose_avx2(void **state)
+{
+  if (!ctix__cpu_has_avx2())
+    skip();
+  use_avx2 = true;
+  test_prose_planted(state);
+  test_prose_random(state);
+  test_prose_long_line(state);
+  use_avx2 = false;
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_prose_planted),
+      cmocka_unit_test(test_prose_avx2),
+      cmocka_unit_test(test_first_word),
+      cmocka_unit_test(test_binary_random),
       cmocka_unit_test(test_prose_random),
       cmocka_unit_test(test_prose_long_line),
       cmocka_unit_test(test_text_width),

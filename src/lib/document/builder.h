@@ -59,6 +59,9 @@ typedef struct ctix__docb {
    * otherwise), its length and how much of it was given back. */
   char *release_base;
   size_t release_len, released;
+  /* The AVX2 path of the prose check may run: the CPU has AVX2 (set by
+   * ctix_document_parse; tests clear it to compare the paths). */
+  bool avx2;
 } ctix__docb;
 
 /* Opens a block; any open block is closed first. */

@@ -87,7 +87,8 @@ size_t ctix__list_marker(const char *s, size_t n)
   if (n < 2 || (ctix__isalpha(c0) && s[1] != ')' && !strchr("ivx", c0)) ||
       !(ctix__isalnum(c0) || c0 >= 0xC2 || c0 == '-' || c0 == '*' || c0 == '+' || c0 == '('))
     return 0;
-  for (i = 0; i < COUNT(bullets); i++) {
+  /* no bullet starts with a letter or a digit */
+  for (i = ctix__isalnum(c0) ? COUNT(bullets) : 0; i < COUNT(bullets); i++) {
     k = bullets[i].len;
     if (n > k && s[0] == bullets[i].s[0] && memcmp(s, bullets[i].s, k) == 0 &&
         (s[k] == ' ' || s[k] == '\t'))
@@ -156,6 +157,17 @@ size_t ctix__text_width(const char *s, size_t n)
 size_t ctix__first_word(const char *s, size_t n)
 {
   size_t i = 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+  /* Sixteen bytes at a time: the first space or tab. */
+  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
+    if (m)
+      return i + (size_t)__builtin_ctz(m);
+  }
+#endif
   while (i < n && s[i] != ' ' && s[i] != '\t')
     i++;
   return i;
@@ -644,28 +656,37 @@ int ctix__doc_parse_text(ctix__docb *b, const char *s, size_t n)
 {
   ctix__lstate st;
   ctix__tline l;
-  size_t i = 0, nl;
+  size_t i = 0, nl, next = 0;
   char eol = pick_eol(s, n);
-  bool blank;
+  bool blank, have = false;
   int rc = 0;
 
   if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
     i = 3;
   ctix__lstate_init(&st, b, CTIX__L_TITLE | CTIX__L_HEADINGS | CTIX__L_MARKERS);
-  /* Skip leading blank lines. */
+  /* Skip leading blank lines. The line that ends a run of blank lines is
+   * kept (`have`: l holds it, `next` is where the line after it starts)
+   * for the chunk it begins, so no line is read twice. */
   while (i < n) {
-    size_t next = read_line(s, n, i, eol, &l, &blank);
-    if (!blank)
+    next = read_line(s, n, i, eol, &l, &blank);
+    if (!blank) {
+      have = true;
       break;
+    }
     i = next;
   }
   while (i < n) {
     ctix__buf_reset(&st.lines);
     nl = 0;
     while (i < n && nl < CHUNK_MAX_LINES) {
-      size_t next = read_line(s, n, i, eol, &l, &blank);
-      if (blank)
-        break;
+      if (!have) {
+        next = read_line(s, n, i, eol, &l, &blank);
+        if (blank) {
+          i = next; /* the blank line that ends the chunk */
+          break;
+        }
+      }
+      have = false;
       if (ctix__buf_push(&st.lines, &l, sizeof(l))) {
         rc = ctix__error_set(b->err, CTIX_ENOMEM, "out of memory reading text lines");
         goto done;
@@ -673,11 +694,12 @@ int ctix__doc_parse_text(ctix__docb *b, const char *s, size_t n)
       nl++;
       i = next;
     }
-    while (i < n) {
-      size_t next = read_line(s, n, i, eol, &l, &blank);
+    while (i < n && !have) {
+      next = read_line(s, n, i, eol, &l, &blank);
       if (!blank)
-        break;
-      i = next;
+        have = true;
+      else
+        i = next;
     }
     if (nl > 1)
       measure_lines((ctix__tline *)(void *)st.lines.data, nl);
