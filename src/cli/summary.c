@@ -30,8 +30,28 @@ void ctix__style_init(ctix__style *st, FILE *f, bool disabled)
 }
 
 /*
- * Writes s (NULL: "-") with control characters (C0, DEL, C1) shown as '?'
- * and cut to `max` bytes on a character boundary, "..." marking the cut.
+ * Length of the UTF-8 bidirectional formatting or zero-width no-break
+ * character at p[0..n) (U+061C, U+200E, U+200F, U+202A-U+202E,
+ * U+2066-U+2069, U+FEFF), else 0: characters that reorder or hide text on a
+ * terminal ("Trojan Source"), so a value could show as something else.
+ */
+static size_t bidi_len(const unsigned char *p, size_t n)
+{
+  if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
+    return 2;
+  if (n < 3)
+    return 0;
+  if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+    return 3;
+  if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+    return 3;
+  return p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+}
+
+/*
+ * Writes s (NULL: "-") with control characters (C0, DEL, C1) and the
+ * bidirectional formatting characters (bidi_len) shown as '?', cut to `max`
+ * bytes on a character boundary, "..." marking the cut.
  */
 void ctix__cli_clean(ctix_buf *b, const char *s, size_t max)
 {
@@ -46,7 +66,11 @@ void ctix__cli_clean(ctix_buf *b, const char *s, size_t max)
   }
   while (i < lim) {
     unsigned char c = p[i];
-    if (c < 0x20 || c == 0x7f) {
+    size_t k;
+    if (c >= 0xD8 && (k = bidi_len(p + i, lim - i))) {
+      ctix__buf_addc(b, '?');
+      i += k;
+    } else if (c < 0x20 || c == 0x7f) {
       ctix__buf_addc(b, '?');
       i++;
     } else if (c == 0xC2 && i + 1 < lim && p[i + 1] >= 0x80 && p[i + 1] < 0xA0) {

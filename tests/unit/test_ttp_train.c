@@ -507,6 +507,8 @@ static const set_file sigma_files[] = {
     {"c.yml", "title: Some Execution\ntags:\n    - attack.execution\n"},
     /* does not parse: counted as unread */
     {"d.yml", "title: [unclosed\n"},
+    /* a title that is empty as a C string: counted as unread */
+    {"e.yml", "title: \"\\0 hidden\"\ntags: [attack.t1490]\n"},
     {"notes.txt", "title: not a rule file\ntags: [attack.t1486]\n"},
     /* revoked (T1574.002 is T1574.001), unknown and upper-case tags */
     {"sub/b.yml", "title: LSASS Memory Read By A Dump Tool\n"
@@ -564,6 +566,14 @@ static void test_sigma_rows(void **state)
     snprintf(rel, sizeof(rel), "data/sigma/rules/%s", sigma_files[i].name);
     write_file(fx->dir, rel, sigma_files[i].jsonl);
   }
+  {
+    /* 300 tags overflow the labels: the file is counted as unread, no error */
+    char many[8192];
+    size_t n = (size_t)snprintf(many, sizeof(many), "title: Many\ntags:\n");
+    for (int k = 0; k < 300 && n + 32 < sizeof(many); k++)
+      n += (size_t)snprintf(many + n, sizeof(many) - n, "    - attack.t1059.001\n");
+    write_file(fx->dir, "data/sigma/rules/many.yml", many);
+  }
   if (ctix__ttp_data_load_src(&t, fx->dir, kb, CTIX__TTP_SIGMA_TITLE, false, &err) ||
       ctix__ttp_data_load_src(&dd, fx->dir, kb, CTIX__TTP_SIGMA_DESC, false, &err))
     fail_msg("load: %s", err.message);
@@ -585,7 +595,7 @@ static void test_sigma_rows(void **state)
   assert_int_equal(row_features(dd, NROWS + 1), row_features(t, NROWS + 1));
   assert_int_equal(row_features(t, 2), row_features(fx->d, 2));
   assert_non_null(strstr(ctix__ttp_data_summary(t),
-                         "source sigma-titles: 2 rows, 2 positive, 5 labels, 1 files unread\n"));
+                         "source sigma-titles: 2 rows, 2 positive, 5 labels, 3 files unread\n"));
   assert_non_null(strstr(ctix__ttp_data_summary(dd), "source sigma-titles+descriptions: 2 rows"));
   assert_null(strstr(ctix__ttp_data_summary(fx->d), "sigma"));
   ctix__ttp_data_free(t);
@@ -594,6 +604,7 @@ static void test_sigma_rows(void **state)
     snprintf(rel, sizeof(rel), "data/sigma/rules/%s", sigma_files[i].name);
     remove_rel(fx->dir, rel);
   }
+  remove_rel(fx->dir, "data/sigma/rules/many.yml");
   remove_rel(fx->dir, "data/sigma/rules/sub");
   remove_rel(fx->dir, "data/sigma/rules");
   remove_rel(fx->dir, "data/sigma");

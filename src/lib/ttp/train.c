@@ -379,46 +379,56 @@ static void sigma_labels(ctix_buf *labels, const ctix_kb *kb, const ctix__sy *ta
 /*
  * One rule file of the walk: a row of its title (and description, for
  * CTIX__TTP_SIGMA_DESC) labelled with its technique tags, from no report
- * (group "sigma"). A file that does not parse or has no title is counted
- * in r->sigma_skipped; one without a technique tag gives no row.
+ * (group "sigma"). A file that is over the YAML size limit, does not parse,
+ * has no title, or whose tags or text overflow their buffers is counted in
+ * r->sigma_skipped; one without a technique tag gives no row.
  */
 static int sigma_rule(void *ctx, const ctix__sigma_file *f)
 {
   sigma_walk *w = ctx;
   reader *r = w->r;
   ctix_arena arena;
+  ctix_error rerr;
   ctix__sy *docs = NULL;
   const ctix__sy *doc, *title, *desc;
-  ctix_buf text = CTIX_BUF_INIT(CTIX__SY_MAX_INPUT), labels = CTIX_BUF_INIT(4096);
+  ctix_buf text = CTIX_BUF_INIT(2 * CTIX__SY_MAX_INPUT), labels = CTIX_BUF_INIT(4096);
   char *data = NULL;
   size_t len = 0;
   int rc;
   if (++w->files > CTIX__SIGMA_DIR_MAX_FILES)
     return ctix__error_set(r->err, CTIX_ETOOBIG, "%s: more than %u rule files", f->path,
                            CTIX__SIGMA_DIR_MAX_FILES);
-  if ((rc = ctix__kbb_read(&data, &len, f->path, CTIX__SY_MAX_INPUT, r->err)))
+  ctix_error_clear(&rerr);
+  if ((rc = ctix__kbb_read(&data, &len, f->path, CTIX__SY_MAX_INPUT, &rerr))) {
+    if (rc == CTIX_ETOOBIG) {
+      r->sigma_skipped++;
+      return 0;
+    }
+    if (r->err && !r->err->code)
+      *r->err = rerr;
     return rc;
+  }
   ctix__arena_init(&arena, 0);
   if (ctix__sy_parse(&docs, &arena, data, len, CTIX__SY_MAX_INPUT, NULL) || !docs->first ||
       docs->first->kind != CTIX__SY_MAP ||
       !(title = ctix__sy_get(docs->first, "title")) || title->kind != CTIX__SY_SCALAR ||
-      !title->len) {
+      !title->str[0]) {
     r->sigma_skipped++;
     goto done;
   }
   doc = docs->first;
   sigma_labels(&labels, r->kb, ctix__sy_get(doc, "tags"));
-  if (!labels.len)
-    goto done;
-  ctix__buf_add(&text, title->str, strlen(title->str));
+  ctix__buf_add(&text, title->str, title->len);
   desc = ctix__sy_get(doc, "description");
   if (r->sigma == CTIX__TTP_SIGMA_DESC && desc && desc->kind == CTIX__SY_SCALAR && desc->len) {
     ctix__buf_adds(&text, ". ");
-    ctix__buf_add(&text, desc->str, strlen(desc->str));
+    ctix__buf_add(&text, desc->str, desc->len);
   }
-  if (text.err || labels.err)
-    rc = ctix__error_set(r->err, CTIX_ENOMEM, "out of memory reading %s", f->path);
-  else
+  if (text.err || labels.err) {
+    r->sigma_skipped++;
+    goto done;
+  }
+  if (labels.len)
     rc = push_raw(r, text.data, text.len, labels.data, "sigma", SRC_SIGMA, NO_SEQ);
 done:
   ctix__arena_free(&arena);

@@ -104,6 +104,15 @@ run iocs "$WORK/missing.md"
 expect_rc 1 "missing file"
 expect_grep "missing.md" err.txt "missing file named"
 expect_one_line "missing file"
+# A value holding a right-to-left override (U+202E) or a byte-order mark:
+# the table shows '?' instead, so a terminal cannot reorder or hide text.
+printf 'The dropper wrote C:\\Temp\\inv\342\200\256fdp.exe and contacted \357\273\277evil-c2.example.com today.\n' >bidi.txt
+run iocs bidi.txt
+expect_rc 0 "bidi input"
+if grep -q "$(printf '\342\200\256')" out.txt || grep -q "$(printf '\357\273\277')" out.txt; then
+  fail "iocs table prints a bidirectional or zero-width control raw"
+fi
+expect_grep 'inv?fdp' out.txt "bidi override shown as ?"
 printf '' >empty.txt
 run iocs empty.txt
 expect_rc 1 "empty input"
