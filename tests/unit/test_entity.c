@@ -106,6 +106,7 @@ static void test_utility(void **state)
   assert_true(has("The attackers ran net.exe to list the domain users.", CTIX_ENTITY_TOOL, "Net"));
   assert_true(has("They then ran net /domain user to list accounts.", CTIX_ENTITY_TOOL, "Net"));
   assert_false(has("Meet me at noon.", CTIX_ENTITY_TOOL, "at"));
+  assert_false(has("The retry is scheduled at -1 seconds.", CTIX_ENTITY_TOOL, "at"));
   /* A path after the word is no switch; a switch is. */
   assert_false(has("The implant copies the binary located at /usr/bin/lina_cs to memory.",
                    CTIX_ENTITY_TOOL, "at"));
@@ -380,6 +381,9 @@ static void test_victims(void **state)
   assert_true(has("The gang claimed an attack on Lehigh Valley Health Network in February.",
                   CTIX_ENTITY_VICTIM, "Lehigh Valley Health Network"));
   assert_true(has("The breach at Thames Water disrupted billing.", CTIX_ENTITY_VICTIM, "Thames Water"));
+  /* ... and so are names that end in a generic word for organisations. */
+  assert_true(has("The ransomware gang breached Colonial Pipeline Company in May.", CTIX_ENTITY_VICTIM,
+                  "Colonial Pipeline Company"));
   /* An apposition names a victim; "the company said" starts a new clause. */
   assert_true(has("Acme Dynamics, the Japanese chip maker, was hit.", CTIX_ENTITY_VICTIM, "Acme Dynamics"));
   assert_true(has("Acme Dynamics, a chip maker, was hit.", CTIX_ENTITY_VICTIM, "Acme Dynamics"));

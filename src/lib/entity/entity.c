@@ -603,11 +603,13 @@ static bool shown_run(const ex *x, size_t a, size_t b, bool exe)
   if (b + 1 < x->nt && x->t[b].sent == x->t[a].sent && !(x->t[b].flags & CTIX__TOK_WORD)) {
     char c = x->doc->text[x->t[b].start];
     const ctix__tok *n = &x->t[b + 1];
-    /* A switch ("at /every", "net -h"), not a path ("at /usr/bin/x"). */
+    /* A switch ("at /every", "net -h"), not a path ("at /usr/bin/x") nor a
+     * number ("at -1 s"). */
     bool path = b + 2 < x->nt && !(x->t[b + 2].flags & CTIX__TOK_SPACE) &&
                 (x->doc->text[x->t[b + 2].start] == '/' || x->doc->text[x->t[b + 2].start] == '\\');
     if ((c == '/' || c == '-') && (x->t[b].flags & CTIX__TOK_SPACE) &&
-        !(n->flags & CTIX__TOK_SPACE) && (n->flags & CTIX__TOK_WORD) && !path)
+        !(n->flags & CTIX__TOK_SPACE) && (n->flags & CTIX__TOK_WORD) &&
+        ctix__isalpha((unsigned char)x->doc->text[n->start]) && !path)
       return true;
   }
   return false;
@@ -1160,16 +1162,20 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
   return add_mention(x, e, start, end, sent, r->text);
 }
 
-static bool not_an_organisation(const ex *x, const char *key, size_t n);
+static bool word_in(const ctix__smap *m, const char *w, size_t n);
 
-/* True when every word of tokens [a, b) is a generic word for a victim
- * ("Companies", "Entities": the [not-victim] words). */
+/* True when every word of tokens [a, b) is a generic word for a victim:
+ * a kind of thing or organisation ([not-victim], [generic]) or a stop
+ * word ("Companies", "the Entities"). */
 static bool generic_words(const ex *x, size_t a, size_t b)
 {
-  for (size_t i = a; i < b; i++)
-    if ((x->t[i].flags & CTIX__TOK_WORD) &&
-        !not_an_organisation(x, x->lower + x->t[i].start, tok_len(&x->t[i])))
+  for (size_t i = a; i < b; i++) {
+    const char *w = x->lower + x->t[i].start;
+    size_t n = tok_len(&x->t[i]);
+    if ((x->t[i].flags & CTIX__TOK_WORD) && !word_in(&x->lx->not_victim, w, n) &&
+        !word_in(&x->lx->generic_org, w, n) && !tok_in(x, i, &x->lx->stop_trim))
       return false;
+  }
   return true;
 }
 
@@ -1567,21 +1573,40 @@ static int ioc_entities(ex *x, const ctix_ioc_list *iocs)
 
 /* --------------------------------------------------------------- assembly */
 
+/* True when the word w[0..n) (lower case) is in m, also with a plural "s"
+ * taken off. */
+static bool word_in(const ctix__smap *m, const char *w, size_t n)
+{
+  return ctix__smap_get(m, w, n) != UINT32_MAX ||
+         (n > 2 && w[n - 1] == 's' && ctix__smap_get(m, w, n - 1) != UINT32_MAX);
+}
+
 /* True when the victim key[0..n) ends in a word for a kind of system, asset
- * or sector, or a generic word for organisations ("PLCs", "Networking
- * Devices", "OT", "Companies"): a target that is not an organisation
- * (stopnames.txt [not-victim], singular forms; a plural "s" is tried off
- * too). */
+ * or sector ("PLCs", "Networking Devices", "OT"): a target that is not an
+ * organisation (stopnames.txt [not-victim]). */
 static bool not_an_organisation(const ex *x, const char *key, size_t n)
 {
   size_t w = n;
   while (w > 0 && key[w - 1] != ' ' && key[w - 1] != '-')
     w--;
-  size_t len = n - w;
-  if (ctix__smap_get(&x->lx->not_victim, key + w, len) != UINT32_MAX)
-    return true;
-  return len > 2 && key[n - 1] == 's' &&
-         ctix__smap_get(&x->lx->not_victim, key + w, len - 1) != UINT32_MAX;
+  return word_in(&x->lx->not_victim, key + w, n - w);
+}
+
+/* True when every word of the victim key[0..n) is generic (generic_words):
+ * "Companies", "Entities", not "Colonial Pipeline Company". */
+static bool generic_key(const ex *x, const char *key, size_t n)
+{
+  for (size_t a = 0; a < n;) {
+    size_t b = a;
+    while (b < n && key[b] != ' ')
+      b++;
+    if (b > a && !word_in(&x->lx->not_victim, key + a, b - a) &&
+        !word_in(&x->lx->generic_org, key + a, b - a) &&
+        ctix__smap_get(&x->lx->stop_trim, key + a, b - a) == UINT32_MAX)
+      return false;
+    a = b + 1;
+  }
+  return true;
 }
 
 /* Victims that are in fact another entity, a place, a sector or a kind of
@@ -1595,7 +1620,8 @@ static void drop_false_victims(ex *x)
     if (v->e.kind != CTIX_ENTITY_VICTIM || !v->accepted)
       continue;
     size_t kl = make_key(key, sizeof(key), v->e.name, strlen(v->e.name));
-    if (!kl || not_an_organisation(x, key, kl) || ctix__smap_get(&x->gz->map, key, kl) != UINT32_MAX ||
+    if (!kl || not_an_organisation(x, key, kl) || generic_key(x, key, kl) ||
+        ctix__smap_get(&x->gz->map, key, kl) != UINT32_MAX ||
         ctix__smap_get(&x->lx->places, key, kl) != UINT32_MAX ||
         ctix__smap_get(&x->lx->sector_words, key, kl) != UINT32_MAX) {
       v->accepted = false;

@@ -116,7 +116,8 @@ typedef struct ctix__lexicon {
   ctix__smap stop_whole;     /* stop names dropped only as a whole name */
   ctix__smap stop_suffix;    /* endings of hyphenated adjectives ("-linked") */
   ctix__smap stop_alone;     /* no name alone, but part of one ("Enterprise") */
-  ctix__smap not_victim;     /* last words of a victim that is a kind of thing, not an organisation */
+  ctix__smap not_victim;
+  ctix__smap generic_org;    /* generic words for organisations ("Companies") */     /* last words of a victim that is a kind of thing, not an organisation */
   ctix__listed_tool *tools;  /* tools.tsv */
   size_t ntools;
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */

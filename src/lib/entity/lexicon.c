@@ -349,6 +349,10 @@ static int stop_line(const char *file, unsigned lineno, const char *s, size_t n)
     stop_section = &lex.stop_alone;
     return 0;
   }
+  if (ctix__mem_ieq(s, n, "[generic]")) {
+    stop_section = &lex.generic_org;
+    return 0;
+  }
   if (ctix__mem_ieq(s, n, "[not-victim]")) {
     stop_section = &lex.not_victim;
     return 0;

@@ -418,13 +418,17 @@ static int sigma_rule(void *ctx, const ctix__sigma_file *f)
   }
   doc = docs->first;
   sigma_labels(&labels, r->kb, ctix__sy_get(doc, "tags"));
-  ctix__buf_add(&text, title->str, title->len);
+  ctix__buf_add(&text, title->str, strlen(title->str));
   desc = ctix__sy_get(doc, "description");
   if (r->sigma == CTIX__TTP_SIGMA_DESC && desc && desc->kind == CTIX__SY_SCALAR && desc->len) {
     ctix__buf_adds(&text, ". ");
-    ctix__buf_add(&text, desc->str, desc->len);
+    ctix__buf_add(&text, desc->str, strlen(desc->str));
   }
-  if (text.err || labels.err) {
+  if (text.err == CTIX_ENOMEM || labels.err == CTIX_ENOMEM) {
+    rc = ctix__error_set(r->err, CTIX_ENOMEM, "out of memory reading %s", f->path);
+    goto done;
+  }
+  if (text.err || labels.err) { /* over the buffers' limits */
     r->sigma_skipped++;
     goto done;
   }
