@@ -331,37 +331,33 @@ static int sector_line(const char *file, unsigned lineno, const char *s, size_t 
 
 static ctix__smap *stop_section = &lex.stop_trim;
 
+/* The sections of stopnames.txt after its first (stop_trim), by heading. */
+static const struct {
+  const char *heading;
+  ctix__smap *map;
+} stop_sections[] = {
+    {"[whole]", &lex.stop_whole},   {"[suffix]", &lex.stop_suffix},
+    {"[alone]", &lex.stop_alone},   {"[generic]", &lex.generic_org},
+    {"[not-victim]", &lex.not_victim},
+};
+
 static int stop_line(const char *file, unsigned lineno, const char *s, size_t n)
 {
   size_t len;
   s = ctix__trim(s, &n);
   if (!n)
     return 0;
-  if (ctix__mem_ieq(s, n, "[whole]")) {
-    stop_section = &lex.stop_whole;
-    return 0;
-  }
-  if (ctix__mem_ieq(s, n, "[suffix]")) {
-    stop_section = &lex.stop_suffix;
-    return 0;
-  }
-  if (ctix__mem_ieq(s, n, "[alone]")) {
-    stop_section = &lex.stop_alone;
-    return 0;
-  }
-  if (ctix__mem_ieq(s, n, "[generic]")) {
-    stop_section = &lex.generic_org;
-    return 0;
-  }
-  if (ctix__mem_ieq(s, n, "[not-victim]")) {
-    stop_section = &lex.not_victim;
-    return 0;
+  if (s[0] == '[') {
+    for (size_t i = 0; i < sizeof(stop_sections) / sizeof(stop_sections[0]); i++)
+      if (ctix__mem_ieq(s, n, stop_sections[i].heading)) {
+        stop_section = stop_sections[i].map;
+        return 0;
+      }
+    return bad_line(file, lineno, "unknown section");
   }
   char *key = lower_dup(s, n, &len);
   if (!key || ctix__smap_put(stop_section, key, len, 1, NULL))
     return CTIX_ENOMEM;
-  (void)file;
-  (void)lineno;
   return 0;
 }
 
