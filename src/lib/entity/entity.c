@@ -1162,20 +1162,15 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
   return add_mention(x, e, start, end, sent, r->text);
 }
 
-static bool word_in(const ctix__smap *m, const char *w, size_t n);
+static bool generic_word(const ex *x, const char *w, size_t n);
 
-/* True when every word of tokens [a, b) is a generic word for a victim:
- * a kind of thing or organisation ([not-victim], [generic]) or a stop
- * word ("Companies", "the Entities"). */
+/* True when every word of tokens [a, b) is generic (generic_word). */
 static bool generic_words(const ex *x, size_t a, size_t b)
 {
-  for (size_t i = a; i < b; i++) {
-    const char *w = x->lower + x->t[i].start;
-    size_t n = tok_len(&x->t[i]);
-    if ((x->t[i].flags & CTIX__TOK_WORD) && !word_in(&x->lx->not_victim, w, n) &&
-        !word_in(&x->lx->generic_org, w, n) && !tok_in(x, i, &x->lx->stop_trim))
+  for (size_t i = a; i < b; i++)
+    if ((x->t[i].flags & CTIX__TOK_WORD) &&
+        !generic_word(x, x->lower + x->t[i].start, tok_len(&x->t[i])))
       return false;
-  }
   return true;
 }
 
@@ -1592,7 +1587,16 @@ static bool not_an_organisation(const ex *x, const char *key, size_t n)
   return word_in(&x->lx->not_victim, key + w, n - w);
 }
 
-/* True when every word of the victim key[0..n) is generic (generic_words):
+/* True when the lower-case word w[0..n) says nothing about which victim:
+ * a kind of thing or organisation ([not-victim], [generic]) or a stop word
+ * ("Companies", "the", "Entities"). */
+static bool generic_word(const ex *x, const char *w, size_t n)
+{
+  return word_in(&x->lx->not_victim, w, n) || word_in(&x->lx->generic_org, w, n) ||
+         ctix__smap_get(&x->lx->stop_trim, w, n) != UINT32_MAX;
+}
+
+/* True when every word of the victim key[0..n) is generic (generic_word):
  * "Companies", "Entities", not "Colonial Pipeline Company". */
 static bool generic_key(const ex *x, const char *key, size_t n)
 {
@@ -1600,9 +1604,7 @@ static bool generic_key(const ex *x, const char *key, size_t n)
     size_t b = a;
     while (b < n && key[b] != ' ')
       b++;
-    if (b > a && !word_in(&x->lx->not_victim, key + a, b - a) &&
-        !word_in(&x->lx->generic_org, key + a, b - a) &&
-        ctix__smap_get(&x->lx->stop_trim, key + a, b - a) == UINT32_MAX)
+    if (b > a && !generic_word(x, key + a, b - a))
       return false;
     a = b + 1;
   }
