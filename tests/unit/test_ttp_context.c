@@ -72,6 +72,23 @@ static void test_advice(void **state)
   expect_flag("Disable SMBv1.", CTIX__TTP_CTX_ADVICE, false);
 }
 
+/* The publication's notices to its reader describe no attack. */
+static void test_publication(void **state)
+{
+  (void)state;
+  expect_flag("Download the PDF version of this report:", CTIX__TTP_CTX_PUBLICATION, true);
+  expect_flag("Click here for a PDF version of this report.", CTIX__TTP_CTX_PUBLICATION, true);
+  expect_flag("Subscribe to our newsletter for weekly threat summaries.",
+              CTIX__TTP_CTX_PUBLICATION, true);
+  expect_flag("Follow us on Twitter.", CTIX__TTP_CTX_PUBLICATION, true);
+  /* the actor's downloads and lures are attack descriptions */
+  expect_flag("The loader downloads the PDF lure from the C2 server.", CTIX__TTP_CTX_PUBLICATION,
+              false);
+  expect_flag("The actors download the payload with certutil.", CTIX__TTP_CTX_PUBLICATION, false);
+  expect_flag("Victims who subscribe to the fake service receive a loader.",
+              CTIX__TTP_CTX_PUBLICATION, false);
+}
+
 static void test_id_table(void **state)
 {
   (void)state;
@@ -191,6 +208,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_negation),     cmocka_unit_test(test_hypothetical),
       cmocka_unit_test(test_advice),       cmocka_unit_test(test_id_table),
+      cmocka_unit_test(test_publication),
       cmocka_unit_test(test_sections),     cmocka_unit_test(test_context_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,6 +91,21 @@ static void test_advice_and_references(void **state)
   ctix_ttp_list_free(l);
 }
 
+/* A publication notice ("Download the PDF version of this report") gives
+ * no technique, though its words are those of ingress tool transfer; the
+ * same words about the actor do. */
+static void test_publication_notice(void **state)
+{
+  ctix_ttp_list *l = map_text("Download the PDF version of this report:", false, NULL, NULL);
+  ctix_ttp_list *l2 = map_text("The actors download the second stage with certutil.", false,
+                               NULL, NULL);
+  (void)state;
+  assert_null(find_family(l, "T1105"));
+  assert_non_null(find_family(l2, "T1105"));
+  ctix_ttp_list_free(l);
+  ctix_ttp_list_free(l2);
+}
+
 static void test_sub_over_parent(void **state)
 {
   ctix_ttp_list *l = map_text("The victims received spearphishing emails with a malicious "
@@ -187,6 +202,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_plain_procedure), cmocka_unit_test(test_negated_not_observed),
       cmocka_unit_test(test_advice_and_references), cmocka_unit_test(test_sub_over_parent),
+      cmocka_unit_test(test_publication_notice),
       cmocka_unit_test(test_literal_ids),      cmocka_unit_test(test_options),
       cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_no_technique),
   };

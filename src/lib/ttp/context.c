@@ -13,7 +13,10 @@
  * into one automaton. Kinds: negated, hypothetical, advice (anywhere in a
  * sentence), imperative (advice only in a list item or a mitigation
  * section), reference-heading and mitigation-heading (the innermost
- * heading that matches decides the section's kind). ID tables are
+ * heading that matches decides the section's kind), and publication: a
+ * sentence about the publication itself, addressed to its reader
+ * ("Download the PDF version of this report", "Subscribe", "Follow us
+ * on ..."), which describes no attack whatever its words. ID tables are
  * recognised from the words themselves: a sentence with an explicit
  * technique id and at most two lower-case words that are not fillers
  * ("Exploitation of Remote Services [T1210]"), or a table row with no
@@ -33,6 +36,7 @@ enum ctx_kind {
   K_IMPERATIVE,
   K_REFERENCE_HEADING,
   K_MITIGATION_HEADING,
+  K_PUBLICATION,
   K_COUNT
 };
 
@@ -43,6 +47,7 @@ static const char *const kind_names[K_COUNT] = {
     [K_IMPERATIVE] = "imperative",
     [K_REFERENCE_HEADING] = "reference-heading",
     [K_MITIGATION_HEADING] = "mitigation-heading",
+    [K_PUBLICATION] = "publication",
 };
 
 /* Pattern values: the kind, plus AT_START (WHERE `start`) or AT_WHOLE (WHERE `whole`). */
@@ -109,7 +114,7 @@ int ctix__ttp_context_parse(ctix__ttp_patset **out, const char *text, size_t len
       ctix__error_source(err, source);
       rc = ctix__error_set_lc(err, CTIX_EPARSE, line, 1,
                               "unknown kind (negated, hypothetical, advice, imperative, "
-                              "reference-heading, mitigation-heading)");
+                              "reference-heading, mitigation-heading, publication)");
       goto done;
     }
     wlen = (size_t)(t2 - t1 - 1);
@@ -280,6 +285,8 @@ static unsigned flags_of(unsigned kinds, bool imperative_ok)
     f |= CTIX__TTP_CTX_HYPOTHETICAL;
   if ((kinds & (1u << K_ADVICE)) || (imperative_ok && (kinds & (1u << K_IMPERATIVE))))
     f |= CTIX__TTP_CTX_ADVICE;
+  if (kinds & (1u << K_PUBLICATION))
+    f |= CTIX__TTP_CTX_PUBLICATION;
   return f;
 }
 

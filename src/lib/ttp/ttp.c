@@ -208,10 +208,11 @@ static int cmp_cell(const void *a, const void *b)
   return 0;
 }
 
-/* Whether a sentence is an attack description at all (not references, mitigations). */
+/* Whether a sentence is an attack description at all (not references,
+ * mitigations, nor the publication's own notices to its reader). */
 static bool usable(unsigned ctx)
 {
-  return !(ctx & (CTIX__TTP_CTX_REFERENCE | CTIX__TTP_CTX_MITIGATION));
+  return !(ctx & (CTIX__TTP_CTX_REFERENCE | CTIX__TTP_CTX_MITIGATION | CTIX__TTP_CTX_PUBLICATION));
 }
 
 static bool is_potential(unsigned ctx)
