@@ -23,3 +23,11 @@ foreach(name stix_corpus stix_hostile)
   set_tests_properties(export_${name} PROPERTIES LABELS "integration;shared-data"
                        SKIP_RETURN_CODE 77 TIMEOUT 900)
 endforeach()
+#   misp_galaxy_regen  data/export/misp-galaxy.tsv is what tools/misp_galaxy_table.py
+#                   makes of ../shared/data/misp/galaxies/clusters (label
+#                   shared-data, skips 77 without it).
+add_test(NAME export_misp_galaxy_regen
+         COMMAND sh ${CTIX_EXPORT_TEST_DIR}/misp_galaxy_regen.sh ${CMAKE_SOURCE_DIR} ${CTIX_SHARED_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/export/misp_galaxy_regen)
+set_tests_properties(export_misp_galaxy_regen PROPERTIES LABELS "integration;shared-data"
+                     SKIP_RETURN_CODE 77 TIMEOUT 120)

@@ -14,8 +14,11 @@
  * merged, as MISP would refuse the second one.
  *
  * Entities add attribution and targeting attributes and galaxy tags
- * (threat-actor, mitre-malware, mitre-tool); observed and implied techniques add
- * misp-galaxy:mitre-attack-pattern="Name - T1059.001" tags; vulnerabilities
+ * (threat-actor, mitre-intrusion-set, mitre-malware, mitre-tool); observed
+ * and implied techniques add misp-galaxy:mitre-attack-pattern="Name -
+ * T1059.001" tags. Tags name only clusters MISP's galaxies have, with the
+ * galaxies' own values (galaxy.c: renamed and revoked clusters, actors'
+ * synonyms); vulnerabilities
  * in CISA's KEV catalogue add a vulnerability object. The TLP of the
  * options gives the event's tlp tag and distribution; the risk level gives
  * threat_level_id. Every uuid is a UUIDv5 of content under ctix's
@@ -30,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export/galaxy.h"
 #include "export/ids.h"
 #include "export/jsonw.h"
 #include "export/layers_internal.h"
@@ -634,6 +638,14 @@ static bool attack_id(const char *id, char letter)
   return n == 5 && id[0] == letter && all_digits(id + 1, 4);
 }
 
+static bool has_digit(const char *s)
+{
+  for (; *s; s++)
+    if (ctix__isdigit((unsigned char)*s))
+      return true;
+  return false;
+}
+
 /* Attributes, tags and objects of the named entities. */
 static int add_entities(mx *m, const ctix_analysis *a, const ctix__xopts *x)
 {
@@ -665,21 +677,42 @@ static int add_entities(mx *m, const ctix_analysis *a, const ctix__xopts *x)
     while (note.len && (note.data[note.len - 1] == ' ' || note.data[note.len - 1] == ';'))
       ctix__buf_truncate(&note, note.len - 1);
     switch (e->kind) {
-    case CTIX_ENTITY_GROUP:
-      /* Only the threat-actor galaxy: MISP's mitre-intrusion-set galaxy lags
-       * ATT&CK, and a "Name - G1234" tag it lacks cannot be linked (MISP
-       * refuses it as a cluster); the ATT&CK id goes into the comment. */
-      rc = add_galaxy_tag(m, "threat-actor", name, NULL);
+    case CTIX_ENTITY_GROUP: {
+      /* Tags only for clusters MISP has (galaxy.c): the threat-actor
+       * cluster of that name, or the one cluster that lists the name as a
+       * synonym ("Dragonfly" is "ENERGETIC BEAR" there) when the group is
+       * ATT&CK's or its name is a designator with a digit ("UAT-7290"), not
+       * a word another cluster may also use ("Alibaba"); and the
+       * mitre-intrusion-set cluster of its ATT&CK id. A name without a
+       * cluster stays in the threat-actor attribute. */
+      const char *actor = ctix__misp_actor_cluster(name, e->known || has_digit(name));
+      const char *set =
+          e->known && attack_id(e->id, 'G') ? ctix__misp_cluster_by_id("mitre-intrusion-set", e->id)
+                                            : NULL;
+      if (actor)
+        rc = add_galaxy_tag(m, "threat-actor", actor, NULL);
+      if (rc == 0 && set)
+        rc = add_galaxy_tag(m, "mitre-intrusion-set", set, NULL);
       if (rc == 0)
         rc = add_attr(m, "threat-actor", "Attribution", name, strlen(name), false,
                       note.data ? note.data : "", note.len);
       break;
+    }
     case CTIX_ENTITY_MALWARE:
-    case CTIX_ENTITY_TOOL:
-      if (e->known && attack_id(e->id, 'S') && software_is(x->kb, e, CTIX_KB_MALWARE))
-        rc = add_galaxy_tag(m, "mitre-malware", name, e->id);
-      else if (e->known && attack_id(e->id, 'S') && software_is(x->kb, e, CTIX_KB_TOOL))
-        rc = add_galaxy_tag(m, "mitre-tool", name, e->id);
+    case CTIX_ENTITY_TOOL: {
+      /* the galaxy of ATT&CK's kind first, then the other one (MISP files a
+       * few programs the other way) */
+      static const char *const galaxies[2] = {"mitre-malware", "mitre-tool"};
+      const char *cluster = NULL, *galaxy = NULL;
+      if (e->known && attack_id(e->id, 'S')) {
+        int first = software_is(x->kb, e, CTIX_KB_TOOL) ? 1 : 0, k;
+        for (k = 0; k < 2 && !cluster; k++) {
+          galaxy = galaxies[(first + k) % 2];
+          cluster = ctix__misp_cluster_by_id(galaxy, e->id);
+        }
+      }
+      if (cluster)
+        rc = add_galaxy_tag(m, galaxy, cluster, NULL);
       else {
         ctix__buf_reset(&m->tmp2);
         ctix__buf_addf(&m->tmp2, "%s named by the source (no ATT&CK galaxy cluster)%s",
@@ -697,6 +730,7 @@ static int add_entities(mx *m, const ctix_analysis *a, const ctix__xopts *x)
                       note.data ? note.data : "", note.len);
       }
       break;
+    }
     case CTIX_ENTITY_CAMPAIGN:
       rc = add_attr(m, "campaign-name", "Attribution", name, strlen(name), false,
                     note.data ? note.data : "", note.len);
@@ -787,25 +821,23 @@ static int add_techniques(mx *m, const ctix_analysis *a, const ctix__xopts *x)
     const ctix_ttp_hit *h = &tl->items[i];
     ctix_kb_ref ref;
     ctix_buf *list = NULL;
-    const char *name = h->name;
-    bool galaxy = false;
+    const char *name = h->name, *cluster;
     if (!h->id || !h->id[0])
       continue;
     if (x->kb && ctix_kb_find_id(x->kb, h->id, strlen(h->id), &ref) == 0 &&
         ctix_kb_kind_of(x->kb, ref) == CTIX_KB_TECHNIQUE) {
       ctix_kb_obj o;
-      if (ctix_kb_get(x->kb, ref, &o) == 0 &&
-          (o.domains & (CTIX_KB_ENTERPRISE | CTIX_KB_MOBILE)) && o.name[0]) {
-        galaxy = true;
+      if (ctix_kb_get(x->kb, ref, &o) == 0 && o.name[0])
         name = o.name;
-      }
     }
+    /* the galaxy's own value for the id, or its replacement's */
+    cluster = ctix__misp_cluster_by_id("mitre-attack-pattern", h->id);
     if (h->status == CTIX_TTP_POTENTIAL)
       list = &potential;
-    else if (!galaxy)
+    else if (!cluster)
       list = &other;
     else
-      rc = add_galaxy_tag(m, "mitre-attack-pattern", name, h->id);
+      rc = add_galaxy_tag(m, "mitre-attack-pattern", cluster, NULL);
     if (list && list->len < NOTE_MAX) {
       if (list->len)
         ctix__buf_add(list, ", ", 2);

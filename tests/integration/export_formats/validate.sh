@@ -1,7 +1,8 @@
 # Every Navigator layer, MISP event and CSV that ctix writes for the dev
 # articles and examples/ (and for the hand-built analyses of
 # test_export_layers --dump) passes the validators of ../shared/tools with
-# zero errors, and a second run gives the same bytes.
+# zero errors, every MISP galaxy tag names a cluster MISP links as written,
+# and a second run gives the same bytes.
 # Arguments: CTIX TEST_BIN SOURCE_DIR SHARED_DIR WORK_DIR.
 CTIX=$1
 TEST_BIN=$2
@@ -51,6 +52,12 @@ find out1 dump -name '*misp*.json' | sort >events.txt
   fail "misp-validate: $(grep -v warning: misp.txt | head -n 20)"
 tail -n 1 nav.txt
 tail -n 1 misp.txt
+# Every galaxy tag names a cluster MISP links, with its current value (no
+# unknown, renamed or revoked cluster, no synonym in place of the cluster).
+if grep -E 'warning: .*(no cluster|is a synonym in galaxy|is revoked in galaxy|will not link)' \
+  misp.txt >galaxy.txt; then
+  fail "galaxy tags MISP does not link as written: $(head -n 5 galaxy.txt)"
+fi
 
 # CSV: RFC 4180 with CRLF, the header, six fields a row.
 find out1 dump -name '*.csv' | sort >csv.txt
