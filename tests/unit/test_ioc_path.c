@@ -144,8 +144,9 @@ static void test_windows_paths(void **state)
                  WANT("C:\\\\Windows\\\\Temp\\\\b.exe"));
   expect_exactly("copies itself to C:\\Program Files (x86)\\Acme Tools\\agent.exe and exits",
                  CTIX_IOC_FILE_PATH, WANT("C:\\Program Files (x86)\\Acme Tools\\agent.exe"));
-  expect_exactly("installed under C:\\Program Files.", CTIX_IOC_FILE_PATH,
-                 WANT("C:\\Program Files"));
+  /* a bare well-known folder is found, trimmed, and benign */
+  expect_exactly("installed under C:\\Program Files.", CTIX_IOC_FILE_PATH, WANT_NONE);
+  expect_accepted("installed under C:\\Program Files.", CTIX_IOC_FILE_PATH, "C:\\Program Files");
   expect_exactly("the \"C:\\Users\\Jane Roe\\Desktop\\notes v2.txt\" file", CTIX_IOC_FILE_PATH,
                  WANT("C:\\Users\\Jane Roe\\Desktop\\notes v2.txt"));
   expect_exactly("C:\\Users\\<username>\\AppData\\Roaming\\a.exe", CTIX_IOC_FILE_PATH,
@@ -207,8 +208,12 @@ static void test_posix_paths(void **state)
 {
   (void)state;
   expect_exactly("drops /usr/local/bin/kworkerd and reads /etc/shadow.", CTIX_IOC_FILE_PATH,
-                 WANT("/usr/local/bin/kworkerd", "/etc/shadow"));
-  expect_exactly("cd /tmp; ls", CTIX_IOC_FILE_PATH, WANT("/tmp"));
+                 WANT("/usr/local/bin/kworkerd"));
+  expect_accepted("drops /usr/local/bin/kworkerd and reads /etc/shadow.", CTIX_IOC_FILE_PATH,
+                  "/etc/shadow"); /* a well-known system file: benign */
+  expect_exactly("cd /tmp; ls", CTIX_IOC_FILE_PATH, WANT_NONE);
+  expect_accepted("cd /tmp; ls", CTIX_IOC_FILE_PATH, "/tmp"); /* a well-known folder: benign */
+  expect_exactly("cd /tmp/.ICE-unix; ls", CTIX_IOC_FILE_PATH, WANT("/tmp/.ICE-unix"));
   expect_exactly("(/var/tmp/.hidden/x)", CTIX_IOC_FILE_PATH, WANT("/var/tmp/.hidden/x"));
   expect_exactly("~/.bashrc, ~root/.ssh/id_rsa and ~/Library/x", CTIX_IOC_FILE_PATH,
                  WANT("~/.bashrc", "~root/.ssh/id_rsa", "~/Library/x"));

@@ -90,6 +90,50 @@ static void test_system_files(void **state)
   }
 }
 
+/* Well-known folders and POSIX system files are locations every host has;
+ * a file inside such a folder, or a look-alike, stays an indicator. */
+static void test_system_folders(void **state)
+{
+  static const struct {
+    const char *path;
+    const char *why; /* NULL: an indicator */
+  } cases[] = {
+      {"C:\\Windows", "well-known system folder"},
+      {"c:\\windows\\", "well-known system folder"},
+      {"C:/Windows/System32", "well-known system folder"},
+      {"C:\\Program Files (x86)\\", "well-known system folder"},
+      {"C:\\ProgramData", "well-known system folder"},
+      {"C:\\Users\\Public", "well-known system folder"},
+      {"%APPDATA%", "well-known system folder"},
+      {"/tmp/", "well-known system folder"},
+      {"/dev/shm", "well-known system folder"},
+      {"/etc/passwd", "well-known system file"},
+      {"/bin/sh", "well-known system file"},
+      {"C:\\Users\\Public\\svc.exe", NULL},
+      {"C:\\Program Files (x86)\\Evil\\", NULL},
+      {"C:\\Windows2", NULL},
+      {"/tmp/.x/run.sh", NULL},
+      {"/TMP", NULL},          /* POSIX paths are case-sensitive */
+      {"/etc/passwd.bak", NULL},
+      {"/etc/passwd/x", NULL},
+      {"D:\\Windows", NULL},
+      {"/", NULL},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    ctix_ioc_status st;
+    const char *why;
+    ctix__ioc_triage_file(cases[i].path, strlen(cases[i].path), &st, &why);
+    if ((st == CTIX_IOC_STATUS_BENIGN) != (cases[i].why != NULL))
+      fail_msg("%s: status %s", cases[i].path, ctix_ioc_status_name(st));
+    if (cases[i].why)
+      assert_string_equal(why, cases[i].why);
+    else
+      assert_null(why);
+  }
+}
+
 static void test_ipv4_ranges(void **state)
 {
   /* Each range at both edges and just outside them. */
@@ -645,6 +689,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_benign_list_by_extraction),
+      cmocka_unit_test(test_system_folders),
       cmocka_unit_test(test_ipv4_ranges),
       cmocka_unit_test(test_ipv6_ranges),
       cmocka_unit_test(test_ip_null),

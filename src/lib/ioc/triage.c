@@ -678,6 +678,59 @@ static bool system_dir(const char *dir, size_t n)
   return false;
 }
 
+/* Well-known folders, a location every system has: a path naming only one
+ * of them ("C:\\Program Files (x86)", "/tmp/") is no indicator (lower case;
+ * Windows entries match either separator and any case, POSIX ones exactly). */
+static const char *const system_folders[] = {
+    "c:\\windows",        "c:\\windows\\system32", "c:\\windows\\syswow64",
+    "c:\\windows\\temp",  "c:\\program files",     "c:\\program files (x86)",
+    "c:\\programdata",    "c:\\users",             "c:\\users\\public",
+    "%windir%",           "%systemroot%",          "%system32%",
+    "%programfiles%",     "%programfiles(x86)%",   "%programdata%",
+    "%appdata%",          "%localappdata%",        "%temp%",
+    "%tmp%",              "%userprofile%",         "%public%",
+    "%allusersprofile%",  "/tmp",                  "/var/tmp",
+    "/dev/shm",           "/etc",                  "/bin",
+    "/sbin",              "/usr/bin",              "/usr/sbin",
+    "/usr/local/bin",     "/var/log",              "/home",
+    "/root",
+};
+
+/* Well-known POSIX system files, named in every report on Linux intrusions
+ * ("read /etc/passwd"): the same on every host, so no indicator. */
+static const char *const posix_system_files[] = {
+    "/etc/passwd", "/etc/shadow", "/etc/group",       "/etc/hosts", "/etc/crontab",
+    "/etc/sudoers", "/etc/resolv.conf", "/bin/sh", "/bin/bash",
+};
+
+/* Is path[0..n) (trailing separators ignored) entry e of a table above? */
+static bool names_entry(const char *path, size_t n, const char *e)
+{
+  size_t k = strlen(e), i;
+  bool posix = e[0] == '/';
+  while (n > 1 && (path[n - 1] == '\\' || path[n - 1] == '/'))
+    n--;
+  if (n != k)
+    return false;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)path[i];
+    if (posix ? c != (unsigned char)e[i]
+              : (c == '/' ? '\\' : ctix__lower(c)) != (unsigned char)e[i])
+      return false;
+  }
+  return true;
+}
+
+/* The first entry of table[0..n) that path[0..len) names, or NULL. */
+static const char *named_entry(const char *path, size_t len, const char *const *table, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (names_entry(path, len, table[i]))
+      return table[i];
+  return NULL;
+}
+
 void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
                            const char **reason)
 {
@@ -685,6 +738,19 @@ void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
   size_t base = n, i;
   *status = CTIX_IOC_STATUS_IOC;
   *reason = NULL;
+  if (n > 0 && n <= 32) {
+    if (named_entry(path, n, system_folders, sizeof(system_folders) / sizeof(system_folders[0]))) {
+      *status = CTIX_IOC_STATUS_BENIGN;
+      *reason = "well-known system folder";
+      return;
+    }
+    if (named_entry(path, n, posix_system_files,
+                    sizeof(posix_system_files) / sizeof(posix_system_files[0]))) {
+      *status = CTIX_IOC_STATUS_BENIGN;
+      *reason = "well-known system file";
+      return;
+    }
+  }
   while (base > 0 && path[base - 1] != '\\' && path[base - 1] != '/')
     base--;
   if (n - base == 0 || n - base >= sizeof(name))
