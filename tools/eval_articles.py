@@ -2,6 +2,7 @@
 """Scores ctix's techniques on real articles against their authors' own lists.
 
 usage: eval_articles.py CTIX ARTICLES_DIR [--json] [--markdown] [--min-recall R]
+                        [--enterprise-only]
 
 For every ARTICLES_DIR/<id>.json (the article corpus format: "techniques",
 "kind", "title") whose <id>.text.txt exists, runs `CTIX analyze --jsonl` on
@@ -12,11 +13,14 @@ authors' list:
 - parent: both sides rolled up to parent techniques (T1059.001 -> T1059).
 
 Only articles whose authors list techniques are scored (the others have no
-list to compare with; their predicted counts are still printed). Authors'
-ICS ids (T0xxx) are outside ctix's Enterprise label space: they are
-counted separately, not as misses. Prints a table (Markdown with
---markdown), or one JSON object with --json. With --min-recall, exits 1
-when the micro parent-level recall is below R.
+list to compare with; their predicted counts are still printed). ctix
+reports Mobile and ICS techniques from their explicit ids (report field
+"domain"), so the authors' ICS ids (T0xxx) are scored like the others.
+--enterprise-only gives the earlier view: the authors' ICS ids counted
+apart (column "+N ICS"), not as misses, and only ctix's Enterprise
+techniques predicted. Prints a table (Markdown with --markdown), or one
+JSON object with --json. With --min-recall, exits 1 when the micro
+parent-level recall is below R.
 """
 import argparse
 import json
@@ -54,6 +58,8 @@ def main():
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--min-recall", type=float)
+    ap.add_argument("--enterprise-only", action="store_true",
+                    help="score Enterprise only: authors' ICS ids apart, ctix's Mobile/ICS dropped")
     a = ap.parse_args()
 
     rows = []
@@ -68,9 +74,13 @@ def main():
             meta = json.load(f)
         gold_all = set(meta.get("techniques") or [])
         ics = {t for t in gold_all if t.startswith("T0")}
-        gold = gold_all - ics
+        gold = gold_all - ics if a.enterprise_only else gold_all
+        if not a.enterprise_only:
+            ics = set()
         rep = run_ctix(a.ctix, text)
         techs = rep.get("techniques") or []
+        if a.enterprise_only:
+            techs = [t for t in techs if t.get("domain", "enterprise") == "enterprise"]
         pred = {t["id"] for t in techs if t.get("status") != "implied"}
         observed = {t["id"] for t in techs if t.get("status") == "observed"}
         row = {"id": aid, "kind": meta.get("kind"), "gold": len(gold), "gold_ics": len(ics),

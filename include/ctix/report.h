@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Version of the JSON report schema written by this library. */
-#define CTIX_REPORT_SCHEMA_VERSION "1.2"
+#define CTIX_REPORT_SCHEMA_VERSION "1.3"
 
 /* Flags for the JSON writers; 0 gives compact JSON on one line. */
 enum {

@@ -8,6 +8,8 @@
  * examples and labelled sentences (data/ttp/model.bin, rebuilt by
  * `ctix model train`), and the sentence's context (negation, modality,
  * advice, reference sections), which decides observed versus potential.
+ * Names, cues and the model cover ATT&CK Enterprise; the explicit ids of
+ * Mobile and ICS techniques are findings too, with their domain.
  * The result is deterministic: the same input and model give the same
  * output.
  *
@@ -71,6 +73,10 @@ typedef struct ctix_ttp_hit {
   size_t nevidence;
   const char *runner_up;    /* a close sibling sub-technique, or NULL */
   float runner_up_confidence;
+  /* The technique's ATT&CK domain: CTIX_KB_ENTERPRISE, CTIX_KB_MOBILE or
+   * CTIX_KB_ICS (one bit). Mobile and ICS techniques come only from their
+   * explicit ids; 0 (a hit built by hand) is read as Enterprise. */
+  unsigned domain;
 } ctix_ttp_hit;
 
 /* The techniques of one document, by decreasing confidence (ties by id). */

@@ -131,6 +131,7 @@ int ctix__out_check_tlp(const char **tlp, const char *cmd);
 typedef struct ctix__out_format {
   const char *name;
   const char *file;   /* file name inside the document's output folder */
+  /* The file's content; *out NULL (and 0) when the document gives none. */
   int (*write)(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                ctix_error *err);
   /*

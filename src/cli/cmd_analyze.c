@@ -199,6 +199,10 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
     if (ctix__out_formats[i].write) {
       r->out.report_flags = r->report_flags;
       rc = ctix__out_formats[i].write(&data, &len, a, &r->out, &err);
+      if (rc == 0 && !data) { /* nothing for this document (layer-ics.json without ICS) */
+        ctix__buf_free(&path);
+        continue;
+      }
       if (rc == 0)
         rc = ctix__out_write_file(path.data ? path.data : "", data, len, &err);
       free(data);

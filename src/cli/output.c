@@ -71,12 +71,37 @@ static int write_stix(char **out, size_t *len, const ctix_analysis *a, const cti
   return drop_final_newline(ctix_export_stix(out, len, a, &e, err), out, len);
 }
 
+/* The layer of ATT&CK domain `domain`; none (*out NULL) for a domain other
+ * than Enterprise without a technique in the analysis. */
+static int write_layer(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
+                       unsigned domain, ctix_error *err)
+{
+  ctix_export_options e;
+  if (domain != CTIX_KB_ENTERPRISE && !ctix_export_has_domain(a, domain)) {
+    *out = NULL;
+    *len = 0;
+    return 0;
+  }
+  export_opts(&e, o);
+  return drop_final_newline(ctix_export_navigator_domain(out, len, a, domain, &e, err), out, len);
+}
+
 static int write_navigator(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
                            ctix_error *err)
 {
-  ctix_export_options e;
-  export_opts(&e, o);
-  return drop_final_newline(ctix_export_navigator(out, len, a, &e, err), out, len);
+  return write_layer(out, len, a, o, CTIX_KB_ENTERPRISE, err);
+}
+
+static int write_navigator_mobile(char **out, size_t *len, const ctix_analysis *a,
+                                  const ctix__out_opts *o, ctix_error *err)
+{
+  return write_layer(out, len, a, o, CTIX_KB_MOBILE, err);
+}
+
+static int write_navigator_ics(char **out, size_t *len, const ctix_analysis *a,
+                               const ctix__out_opts *o, ctix_error *err)
+{
+  return write_layer(out, len, a, o, CTIX_KB_ICS, err);
 }
 
 static int write_misp(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
@@ -151,12 +176,16 @@ static int sigma_write_nth(char **out, size_t *len, const char **name, const cti
 
 /*
  * Output formats, in the order their files are written. Later stages add
- * rows here (stix: bundle.stix.json, navigator: layer.json, ...).
+ * rows here (stix: bundle.stix.json, navigator: layer.json, ...). Rows of
+ * one name are chosen together: navigator writes the Enterprise layer, and
+ * a Mobile or ICS layer only for a document with such techniques.
  */
 const ctix__out_format ctix__out_formats[] = {
     {"json", "report.json", write_json, NULL, NULL},
     {"stix", "bundle.stix.json", write_stix, NULL, NULL},
     {"navigator", "layer.json", write_navigator, NULL, NULL},
+    {"navigator", "layer-mobile.json", write_navigator_mobile, NULL, NULL},
+    {"navigator", "layer-ics.json", write_navigator_ics, NULL, NULL},
     {"misp", "misp-event.json", write_misp, NULL, NULL},
     {"csv", "iocs.csv", write_csv, NULL, NULL},
     {"html", "report.html", write_html, NULL, NULL},
@@ -172,8 +201,10 @@ static void list_formats(char *out, size_t outsize)
   size_t i, used = 0;
   out[0] = '\0';
   for (i = 0; i < ctix__out_nformats && used < outsize; i++) {
-    int n = snprintf(out + used, outsize - used, "%s%s", i ? ", " : "",
-                     ctix__out_formats[i].name);
+    int n;
+    if (i && strcmp(ctix__out_formats[i].name, ctix__out_formats[i - 1].name) == 0)
+      continue; /* a second file of the same format */
+    n = snprintf(out + used, outsize - used, "%s%s", i ? ", " : "", ctix__out_formats[i].name);
     if (n < 0)
       break;
     used += (size_t)n;

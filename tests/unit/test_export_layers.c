@@ -121,6 +121,7 @@ static void set_techniques(fixture *f, const tspec *ts, size_t n)
     h->name = ts[i].name;
     h->confidence = ts[i].conf;
     h->status = ts[i].status;
+    h->domain = ts[i].id[1] == '0' ? CTIX_KB_ICS : CTIX_KB_ENTERPRISE; /* T0xxx: ICS */
     h->signals = CTIX_TTP_SIG_ID | CTIX_TTP_SIG_CUE;
     if (ts[i].needle) {
       ctix_ttp_evidence *e = &f->evs[i];
@@ -421,6 +422,47 @@ static void test_navigator_required_fields(void **state)
   fixture_free(&f);
 }
 
+/* One layer per ATT&CK domain: the ICS layer holds the ICS technique only. */
+static void test_navigator_domains(void **state)
+{
+  fixture f;
+  json_t *L;
+  const ctix_kb *kb = NULL;
+  char *out = NULL;
+  size_t len = 0;
+  ctix_error err;
+  (void)state;
+  report_fixture(&f);
+  assert_true(ctix_export_has_domain(&f.a, CTIX_KB_ICS));
+  assert_true(ctix_export_has_domain(&f.a, CTIX_KB_ENTERPRISE));
+  assert_false(ctix_export_has_domain(&f.a, CTIX_KB_MOBILE));
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_export_navigator_domain(&out, &len, &f.a, 8, NULL, &err), CTIX_EINVAL);
+  assert_null(out);
+  assert_int_equal(ctix_export_navigator_domain(&out, &len, &f.a, CTIX_KB_ICS, NULL, &err), 0);
+  L = json_loads(out, 0, NULL);
+  assert_non_null(L);
+  assert_string_equal(str_of(L, "domain"), "ics-attack");
+  assert_string_equal(str_of(L, "name"), "ctix: APT28 phishing wave (ICS)");
+  assert_non_null(layer_tech(L, "T0800", NULL));
+  assert_null(layer_tech(L, "T1566", NULL));
+  if (ctix_kb_default(&kb, NULL) == 0) {
+    assert_non_null(layer_tech(L, "T0800", "inhibit-response-function"));
+    assert_non_null(strstr(meta_value(L, "left out"), "T1566.001"));
+    assert_non_null(strstr(meta_value(L, "left out"), "not in the ICS matrix"));
+  }
+  json_decref(L);
+  free(out);
+  out = NULL;
+  assert_int_equal(ctix_export_navigator_domain(&out, &len, &f.a, CTIX_KB_MOBILE, NULL, &err), 0);
+  L = json_loads(out, 0, NULL);
+  assert_string_equal(str_of(L, "domain"), "mobile-attack");
+  assert_int_equal(json_array_size(json_object_get(L, "techniques")), 0);
+  json_decref(L);
+  free(out);
+  fixture_free(&f);
+}
+
 static void test_navigator_deterministic(void **state)
 {
   fixture f1, f2;
@@ -546,13 +588,12 @@ static void test_misp_structure(void **state)
     }
     assert_true(i < n);
     assert_non_null(strstr(str_of(a, "value"), "T1059.001"));
-    /* ICS technique: no galaxy cluster, named in a comment. */
-    json_array_foreach(attrs, i, a) {
-      if (strstr(str_of(a, "value"), "without a cluster"))
-        break;
-    }
-    assert_true(i < n);
-    assert_non_null(strstr(str_of(a, "value"), "T0800"));
+    /* ICS technique: the ICS galaxy, whose clusters are bare names. */
+    assert_true(has_tag(ev, "misp-galaxy:mitre-ics-techniques=\"Activate Firmware Update Mode\""));
+    assert_false(
+        has_tag(ev, "misp-galaxy:mitre-attack-pattern=\"Activate Firmware Update Mode - T0800\""));
+    json_array_foreach(attrs, i, a)
+      assert_null(strstr(str_of(a, "value"), "without a cluster"));
   }
   json_decref(root);
   fixture_free(&f);
@@ -973,17 +1014,32 @@ static int write_file(const char *dir, const char *name, const char *data, size_
   return fclose(fp) != 0;
 }
 
+/* The Mobile and ICS layers, as writer_fn. */
+static int navigator_mobile(char **out, size_t *len, const ctix_analysis *a,
+                            const ctix_export_options *o, ctix_error *err)
+{
+  return ctix_export_navigator_domain(out, len, a, CTIX_KB_MOBILE, o, err);
+}
+
+static int navigator_ics(char **out, size_t *len, const ctix_analysis *a,
+                         const ctix_export_options *o, ctix_error *err)
+{
+  return ctix_export_navigator_domain(out, len, a, CTIX_KB_ICS, o, err);
+}
+
 static int dump_one(const char *dir, const char *stem, const ctix_analysis *a)
 {
   static const struct {
     const char *suffix;
     writer_fn fn;
   } w[] = {{".layer.json", ctix_export_navigator},
+           {".mobile.layer.json", navigator_mobile},
+           {".ics.layer.json", navigator_ics},
            {".misp.json", ctix_export_misp},
            {".csv", ctix_export_csv}};
   size_t i;
   int bad = 0;
-  for (i = 0; i < 3; i++) {
+  for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
     char name[256], *out = NULL;
     size_t len = 0;
     ctix_error err;
@@ -1002,8 +1058,9 @@ static int dump_one(const char *dir, const char *stem, const ctix_analysis *a)
 
 /*
  * Writes the report, hostile and 10,000-observable analyses, and one with
- * every live Enterprise and Mobile technique of the knowledge base (each
- * observed, scored by its position), for the validators.
+ * every live Enterprise, Mobile and ICS technique of the knowledge base
+ * (each observed, scored by its position), for the validators: the layer
+ * of each domain, the event and the CSV.
  */
 static int dump(const char *dir)
 {
@@ -1039,6 +1096,9 @@ static int dump(const char *dir)
       continue;
     f.hits[n].id = o.id;
     f.hits[n].name = o.name;
+    f.hits[n].domain = o.domains & CTIX_KB_ENTERPRISE ? CTIX_KB_ENTERPRISE
+                       : o.domains & CTIX_KB_MOBILE   ? CTIX_KB_MOBILE
+                                                      : CTIX_KB_ICS;
     f.hits[n].confidence = (float)(n % 101) / 100.0f;
     f.hits[n].status = (n % 7 == 0) ? CTIX_TTP_POTENTIAL : CTIX_TTP_OBSERVED;
     n++;
@@ -1055,6 +1115,7 @@ int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_navigator_required_fields),
+      cmocka_unit_test(test_navigator_domains),
       cmocka_unit_test(test_navigator_deterministic),
       cmocka_unit_test(test_navigator_empty),
       cmocka_unit_test(test_misp_structure),

@@ -21,22 +21,13 @@
 #include "ttp/model.h"
 #include "ttp_test.h"
 
-static const ctix_ttp_hit *find(const ctix_ttp_list *l, const char *id)
-{
-  size_t i;
-  for (i = 0; i < l->count; i++)
-    if (strcmp(l->items[i].id, id) == 0)
-      return &l->items[i];
-  return NULL;
-}
-
 static void test_plain_procedure(void **state)
 {
   ctix_document *doc;
   ctix_ttp_list *l = map_text("The attackers created a scheduled task with schtasks /create "
                               "/tn Updater /sc minute to run the backdoor every minute.",
                               false, NULL, &doc);
-  const ctix_ttp_hit *h = find(l, "T1053.005");
+  const ctix_ttp_hit *h = find_id(l, "T1053.005");
   size_t i;
   (void)state;
   assert_non_null(h);
@@ -111,10 +102,10 @@ static void test_sub_over_parent(void **state)
   ctix_ttp_list *l = map_text("The victims received spearphishing emails with a malicious "
                               "Word document attached; opening the attachment ran a macro.",
                               false, NULL, NULL);
-  const ctix_ttp_hit *h = find(l, "T1566.001");
+  const ctix_ttp_hit *h = find_id(l, "T1566.001");
   (void)state;
   assert_non_null(h);
-  assert_null(find(l, "T1566"));
+  assert_null(find_id(l, "T1566"));
   assert_string_equal(h->name, "Spearphishing Attachment");
   if (h->runner_up)
     assert_true(strncmp(h->runner_up, "T1566.", 6) == 0 && strcmp(h->runner_up, h->id) != 0);
@@ -126,14 +117,14 @@ static void test_literal_ids(void **state)
   const char *text = "In this intrusion the operators used T1486 against the file servers.";
   ctix_ttp_options o;
   ctix_ttp_list *l = map_text(text, false, NULL, NULL), *l2;
-  const ctix_ttp_hit *h = find(l, "T1486");
+  const ctix_ttp_hit *h = find_id(l, "T1486");
   (void)state;
   assert_non_null(h);
   assert_true(h->signals & CTIX_TTP_SIG_ID);
   ctix_ttp_options_init(&o);
   o.ignore_explicit_ids = true;
   l2 = map_text(text, false, &o, NULL);
-  h = find(l2, "T1486");
+  h = find_id(l2, "T1486");
   if (h)
     assert_false(h->signals & CTIX_TTP_SIG_ID);
   ctix_ttp_list_free(l);
@@ -158,10 +149,10 @@ static void test_options(void **state)
     assert_true(few->items[i].confidence >= 0.99f);
   /* the LSASS sub-technique is found below 0.99 while its family is above:
    * under the minimum the parent stands for it */
-  assert_non_null(find(all, "T1003.001"));
-  assert_true(find(all, "T1003.001")->confidence < 0.99f);
-  assert_null(find(few, "T1003.001"));
-  assert_non_null(find(few, "T1003"));
+  assert_non_null(find_id(all, "T1003.001"));
+  assert_true(find_id(all, "T1003.001")->confidence < 0.99f);
+  assert_null(find_id(few, "T1003.001"));
+  assert_non_null(find_id(few, "T1003"));
   ctix_ttp_options_init(&o);
   o.max_evidence = 1;
   one = map_text(text, false, &o, NULL);

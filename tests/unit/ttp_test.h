@@ -37,6 +37,16 @@ static inline ctix_ttp_list *map_text(const char *text, bool md, const ctix_ttp_
   return list;
 }
 
+/* The hit of technique `id`, or NULL. */
+static inline const ctix_ttp_hit *find_id(const ctix_ttp_list *l, const char *id)
+{
+  size_t i;
+  for (i = 0; i < l->count; i++)
+    if (strcmp(l->items[i].id, id) == 0)
+      return &l->items[i];
+  return NULL;
+}
+
 /* Any hit of the family of `parent` (T1566 matches T1566.001), or NULL. */
 static inline const ctix_ttp_hit *find_family(const ctix_ttp_list *l, const char *parent)
 {

@@ -18,7 +18,8 @@ it is written in C:
 
 The replay is the committed decision with topk = 1 (the best sentence
 score, floored at z_floor, minus potential_pen in negated, hypothetical and
-advice sentences; plus cue_w, name_w, id_w times the strongest cue, name and
+advice sentences, a Mobile or ICS id's sentence scoring the trace's Z for
+it; plus cue_w, name_w, id_w times the strongest cue, name and
 id of the technique, a parent taking the strongest of its sub-techniques';
 a family accepted when its best member reaches thr0 + thr1 ln(usable
 sentences); inside it the sub-techniques within sub_margin of the threshold,
@@ -102,6 +103,8 @@ class Item:
         self.sents = []     # their sentence numbers
         self.extra = {}     # sentence number -> [extra class scores] (--add)
         self.hits = []      # (technique, kind, weight)
+        self.contexts = {}  # sentence number -> context flags (every sentence)
+        self.foreign = []   # (technique, sentence, z): Mobile/ICS ids and their model score
         self.gold = set()
         self.pred = set()
 
@@ -117,11 +120,15 @@ def read_trace(path):
                 cur = Item(int(p[-2]))
             elif p[0] == "classes":
                 cur.classes = [c.split(":")[0] for c in p[1:]]
-            elif p[0] == "sent" and len(p) > 4:
-                cur.scores.append((int(p[2]), [float(x) for x in p[4:]]))
-                cur.sents.append(int(p[1]))
+            elif p[0] == "sent":
+                cur.contexts[int(p[1])] = int(p[2])
+                if len(p) > 4:
+                    cur.scores.append((int(p[2]), [float(x) for x in p[4:]]))
+                    cur.sents.append(int(p[1]))
             elif p[0] == "hit":
                 cur.hits.append((p[2], int(p[3]), float(p[4])))
+                if len(p) > 5:  # a Mobile or ICS id: the model score of its sentence
+                    cur.foreign.append((p[2], int(p[1]), float(p[5])))
             elif p[0] == "gold":
                 if cur is None:  # an empty text: no decision was traced
                     cur = Item(0)
@@ -324,6 +331,9 @@ def decide(it, pr):
         if len(t) > 5 and bonus[t] > bonus[t[:5]]:
             bonus[t[:5]] = bonus[t]
     model = dict(zip(it.classes, best))
+    for t, s, z in it.foreign:
+        pen = pr["potential_pen"] if it.contexts.get(s, 0) & CTX_POTENTIAL else 0.0
+        model[t] = max(model.get(t, zf), z - pen)
     score = {t: model.get(t, zf) + bonus[t] for t in techs}
     thr = pr["thr0"] + pr["thr1"] * math.log(max(it.nusable, 1))
     families = {}

@@ -207,8 +207,14 @@
     return 'conf' + (c >= 0.9 ? 4 : c >= 0.75 ? 3 : c >= 0.6 ? 2 : c >= 0.4 ? 1 : 0);
   }
 
+  /* " (ICS)" or " (Mobile)" after a technique of another ATT&CK domain than Enterprise. */
+  var domainLabels = { mobile: 'Mobile', ics: 'ICS' };
+  function domainNote(t) {
+    return domainLabels[t.domain] ? ' (' + domainLabels[t.domain] + ')' : '';
+  }
+
   function techniqueEvidence(t) {
-    showEvidence(t.id + ' ' + str(t.name) + ' (' + str(t.status) + ', ' + pct(t.confidence) + ')',
+    showEvidence(t.id + domainNote(t) + ' ' + str(t.name) + ' (' + str(t.status) + ', ' + pct(t.confidence) + ')',
       arr(t.evidence).map(function (e) {
         return { start: e.start, end: e.end,
           note: str(e.status) + ', score ' + pct(e.score) + (arr(e.why).length ? ': ' + arr(e.why).join(', ') : '') };
@@ -234,12 +240,12 @@
       var col = el('div', { class: 'tactic' }, el('h4', { text: str(c.name) + ' (' + list.length + ')' }));
       list.forEach(function (t) {
         var b = el('button', { class: 'tcell ' + confClass(t.confidence) + ' ' + str(t.status).replace(/[^a-z]/g, ''),
-          'data-technique': str(t.id), title: str(t.name) + ': ' + str(t.status) + ', confidence ' + pct(t.confidence),
+          'data-technique': str(t.id), title: str(t.name) + domainNote(t) + ': ' + str(t.status) + ', confidence ' + pct(t.confidence),
           onclick: function () {
             Array.prototype.forEach.call(document.querySelectorAll('.tcell.selected'), function (x) { x.classList.remove('selected'); });
             b.classList.add('selected');
             techniqueEvidence(t);
-          } }, el('span', { class: 'tid', text: str(t.id) }), str(t.name));
+          } }, el('span', { class: 'tid', text: str(t.id) + domainNote(t) }), str(t.name));
         col.appendChild(b);
       });
       m.appendChild(col);

@@ -3,8 +3,9 @@
  * misp.c, csv.c): the export options with their defaults filled in, text
  * made fit for a one-line label (control characters out, white space
  * collapsed, cut on a character boundary), a calendar date taken from the
- * document's published date or the options' timestamp, and a look at
- * whether a URL carries a scheme.
+ * document's published date or the options' timestamp, a look at
+ * whether a URL carries a scheme, and how each ATT&CK domain is named
+ * (also used by the STIX writer).
  */
 #ifndef CTIX_EXPORT_LAYERS_INTERNAL_H
 #define CTIX_EXPORT_LAYERS_INTERNAL_H
@@ -50,6 +51,25 @@ bool ctix__x_date(char out[11], const char *s);
 
 /* True when `url` starts with "scheme://" and something after it. */
 bool ctix__x_has_scheme(const char *url);
+
+/* How each ATT&CK domain is named by the exchange formats (also read by
+ * the STIX writer, the Markdown report and the terminal summary). */
+typedef struct ctix__x_domain {
+  unsigned bit;             /* CTIX_KB_ENTERPRISE, CTIX_KB_MOBILE or CTIX_KB_ICS */
+  const char *label;        /* "Enterprise", "Mobile", "ICS" */
+  const char *attack;       /* "enterprise-attack": Navigator domain and bundle name */
+  const char *kill_chain;   /* kill_chain_name of its STIX kill_chain_phases */
+  const char *source;       /* ctix_kb_source key of its ATT&CK version */
+  const char *galaxy;       /* MISP galaxy of its techniques */
+  bool galaxy_id;           /* cluster values "Name - T1234" (else the bare name) */
+} ctix__x_domain;
+
+/* The domains, Enterprise first, and their number. */
+extern const ctix__x_domain ctix__x_domains[];
+extern const size_t ctix__x_ndomains;
+
+/* The entry of one domain bit; Enterprise for 0 or an unknown value. */
+const ctix__x_domain *ctix__x_domain_of(unsigned bit);
 
 /*
  * The sentence of one piece of evidence as it stands in the document text,

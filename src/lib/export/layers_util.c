@@ -1,8 +1,9 @@
 /*
  * Small helpers of the Navigator, MISP and CSV writers (layers_internal.h):
  * option defaults, one-line labels cut on character boundaries, calendar
- * dates and URL schemes. Nothing here reads the clock or the environment
- * beyond the shared knowledge base, so the writers stay deterministic.
+ * dates, URL schemes and the names of the ATT&CK domains. Nothing here
+ * reads the clock or the environment beyond the shared knowledge base, so
+ * the writers stay deterministic.
  */
 #include "export/layers_internal.h"
 
@@ -139,6 +140,33 @@ bool ctix__x_has_scheme(const char *url)
     i++;
   return url[i] == ':' && url[i + 1] == '/' && url[i + 2] == '/' && url[i + 3] &&
          !ctix__isspace((unsigned char)url[i + 3]);
+}
+
+/*
+ * The ATT&CK domains as the formats name them: the Navigator's domain
+ * names, the kill chains of ATT&CK's own STIX bundles (whose current
+ * techniques all carry the external reference source "mitre-attack"), the
+ * KB's version keys and MISP's galaxies (Enterprise and Mobile share
+ * mitre-attack-pattern, "Name - T1234"; ICS has mitre-ics-techniques,
+ * whose clusters are the bare names).
+ */
+const ctix__x_domain ctix__x_domains[] = {
+    {CTIX_KB_ENTERPRISE, "Enterprise", "enterprise-attack", "mitre-attack", "attack-enterprise",
+     "mitre-attack-pattern", true},
+    {CTIX_KB_MOBILE, "Mobile", "mobile-attack", "mitre-mobile-attack", "attack-mobile",
+     "mitre-attack-pattern", true},
+    {CTIX_KB_ICS, "ICS", "ics-attack", "mitre-ics-attack", "attack-ics", "mitre-ics-techniques",
+     false},
+};
+const size_t ctix__x_ndomains = sizeof(ctix__x_domains) / sizeof(ctix__x_domains[0]);
+
+const ctix__x_domain *ctix__x_domain_of(unsigned bit)
+{
+  size_t i;
+  for (i = 0; i < ctix__x_ndomains; i++)
+    if (ctix__x_domains[i].bit == bit)
+      return &ctix__x_domains[i];
+  return &ctix__x_domains[0];
 }
 
 void ctix__x_evidence(ctix_buf *b, const ctix_analysis *a, const ctix_ttp_evidence *ev, size_t max)

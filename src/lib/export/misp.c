@@ -16,9 +16,10 @@
  * Entities add attribution and targeting attributes and galaxy tags
  * (threat-actor, mitre-intrusion-set, mitre-malware, mitre-tool); observed
  * and implied techniques add misp-galaxy:mitre-attack-pattern="Name -
- * T1059.001" tags. Tags name only clusters MISP's galaxies have, with the
- * galaxies' own values (galaxy.c: renamed and revoked clusters, actors'
- * synonyms); vulnerabilities
+ * T1059.001" tags (ICS ones misp-galaxy:mitre-ics-techniques="Name"). Tags
+ * of galaxies whose clusters ctix carries name only clusters they have,
+ * with the galaxies' own values (galaxy.c: renamed and revoked clusters,
+ * actors' synonyms); vulnerabilities
  * in CISA's KEV catalogue add a vulnerability object. The TLP of the
  * options gives the event's tlp tag and distribution; the risk level gives
  * threat_level_id. Every uuid is a UUIDv5 of content under ctix's
@@ -806,10 +807,11 @@ static int add_entities(mx *m, const ctix_analysis *a, const ctix__xopts *x)
 }
 
 /*
- * Galaxy tags of observed and implied techniques that the MISP ATT&CK
- * galaxy has (Enterprise and Mobile); a comment attribute names the
- * techniques the source gives only as potential and those without a
- * cluster, so none is lost.
+ * Galaxy tags of observed and implied techniques, in the galaxy of their
+ * ATT&CK domain: mitre-attack-pattern ("Name - T1234") for Enterprise and
+ * Mobile, mitre-ics-techniques (the bare name) for ICS. A comment
+ * attribute names the techniques the source gives only as potential and
+ * those the knowledge base does not know, so none is lost.
  */
 static int add_techniques(mx *m, const ctix_analysis *a, const ctix__xopts *x)
 {
@@ -821,23 +823,31 @@ static int add_techniques(mx *m, const ctix_analysis *a, const ctix__xopts *x)
     const ctix_ttp_hit *h = &tl->items[i];
     ctix_kb_ref ref;
     ctix_buf *list = NULL;
-    const char *name = h->name, *cluster;
+    const char *name = h->name, *cluster = NULL;
+    const ctix__x_domain *dom = NULL;
     if (!h->id || !h->id[0])
       continue;
     if (x->kb && ctix_kb_find_id(x->kb, h->id, strlen(h->id), &ref) == 0 &&
         ctix_kb_kind_of(x->kb, ref) == CTIX_KB_TECHNIQUE) {
       ctix_kb_obj o;
+      size_t d;
       if (ctix_kb_get(x->kb, ref, &o) == 0 && o.name[0])
-        name = o.name;
+        for (d = 0; d < ctix__x_ndomains && !dom; d++)
+          if (o.domains & ctix__x_domains[d].bit) {
+            dom = &ctix__x_domains[d];
+            name = o.name;
+          }
     }
-    /* the galaxy's own value for the id, or its replacement's */
-    cluster = ctix__misp_cluster_by_id("mitre-attack-pattern", h->id);
+    /* the ATT&CK galaxy's own value for the id, or its replacement's; the
+     * ICS galaxy (bare names) is not in ctix's table */
+    if (dom)
+      cluster = dom->galaxy_id ? ctix__misp_cluster_by_id(dom->galaxy, h->id) : name;
     if (h->status == CTIX_TTP_POTENTIAL)
       list = &potential;
     else if (!cluster)
       list = &other;
     else
-      rc = add_galaxy_tag(m, "mitre-attack-pattern", cluster, NULL);
+      rc = add_galaxy_tag(m, dom->galaxy, cluster, NULL);
     if (list && list->len < NOTE_MAX) {
       if (list->len)
         ctix__buf_add(list, ", ", 2);
@@ -862,7 +872,7 @@ static int add_techniques(mx *m, const ctix_analysis *a, const ctix__xopts *x)
   }
   if (rc == 0 && other.len) {
     ctix__buf_reset(&m->tmp2);
-    ctix__buf_adds(&m->tmp2, "ATT&CK techniques without a cluster in MISP's ATT&CK galaxy: ");
+    ctix__buf_adds(&m->tmp2, "ATT&CK techniques without a cluster in MISP's ATT&CK galaxies: ");
     ctix__buf_add(&m->tmp2, other.data, other.len);
     ctix__buf_reset(&other);
     ctix__buf_add(&other, m->tmp2.data, m->tmp2.len);

@@ -1,12 +1,14 @@
 /*
  * The ATT&CK Navigator layer (layer.json, layer format 4.5) of an analysis:
- * one technique entry per (technique, tactic) pair of the Enterprise
- * matrix, scored by confidence (0-100, coloured by the layer's gradient),
+ * one technique entry per (technique, tactic) pair of one ATT&CK matrix
+ * (Enterprise by default; Mobile and ICS on request, each its own layer,
+ * as the Navigator shows one domain per layer), scored by confidence
+ * (0-100, coloured by the layer's gradient),
  * with the first evidence sentence as comment and status, signals and
  * further evidence as metadata. Techniques the text only mentions as
  * potential (negated, hypothetical, advice) stay in the layer but are
  * disabled, so the Navigator greys them out. Techniques outside the
- * Enterprise matrix (Mobile, ICS, unknown ids) are named in the layer's
+ * layer's matrix (another domain, unknown ids) are named in the layer's
  * metadata rather than dropped. Layer metadata and links name the source
  * (title, URL, published date) and the ctix and ATT&CK versions.
  *
@@ -36,7 +38,7 @@
 /* The gradient: white (score 0) to red (score 100), as in the Navigator's own heat maps. */
 static const char *const gradient_colors[] = {"#ffffffff", "#ff6666ff"};
 
-/* One technique of the layer with its tactics (Enterprise shortnames, matrix order). */
+/* One technique of the layer with its tactics (the domain's shortnames, matrix order). */
 typedef struct nav_tech {
   const ctix_ttp_hit *hit;
   size_t index;                       /* position in the technique list (tie break) */
@@ -65,49 +67,47 @@ static int score_of(float conf)
   return (int)lround(v);
 }
 
-/* True when `shortname` is an Enterprise tactic of the knowledge base. */
-static bool enterprise_tactic(const ctix_kb *kb, const char *shortname)
+/* True when `shortname` is a tactic of domain `bit` in the knowledge base. */
+static bool domain_tactic(const ctix_kb *kb, const char *shortname, unsigned bit)
 {
   ctix_kb_ref first, r;
   size_t n = ctix_kb_range(kb, CTIX_KB_TACTIC, &first), i;
   for (i = 0; i < n; i++) {
     ctix_kb_obj o;
     r = first + (ctix_kb_ref)i;
-    if (ctix_kb_get(kb, r, &o) == 0 && (o.domains & CTIX_KB_ENTERPRISE) &&
-        strcmp(o.shortname, shortname) == 0)
+    if (ctix_kb_get(kb, r, &o) == 0 && (o.domains & bit) && strcmp(o.shortname, shortname) == 0)
       return true;
   }
   return false;
 }
 
 /*
- * Places one technique: true when it belongs in the Enterprise layer (its
- * tactics filled from the knowledge base, or from the hit when the base
- * does not list them); false when it is outside the Enterprise matrix.
- * Without a knowledge base every technique is kept, without tactic.
+ * Places one technique: true when it belongs in the layer of domain `bit`
+ * (its tactics filled from the knowledge base, or from the hit when the
+ * base does not list them); false when it is outside that matrix.
+ * Without a knowledge base the hit's own domain decides, without tactic.
  */
-static bool place(nav_tech *t, const ctix_kb *kb)
+static bool place(nav_tech *t, const ctix_kb *kb, unsigned bit)
 {
   ctix_kb_ref ref;
   ctix_kb_obj o;
   size_t first, n, i;
   t->ntactics = 0;
   if (!kb)
-    return true;
+    return ctix__x_domain_of(t->hit->domain)->bit == bit;
   if (ctix_kb_find_id(kb, t->hit->id, strlen(t->hit->id), &ref) != 0 ||
-      ctix_kb_get(kb, ref, &o) != 0 || o.kind != CTIX_KB_TECHNIQUE ||
-      !(o.domains & CTIX_KB_ENTERPRISE))
+      ctix_kb_get(kb, ref, &o) != 0 || o.kind != CTIX_KB_TECHNIQUE || !(o.domains & bit))
     return false;
   n = ctix_kb_edges(kb, ref, CTIX_KB_REL_TACTIC, CTIX_KB_TACTIC, &first);
   for (i = 0; i < n && t->ntactics < NAV_MAX_TACTICS; i++) {
     ctix_kb_obj to;
     if (ctix_kb_get(kb, ctix_kb_edge_target(kb, first + i), &to) == 0 &&
-        (to.domains & CTIX_KB_ENTERPRISE) && to.shortname[0])
+        (to.domains & bit) && to.shortname[0])
       t->tactics[t->ntactics++] = to.shortname;
   }
   for (i = 0; t->ntactics == 0 && i < t->hit->ntactics && i < NAV_MAX_TACTICS; i++) {
     const char *s = t->hit->tactics[i];
-    if (s && s[0] && enterprise_tactic(kb, s))
+    if (s && s[0] && domain_tactic(kb, s, bit))
       t->tactics[t->ntactics++] = s;
   }
   return true;
@@ -268,8 +268,8 @@ static bool valid_tid(const char *id)
   return id[9] == '\0';
 }
 
-/* The layer's name: "ctix: <title>" (or the document's source). */
-static void layer_name(ctix_buf *b, const ctix_analysis *a)
+/* The layer's name: "ctix: <title>" (or the document's source), "(ICS)" after it for ICS. */
+static void layer_name(ctix_buf *b, const ctix_analysis *a, const ctix__x_domain *dom)
 {
   const ctix_document *d = a->doc;
   const char *t = d && d->meta.title && d->meta.title[0] ? d->meta.title
@@ -283,11 +283,29 @@ static void layer_name(ctix_buf *b, const ctix_analysis *a)
     ctix__x_oneline(b, t, strlen(t), 120);
   if (b->len == start)
     ctix__buf_adds(b, "ATT&CK techniques");
+  if (dom->bit != CTIX_KB_ENTERPRISE)
+    ctix__buf_addf(b, " (%s)", dom->label);
 }
 
 int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
                           const ctix_export_options *opts, ctix_error *err)
 {
+  return ctix_export_navigator_domain(out, len, a, CTIX_KB_ENTERPRISE, opts, err);
+}
+
+bool ctix_export_has_domain(const ctix_analysis *a, unsigned domain)
+{
+  size_t i;
+  for (i = 0; a && a->techniques && i < a->techniques->count; i++)
+    if (ctix__x_domain_of(a->techniques->items[i].domain)->bit == domain)
+      return true;
+  return false;
+}
+
+int ctix_export_navigator_domain(char **out, size_t *len, const ctix_analysis *a, unsigned domain,
+                                 const ctix_export_options *opts, ctix_error *err)
+{
+  const ctix__x_domain *dom = ctix__x_domain_of(domain);
   ctix__jsonw w;
   ctix__xopts x;
   ctix_buf techs = CTIX_BUF_INIT((size_t)1 << 30), tmp = CTIX_BUF_INIT((size_t)1 << 20);
@@ -299,8 +317,8 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
   char attack[16] = "18", date[11];
   int rc = 0;
   ctix__jsonw_init_max(&w, true, NAV_MAX_OUT);
-  if (!out || !len || !a) {
-    rc = ctix__error_set(err, CTIX_EINVAL, "navigator export: missing argument");
+  if (!out || !len || !a || dom->bit != domain) {
+    rc = ctix__error_set(err, CTIX_EINVAL, "navigator export: missing argument or unknown domain");
     goto done;
   }
   *out = NULL;
@@ -310,13 +328,13 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
   d = a->doc;
   tl = a->techniques;
 
-  /* Collect the techniques of the Enterprise matrix; name the others. */
+  /* Collect the techniques of the domain's matrix; name the others. */
   for (i = 0; tl && i < tl->count; i++) {
     nav_tech t;
     memset(&t, 0, sizeof(t));
     t.hit = &tl->items[i];
     t.index = i;
-    if (!t.hit->id || !valid_tid(t.hit->id) || !place(&t, x.kb)) {
+    if (!t.hit->id || !valid_tid(t.hit->id) || !place(&t, x.kb, dom->bit)) {
       /* Named in the layer's metadata (the first 50; the count says how many). */
       if (nout < 50) {
         if (outside.len)
@@ -347,7 +365,7 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
         v[i].show_subs = true;
   }
   if (x.kb) {
-    const char *ver = ctix_kb_source(x.kb, "attack-enterprise");
+    const char *ver = ctix_kb_source(x.kb, dom->source);
     size_t k = 0;
     while (ver && ctix__isdigit((unsigned char)ver[k]) && k + 1 < sizeof(attack))
       k++;
@@ -359,7 +377,7 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
 
   ctix__jsonw_object(&w);
   ctix__buf_reset(&tmp);
-  layer_name(&tmp, a);
+  layer_name(&tmp, a, dom);
   ctix__jsonw_kstrn(&w, "name", tmp.data, tmp.len);
   ctix__jsonw_key(&w, "versions");
   ctix__jsonw_object_inline(&w);
@@ -367,13 +385,14 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
   ctix__jsonw_kstr(&w, "navigator", "5.1.0");
   ctix__jsonw_kstr(&w, "layer", "4.5");
   ctix__jsonw_end(&w);
-  ctix__jsonw_kstr(&w, "domain", "enterprise-attack");
+  ctix__jsonw_kstr(&w, "domain", dom->attack);
   ctix__buf_reset(&tmp);
   ctix__buf_addf(&tmp,
-                 "ATT&CK techniques found by ctix %s; score = confidence x 100; techniques "
+                 "ATT&CK%s%s techniques found by ctix %s; score = confidence x 100; techniques "
                  "the text only names as potential (negated, hypothetical, advice) are "
                  "disabled.",
-                 ctix_version());
+                 dom->bit == CTIX_KB_ENTERPRISE ? "" : " for ",
+                 dom->bit == CTIX_KB_ENTERPRISE ? "" : dom->label, ctix_version());
   ctix__jsonw_kstrn(&w, "description", tmp.data, tmp.len);
   ctix__jsonw_kint(&w, "sorting", 3);
   ctix__jsonw_key(&w, "layout");
@@ -438,7 +457,7 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
   }
   meta_text(&w, &tmp, "url", x.source_url);
   if (x.kb) {
-    const char *ver = ctix_kb_source(x.kb, "attack-enterprise");
+    const char *ver = ctix_kb_source(x.kb, dom->source);
     meta_text(&w, &tmp, "attack", ver);
   }
   ctix__buf_reset(&tmp);
@@ -446,7 +465,7 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
   meta_entry(&w, "techniques", tmp.data, tmp.len);
   if (nout) {
     ctix__buf_reset(&tmp);
-    ctix__buf_addf(&tmp, "%zu not in the Enterprise matrix: ", nout);
+    ctix__buf_addf(&tmp, "%zu not in the %s matrix: ", nout, dom->label);
     ctix__buf_add(&tmp, outside.data, outside.len);
     if (nout > 50)
       ctix__buf_adds(&tmp, ", ...");

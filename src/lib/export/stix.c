@@ -34,6 +34,7 @@
 #include "export/export_internal.h"
 #include "export/ids.h"
 #include "export/jsonw.h"
+#include "export/layers_internal.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -749,10 +750,14 @@ static void put_signals(stix *s, unsigned sig)
 
 /*
  * Writes the attack-pattern of technique `tid` (name `name`, KB object
- * `ref` or CTIX_KB_NONE) into `out_id`; MITRE's id when the KB has it.
+ * `ref` or CTIX_KB_NONE, ATT&CK domain `domain`) into `out_id`; MITRE's id
+ * when the KB has it. The kill chain is the domain's, as in ATT&CK's own
+ * bundles; the external reference is "mitre-attack" in every domain (so
+ * are those of the current techniques in ATT&CK's Mobile and ICS bundles).
  */
 static void put_attack_pattern(stix *s, char out_id[ID_MAX], const char *tid, const char *name,
-                               ctix_kb_ref ref, const char *const *tactics, size_t ntactics)
+                               ctix_kb_ref ref, unsigned domain, const char *const *tactics,
+                               size_t ntactics)
 {
   ctix_kb_obj o;
   char url[256] = "";
@@ -785,7 +790,7 @@ static void put_attack_pattern(stix *s, char out_id[ID_MAX], const char *tid, co
     ctix__jsonw_array(&s->w);
     for (i = 0; i < ntactics; i++) {
       ctix__jsonw_object_inline(&s->w);
-      ctix__jsonw_kstr(&s->w, "kill_chain_name", "mitre-attack");
+      ctix__jsonw_kstr(&s->w, "kill_chain_name", ctix__x_domain_of(domain)->kill_chain);
       ctix__jsonw_kstr(&s->w, "phase_name", tactics[i]);
       ctix__jsonw_end(&s->w);
     }
@@ -939,7 +944,7 @@ static void put_techniques(stix *s)
         continue;
       if (s->kb && ctix_kb_find_id(s->kb, h->id, strlen(h->id), &ref))
         ref = CTIX_KB_NONE;
-      put_attack_pattern(s, ap, h->id, h->name, ref, h->tactics, h->ntactics);
+      put_attack_pattern(s, ap, h->id, h->name, ref, h->domain, h->tactics, h->ntactics);
       put_technique_note(s, h, ap);
       put_defences(s, ref, ap);
     }
@@ -955,7 +960,7 @@ static void put_techniques(stix *s)
         ctix_kb_resolve_id(s->kb, c->value, strlen(c->value), &ref) ||
         ctix_kb_kind_of(s->kb, ref) != CTIX_KB_TECHNIQUE)
       continue;
-    put_attack_pattern(s, ap, ctix_kb_id(s->kb, ref), ctix_kb_name(s->kb, ref), ref, NULL, 0);
+    put_attack_pattern(s, ap, ctix_kb_id(s->kb, ref), ctix_kb_name(s->kb, ref), ref, 0, NULL, 0);
     put_defences(s, ref, ap);
   }
 }

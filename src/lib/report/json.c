@@ -442,8 +442,8 @@ static void put_signals(jw *w, unsigned signals)
 
 /*
  * The techniques of the "techniques" stage, by decreasing confidence, each
- * with its tactics, status, runner-up and evidence sentences (offsets into
- * document.text and what fired there).
+ * with its ATT&CK domain, tactics, status, runner-up and evidence
+ * sentences (offsets into document.text and what fired there).
  */
 static void put_techniques(jw *w, const ctix_ttp_list *l, const ctix_document *d)
 {
@@ -457,6 +457,7 @@ static void put_techniques(jw *w, const ctix_ttp_list *l, const ctix_document *d
     jw_kstr(w, "id", h->id);
     jw_kstr(w, "name", h->name);
     jw_kstr(w, "parent_name", h->parent_name);
+    jw_kstr(w, "domain", ctix_kb_domain_name(h->domain ? h->domain : CTIX_KB_ENTERPRISE));
     jw_key(w, "tactics");
     jw_open(w, '[', true);
     for (j = 0; j < h->ntactics; j++) {

@@ -113,23 +113,23 @@ const char *ctix__ttp_patset_strdup(ctix__ttp_patset *ps, const char *s, size_t 
 
 /* --------------------------------------------------------- names.c */
 
-/* Value of the trigger pattern of explicit ids ("t1"), never a KB ref. */
+/* Value of the trigger patterns of explicit ids ("t1", "t0"), never a KB ref. */
 #define CTIX__TTP_ID_TRIGGER 0xfffffffeu
 
 /*
- * Adds to ps the explicit-id trigger and the precise names of the
+ * Adds to ps the explicit-id triggers and the precise names of the
  * Enterprise techniques of kb, weighted by data/ttp/names.tsv (names
  * listed with weight 0.00 are left out).
  */
 int ctix__ttp_names_add(ctix__ttp_patset *ps, const ctix_kb *kb, ctix_error *err);
 
 /*
- * Reads an explicit technique id whose "T1" starts at text[start]:
+ * Reads an explicit technique id whose "T" starts at text[start]:
  * T1234, T1234.567 or T1234/567, on word boundaries, capital T. Resolves
- * it in kb (revoked ids follow revoked-by; unknown, deprecated and
- * non-Enterprise ids are ignored). Returns true and fills *ref (current
- * technique), *end and *written (the KB's string of the id as written,
- * for evidence) when it is one.
+ * it in kb (revoked ids follow revoked-by; unknown and deprecated ids are
+ * ignored; Enterprise, Mobile and ICS ids are read alike). Returns true
+ * and fills *ref (current technique), *end and *written (the KB's string
+ * of the id as written, for evidence) when it is one.
  */
 bool ctix__ttp_read_id(const ctix_kb *kb, const char *text, size_t len, size_t start,
                        ctix_kb_ref *ref, size_t *end, const char **written);

@@ -197,8 +197,11 @@ int32_t ctix__ttp_model_class(const ctix_ttp_model *m, const char *id);
  *   text I TEXT                        after a scored sentence: its text
  *                                      as ctix__ttp_trace_escape writes it
  *                                      (spaces kept)
- *   hit I TECHNIQUE KIND WEIGHT        a rule hit the decision counts (KIND:
- *                                      CTIX_TTP_SIG_ID, _NAME or _CUE)
+ *   hit I TECHNIQUE KIND WEIGHT [Z]    a rule hit the decision counts (KIND:
+ *                                      CTIX_TTP_SIG_ID, _NAME or _CUE); Z, only
+ *                                      for the id of a Mobile or ICS technique:
+ *                                      the model score its sentence takes
+ *                                      (before potential_pen)
  * CONTEXT holds the CTIX__TTP_CTX_* flags (signals.h), SOURCE is one token
  * (ctix__ttp_trace_escape). The mapping result is the same with or without
  * a trace.

@@ -5,9 +5,15 @@
  * Ids: "T1059", "T1566.001" and the URL form "T1059/001" (as in
  * attack.mitre.org/techniques/T1059/001), capital T, on word boundaries,
  * resolved through the knowledge base: revoked ids map to their current
- * technique, unknown or deprecated ids and ids outside Enterprise are
- * ignored. The automaton only sees the trigger "t1"; the id itself is read
- * here.
+ * technique, unknown or deprecated ids are ignored. Ids of every ATT&CK
+ * domain count: Enterprise and Mobile ("T1636.004", both begin with "T1")
+ * and ICS ("T0883"). The automaton only sees the triggers "t1" and "t0";
+ * the id itself is read here.
+ *
+ * Names are Enterprise only: the exact names of Mobile and ICS techniques
+ * were measured on the dev documents and found imprecise ("Scripting",
+ * "Hooking", "Accounts", "Denial of Service"; docs/ttp.md, "Mobile and
+ * ICS techniques").
  *
  * Names: every current Enterprise technique's name, matched as a pattern
  * (case ignored, word boundaries, any white space between words), with a
@@ -39,6 +45,9 @@
 
 /* Flag on a pattern value marking a name (cues.c reads it back). */
 #define NAME_BIT 0x80000000u
+
+/* How explicit ids begin: Enterprise and Mobile "T1...", ICS "T0...". */
+static const char *const id_triggers[] = {"t1", "t0"};
 
 bool ctix__ttp_read_id(const ctix_kb *kb, const char *text, size_t len, size_t start,
                        ctix_kb_ref *ref, size_t *end, const char **written)
@@ -77,7 +86,8 @@ bool ctix__ttp_read_id(const ctix_kb *kb, const char *text, size_t len, size_t s
   } else {
     cur = obj;
   }
-  if ((cur.flags & (CTIX_KB_REVOKED | CTIX_KB_DEPRECATED)) || !(cur.domains & CTIX_KB_ENTERPRISE))
+  if ((cur.flags & (CTIX_KB_REVOKED | CTIX_KB_DEPRECATED)) ||
+      !(cur.domains & (CTIX_KB_ENTERPRISE | CTIX_KB_MOBILE | CTIX_KB_ICS)))
     return false;
   *ref = cur.ref;
   *end = start + (n == 9 ? 9 : 5);
@@ -175,10 +185,10 @@ int ctix__ttp_names_add(ctix__ttp_patset *ps, const ctix_kb *kb, ctix_error *err
   const char *cue;
   int rc;
 
-  rc = ctix__ttp_patset_add(ps, "t1", 2, CTIX__TTP_ID_TRIGGER, 1.0f, NULL,
-                            CTIX__TTP_PAT_OPEN_END, why, sizeof(why), err);
-  if (rc)
-    goto done;
+  for (i = 0; i < sizeof(id_triggers) / sizeof(id_triggers[0]); i++)
+    if ((rc = ctix__ttp_patset_add(ps, id_triggers[i], 2, CTIX__TTP_ID_TRIGGER, 1.0f, NULL,
+                                   CTIX__TTP_PAT_OPEN_END, why, sizeof(why), err)))
+      goto done;
   if ((rc = ctix__ttp_patset_new(&w, err)))
     goto done;
   data = ctix__ttp_data_names(&len);

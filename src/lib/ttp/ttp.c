@@ -28,7 +28,14 @@
  *
  * On request (options.implied) the techniques that the software, groups
  * and campaigns named in the text are known to use follow, as `implied`
- * findings of low confidence in families the text did not report.
+ * findings of low confidence in families the text did not report
+ * (Enterprise techniques only).
+ *
+ * Mobile and ICS techniques enter through their explicit ids only (the
+ * model, cues and names are Enterprise): an id makes a rule-only slot,
+ * whose id sentences take the model's neutral margin (FOREIGN_ID_Z) as
+ * their model score, under the same context rules as an Enterprise id;
+ * the hit carries its domain.
  */
 #include <math.h>
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -47,6 +54,13 @@
 #include "util/str.h"
 #include "util/utf8.h"
 
+/*
+ * Model score given to the sentence of an explicit Mobile or ICS id: the
+ * model, trained on Enterprise, has no opinion there, so the id's cell
+ * takes the margin's neutral value instead of z_floor (with which an id
+ * alone would fall below the threshold of any text over 20 sentences).
+ */
+#define FOREIGN_ID_Z 0.0f
 /* Model cells further than this below the reach of the threshold are dropped. */
 #define KEEP_MARGIN 0.25f
 /* Sentences below this confidence are not shown as evidence (the best one always is). */
@@ -78,6 +92,7 @@ typedef struct slot {
   int32_t family;          /* slot of the parent technique (itself for a parent) */
   float score;             /* document score */
   bool chosen;
+  bool foreign;            /* a Mobile or ICS technique (outside the model's domain) */
 } slot;
 
 void ctix_ttp_options_init(ctix_ttp_options *opts)
@@ -156,6 +171,7 @@ static int32_t find_slot(mapper *mp, ctix_kb_ref ref)
 {
   size_t n = CTIX__BUF_COUNT(&mp->slots, slot), i;
   slot s;
+  ctix_kb_obj o;
   for (i = mp->m->nclasses; i < n; i++)
     if (CTIX__BUF_AT(&mp->slots, slot, i).ref == ref)
       return (int32_t)i;
@@ -168,6 +184,8 @@ static int32_t find_slot(mapper *mp, ctix_kb_ref ref)
   s.ref = ref;
   ctix__strlcpy(s.id, ctix_kb_id(mp->kb, ref), sizeof(s.id));
   s.family = -1;
+  s.foreign = ref != CTIX_KB_NONE && ctix_kb_get(mp->kb, ref, &o) == 0 &&
+              !(o.domains & CTIX_KB_ENTERPRISE);
   if (ctix__buf_push(&mp->slots, &s, sizeof(s)))
     return -1;
   return (int32_t)n;
@@ -465,6 +483,7 @@ static int add_rules(mapper *mp)
     size_t s = sentence_at(mp->doc, h->start);
     int32_t sl;
     cell ce;
+    bool foreign;
     if (s == SIZE_MAX || !usable(mp->ctx[s]))
       continue;
     if (h->kind == CTIX_TTP_SIG_ID ? mp->opts->ignore_explicit_ids
@@ -472,15 +491,22 @@ static int add_rules(mapper *mp)
       continue;
     if ((sl = slot_of(mp, h->technique)) < 0)
       return CTIX_ENOMEM;
-    if (mp->trace)
-      ctix__buf_addf(mp->trace, "hit %zu %s %u %.4f\n", s, ctix_kb_id(mp->kb, h->technique),
+    foreign = h->kind == CTIX_TTP_SIG_ID && CTIX__BUF_AT(&mp->slots, slot, sl).foreign;
+    if (mp->trace) {
+      ctix__buf_addf(mp->trace, "hit %zu %s %u %.4f", s, ctix_kb_id(mp->kb, h->technique),
                      h->kind, (double)h->weight);
+      if (foreign)
+        ctix__buf_addf(mp->trace, " %.4f", (double)FOREIGN_ID_Z);
+      ctix__buf_addc(mp->trace, '\n');
+    }
     memset(&ce, 0, sizeof(ce));
     ce.sent = (uint32_t)s;
     ce.slot = (uint32_t)sl;
     ce.z = mp->pr->z_floor;
     ce.signals = h->kind;
     ce.potential = is_potential(mp->ctx[s]);
+    if (foreign)
+      ce.z = FOREIGN_ID_Z - (ce.potential ? mp->pr->potential_pen : 0.0f);
     if (h->kind == CTIX_TTP_SIG_CUE)
       ce.cue = h->weight;
     else if (h->kind == CTIX_TTP_SIG_NAME)
@@ -799,6 +825,17 @@ static int evidence_dedupe(const mapper *mp, cell *cs, size_t *ne, float thr)
   return 0;
 }
 
+/* The one ATT&CK domain of a technique's domain bits (Enterprise first). */
+static unsigned domain_of(unsigned domains)
+{
+  static const unsigned order[] = {CTIX_KB_ENTERPRISE, CTIX_KB_MOBILE, CTIX_KB_ICS};
+  size_t i;
+  for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+    if (domains & order[i])
+      return order[i];
+  return CTIX_KB_ENTERPRISE;
+}
+
 /* Fills one hit from a chosen candidate; thr is the document threshold. */
 static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand *cd, float thr)
 {
@@ -817,6 +854,7 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
   hit->id = o.id;
   hit->name = o.name;
   hit->parent_name = o.parent != CTIX_KB_NONE ? ctix_kb_name(mp->kb, o.parent) : NULL;
+  hit->domain = domain_of(o.domains);
   hit->confidence = cd->conf;
   if (cd->runner >= 0) {
     const slot *r = &CTIX__BUF_AT(&mp->slots, slot, cd->runner);
@@ -1146,6 +1184,7 @@ static int add_implied(mapper *mp)
     h->id = o.id;
     h->name = o.name;
     h->parent_name = o.parent != CTIX_KB_NONE ? ctix_kb_name(mp->kb, o.parent) : NULL;
+    h->domain = CTIX_KB_ENTERPRISE;
     h->confidence = conf;
     h->status = CTIX_TTP_IMPLIED;
     h->signals = CTIX_TTP_SIG_SOFTWARE;

@@ -14,7 +14,7 @@ import json
 import re
 import sys
 
-SCHEMA = "1.2"
+SCHEMA = "1.3"
 KINDS = {"paragraph", "heading", "list_item", "code", "table_row", "quote"}
 META = ["title", "author", "published", "canonical_url", "language", "site_name",
         "description"]

@@ -33,7 +33,7 @@ run version
 expect_rc 0 "ctix version"
 cp out.txt version.txt
 grep -Eq '^ctix [0-9]+\.[0-9]+\.[0-9]+$' version.txt || fail "version line: $(cat version.txt)"
-expect_grep "report schema 1.2" version.txt "schema version"
+expect_grep "report schema 1.3" version.txt "schema version"
 run --version
 cmp -s out.txt version.txt || fail "ctix --version differs from ctix version"
 finish

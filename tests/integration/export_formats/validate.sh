@@ -42,7 +42,7 @@ mkdir -p dump
 if grep -q "Sanitizer" dump.txt; then fail "dump: sanitizer report: $(head -c 800 dump.txt)"; fi
 
 # Zero errors from the validators (warnings are listed in the log, not fatal).
-find out1 dump -name '*layer.json' | sort >layers.txt
+find out1 dump \( -name '*layer.json' -o -name 'layer-*.json' \) | sort >layers.txt
 find out1 dump -name '*misp*.json' | sort >events.txt
 # shellcheck disable=SC2046
 "$SHARED/tools/navigator-validate" --attack $(cat layers.txt) >nav.txt 2>&1 ||
