@@ -6,7 +6,8 @@
  * its first hit, values non-empty, statuses and types in range, a reason
  * for every benign or rejected item. The scalar scanners must give the
  * same list as the AVX2 ones, and keep_rejected = false must give the
- * same list less its rejected items.
+ * same list less its rejected items. The bidirectional controls of every
+ * value are read (ctix_ioc_bidi_read) and their display checked.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,8 +15,42 @@
 
 #include "ctix/ioc.h"
 #include "ioc/scan.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The bidirectional controls of a value (ctix_ioc_bidi_read): counted
+ * exactly, none left in the display, which holds every other byte of the
+ * value (the same bytes in another order, as byte counts), a note
+ * whenever there is a control, nothing allocated without one. */
+static void check_bidi(const char *v)
+{
+  ctix_ioc_bidi b;
+  size_t n = strlen(v), k, m, controls = 0, bytes = 0;
+  unsigned count[256] = {0};
+  for (k = 0; k < n; k += m ? m : 1) {
+    m = ctix__utf8_bidi_control((const unsigned char *)v + k, n - k);
+    controls += m != 0;
+    bytes += m;
+    if (!m)
+      count[(unsigned char)v[k]]++;
+  }
+  if (ctix_ioc_bidi_read(&b, v, n, NULL) != 0)
+    return; /* out of memory */
+  if (b.count != controls || (controls == 0) != (b.display == NULL) ||
+      (controls == 0) != (b.note == NULL) || (b.reordered && !controls))
+    abort();
+  if (b.display) {
+    if (b.display_len != n - bytes || strlen(b.display) != b.display_len)
+      abort();
+    for (k = 0; k < b.display_len; k++) {
+      if (ctix__utf8_bidi_control((const unsigned char *)b.display + k, b.display_len - k) ||
+          count[(unsigned char)b.display[k]]-- == 0)
+        abort();
+    }
+  }
+  ctix_ioc_bidi_clear(&b);
+}
 
 static void check(const ctix_ioc_list *l, const char *t, size_t size)
 {
@@ -35,6 +70,7 @@ static void check(const ctix_ioc_list *l, const char *t, size_t size)
       abort();
     if (i > 0 && it->span.start < l->items[i - 1].span.start)
       abort();
+    check_bidi(it->value);
   }
   for (i = 0; i < l->nhits; i++) {
     const ctix_ioc_hit *h = &l->hits[i];

@@ -186,6 +186,54 @@ int ctix_refang(char **out, size_t *outlen, const char *text, size_t len, ctix_e
  */
 int ctix_defang(char **out, size_t *outlen, const char *text, size_t len, ctix_error *err);
 
+/*
+ * Bidirectional-text controls inside a value: Unicode's Bidi_Control
+ * characters U+061C, U+200E, U+200F, U+202A-U+202E and U+2066-U+2069.
+ * A file named "inv<U+202E>fdp.exe" is shown by file managers and mail
+ * clients as "invexe.pdf" (ATT&CK T1036.002, Right-to-Left Override).
+ * Extraction keeps the real bytes in `value`; ctix_ioc_bidi_read says how
+ * the value displays. The display is the visual order of the value taken
+ * alone as a left-to-right paragraph, the controls left out, by the
+ * explicit rules of the Unicode bidirectional algorithm (embeddings,
+ * overrides, isolates) with simplified implicit rules (strong letters of
+ * the Hebrew and Arabic blocks are right-to-left, digits follow the last
+ * strong letter, neutrals take the direction around them, runs of one
+ * level stand for the isolating run sequences).
+ */
+#define CTIX_IOC_BIDI_NCONTROLS 12u
+
+/* The technique a reordered value is evidence of. */
+#define CTIX_IOC_BIDI_TECHNIQUE "T1036.002"
+
+typedef struct ctix_ioc_bidi {
+  uint32_t controls;    /* bit i: control i (ctix_ioc_bidi_code) occurs */
+  uint32_t count;       /* control characters in the value; 0: none */
+  bool reordered;       /* the controls change the order in which the
+                           value is shown (spoofed): the display differs
+                           from that of the value without them */
+  char *display;        /* the value as shown (NUL-terminated), or NULL when
+                           count is 0; released by ctix_ioc_bidi_clear */
+  size_t display_len;
+  char *note;           /* one line for people: "spoofed: displays as
+                           \"invexe.pdf\" (right-to-left override U+202E;
+                           ATT&CK T1036.002)", or "hidden bidi control:
+                           displays as ..." when not reordered; NULL when
+                           count is 0; released by ctix_ioc_bidi_clear */
+} ctix_ioc_bidi;
+
+/*
+ * Reads the bidirectional controls of value[0..len) (UTF-8; an invalid
+ * byte counts as a neutral character of its own) into *out. A value
+ * without a control (the common case, checked first) allocates nothing.
+ * Returns 0, CTIX_ENOMEM or CTIX_ETOOBIG (4 GiB or more); *out is the
+ * caller's to ctix_ioc_bidi_clear either way.
+ */
+int ctix_ioc_bidi_read(ctix_ioc_bidi *out, const char *value, size_t len, ctix_error *err);
+void ctix_ioc_bidi_clear(ctix_ioc_bidi *b);
+/* "U+202E" and "right-to-left override" for control i (< CTIX_IOC_BIDI_NCONTROLS), NULL past the end. */
+const char *ctix_ioc_bidi_code(unsigned i);
+const char *ctix_ioc_bidi_name(unsigned i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -267,8 +267,33 @@ static void ioc_json_plain(ctix_buf *b, const ctix_ioc *it, const char *type_hea
   b->len = (size_t)(p - b->data);
 }
 
-/* One observable as a compact JSON object and a newline. */
-static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
+/*
+ * Appends `,"bidi":{...}` for a value holding bidirectional controls
+ * (bi, from ctix_ioc_bidi_read): whether it displays reordered (spoofed),
+ * how it displays, the controls, and the technique that is evidence of
+ * (T1036.002, null when not reordered).
+ */
+static void add_bidi_json(ctix_buf *b, const ctix_ioc_bidi *bi)
+{
+  unsigned i;
+  bool first = true;
+  ADD_LIT(b, ",\"bidi\":{\"spoofed\":");
+  ctix__buf_adds(b, bi->reordered ? "true" : "false");
+  ADD_LIT(b, ",\"display\":");
+  ctix__json_string(b, bi->display, bi->display_len);
+  ADD_LIT(b, ",\"controls\":[");
+  for (i = 0; i < CTIX_IOC_BIDI_NCONTROLS; i++)
+    if (bi->controls & (1u << i)) {
+      ctix__buf_addf(b, "%s\"%s\"", first ? "" : ",", ctix_ioc_bidi_code(i));
+      first = false;
+    }
+  ctix__buf_adds(b, bi->reordered ? "],\"technique\":\"" CTIX_IOC_BIDI_TECHNIQUE "\"}"
+                                  : "],\"technique\":null}");
+}
+
+/* One observable as a compact JSON object and a newline. Returns 0 or a
+ * negative CTIX_E* (the buffer's errors are sticky in it). */
+static int ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
 {
   unsigned ti = it->type < CTIX_IOC_TYPE_COUNT ? it->type : CTIX_IOC_TYPE_COUNT;
   unsigned si = it->status < NSTATUS ? it->status : NSTATUS;
@@ -281,7 +306,7 @@ static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
       lr != SIZE_MAX) {
     ioc_json_plain(b, it, nm->type_head[ti], nm->type_head_len[ti], nm->status_head[si],
                    nm->status_head_len[si], lv, lo, lr);
-    return;
+    return 0;
   }
   ADD_LIT(b, "{\"type\":");
   json_str(b, type, lt);
@@ -303,11 +328,26 @@ static void ioc_json(ctix_buf *b, const ctix_ioc *it, const name_table *nm)
   ADD_LIT(b, ",\"reason\":");
   json_str(b, it->reason, lr);
   if (ctix__buf_grow(b, TAIL_MAX))
-    return;
+    return 0;
   {
     char *p = put_tail(b->data + b->len, it);
     *p = '\0';
     b->len = (size_t)(p - b->data);
+  }
+  if (lv != SIZE_MAX || b->err)
+    return 0;
+  /* a value that is not plain may hold bidirectional controls: their
+   * member goes before the closing brace and the newline */
+  {
+    ctix_ioc_bidi bi;
+    int rc = ctix_ioc_bidi_read(&bi, it->value, strlen(it->value), NULL);
+    if (rc == 0 && bi.count) {
+      ctix__buf_truncate(b, b->len - 2);
+      add_bidi_json(b, &bi);
+      ADD_LIT(b, "}\n");
+    }
+    ctix_ioc_bidi_clear(&bi);
+    return rc;
   }
 }
 
@@ -404,14 +444,19 @@ static bool print_table(ctix_buf *out, const iocs_args *a, const ctix_ioc_list *
       /* the written form shares the value's bytes when they are equal */
       bool written = it->original && it->original != it->value &&
                      strcmp(it->original, it->value) != 0;
+      ctix_ioc_bidi bi;
       if (!shown(a, it))
         continue;
+      if (ctix_ioc_bidi_read(&bi, it->value, strlen(it->value), NULL)) {
+        ctix__buf_grow(out, (size_t)-1); /* sticky: reported as out of memory */
+        break;
+      }
       /* "%-*s  %-8s  %4u  " written directly */
       add_cell(out, ctix_ioc_type_name(it->type), wt);
       add_cell(out, ctix_ioc_status_name(it->status), 8);
       add_hits(out, it->nhits);
       w = add_clean(out, it->value);
-      if (it->reason || written)
+      if (it->reason || written || bi.note)
         add_spaces(out, (w < wv ? wv - w : 0) + 2);
       if (it->reason)
         add_clean(out, it->reason);
@@ -422,6 +467,12 @@ static bool print_table(ctix_buf *out, const iocs_args *a, const ctix_ioc_list *
           ADD_LIT(out, "written ");
         add_clean(out, it->original);
       }
+      if (bi.note) {
+        if (it->reason || written)
+          ADD_LIT(out, "; ");
+        add_clean(out, bi.note);
+      }
+      ctix_ioc_bidi_clear(&bi);
       ADD_LIT(out, "\n");
       if (out->len >= FLUSH_AT && !out->err)
         ok &= flush_out(out);
@@ -598,7 +649,11 @@ static int run_iocs(int argc, char **argv)
     for (i = 0; i < list->nitems; i++) {
       if (!shown(&a, &list->items[i]))
         continue;
-      ioc_json(&out, &list->items[i], &nm);
+      if ((rc = ioc_json(&out, &list->items[i], &nm)) != 0) {
+        ctix__cli_msg(rc == CTIX_ENOMEM ? "out of memory" : "an observable could not be written");
+        rc = CTIX_EXIT_INTERNAL;
+        goto done;
+      }
       if (out.len >= FLUSH_AT && !out.err)
         written &= flush_out(&out);
     }
@@ -639,7 +694,8 @@ const ctix_cli_cmd ctix__cli_cmd_iocs = {
     "Options:\n"
     "      --json              print one JSON object per observable and line:\n"
     "                          type, value, original, status, reason, defanged,\n"
-    "                          start, end, hits\n"
+    "                          start, end, hits, and bidi for a value holding\n"
+    "                          bidirectional controls (U+202E, ...)\n"
     "  -a, --all               list every status, rejected candidates included\n"
     "                          (default: ioc and benign)\n"
     "  -t, --type LIST         only these types, comma-separated (ipv4,domain,...)\n"

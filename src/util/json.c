@@ -79,6 +79,16 @@ size_t ctix__json_plain_prefix(const char *str, size_t n)
   return i;
 }
 
+/* Code points written as \u escapes although JSON takes them raw:
+ * U+2028/U+2029 (they break JavaScript lines) and the bidirectional
+ * controls (ctix__utf8_bidi_control), which would reorder the text around
+ * them in a terminal or an editor showing the JSON ("inv<U+202E>fdp.exe"
+ * shown as "invexe.pdf"). The sequence at s[0..n) decodes to cp. */
+static inline int escaped_cp(const unsigned char *s, size_t n, uint32_t cp)
+{
+  return cp == 0x2028 || cp == 0x2029 || ctix__utf8_bidi_control(s, n);
+}
+
 void ctix__json_escape(ctix_buf *b, const char *str, size_t n)
 {
   static const char hex[] = "0123456789abcdef";
@@ -96,7 +106,7 @@ void ctix__json_escape(ctix_buf *b, const char *str, size_t n)
     c = s[i];
     if (c >= 0x80) {
       k = ctix__utf8_decode(s + i, n - i, &cp);
-      if (k && cp != 0x2028 && cp != 0x2029) {
+      if (k && !escaped_cp(s + i, n - i, cp)) {
         i += k;
         continue;
       }
@@ -123,8 +133,13 @@ void ctix__json_escape(ctix_buf *b, const char *str, size_t n)
       ctix__buf_add(b, ubuf, 6);
       i++;
     } else if (k) {
-      /* U+2028 / U+2029: valid JSON raw, but they break JavaScript lines. */
-      ctix__buf_adds(b, cp == 0x2028 ? "\\u2028" : "\\u2029");
+      /* escaped_cp: valid JSON raw, escaped for the readers of the JSON */
+      memcpy(ubuf, "\\u", 2);
+      ubuf[2] = hex[(cp >> 12) & 15];
+      ubuf[3] = hex[(cp >> 8) & 15];
+      ubuf[4] = hex[(cp >> 4) & 15];
+      ubuf[5] = hex[cp & 15];
+      ctix__buf_add(b, ubuf, 6);
       i += k;
     } else {
       ctix__buf_adds(b, "\xEF\xBF\xBD");

@@ -13,7 +13,9 @@
 /*
  * Appends s[0..n) escaped for the inside of a JSON string (no quotes):
  * '"' and '\\' escaped, control characters and DEL as short or \u00XX
- * escapes, U+2028/U+2029 as \u escapes, invalid UTF-8 bytes as U+FFFD.
+ * escapes, U+2028/U+2029 and the bidirectional controls (U+061C, U+200E,
+ * U+200F, U+202A-U+202E, U+2066-U+2069) as \u escapes, invalid UTF-8
+ * bytes as U+FFFD.
  * Errors are the buffer's sticky error.
  */
 void ctix__json_escape(ctix_buf *b, const char *s, size_t n);

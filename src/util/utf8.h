@@ -36,4 +36,22 @@ int ctix__utf8_repair(ctix_buf *out, const char *s, size_t n, size_t *replaced);
 /* Number of code points in valid UTF-8 s[0..n). */
 size_t ctix__utf8_count(const char *s, size_t n);
 
+/*
+ * Byte length (2 or 3) of a bidirectional control at s[0..n), else 0:
+ * Unicode's Bidi_Control characters U+061C, U+200E, U+200F, U+202A-U+202E
+ * and U+2066-U+2069, which reorder the text around them when shown (a
+ * right-to-left override makes "inv<U+202E>fdp.exe" look like
+ * "invexe.pdf"). Reads at most 3 bytes; n may be 0.
+ */
+static inline size_t ctix__utf8_bidi_control(const unsigned char *s, size_t n)
+{
+  if (n >= 2 && s[0] == 0xD8)
+    return s[1] == 0x9C ? 2 : 0;
+  if (n < 3 || s[0] != 0xE2)
+    return 0;
+  if (s[1] == 0x80)
+    return s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE) ? 3 : 0;
+  return s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9 ? 3 : 0;
+}
+
 #endif

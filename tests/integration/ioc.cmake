@@ -11,13 +11,18 @@
 #                    targets of issue 4 (micro-F1 >= 0.97, defanged >= 0.95,
 #                    each type at or above the best peer of the README)
 #   ioc_refang_dev   `ctix eval refang` on the dev pairs: >= 99 % exact
-# The last two read ../shared (label shared-data) and skip (77) without it.
+#   ioc_bidi         names holding a right-to-left override (T1036.002):
+#                    the whole name kept, its display, JSON escapes, the
+#                    table, the report and the technique with its sentence
+#   ioc_bidi_shared  their STIX bundle and MISP event pass the validators
+# The _dev and _shared ones read ../shared (label shared-data) and skip
+# (77) without it.
 set(CTIX_IOC_TEST_DIR ${CMAKE_CURRENT_LIST_DIR}/ioc)
-foreach(name cli filters eval eval_dev refang_dev)
+foreach(name cli filters eval eval_dev refang_dev bidi bidi_shared)
   add_test(NAME ioc_${name}
            COMMAND sh ${CTIX_IOC_TEST_DIR}/${name}.sh $<TARGET_FILE:ctix_cli> ${CMAKE_SOURCE_DIR}
                    ${CTIX_SHARED_DIR} ${CMAKE_CURRENT_BINARY_DIR}/ioc/${name})
-  if(name MATCHES "_dev$")
+  if(name MATCHES "_dev$|_shared$")
     set_tests_properties(ioc_${name} PROPERTIES LABELS "integration;shared-data"
                          SKIP_RETURN_CODE 77)
   else()

@@ -10,7 +10,7 @@
  *   expect_accepted, expect_accepted_count     IOC or benign (not rejected)
  *   expect_rejected_reason                     rejected, with a reason
  *   expect_count / EXPECT_NONE                 IOC only
- *   expect_nothing                             any status, rejected too
+ *   expect_nothing, expect_value_absent        any status, rejected too
  *   expect_exactly (WANT / WANT_NONE)          IOC only, plus span checks
  */
 #ifndef CTIX_TEST_IOC_TEST_H
@@ -127,6 +127,19 @@ static inline void expect_accepted(const char *text, ctix_ioc_type type, const c
     ioc_dump(text, l);
     ctix_ioc_list_free(l);
     fail_msg("expected %s \"%s\"", ctix_ioc_type_name(type), value);
+  }
+  ctix_ioc_list_free(l);
+}
+
+/* Asserts that no item of `type` has the canonical `value`, whatever its
+ * status. */
+static inline void expect_value_absent(const char *text, ctix_ioc_type type, const char *value)
+{
+  ctix_ioc_list *l = ioc_run(text);
+  if (ioc_find(l, type, value)) {
+    ioc_dump(text, l);
+    ctix_ioc_list_free(l);
+    fail_msg("did not expect %s \"%s\"", ctix_ioc_type_name(type), value);
   }
   ctix_ioc_list_free(l);
 }

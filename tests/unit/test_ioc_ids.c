@@ -36,19 +36,6 @@ static void test_cve(void **state)
   expect_nothing("the CVE program", CTIX_IOC_CVE);
 }
 
-/* Asserts that no item of `type` has the canonical `value`, whatever its
- * status. */
-static void expect_value_absent(const char *text, ctix_ioc_type type, const char *value)
-{
-  ctix_ioc_list *l = ioc_run(text);
-  if (ioc_find(l, type, value)) {
-    ioc_dump(text, l);
-    ctix_ioc_list_free(l);
-    fail_msg("did not expect %s \"%s\"", ctix_ioc_type_name(type), value);
-  }
-  ctix_ioc_list_free(l);
-}
-
 /* Footnote marks glued to a CVE id when a page is flattened to text:
  * "CVE-2008-4128[13]" -> "CVE-2008-412813", "[13]CVE-2008-4128" ->
  * "13CVE-2008-4128". Years before 2014 had exactly four-digit sequence

@@ -39,6 +39,13 @@ static void test_escapes(void **state)
   check("\x1b[2J\x7f", 5, "\"\\u001b[2J\\u007f\"");
   check("nul\0x", 5, "\"nul\\u0000x\"");
   check("\xE2\x80\xA8|\xE2\x80\xA9", 7, "\"\\u2028|\\u2029\"");
+  /* bidirectional controls, which would reorder the JSON as shown */
+  check("inv\xE2\x80\xAE" "fdp.exe", 13, "\"inv\\u202efdp.exe\"");
+  check("\xD8\x9C\xE2\x80\x8E\xE2\x80\x8F\xE2\x80\xAA\xE2\x81\xA6\xE2\x81\xA9", 17,
+        "\"\\u061c\\u200e\\u200f\\u202a\\u2066\\u2069\"");
+  /* their neighbours stay raw: U+200D, U+202F, U+2065, U+206A */
+  check("\xE2\x80\x8D\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA", 12,
+        "\"\xE2\x80\x8D\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA\"");
 }
 
 static void test_invalid_utf8(void **state)

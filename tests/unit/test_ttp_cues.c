@@ -749,6 +749,55 @@ static void test_rules_replace(void **state)
   ctix__buf_free(&b);
 }
 
+/* U+202E RIGHT-TO-LEFT OVERRIDE in UTF-8 */
+#define RLO "\xe2\x80\xae"
+
+/* `<u+XXXX>`: the UTF-8 of a code point, matched anywhere, also inside a
+ * word (the right-to-left override inside a file name, T1036.002). */
+static void test_code_point_escape(void **state)
+{
+  (void)state;
+  expect_matches("<u+202e>", "the file inv" RLO "fdp.exe was sent", RLO);
+  expect_matches("<u+202e>", "the file invfdp.exe was sent", "");
+  expect_matches("<u+202d>", "inv" RLO "fdp.exe", ""); /* another control */
+  expect_matches("<u+00e9>t<u+00e9>", "an \xc3\xa9t\xc3\xa9 day", "\xc3\xa9t\xc3\xa9");
+  expect_matches("<u+1f600>", "a \xf0\x9f\x98\x80 face", "\xf0\x9f\x98\x80");
+  expect_matches("dropped ... <u+202e>", "It dropped inv" RLO "fdp.exe.",
+                 "dropped inv" RLO);
+  /* the text "U+202E" is the other cue, not this one */
+  expect_matches("<u+202e>", "the character U+202E", "");
+  expect_syntax("<u+202e>", "");
+  expect_syntax("a <u+202e>b", "");
+  expect_syntax("<u+202>", "escape");    /* three digits */
+  expect_syntax("<u+0041>", "escape");   /* ASCII */
+  expect_syntax("<u+d800>", "escape");   /* surrogate */
+  expect_syntax("<u+110000>", "escape"); /* past U+10FFFF */
+  expect_syntax("<u+202e", "escape");    /* no '>' */
+  expect_syntax("<u+202E>", "escape");   /* upper-case digits */
+  expect_syntax("<u+2022222>", "escape"); /* seven digits */
+  expect_syntax("<u", "");               /* a literal '<u' */
+}
+
+/* The committed lexicon maps the override inside a written file name to
+ * T1036.002, and the words "right-to-left override" and "RTLO" too. */
+static void test_rlo_cues(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *t1 = "The loader wrote Invoice_2024" RLO "cod.scr to the desktop.";
+  const char *t2 = "The actor used a right-to-left override (RTLO) to hide the extension.";
+  const char *t3 = "The loader wrote Invoice_2024cod.scr to the desktop.";
+  hitv v;
+  (void)state;
+  v = match(&b, t1);
+  assert_true(find_hit(v, t1, CTIX_TTP_SIG_CUE, "T1036.002", RLO) >= 0);
+  v = match(&b, t2);
+  assert_true(find_hit(v, t2, CTIX_TTP_SIG_CUE, "T1036.002", "right-to-left override") >= 0);
+  assert_true(find_hit(v, t2, CTIX_TTP_SIG_CUE, "T1036.002", "RTLO") >= 0);
+  v = match(&b, t3);
+  assert_int_equal(find_hit(v, t3, CTIX_TTP_SIG_CUE, "T1036.002", RLO), -1);
+  ctix__buf_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -768,6 +817,8 @@ int main(void)
       cmocka_unit_test(test_hits_sorted),
       cmocka_unit_test(test_committed_data_loads),
       cmocka_unit_test(test_priors),
+      cmocka_unit_test(test_code_point_escape),
+      cmocka_unit_test(test_rlo_cues),
       cmocka_unit_test(test_rules_replace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,7 @@ NOT_WORD_AFTER = rb"(?![A-Za-z0-9_])"
 # followed by white space).
 GAP = rb"(?:(?![.!?]\s|\n)[\s\S])"
 TOKEN_RE = re.compile(rb"[a-z0-9_]+")
+UESC_RE = re.compile(r"<u\+([0-9a-f]{4,6})>")
 ID_RE = re.compile(r"^T\d{4}(\.\d{3})?$")
 WEIGHT_RE = re.compile(r"^(0\.\d\d|1\.00)$")
 # P: one integer digit, at most four decimals, 0.05-1.00 (as the C loader)
@@ -106,6 +107,22 @@ class Cue:
         self.matched = []   # (dataset index, row index)
 
 
+def unescape(part):
+    """`<u+XXXX>` (4-6 lower-case hex digits): the non-ASCII code point, as
+    cues.c reads it; any other `<u+` is an error."""
+    out, i = [], 0
+    while True:
+        j = part.find("<u+", i)
+        if j < 0:
+            return "".join(out) + part[i:]
+        m = UESC_RE.match(part, j)
+        cp = int(m.group(1), 16) if m else 0
+        if not m or cp < 0x80 or cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+            raise ValueError("bad <u+XXXX> escape")
+        out.append(part[i:j] + chr(cp))
+        i = m.end()
+
+
 def compile_pattern(pat):
     """Returns (regex, tokens, prefixes) or raises ValueError with a message."""
     if pat != pat.strip() or not pat:
@@ -120,7 +137,7 @@ def compile_pattern(pat):
     for part in parts:
         if not part or part == "..." or part.startswith("... ") or part.endswith(" ..."):
             raise ValueError("empty part around ' ... '")
-        b = part.encode("utf-8")
+        b = unescape(part).encode("utf-8")
         words = b.split(b" ")
         if any(w == b"" for w in words):
             raise ValueError("empty word")

@@ -575,6 +575,7 @@ static int add_iocs(mx *m, const ctix_analysis *a, size_t *nrejected)
   for (i = 0; l && i < l->nitems && rc == 0; i++) {
     const ctix_ioc *it = &l->items[i];
     const misp_map *mp;
+    ctix_ioc_bidi bi;
     if ((unsigned)it->type >= CTIX_IOC_TYPE_COUNT || !type_map[it->type].type || !it->value)
       continue;
     if (it->status == CTIX_IOC_STATUS_REJECTED) {
@@ -607,6 +608,15 @@ static int add_iocs(mx *m, const ctix_analysis *a, size_t *nrejected)
         }
       }
     }
+    if ((rc = ctix_ioc_bidi_read(&bi, it->value, strlen(it->value), NULL)) == 0 && bi.note) {
+      /* a name with bidirectional controls: how it displays */
+      if (note.len)
+        ctix__buf_add(&note, "; ", 2);
+      ctix__x_oneline(&note, bi.note, strlen(bi.note), NOTE_MAX);
+    }
+    ctix_ioc_bidi_clear(&bi);
+    if (rc)
+      break;
     if (note.err) {
       rc = CTIX_ENOMEM;
       break;

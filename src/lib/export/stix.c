@@ -1428,6 +1428,7 @@ static void put_indicator(stix *s, const ctix_ioc *c, ctix_buf *val, ctix_buf *p
   const char *type = mi < 0 ? NULL : ioc_map[mi].sco;
   char sid[ID_MAX], did[ID_MAX] = "", iid[ID_MAX], mac[18];
   const char *v, *name = NULL;
+  ctix_ioc_bidi bi;
   uint64_t asn = 0;
   size_t dirlen = 0;
 
@@ -1634,13 +1635,17 @@ static void put_indicator(stix *s, const ctix_ioc *c, ctix_buf *val, ctix_buf *p
   }
 
   make_id(s, iid, "indicator", "%s", pat->data);
-  if (obj_open(s, "indicator", iid, true, true)) {
+  set_err(s, ctix_ioc_bidi_read(&bi, c->value, strlen(c->value), NULL));
+  if (!s->err && obj_open(s, "indicator", iid, true, true)) {
     s->nindicators++;
     ctix__buf_reset(jcs); /* reused for the name */
     ctix__buf_addf(jcs, "%s ", ctix_ioc_type_name(c->type));
     ctix__buf_adds(jcs, kind == SCO_MAC ? mac : v);
     set_err(s, jcs->err);
     ctix__jsonw_kstrn(&s->w, "name", jcs->data, jcs->len);
+    if (bi.note) /* a name with bidirectional controls: how it displays (the
+                    extension's properties stay those of its version 1.0) */
+      ctix__jsonw_kstr(&s->w, "description", bi.note);
     ctix__jsonw_key(&s->w, "indicator_types");
     ctix__jsonw_array_inline(&s->w);
     ctix__jsonw_str(&s->w, "malicious-activity");
@@ -1658,6 +1663,7 @@ static void put_indicator(stix *s, const ctix_ioc *c, ctix_buf *val, ctix_buf *p
     ext_close(s);
     obj_close(s);
   }
+  ctix_ioc_bidi_clear(&bi);
   relationship(s, "based-on", iid, sid, NULL, -1);
   if (s->indicates[0])
     relationship(s, "indicates", iid, s->indicates, NULL, -1);

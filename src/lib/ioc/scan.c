@@ -27,6 +27,7 @@
 #include "ioc/scan.h"
 #include "util/cpu.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -510,8 +511,10 @@ static int offer(ctix__ioc_scan *s, size_t a, size_t b, const uint32_t *cnt, uns
     int rc = table[__builtin_ctz(todo)].fn(s, a, b, &sh);
     if (rc < 0)
       return rc;
-    if (rc > 0)
+    if (rc > 0) {
+      s->claims++;
       return 0;
+    }
   }
   return 0;
 }
@@ -579,6 +582,60 @@ static int offer_md_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
   return from == a ? offer_trimmed(s, a, b, cnt) : counted(s, from, b, offer_trimmed);
 }
 
+/* True if t[k] can sit on either side of a bidirectional control that
+ * belongs to a name: an ASCII letter, digit or '_', or a byte of a
+ * non-ASCII character. */
+static bool bidi_neighbour(unsigned char c)
+{
+  return c >= 0x80 || ctix__isalnum(c) || c == '_';
+}
+
+/*
+ * Length of the sequence at t[k..b) that ends a token part: Unicode
+ * punctuation or space (upunct_at), or a bidirectional control
+ * (ctix__utf8_bidi_control) at the edge of the part, which is the formatting
+ * of the text around it. A control between two letters, digits or
+ * non-ASCII characters ("inv<U+202E>fdp.exe", the right-to-left override
+ * of T1036.002) does not end the part: 0, and *kept is set. `from` is
+ * where the current part starts.
+ */
+static size_t part_end_at(const unsigned char *t, size_t from, size_t k, size_t b, bool *kept)
+{
+  size_t m = ctix__utf8_bidi_control(t + k, b - k);
+  if (!m)
+    return upunct_at(t, k, b);
+  if (k > from && k + m < b && bidi_neighbour(t[k - 1]) && bidi_neighbour(t[k + m])) {
+    *kept = true;
+    return 0;
+  }
+  return m;
+}
+
+/*
+ * Offers the part t[a..b) (split in turn at "](", trimmed). When it holds
+ * a bidirectional control (`kept`) and no recognizer claims it whole (a
+ * host, a hash, a word), its pieces between the controls are offered
+ * instead, as if the controls were spaces: a control stays inside a value
+ * only where a recognizer takes it (a file name, a path, a URL path, an
+ * e-mail local part).
+ */
+static int offer_part(ctix__ioc_scan *s, size_t a, size_t b, bool kept)
+{
+  const unsigned char *t = (const unsigned char *)s->text;
+  size_t claims = s->claims, k, m, from = a;
+  int rc;
+  if ((rc = counted(s, a, b, offer_md_parts)) || !kept || s->claims != claims)
+    return rc;
+  for (k = a; k < b; k++)
+    if (t[k] >= 0x80 && (m = ctix__utf8_bidi_control(t + k, b - k))) {
+      if ((rc = counted(s, from, k, offer_md_parts)))
+        return rc;
+      from = k + m;
+      k = from - 1;
+    }
+  return counted(s, from, b, offer_md_parts);
+}
+
 /* Splits a token at Unicode punctuation and offers each part (split in
  * turn at "](", trimmed). Each part is counted once, without recursion,
  * so a token of thousands of dashes costs one pass. */
@@ -586,17 +643,19 @@ static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
 {
   const unsigned char *t = (const unsigned char *)s->text;
   size_t k, m, from = a;
+  bool kept = false;
   int rc;
   if (!cnt[C_NONASCII])
     return offer_md_parts(s, a, b, cnt);
   for (k = a; k < b; k++)
-    if (t[k] >= 0x80 && (m = upunct_at(t, k, b))) {
-      if ((rc = counted(s, from, k, offer_md_parts)))
+    if (t[k] >= 0x80 && (m = part_end_at(t, from, k, b, &kept))) {
+      if ((rc = offer_part(s, from, k, kept)))
         return rc;
       from = k + m;
       k = from - 1;
+      kept = false;
     }
-  return from == a ? offer_md_parts(s, a, b, cnt) : counted(s, from, b, offer_md_parts);
+  return from == a && !kept ? offer_md_parts(s, a, b, cnt) : offer_part(s, from, b, kept);
 }
 
 /* Counts the classes of t[a..b) and offers it as a token: straight to

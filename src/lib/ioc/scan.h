@@ -59,6 +59,7 @@ struct ctix__ioc_scan {
   const ctix_ioc_options *opts;
   const ctix_document *doc; /* when extracting from a document, else NULL */
   size_t resume;            /* where the scanner continues (>= token end) */
+  size_t claims;            /* tokens claimed so far (scan.c's offer) */
   void *priv;               /* the list builder (list.c) */
 };
 

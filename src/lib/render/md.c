@@ -22,6 +22,7 @@
 #include "render/render_internal.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 /* Longest prose quoted (bytes, cut at a character boundary). */
 #define MAX_QUOTE 600
@@ -49,14 +50,32 @@ static size_t cut_utf8(const char *s, size_t n, size_t max)
 }
 
 /*
+ * When a bidirectional control starts at s[i] (s has n bytes), appends it
+ * as "<U+202E>" (shown, not obeyed: a viewer would show
+ * "inv<U+202E>fdp.exe" as "invexe.pdf"; in prose, `text`, the brackets
+ * backslash-escaped) and returns its length; else 0.
+ */
+static size_t md_bidi(ctix_buf *b, const char *s, size_t i, size_t n, bool text)
+{
+  const unsigned char *u = (const unsigned char *)s + i;
+  size_t m = u[0] >= 0x80 ? ctix__utf8_bidi_control(u, n - i) : 0;
+  uint32_t cp;
+  if (!m || ctix__utf8_decode(u, n - i, &cp) != m)
+    return 0;
+  ctix__buf_addf(b, text ? "\\<U+%04X\\>" : "<U+%04X>", (unsigned)cp);
+  return m;
+}
+
+/*
  * Appends untrusted prose: defanged, white space (line breaks included)
- * collapsed to single spaces, control characters dropped, ASCII
- * punctuation backslash-escaped; cut to `max` bytes with "..." when longer.
+ * collapsed to single spaces, control characters dropped, bidirectional
+ * controls shown (md_bidi), ASCII punctuation backslash-escaped; cut to
+ * `max` bytes with "..." when longer.
  */
 static void md_text(ctix_buf *b, const char *s, size_t n, size_t max)
 {
   char *def = NULL;
-  size_t dlen = 0, i, m;
+  size_t dlen = 0, i, m, k;
   bool space = false;
   if (!s)
     return;
@@ -82,6 +101,10 @@ static void md_text(ctix_buf *b, const char *s, size_t n, size_t max)
     if (space && b->len && b->data[b->len - 1] != ' ')
       ctix__buf_addc(b, ' ');
     space = false;
+    if ((k = md_bidi(b, s, i, m, true))) {
+      i += k - 1;
+      continue;
+    }
     if (is_punct(c))
       ctix__buf_addc(b, '\\');
     ctix__buf_addc(b, (char)c);
@@ -99,8 +122,9 @@ static void md_texts(ctix_buf *b, const char *s)
 
 /*
  * Appends s as a code span: fenced by one backtick more than its longest
- * run, padded with spaces, line breaks and controls made spaces; in a
- * table cell ('in_table') '|' is escaped, as GFM requires even in code.
+ * run, padded with spaces, line breaks and controls made spaces,
+ * bidirectional controls shown (md_bidi); in a table cell ('in_table')
+ * '|' is escaped, as GFM requires even in code.
  */
 static void md_code(ctix_buf *b, const char *s, bool in_table)
 {
@@ -120,8 +144,11 @@ static void md_code(ctix_buf *b, const char *s, bool in_table)
   ctix__buf_addc(b, ' ');
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    size_t m;
     if (c < 0x20 || c == 0x7f)
       ctix__buf_addc(b, ' ');
+    else if ((m = md_bidi(b, s, i, n, false)))
+      i += m - 1;
     else if (c == '|' && in_table)
       ctix__buf_adds(b, "\\|");
     else

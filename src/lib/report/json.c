@@ -376,8 +376,43 @@ static void put_diagnostics(jw *w, const ctix_document *d)
 }
 
 /*
+ * The "bidi" member of an observable whose value holds bidirectional
+ * controls (ctix_ioc_bidi_read): whether it displays reordered (spoofed),
+ * how it displays, the controls, and the technique that is evidence of
+ * (null when not reordered). Nothing for other values; a failure to
+ * allocate makes the buffer fail.
+ */
+static void put_ioc_bidi(jw *w, const char *value)
+{
+  ctix_ioc_bidi bi;
+  unsigned i;
+  if (ctix_ioc_bidi_read(&bi, value, strlen(value), NULL)) {
+    ctix__buf_grow(&w->b, (size_t)-1);
+  } else if (bi.count) {
+    jw_key(w, "bidi");
+    jw_open(w, '{', true);
+    jw_key(w, "spoofed");
+    jw_bool(w, bi.reordered);
+    jw_key(w, "display");
+    jw_strn(w, bi.display, bi.display_len);
+    jw_key(w, "controls");
+    jw_open(w, '[', true);
+    for (i = 0; i < CTIX_IOC_BIDI_NCONTROLS; i++)
+      if (bi.controls & (1u << i)) {
+        jw_sep(w);
+        jw_str(w, ctix_ioc_bidi_code(i));
+      }
+    jw_close(w, ']');
+    jw_kstr(w, "technique", bi.reordered ? CTIX_IOC_BIDI_TECHNIQUE : NULL);
+    jw_close(w, '}');
+  }
+  ctix_ioc_bidi_clear(&bi);
+}
+
+/*
  * The observables of the "iocs" stage, in order of first occurrence, every
- * status kept (benign and rejected ones carry their reason).
+ * status kept (benign and rejected ones carry their reason), with "bidi"
+ * for a value holding bidirectional controls (schema 1.3).
  */
 static void put_iocs(jw *w, const ctix_ioc_list *l)
 {
@@ -398,6 +433,8 @@ static void put_iocs(jw *w, const ctix_ioc_list *l)
     jw_kuint(w, "start", it->span.start);
     jw_kuint(w, "end", it->span.end);
     jw_kuint(w, "hits", it->nhits);
+    if (ctix__json_plain_prefix(it->value, strlen(it->value)) != strlen(it->value))
+      put_ioc_bidi(w, it->value);
     jw_close(w, '}');
   }
   jw_close(w, ']');

@@ -28,6 +28,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 /* ----------------------------------------------------------- embedded data */
 
@@ -256,6 +257,25 @@ static int push_part(ctix__ttp_patset *ps, size_t off, uint8_t flags, ctix_error
 }
 
 /*
+ * Reads the escape `<u+XXXX>` (4 to 6 lower-case hex digits) at p[0..n)
+ * and writes the UTF-8 encoding of its code point to enc; returns the
+ * length of the encoding, or 0 when it is not such an escape or the code
+ * point is ASCII, a surrogate or above U+10FFFF.
+ */
+static size_t code_point_escape(const unsigned char *p, size_t n, char enc[4])
+{
+  uint32_t cp = 0;
+  size_t k = 3;
+  for (; k < n && k < 9 && ((p[k] >= '0' && p[k] <= '9') || (p[k] >= 'a' && p[k] <= 'f'));
+       k++)
+    cp = cp * 16 + (uint32_t)(p[k] <= '9' ? p[k] - '0' : p[k] - 'a' + 10);
+  if (k < 7 || k >= n || p[k] != '>' || cp < 0x80 || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return ctix__utf8_encode(cp, enc);
+}
+
+/*
  * Parses one pattern into parts: ` ... ` separates ordered parts, a `*`
  * ending a word ends a part that the next one (if any) continues in the
  * same run of word bytes, runs of spaces are one space.
@@ -337,6 +357,24 @@ int ctix__ttp_patset_add(ctix__ttp_patset *ps, const char *pat_text, size_t len,
         next_flags = 0;
       if (i >= len)
         break;
+      continue;
+    }
+    if (c == '<' && i + 2 < len && s[i + 1] == 'u' && s[i + 2] == '+') {
+      /* `<u+202e>`: the UTF-8 bytes of a non-ASCII code point, so that
+       * an invisible character is written visibly in the lexicon */
+      char enc[4];
+      size_t n = code_point_escape(s + i, len - i, enc);
+      if (!n) {
+        rc = bad(why, whysize, "bad <u+XXXX> escape: 4-6 lower-case hex digits of a non-ASCII code point");
+        goto fail;
+      }
+      if (ctix__buf_add(&ps->bytes, enc, n)) {
+        rc = ctix__error_set(err, ps->bytes.err, "pattern set: out of memory");
+        goto fail;
+      }
+      while (s[i] != '>')
+        i++;
+      i++;
       continue;
     }
     if (c < 0x20 || c == 0x7f) {

@@ -11,7 +11,10 @@
  * first/last character is a letter or digit; ` ... ` splits the pattern
  * into parts found in order in the same sentence, at most 60 bytes apart;
  * a `*` ending a word matches any continuation of that word (`exfiltrat*`,
- * `encod* command`). Everything else is literal.
+ * `encod* command`); `<u+XXXX>` (4-6 lower-case hex digits) stands for
+ * the UTF-8 bytes of a non-ASCII code point, so invisible characters
+ * (`<u+202e>`, the right-to-left override) are written visibly.
+ * Everything else is literal.
  */
 #ifndef CTIX_TTP_CUES_INTERNAL_H
 #define CTIX_TTP_CUES_INTERNAL_H

@@ -5,7 +5,8 @@ Sub-commands (each exits 0 when all holds, else 1 with one line per problem):
 
   records JSONL [--text REPORT_JSONL] [--statuses S,...] [--types T,...]
       every line of `ctix iocs --json` is a record with exactly the documented
-      members and types, only the allowed statuses and types; with --text,
+      members and types (`bidi` only for a value holding a bidirectional
+      control), only the allowed statuses and types; with --text,
       document.text[start:end] of that report is the record's `original`.
   truth JSONL MARKDOWN [--types T,...]
       every indicator of the article's own table ("| Type | Indicator |")
@@ -77,9 +78,11 @@ def cmd_records(args, bad):
         raw = rep["document"]["text"].encode("utf-8")
     for ln, r in recs:
         where = f"{args[0]}:{ln}"
-        if not isinstance(r, dict) or list(r) != MEMBERS:
+        if not isinstance(r, dict) or list(r) not in (MEMBERS, MEMBERS + ["bidi"]):
             bad(f"{where}: members {list(r) if isinstance(r, dict) else r!r}, want {MEMBERS}")
             continue
+        if "bidi" in r:
+            check_bidi(where, r)
         for k in ("type", "value", "original", "status"):
             if not isinstance(r[k], str) or not r[k]:
                 bad(f"{where}: {k} is not a non-empty string")
@@ -100,6 +103,26 @@ def cmd_records(args, bad):
                 bad(f"{where}: text[{r['start']}:{r['end']}] is {piece!r}, original {r['original']!r}")
     if not recs:
         bad(f"{args[0]}: no records")
+
+
+BIDI = {"\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+        "\u2066", "\u2067", "\u2068", "\u2069"}
+
+
+def check_bidi(where, r):
+    """The optional `bidi` member: only on a value holding a bidirectional
+    control, listing exactly its controls; display without them."""
+    b = r["bidi"]
+    held = sorted("U+%04X" % ord(c) for c in set(r["value"]) & BIDI)
+    if not isinstance(b, dict) or list(b) != ["spoofed", "display", "controls", "technique"]:
+        bad(f"{where}: bidi {b!r}")
+        return
+    if not held or b["controls"] != held:
+        bad(f"{where}: bidi controls {b['controls']!r}, the value holds {held!r}")
+    if not isinstance(b["display"], str) or set(b["display"]) & BIDI:
+        bad(f"{where}: bidi display {b['display']!r}")
+    if b["technique"] != ("T1036.002" if b["spoofed"] is True else None):
+        bad(f"{where}: bidi technique {b['technique']!r} with spoofed {b['spoofed']!r}")
 
 
 def table_truth(md, types=None):
