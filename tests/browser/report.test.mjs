@@ -210,6 +210,12 @@ test('a hostile article renders inert', async () => {
   const rows = await page.locator('#ioc-rows').textContent();
   assert.ok(rows.includes("</script><script>window.__ctixPwned='ua'</script>"), 'an IOC with </script> shown as text');
   assert.match(rows, /Global\\?<\/script>/, 'a mutex with </script> shown as text');
+  // A right-to-left override shows as a visible mark, in the IOC table and in the article.
+  assert.ok(rows.includes('invoice\u27e8U+202E\u27e9fdp.exe'), 'the override in a file name is shown as a mark');
+  assert.ok(!rows.includes('\u202e'), 'no raw override in the IOC table');
+  const article = await page.locator('#article-text').textContent();
+  assert.ok(article.includes('invoice\u27e8U+202E\u27e9fdp.exe') && !article.includes('\u202e'),
+    'no raw override in the article text');
   // Every button of the page (copy, show, evidence...) is clicked: still nothing runs.
   for (const b of await page.locator('main button:visible:not(#ioc-csv)').all()) await b.click({ timeout: 2000 }).catch(() => {});
   assert.equal(await page.evaluate(() => typeof window.__ctixPwned), 'undefined');

@@ -26,14 +26,28 @@
 
   /* ------------------------------------------------------------ helpers */
 
-  /* Element with attributes (set through the DOM) and children (strings become text). */
+  /* Bidirectional controls (U+202E right-to-left override and the others)
+   * shown as visible marks such as '\u27e8U+202E\u27e9': in a value or in the
+   * article they would reorder what the page shows ("inv<U+202E>fdp.exe"
+   * displayed as "invexe.pdf"). Only what is shown changes: values keep
+   * their bytes for search and copy. */
+  var BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function vis(s) {
+    return String(s).replace(BIDI, function (c) {
+      return '\u27e8U+' + ('000' + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4) + '\u27e9';
+    });
+  }
+
+  /* Element with attributes (set through the DOM) and children (strings become
+   * text); text and titles go through vis(). */
   function el(tag, attrs) {
     var e = document.createElement(tag), k, i, c;
     if (attrs) {
       for (k in attrs) {
         if (!Object.prototype.hasOwnProperty.call(attrs, k) || attrs[k] == null) continue;
         if (k === 'class') e.className = attrs[k];
-        else if (k === 'text') e.textContent = String(attrs[k]);
+        else if (k === 'text') e.textContent = vis(attrs[k]);
+        else if (k === 'title') e.setAttribute(k, vis(attrs[k]));
         else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
         else e.setAttribute(k, String(attrs[k]));
       }
@@ -41,7 +55,7 @@
     for (i = 2; i < arguments.length; i++) {
       c = arguments[i];
       if (c == null) continue;
-      e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+      e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(vis(c)) : c);
     }
     return e;
   }
@@ -303,7 +317,7 @@
         var ok = (!t || r.x.type === t) && (!s || r.x.status === s) &&
           (!q || str(r.x.value).toLowerCase().indexOf(q) >= 0 || str(r.x.original).toLowerCase().indexOf(q) >= 0);
         r.tr.classList.toggle('hidden', !ok);
-        r.val.textContent = fanged.checked ? str(r.x.value) : str(r.x.defanged || r.x.value);
+        r.val.textContent = vis(fanged.checked ? str(r.x.value) : str(r.x.defanged || r.x.value));
         if (ok) n++;
       });
       count.textContent = n + ' of ' + rows.length + ' shown';
@@ -405,7 +419,7 @@
     return null;
   }
   function label(o) {
-    var id = extId(o), n = str(o.name || o.abstract || o.type);
+    var id = extId(o), n = vis(str(o.name || o.abstract || o.type));
     if (n.length > 40) n = n.slice(0, 38) + '…';
     return id && o.type === 'attack-pattern' ? id + ' ' + n : n;
   }
