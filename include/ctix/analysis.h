@@ -9,6 +9,8 @@
 #ifndef CTIX_ANALYSIS_H
 #define CTIX_ANALYSIS_H
 
+#include <stdbool.h>
+
 #include "ctix/assess.h"
 #include "ctix/document.h"
 #include "ctix/entity.h"
@@ -27,6 +29,10 @@ typedef struct ctix_options {
   ctix_entity_options entity; /* named entities */
   ctix_assess_options assess; /* timeline, attribution, risk */
   struct ctix_response_options *response; /* detections and response; NULL = defaults */
+  bool skip_response;       /* leave out the "response" stage (a->response stays NULL), for
+                               callers that write no detection or response content; a
+                               writer given such an analysis generates its own (render) or
+                               lists none (report JSON). Default false. */
 } ctix_options;
 
 /* Fills `opts` with the defaults. */

@@ -464,6 +464,9 @@ static int run_analyze(int argc, char **argv)
       ctix__cli_print_help(stdout, &ctix__cli_cmd_analyze);
     goto done;
   }
+  /* the summary shows no detection content: without -o or --jsonl the
+   * response stage (Sigma rules, countermeasures, steps) is not run */
+  r.opts.skip_response = !r.outdir && !r.jsonl;
   if (r.resp.sigma_rules_dir && (rc = load_collection(&r)))
     goto done;
   ctix__style_init(&r.st, stdout, r.no_color);

@@ -177,9 +177,28 @@ static void test_yaml_fast(void **state)
   yaml_same("a: 1\nb: 'x''y' # c\nc: \"q\\\\\\\"\\u00e9\"\nd: [x, 'y z', \"w\"]\n", true);
   yaml_same("d: |\n  line 1\n\n    more\n  end\ne: |-\n  x\n\nf: |+\n  y\n\n", true);
   yaml_same("tags:\n- a\n- b\nlist:\n    - k: v\n      k2: [1, 2]\n    - plain #c\n", true);
-  yaml_same("k: a#b\nurl: http://x/y?z=1\n'quoted key': 1\n", false);
+  yaml_same("k: a#b\nurl: http://x/y?z=1\n'quoted key': 1\n", true);
+  yaml_same("'a\\': 'b\\'\n\"c d\": [e]\n", true);                  /* quoted keys */
+  yaml_same("'a' : 1\n", false);                                     /* a space before ':' */
+  yaml_same("- {type: logsource, product: windows}\n- {}\n", true);  /* flow mappings */
+  yaml_same("a: {k: v, n: [1, 2], 'q': 1}\n", false);                /* a quoted flow key */
+  yaml_same("a: {k: [1, [2]]}\n", false);                            /* nested deeper */
+  yaml_same("a: {k: v:w}\n", false);                                 /* ':' in a value */
+  yaml_same("a: {k: v, m: [x, 'y'], z: \"w\"}\nb: {a: b,}\n", false);
+  yaml_same("a: {k: v, m: [x, 'y'], z: \"w\"} # c\n", true);
   yaml_same("a: &x 1\nb: *x\n", false);
-  yaml_same("a: >\n  folded\n", false);
+  yaml_same("a: >\n  folded\n", true);
+  yaml_same("a: >-\n  two\n  lines\nb: 1\n", true);
+  yaml_same("a: >+\n  kept\n\n\nb: 1\n", true);
+  yaml_same("- >\n  in a\n  sequence\n- x\n", true);
+  yaml_same("a: >\n  one\n\n  two\n", false);       /* an empty line between */
+  yaml_same("a: >\n  one\n    more\n", false);      /* more indented */
+  yaml_same("a: >\n  trailing \n  space\n", false); /* trailing spaces */
+  yaml_same("a: >\n\n  lead\n", false);             /* an empty line first */
+  yaml_same("a: >2\n  x\n", false);                 /* indentation indicator */
+  yaml_same("a: |+\n  x\n\n  ", true);  /* a last line of spaces, no break: adds nothing */
+  yaml_same("a: >+\n  x\n  ", true);
+  yaml_same("a: |\n  x\n     ", false); /* ... spaces past the indentation */
   yaml_same("a: multi\n  line\n", false);
   yaml_same("a:\tb\n", false);
   yaml_same("a: x: y\n", false);
@@ -228,6 +247,23 @@ static void walk_dir(const char *dir, size_t *n, size_t *fast)
   closedir(d);
 }
 
+/* The embedded processing pipelines are read by the fast path, as libyaml reads them. */
+static void test_yaml_fast_pipelines(void **state)
+{
+  const char *text;
+  size_t len, i;
+  (void)state;
+  for (i = 0; ctix__sg_pipeline_embedded(i, &text, &len); i++) {
+    char *copy = malloc(len + 1);
+    assert_non_null(copy);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    yaml_same(copy, true);
+    free(copy);
+  }
+  assert_true(i >= 8);
+}
+
 static void test_yaml_fast_corpus(void **state)
 {
   size_t n = 0, fast = 0;
@@ -245,7 +281,8 @@ int main(void)
     cmocka_unit_test(test_basic_and_or), cmocka_unit_test(test_modifiers),
     cmocka_unit_test(test_regex_fieldref), cmocka_unit_test(test_pipeline),
     cmocka_unit_test(test_errors), cmocka_unit_test(test_correlation),
-    cmocka_unit_test(test_yaml_fast), cmocka_unit_test(test_yaml_fast_corpus),
+    cmocka_unit_test(test_yaml_fast), cmocka_unit_test(test_yaml_fast_pipelines),
+    cmocka_unit_test(test_yaml_fast_corpus),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,7 +111,10 @@ static int stage_assessment(ctix_analysis *a, const ctix_options *opts, ctix_err
 /* Sigma rules, countermeasures and response steps from all of the above. */
 static int stage_response(ctix_analysis *a, const ctix_options *opts, ctix_error *err)
 {
-  int rc = ctix_respond(&a->priv->response, a, opts->response, err);
+  int rc;
+  if (opts->skip_response)
+    return 0;
+  rc = ctix_respond(&a->priv->response, a, opts->response, err);
   a->response = a->priv->response;
   return rc;
 }

@@ -53,6 +53,27 @@ typedef struct ctix__sy {
 int ctix__sy_parse(ctix__sy **docs, ctix_arena *arena, const char *data, size_t len, size_t max,
                    ctix_error *err);
 
+/*
+ * ctix__sy_parse reads the usual shape (documents each after a "---" line,
+ * in the subset of YAML the Sigma reader's fast parser takes) without
+ * libyaml and everything else with it; the trees are the same. This is
+ * the libyaml path alone, the reference for tests and fuzzing.
+ */
+int ctix__sy_parse_libyaml(ctix__sy **docs, ctix_arena *arena, const char *data, size_t len,
+                           size_t max, ctix_error *err);
+
+/* True if two trees are identical (kinds, texts, styles, keys, positions, order). */
+bool ctix__sy_equal(const ctix__sy *a, const ctix__sy *b);
+
+/*
+ * Reads data[0..len) (limit CTIX__SY_MAX_INPUT) with ctix__sy_parse and
+ * with libyaml alone: 0 when both give the same code, message, position
+ * and tree, CTIX_EINVAL otherwise (tests and fuzzing). Each path's error,
+ * if any, is left in *fast_err and *ref_err.
+ */
+int ctix__sy_paths_agree(const char *data, size_t len, ctix_error *fast_err,
+                         ctix_error *ref_err);
+
 /* Builders (NULL when the arena is exhausted; builders accept NULL parents). */
 ctix__sy *ctix__sy_new(ctix_arena *arena, ctix__sy_kind kind);
 ctix__sy *ctix__sy_scalar(ctix_arena *arena, const char *s);

@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "respond/sigma.h"
+#include "sigma/sigma_internal.h"
 #include "util/err.h"
 #include "util/str.h"
 #include "util/utf8.h"
@@ -141,8 +142,8 @@ static bool sy_attach(sy_reader *r, ctix__sy *node, ctix_error *err)
   return true;
 }
 
-int ctix__sy_parse(ctix__sy **docs, ctix_arena *arena, const char *data, size_t len, size_t max,
-                   ctix_error *err)
+int ctix__sy_parse_libyaml(ctix__sy **docs, ctix_arena *arena, const char *data, size_t len,
+                           size_t max, ctix_error *err)
 {
   yaml_parser_t parser;
   yaml_event_t ev;
@@ -245,6 +246,180 @@ done:
     yaml_event_delete(&ev);
   yaml_parser_delete(&parser);
   return rc;
+}
+
+/* ---------------------------------------------------- fast path */
+
+/* Limits the fast path stays under (libyaml then decides at the limits). */
+#define FAST_MAX_DEPTH (CTIX__SY_MAX_DEPTH - 4u)
+
+/*
+ * Copies the tree y of the Sigma reader's fast path (the same fields,
+ * libyaml's conventions) as a ctix__sy tree, lines moved down by `dline`;
+ * strings are shared. Counts nodes (map keys too, as the libyaml reader
+ * does) into *nodes. NULL when out of memory or nested too deep.
+ */
+static ctix__sy *from_sg(ctix_arena *arena, const sg_y *y, unsigned dline, size_t *nodes,
+                         unsigned depth)
+{
+  ctix__sy *n;
+  const sg_y *c;
+  if (depth > FAST_MAX_DEPTH)
+    return NULL;
+  n = ctix__sy_new(arena, y->kind == SG_Y_SCALAR ? CTIX__SY_SCALAR
+                          : y->kind == SG_Y_MAP  ? CTIX__SY_MAP
+                                                 : CTIX__SY_SEQ);
+  if (!n)
+    return NULL;
+  n->str = y->str;
+  n->len = y->len;
+  n->plain = y->plain;
+  n->line = y->line + dline;
+  n->col = y->col;
+  (*nodes)++;
+  for (c = y->first; c; c = c->next) {
+    ctix__sy *cc = from_sg(arena, c, dline, nodes, depth + 1);
+    if (!cc)
+      return NULL;
+    ctix__sy_append(n, c->key, cc);
+    if (c->key) {
+      cc->key_line = c->kline + dline;
+      cc->key_col = c->kcol;
+      (*nodes)++;
+    }
+  }
+  return n;
+}
+
+/* True when data[from..to) holds only blank and comment lines of printable ASCII. */
+static bool only_comments(const char *data, size_t from, size_t to)
+{
+  size_t i = from;
+  while (i < to) {
+    while (i < to && data[i] == ' ')
+      i++;
+    if (i < to && data[i] != '\n' && data[i] != '#')
+      return false;
+    for (; i < to && data[i] != '\n'; i++)
+      if ((unsigned char)data[i] < 0x20 || (unsigned char)data[i] > 0x7e)
+        return false;
+    i++;
+  }
+  return true;
+}
+
+/* Whether data[i] starts a line that is the document marker "---" alone. */
+static bool doc_marker(const char *data, size_t len, size_t i)
+{
+  return (i == 0 || data[i - 1] == '\n') && len - i >= 4 && memcmp(data + i, "---\n", 4) == 0;
+}
+
+/*
+ * The common shape of Sigma rule and template files, read without
+ * libyaml: documents that each start with a line "---" alone (or one
+ * document without it), each read by the Sigma reader's subset parser
+ * (sigma/yaml_fast.c, checked against libyaml by fuzz_sigma_reader) and
+ * copied over with its lines moved to the file's. CTIX_EUNSUPPORTED for
+ * anything else (a marker with content after it, text before the first
+ * marker, an empty document, a document outside the subset, the node or
+ * depth limits), when the caller falls back to libyaml.
+ */
+static int sy_parse_fast(ctix__sy **docs, ctix_arena *arena, const char *data, size_t len)
+{
+  ctix__sy *seq = ctix__sy_new(arena, CTIX__SY_SEQ);
+  size_t i = 0, start, nodes = 0;
+  unsigned line = 0; /* lines before data[i] */
+  bool marked;
+  if (!seq)
+    return CTIX_ENOMEM;
+  /* text before the first marker: comments only, or one unmarked document */
+  for (start = 0; start < len; start++) {
+    if (doc_marker(data, len, start))
+      break;
+    if (data[start] == '\n')
+      line++;
+  }
+  marked = start < len;
+  if (marked && !only_comments(data, 0, start))
+    return CTIX_EUNSUPPORTED;
+  i = marked ? start : 0;
+  if (!marked)
+    line = 0;
+  while (i < len) {
+    size_t from = i, to;
+    unsigned dline = line;
+    sg_y *root = NULL;
+    ctix__sy *copy;
+    if (marked) {
+      from = i + 4; /* past "---\n" */
+      dline = line + 1;
+    }
+    /* the document runs to the next marker line */
+    for (to = from; to < len; to++)
+      if (doc_marker(data, len, to))
+        break;
+    if (to - from > CTIX_SIGMA_MAX_INPUT ||
+        ctix__sg_yaml_parse_fast(&root, arena, data + from, to - from) != 0 || !root)
+      return CTIX_EUNSUPPORTED;
+    if (!(copy = from_sg(arena, root, dline, &nodes, 1)) || nodes > CTIX__SY_MAX_NODES)
+      return CTIX_EUNSUPPORTED;
+    ctix__sy_append(seq, NULL, copy);
+    for (; i < to; i++)
+      line += data[i] == '\n';
+    if (!marked)
+      break;
+  }
+  *docs = seq;
+  return 0;
+}
+
+int ctix__sy_parse(ctix__sy **docs, ctix_arena *arena, const char *data, size_t len, size_t max,
+                   ctix_error *err)
+{
+  *docs = NULL;
+  if (len > max)
+    return ctix__error_set(err, CTIX_ETOOBIG, "YAML input of %zu bytes is over the limit of %zu",
+                           len, max);
+  if (sy_parse_fast(docs, arena, data, len) == 0)
+    return 0;
+  *docs = NULL;
+  return ctix__sy_parse_libyaml(docs, arena, data, len, max, err);
+}
+
+bool ctix__sy_equal(const ctix__sy *a, const ctix__sy *b)
+{
+  const ctix__sy *x, *y;
+  if (!a || !b)
+    return a == b;
+  if (a->kind != b->kind || a->n != b->n || a->line != b->line || a->col != b->col ||
+      a->key_line != b->key_line || a->key_col != b->key_col || a->plain != b->plain ||
+      (a->key == NULL) != (b->key == NULL) || (a->key && strcmp(a->key, b->key) != 0) ||
+      (a->str == NULL) != (b->str == NULL) || a->len != b->len ||
+      (a->str && memcmp(a->str, b->str, a->len) != 0))
+    return false;
+  for (x = a->first, y = b->first; x && y; x = x->next, y = y->next)
+    if (!ctix__sy_equal(x, y))
+      return false;
+  return !x && !y;
+}
+
+int ctix__sy_paths_agree(const char *data, size_t len, ctix_error *fast_err,
+                         ctix_error *ref_err)
+{
+  ctix_arena a;
+  ctix__sy *fast = NULL, *ref = NULL;
+  int r1, r2;
+  bool same;
+  ctix__arena_init(&a, 0);
+  ctix_error_clear(fast_err);
+  ctix_error_clear(ref_err);
+  r1 = ctix__sy_parse(&fast, &a, data, len, CTIX__SY_MAX_INPUT, fast_err);
+  r2 = ctix__sy_parse_libyaml(&ref, &a, data, len, CTIX__SY_MAX_INPUT, ref_err);
+  same = r1 == r2 && strcmp(fast_err->message, ref_err->message) == 0 &&
+         fast_err->line == ref_err->line && fast_err->column == ref_err->column &&
+         ctix__sy_equal(fast, ref);
+  ctix__arena_free(&a);
+  return same ? 0 : CTIX_EINVAL;
 }
 
 /* True if s[0..n) equals one of the NULL-terminated words, case ignored. */

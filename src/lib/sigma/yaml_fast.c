@@ -1,14 +1,17 @@
 /*
  * Fast path of the Sigma YAML reader. Sigma rules use a small, regular
  * part of YAML: block mappings and sequences indented with spaces, plain
- * and single-line quoted scalars, literal block scalars (`|`), one-line
- * flow sequences and comments. This parser reads exactly that subset into
- * the same positioned tree (sg_y) libyaml's events give, about ten times
- * faster, and answers CTIX_EUNSUPPORTED for anything else (tabs, CR, BOM,
- * invalid UTF-8, anchors, aliases, tags, folded or multi-line scalars,
- * flow maps, several documents, ...), so the caller falls back to libyaml,
- * which also produces every error message. The fuzz target
- * fuzz_sigma_reader checks that both paths build identical trees.
+ * and single-line quoted scalars (keys too), literal block scalars (`|`)
+ * and plain folded ones (`>`: lines of one indentation joined by spaces),
+ * one-line flow sequences of scalars and one-line flow mappings of plain
+ * keys and scalar values, and comments. This parser reads exactly that
+ * subset into the same positioned tree (sg_y) libyaml's events give, about
+ * ten times faster, and answers CTIX_EUNSUPPORTED for anything else (tabs,
+ * CR, BOM, invalid UTF-8, anchors, aliases, tags, other folded or
+ * multi-line scalars, other flow collections, several documents, ...), so
+ * the caller falls back to libyaml, which also produces every error
+ * message. The fuzz target fuzz_sigma_reader checks that both paths build
+ * identical trees.
  */
 #include <stdint.h>
 #include <string.h>
@@ -290,71 +293,126 @@ static int plain(fp *p, const pos *at, size_t i, size_t e, sg_y **out)
   return *out ? 0 : CTIX_ENOMEM;
 }
 
-/* A one-line flow sequence of scalars: [a, 'b', "c"]. */
-static int flow_seq(fp *p, const pos *at, size_t i, size_t e, sg_y **out)
+/* What a scalar of a one-line flow collection is (flow_scalar). */
+typedef enum { FLOW_ITEM, FLOW_KEY, FLOW_VALUE } flow_role;
+
+/*
+ * One scalar of a one-line flow collection at *kp: quoted (not as a key),
+ * or plain up to the next ',', bracket or brace, a key up to its ": ";
+ * no ':' in a mapping's plain keys and values beyond that. *kp moves past
+ * it.
+ */
+static int flow_scalar(fp *p, const pos *at, size_t *kp, size_t e, flow_role role, sg_y **out)
 {
-  sg_y *seq = node(p, SG_Y_SEQ, at, i);
+  size_t k = *kp, st, en;
+  if (p->s[k] == '\'' || p->s[k] == '"') {
+    int rc;
+    if (role == FLOW_KEY)
+      return NO;
+    rc = quoted(p, at, k, e, out, kp);
+    return rc;
+  }
+  /* '?' and ':' open a key or a value anywhere in a flow collection */
+  if (strchr("[]{},#&*!|>%@`'\"?:", p->s[k]) ||
+      (p->s[k] == '-' && (k + 1 >= e || p->s[k + 1] == ' ')))
+    return NO;
+  st = k;
+  while (k < e && !strchr(",[]{}#", p->s[k])) {
+    if (p->s[k] == ':') {
+      if (role == FLOW_KEY && k + 1 < e && p->s[k + 1] == ' ')
+        break;                       /* the key's ": " */
+      if (role != FLOW_ITEM || k + 1 >= e || strchr(" ,?[]{}", p->s[k + 1]))
+        return NO;
+    }
+    k++;
+  }
+  if ((k < e && p->s[k] == '#') || (role == FLOW_KEY && (k >= e || p->s[k] != ':')))
+    return NO;
+  en = k;
+  while (en > st && p->s[en - 1] == ' ')
+    en--;
+  *out = scalar(p, at, st, p->s + st, en - st, true);
+  if (!*out)
+    return CTIX_ENOMEM;
+  *kp = k;
+  return 0;
+}
+
+/*
+ * A flow sequence of scalars, [a, 'b', "c"], or with `map` a flow mapping
+ * of plain keys and values that are scalars or such sequences, {a: 1,
+ * b: [c, d]}, starting at i and closed on the same line; *end is the
+ * offset of its closing bracket.
+ */
+static int flow_collection(fp *p, const pos *at, size_t i, size_t e, bool map, sg_y **out,
+                           size_t *end)
+{
+  sg_y *coll;
+  char close = map ? '}' : ']';
   size_t k = i + 1;
-  if (!seq)
+  if (++p->depth > SG_MAX_DEPTH / 2)
+    return NO;
+  if (!(coll = node(p, map ? SG_Y_MAP : SG_Y_SEQ, at, i)))
     return CTIX_ENOMEM;
   for (;;) {
-    sg_y *it;
-    size_t st;
+    sg_y *it, *key = NULL;
+    int rc;
     while (k < e && p->s[k] == ' ')
       k++;
-    if (k < e && p->s[k] == ']' && seq->n == 0)
+    if (k < e && p->s[k] == close && coll->n == 0)
       break;
     if (k >= e)
       return NO;
-    if (p->s[k] == '\'' || p->s[k] == '"') {
-      size_t qe;
-      int rc = quoted(p, at, k, e, &it, &qe);
-      if (rc)
+    if (map) {
+      if ((rc = flow_scalar(p, at, &k, e, FLOW_KEY, &key)))
         return rc;
-      k = qe;
-    } else {
-      if (strchr("[]{},#&*!|>%@`'\"", p->s[k]) ||
-          ((p->s[k] == '-' || p->s[k] == '?' || p->s[k] == ':') && (k + 1 >= e || p->s[k + 1] == ' ')))
-        return NO;
-      st = k;
-      while (k < e && !strchr(",[]{}#", p->s[k])) {
-        if (p->s[k] == ':' && (k + 1 >= e || strchr(" ,[]{}", p->s[k + 1])))
-          return NO;
+      k += 2;                        /* ": " */
+      while (k < e && p->s[k] == ' ')
         k++;
-      }
-      if (k < e && p->s[k] == '#')
+      if (k >= e)
         return NO;
-      {
-        size_t en = k;
-        while (en > st && p->s[en - 1] == ' ')
-          en--;
-        it = scalar(p, at, st, p->s + st, en - st, true);
-        if (!it)
-          return CTIX_ENOMEM;
-      }
     }
-    append(seq, it);
+    if (map && p->s[k] == '[') {
+      if ((rc = flow_collection(p, at, k, e, false, &it, &k)))
+        return rc;
+      k++;
+    } else if ((rc = flow_scalar(p, at, &k, e, map ? FLOW_VALUE : FLOW_ITEM, &it))) {
+      return rc;
+    }
+    if (key) {
+      it->key = key->str;
+      it->kline = key->line;
+      it->kcol = key->col;
+    }
+    append(coll, it);
     while (k < e && p->s[k] == ' ')
       k++;
     if (k < e && p->s[k] == ',') {
       k++;
       continue;
     }
-    if (k < e && p->s[k] == ']')
+    if (k < e && p->s[k] == close)
       break;
     return NO;
   }
-  if (!rest_empty(p, k + 1, e))
-    return NO;
-  *out = seq;
+  p->depth--;
+  *out = coll;
+  *end = k;
   return 0;
 }
 
-/* A literal block scalar (`|`, `|-`, `|+`) whose header ends at e. */
-static int literal(fp *p, pos *c, size_t i, size_t e, size_t parent_indent, sg_y **out)
+/*
+ * A literal block scalar (`|`, `|-`, `|+`) whose header ends at e, or with
+ * `folded` a folded one (`>`, `>-`, `>+`) in its plain form: lines of the
+ * same indentation without trailing spaces, no empty line before or
+ * between them, joined by single spaces (anything else is libyaml's).
+ */
+static int literal(fp *p, pos *c, size_t i, size_t e, size_t parent_indent, bool folded,
+                   sg_y **out)
 {
   char chomp = 0;
   size_t k = i + 1, ind = 0, trailing = 0;
+  bool spaces_eof = false;
   ctix_buf b = CTIX_BUF_INIT(CTIX_SIGMA_MAX_INPUT);
   pos at = *c;
   int rc = 0;
@@ -371,13 +429,23 @@ static int literal(fp *p, pos *c, size_t i, size_t e, size_t parent_indent, sg_y
     while (c->i + sp < le && p->s[c->i + sp] == ' ')
       sp++;
     if (c->i + sp == le) {          /* empty or spaces-only line */
+      if (folded && ind && sp > ind) {
+        rc = NO;                     /* a more indented line keeps its break */
+        break;
+      }
       if (ind && sp > ind) {
+        if (le == p->n) {
+          rc = NO;                   /* spaces past the indentation, no line break after */
+          break;
+        }
         ctix__buf_add(&b, p->s + c->i + ind, sp - ind);
         trailing = 0;
         ctix__buf_addc(&b, '\n');
       } else if (!ind && sp > parent_indent) {
         rc = NO;                     /* leading spaces-only lines: libyaml rules differ */
         break;
+      } else if (le == p->n) {
+        spaces_eof = true;           /* a last line of spaces without a break adds nothing */
       } else {
         ctix__buf_addc(&b, '\n');
         trailing++;
@@ -390,6 +458,14 @@ static int literal(fp *p, pos *c, size_t i, size_t e, size_t parent_indent, sg_y
       } else if (sp < ind) {
         break;
       }
+      if (folded) {
+        if (sp > ind || trailing || p->s[le - 1] == ' ') {
+          rc = NO;                   /* more indented, after empty lines, or trailing spaces */
+          break;
+        }
+        if (b.len)
+          b.data[b.len - 1] = ' '; /* the line break between two lines folds */
+      }
       ctix__buf_add(&b, p->s + c->i + ind, le - c->i - ind);
       ctix__buf_addc(&b, '\n');
       trailing = 0;
@@ -400,7 +476,7 @@ static int literal(fp *p, pos *c, size_t i, size_t e, size_t parent_indent, sg_y
     if (le == p->n)
       break;
   }
-  if (!rc && b.len && p->s[p->n - 1] != '\n' && c->i == p->n && trailing == 0) {
+  if (!rc && b.len && p->s[p->n - 1] != '\n' && c->i == p->n && trailing == 0 && !spaces_eof) {
     /* the last content line had no line break in the input */
     ctix__buf_truncate(&b, b.len - 1);
     if (chomp == '+' || chomp == 0)
@@ -445,11 +521,14 @@ static int value(fp *p, pos *c, size_t i, size_t parent_indent, bool after_key, 
     i++;
   if (i < e && !(p->s[i] == '#' && p->s[i - 1] == ' ')) {
     char ch = p->s[i];
-    if (ch == '|')
-      return literal(p, c, i, e, parent_indent, out);
-    if (ch == '[')
-      rc = flow_seq(p, c, i, e, out);
-    else if (ch == '\'' || ch == '"') {
+    if (ch == '|' || ch == '>')
+      return literal(p, c, i, e, parent_indent, ch == '>', out);
+    if (ch == '[' || ch == '{') {
+      size_t fe;
+      rc = flow_collection(p, c, i, e, ch == '{', out, &fe);
+      if (!rc && !rest_empty(p, fe + 1, e))
+        rc = NO;
+    } else if (ch == '\'' || ch == '"') {
       size_t qe;
       rc = quoted(p, c, i, e, out, &qe);
       if (!rc && !rest_empty(p, qe, e))
@@ -482,11 +561,23 @@ static int value(fp *p, pos *c, size_t i, size_t parent_indent, bool after_key, 
   return NO;  /* empty values: libyaml's positions for them are not reproduced */
 }
 
-/* Reads a key at i (plain, up to ": "); *vi is where its value starts. */
+/*
+ * Reads a key at i (plain up to ": ", or quoted on one line with the ':'
+ * right after its closing quote); *vi is where its value starts.
+ */
 static int key(fp *p, const pos *c, size_t i, size_t e, sg_y **out, size_t *vi)
 {
   size_t k, end;
-  if (p->s[i] == '\'' || p->s[i] == '"' || !plain_start_ok(p, i, e))
+  if (p->s[i] == '\'' || p->s[i] == '"') {
+    int rc = quoted(p, c, i, e, out, &k);
+    if (rc)
+      return rc;
+    if (k >= e || p->s[k] != ':' || (k + 1 < e && p->s[k + 1] != ' '))
+      return NO;
+    *vi = k + 1;
+    return 0;
+  }
+  if (!plain_start_ok(p, i, e))
     return NO;
   k = key_colon(p, i, e, e);   /* a '#' or a ':' cannot start a key: i + 1 <= k */
   if (k >= e || comment_at(p, i + 1, k) < k)
@@ -547,14 +638,15 @@ static int sequence(fp *p, pos *c, size_t indent, sg_y **out)
       return NO;   /* "- - x" */
     /* "- key: value" opens a mapping at the key's column */
     k = i;
-    if (i < e && p->s[i] != '\'' && p->s[i] != '"' && p->s[i] != '[' && p->s[i] != '|') {
+    if (i < e && p->s[i] != '\'' && p->s[i] != '"' && p->s[i] != '[' && p->s[i] != '{' &&
+        p->s[i] != '|') {
       size_t cm = comment_at(p, i, e), kc = key_colon(p, i, cm, e);
       k = kc < cm ? kc : cm;   /* the first of a key's colon and a comment */
     }
     if (++p->depth > SG_MAX_DEPTH)
       return NO;
     if (k < e && p->s[k] == ':' && p->s[i] != '\'' && p->s[i] != '"' && p->s[i] != '[' &&
-        p->s[i] != '|')
+        p->s[i] != '{' && p->s[i] != '|')
       rc = mapping(p, c, i - c->i, i - c->i, &v);
     else
       rc = value(p, c, i, indent, false, &v);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ttp/cues_internal.h"
+#include "ttp/patset_layout.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -32,26 +33,7 @@
 
 /* ----------------------------------------------------------- embedded data */
 
-/*
- * module.cmake passes the paths of the data files that exist; each one
- * becomes read-only data with .incbin and a NUL after it.
- */
-#define CTIX__TTP_INCBIN(sym, path)                                                       \
-  __asm__(".section .rodata.ctix_ttp_" #sym ",\"a\"\n"                                   \
-          ".balign 16\n"                                                                  \
-          ".globl ctix__ttp_" #sym "_start\n"                                             \
-          ".hidden ctix__ttp_" #sym "_start\n"                                            \
-          ".type ctix__ttp_" #sym "_start, @object\n"                                     \
-          "ctix__ttp_" #sym "_start:\n"                                                   \
-          ".incbin \"" path "\"\n"                                                        \
-          ".globl ctix__ttp_" #sym "_end\n"                                               \
-          ".hidden ctix__ttp_" #sym "_end\n"                                              \
-          "ctix__ttp_" #sym "_end:\n"                                                     \
-          ".byte 0\n"                                                                     \
-          ".previous\n");                                                                 \
-  extern const char ctix__ttp_##sym##_start[];                                            \
-  extern const char ctix__ttp_##sym##_end[]
-
+/* module.cmake passes the paths of the data files that exist (CTIX__TTP_INCBIN). */
 #ifdef CTIX_TTP_CUES_TSV
 CTIX__TTP_INCBIN(cues, CTIX_TTP_CUES_TSV);
 const char *ctix__ttp_data_cues(size_t *len)
@@ -99,91 +81,6 @@ const char *ctix__ttp_data_context(size_t *len)
 
 /* ------------------------------------------------------------ pattern set */
 
-/* Part flags. */
-enum {
-  PART_BOUND_START = 1, /* a word boundary before the part */
-  PART_BOUND_END = 2,   /* a word boundary after it */
-  PART_STAR = 4,        /* `*`: the last word continues with any word bytes */
-  PART_GLUED = 8        /* follows the previous part's `*` directly (same word run) */
-};
-
-typedef struct part {
-  uint32_t off;   /* normalised bytes in ps->bytes */
-  uint32_t node;  /* automaton state where the literal ends (set by compile) */
-  uint16_t len;
-  uint8_t flags;
-} part;
-
-typedef struct pat {
-  uint32_t first_part;
-  uint32_t nparts;
-  uint32_t value;
-  float weight;
-  const char *cue;
-} pat;
-
-/* One (pattern, part) whose literal ends at an automaton node. */
-typedef struct use {
-  uint32_t pat;
-  uint32_t part;   /* index within the pattern */
-  uint32_t next;   /* next use at the same node, or NONE */
-} use;
-
-/* Node summary: what every use of the literal ending at a state shares. */
-enum {
-  NODE_BOUND_START = 1, /* every use needs a word boundary before the literal */
-  NODE_BOUND_END = 2,   /* every use needs one after it */
-  NODE_PLAIN = 4,       /* the literal has no space: it spans exactly depth text bytes */
-  NODE_CHAIN_END = 8,   /* NODE_BOUND_END here and at every dictionary suffix */
-  NODE_OUT = 16,        /* some literal ends here (or at a suffix) */
-  NODE_SPACE = 32,      /* entered by a space: loops on white space */
-  NODE_OUT_FIRST = 64,  /* a first part ends here or at a dictionary suffix */
-  NODE_OUT_LATER = 128  /* a later part ends here or at a dictionary suffix */
-};
-
-/* A trie child of a sparse state. */
-typedef struct kid {
-  uint32_t cls;
-  uint32_t to;          /* state with its flag bits (tagged) */
-} kid;
-
-/* States with a full transition row (the shallow ones): 4096 rows of at most ~100 classes. */
-#ifndef DENSE_MAX
-#define DENSE_MAX 4096u
-#endif
-
-#define NONE 0xffffffffu
-#define OUT_FIRST 0x80000000u /* the target state ends a first part (NODE_OUT_FIRST) */
-#define OUT_LATER 0x40000000u /* ... a later part (NODE_OUT_LATER) */
-#define END_FLAG 0x20000000u  /* every literal ending there needs a word boundary after it */
-#define ROW_MASK 0x1fffffffu
-
-struct ctix__ttp_patset {
-  ctix_arena strings;   /* cue strings of parsed lexicons */
-  ctix_buf bytes;       /* normalised part literals */
-  ctix_buf parts;       /* part records */
-  ctix_buf pats;        /* pat records */
-  bool compiled;
-  /* the automaton; states numbered breadth-first */
-  uint8_t cls[256];     /* byte -> class; 0 = a byte in no pattern */
-  uint8_t word[256];    /* byte -> 1 for letters, digits and '_' (is_word) */
-  uint32_t nclasses;
-  uint32_t space_cls;   /* class of white space, 0 if no literal has a space */
-  uint32_t nstates;
-  uint32_t ndense;      /* states [0, ndense) have full rows */
-  uint32_t *delta;      /* ndense * nclasses: next state with its flag bits */
-  uint32_t *fail;       /* per state: failure link */
-  uint32_t *kfirst;     /* per state (+1): its trie children are kids[kfirst[s], kfirst[s+1]) */
-  struct kid *kids;
-  uint16_t *depth;      /* literal length of each state */
-  uint8_t *nflags;      /* per state: NODE_* summary of the literal ending there */
-  uint32_t *first_use;  /* per state: first use of a first part ending here, or NONE */
-  uint32_t *later_use;  /* per state: first use of a later part ending here, or NONE */
-  uint32_t *dict;       /* per state: nearest proper suffix state with uses, or NONE */
-  use *uses;
-  uint32_t nuses;
-};
-
 static bool is_word(unsigned char c)
 {
   return ctix__isalnum(c) || c == '_';
@@ -211,16 +108,18 @@ void ctix__ttp_patset_free(ctix__ttp_patset *ps)
   ctix__buf_free(&ps->bytes);
   ctix__buf_free(&ps->parts);
   ctix__buf_free(&ps->pats);
-  free(ps->delta);
-  free(ps->fail);
-  free(ps->kfirst);
-  free(ps->kids);
-  free(ps->depth);
-  free(ps->nflags);
-  free(ps->first_use);
-  free(ps->later_use);
-  free(ps->dict);
-  free(ps->uses);
+  if (!ps->borrowed) {
+    free(ps->delta);
+    free(ps->fail);
+    free(ps->kfirst);
+    free(ps->kids);
+    free(ps->depth);
+    free(ps->nflags);
+    free(ps->first_use);
+    free(ps->later_use);
+    free(ps->dict);
+    free(ps->uses);
+  }
   free(ps);
 }
 
@@ -868,7 +767,10 @@ static int on_later(scan *sc, uint32_t s, size_t start, size_t end)
 /* Start of the text span of state s's literal when it ends at `end`. */
 static size_t state_start(const ctix__ttp_patset *ps, const char *t, uint32_t s, size_t end)
 {
-  return ps->nflags[s] & NODE_PLAIN ? end - ps->depth[s] : literal_start(t, end, ps->depth[s]);
+  size_t d = ps->depth[s];
+  if (ps->nflags[s] & NODE_PLAIN)
+    return d <= end ? end - d : 0; /* (a prebuilt set's depths are not checked) */
+  return literal_start(t, end, (unsigned)d);
 }
 
 /* Every literal ending at state `s` (its own, then by dictionary links). */
@@ -1188,25 +1090,52 @@ static ctix__ttp_patset *rules;
 static const ctix_kb *rules_kb;
 static ctix_error rules_err;
 
-/* Builds the process-wide rule set: id trigger, names, the lexicon. */
+int ctix__ttp_rules_build(ctix__ttp_patset **out, const ctix_kb *kb, ctix_error *err)
+{
+  ctix__ttp_patset *ps = NULL;
+  const char *data;
+  size_t len;
+  int rc;
+  *out = NULL;
+  if ((rc = ctix__ttp_patset_new(&ps, err)))
+    return rc;
+  data = ctix__ttp_data_cues(&len);
+  if ((rc = ctix__ttp_names_add(ps, kb, err)) ||
+      (rc = ctix__ttp_lexicon_parse(ps, data, len, "cues.tsv", kb, false, err)) ||
+      (rc = ctix__ttp_patset_compile(ps, err))) {
+    ctix__ttp_patset_free(ps);
+    return rc;
+  }
+  *out = ps;
+  return 0;
+}
+
+/*
+ * Sets up the process-wide rule set: id trigger, names, the lexicon. The
+ * build's prebuilt automaton (patset_io.c) serves when it was made from
+ * this knowledge base and these data files and no evaluation switch
+ * changes the weights; otherwise the set is compiled here.
+ */
 static void build_rules(void)
 {
   ctix__ttp_patset *ps = NULL;
   const ctix_kb *kb = NULL;
-  const char *data;
+  const unsigned char *blob;
   size_t len;
   ctix_error_clear(&rules_err);
   if (ctix_kb_default(&kb, &rules_err))
     return;
-  if (ctix__ttp_patset_new(&ps, &rules_err))
-    return;
-  data = ctix__ttp_data_cues(&len);
-  if (ctix__ttp_names_add(ps, kb, &rules_err) ||
-      ctix__ttp_lexicon_parse(ps, data, len, "cues.tsv", kb, false, &rules_err) ||
-      ctix__ttp_patset_compile(ps, &rules_err)) {
-    ctix__ttp_patset_free(ps);
-    return;
+  blob = ctix__ttp_data_automaton(&len);
+  if (len && !use_priors) {
+    ctix__ttp_rules_ident id;
+    ctix_error ignored;
+    ctix_error_clear(&ignored);
+    ctix__ttp_rules_ident_of(&id, kb);
+    if (ctix__ttp_patset_load(&ps, blob, len, &id, &ignored) != 0)
+      ps = NULL;
   }
+  if (!ps && ctix__ttp_rules_build(&ps, kb, &rules_err))
+    return;
   rules = ps;
   rules_kb = kb;
 }

@@ -26,6 +26,7 @@
 #include "ctix/error.h"
 #include "ctix/kb.h"
 #include "ttp/signals.h"
+#include "util/buf.h"
 
 /* Limits of the pattern syntax. */
 #define CTIX__TTP_PAT_MAX 200u       /* bytes in one pattern */
@@ -137,12 +138,77 @@ int ctix__ttp_names_add(ctix__ttp_patset *ps, const ctix_kb *kb, ctix_error *err
 bool ctix__ttp_read_id(const ctix_kb *kb, const char *text, size_t len, size_t start,
                        ctix_kb_ref *ref, size_t *end, const char **written);
 
+/*
+ * Embeds the file at `path` as read-only data with .incbin, 16-byte
+ * aligned, a NUL after it: ctix__ttp_<sym>_start[] and _end[] (the NUL
+ * not counted). Used once per symbol in one file.
+ */
+#define CTIX__TTP_INCBIN(sym, path)                                                       \
+  __asm__(".section .rodata.ctix_ttp_" #sym ",\"a\"\n"                                   \
+          ".balign 16\n"                                                                  \
+          ".globl ctix__ttp_" #sym "_start\n"                                             \
+          ".hidden ctix__ttp_" #sym "_start\n"                                            \
+          ".type ctix__ttp_" #sym "_start, @object\n"                                     \
+          "ctix__ttp_" #sym "_start:\n"                                                   \
+          ".incbin \"" path "\"\n"                                                        \
+          ".globl ctix__ttp_" #sym "_end\n"                                               \
+          ".hidden ctix__ttp_" #sym "_end\n"                                              \
+          "ctix__ttp_" #sym "_end:\n"                                                     \
+          ".byte 0\n"                                                                     \
+          ".previous\n");                                                                 \
+  extern const char ctix__ttp_##sym##_start[];                                            \
+  extern const char ctix__ttp_##sym##_end[]
+
 /* The embedded data files (empty when a file was missing at build time). */
 const char *ctix__ttp_data_cues(size_t *len);
 const char *ctix__ttp_data_names(size_t *len);
 const char *ctix__ttp_data_context(size_t *len);
 
+/* ----------------------------------------------- patset_io.c (prebuilt) */
+
+#define CTIX__TTP_AUTOMATON_MAX ((size_t)256 << 20) /* bytes in one prebuilt automaton */
+
+/* The inputs a rule set was compiled from: checksums of the knowledge
+ * base, of the embedded lexicon (cues.tsv) and of the name weights. */
+typedef struct ctix__ttp_rules_ident {
+  uint64_t kb, cues, names;
+} ctix__ttp_rules_ident;
+
+/* The identity of the default rule set compiled against `kb` (NULL: kb 0). */
+void ctix__ttp_rules_ident_of(ctix__ttp_rules_ident *id, const ctix_kb *kb);
+
+/*
+ * Appends the compiled set `ps` to `out` in the prebuilt form
+ * (patset_io.c), tagged with `id`. Deterministic: the same set gives the
+ * same bytes. Little-endian hosts only (CTIX_EUNSUPPORTED).
+ */
+int ctix__ttp_patset_save(ctix_buf *out, const ctix__ttp_patset *ps,
+                          const ctix__ttp_rules_ident *id, ctix_error *err);
+
+/*
+ * Reads a prebuilt set from blob[0..len) (8-byte aligned, at most
+ * CTIX__TTP_AUTOMATON_MAX bytes). The automaton's arrays are used in
+ * place: the blob must outlive *out (the caller's to
+ * ctix__ttp_patset_free). With `want`, a blob built from other inputs is
+ * CTIX_ENOTFOUND; a malformed one CTIX_EPARSE with the reason.
+ */
+int ctix__ttp_patset_load(ctix__ttp_patset **out, const void *blob, size_t len,
+                          const ctix__ttp_rules_ident *want, ctix_error *err);
+
+/* True when ps was read from a prebuilt blob (not compiled in this process). */
+bool ctix__ttp_patset_prebuilt(const ctix__ttp_patset *ps);
+
+/* The embedded prebuilt default set (automaton_data.c; empty when the build made none). */
+const unsigned char *ctix__ttp_data_automaton(size_t *len);
+
 /* --------------------------------------------------------- cues.c */
+
+/*
+ * Compiles the default rule set against `kb`: the explicit-id trigger,
+ * the technique names and the embedded lexicon. *out is the caller's to
+ * ctix__ttp_patset_free.
+ */
+int ctix__ttp_rules_build(ctix__ttp_patset **out, const ctix_kb *kb, ctix_error *err);
 
 /*
  * The process-wide compiled rule set (ids, names, the embedded lexicon),

@@ -37,3 +37,43 @@ foreach(_ctix_ttp_data CUES NAMES CONTEXT)
 endforeach()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/data/ttp)
 # ------------------------------------------------------------ # end cues
+# ------------------------------------------------------ # prebuilt automaton
+# The default rule set (ids, names, data/ttp/cues.tsv against the embedded
+# knowledge base) is compiled once at build time: ctix_ttp_automaton_gen
+# (tools/ttp/automaton_gen.c, linked from the few library sources it
+# needs) writes generated/ttp_automaton.bin, and automaton_data.c embeds
+# it with .incbin; processes then read it in place (patset_io.c) instead
+# of compiling the automaton at first use. The output is a function of
+# the data files and the compiler code only (deterministic), rebuilt when
+# either changes.
+file(GLOB _ctix_ttpgen_util CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/util/*.c)
+file(GLOB _ctix_ttpgen_kb CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/lib/kb/*.c)
+add_library(ctix_ttpgen_lib STATIC EXCLUDE_FROM_ALL ${_ctix_ttpgen_util} ${_ctix_ttpgen_kb}
+            ${CMAKE_SOURCE_DIR}/src/lib/ttp/cues.c ${CMAKE_SOURCE_DIR}/src/lib/ttp/names.c
+            ${CMAKE_SOURCE_DIR}/src/lib/ttp/patset_io.c)
+target_include_directories(ctix_ttpgen_lib
+  PUBLIC ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/lib
+         ${CMAKE_BINARY_DIR}/generated)
+target_link_libraries(ctix_ttpgen_lib PUBLIC PkgConfig::JANSSON m)
+add_executable(ctix_ttp_automaton_gen EXCLUDE_FROM_ALL
+               ${CMAKE_SOURCE_DIR}/tools/ttp/automaton_gen.c)
+target_link_libraries(ctix_ttp_automaton_gen PRIVATE ctix_ttpgen_lib)
+set(CTIX_TTP_AUTOMATON ${CMAKE_BINARY_DIR}/generated/ttp_automaton.bin)
+set(_ctix_ttpgen_data ${CMAKE_SOURCE_DIR}/data/ttp/cues.tsv ${CMAKE_SOURCE_DIR}/data/ttp/names.tsv
+    ${CMAKE_SOURCE_DIR}/data/kb/ctix.kb)
+foreach(_f IN LISTS _ctix_ttpgen_data)
+  if(NOT EXISTS ${_f})
+    list(REMOVE_ITEM _ctix_ttpgen_data ${_f})
+  endif()
+endforeach()
+add_custom_command(OUTPUT ${CTIX_TTP_AUTOMATON}
+  COMMAND ctix_ttp_automaton_gen ${CTIX_TTP_AUTOMATON}
+  DEPENDS ctix_ttp_automaton_gen ${_ctix_ttpgen_data}
+  COMMENT "Compiling the technique cue automaton"
+  VERBATIM)
+add_custom_target(ctix_ttp_automaton DEPENDS ${CTIX_TTP_AUTOMATON})
+add_dependencies(ctix ctix_ttp_automaton)
+set_source_files_properties(${CMAKE_SOURCE_DIR}/src/lib/ttp/automaton_data.c PROPERTIES
+  COMPILE_DEFINITIONS "CTIX_TTP_AUTOMATON_BIN=\"${CTIX_TTP_AUTOMATON}\""
+  OBJECT_DEPENDS ${CTIX_TTP_AUTOMATON})
+# -------------------------------------------------- # end prebuilt automaton
