@@ -41,15 +41,24 @@ static const ctix_entity *find(const ctix_entity_list *l, ctix_entity_kind kind,
   return NULL;
 }
 
-/* True when some entity of `kind` has `name` as name. */
-static bool has(const char *text, ctix_entity_kind kind, const char *name)
+/* The number of entities of `kind` in `text` named `name` (any name if
+ * NULL). */
+static size_t count(const char *text, ctix_entity_kind kind, const char *name)
 {
   ctix_document *doc = NULL;
   ctix_entity_list *l = run(text, &doc);
-  bool found = find(l, kind, name) != NULL;
+  size_t n = 0;
+  for (size_t i = 0; i < l->count; i++)
+    n += l->items[i].kind == kind && (!name || strcmp(l->items[i].name, name) == 0);
   ctix_entity_list_free(l);
   ctix_document_free(doc);
-  return found;
+  return n;
+}
+
+/* True when some entity of `kind` has `name` as name. */
+static bool has(const char *text, ctix_entity_kind kind, const char *name)
+{
+  return count(text, kind, name) > 0;
 }
 
 static void test_known_alias(void **state)
@@ -391,6 +400,245 @@ static void test_victims(void **state)
                    CTIX_ENTITY_VICTIM, "NewsDesk"));
 }
 
+/* The number of victims of `text`. */
+static size_t victim_count(const char *text)
+{
+  return count(text, CTIX_ENTITY_VICTIM, NULL);
+}
+
+/* A sentence and whether it names an entity of `kind` called `name`. */
+typedef struct name_case {
+  const char *text;
+  ctix_entity_kind kind;
+  const char *name;
+  bool named;
+} name_case;
+
+static void check_cases(const name_case *cases, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (has(cases[i].text, cases[i].kind, cases[i].name) != cases[i].named)
+      fail_msg("%s %s \"%s\" in: %s", cases[i].named ? "missed" : "found",
+               ctix_entity_kind_name(cases[i].kind), cases[i].name, cases[i].text);
+}
+
+static const name_case legal_cases[] = {
+    /* Forms after a comma, of several words, in lower case; read forwards and backwards. */
+    {"Hackers breached Calder Freight, Inc. last month.", CTIX_ENTITY_VICTIM, "Calder Freight", true},
+    {"Tarsis Robotics Co., Ltd. confirmed a data breach on Monday.", CTIX_ENTITY_VICTIM, "Tarsis Robotics", true},
+    {"The attack on Halden Water plc was claimed by a ransomware gang.", CTIX_ENTITY_VICTIM, "Halden Water", true},
+    {"The attack on Brevik Shipping GmbH disrupted deliveries.", CTIX_ENTITY_VICTIM, "Brevik Shipping", true},
+    /* A legal form keeps a victim made of generic or sector words. */
+    {"The attack on Energy Holdings AG disrupted billing.", CTIX_ENTITY_VICTIM, "Energy Holdings", true},
+    /* "Cisco ASA" is a firewall: no victim "Cisco ASA" nor "Cisco". */
+    {"The actors breached Cisco ASA firewalls last year.", CTIX_ENTITY_VICTIM, "Cisco ASA", false},
+    {"The actors breached Cisco ASA firewalls last year.", CTIX_ENTITY_VICTIM, "Cisco", false},
+    {"Hackers breached Equinox Fjord ASA last year.", CTIX_ENTITY_VICTIM, "Equinox Fjord", true},
+    /* A legal form inside a name does not end it. */
+    {"Hackers breached Energy AG Oberösterreich and stole data in the ransomware attack.", CTIX_ENTITY_VICTIM,
+     "Energy AG Oberösterreich", true},
+    /* A form of several words read backwards; never a name alone. */
+    {"In the breach, Grupo Bimbo S.A.B. de C.V. was hit by ransomware.", CTIX_ENTITY_VICTIM, "Grupo Bimbo",
+     true},
+    {"In the breach, Grupo Bimbo S.A.B. de C.V. was hit by ransomware.", CTIX_ENTITY_VICTIM, "C.V.", false},
+    /* Words that alone name no organisation keep their form. */
+    {"The ransomware attack on Education SA disrupted schools.", CTIX_ENTITY_VICTIM, "Education SA", true},
+    {"The ransomware attack on Water Co. disrupted supply.", CTIX_ENTITY_VICTIM, "Water Co.", true},
+    {"The ransomware attack on Company AB disrupted supply.", CTIX_ENTITY_VICTIM, "Company AB", true},
+    {"The ransomware attack on Company AB disrupted supply.", CTIX_ENTITY_VICTIM, "Company", false},
+    /* "PLC" in capitals is a controller, not a legal form. */
+    {"The attack on Velmora PLC was claimed.", CTIX_ENTITY_VICTIM, "Velmora", false},
+    /* An organisation is no malware, nor a company behind an actor the actor. */
+    {"The actors dropped the Kestrel Labs Ltd backdoor.", CTIX_ENTITY_MALWARE, "Kestrel Labs", false},
+    {"The actors dropped the Kestrel Labs Ltd backdoor.", CTIX_ENTITY_MALWARE, "Kestrel Labs Ltd", false},
+    {"The threat actor SkyMint (Harbin SkyMint Co., Ltd.) ran the campaign.", CTIX_ENTITY_GROUP,
+     "Harbin SkyMint", false},
+};
+
+static const name_case news_cases[] = {
+    /* "<descriptor>, <Name>, <disclosure verb>" */
+    {"The hospital operator, Meridale Health, confirmed that attackers stole patient data.", CTIX_ENTITY_VICTIM,
+     "Meridale Health", true},
+    {"Norway's grid operator, Stavnet S.A., confirmed that a ransomware gang stole data.", CTIX_ENTITY_VICTIM,
+     "Stavnet", true},
+    /* ... not a security firm reporting it, nor outside an incident. */
+    {"The security firm, Greyhollow, said the attack used a new loader.", CTIX_ENTITY_VICTIM, "Greyhollow", false},
+    {"The grid operator, Stavnet, announced new tariffs for the winter.", CTIX_ENTITY_VICTIM, "Stavnet", false},
+    /* "<place>'s <descriptor> <Name>" */
+    {"Portugal's largest water utility Aguamar confirms data stolen in attack", CTIX_ENTITY_VICTIM, "Aguamar",
+     true},
+    {"Portugal’s national rail operator Trenvia was hit by a cyberattack.", CTIX_ENTITY_VICTIM, "Trenvia", true},
+    {"Romania's national cybersecurity agency DNSC said the attack is under investigation.", CTIX_ENTITY_VICTIM,
+     "DNSC", false},
+    /* The subject of a breach disclosure about itself. */
+    {"Brightline Logistics disclosed that it was hit by ransomware.", CTIX_ENTITY_VICTIM,
+     "Brightline Logistics", true},
+    {"Brightline Logistics confirmed that its network was breached by the ransomware gang.", CTIX_ENTITY_VICTIM,
+     "Brightline Logistics", true},
+    {"Brightline Logistics said it has been breached in a ransomware attack.", CTIX_ENTITY_VICTIM,
+     "Brightline Logistics", true},
+    {"Last week Brightline Logistics was hit by ransomware.", CTIX_ENTITY_VICTIM, "Brightline Logistics", true},
+    {"Brightline Logistics disclosed its quarterly results.", CTIX_ENTITY_VICTIM, "Brightline Logistics", false},
+    /* Possessives in breach context. */
+    {"The gang stole documents from Harwick's network in the attack.", CTIX_ENTITY_VICTIM, "Harwick", true},
+    {"Harwick's network spans three countries.", CTIX_ENTITY_VICTIM, "Harwick", false},
+    /* A group's servers are no victim: the name is an entity. */
+    {"The Qilin ransomware gang leaked data from Qilin's servers after the attack.", CTIX_ENTITY_VICTIM, "Qilin",
+     false},
+};
+
+/* Sentences of attacks where the organisation named is no victim: who
+ * reports the attack, the attacker, a product, an actor's servers. */
+static const char *const not_victims[] = {
+    "In a report on Tuesday, Mandiant confirmed that the hackers stole data in the ransomware attack.",
+    "Palo Alto Networks disclosed that attackers exploited the flaw in attacks on firewalls.",
+    "The cybersecurity firm Mandiant confirmed that hackers stole data in the attack.",
+    "The cybersecurity firm Mandiant confirmed that it was targeted in the attack.",
+    "Cisco Talos confirmed that the ransomware gang stole data from victims.",
+    "Mandiant said it has been tracking the ransomware gang since March.",
+    "According to BleepingComputer, Frostbyte has compromised more than 40 organisations in a ransomware "
+    "campaign.",
+    "Since March, Frostbyte has targeted dozens of hospitals with ransomware.",
+    "In the attacks, Citrix NetScaler was compromised by hackers exploiting CVE-2023-3519.",
+    "MOVEit Transfer was breached by the Clop ransomware gang.",
+    "Ivanti Connect Secure was compromised in the attacks by Chinese hackers.",
+    "According to Sophos's internal telemetry, the ransomware attacks rose in May.",
+    "In the intrusion, CrowdStrike's systems detected the attackers within minutes.",
+    "Law enforcement seized BlackSuit's servers after the ransomware attacks on hospitals.",
+    "Europol seized Crimson Kraken's servers after the ransomware attacks.",
+    /* "'s" is an "s" glued to its apostrophe. */
+    "Hackers stole data from Acme s network in the attack.",
+    "Hackers stole data from Acme 's network in the attack.",
+    "Hackers stole data from Acme' s network in the attack.",
+};
+
+/* Who reports or carries out an attack, a product, and a possessive
+ * without its apostrophe name no victim; the attacked does. */
+static void test_victim_not_reporters(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < sizeof(not_victims) / sizeof(not_victims[0]); i++)
+    if (victim_count(not_victims[i]))
+      fail_msg("a victim in: %s", not_victims[i]);
+  /* The attacker is no victim; the attacked still is. */
+  const char *shiny = "In the breach wave, ShinyHunters has breached the Salesforce instances of Google.";
+  assert_false(has(shiny, CTIX_ENTITY_VICTIM, "ShinyHunters"));
+  assert_true(has("Hackers stole data from Acme's network in the attack.", CTIX_ENTITY_VICTIM, "Acme"));
+  assert_true(has("Activity was seen within the DNC's environment after the breach.", CTIX_ENTITY_VICTIM, "DNC"));
+}
+
+/* Names with a legal form: an organisation, named without the form, which
+ * stays the mention's alias; a malware or tool rule drops them. */
+static void test_victim_legal_forms(void **state)
+{
+  (void)state;
+  ctix_document *doc = NULL;
+  const char *text = "Dravik Pipelines S.A. confirmed a ransomware attack on Monday. Later the attack on "
+                     "Dravik Pipelines was claimed by a new gang.";
+  ctix_entity_list *l = run(text, &doc);
+  const ctix_entity *v = find(l, CTIX_ENTITY_VICTIM, "Dravik Pipelines");
+  assert_non_null(v);
+  assert_null(find(l, CTIX_ENTITY_VICTIM, "Dravik Pipelines S.A."));
+  assert_int_equal(v->nmentions, 2);
+  /* The first mention spans the name with its form, its alias as written. */
+  assert_string_equal(v->mentions[0].alias, "Dravik Pipelines S.A.");
+  assert_int_equal(v->mentions[0].end - v->mentions[0].start, strlen("Dravik Pipelines S.A."));
+  assert_memory_equal(doc->text + v->mentions[0].start, "Dravik Pipelines S.A.", strlen("Dravik Pipelines S.A."));
+  ctix_entity_list_free(l);
+  ctix_document_free(doc);
+  /* A form's final dot stays in the alias. */
+  l = run("The actors breached Acme Corp. last year.", &doc);
+  assert_non_null(v = find(l, CTIX_ENTITY_VICTIM, "Acme"));
+  assert_string_equal(v->mentions[0].alias, "Acme Corp.");
+  ctix_entity_list_free(l);
+  ctix_document_free(doc);
+  /* "Health" alone names no organisation: the victim is "Health SA",
+   * counted where it is written so. */
+  l = run("The ransomware attack on Health SA disrupted hospitals. The Department of Health said Health "
+          "services were restored. Health officials and the Health Minister were briefed.",
+          &doc);
+  assert_null(find(l, CTIX_ENTITY_VICTIM, "Health"));
+  assert_non_null(v = find(l, CTIX_ENTITY_VICTIM, "Health SA"));
+  assert_int_equal(v->nmentions, 1);
+  ctix_entity_list_free(l);
+  ctix_document_free(doc);
+  check_cases(legal_cases, sizeof(legal_cases) / sizeof(legal_cases[0]));
+}
+
+/* A line of data/entity/FILE and whether its parser takes it. */
+typedef struct line_case {
+  const char *file, *text;
+  bool ok;
+} line_case;
+
+static const line_case line_cases[] = {
+    {"legalforms.txt", "Pte. Ltd.", false},            /* listed twice */
+    {"legalforms.txt", "Aktiengesellschaft", false},   /* a word too long to match */
+    {"legalforms.txt", "S/A", false},                  /* "/" is a token of its own */
+    {"legalforms.txt", "A B C D", false},              /* four words */
+    {"legalforms.txt", "Abcd Efgh Ijkl Mnop Qrst Uvw", false}, /* a key too long */
+    {"legalforms.txt", "S.C.A.", true},
+    {"legalforms.txt", ", PLLC", true},
+    {"patterns.tsv", "!{N} confirmed", false},
+    {"patterns.tsv", "attack on !{P}", false},
+    {"patterns.tsv", "attack on !*", false},
+    {"patterns.tsv", "{N} 's|s network", false},
+    {"patterns.tsv", "{N} !'s network", false},
+    {"patterns.tsv", "{N} 's network", true},
+    {"patterns.tsv", "{N} confirmed !by", true},
+    {"patterns.tsv", "{N} , a|an * @kind", true},       /* a word class */
+    {"patterns.tsv", "{N} , a|an * @nosuchclass", false},
+};
+
+/* The legal form and pattern parsers reject what could never match. */
+static void test_entity_data_lines(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < sizeof(line_cases) / sizeof(line_cases[0]); i++) {
+    ctix_error err;
+    memset(&err, 0, sizeof(err));
+    int rc = ctix__entity_check_line(line_cases[i].file, line_cases[i].text, &err);
+    if ((rc == 0) != line_cases[i].ok)
+      fail_msg("%s \"%s\": rc %d (%s)", line_cases[i].file, line_cases[i].text, rc, err.message);
+    if (!line_cases[i].ok && (rc != CTIX_EPARSE || !strstr(err.message, "data/entity/")))
+      fail_msg("%s \"%s\": no clear error (%s)", line_cases[i].file, line_cases[i].text, err.message);
+  }
+  /* The message names the form. */
+  ctix_error err;
+  memset(&err, 0, sizeof(err));
+  assert_int_equal(ctix__entity_check_line("legalforms.txt", "S/A", &err), CTIX_EPARSE);
+  assert_non_null(strstr(err.message, "\"S/A\""));
+}
+
+/* Victims of news of an attack: appositions, a place's organisation, the
+ * subject of a breach disclosure and possessives, each only in a sentence
+ * about an attack or incident. */
+static void test_victim_news(void **state)
+{
+  (void)state;
+  check_cases(news_cases, sizeof(news_cases) / sizeof(news_cases[0]));
+  /* A title's capitals say nothing about where the name ends. */
+  assert_int_equal(victim_count("See: Portugal's Water Utility Aguamar Confirms Data Theft in Attack"), 0);
+  /* A vendor disclosing a flaw exploited in attacks is no victim. */
+  assert_int_equal(
+      victim_count("Norvale disclosed the vulnerability on Monday, warning that it is exploited in attacks."), 0);
+  /* A passive "disclosed by" names what was disclosed, not who. */
+  assert_int_equal(victim_count("The attack matches the Zorvane TTPs disclosed by researchers last year."), 0);
+}
+
+/* A victim named in full once and by its first words elsewhere is one
+ * victim, under its full name. */
+static void test_victim_short_name(void **state)
+{
+  static const char text[] =
+      "Nordwind Logistics GmbH confirmed that it was hit by a ransomware attack last week.\n\n"
+      "The attackers stole data from Nordwind's network before deploying the encryptor.\n";
+  (void)state;
+  assert_int_equal(victim_count(text), 1);
+  assert_true(has(text, CTIX_ENTITY_VICTIM, "Nordwind Logistics"));
+  assert_false(has(text, CTIX_ENTITY_VICTIM, "Nordwind"));
+}
+
 static void test_vocabulary(void **state)
 {
   (void)state;
@@ -403,6 +651,9 @@ static void test_vocabulary(void **state)
   assert_true(lx->nsectors >= 15);
   assert_true(lx->ndesignators > 5);
   assert_true(lx->ambiguous.count > 100);
+  assert_true(lx->legal_forms.count > 20);
+  assert_true(lx->incident.count > 10);
+  assert_true(lx->reporter.count > 5);
   assert_string_equal(ctix_entity_kind_name(CTIX_ENTITY_GROUP), "group");
   assert_string_equal(ctix_entity_kind_name(CTIX_ENTITY_LOCATION), "location");
   assert_string_equal(ctix_entity_kind_name(CTIX_ENTITY_KIND_COUNT), "unknown");
@@ -421,6 +672,9 @@ int main(void)
       cmocka_unit_test(test_new_names),      cmocka_unit_test(test_apt_designator),
       cmocka_unit_test(test_new_names_off),  cmocka_unit_test(test_kev),
       cmocka_unit_test(test_places_sectors), cmocka_unit_test(test_victims),
+      cmocka_unit_test(test_victim_legal_forms), cmocka_unit_test(test_victim_news),
+      cmocka_unit_test(test_victim_not_reporters), cmocka_unit_test(test_entity_data_lines),
+      cmocka_unit_test(test_victim_short_name),
       cmocka_unit_test(test_vocabulary),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@ CTIX__ENTITY_BLOB(ctix__entity_sectors, "sectors.tsv")
 CTIX__ENTITY_BLOB(ctix__entity_patterns, "patterns.tsv")
 CTIX__ENTITY_BLOB(ctix__entity_stopnames, "stopnames.txt")
 CTIX__ENTITY_BLOB(ctix__entity_tools, "tools.tsv")
+CTIX__ENTITY_BLOB(ctix__entity_legalforms, "legalforms.txt")
 
 /* The embedded copy of data/entity/NAME, or NULL for an unknown name. */
 const char *ctix__entity_data(const char *name, size_t *len)
@@ -43,6 +44,7 @@ const char *ctix__entity_data(const char *name, size_t *len)
       {"patterns.tsv", ctix__entity_patterns_start, ctix__entity_patterns_end},
       {"stopnames.txt", ctix__entity_stopnames_start, ctix__entity_stopnames_end},
       {"tools.tsv", ctix__entity_tools_start, ctix__entity_tools_end},
+      {"legalforms.txt", ctix__entity_legalforms_start, ctix__entity_legalforms_end},
   };
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
     if (strcmp(files[i].name, name) == 0) {

@@ -31,6 +31,15 @@
 #define MAX_CAPS 24
 /* Longest new name kept (bytes). */
 #define MAX_NAME_LEN 48
+/* Most tokens of one legal form with its dots and commas ("S.A.B. de C.V.":
+ * "S.A.B", ".", "de", "C.V", "."). */
+#define LEGAL_FORM_MAX_TOKS 8
+/* How far before an organisation word a [reporter] word is looked for
+ * ("the threat intelligence provider"), and how far before a victim
+ * rule's match an organisation word ("the security firm Mandiant"). */
+#define REPORTER_BEFORE 2
+/* Most tokens of a place name {P} read backwards. */
+#define PLACE_MAX_TOKS 5
 
 typedef struct entity_list_impl {
   ctix_entity_list pub;
@@ -53,6 +62,7 @@ typedef struct gaz_entry {
 typedef struct gazetteer {
   ctix__smap map;            /* alias key -> first entry */
   ctix__smap prefixes;       /* every prefix of an alias key (value unused) */
+  ctix__smap products;       /* keys of the KEV catalog's products (value unused) */
   ctix_buf entries;          /* gaz_entry */
   ctix_arena arena;          /* the keys */
 } gazetteer;
@@ -61,6 +71,7 @@ typedef struct gazetteer {
 typedef struct ent {
   ctix_entity e;
   bool accepted;
+  bool org;                  /* written with a legal form ("Conpet S.A."): an organisation */
   float best;                /* best confidence seen */
   const char *why;           /* evidence */
 } ent;
@@ -302,6 +313,73 @@ static bool digits_tok(const ex *x, size_t i)
   return true;
 }
 
+/* The end of the legal form ("S.A.", "GmbH", "Inc.", "Co., Ltd.") that
+ * starts at token i, before token s1: past its last word and a dot glued
+ * to it; i when none starts there. A form of legalforms.txt written with a
+ * leading comma may start with one ("Acme, Inc."). */
+static size_t legal_form_at(const ex *x, size_t i, size_t s1)
+{
+  char key[CTIX__LEGAL_MAX_KEY];
+  size_t k = 0, words = 0, best = i, j = i;
+  bool comma = j < s1 && tok_is(x, j, ",");
+  if (comma)
+    j++;
+  for (; j < s1 && words < CTIX__LEGAL_MAX_WORDS; j++) {
+    const ctix__tok *t = &x->t[j];
+    const char *s = x->doc->text + t->start;
+    size_t n = tok_len(t);
+    if (!(t->flags & CTIX__TOK_WORD)) {
+      if (words && n == 1 && (s[0] == '.' || s[0] == ','))
+        continue;   /* "Co., Ltd." */
+      break;
+    }
+    if (n > CTIX__LEGAL_MAX_WORD || k + n + 2 > sizeof(key))
+      break;
+    if (words)
+      key[k++] = ' ';
+    for (size_t c = 0; c < n; c++)
+      if (s[c] != '.')
+        key[k++] = s[c];
+    words++;
+    if (ctix__smap_get(&x->lx->legal_prefixes, key, k) == UINT32_MAX)
+      break;
+    uint32_t v = ctix__smap_get(&x->lx->legal_forms, key, k);
+    if (v != UINT32_MAX && (!comma || (v & CTIX__LEGAL_COMMA))) {
+      best = j + 1;
+      if (best < s1 && tok_is(x, best, ".") && !(x->t[best].flags & CTIX__TOK_SPACE))
+        best++;
+    }
+  }
+  return best;
+}
+
+static bool name_tok(const ex *x, size_t i);
+
+/* The first token of the longest legal form that ends with token i and
+ * follows a name word ("Acme Corp.", "Acme, Inc.", "Acme Co., Ltd."), no
+ * earlier than s0; i + 1 when none. */
+static size_t legal_form_ending(const ex *x, size_t i, size_t s0)
+{
+  size_t found = i + 1, w = i, k = 0;
+  char last[CTIX__LEGAL_MAX_WORD + 1];
+  /* Only when token i (or the word before its final dot) ends a form. */
+  if (!(x->t[w].flags & CTIX__TOK_WORD) && w > s0)
+    w--;
+  const char *s = x->doc->text + x->t[w].start;
+  size_t n = tok_len(&x->t[w]);
+  if (n > CTIX__LEGAL_MAX_WORD)
+    return found;
+  for (size_t c = 0; c < n; c++)
+    if (s[c] != '.')
+      last[k++] = s[c];
+  if (ctix__smap_get(&x->lx->legal_last, last, k) == UINT32_MAX)
+    return found;
+  for (size_t c = i; c > s0 && c + LEGAL_FORM_MAX_TOKS > i; c--)
+    if (legal_form_at(x, c, i + 1) == i + 1 && name_tok(x, c - 1))
+      found = c;
+  return found;
+}
+
 /* ---------------------------------------------------------------- entities */
 
 /* The entity of `kind` keyed by `key` (an id or a lower-cased name),
@@ -448,6 +526,63 @@ static int gaz_add(gazetteer *g, const ctix__lexicon *lx, const char *alias, cti
   return ctix__buf_push(&g->entries, &ge, sizeof(ge)) ? CTIX_ENOMEM : 0;
 }
 
+/* Adds the key of `vendor` (when not NULL) and product name p[0..n),
+ * trimmed, to g->products. */
+static int product_add(gazetteer *g, const char *vendor, const char *p, size_t n)
+{
+  char key[MAX_KEY];
+  size_t kl = 0, pl;
+  p = ctix__trim(p, &n);
+  if (vendor) {
+    if (!(kl = make_key(key, sizeof(key), vendor, strlen(vendor))))
+      return 0;
+    key[kl++] = ' ';
+  }
+  if (!(pl = make_key(key + kl, sizeof(key) - kl, p, n)) || (kl += pl) < 2)
+    return 0;
+  char *k = ctix__arena_strndup(&g->arena, key, kl);
+  return !k || ctix__smap_put(&g->products, k, kl, 0, NULL) ? CTIX_ENOMEM : 0;
+}
+
+/* Fills g->products with the products of the KEV catalog of kb, alone and
+ * after their vendor ("MOVEit Transfer", "Ivanti Connect Secure"); a list
+ * of products ("Connect Secure, Policy Secure, and Neurons", "NetScaler
+ * ADC and Gateway") gives each item, a part in brackets ("(EPM)") is left
+ * out. A victim so named is software, not an organisation. */
+static int gaz_products(gazetteer *g, const ctix_kb *kb)
+{
+  size_t n = ctix_kb_kev_count(kb);
+  for (size_t i = 0; i < n; i++) {
+    ctix_kb_kev k;
+    if (ctix_kb_kev_at(kb, i, &k) || !k.product)
+      continue;
+    const char *p = k.product;
+    while (*p) {
+      size_t len = strcspn(p, ",(");
+      const char *and = strstr(p, " and ");
+      if (and && (size_t)(and - p) < len)
+        len = (size_t)(and - p);
+      int rc;
+      if ((rc = product_add(g, NULL, p, len)) || (k.vendor && (rc = product_add(g, k.vendor, p, len))))
+        return rc;
+      p += len;
+      if (*p == '(') {
+        const char *close = strchr(p, ')');
+        p = close ? close + 1 : p + strlen(p);
+      } else if (*p == ',') {
+        p++;
+      } else if (*p) {
+        p += 5;   /* " and " */
+      }
+      while (*p == ' ')
+        p++;
+      if (strncmp(p, "and ", 4) == 0)
+        p += 4;
+    }
+  }
+  return 0;
+}
+
 /* Suffixes dropped from group names to give the short form people write
  * ("Lazarus" for "Lazarus Group"); scripts/entity-ambiguous.py derives the
  * same forms. */
@@ -455,7 +590,7 @@ static const char *const stem_suffixes[] = {" group", " team"};
 
 /* Fills gazetteer g (initialised empty) with the names and aliases of the
  * active groups, software and campaigns of kb, the short forms of group
- * names, and the listed tools. */
+ * names, the products of its KEV catalog and the listed tools. */
 static int gaz_build(gazetteer *g, const ctix_kb *kb, const ctix__lexicon *lx)
 {
   static const ctix_kb_kind kinds[] = {CTIX_KB_GROUP, CTIX_KB_SOFTWARE, CTIX_KB_CAMPAIGN};
@@ -487,6 +622,9 @@ static int gaz_build(gazetteer *g, const ctix_kb *kb, const ctix__lexicon *lx)
       }
     }
   }
+  int rc = gaz_products(g, kb);
+  if (rc)
+    return rc;
   /* Then the listed tools, under the names ATT&CK does not use. */
   for (uint32_t i = 0; i < (uint32_t)lx->ntools; i++) {
     const ctix__listed_tool *t = &lx->tools[i];
@@ -509,6 +647,7 @@ static void gaz_free(gazetteer *g)
 {
   ctix__smap_free(&g->map);
   ctix__smap_free(&g->prefixes);
+  ctix__smap_free(&g->products);
   ctix__buf_free(&g->entries);
   ctix__arena_free(&g->arena);
 }
@@ -708,14 +847,15 @@ static int gaz_scan(ex *x)
   return 0;
 }
 
-/* Every other place a new name is written as introduced (same case,
- * whole words) is a mention too. */
+/* Every other place a new name or a victim is written as introduced (same
+ * case, whole words) is a mention too. */
 static int new_name_mentions(ex *x)
 {
   size_t ne = CTIX__BUF_COUNT(&x->ents, ent);
   for (size_t e = 0; e < ne; e++) {
     const ent *p = ENT(x, e);
-    if (p->e.known || !p->accepted || p->e.kind > CTIX_ENTITY_CAMPAIGN)
+    if (p->e.known || !p->accepted ||
+        (p->e.kind > CTIX_ENTITY_CAMPAIGN && p->e.kind != CTIX_ENTITY_VICTIM))
       continue;
     const char *nm = p->e.name;
     size_t n = strlen(nm);
@@ -778,12 +918,16 @@ typedef struct mstate {
   cap caps[MAX_CAPS];
   size_t ncaps;
   size_t s0, s1;             /* the sentence's tokens */
+  size_t lo, hi;             /* the tokens [lo, hi) the match covers */
 } mstate;
 
 static bool lit_match(const ex *x, size_t i, const ctix__elem *e)
 {
   size_t n = tok_len(&x->t[i]);
   const char *s = x->lower + x->t[i].start;
+  /* "'s": an "s" glued to the apostrophe before it. */
+  if (e->possessive && (!(x->t[i].flags & CTIX__TOK_QUOTE_BEFORE) || (x->t[i].flags & CTIX__TOK_SPACE)))
+    return false;
   for (size_t k = 0; k < e->nalts; k++)
     if (strlen(e->alts[k]) == n && memcmp(e->alts[k], s, n) == 0)
       return true;
@@ -808,6 +952,13 @@ static size_t name_fwd(const ex *x, size_t i, size_t s1)
     const ctix__tok *t = &x->t[e];
     if ((t->flags & CTIX__TOK_QUOTE_BEFORE) || (x->t[e - 1].flags & CTIX__TOK_QUOTE_AFTER))
       break;
+    /* A legal form ends the name ("Conpet S.A.", "Acme, Inc.") unless
+     * another name word follows ("Energy AG Oberösterreich"). */
+    size_t lf = legal_form_at(x, e, s1);
+    if (lf > e && (lf >= s1 || !name_tok(x, lf))) {
+      e = lf;
+      break;
+    }
     if (name_tok(x, e) || digits_tok(x, e)) {
       e++;
       ntok++;
@@ -828,10 +979,13 @@ static size_t name_fwd(const ex *x, size_t i, size_t s1)
 static size_t name_bwd(const ex *x, size_t i, size_t s0)
 {
   size_t a = i, ntok = 1;
-  if (!name_tok(x, i)) {
-    if (!(digits_tok(x, i) && i > s0 && name_tok(x, i - 1)))
-      return i + 1;
-  }
+  /* "Acme Corp. confirmed", "Grupo Bimbo S.A.B. de C.V. was": the name
+   * ends in a legal form, whose words may look like a name. */
+  size_t c = legal_form_ending(x, i, s0);
+  if (c <= i)
+    a = c - 1;
+  else if (!name_tok(x, i) && !(digits_tok(x, i) && i > s0 && name_tok(x, i - 1)))
+    return i + 1;
   while (a > s0 && ntok < MAX_NAME_TOKS) {
     const ctix__tok *t = &x->t[a];
     if ((t->flags & CTIX__TOK_QUOTE_BEFORE) || (x->t[a - 1].flags & CTIX__TOK_QUOTE_AFTER))
@@ -941,14 +1095,20 @@ static size_t list_bwd(ex *x, size_t pos, mstate *m)
   return start;
 }
 
+static size_t place_at(const ex *x, size_t a, size_t s1, uint32_t *place);
+
 static bool match_right(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate *m)
 {
-  if (ei == r->nelems)
+  if (ei == r->nelems) {
+    m->hi = pos;
     return true;
+  }
   const ctix__elem *e = &r->elems[ei];
   size_t save = m->ncaps;
   switch (e->kind) {
   case CTIX__EL_LIT:
+    if (e->negated)
+      return !(pos < m->s1 && lit_match(x, pos, e)) && match_right(x, r, ei + 1, pos, m);
     if (pos < m->s1 && lit_match(x, pos, e) && match_right(x, r, ei + 1, pos + 1, m))
       return true;
     break;
@@ -978,6 +1138,13 @@ static bool match_right(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstat
     m->ncaps = save;
     break;
   }
+  case CTIX__EL_PLACE: {
+    uint32_t pl;
+    size_t end = pos < m->s1 ? place_at(x, pos, m->s1, &pl) : pos;
+    if (end > pos && match_right(x, r, ei + 1, end, m))
+      return true;
+    break;
+  }
   }
   return e->optional && match_right(x, r, ei + 1, pos, m);
 }
@@ -986,13 +1153,17 @@ static bool match_right(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstat
  * pos is the token to the left ((size_t)-1 or below s0 when none). */
 static bool match_left(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate *m)
 {
-  if (ei == (size_t)-1)
+  if (ei == (size_t)-1) {
+    m->lo = pos + 1;
     return true;
+  }
   const ctix__elem *e = &r->elems[ei];
   size_t save = m->ncaps;
   bool have = pos != (size_t)-1 && pos >= m->s0;
   switch (e->kind) {
   case CTIX__EL_LIT:
+    if (e->negated)
+      return !(have && lit_match(x, pos, e)) && match_left(x, r, ei - 1, pos, m);
     if (have && lit_match(x, pos, e) && match_left(x, r, ei - 1, pos - 1, m))
       return true;
     break;
@@ -1024,6 +1195,14 @@ static bool match_left(ex *x, const ctix__rule *r, size_t ei, size_t pos, mstate
       if (a <= pos && match_left(x, r, ei - 1, a - 1, m))
         return true;
       m->ncaps = save;
+    }
+    break;
+  case CTIX__EL_PLACE:
+    /* The place ending at pos. */
+    for (size_t k = 0; have && k < PLACE_MAX_TOKS && pos >= m->s0 + k; k++) {
+      uint32_t pl;
+      if (place_at(x, pos - k, pos + 1, &pl) == pos + 1 && match_left(x, r, ei - 1, pos - k - 1, m))
+        return true;
     }
     break;
   }
@@ -1107,9 +1286,10 @@ static int kind_before(const ex *x, size_t anchor)
   return -1;
 }
 
-/* Records name tokens [a, b) found by rule r as an entity of kind k. */
+/* Records name tokens [a, b) found by rule r as an entity of kind k named
+ * `name`; `written`: the name as written with its legal form, or NULL. */
 static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t a, size_t b,
-                         const char *name, size_t nlen)
+                         const char *name, size_t nlen, const char *written)
 {
   char key[MAX_KEY];
   size_t klen = make_key(key, sizeof(key), name, nlen);
@@ -1159,10 +1339,16 @@ static int add_name_kind(ex *x, const ctix__rule *r, ctix_entity_kind k, size_t 
   if (e >= UINT32_MAX - 1)
     return e == UINT32_MAX ? CTIX_ENOMEM : 0;
   support(x, e, r->confidence, r->text);
-  return add_mention(x, e, start, end, sent, r->text);
+  if (written) {
+    ENT(x, e)->org = true;
+    if (!(written = ctix__arena_strdup(x->arena, written)))
+      return CTIX_ENOMEM;
+  }
+  return add_mention(x, e, start, end, sent, written ? written : r->text);
 }
 
 static bool generic_word(const ex *x, const char *w, size_t n);
+static bool word_in(const ctix__smap *m, const char *w, size_t n);
 
 /* True when every word of tokens [a, b) is generic (generic_word). */
 static bool generic_words(const ex *x, size_t a, size_t b)
@@ -1174,17 +1360,79 @@ static bool generic_words(const ex *x, size_t a, size_t b)
   return true;
 }
 
+/* The text of tokens [a, b) as written, white space collapsed, in
+ * buf[MAX_NAME_LEN + 1]; its length, 0 when it does not fit. */
+static size_t name_text(const ex *x, char *buf, size_t a, size_t b)
+{
+  size_t nlen = 0;
+  for (size_t i = a; i < b; i++) {
+    size_t n = tok_len(&x->t[i]);
+    if (i > a && (x->t[i].flags & CTIX__TOK_SPACE))
+      buf[nlen++] = ' ';
+    if (nlen + n >= MAX_NAME_LEN)
+      return 0;
+    memcpy(buf + nlen, x->doc->text + x->t[i].start, n);
+    nlen += n;
+  }
+  buf[nlen] = '\0';
+  return nlen;
+}
+
+/* True when token i is a word of the same sentence as token `of` and
+ * capitalised as in a title (title_word). */
+static bool title_next_to(const ex *x, size_t i, size_t of)
+{
+  return i < x->nt && x->t[i].sent == x->t[of].sent && title_word(x, i);
+}
+
+/* True when every token of [a, b) is a stop word, digits or no word. */
+static bool stop_words(const ex *x, size_t a, size_t b)
+{
+  for (size_t i = a; i < b; i++)
+    if (!(tok_in(x, i, &x->lx->stop_trim) || tok_in(x, i, &x->lx->stop_whole) ||
+          tok_in(x, i, &x->lx->stop_alone) || marked_stop(x, i, &x->lx->stop_trim) ||
+          marked_stop(x, i, &x->lx->stop_whole) || marked_stop(x, i, &x->lx->stop_alone) ||
+          digits_tok(x, i) || !(x->t[i].flags & CTIX__TOK_WORD)))
+      return false;
+  return true;
+}
+
+static bool plain_org_key(const ex *x, const char *key, size_t n);
+
+/* True when tokens [a, b) before a legal form alone name no organisation
+ * but one with its form does: stop words, a place, generic or sector
+ * words, a kind of thing ("Health", "Company", "Romania"); not a name
+ * holding a vendor's name ("Cisco" of "Cisco ASA", a firewall), which is
+ * no name at all. */
+static bool plain_victim_words(const ex *x, size_t a, size_t b)
+{
+  char name[MAX_NAME_LEN + 1], key[MAX_KEY];
+  uint32_t place;
+  for (size_t i = a; i < b; i++)
+    if (tok_in(x, i, &x->lx->stop_whole) || marked_stop(x, i, &x->lx->stop_whole))
+      return false;
+  if (stop_words(x, a, b) || place_at(x, a, b, &place) == b)
+    return true;
+  size_t n = name_text(x, name, a, b);
+  size_t kl = n ? make_key(key, sizeof(key), name, n) : 0;
+  return kl && plain_org_key(x, key, kl);
+}
+
 /* Checks and records one captured name; `listed`: it opens a list item
  * (so its capital says nothing). */
 static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t anchor, bool listed)
 {
-  char name[MAX_NAME_LEN + 1];
+  char name[MAX_NAME_LEN + 1], written[MAX_NAME_LEN + 1];
   size_t nlen = 0;
   uint32_t place;
   bool victim = r->kind == CTIX_ENTITY_VICTIM;
   /* Tool and victim rules do not read titles, whose capitals say nothing
-   * about names ("Leveraged Tools", "Actors Targeting Networking Devices"). */
+   * about names ("Leveraged Tools", "Actors Targeting Networking Devices");
+   * nor does a victim rule whose name is next to a title word ("Pipeline
+   * Operator Conpet Confirms Data Theft"). */
   if ((victim || r->kind == CTIX_ENTITY_TOOL) && title_word(x, anchor))
+    return 0;
+  if (victim && ((a > 0 && title_next_to(x, a - 1, a)) || title_next_to(x, b, a)))
     return 0;
   /* Trim leading stop words and place adjectives ("the", "Russian"); a
    * victim keeps its place ("Bangladesh Bank", "British Airways") unless
@@ -1200,6 +1448,15 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
     else
       break;
   }
+  if (a >= b || legal_form_at(x, a, b) == b)
+    return 0;   /* nothing, or only a legal form ("C.V.") */
+  /* A legal form at the end ("Conpet S.A.", "Acme, Inc.", its final dot
+   * kept): tokens [form_at, full), found before the trimming below. */
+  size_t full = b;
+  for (size_t i = a + 1; i < full && b == full; i++)
+    if (legal_form_at(x, i, full) == full)
+      b = i;
+  size_t form_at = b;
   while (b > a && (!(x->t[b - 1].flags & CTIX__TOK_WORD) || tok_in(x, b - 1, &x->lx->stop_trim)))
     b--;
   /* "RayInitiator Cisco ASA": a vendor or generic word ends the name. */
@@ -1210,15 +1467,18 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
     }
   if (a >= b || (x->t[a].flags & CTIX__TOK_CODE))
     return 0;
-  bool all_stop = true;
-  for (size_t i = a; i < b && all_stop; i++)
-    all_stop = tok_in(x, i, &x->lx->stop_trim) || tok_in(x, i, &x->lx->stop_whole) ||
-               tok_in(x, i, &x->lx->stop_alone) || marked_stop(x, i, &x->lx->stop_trim) ||
-               marked_stop(x, i, &x->lx->stop_whole) || marked_stop(x, i, &x->lx->stop_alone) ||
-               digits_tok(x, i) || !(x->t[i].flags & CTIX__TOK_WORD);
-  if (all_stop)
+  if (b != form_at)
+    full = b;   /* no form right after the name */
+  /* A name with a legal form is an organisation: a victim named without
+   * the form; no malware, tool, campaign, nor a group (a company behind
+   * an actor, "(Shanghai MiniMax Co., Ltd.)", is not the actor's name). */
+  if (b < full && (!victim || !name_text(x, written, a, full)))
     return 0;
-  if (place_at(x, a, b, &place) == b)
+  /* A victim whose words without the form say nothing ("Health SA",
+   * "Company AB", "Water Co."): named with the form as written. */
+  if (b < full && plain_victim_words(x, a, b))
+    b = full;
+  if (stop_words(x, a, b) || place_at(x, a, b, &place) == b)
     return 0;
   /* A lone capitalised word opening a sentence, or a name only in
    * headings, must be seen as a name elsewhere too. */
@@ -1229,16 +1489,9 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
   if ((x->t[a].flags & CTIX__TOK_HEADING) && !seen_as_name(x, a, b, true))
     return 0;
   /* The name as written, white space collapsed. */
-  for (size_t i = a; i < b; i++) {
-    size_t n = tok_len(&x->t[i]);
-    if (i > a && (x->t[i].flags & CTIX__TOK_SPACE))
-      name[nlen++] = ' ';
-    if (nlen + n >= MAX_NAME_LEN)
-      return 0;
-    memcpy(name + nlen, x->doc->text + x->t[i].start, n);
-    nlen += n;
-  }
-  name[nlen] = '\0';
+  if (!(nlen = name_text(x, name, a, b)))
+    return 0;
+  const char *form = form_at < full ? written : NULL;
   int k = r->kind;
   if (k == CTIX__RULE_SAME) {
     k = kind_before(x, anchor);
@@ -1246,10 +1499,29 @@ static int add_name(ex *x, const ctix__rule *r, size_t a, size_t b, size_t ancho
       return 0;
   }
   if (k == CTIX__RULE_GROUP_MALWARE) {
-    int rc = add_name_kind(x, r, CTIX_ENTITY_GROUP, a, b, name, nlen);
-    return rc ? rc : add_name_kind(x, r, CTIX_ENTITY_MALWARE, a, b, name, nlen);
+    int rc = add_name_kind(x, r, CTIX_ENTITY_GROUP, a, full, name, nlen, form);
+    return rc ? rc : add_name_kind(x, r, CTIX_ENTITY_MALWARE, a, full, name, nlen, form);
   }
-  return add_name_kind(x, r, (ctix_entity_kind)k, a, b, name, nlen);
+  return add_name_kind(x, r, (ctix_entity_kind)k, a, full, name, nlen, form);
+}
+
+/* True when a victim rule's match [m->lo, m->hi), or the two words before
+ * it, hold an organisation word ([generic]) that one or two words before
+ * it make one that reports or carries out attacks ([reporter]: "a
+ * security firm", "The cybersecurity firm Mandiant confirmed that it
+ * ...", "the ransomware group"): it names no victim. */
+static bool reporter_match(const ex *x, const mstate *m)
+{
+  size_t lo = m->lo >= m->s0 + REPORTER_BEFORE ? m->lo - REPORTER_BEFORE : m->s0;
+  for (size_t d = lo; d < m->hi; d++) {
+    if (!(x->t[d].flags & CTIX__TOK_WORD) ||
+        !word_in(&x->lx->generic_org, x->lower + x->t[d].start, tok_len(&x->t[d])))
+      continue;
+    for (size_t k = 1; k <= REPORTER_BEFORE && d >= m->s0 + k; k++)
+      if (tok_in(x, d - k, &x->lx->reporter))
+        return true;
+  }
+  return false;
 }
 
 /* Runs the rules anchored at token i; `same` selects the rules that take
@@ -1261,6 +1533,12 @@ static int rules_at(ex *x, size_t i, size_t s0, size_t s1, bool same)
     const ctix__rule *r = &x->lx->rules[x->lx->anchor_rule[e]];
     if ((r->kind == CTIX__RULE_SAME) != same)
       continue;
+    if (r->incident && !(x->sent_ctx[x->t[i].sent] & CTIX__CTX_INCIDENT))
+      continue;
+    /* The look-up matched only the anchor's word: "'s" also needs its
+     * apostrophe. */
+    if (r->elems[r->anchor].possessive && !lit_match(x, i, &r->elems[r->anchor]))
+      continue;
     mstate m;
     m.ncaps = 0;
     m.s0 = s0;
@@ -1268,6 +1546,8 @@ static int rules_at(ex *x, size_t i, size_t s0, size_t s1, bool same)
     if (!match_right(x, r, r->anchor + 1, i + 1, &m))
       continue;
     if (!match_left(x, r, r->anchor - 1, i - 1, &m))
+      continue;
+    if (r->kind == CTIX_ENTITY_VICTIM && reporter_match(x, &m))
       continue;
     for (size_t c = 0; c < m.ncaps; c++) {
       int rc = add_name(x, r, m.caps[c].a, m.caps[c].b, i, false);
@@ -1299,7 +1579,7 @@ static int designator_at(ex *x, size_t i)
     r.kind = CTIX_ENTITY_GROUP;
     r.confidence = ds->confidence;
     r.text = "tracking id";
-    return add_name_kind(x, &r, CTIX_ENTITY_GROUP, i, i + 1, s, n);
+    return add_name_kind(x, &r, CTIX_ENTITY_GROUP, i, i + 1, s, n, NULL);
   }
   return 0;
 }
@@ -1611,8 +1891,23 @@ static bool generic_key(const ex *x, const char *key, size_t n)
   return true;
 }
 
-/* Victims that are in fact another entity, a place, a sector or a kind of
- * thing go. */
+/* True when a victim's key names a kind of thing, generic organisations
+ * or a sector (a sector's word or its id: "education", "water") rather
+ * than one organisation. */
+static bool plain_org_key(const ex *x, const char *key, size_t n)
+{
+  if (not_an_organisation(x, key, n) || generic_key(x, key, n) ||
+      ctix__smap_get(&x->lx->sector_words, key, n) != UINT32_MAX)
+    return true;
+  for (size_t i = 0; i < x->lx->nsectors; i++)
+    if (strlen(x->lx->sector_list[i].key) == n && memcmp(x->lx->sector_list[i].key, key, n) == 0)
+      return true;
+  return false;
+}
+
+/* Victims that are in fact another entity, a place, a product of the KEV
+ * catalog, a sector or a kind of thing go; one written with a legal form
+ * is an organisation whatever its words ("Energy Holdings SA"). */
 static void drop_false_victims(ex *x)
 {
   size_t n = CTIX__BUF_COUNT(&x->ents, ent);
@@ -1622,10 +1917,10 @@ static void drop_false_victims(ex *x)
     if (v->e.kind != CTIX_ENTITY_VICTIM || !v->accepted)
       continue;
     size_t kl = make_key(key, sizeof(key), v->e.name, strlen(v->e.name));
-    if (!kl || not_an_organisation(x, key, kl) || generic_key(x, key, kl) ||
+    if (!kl || (!v->org && plain_org_key(x, key, kl)) ||
         ctix__smap_get(&x->gz->map, key, kl) != UINT32_MAX ||
-        ctix__smap_get(&x->lx->places, key, kl) != UINT32_MAX ||
-        ctix__smap_get(&x->lx->sector_words, key, kl) != UINT32_MAX) {
+        ctix__smap_get(&x->gz->products, key, kl) != UINT32_MAX ||
+        ctix__smap_get(&x->lx->places, key, kl) != UINT32_MAX) {
       v->accepted = false;
       continue;
     }
@@ -1634,6 +1929,41 @@ static void drop_false_victims(ex *x)
       if (o->accepted && o->e.kind <= CTIX_ENTITY_CAMPAIGN && ctix__mem_ieq(v->e.name, strlen(v->e.name), o->e.name))
         v->accepted = false;
     }
+  }
+}
+
+/* A victim named once in full and elsewhere by its first words ("Nordwind
+ * Logistics GmbH confirmed ...", "from Nordwind's network") is one victim:
+ * the shorter name's mentions go to the one longer name that starts with
+ * it, which is kept (none when two longer names do). */
+static void merge_victim_prefixes(ex *x)
+{
+  size_t n = CTIX__BUF_COUNT(&x->ents, ent), nm = CTIX__BUF_COUNT(&x->ments, ment);
+  for (size_t i = 0; i < n; i++) {
+    ent *a = ENT(x, i), *b;
+    size_t al, into = SIZE_MAX, found = 0;
+    if (a->e.kind != CTIX_ENTITY_VICTIM || !a->accepted)
+      continue;
+    al = strlen(a->e.name);
+    for (size_t j = 0; j < n; j++) {
+      const ent *o = ENT(x, j);
+      if (j != i && o->e.kind == CTIX_ENTITY_VICTIM && o->accepted && strlen(o->e.name) > al &&
+          o->e.name[al] == ' ' && ctix__mem_ieq(o->e.name, al, a->e.name)) {
+        into = j;
+        found++;
+      }
+    }
+    if (found != 1)
+      continue;
+    b = ENT(x, into);
+    for (size_t k = 0; k < nm; k++) {
+      ment *m = &((ment *)(void *)x->ments.data)[k];
+      if (m->ent == i)
+        m->ent = (uint32_t)into;
+    }
+    if (a->best > b->best)
+      b->best = a->best;
+    a->accepted = false;
   }
 }
 
@@ -1677,7 +2007,8 @@ static int cmp_ment(const void *pa, const void *pb)
     return a->ent < b->ent ? -1 : 1;
   if (a->start != b->start)
     return a->start < b->start ? -1 : 1;
-  return (a->end > b->end) - (a->end < b->end);
+  /* The longest first: of one place found twice, assemble keeps it. */
+  return (a->end < b->end) - (a->end > b->end);
 }
 
 static int cmp_entity(const void *pa, const void *pb)
@@ -1845,6 +2176,7 @@ int ctix_entity_extract(ctix_entity_list **out, const ctix_document *doc,
   if (rc)
     goto fail;
   drop_false_victims(&x);
+  merge_victim_prefixes(&x);
   drop_inner_mentions(&x);
   if (x.ents.err || x.ments.err)
     goto oom;

@@ -54,13 +54,17 @@ typedef enum ctix__elem_kind {
   CTIX__EL_NAME,
   CTIX__EL_STRICT_NAME,      /* {N!}: a distinctive name */
   CTIX__EL_LIST,
-  CTIX__EL_ANY               /* "*" zero to three words, "+" one to three */
+  CTIX__EL_ANY,              /* "*" zero to three words, "+" one to three */
+  CTIX__EL_PLACE             /* {P}: a country or region name */
 } ctix__elem_kind;
 
 typedef struct ctix__elem {
   ctix__elem_kind kind;
   bool optional;
   unsigned char min_words;   /* CTIX__EL_ANY: 0 for "*", 1 for "+" */
+  bool possessive;           /* CTIX__EL_LIT "'s": the "s" of a possessive */
+  bool negated;              /* CTIX__EL_LIT "!w": the next word (or, before the anchor, the
+                              * word before) is none of these; takes no word */
   const char *const *alts;   /* lower-case words or marks (CTIX__EL_LIT) */
   size_t nalts;
 } ctix__elem;
@@ -69,8 +73,13 @@ typedef struct ctix__elem {
 #define CTIX__RULE_GROUP_MALWARE 100   /* both a group and a malware */
 #define CTIX__RULE_SAME 101            /* the kind of the entity before it */
 
+/* Bit of a sentence's context bits (ctix__lexicon.context_any) set by a
+ * word of an attack or incident ("incident" context row). */
+#define CTIX__CTX_INCIDENT (1u << 16)
+
 typedef struct ctix__rule {
   int kind;                  /* ctix_entity_kind or CTIX__RULE_* */
+  bool incident;             /* an "incident" rule: only in a sentence about an attack */
   float confidence;
   const char *text;          /* the pattern as written, for evidence */
   const ctix__elem *elems;
@@ -92,6 +101,13 @@ typedef struct ctix__place {
 typedef struct ctix__sector {
   const char *key, *label;
 } ctix__sector;
+
+/* Values of ctix__lexicon.legal_forms. */
+#define CTIX__LEGAL_FORM 1u        /* a legal form */
+#define CTIX__LEGAL_COMMA 2u       /* also written after a comma ("Acme, Inc.") */
+#define CTIX__LEGAL_MAX_WORDS 3    /* most words in one form ("S.A. de C.V.") */
+#define CTIX__LEGAL_MAX_WORD 8     /* most bytes of one word of a form ("Pte", "KGaA") */
+#define CTIX__LEGAL_MAX_KEY 32     /* a form's key (dots and commas out) is shorter */
 
 /* A tool of data/entity/tools.tsv: software ATT&CK does not list. */
 typedef struct ctix__listed_tool {
@@ -116,8 +132,13 @@ typedef struct ctix__lexicon {
   ctix__smap stop_whole;     /* stop names dropped only as a whole name */
   ctix__smap stop_suffix;    /* endings of hyphenated adjectives ("-linked") */
   ctix__smap stop_alone;     /* no name alone, but part of one ("Enterprise") */
-  ctix__smap not_victim;
-  ctix__smap generic_org;    /* generic words for organisations ("Companies") */     /* last words of a victim that is a kind of thing, not an organisation */
+  ctix__smap not_victim;     /* last words of a victim that is a kind of thing, not an organisation */
+  ctix__smap generic_org;    /* generic words for organisations ("Companies") */
+  ctix__smap reporter;       /* words that make an organisation one that reports attacks ("security firm") */
+  ctix__smap legal_forms;    /* legal forms (legalforms.txt), case kept, dots and commas out -> CTIX__LEGAL_* */
+  ctix__smap legal_prefixes; /* every prefix of a key of legal_forms (derived) */
+  ctix__smap legal_last;     /* the last word of every key of legal_forms */
+  ctix__smap incident;       /* words of an attack or incident */
   ctix__listed_tool *tools;  /* tools.tsv */
   size_t ntools;
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */
@@ -136,6 +157,11 @@ typedef struct ctix__lexicon {
 /* The process-wide lexicon, parsed on first use from the embedded data.
  * NULL (with err set) if the embedded data is malformed or memory ran out. */
 const ctix__lexicon *ctix__entity_lexicon(ctix_error *err);
+
+/* Checks `text` as a legal form ("legalforms.txt") or a pattern
+ * ("patterns.tsv") without adding it to the lexicon: 0, or a negative
+ * CTIX_E* with err set. For tests of the parsers. */
+int ctix__entity_check_line(const char *file, const char *text, ctix_error *err);
 
 /* The embedded copy of data/entity/NAME (NUL-terminated), or NULL. */
 const char *ctix__entity_data(const char *name, size_t *len);

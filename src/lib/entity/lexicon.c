@@ -288,6 +288,88 @@ static int tool_line(const char *file, unsigned lineno, const char *s, size_t n)
   return ctix__buf_push(&tool_buf, &t, sizeof(t)) ? CTIX_ENOMEM : 0;
 }
 
+/* Reports line `lineno` of `file` as holding an unusable legal form. */
+static int bad_form(const char *file, unsigned lineno, const char *what, const char *s, size_t n)
+{
+  return ctix__error_set_lc(&lex_err, CTIX_EPARSE, lineno, 1, "data/entity/%s: legal form \"%.*s\": %s",
+                            file, (int)n, s, what);
+}
+
+/* The key of the legal form s[0..n) of legalforms.txt in
+ * key[CTIX__LEGAL_MAX_KEY]: the form with dots and commas left out and
+ * white space collapsed, case kept ("Co., Ltd." -> "Co Ltd"); *comma:
+ * written with a leading ", " (also written after a comma). Reports a
+ * form the matcher could never find: more than CTIX__LEGAL_MAX_WORDS
+ * words, a word longer than CTIX__LEGAL_MAX_WORD bytes, a key too long
+ * for the matcher's CTIX__LEGAL_MAX_KEY bytes (over 30), a character
+ * other than a letter, dot, comma or space ("S/A"), a form listed twice. */
+static int legal_key(const char *file, unsigned lineno, const char *s, size_t n, char *key, size_t *klen,
+                     bool *comma)
+{
+  size_t k = 0, words = 0, wlen = 0;
+  bool space = false;
+  s = ctix__trim(s, &n);
+  *comma = n && s[0] == ',';
+  if (*comma) {
+    n--;
+    s = ctix__trim(s + 1, &n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '.' || c == ',') {
+      /* Inside a word the dot is part of its token ("S.A" of "S.A."). */
+      wlen += c == '.' && i + 1 < n && !ctix__isspace((unsigned char)s[i + 1]) && s[i + 1] != ',';
+      continue;
+    }
+    if (ctix__isspace(c)) {
+      space = k > 0;
+      continue;
+    }
+    if (!ctix__isalpha(c) && c < 0x80)
+      return bad_form(file, lineno, "only letters, dots, commas and spaces", s, n);
+    if (space || k == 0) {
+      words++;
+      wlen = 0;
+    }
+    if (k + 2 >= CTIX__LEGAL_MAX_KEY)
+      return bad_form(file, lineno, "too long", s, n);
+    if (space)
+      key[k++] = ' ';
+    space = false;
+    key[k++] = (char)c;
+    if (++wlen > CTIX__LEGAL_MAX_WORD)
+      return bad_form(file, lineno, "a word is too long", s, n);
+  }
+  key[k] = '\0';
+  *klen = k;
+  if (!k || words > CTIX__LEGAL_MAX_WORDS)
+    return bad_form(file, lineno, "not one to three words", s, n);
+  if (ctix__smap_get(&lex.legal_forms, key, k) != UINT32_MAX)
+    return bad_form(file, lineno, "listed twice", s, n);
+  return 0;
+}
+
+/* One legal form of legalforms.txt (legal_key). */
+static int legal_line(const char *file, unsigned lineno, const char *s, size_t n)
+{
+  char buf[CTIX__LEGAL_MAX_KEY];
+  size_t k;
+  bool comma;
+  int rc = legal_key(file, lineno, s, n, buf, &k, &comma);
+  if (rc)
+    return rc;
+  char *key = ctix__arena_strndup(&lex_arena, buf, k);
+  if (!key)
+    return CTIX_ENOMEM;
+  uint32_t v = CTIX__LEGAL_FORM | (comma ? CTIX__LEGAL_COMMA : 0u);
+  const char *last = strrchr(key, ' ');
+  last = last ? last + 1 : key;
+  return ctix__smap_put(&lex.legal_forms, key, k, v, NULL) ||
+                 ctix__smap_put(&lex.legal_last, last, k - (size_t)(last - key), 1, NULL)
+             ? CTIX_ENOMEM
+             : 0;
+}
+
 static ctix_buf place_buf = CTIX_BUF_INIT((size_t)1 << 24);
 static ctix_buf sector_buf = CTIX_BUF_INIT((size_t)1 << 24);
 static ctix_buf rule_buf = CTIX_BUF_INIT((size_t)1 << 24);
@@ -338,7 +420,7 @@ static const struct {
 } stop_sections[] = {
     {"[whole]", &lex.stop_whole},   {"[suffix]", &lex.stop_suffix},
     {"[alone]", &lex.stop_alone},   {"[generic]", &lex.generic_org},
-    {"[not-victim]", &lex.not_victim},
+    {"[not-victim]", &lex.not_victim}, {"[reporter]", &lex.reporter},
 };
 
 static int stop_line(const char *file, unsigned lineno, const char *s, size_t n)
@@ -399,6 +481,34 @@ static bool parse_conf(float *out, const char *s, size_t n)
 }
 
 /* Parses the elements of one pattern into a rule. */
+/* Named word classes of patterns.tsv ("class" rows): a pattern's "@name"
+ * stands for the class's alternatives. The words point into the embedded
+ * data, which lives as long as the process. */
+#define MAX_WORD_CLASSES 16
+static struct {
+  const char *name, *words;
+  size_t nn, nw;
+} word_classes[MAX_WORD_CLASSES];
+static size_t nword_classes;
+
+/* One "class" row: name (column 2) and words (column 4). */
+static int class_line(const char *file, unsigned lineno, const line_fields *lf)
+{
+  for (size_t i = 0; i < nword_classes; i++)
+    if (word_classes[i].nn == lf->n[1] && memcmp(word_classes[i].name, lf->f[1], lf->n[1]) == 0)
+      return bad_line(file, lineno, "a word class defined twice");
+  if (nword_classes == MAX_WORD_CLASSES)
+    return bad_line(file, lineno, "too many word classes");
+  if (!lf->n[1] || !lf->n[3])
+    return bad_line(file, lineno, "a word class needs a name and words");
+  word_classes[nword_classes].name = lf->f[1];
+  word_classes[nword_classes].nn = lf->n[1];
+  word_classes[nword_classes].words = lf->f[3];
+  word_classes[nword_classes].nw = lf->n[3];
+  nword_classes++;
+  return 0;
+}
+
 static int parse_pattern(ctix__rule *r, const char *file, unsigned lineno, const char *s, size_t n)
 {
   ctix_buf elems = CTIX_BUF_INIT((size_t)1 << 20);
@@ -421,12 +531,35 @@ static int parse_pattern(ctix__rule *r, const char *file, unsigned lineno, const
       e.optional = true;
       wn--;
     }
+    if (wn > 1 && w[0] == '!') {
+      e.negated = true;
+      w++;
+      wn--;
+      if (w[0] == '{' || ((w[0] == '*' || w[0] == '+') && wn == 1)) {
+        rc = bad_line(file, lineno, "'!' only before words");
+        goto done;
+      }
+    }
+    if (wn > 1 && w[0] == '@') {
+      size_t c = 0;
+      while (c < nword_classes &&
+             !(word_classes[c].nn == wn - 1 && memcmp(word_classes[c].name, w + 1, wn - 1) == 0))
+        c++;
+      if (c == nword_classes) {
+        rc = bad_line(file, lineno, "unknown word class (a \"class\" row above defines it)");
+        goto done;
+      }
+      w = word_classes[c].words;
+      wn = word_classes[c].nw;
+    }
     if (wn == 3 && memcmp(w, "{N}", 3) == 0) {
       e.kind = CTIX__EL_NAME;
     } else if (wn == 4 && memcmp(w, "{N!}", 4) == 0) {
       e.kind = CTIX__EL_STRICT_NAME;
     } else if (wn == 3 && memcmp(w, "{L}", 3) == 0) {
       e.kind = CTIX__EL_LIST;
+    } else if (wn == 3 && memcmp(w, "{P}", 3) == 0) {
+      e.kind = CTIX__EL_PLACE;
     } else if (wn == 1 && (w[0] == '*' || w[0] == '+')) {
       e.kind = CTIX__EL_ANY;
       e.min_words = w[0] == '+';
@@ -456,9 +589,19 @@ static int parse_pattern(ctix__rule *r, const char *file, unsigned lineno, const
         a0 = j + 1;
       }
       e.kind = CTIX__EL_LIT;
+      /* "'s": the "s" the tokenizer leaves of a possessive; alone. */
+      for (size_t j = 0; j < k; j++)
+        if (strcmp(alts[j], "'s") == 0 && (k > 1 || e.negated)) {
+          rc = bad_line(file, lineno, "'s only alone, not among alternatives nor after '!'");
+          goto done;
+        }
+      if (strcmp(alts[0], "'s") == 0) {
+        alts[0] = "s";
+        e.possessive = true;
+      }
       e.alts = (const char *const *)alts;
       e.nalts = k;
-      if (!anchored && !e.optional) {
+      if (!anchored && !e.optional && !e.negated) {
         r->anchor = CTIX__BUF_COUNT(&elems, ctix__elem);
         anchored = true;
       }
@@ -488,6 +631,11 @@ static int pattern_line(const char *file, unsigned lineno, const char *s, size_t
   split_tabs(&lf, s, n);
   if (lf.count != 4)
     return bad_line(file, lineno, "expected 'rule<TAB>kind<TAB>confidence<TAB>pattern'");
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "class"))
+    return class_line(file, lineno, &lf);
+  /* Words that make a sentence about an attack or incident. */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "incident"))
+    return add_alternatives(&lex.incident, lf.f[3], lf.n[3], 1, NULL);
   kind = rule_kind(lf.f[1], lf.n[1]);
   if (kind < 0)
     return bad_line(file, lineno, "unknown kind");
@@ -510,11 +658,15 @@ static int pattern_line(const char *file, unsigned lineno, const char *s, size_t
       return CTIX_ENOMEM;
     return 0;
   }
-  if (!ctix__mem_ieq(lf.f[0], lf.n[0], "name") && !ctix__mem_ieq(lf.f[0], lf.n[0], "victim"))
-    return bad_line(file, lineno, "unknown rule (name, victim, designator, context, listintro)");
+  bool incident = ctix__mem_ieq(lf.f[0], lf.n[0], "incident");
+  if (!ctix__mem_ieq(lf.f[0], lf.n[0], "name") && !ctix__mem_ieq(lf.f[0], lf.n[0], "victim") &&
+      !incident)
+    return bad_line(file, lineno,
+                    "unknown rule (name, victim, incident, designator, context, listintro, class)");
   ctix__rule r;
   memset(&r, 0, sizeof(r));
   r.kind = kind;
+  r.incident = incident;
   if (!parse_conf(&r.confidence, lf.f[2], lf.n[2]))
     return bad_line(file, lineno, "bad confidence");
   r.text = ctix__arena_strndup(&lex_arena, lf.f[3], lf.n[3]);
@@ -573,28 +725,39 @@ static int derive_prefixes(ctix__smap *to, const ctix__smap *from, size_t cut, u
 
 /* The look-up tables derived from the loaded ones: a scan asks one of
  * them first and skips the words no entry can start with. */
+/* Adds every word of m to lex.context_any with the bits of all the
+ * context rows that hold it (1 << kind, CTIX__CTX_INCIDENT). */
+static int context_words(const ctix__smap *m)
+{
+  for (size_t i = 0; i < m->cap; i++) {
+    const ctix__smap_slot *sl = &m->slots[i];
+    uint32_t bits = 0;
+    if (!sl->key)
+      continue;
+    for (int j = 0; j < CTIX_ENTITY_KIND_COUNT; j++)
+      if (ctix__smap_get(&lex.context[j], sl->key, sl->len) != UINT32_MAX)
+        bits |= 1u << j;
+    if (ctix__smap_get(&lex.incident, sl->key, sl->len) != UINT32_MAX)
+      bits |= CTIX__CTX_INCIDENT;
+    if (ctix__smap_put(&lex.context_any, sl->key, sl->len, bits, NULL))
+      return CTIX_ENOMEM;
+  }
+  return 0;
+}
+
 static int derive_tables(void)
 {
   int rc;
   if ((rc = derive_prefixes(&lex.place_prefixes, &lex.places, 0, 0)) ||
       (rc = derive_prefixes(&lex.sector_heads, &lex.sector_words, 3, 0)) ||
-      (rc = derive_prefixes(&lex.sector_heads, &lex.sector_prefixes, 3, 0)))
+      (rc = derive_prefixes(&lex.sector_heads, &lex.sector_prefixes, 3, 0)) ||
+      (rc = derive_prefixes(&lex.legal_prefixes, &lex.legal_forms, 0, 0)))
     return rc;
-  for (int k = 0; k < CTIX_ENTITY_KIND_COUNT; k++) {
-    const ctix__smap *m = &lex.context[k];
-    for (size_t i = 0; i < m->cap; i++) {
-      const ctix__smap_slot *sl = &m->slots[i];
-      uint32_t bits = 0;
-      if (!sl->key)
-        continue;
-      for (int j = 0; j < CTIX_ENTITY_KIND_COUNT; j++)
-        if (ctix__smap_get(&lex.context[j], sl->key, sl->len) != UINT32_MAX)
-          bits |= 1u << j;
-      if (ctix__smap_put(&lex.context_any, sl->key, sl->len, bits, NULL))
-        return CTIX_ENOMEM;
-    }
-  }
-  return 0;
+  /* Every supporting word and incident word, with all its bits. */
+  for (int k = 0; k < CTIX_ENTITY_KIND_COUNT; k++)
+    if ((rc = context_words(&lex.context[k])))
+      return rc;
+  return context_words(&lex.incident);
 }
 
 static void lexicon_load(void)
@@ -606,6 +769,7 @@ static void lexicon_load(void)
       (rc = for_lines("sectors.tsv", sector_line)) ||
       (rc = for_lines("stopnames.txt", stop_line)) ||
       (rc = for_lines("patterns.tsv", pattern_line)) ||
+      (rc = for_lines("legalforms.txt", legal_line)) ||
       (rc = for_lines("tools.tsv", tool_line)))
     goto done;
   lex.tools = (ctix__listed_tool *)(void *)tool_buf.data;
@@ -639,6 +803,35 @@ const ctix__lexicon *ctix__entity_lexicon(ctix_error *err)
     return NULL;
   }
   return &lex;
+}
+
+/* Checks `text` as a legal form of legalforms.txt (file "legalforms.txt")
+ * or as a pattern of patterns.tsv (file "patterns.tsv") without adding it
+ * to the lexicon, which it loads first: 0, or a negative CTIX_E* with err
+ * set as loading would. For tests of the two parsers. */
+int ctix__entity_check_line(const char *file, const char *text, ctix_error *err)
+{
+  static pthread_mutex_t check_mutex = PTHREAD_MUTEX_INITIALIZER;
+  if (!ctix__entity_lexicon(err))
+    return err && err->code ? err->code : CTIX_EPARSE;
+  int rc;
+  pthread_mutex_lock(&check_mutex);
+  memset(&lex_err, 0, sizeof(lex_err));
+  if (strcmp(file, "legalforms.txt") == 0) {
+    char key[CTIX__LEGAL_MAX_KEY];
+    size_t k;
+    bool comma;
+    rc = legal_key(file, 1, text, strlen(text), key, &k, &comma);
+  } else {
+    ctix__rule r;
+    memset(&r, 0, sizeof(r));
+    rc = parse_pattern(&r, file, 1, text, strlen(text));
+  }
+  if (rc && err && !err->code)
+    *err = lex_err;
+  memset(&lex_err, 0, sizeof(lex_err));
+  pthread_mutex_unlock(&check_mutex);
+  return rc;
 }
 
 /* -------------------------------------------------------------- tokenizer */

@@ -1,10 +1,10 @@
 # Named entities (src/lib/entity): embeds the vocabularies of data/entity
-# (ambiguous aliases, countries, sectors, name patterns, stop names, tools) into
-# libctix with .incbin (data.c); OBJECT_DEPENDS rebuilds data.c whenever a
-# table changes.
+# (ambiguous aliases, countries, sectors, name patterns, stop names, tools,
+# legal forms) into libctix with .incbin (data.c); OBJECT_DEPENDS rebuilds
+# data.c whenever a table changes.
 set(CTIX_ENTITY_DATA ${CMAKE_SOURCE_DIR}/data/entity)
 set(_ctix_entity_files ambiguous.tsv countries.tsv sectors.tsv patterns.tsv stopnames.txt
-  tools.tsv)
+  tools.tsv legalforms.txt)
 set(_ctix_entity_deps "")
 foreach(f ${_ctix_entity_files})
   if(NOT EXISTS ${CTIX_ENTITY_DATA}/${f})
