@@ -12,7 +12,6 @@
 #ifndef CTIX_EXPORT_H
 #define CTIX_EXPORT_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "ctix/analysis.h"
@@ -38,7 +37,8 @@ void ctix_export_options_init(ctix_export_options *opts);
 int ctix_export_stix(char **out, size_t *len, const ctix_analysis *a,
                      const ctix_export_options *opts, ctix_error *err);
 
-/* ATT&CK Navigator layer, format 4.5 (layer.json): the Enterprise techniques. */
+/* ATT&CK Navigator layer, format 4.5 (layer.json): the Enterprise techniques
+ * (*out NULL and *len 0 on error, as ctix_export_navigator_domain). */
 int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
                           const ctix_export_options *opts, ctix_error *err);
 
@@ -46,13 +46,19 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
  * The layer of one ATT&CK domain, `domain` one of CTIX_KB_ENTERPRISE (as
  * ctix_export_navigator), CTIX_KB_MOBILE (domain "mobile-attack") or
  * CTIX_KB_ICS ("ics-attack"), with that domain's techniques; another
- * value is CTIX_EINVAL.
+ * value is CTIX_EINVAL, as is a NULL out, len or a. On any error *out is
+ * NULL and *len 0 (when out and len are not NULL).
  */
 int ctix_export_navigator_domain(char **out, size_t *len, const ctix_analysis *a, unsigned domain,
                                  const ctix_export_options *opts, ctix_error *err);
 
-/* True when the analysis holds a technique of ATT&CK domain `domain` (a CTIX_KB_* bit). */
-bool ctix_export_has_domain(const ctix_analysis *a, unsigned domain);
+/*
+ * *count = the number of the analysis's techniques of ATT&CK domain
+ * `domain` (one CTIX_KB_* bit; a hit's domain read as ctix_kb_domain_first
+ * does). CTIX_EINVAL, *count untouched, for a NULL count or a, or another
+ * domain value.
+ */
+int ctix_export_count_domain(size_t *count, const ctix_analysis *a, unsigned domain);
 
 /* MISP event JSON, MISP core format (misp-event.json). */
 int ctix_export_misp(char **out, size_t *len, const ctix_analysis *a,

@@ -288,6 +288,14 @@ const char *ctix_kb_kind_name(ctix_kb_kind kind);
 const char *ctix_kb_rel_name(ctix_kb_rel rel);
 /* "enterprise", "mobile" or "ics" for one domain bit; "" otherwise. */
 const char *ctix_kb_domain_name(unsigned domain);
+/* "Enterprise", "Mobile" or "ICS" (as ATT&CK titles them) for one domain bit; "" otherwise. */
+const char *ctix_kb_domain_label(unsigned domain);
+/*
+ * One domain bit of a set: the first of Enterprise, Mobile, ICS it holds;
+ * CTIX_KB_ENTERPRISE when it holds none (0 or unknown bits), so that a
+ * technique or hit always names one domain.
+ */
+unsigned ctix_kb_domain_first(unsigned domains);
 /* "active", "revoked" or "deprecated" from object flags. */
 const char *ctix_kb_status_name(unsigned flags);
 

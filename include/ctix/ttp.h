@@ -75,7 +75,8 @@ typedef struct ctix_ttp_hit {
   float runner_up_confidence;
   /* The technique's ATT&CK domain: CTIX_KB_ENTERPRISE, CTIX_KB_MOBILE or
    * CTIX_KB_ICS (one bit). Mobile and ICS techniques come only from their
-   * explicit ids; 0 (a hit built by hand) is read as Enterprise. */
+   * explicit ids. Readers take ctix_kb_domain_first(domain): 0 (a hit built
+   * by hand), unknown bits or several read as one domain. */
   unsigned domain;
 } ctix_ttp_hit;
 

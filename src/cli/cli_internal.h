@@ -177,6 +177,13 @@ int ctix__out_mkdirs(const char *dir, ctix_error *err);
 /* Writes data to `path` through a temporary file renamed into place. */
 int ctix__out_write_file(const char *path, const char *data, size_t len, ctix_error *err);
 
+/*
+ * Removes the file at `path` left by an earlier run (a layer-ics.json the
+ * document no longer gives); no file there is not an error. CTIX_EIO when
+ * it cannot be removed.
+ */
+int ctix__out_remove_stale(const char *path, ctix_error *err);
+
 /* ------------------------------------------------------------- JSONL batch */
 
 /* Reads lines of a JSONL stream with a cap on the line length. */

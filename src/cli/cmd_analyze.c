@@ -199,8 +199,13 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
     if (ctix__out_formats[i].write) {
       r->out.report_flags = r->report_flags;
       rc = ctix__out_formats[i].write(&data, &len, a, &r->out, &err);
-      if (rc == 0 && !data) { /* nothing for this document (layer-ics.json without ICS) */
+      if (rc == 0 && !data) {
+        /* nothing for this document (layer-ics.json without ICS): no file,
+         * not even one an earlier run wrote into the same folder */
+        rc = ctix__out_remove_stale(path.data ? path.data : "", &err);
         ctix__buf_free(&path);
+        if (rc)
+          goto fail;
         continue;
       }
       if (rc == 0)

@@ -77,10 +77,16 @@ static int write_layer(char **out, size_t *len, const ctix_analysis *a, const ct
                        unsigned domain, ctix_error *err)
 {
   ctix_export_options e;
-  if (domain != CTIX_KB_ENTERPRISE && !ctix_export_has_domain(a, domain)) {
-    *out = NULL;
-    *len = 0;
-    return 0;
+  size_t n = 0;
+  int rc;
+  if (domain != CTIX_KB_ENTERPRISE) {
+    if ((rc = ctix_export_count_domain(&n, a, domain)))
+      return ctix__error_set(err, rc, "navigator: no analysis");
+    if (n == 0) {
+      *out = NULL;
+      *len = 0;
+      return 0;
+    }
   }
   export_opts(&e, o);
   return drop_final_newline(ctix_export_navigator_domain(out, len, a, domain, &e, err), out, len);
@@ -398,6 +404,14 @@ int ctix__out_mkdirs(const char *dir, ctix_error *err)
 done:
   ctix__buf_free(&path);
   return rc;
+}
+
+int ctix__out_remove_stale(const char *path, ctix_error *err)
+{
+  if (unlink(path) == 0 || errno == ENOENT)
+    return 0;
+  return ctix__error_set(err, CTIX_EIO, "%s: cannot remove the earlier output: %s", path,
+                         strerror(errno));
 }
 
 int ctix__out_write_file(const char *path, const char *data, size_t len, ctix_error *err)

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "cli/cli_internal.h"
-#include "export/layers_internal.h"
 
 /* Longest shown value (titles, messages), in bytes. */
 #define VALUE_MAX 110
@@ -254,8 +253,8 @@ static void sec_techniques(FILE *f, const ctix__style *st, const ctix__summary_d
     const ctix_ttp_hit *h = &l->items[i];
     row(f, st, "");
     fprintf(f, "%s%s%s ", st->bold, h->id, st->reset);
-    if (h->domain && h->domain != CTIX_KB_ENTERPRISE)
-      fprintf(f, "(%s) ", ctix__x_domain_of(h->domain)->label);
+    if (ctix_kb_domain_first(h->domain) != CTIX_KB_ENTERPRISE)
+      fprintf(f, "(%s) ", ctix_kb_domain_label(ctix_kb_domain_first(h->domain)));
     ctix__cli_put_clean(f, h->name, 60);
     fprintf(f, " %s%.2f %s%s\n", st->dim, h->confidence, ctix_ttp_status_name(h->status),
             st->reset);

@@ -176,6 +176,24 @@ static void test_breadth(void **state)
   rk_free(&t);
 }
 
+/* ICS `evasion` is Enterprise `defense-evasion`: one tactic of breadth, not two. */
+static void test_breadth_same_tactic(void **state)
+{
+  static const char *const tac_ent[] = {"initial-access", "execution", "defense-evasion"};
+  static const char *const tac_ics[] = {"evasion"};
+  rk t;
+  ctix_ttp_hit h[2] = {hit("T1036", tac_ent, 3, CTIX_TTP_OBSERVED),
+                       hit("T0849", tac_ics, 1, CTIX_TTP_OBSERVED)};
+  ctix_ttp_list l = {h, 2};
+  (void)state;
+  h[1].domain = CTIX_KB_ICS;
+  rk_run(&t, neutral, NULL, &l, NULL);
+  /* 3 tactics, 2 free: 2 points */
+  assert_contribution(&t, "kill_chain_breadth", 2);
+  assert_null(strstr(factor(&t, "kill_chain_breadth")->evidence, "evasion, "));
+  rk_free(&t);
+}
+
 static void test_kev(void **state)
 {
   rk t;
@@ -470,7 +488,8 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_nothing),     cmocka_unit_test(test_impact_tactics),
-      cmocka_unit_test(test_breadth),     cmocka_unit_test(test_kev),
+      cmocka_unit_test(test_breadth),     cmocka_unit_test(test_breadth_same_tactic),
+      cmocka_unit_test(test_kev),
       cmocka_unit_test(test_kev_from_iocs), cmocka_unit_test(test_actor),
       cmocka_unit_test(test_sector),      cmocka_unit_test(test_data_exposed),
       cmocka_unit_test(test_contained),   cmocka_unit_test(test_ioc_count),

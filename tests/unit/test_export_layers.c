@@ -27,6 +27,7 @@
 #include "ctix/ctix.h"
 #include "ctix/export.h"
 #include "ctix/kb.h"
+#include "ctix/render.h"
 
 /* --------------------------------------------------------------- fixture */
 
@@ -409,10 +410,12 @@ static void test_navigator_required_fields(void **state)
   t = layer_tech(L, "T1059.001", NULL);
   assert_non_null(t);
   assert_true(json_is_false(json_object_get(t, "enabled")));
-  /* ICS technique: not in the Enterprise layer, but named in its metadata. */
+  /* ICS technique: not in the Enterprise layer, but named in its metadata
+   * as in the ICS layer. */
   assert_null(layer_tech(L, "T0800", NULL));
   if (ctix_kb_default(&kb, NULL) == 0) {
-    assert_non_null(strstr(meta_value(L, "left out"), "T0800"));
+    assert_non_null(strstr(meta_value(L, "left out"), "1 in the ICS layer: T0800"));
+    assert_null(strstr(meta_value(L, "left out"), "not in the Enterprise matrix"));
     /* Tactics come from the knowledge base. */
     assert_non_null(layer_tech(L, "T1566", "initial-access"));
     assert_non_null(layer_tech(L, "T1059.001", "execution"));
@@ -429,16 +432,34 @@ static void test_navigator_domains(void **state)
   json_t *L;
   const ctix_kb *kb = NULL;
   char *out = NULL;
-  size_t len = 0;
+  size_t len = 0, n = 0;
   ctix_error err;
   (void)state;
   report_fixture(&f);
-  assert_true(ctix_export_has_domain(&f.a, CTIX_KB_ICS));
-  assert_true(ctix_export_has_domain(&f.a, CTIX_KB_ENTERPRISE));
-  assert_false(ctix_export_has_domain(&f.a, CTIX_KB_MOBILE));
+  assert_int_equal(ctix_export_count_domain(&n, &f.a, CTIX_KB_ICS), 0);
+  assert_int_equal(n, 1);
+  assert_int_equal(ctix_export_count_domain(&n, &f.a, CTIX_KB_ENTERPRISE), 0);
+  assert_int_equal(n, f.tl.count - 1);
+  assert_int_equal(ctix_export_count_domain(&n, &f.a, CTIX_KB_MOBILE), 0);
+  assert_int_equal(n, 0);
+  n = 7;
+  assert_int_equal(ctix_export_count_domain(&n, &f.a, 8), CTIX_EINVAL);
+  assert_int_equal(ctix_export_count_domain(&n, &f.a, CTIX_KB_ICS | CTIX_KB_MOBILE), CTIX_EINVAL);
+  assert_int_equal(ctix_export_count_domain(&n, NULL, CTIX_KB_ICS), CTIX_EINVAL);
+  assert_int_equal(ctix_export_count_domain(NULL, &f.a, CTIX_KB_ICS), CTIX_EINVAL);
+  assert_int_equal(n, 7);
+  /* An unknown domain and a missing argument: two errors, *out NULL. */
   ctix_error_clear(&err);
+  out = (char *)"stale";
+  len = 5;
   assert_int_equal(ctix_export_navigator_domain(&out, &len, &f.a, 8, NULL, &err), CTIX_EINVAL);
   assert_null(out);
+  assert_int_equal(len, 0);
+  assert_non_null(strstr(err.message, "unknown ATT&CK domain"));
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_export_navigator_domain(&out, &len, NULL, CTIX_KB_ICS, NULL, &err),
+                   CTIX_EINVAL);
+  assert_non_null(strstr(err.message, "missing argument"));
   assert_int_equal(ctix_export_navigator_domain(&out, &len, &f.a, CTIX_KB_ICS, NULL, &err), 0);
   L = json_loads(out, 0, NULL);
   assert_non_null(L);
@@ -449,7 +470,8 @@ static void test_navigator_domains(void **state)
   if (ctix_kb_default(&kb, NULL) == 0) {
     assert_non_null(layer_tech(L, "T0800", "inhibit-response-function"));
     assert_non_null(strstr(meta_value(L, "left out"), "T1566.001"));
-    assert_non_null(strstr(meta_value(L, "left out"), "not in the ICS matrix"));
+    assert_non_null(strstr(meta_value(L, "left out"), "in the Enterprise layer: "));
+    assert_null(strstr(meta_value(L, "left out"), "not in the ICS matrix"));
   }
   json_decref(L);
   free(out);
@@ -460,6 +482,55 @@ static void test_navigator_domains(void **state)
   assert_int_equal(json_array_size(json_object_get(L, "techniques")), 0);
   json_decref(L);
   free(out);
+  fixture_free(&f);
+}
+
+/* The technique of `id` in a report JSON's "techniques", or NULL. */
+static json_t *report_tech(json_t *rep, const char *id)
+{
+  size_t i;
+  json_t *t;
+  json_array_foreach(json_object_get(rep, "techniques"), i, t)
+    if (strcmp(str_of(t, "id"), id) == 0)
+      return t;
+  return NULL;
+}
+
+/*
+ * A hit's domain field is read as ctix_kb_domain_first: an unknown value
+ * or several bits still name one domain in the report JSON, the Markdown
+ * report and the layers, never "" (review of 00998b4, finding 6).
+ */
+static void test_domain_normalised(void **state)
+{
+  fixture f;
+  json_t *rep;
+  char *out = NULL;
+  size_t len = 0, i, n = 0;
+  ctix_error err;
+  (void)state;
+  report_fixture(&f);
+  for (i = 0; i < f.tl.count; i++) {
+    if (strcmp(f.hits[i].id, "T1566") == 0)
+      f.hits[i].domain = 8; /* unknown bit: Enterprise */
+    if (strcmp(f.hits[i].id, "T0800") == 0)
+      f.hits[i].domain = CTIX_KB_ICS | 16; /* ICS and an unknown bit */
+  }
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_report_json(&out, &len, &f.a, 0, &err), 0);
+  rep = json_loads(out, 0, NULL);
+  assert_non_null(rep);
+  assert_string_equal(str_of(report_tech(rep, "T1566"), "domain"), "enterprise");
+  assert_string_equal(str_of(report_tech(rep, "T0800"), "domain"), "ics");
+  json_decref(rep);
+  free(out);
+  out = NULL;
+  assert_int_equal(ctix_render_markdown(&out, &len, &f.a, NULL, &err), 0);
+  assert_non_null(strstr(out, "T0800 ` (ICS)"));
+  assert_null(strstr(out, "(Enterprise)"));
+  free(out);
+  assert_int_equal(ctix_export_count_domain(&n, &f.a, CTIX_KB_ICS), 0);
+  assert_int_equal(n, 1);
   fixture_free(&f);
 }
 
@@ -588,10 +659,18 @@ static void test_misp_structure(void **state)
     }
     assert_true(i < n);
     assert_non_null(strstr(str_of(a, "value"), "T1059.001"));
-    /* ICS technique: the ICS galaxy, whose clusters are bare names. */
-    assert_true(has_tag(ev, "misp-galaxy:mitre-ics-techniques=\"Activate Firmware Update Mode\""));
+    /* ICS technique: no galaxy tag (MISP's ICS galaxy is not in ctix's
+     * data), named in a comment of its own. */
+    assert_false(has_tag(ev, "misp-galaxy:mitre-ics-techniques=\"Activate Firmware Update Mode\""));
     assert_false(
         has_tag(ev, "misp-galaxy:mitre-attack-pattern=\"Activate Firmware Update Mode - T0800\""));
+    json_array_foreach(attrs, i, a) {
+      if (strstr(str_of(a, "value"), "ATT&CK for ICS techniques: "))
+        break;
+    }
+    assert_true(i < n);
+    assert_string_equal(str_of(a, "type"), "comment");
+    assert_non_null(strstr(str_of(a, "value"), "T0800 Activate Firmware Update Mode"));
     json_array_foreach(attrs, i, a)
       assert_null(strstr(str_of(a, "value"), "without a cluster"));
   }
@@ -1096,9 +1175,7 @@ static int dump(const char *dir)
       continue;
     f.hits[n].id = o.id;
     f.hits[n].name = o.name;
-    f.hits[n].domain = o.domains & CTIX_KB_ENTERPRISE ? CTIX_KB_ENTERPRISE
-                       : o.domains & CTIX_KB_MOBILE   ? CTIX_KB_MOBILE
-                                                      : CTIX_KB_ICS;
+    f.hits[n].domain = ctix_kb_domain_first(o.domains);
     f.hits[n].confidence = (float)(n % 101) / 100.0f;
     f.hits[n].status = (n % 7 == 0) ? CTIX_TTP_POTENTIAL : CTIX_TTP_OBSERVED;
     n++;
@@ -1116,6 +1193,7 @@ int main(int argc, char **argv)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_navigator_required_fields),
       cmocka_unit_test(test_navigator_domains),
+      cmocka_unit_test(test_domain_normalised),
       cmocka_unit_test(test_navigator_deterministic),
       cmocka_unit_test(test_navigator_empty),
       cmocka_unit_test(test_misp_structure),

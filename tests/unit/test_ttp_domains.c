@@ -101,6 +101,36 @@ static void test_ics_ids(void **state)
   free(text);
 }
 
+/*
+ * An ICS id with nothing behind it is scored as a typical lone Enterprise
+ * id (FOREIGN_ID_Z), not as a neutral model score that outranks the
+ * techniques the text describes (review of 00998b4, finding 1): in a long
+ * text it is kept, but below an Enterprise technique the model and a cue
+ * confirm without any id (T1105 from "download their tools"), and a
+ * negated one below the plain one.
+ */
+static void test_ics_id_alone_ranks_below_described(void **state)
+{
+  char *text = long_text("The actors ran PowerShell scripts on the engineering workstation to "
+                         "download their tools (T1059.001). The actors accessed internet-facing "
+                         "PLCs over the network [T0883]. There is no evidence they used T0836.",
+                         40);
+  ctix_ttp_list *l = map_text(text, false, NULL, NULL);
+  const ctix_ttp_hit *ics = expect_hit(l, "T0883", CTIX_KB_ICS, "initial-access");
+  const ctix_ttp_hit *neg = expect_hit(l, "T0836", CTIX_KB_ICS, "impair-process-control");
+  const ctix_ttp_hit *ent = find_id(l, "T1105");
+  (void)state;
+  assert_non_null(ent);
+  assert_int_equal(ent->domain, CTIX_KB_ENTERPRISE);
+  assert_false(ent->signals & CTIX_TTP_SIG_ID);
+  assert_int_equal(ics->status, CTIX_TTP_OBSERVED);
+  assert_true(ics->confidence < ent->confidence);
+  assert_int_equal(neg->status, CTIX_TTP_POTENTIAL);
+  assert_true(neg->confidence < ics->confidence);
+  ctix_ttp_list_free(l);
+  free(text);
+}
+
 static void test_mobile_ids_and_revoked(void **state)
 {
   /* T1412 (Capture SMS Messages) was revoked by T1636.004 (SMS Messages). */
@@ -187,7 +217,9 @@ static void test_read_id(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_ics_ids),      cmocka_unit_test(test_mobile_ids_and_revoked),
+      cmocka_unit_test(test_ics_ids),
+      cmocka_unit_test(test_ics_id_alone_ranks_below_described),
+      cmocka_unit_test(test_mobile_ids_and_revoked),
       cmocka_unit_test(test_context_rules), cmocka_unit_test(test_names_and_enterprise),
       cmocka_unit_test(test_read_id),
   };

@@ -22,8 +22,9 @@ advice sentences, a Mobile or ICS id's sentence scoring the trace's Z for
 it; plus cue_w, name_w, id_w times the strongest cue, name and
 id of the technique, a parent taking the strongest of its sub-techniques';
 a family accepted when its best member reaches thr0 + thr1 ln(usable
-sentences); inside it the sub-techniques within sub_margin of the threshold,
-else the parent). Predictions are folded into the label space as
+sentences), a Mobile or ICS family (ids only) always; inside it the
+sub-techniques within sub_margin of the threshold (a Mobile or ICS one
+always), else the parent). Predictions are folded into the label space as
 `ctix eval ttp` does (src/cli/eval_ttp.c). With the parameters of the run
 that wrote the trace, the replay gives ctix's predictions (scores are
 rounded to 3 decimals in the trace: a tie can rarely differ); the line
@@ -340,11 +341,14 @@ def decide(it, pr):
     for t in techs:
         families.setdefault(t[:5], []).append(t)
     score = cooc_adjust(score, families, thr, pr)
+    foreign = {t for t, _, _ in it.foreign}
     out = set()
     for parent, members in families.items():
-        if max(score[t] for t in members) < thr:
+        # A Mobile or ICS family (ids only) is reported whatever its score.
+        if max(score[t] for t in members) < thr and not foreign & set(members):
             continue
-        subs = {t for t in members if len(t) > 5 and score[t] >= thr - pr["sub_margin"]}
+        subs = {t for t in members
+                if len(t) > 5 and (score[t] >= thr - pr["sub_margin"] or t in foreign)}
         out |= subs if subs else {parent}
     return out
 

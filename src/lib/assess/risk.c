@@ -314,7 +314,26 @@ static bool rule_sector(const rinput *in, const ctix__risk_row *row, rresult *r)
   return r->units > 0;
 }
 
-/* Distinct tactics of observed techniques beyond the first `free`. */
+/*
+ * The tactic `t` names in the row's `same` list of "other:tactic" pairs
+ * (ICS "evasion:defense-evasion"), or `t` itself. The pair's second half
+ * points into the row's item, so it ends at the item's end.
+ */
+static const char *same_tactic(const ctix__risk_row *row, const char *t)
+{
+  const ctix__assess_param *p = ctix__risk_param(row, "same");
+  size_t n = strlen(t);
+  for (size_t k = 0; p && k < p->nitems; k++)
+    if (p->lens[k] > n + 1 && p->items[k][n] == ':' && memcmp(p->items[k], t, n) == 0)
+      return p->items[k] + n + 1;
+  return t;
+}
+
+/*
+ * Distinct tactics of observed techniques beyond the first `free`; a
+ * tactic of another ATT&CK domain that the `same` list pairs with an
+ * Enterprise one counts as that one.
+ */
 static bool rule_breadth(const rinput *in, const ctix__risk_row *row, rresult *r)
 {
   float freebies = param_float(row, "free", 2);
@@ -325,11 +344,12 @@ static bool rule_breadth(const rinput *in, const ctix__risk_row *row, rresult *r
     if (h->status != CTIX_TTP_OBSERVED)
       continue;
     for (size_t k = 0; k < h->ntactics; k++) {
-      bool dup = !h->tactics[k];
+      const char *t = h->tactics[k] ? same_tactic(row, h->tactics[k]) : NULL;
+      bool dup = !t;
       for (size_t j = 0; j < nseen && !dup; j++)
-        dup = strcmp(seen[j], h->tactics[k]) == 0;
+        dup = strcmp(seen[j], t) == 0;
       if (!dup && nseen < sizeof(seen) / sizeof(seen[0]))
-        seen[nseen++] = h->tactics[k];
+        seen[nseen++] = t;
     }
   }
   /* evidence in a stable order: the order first seen (list order) */

@@ -56,20 +56,19 @@ bool ctix__x_has_scheme(const char *url);
  * the STIX writer, the Markdown report and the terminal summary). */
 typedef struct ctix__x_domain {
   unsigned bit;             /* CTIX_KB_ENTERPRISE, CTIX_KB_MOBILE or CTIX_KB_ICS */
-  const char *label;        /* "Enterprise", "Mobile", "ICS" */
   const char *attack;       /* "enterprise-attack": Navigator domain and bundle name */
   const char *kill_chain;   /* kill_chain_name of its STIX kill_chain_phases */
   const char *source;       /* ctix_kb_source key of its ATT&CK version */
-  const char *galaxy;       /* MISP galaxy of its techniques */
-  bool galaxy_id;           /* cluster values "Name - T1234" (else the bare name) */
+  const char *galaxy;       /* MISP galaxy of its techniques ("Name - T1234" clusters),
+                             * NULL when its techniques are not tagged (ICS) */
 } ctix__x_domain;
 
 /* The domains, Enterprise first, and their number. */
 extern const ctix__x_domain ctix__x_domains[];
 extern const size_t ctix__x_ndomains;
 
-/* The entry of one domain bit; Enterprise for 0 or an unknown value. */
-const ctix__x_domain *ctix__x_domain_of(unsigned bit);
+/* The entry of the domain ctix_kb_domain_first(bits) names (Enterprise for 0 or unknown bits). */
+const ctix__x_domain *ctix__x_domain_of(unsigned bits);
 
 /*
  * The sentence of one piece of evidence as it stands in the document text,

@@ -147,21 +147,24 @@ bool ctix__x_has_scheme(const char *url)
  * names, the kill chains of ATT&CK's own STIX bundles (whose current
  * techniques all carry the external reference source "mitre-attack"), the
  * KB's version keys and MISP's galaxies (Enterprise and Mobile share
- * mitre-attack-pattern, "Name - T1234"; ICS has mitre-ics-techniques,
- * whose clusters are the bare names).
+ * mitre-attack-pattern, "Name - T1234"). ICS techniques get no galaxy:
+ * MISP's mitre-ics-techniques lags ATT&CK for ICS (20 of its 83 current
+ * techniques have no cluster there, T0834 Native API among them) and its
+ * clusters are not in the data ctix is built from, so a tag could name a
+ * cluster that does not exist; the MISP writer names them in a comment.
  */
 const ctix__x_domain ctix__x_domains[] = {
-    {CTIX_KB_ENTERPRISE, "Enterprise", "enterprise-attack", "mitre-attack", "attack-enterprise",
-     "mitre-attack-pattern", true},
-    {CTIX_KB_MOBILE, "Mobile", "mobile-attack", "mitre-mobile-attack", "attack-mobile",
-     "mitre-attack-pattern", true},
-    {CTIX_KB_ICS, "ICS", "ics-attack", "mitre-ics-attack", "attack-ics", "mitre-ics-techniques",
-     false},
+    {CTIX_KB_ENTERPRISE, "enterprise-attack", "mitre-attack", "attack-enterprise",
+     "mitre-attack-pattern"},
+    {CTIX_KB_MOBILE, "mobile-attack", "mitre-mobile-attack", "attack-mobile",
+     "mitre-attack-pattern"},
+    {CTIX_KB_ICS, "ics-attack", "mitre-ics-attack", "attack-ics", NULL},
 };
 const size_t ctix__x_ndomains = sizeof(ctix__x_domains) / sizeof(ctix__x_domains[0]);
 
-const ctix__x_domain *ctix__x_domain_of(unsigned bit)
+const ctix__x_domain *ctix__x_domain_of(unsigned bits)
 {
+  unsigned bit = ctix_kb_domain_first(bits);
   size_t i;
   for (i = 0; i < ctix__x_ndomains; i++)
     if (ctix__x_domains[i].bit == bit)

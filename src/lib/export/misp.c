@@ -16,10 +16,10 @@
  * Entities add attribution and targeting attributes and galaxy tags
  * (threat-actor, mitre-intrusion-set, mitre-malware, mitre-tool); observed
  * and implied techniques add misp-galaxy:mitre-attack-pattern="Name -
- * T1059.001" tags (ICS ones misp-galaxy:mitre-ics-techniques="Name"). Tags
- * of galaxies whose clusters ctix carries name only clusters they have,
- * with the galaxies' own values (galaxy.c: renamed and revoked clusters,
- * actors' synonyms); vulnerabilities
+ * T1059.001" tags (Enterprise and Mobile; ICS ones are named in a comment,
+ * as MISP's ICS galaxy is not in ctix's data). Tags name only clusters
+ * MISP's galaxies have, with the galaxies' own values (galaxy.c: renamed
+ * and revoked clusters, actors' synonyms); vulnerabilities
  * in CISA's KEV catalogue add a vulnerability object. The TLP of the
  * options gives the event's tlp tag and distribution; the risk level gives
  * threat_level_id. Every uuid is a UUIDv5 of content under ctix's
@@ -816,17 +816,52 @@ static int add_entities(mx *m, const ctix_analysis *a, const ctix__xopts *x)
   return rc;
 }
 
+/* Appends "ID Name" to a comment's list, ", ..." once it is full. */
+static void note_item(ctix_buf *list, const char *id, const char *name)
+{
+  if (list->len >= NOTE_MAX)
+    return;
+  if (list->len)
+    ctix__buf_add(list, ", ", 2);
+  ctix__x_oneline(list, id, strlen(id), 24);
+  if (name && name[0]) {
+    ctix__buf_addc(list, ' ');
+    ctix__x_oneline(list, name, strlen(name), 80);
+  }
+  if (list->len >= NOTE_MAX)
+    ctix__buf_adds(list, ", ..."); /* the rest is only in the report */
+}
+
+/* A comment attribute "HEAD: LIST" (nothing for an empty list); tmp is scratch. */
+static int note_attr(mx *m, const char *head, const ctix_buf *list, ctix_buf *tmp)
+{
+  if (!list->len)
+    return 0;
+  ctix__buf_reset(tmp);
+  ctix__buf_adds(tmp, head);
+  ctix__buf_adds(tmp, ": ");
+  ctix__buf_add(tmp, list->data, list->len);
+  if (tmp->err || list->err)
+    return CTIX_ENOMEM;
+  return add_attr(m, "comment", "External analysis", tmp->data, tmp->len, false, "", 0);
+}
+
 /*
  * Galaxy tags of observed and implied techniques, in the galaxy of their
  * ATT&CK domain: mitre-attack-pattern ("Name - T1234") for Enterprise and
- * Mobile, mitre-ics-techniques (the bare name) for ICS. A comment
- * attribute names the techniques the source gives only as potential and
- * those the knowledge base does not know, so none is lost.
+ * Mobile. Comment attributes name the techniques the source gives only
+ * as potential, those of ATT&CK for ICS (MISP's ICS galaxy lags ATT&CK and
+ * its clusters are not in the data ctix is built from, so a tag could
+ * name a cluster that does not exist) and those without a cluster, so
+ * none is lost.
  */
 static int add_techniques(mx *m, const ctix_analysis *a, const ctix__xopts *x)
 {
   const ctix_ttp_list *tl = a->techniques;
-  ctix_buf potential = CTIX_BUF_INIT(NOTE_MAX * 2), other = CTIX_BUF_INIT(NOTE_MAX * 2);
+  ctix_buf potential = CTIX_BUF_INIT(NOTE_MAX * 2), other = CTIX_BUF_INIT(NOTE_MAX * 2),
+           untagged = CTIX_BUF_INIT(NOTE_MAX * 2), tmp = CTIX_BUF_INIT(NOTE_MAX * 4);
+  char head[80];
+  const char *untagged_label = NULL;
   size_t i;
   int rc = 0;
   for (i = 0; tl && i < tl->count && rc == 0; i++) {
@@ -848,50 +883,37 @@ static int add_techniques(mx *m, const ctix_analysis *a, const ctix__xopts *x)
             name = o.name;
           }
     }
-    /* the ATT&CK galaxy's own value for the id, or its replacement's; the
-     * ICS galaxy (bare names) is not in ctix's table */
-    if (dom)
-      cluster = dom->galaxy_id ? ctix__misp_cluster_by_id(dom->galaxy, h->id) : name;
+    /* the ATT&CK galaxy's own value for the id, or its replacement's */
+    if (dom && dom->galaxy)
+      cluster = ctix__misp_cluster_by_id(dom->galaxy, h->id);
     if (h->status == CTIX_TTP_POTENTIAL)
       list = &potential;
-    else if (!cluster)
+    else if (dom && !dom->galaxy) {
+      list = &untagged;
+      untagged_label = ctix_kb_domain_label(dom->bit);
+    } else if (!cluster)
       list = &other;
     else
       rc = add_galaxy_tag(m, dom->galaxy, cluster, NULL);
-    if (list && list->len < NOTE_MAX) {
-      if (list->len)
-        ctix__buf_add(list, ", ", 2);
-      ctix__x_oneline(list, h->id, strlen(h->id), 24);
-      if (name && name[0]) {
-        ctix__buf_addc(list, ' ');
-        ctix__x_oneline(list, name, strlen(name), 80);
-      }
-      if (list->len >= NOTE_MAX)
-        ctix__buf_adds(list, ", ..."); /* the rest is only in the report */
-    }
+    if (list)
+      note_item(list, h->id, name);
   }
-  if (rc == 0 && potential.len) {
-    ctix__buf_reset(&m->tmp2);
-    ctix__buf_adds(&m->tmp2,
+  if (rc == 0)
+    rc = note_attr(m,
                    "ATT&CK techniques the source names only as potential (negated, "
-                   "hypothetical or advice), not tagged: ");
-    ctix__buf_add(&m->tmp2, potential.data, potential.len);
-    ctix__buf_reset(&potential);
-    ctix__buf_add(&potential, m->tmp2.data, m->tmp2.len);
-    rc = add_attr(m, "comment", "External analysis", potential.data, potential.len, false, "", 0);
+                   "hypothetical or advice), not tagged",
+                   &potential, &tmp);
+  if (rc == 0 && untagged.len) {
+    snprintf(head, sizeof(head), "ATT&CK for %s techniques", untagged_label);
+    rc = note_attr(m, head, &untagged, &tmp);
   }
-  if (rc == 0 && other.len) {
-    ctix__buf_reset(&m->tmp2);
-    ctix__buf_adds(&m->tmp2, "ATT&CK techniques without a cluster in MISP's ATT&CK galaxies: ");
-    ctix__buf_add(&m->tmp2, other.data, other.len);
-    ctix__buf_reset(&other);
-    ctix__buf_add(&other, m->tmp2.data, m->tmp2.len);
-    rc = add_attr(m, "comment", "External analysis", other.data, other.len, false, "", 0);
-  }
-  if (rc == 0 && (potential.err || other.err || m->tmp2.err))
-    rc = CTIX_ENOMEM;
+  if (rc == 0)
+    rc = note_attr(m, "ATT&CK techniques without a cluster in MISP's ATT&CK galaxies", &other,
+                   &tmp);
   ctix__buf_free(&potential);
   ctix__buf_free(&other);
+  ctix__buf_free(&untagged);
+  ctix__buf_free(&tmp);
   return rc;
 }
 

@@ -8,8 +8,9 @@
  * further evidence as metadata. Techniques the text only mentions as
  * potential (negated, hypothetical, advice) stay in the layer but are
  * disabled, so the Navigator greys them out. Techniques outside the
- * layer's matrix (another domain, unknown ids) are named in the layer's
- * metadata rather than dropped. Layer metadata and links name the source
+ * layer's matrix are named in the layer's metadata rather than dropped:
+ * those of another domain as in that domain's layer, unknown ids as
+ * outside the matrix. Layer metadata and links name the source
  * (title, URL, published date) and the ctix and ATT&CK versions.
  *
  * Entries are sorted by technique id, then tactic in matrix order; nothing
@@ -111,6 +112,74 @@ static bool place(nav_tech *t, const ctix_kb *kb, unsigned bit)
       t->tactics[t->ntactics++] = s;
   }
   return true;
+}
+
+static bool valid_tid(const char *id);
+
+/*
+ * The ATT&CK domain whose layer holds a technique this layer leaves out:
+ * the knowledge base's (its first domain), or without a base the hit's;
+ * 0 when the id is none the base knows as a technique (in no layer).
+ */
+static unsigned other_domain(const ctix_ttp_hit *h, const ctix_kb *kb)
+{
+  ctix_kb_ref ref;
+  ctix_kb_obj o;
+  if (!h->id || !valid_tid(h->id))
+    return 0;
+  if (!kb)
+    return ctix_kb_domain_first(h->domain);
+  if (ctix_kb_find_id(kb, h->id, strlen(h->id), &ref) != 0 || ctix_kb_get(kb, ref, &o) != 0 ||
+      o.kind != CTIX_KB_TECHNIQUE ||
+      !(o.domains & (CTIX_KB_ENTERPRISE | CTIX_KB_MOBILE | CTIX_KB_ICS)))
+    return 0;
+  return ctix_kb_domain_first(o.domains);
+}
+
+/* The techniques a layer leaves out, by where they are: another domain's layer or none. */
+typedef struct nav_out {
+  ctix_buf ids[4];   /* per ctix__x_domains entry, then "in no layer" */
+  size_t n[4];
+} nav_out;
+
+/* Names technique h (the first 50 of its group; the count says how many). */
+static void out_add(nav_out *no, const ctix_ttp_hit *h, const ctix_kb *kb)
+{
+  unsigned d = other_domain(h, kb);
+  size_t g = ctix__x_ndomains, k;
+  for (k = 0; d && k < ctix__x_ndomains; k++)
+    if (ctix__x_domains[k].bit == d)
+      g = k;
+  if (no->n[g] < 50) {
+    if (no->ids[g].len)
+      ctix__buf_add(&no->ids[g], ", ", 2);
+    ctix__x_oneline(&no->ids[g], h->id ? h->id : "(no id)", h->id ? strlen(h->id) : 7, 24);
+  }
+  no->n[g]++;
+}
+
+/*
+ * The layer's "left out" text: "2 in the ICS layer: T0883, T0885; 1 not in
+ * the Enterprise matrix: T9999.999" (groups of the layer's own domain
+ * cannot occur: those techniques are in it).
+ */
+static void out_text(ctix_buf *b, const nav_out *no, const ctix__x_domain *dom)
+{
+  size_t g;
+  for (g = 0; g <= ctix__x_ndomains; g++) {
+    if (!no->n[g])
+      continue;
+    if (b->len)
+      ctix__buf_adds(b, "; ");
+    if (g < ctix__x_ndomains)
+      ctix__buf_addf(b, "%zu in the %s layer: ", no->n[g],
+                     ctix_kb_domain_label(ctix__x_domains[g].bit));
+    else
+      ctix__buf_addf(b, "%zu not in the %s matrix: ", no->n[g], ctix_kb_domain_label(dom->bit));
+    ctix__buf_add(b, no->ids[g].data, no->ids[g].len);
+    if (no->n[g] > 50)
+      ctix__buf_adds(b, ", ...");
+  }
 }
 
 /* "observed", "potential", "implied" (as ctix_ttp_status_name; kept here so the
@@ -284,7 +353,7 @@ static void layer_name(ctix_buf *b, const ctix_analysis *a, const ctix__x_domain
   if (b->len == start)
     ctix__buf_adds(b, "ATT&CK techniques");
   if (dom->bit != CTIX_KB_ENTERPRISE)
-    ctix__buf_addf(b, " (%s)", dom->label);
+    ctix__buf_addf(b, " (%s)", ctix_kb_domain_label(dom->bit));
 }
 
 int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
@@ -293,13 +362,16 @@ int ctix_export_navigator(char **out, size_t *len, const ctix_analysis *a,
   return ctix_export_navigator_domain(out, len, a, CTIX_KB_ENTERPRISE, opts, err);
 }
 
-bool ctix_export_has_domain(const ctix_analysis *a, unsigned domain)
+int ctix_export_count_domain(size_t *count, const ctix_analysis *a, unsigned domain)
 {
   size_t i;
-  for (i = 0; a && a->techniques && i < a->techniques->count; i++)
+  if (!count || !a || ctix__x_domain_of(domain)->bit != domain)
+    return CTIX_EINVAL;
+  *count = 0;
+  for (i = 0; a->techniques && i < a->techniques->count; i++)
     if (ctix__x_domain_of(a->techniques->items[i].domain)->bit == domain)
-      return true;
-  return false;
+      (*count)++;
+  return 0;
 }
 
 int ctix_export_navigator_domain(char **out, size_t *len, const ctix_analysis *a, unsigned domain,
@@ -309,20 +381,30 @@ int ctix_export_navigator_domain(char **out, size_t *len, const ctix_analysis *a
   ctix__jsonw w;
   ctix__xopts x;
   ctix_buf techs = CTIX_BUF_INIT((size_t)1 << 30), tmp = CTIX_BUF_INIT((size_t)1 << 20);
-  ctix_buf outside = CTIX_BUF_INIT((size_t)1 << 20);
+  nav_out no;
   const ctix_ttp_list *tl;
   const ctix_document *d;
   nav_tech *v;
-  size_t i, j, nt, nout = 0;
+  size_t i, j, nt;
+  bool oom = false;
   char attack[16] = "18", date[11];
   int rc = 0;
   ctix__jsonw_init_max(&w, true, NAV_MAX_OUT);
-  if (!out || !len || !a || dom->bit != domain) {
-    rc = ctix__error_set(err, CTIX_EINVAL, "navigator export: missing argument or unknown domain");
+  memset(&no, 0, sizeof(no));
+  for (i = 0; i < sizeof(no.ids) / sizeof(no.ids[0]); i++)
+    ctix__buf_init(&no.ids[i], (size_t)1 << 20);
+  if (out)
+    *out = NULL;
+  if (len)
+    *len = 0;
+  if (!out || !len || !a) {
+    rc = ctix__error_set(err, CTIX_EINVAL, "navigator export: missing argument");
     goto done;
   }
-  *out = NULL;
-  *len = 0;
+  if (dom->bit != domain) {
+    rc = ctix__error_set(err, CTIX_EINVAL, "navigator export: unknown ATT&CK domain %u", domain);
+    goto done;
+  }
   if ((rc = ctix__xopts_resolve(&x, opts, a, err)) != 0)
     goto done;
   d = a->doc;
@@ -335,19 +417,14 @@ int ctix_export_navigator_domain(char **out, size_t *len, const ctix_analysis *a
     t.hit = &tl->items[i];
     t.index = i;
     if (!t.hit->id || !valid_tid(t.hit->id) || !place(&t, x.kb, dom->bit)) {
-      /* Named in the layer's metadata (the first 50; the count says how many). */
-      if (nout < 50) {
-        if (outside.len)
-          ctix__buf_add(&outside, ", ", 2);
-        ctix__x_oneline(&outside, t.hit->id ? t.hit->id : "(no id)",
-                        t.hit->id ? strlen(t.hit->id) : 7, 24);
-      }
-      nout++;
+      out_add(&no, t.hit, x.kb); /* named in the layer's metadata */
       continue;
     }
     ctix__buf_push(&techs, &t, sizeof(t));
   }
-  if (techs.err || outside.err) {
+  for (i = 0; i < sizeof(no.ids) / sizeof(no.ids[0]); i++)
+    oom |= no.ids[i].err != 0;
+  if (techs.err || oom) {
     rc = ctix__error_set(err, CTIX_ENOMEM, "navigator export: out of memory");
     goto done;
   }
@@ -392,7 +469,8 @@ int ctix_export_navigator_domain(char **out, size_t *len, const ctix_analysis *a
                  "the text only names as potential (negated, hypothetical, advice) are "
                  "disabled.",
                  dom->bit == CTIX_KB_ENTERPRISE ? "" : " for ",
-                 dom->bit == CTIX_KB_ENTERPRISE ? "" : dom->label, ctix_version());
+                 dom->bit == CTIX_KB_ENTERPRISE ? "" : ctix_kb_domain_label(dom->bit),
+                 ctix_version());
   ctix__jsonw_kstrn(&w, "description", tmp.data, tmp.len);
   ctix__jsonw_kint(&w, "sorting", 3);
   ctix__jsonw_key(&w, "layout");
@@ -463,14 +541,10 @@ int ctix_export_navigator_domain(char **out, size_t *len, const ctix_analysis *a
   ctix__buf_reset(&tmp);
   ctix__buf_addf(&tmp, "%zu", nt);
   meta_entry(&w, "techniques", tmp.data, tmp.len);
-  if (nout) {
-    ctix__buf_reset(&tmp);
-    ctix__buf_addf(&tmp, "%zu not in the %s matrix: ", nout, dom->label);
-    ctix__buf_add(&tmp, outside.data, outside.len);
-    if (nout > 50)
-      ctix__buf_adds(&tmp, ", ...");
+  ctix__buf_reset(&tmp);
+  out_text(&tmp, &no, dom);
+  if (tmp.len)
     meta_entry(&w, "left out", tmp.data, tmp.len);
-  }
   ctix__jsonw_end(&w);
   if (ctix__x_has_scheme(x.source_url) && !strpbrk(x.source_url, " \t\r\n")) {
     ctix__jsonw_key(&w, "links");
@@ -497,6 +571,7 @@ done:
   ctix__jsonw_free(&w);
   ctix__buf_free(&techs);
   ctix__buf_free(&tmp);
-  ctix__buf_free(&outside);
+  for (i = 0; i < sizeof(no.ids) / sizeof(no.ids[0]); i++)
+    ctix__buf_free(&no.ids[i]);
   return rc;
 }

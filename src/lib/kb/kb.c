@@ -703,6 +703,26 @@ const char *ctix_kb_domain_name(unsigned domain)
   }
 }
 
+const char *ctix_kb_domain_label(unsigned domain)
+{
+  switch (domain) {
+  case CTIX_KB_ENTERPRISE: return "Enterprise";
+  case CTIX_KB_MOBILE: return "Mobile";
+  case CTIX_KB_ICS: return "ICS";
+  default: return "";
+  }
+}
+
+unsigned ctix_kb_domain_first(unsigned domains)
+{
+  static const unsigned order[] = {CTIX_KB_ENTERPRISE, CTIX_KB_MOBILE, CTIX_KB_ICS};
+  size_t i;
+  for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+    if (domains & order[i])
+      return order[i];
+  return CTIX_KB_ENTERPRISE;
+}
+
 const char *ctix_kb_status_name(unsigned flags)
 {
   if (flags & CTIX_KB_REVOKED)

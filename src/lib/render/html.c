@@ -292,7 +292,7 @@ static void put_techniques(ctix__jsonw *w, const ctix_ttp_list *t)
     ctix__jsonw_kstr(w, "id", h->id);
     ctix__jsonw_kstr(w, "name", h->name);
     ctix__jsonw_kstr(w, "parent", h->parent_name);
-    ctix__jsonw_kstr(w, "domain", ctix_kb_domain_name(h->domain ? h->domain : CTIX_KB_ENTERPRISE));
+    ctix__jsonw_kstr(w, "domain", ctix_kb_domain_name(ctix_kb_domain_first(h->domain)));
     kstrs(w, "tactics", h->tactics, h->ntactics);
     ctix__jsonw_kfixed(w, "confidence", h->confidence, 3);
     ctix__jsonw_kstr(w, "status", ctix_ttp_status_name(h->status));

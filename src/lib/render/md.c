@@ -18,7 +18,6 @@
 
 #include <jansson.h>
 
-#include "export/layers_internal.h"
 #include "render/render_internal.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -308,8 +307,8 @@ static void put_techniques(ctix_buf *b, const ctix_analysis *a)
     const ctix_ttp_hit *h = &t->items[i];
     ctix__buf_adds(b, "| ");
     md_code(b, h->id, true);
-    if (h->domain && h->domain != CTIX_KB_ENTERPRISE)
-      ctix__buf_addf(b, " (%s)", ctix__x_domain_of(h->domain)->label);
+    if (ctix_kb_domain_first(h->domain) != CTIX_KB_ENTERPRISE)
+      ctix__buf_addf(b, " (%s)", ctix_kb_domain_label(ctix_kb_domain_first(h->domain)));
     ctix__buf_adds(b, " | ");
     md_texts(b, h->name);
     ctix__buf_adds(b, " | ");

@@ -494,7 +494,7 @@ static void put_techniques(jw *w, const ctix_ttp_list *l, const ctix_document *d
     jw_kstr(w, "id", h->id);
     jw_kstr(w, "name", h->name);
     jw_kstr(w, "parent_name", h->parent_name);
-    jw_kstr(w, "domain", ctix_kb_domain_name(h->domain ? h->domain : CTIX_KB_ENTERPRISE));
+    jw_kstr(w, "domain", ctix_kb_domain_name(ctix_kb_domain_first(h->domain)));
     jw_key(w, "tactics");
     jw_open(w, '[', true);
     for (j = 0; j < h->ntactics; j++) {

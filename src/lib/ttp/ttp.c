@@ -33,9 +33,12 @@
  *
  * Mobile and ICS techniques enter through their explicit ids only (the
  * model, cues and names are Enterprise): an id makes a rule-only slot,
- * whose id sentences take the model's neutral margin (FOREIGN_ID_Z) as
- * their model score, under the same context rules as an Enterprise id;
- * the hit carries its domain.
+ * whose id sentences take as model score the one a lone Enterprise id's
+ * sentence typically gets (FOREIGN_ID_Z), under the same context rules as
+ * an Enterprise id. Such a family is reported whatever the text's length
+ * (the model cannot confirm it, and the author's id is its only sign),
+ * with the confidence of that score: no higher than an Enterprise id with
+ * nothing else behind it. The hit carries its domain.
  */
 #include <math.h>
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -57,10 +60,12 @@
 /*
  * Model score given to the sentence of an explicit Mobile or ICS id: the
  * model, trained on Enterprise, has no opinion there, so the id's cell
- * takes the margin's neutral value instead of z_floor (with which an id
- * alone would fall below the threshold of any text over 20 sentences).
+ * takes what the model gives the id's own technique at a sentence with a
+ * lone literal Enterprise id: the median, floored at z_floor, of 247 such
+ * sentences of tram2-docs, annoctr and the dev articles (docs/ttp.md).
+ * The neutral margin 0 would be a strong yes: 27% of them reach it.
  */
-#define FOREIGN_ID_Z 0.0f
+#define FOREIGN_ID_Z (-0.54f)
 /* Model cells further than this below the reach of the threshold are dropped. */
 #define KEEP_MARGIN 0.25f
 /* Sentences below this confidence are not shown as evidence (the best one always is). */
@@ -93,6 +98,7 @@ typedef struct slot {
   float score;             /* document score */
   bool chosen;
   bool foreign;            /* a Mobile or ICS technique (outside the model's domain) */
+  bool written;            /* its id (or a sub-technique's) in a sentence that counts */
 } slot;
 
 void ctix_ttp_options_init(ctix_ttp_options *opts)
@@ -293,6 +299,11 @@ static int prepare(mapper *mp)
     int32_t f = CTIX__BUF_AT(&mp->slots, slot, i).family;
     if (f >= 0 && (size_t)f != i && bonus[i] > bonus[f])
       bonus[f] = bonus[i];
+    if (id[i]) {
+      CTIX__BUF_AT(&mp->slots, slot, i).written = true;
+      if (f >= 0)
+        CTIX__BUF_AT(&mp->slots, slot, f).written = true;
+    }
   }
   mp->bonus.len = ns * sizeof(float);
 done:
@@ -825,17 +836,6 @@ static int evidence_dedupe(const mapper *mp, cell *cs, size_t *ne, float thr)
   return 0;
 }
 
-/* The one ATT&CK domain of a technique's domain bits (Enterprise first). */
-static unsigned domain_of(unsigned domains)
-{
-  static const unsigned order[] = {CTIX_KB_ENTERPRISE, CTIX_KB_MOBILE, CTIX_KB_ICS};
-  size_t i;
-  for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-    if (domains & order[i])
-      return order[i];
-  return CTIX_KB_ENTERPRISE;
-}
-
 /* Fills one hit from a chosen candidate; thr is the document threshold. */
 static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand *cd, float thr)
 {
@@ -854,7 +854,7 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
   hit->id = o.id;
   hit->name = o.name;
   hit->parent_name = o.parent != CTIX_KB_NONE ? ctix_kb_name(mp->kb, o.parent) : NULL;
-  hit->domain = domain_of(o.domains);
+  hit->domain = ctix_kb_domain_first(o.domains);
   hit->confidence = cd->conf;
   if (cd->runner >= 0) {
     const slot *r = &CTIX__BUF_AT(&mp->slots, slot, cd->runner);
@@ -980,7 +980,9 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
     size_t chosen = 0;
     if (p->family != (int32_t)i || p->ref == CTIX_KB_NONE)
       continue;
-    if (minc > 0.0f ? confidence(mp, fam, thr) < minc : fam < thr)
+    /* A Mobile or ICS family whose id the text writes where ids count passes. */
+    if (minc > 0.0f ? confidence(mp, fam, thr) < minc
+                    : (fam < thr && !(p->foreign && p->written)))
       continue;
     /* Sub-techniques with enough evidence of their own (and, under a
      * minimum confidence, with that confidence of their own: else the
@@ -991,7 +993,8 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
       if (j == i || s->family != (int32_t)i || s->ref == CTIX_KB_NONE)
         continue;
       sconf = confidence(mp, s->score, thr);
-      if (s->score >= thr - pr->sub_margin && !(minc > 0.0f && sconf < minc)) {
+      if ((s->score >= thr - pr->sub_margin || (s->foreign && s->written)) &&
+          !(minc > 0.0f && sconf < minc)) {
         cands[nc].slot = (uint32_t)j;
         cands[nc].conf = sconf;
         nc++;

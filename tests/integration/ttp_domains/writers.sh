@@ -2,7 +2,8 @@
 # hand-written ICS/Mobile text, the two CISA ICS advisories of the dev
 # articles and an Enterprise-only example; checks each report's technique
 # domains, which Navigator layers exist, the STIX kill chains and MISP
-# galaxies per domain, and runs the three validators of ../shared/tools.
+# tags (Mobile in a galaxy, ICS in a comment), and runs the three
+# validators of ../shared/tools.
 # Arguments: CTIX SOURCE_DIR SHARED_DIR WORK_DIR.
 CTIX=$1
 SRC=$2
@@ -90,13 +91,18 @@ for name, dom, ids, absent in [("layer.json", "enterprise-attack", {"T1059.001"}
     got = {x["techniqueID"] for x in L["techniques"]}
     expect(ids <= got and not (absent & got), "%s techniques %r" % (name, sorted(got)))
 
-# MISP: Mobile in mitre-attack-pattern, ICS in mitre-ics-techniques.
+# MISP: Mobile in mitre-attack-pattern; ICS in a comment, no galaxy tag.
 e = json.load(open(out + "/ics-mobile/misp-event.json"))["Event"]
 tags = {x["name"] for x in e.get("Tag", [])}
-for want in ['misp-galaxy:mitre-ics-techniques="Internet Accessible Device"',
-             'misp-galaxy:mitre-attack-pattern="SMS Messages - T1636.004"']:
-    expect(want in tags, "missing tag %s" % want)
-expect(not any("T0883" in x for x in tags), "ICS id in a galaxy tag")
+expect('misp-galaxy:mitre-attack-pattern="SMS Messages - T1636.004"' in tags,
+       "missing the T1636.004 tag")
+expect(not any("mitre-ics" in x or "Internet Accessible Device" in x for x in tags),
+       "ICS technique in a galaxy tag")
+notes = [x["value"] for x in e.get("Attribute", []) if x["type"] == "comment"]
+ics = [v for v in notes if v.startswith("ATT&CK for ICS techniques: ")]
+expect(len(ics) == 1 and "T0883 Internet Accessible Device" in ics[0] and
+       "T0821 Modify Controller Tasking" in ics[0] and "T0849" not in ics[0],
+       "ICS comment %r" % ics)
 
 # The CISA advisories: the ids their authors wrote.
 for d, ids in [("siemens", {"T0821", "T0834", "T0849", "T0893"}), ("iran", {"T0883", "T0885"})]:
