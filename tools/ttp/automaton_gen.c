@@ -69,7 +69,9 @@ int main(int argc, char **argv)
   ctix__ttp_rules_ident_of(&id, kb);
   if (ctix__ttp_rules_build(&ps, kb, &err) != 0 ||
       ctix__ttp_patset_save(&out, ps, &id, &err) != 0) {
-    fprintf(stderr, "%s: %s\n", argv[0], err.message);
+    char msg[512];
+    ctix_error_format(msg, sizeof(msg), &err); /* with the file, line and column */
+    fprintf(stderr, "%s: %s\n", argv[0], msg);
     goto done;
   }
   if (write_file(argv[1], out.data, out.len) != 0) {

@@ -22,6 +22,11 @@
 
 #define NO CTIX_EUNSUPPORTED
 
+/* libyaml refuses an implicit (simple) key whose ':' is more than 1,024
+ * characters after its start ("mapping values are not allowed"); keys
+ * longer than that, in bytes, go to libyaml so that both readers agree. */
+#define SIMPLE_KEY_MAX 1024u
+
 /* A position in the input: offset, 1-based line, offset of the line start. */
 typedef struct pos {
   size_t i;
@@ -326,7 +331,8 @@ static int flow_scalar(fp *p, const pos *at, size_t *kp, size_t e, flow_role rol
     }
     k++;
   }
-  if ((k < e && p->s[k] == '#') || (role == FLOW_KEY && (k >= e || p->s[k] != ':')))
+  if ((k < e && p->s[k] == '#') || (role == FLOW_KEY && (k >= e || p->s[k] != ':' ||
+                                                       k - st > SIMPLE_KEY_MAX)))
     return NO;
   en = k;
   while (en > st && p->s[en - 1] == ' ')
@@ -572,7 +578,7 @@ static int key(fp *p, const pos *c, size_t i, size_t e, sg_y **out, size_t *vi)
     int rc = quoted(p, c, i, e, out, &k);
     if (rc)
       return rc;
-    if (k >= e || p->s[k] != ':' || (k + 1 < e && p->s[k + 1] != ' '))
+    if (k >= e || p->s[k] != ':' || (k + 1 < e && p->s[k + 1] != ' ') || k - i > SIMPLE_KEY_MAX)
       return NO;
     *vi = k + 1;
     return 0;
@@ -580,7 +586,7 @@ static int key(fp *p, const pos *c, size_t i, size_t e, sg_y **out, size_t *vi)
   if (!plain_start_ok(p, i, e))
     return NO;
   k = key_colon(p, i, e, e);   /* a '#' or a ':' cannot start a key: i + 1 <= k */
-  if (k >= e || comment_at(p, i + 1, k) < k)
+  if (k >= e || comment_at(p, i + 1, k) < k || k - i > SIMPLE_KEY_MAX)
     return NO;
   end = k;
   while (end > i && p->s[end - 1] == ' ')

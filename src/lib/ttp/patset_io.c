@@ -161,13 +161,15 @@ typedef struct rd {
 } rd;
 
 /* The next section of n bytes (NULL when it does not fit), cursor moved past its padding. */
-static const void *take(rd *r, size_t n)
+static const void *take(rd *r, uint64_t n)
 {
   const void *s;
-  if (n > r->len - r->off)
+  /* sizes are computed in 64 bits: a count from a damaged blob cannot
+   * wrap a 32-bit size_t into a short section */
+  if (n > (uint64_t)(r->len - r->off))
     return NULL;
   s = r->p + r->off;
-  r->off += n;
+  r->off += (size_t)n;
   r->off = r->off + 7 <= r->len ? (r->off + 7) & ~(size_t)7 : r->len;
   return s;
 }
@@ -276,20 +278,20 @@ int ctix__ttp_patset_load(ctix__ttp_patset **out, const void *blob, size_t len,
   ps->nuses = c.nuses;
   ps->borrowed = true;
   /* the arrays stay in the blob; nothing writes to a compiled set */
-  ps->delta = (uint32_t *)(uintptr_t)take(&r, (size_t)c.ndense * c.nclasses * 4);
-  ps->fail = (uint32_t *)(uintptr_t)take(&r, (size_t)c.nstates * 4);
-  ps->kfirst = (uint32_t *)(uintptr_t)take(&r, ((size_t)c.nstates + 1) * 4);
-  ps->first_use = (uint32_t *)(uintptr_t)take(&r, (size_t)c.nstates * 4);
-  ps->later_use = (uint32_t *)(uintptr_t)take(&r, (size_t)c.nstates * 4);
-  ps->dict = (uint32_t *)(uintptr_t)take(&r, (size_t)c.nstates * 4);
-  ps->kids = (kid *)(uintptr_t)take(&r, (size_t)c.nkids * sizeof(kid));
-  ps->uses = (use *)(uintptr_t)take(&r, (size_t)c.nuses * sizeof(use));
-  ps->depth = (uint16_t *)(uintptr_t)take(&r, (size_t)c.nstates * 2);
+  ps->delta = (uint32_t *)(uintptr_t)take(&r, (uint64_t)c.ndense * c.nclasses * 4);
+  ps->fail = (uint32_t *)(uintptr_t)take(&r, (uint64_t)c.nstates * 4);
+  ps->kfirst = (uint32_t *)(uintptr_t)take(&r, ((uint64_t)c.nstates + 1) * 4);
+  ps->first_use = (uint32_t *)(uintptr_t)take(&r, (uint64_t)c.nstates * 4);
+  ps->later_use = (uint32_t *)(uintptr_t)take(&r, (uint64_t)c.nstates * 4);
+  ps->dict = (uint32_t *)(uintptr_t)take(&r, (uint64_t)c.nstates * 4);
+  ps->kids = (kid *)(uintptr_t)take(&r, (uint64_t)c.nkids * sizeof(kid));
+  ps->uses = (use *)(uintptr_t)take(&r, (uint64_t)c.nuses * sizeof(use));
+  ps->depth = (uint16_t *)(uintptr_t)take(&r, (uint64_t)c.nstates * 2);
   ps->nflags = (uint8_t *)(uintptr_t)take(&r, c.nstates);
   {
     const void *bytes = take(&r, c.nbytes);
-    pparts = take(&r, (size_t)c.nparts * 16);
-    ppats = take(&r, (size_t)c.npats * 20);
+    pparts = take(&r, (uint64_t)c.nparts * 16);
+    ppats = take(&r, (uint64_t)c.npats * 20);
     strs = take(&r, c.nstr);
     if (!ps->delta || !ps->fail || !ps->kfirst || !ps->first_use || !ps->later_use ||
         !ps->dict || !ps->kids || !ps->uses || !ps->depth || !ps->nflags || !bytes || !pparts ||
