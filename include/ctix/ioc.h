@@ -195,10 +195,12 @@ int ctix_defang(char **out, size_t *outlen, const char *text, size_t len, ctix_e
  * the value displays. The display is the visual order of the value taken
  * alone as a left-to-right paragraph, the controls left out, by the
  * explicit rules of the Unicode bidirectional algorithm (embeddings,
- * overrides, isolates) with simplified implicit rules (strong letters of
- * the Hebrew and Arabic blocks are right-to-left, digits follow the last
- * strong letter, neutrals take the direction around them, runs of one
- * level stand for the isolating run sequences).
+ * overrides, isolates, isolating run sequences) with simplified implicit
+ * rules (strong letters of the Hebrew and Arabic blocks are right-to-left,
+ * separators between digits join them, digits follow the last strong
+ * letter, neutrals take the direction around them). The display is in
+ * visual order: a viewer that applies the bidirectional algorithm itself
+ * reverses its right-to-left runs again. Time linear in the length.
  */
 #define CTIX_IOC_BIDI_NCONTROLS 12u
 

@@ -448,6 +448,7 @@ static bool print_table(ctix_buf *out, const iocs_args *a, const ctix_ioc_list *
       if (!shown(a, it))
         continue;
       if (ctix_ioc_bidi_read(&bi, it->value, strlen(it->value), NULL)) {
+        ctix_ioc_bidi_clear(&bi); /* the caller's to clear either way */
         ctix__buf_grow(out, (size_t)-1); /* sticky: reported as out of memory */
         break;
       }

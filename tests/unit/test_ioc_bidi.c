@@ -95,6 +95,15 @@ static void test_display(void **state)
   expect_display("x" RLI "y.dll", "xy.dll", false, 1);
   expect_display("x" LRI "y.dll" PDI, "xy.dll", false, 2);
   expect_display("x" FSI ALEF BET PDI ".js", "x" BET ALEF ".js", false, 2);
+  /* isolates nested without a close: the isolating run sequences end at
+   * the paragraph's level, so the dot goes with the right-to-left run
+   * (ICU shows invoiceexe.pdf) */
+  expect_display("invoice" RLI "pdf." LRI "exe", "invoiceexe.pdf", true, 2);
+  expect_display("Invoice" RLI "pdf." LRI "scr" PDI, "Invoicescr.pdf", true, 3);
+  /* W4: a dot between digits joins them into one number */
+  expect_display("report" RLO "cod" PDF "2024.1.exe", "report2024.1doc.exe", true, 2);
+  /* the start of a run from embedding levels, not resolved ones */
+  expect_display(ALEF "1" RLE "-a", "a-1" ALEF, true, 1);
   /* marks */
   expect_display("ar" ALM "abc.doc", "arabc.doc", false, 1);
   expect_display("a" RLM "b", "ab", false, 1);
@@ -183,6 +192,14 @@ static void test_limits(void **state)
                       4);
   assert_true(b.reordered);
   ctix_ioc_bidi_clear(&b);
+  /* an invalid byte is a neutral: between two Hebrew letters it is shown
+   * right to left with them */
+  expect_display(ALEF "\xff" BET LRM, BET "\xff" ALEF, false, 1);
+  /* first-strong isolates: direction from the first strong letter before
+   * the matching PDI, nested isolates skipped (as ICU shows them) */
+  expect_display("x" FSI LRI "ab" PDI ALEF PDI ".js", "x" ALEF "ab.js", true, 4);
+  expect_display("x" FSI "." FSI ALEF PDI BET ".js", "xjs." BET ALEF ".", true, 3);
+  expect_display("x" FSI RLM ".a" PDI "b", "xa.b", true, 3);
   /* isolates and pops without a match */
   expect_display(PDI PDF "a" PDF PDI ".b", "a.b", false, 4);
 }
@@ -245,6 +262,115 @@ static void test_extraction_edges_and_hosts(void **state)
   expect_accepted("CVE-2024-1234" RLM " fixed", CTIX_IOC_CVE, "CVE-2024-1234");
 }
 
+/* prefix + reps times (FSI, U+00D7) + suffix, NUL-terminated, in a new
+ * block (*n: its length): first-strong isolates that nothing closes, each
+ * followed by a neutral only (the reviewer's 780 KB text is twelve lines
+ * of "a" and 13000 of them). */
+static char *fsi_text(const char *prefix, size_t reps, const char *suffix, size_t *n)
+{
+  size_t lp = strlen(prefix), ls = strlen(suffix), i;
+  char *v = malloc(lp + reps * 5 + ls + 1);
+  assert_non_null(v);
+  memcpy(v, prefix, lp);
+  for (i = 0; i < reps; i++)
+    memcpy(v + lp + 5 * i, FSI "\xc3\x97", 5);
+  memcpy(v + lp + 5 * reps, suffix, ls + 1);
+  *n = lp + 5 * reps + ls;
+  return v;
+}
+
+/* Work (ctix__ioc_bidi_read_work) for "a" + reps isolates + "b1.exe". */
+static size_t fsi_work(size_t reps)
+{
+  size_t n, work = 0;
+  char *v = fsi_text("a", reps, "b1.exe", &n);
+  ctix_ioc_bidi b;
+  assert_int_equal(ctix__ioc_bidi_read_work(&b, &work, v, n, NULL), 0);
+  assert_int_equal(b.count, reps);
+  ctix_ioc_bidi_clear(&b);
+  free(v);
+  return work;
+}
+
+static void test_linear_work(void **state)
+{
+  size_t w1, w2;
+  (void)state;
+  /* twice the controls, twice the work: a scan to the value's end for
+   * each isolate (quadratic) would make it four times */
+  w1 = fsi_work(6500);
+  w2 = fsi_work(13000);
+  if (w2 > 2 * w1 + w1 / 8 || w2 > 300 * (13000 * 2 + 7))
+    fail_msg("work %zu for 6500 isolates, %zu for 13000: not linear", w1, w2);
+}
+
+/* A line of the reviewer's reproducer: extraction keeps the file name
+ * holding 13000 first-strong isolates, and its display is computed. */
+static void test_extraction_many_isolates(void **state)
+{
+  size_t n, i, found = 0;
+  char *text = fsi_text("file a", 13000, "b1.exe here", &n);
+  ctix_ioc_list *l;
+  (void)state;
+  l = ioc_run(text);
+  for (i = 0; i < l->nitems; i++) {
+    ctix_ioc_bidi b;
+    if (l->items[i].type != CTIX_IOC_FILE_NAME)
+      continue;
+    found++;
+    assert_int_equal(ctix_ioc_bidi_read(&b, l->items[i].value, strlen(l->items[i].value), NULL),
+                     0);
+    ctix_ioc_bidi_clear(&b);
+  }
+  assert_true(found >= 1);
+  ctix_ioc_list_free(l);
+  free(text);
+}
+
+/* The reviewer's texts where two controls end a spoofed name. */
+static void test_extraction_control_runs(void **state)
+{
+  (void)state;
+  expect_accepted(ALEF BET " " LRM "Invoice" RLO "cod.scr" PDF LRM " " GIMEL, CTIX_IOC_FILE_NAME,
+                  "Invoice" RLO "cod.scr");
+  expect_accepted("file inv" RLO "fdp.exe" PDF RLM " here", CTIX_IOC_FILE_NAME,
+                  "inv" RLO "fdp.exe");
+  expect_value_absent("file inv" RLO "fdp.exe" PDF RLM " here", CTIX_IOC_FILE_NAME, "fdp.exe");
+  expect_accepted("file inv" RLO "fdp.exe" LRM LRM " here", CTIX_IOC_FILE_NAME,
+                  "inv" RLO "fdp.exe");
+  expect_accepted("file " RLM RLM "inv.exe here", CTIX_IOC_FILE_NAME, "inv.exe");
+  expect_accepted("see https://evil.com/a/b.php?x=1" LRI PDI ". ok", CTIX_IOC_URL,
+                  "https://evil.com/a/b.php?x=1");
+  expect_no_control("see https://evil.com/a/b.php?x=1" LRI PDI ". ok", CTIX_IOC_URL);
+}
+
+/* A control after the '-' or '.' that separates the words of a name
+ * opens its next word: the whole name, not the part after it. */
+static void test_extraction_after_dash_dot(void **state)
+{
+  (void)state;
+  expect_accepted("a invoice-" RLO "fdp.exe b", CTIX_IOC_FILE_NAME, "invoice-" RLO "fdp.exe");
+  expect_value_absent("a invoice-" RLO "fdp.exe b", CTIX_IOC_FILE_NAME, "fdp.exe");
+  expect_accepted("c Scan.2024." RLO "fdp.exe d", CTIX_IOC_FILE_NAME, "Scan.2024." RLO "fdp.exe");
+  /* a control before the '.' that ends a sentence stays out */
+  expect_accepted("file inv" RLO "fdp.exe" PDF ". Then", CTIX_IOC_FILE_NAME, "inv" RLO "fdp.exe");
+}
+
+/* Marks glued to a right-to-left word change nothing shown: the values
+ * are those of the extractor before controls were kept. */
+static void test_extraction_marks_as_before(void **state)
+{
+  (void)state;
+  expect_accepted(BET RLM "payload.dll " ALEF, CTIX_IOC_FILE_NAME, "payload.dll");
+  expect_accepted(BET RLM "attacker@mail.ru " ALEF, CTIX_IOC_EMAIL, "attacker@mail.ru");
+  expect_accepted("see https://evil.com/a/b.php?x=1" LRM ALEF BET " ok", CTIX_IOC_URL,
+                  "https://evil.com/a/b.php?x=1");
+  expect_accepted(BET RLM "C:\\Users\\Public\\svc.exe " ALEF, CTIX_IOC_FILE_PATH,
+                  "C:\\Users\\Public\\svc.exe");
+  expect_no_control(BET RLM "payload.dll " ALEF, CTIX_IOC_FILE_NAME);
+  expect_no_control(BET RLM "attacker@mail.ru " ALEF, CTIX_IOC_EMAIL);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -254,6 +380,11 @@ int main(void)
       cmocka_unit_test(test_limits),
       cmocka_unit_test(test_extraction_keeps_names),
       cmocka_unit_test(test_extraction_edges_and_hosts),
+      cmocka_unit_test(test_linear_work),
+      cmocka_unit_test(test_extraction_many_isolates),
+      cmocka_unit_test(test_extraction_control_runs),
+      cmocka_unit_test(test_extraction_marks_as_before),
+      cmocka_unit_test(test_extraction_after_dash_dot),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

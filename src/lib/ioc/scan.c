@@ -582,52 +582,61 @@ static int offer_md_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
   return from == a ? offer_trimmed(s, a, b, cnt) : counted(s, from, b, offer_trimmed);
 }
 
-/* True if t[k] can sit on either side of a bidirectional control that
- * belongs to a name: an ASCII letter, digit or '_', or a byte of a
- * non-ASCII character. */
-static bool bidi_neighbour(unsigned char c)
+/* True if the character at t[k..n) can go on a name across a
+ * bidirectional control: an ASCII letter, digit or '_', or a non-ASCII
+ * character (an invalid byte too) that is not a right-to-left letter. A
+ * control glued to a Hebrew or Arabic word is the formatting of that
+ * text, not part of a name. */
+static bool bidi_neighbour_at(const unsigned char *t, size_t k, size_t n)
 {
-  return c >= 0x80 || ctix__isalnum(c) || c == '_';
+  uint32_t cp;
+  if (t[k] < 0x80)
+    return ctix__isalnum(t[k]) || t[k] == '_';
+  return !ctix__utf8_decode(t + k, n - k, &cp) || !ctix__ioc_bidi_rtl(cp);
 }
 
-/*
- * Length of the sequence at t[k..b) that ends a token part: Unicode
- * punctuation or space (upunct_at), or a bidirectional control
- * (ctix__utf8_bidi_control) at the edge of the part, which is the formatting
- * of the text around it. A control between two letters, digits or
- * non-ASCII characters ("inv<U+202E>fdp.exe", the right-to-left override
- * of T1036.002) does not end the part: 0, and *kept is set. `from` is
- * where the current part starts.
- */
-static size_t part_end_at(const unsigned char *t, size_t from, size_t k, size_t b, bool *kept)
+/* bidi_neighbour_at for the character that ends at t[k] (k > from), or
+ * the '-' or '.' that separates the words of a name ("invoice-",
+ * "Scan.2024."): a control may open the name's next word. */
+static bool bidi_neighbour_before(const unsigned char *t, size_t from, size_t k)
 {
-  size_t m = ctix__utf8_bidi_control(t + k, b - k);
-  if (!m)
-    return upunct_at(t, k, b);
-  if (k > from && k + m < b && bidi_neighbour(t[k - 1]) && bidi_neighbour(t[k + m])) {
-    *kept = true;
-    return 0;
-  }
-  return m;
+  size_t j = k - 1;
+  if (t[j] == '-' || t[j] == '.')
+    return true;
+  while (j > from && k - j < 4 && (t[j] & 0xC0) == 0x80)
+    j--;
+  return bidi_neighbour_at(t, j, k);
 }
 
-/*
- * Offers the part t[a..b) (split in turn at "](", trimmed). When it holds
- * a bidirectional control (`kept`) and no recognizer claims it whole (a
- * host, a hash, a word), its pieces between the controls are offered
- * instead, as if the controls were spaces: a control stays inside a value
- * only where a recognizer takes it (a file name, a path, a URL path, an
- * e-mail local part).
- */
-static int offer_part(ctix__ioc_scan *s, size_t a, size_t b, bool kept)
+/* Byte length of the run of bidirectional controls (one or more,
+ * ctix__utf8_bidi_control) at t[k..n), or 0. */
+static size_t control_run(const unsigned char *t, size_t k, size_t n)
+{
+  size_t e = k, m;
+  while (e < n && (m = ctix__utf8_bidi_control(t + e, n - e)))
+    e += m;
+  return e - k;
+}
+
+/* The lead bytes of a control (U+061C, U+2xxx) or of the punctuation
+ * upunct_at cuts at (U+00xx, U+2xxx, U+30xx): offer_parts looks no
+ * further at any other byte (an ASCII byte costs one test, a letter of
+ * another script one load). */
+static const bool part_lead[256] = {[0xC2] = true, [0xD8] = true, [0xE2] = true, [0xE3] = true};
+
+/* Splits t[a..b) at each run of controls (at_controls) or else at each
+ * Unicode punctuation or space (upunct_at, the token parts before
+ * bidirectional controls were kept) and offers each piece (split in turn
+ * at "](", trimmed). Only for parts holding controls: out of the
+ * scanner's hot loop. */
+__attribute__((cold, noinline)) static int split_at(ctix__ioc_scan *s, size_t a, size_t b,
+                                                    bool at_controls)
 {
   const unsigned char *t = (const unsigned char *)s->text;
-  size_t claims = s->claims, k, m, from = a;
+  size_t k, m, from = a;
   int rc;
-  if ((rc = counted(s, a, b, offer_md_parts)) || !kept || s->claims != claims)
-    return rc;
   for (k = a; k < b; k++)
-    if (t[k] >= 0x80 && (m = ctix__utf8_bidi_control(t + k, b - k))) {
+    if (t[k] >= 0x80 && (m = at_controls ? control_run(t, k, b) : upunct_at(t, k, b))) {
       if ((rc = counted(s, from, k, offer_md_parts)))
         return rc;
       from = k + m;
@@ -636,9 +645,44 @@ static int offer_part(ctix__ioc_scan *s, size_t a, size_t b, bool kept)
   return counted(s, from, b, offer_md_parts);
 }
 
-/* Splits a token at Unicode punctuation and offers each part (split in
- * turn at "](", trimmed). Each part is counted once, without recursion,
- * so a token of thousands of dashes costs one pass. */
+/*
+ * Offers the part t[a..b), which holds a run of bidirectional controls
+ * between two name characters ("inv<U+202E>fdp.exe", the right-to-left
+ * override of T1036.002). Only when the controls change how the part
+ * displays (ctix_ioc_bidi_read: reordered, a spoof) is the part offered
+ * whole, so a file name, path, URL or e-mail local part keeps them; when
+ * no recognizer claims it (a host, a hash, a word), or when the part is
+ * not spoofed (marks glued to a right-to-left word), it is offered exactly
+ * as before controls were kept: split at Unicode punctuation, or for a
+ * spoof in pieces between the controls. Rare: kept out of the scanner's
+ * hot loop (cold, not inlined).
+ */
+__attribute__((cold, noinline)) static int offer_kept(ctix__ioc_scan *s, size_t a, size_t b)
+{
+  ctix_ioc_bidi bd;
+  size_t claims = s->claims;
+  bool spoofed;
+  int rc = ctix_ioc_bidi_read(&bd, s->text + a, b - a, NULL);
+  spoofed = bd.reordered;
+  ctix_ioc_bidi_clear(&bd);
+  if (rc)
+    return rc;
+  if (!spoofed)
+    return split_at(s, a, b, false);
+  if ((rc = counted(s, a, b, offer_md_parts)) || s->claims != claims)
+    return rc;
+  return split_at(s, a, b, true);
+}
+
+/*
+ * Splits a token at Unicode punctuation and offers each part (split in
+ * turn at "](", trimmed). A run of bidirectional controls at the edge of
+ * a part (after or before punctuation, space, a right-to-left letter or
+ * the token's ends) is the formatting of the text around it and ends the
+ * part; a run between two name characters stays in the part, which
+ * offer_kept offers. Each part is counted once, without recursion, so a
+ * token of thousands of dashes or controls costs one pass.
+ */
 static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
 {
   const unsigned char *t = (const unsigned char *)s->text;
@@ -647,15 +691,28 @@ static int offer_parts(ctix__ioc_scan *s, size_t a, size_t b, uint32_t *cnt)
   int rc;
   if (!cnt[C_NONASCII])
     return offer_md_parts(s, a, b, cnt);
-  for (k = a; k < b; k++)
-    if (t[k] >= 0x80 && (m = part_end_at(t, from, k, b, &kept))) {
-      if ((rc = offer_part(s, from, k, kept)))
-        return rc;
-      from = k + m;
-      k = from - 1;
-      kept = false;
+  for (k = a; k < b; k++) {
+    if (t[k] < 0xC2 || !part_lead[t[k]])
+      continue;
+    if ((m = control_run(t, k, b))) {
+      if (k > from && k + m < b && bidi_neighbour_before(t, from, k) &&
+          bidi_neighbour_at(t, k + m, b)) {
+        kept = true;
+        k += m - 1;
+        continue;
+      }
+    } else if (!(m = upunct_at(t, k, b))) {
+      continue;
     }
-  return from == a && !kept ? offer_md_parts(s, a, b, cnt) : offer_part(s, from, b, kept);
+    if ((rc = kept ? offer_kept(s, from, k) : counted(s, from, k, offer_md_parts)))
+      return rc;
+    from = k + m;
+    k = from - 1;
+    kept = false;
+  }
+  if (kept)
+    return offer_kept(s, from, b);
+  return from == a ? offer_md_parts(s, a, b, cnt) : counted(s, from, b, offer_md_parts);
 }
 
 /* Counts the classes of t[a..b) and offers it as a token: straight to

@@ -116,6 +116,17 @@ int ctix__ioc_rec_user_agent(ctix__ioc_scan *s, size_t start, size_t end, const 
 int ctix__ioc_rec_named(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh);
 
 /*
+ * ctix_ioc_bidi_read (bidi.c) that also adds to *work the character
+ * visits it made: a bound on its time, linear in len whatever the input
+ * (the unit tests check it).
+ */
+int ctix__ioc_bidi_read_work(ctix_ioc_bidi *out, size_t *work, const char *value, size_t len,
+                             ctix_error *err);
+/* True if cp is a strong right-to-left character for ctix_ioc_bidi_read
+ * (Hebrew, Arabic and the other right-to-left blocks). */
+bool ctix__ioc_bidi_rtl(uint32_t cp);
+
+/*
  * File-extension knowledge shared by the domain and file-name recognizers
  * (path.c): the kind of a file extension (without the dot, any case), or
  * CTIX__EXT_NONE.

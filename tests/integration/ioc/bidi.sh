@@ -20,7 +20,7 @@ check "records" records bidi.jsonl --text report.jsonl
 check "report iocs" same-set bidi.jsonl report.jsonl
 python3 - bidi.jsonl report.jsonl >bidi.txt 2>&1 <<'PY' || fail "bidi records: $(head -n 20 bidi.txt)"
 import json, sys
-RLO, LRM = "\u202e", "\u200e"
+RLO, LRM, ALM = "\u202e", "\u200e", "\u061c"
 lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 report = json.loads(open(sys.argv[2], encoding="utf-8").read())
 problems = []
@@ -41,7 +41,8 @@ want("file_path", "C:\\Users\\Public\\inv" + RLO + "fdp.exe", True,
      "C:\\Users\\Public\\invexe.pdf", ["U+202E"])
 want("url", "http://update-cdn.top/doc" + RLO + "fdp.exe", True,
      "http://update-cdn.top/docexe.pdf", ["U+202E"])
-want("file_name", "report" + LRM + "2024.pdf.exe", False, "report2024.pdf.exe", ["U+200E"])
+# a mark that changes nothing shown stays where the extractor always left it
+want("file_name", "report" + ALM + "2024.pdf.exe", False, "report2024.pdf.exe", ["U+061C"])
 for t, v in (("file_name", "cod.scr"), ("file_name", "fdp.exe")):
     if find(t, v):
         problems.append("the part after the override came out alone: %s %r" % (t, v))
@@ -50,7 +51,7 @@ for t, v in (("domain", "update-cdn.top"), ("domain", "mirror-cdn.top")):
     if r is None or "bidi" in r:
         problems.append("%s %r: missing or with bidi" % (t, v))
 for r in lines:
-    if r["type"] == "domain" and (RLO in r["value"] or LRM in r["value"]):
+    if r["type"] == "domain" and (RLO in r["value"] or LRM in r["value"] or ALM in r["value"]):
         problems.append("a control in a host: %r" % r["value"])
 for r in lines:
     rep = next((o for o in report["iocs"] if (o["type"], o["value"]) == (r["type"], r["value"])), {})
@@ -75,7 +76,7 @@ expect_no_grep "$RLO" out.txt "table prints the override as '?'"
 expect_grep 'Invoice_2024?cod.scr' out.txt "table value"
 expect_grep 'spoofed: displays as "Invoice_2024rcs.doc" (right-to-left override U+202E; ATT&CK T1036.002)' \
   out.txt "table note"
-expect_grep 'hidden bidi control: displays as "report2024.pdf.exe" (left-to-right mark U+200E)' \
+expect_grep 'hidden bidi control: displays as "report2024.pdf.exe" (arabic letter mark U+061C)' \
   out.txt "table note of a mark"
 
 # The Markdown report shows the control instead of obeying it.
