@@ -219,6 +219,10 @@ test('a hostile article renders inert', async () => {
   // Every button of the page (copy, show, evidence...) is clicked: still nothing runs.
   for (const b of await page.locator('main button:visible:not(#ioc-csv)').all()) await b.click({ timeout: 2000 }).catch(() => {});
   assert.equal(await page.evaluate(() => typeof window.__ctixPwned), 'undefined');
+  // After the evidence and "show" buttons rebuilt the article text, still no raw override anywhere.
+  assert.ok(!(await page.locator('#article-text').textContent()).includes('\u202e'), 'no raw override after highlighting');
+  assert.ok(!(await page.locator('#title').textContent()).includes('\u202e'), 'no raw override in the title');
+  assert.ok(!(await page.evaluate(() => document.title)).includes('\u202e'), 'no raw override in the tab title');
   await page.screenshot({ path: join(r.dir, 'hostile.png'), fullPage: true });
   clean(seen, 'hostile');
   await page.close();

@@ -637,6 +637,12 @@ static void test_victim_short_name(void **state)
   assert_int_equal(victim_count(text), 1);
   assert_true(has(text, CTIX_ENTITY_VICTIM, "Nordwind Logistics"));
   assert_false(has(text, CTIX_ENTITY_VICTIM, "Nordwind"));
+  /* a sibling company named with the same first word: no merge */
+  static const char sib[] =
+      "Ransomware attack. Acme Bank confirmed that it was hit by ransomware. Acme Insurance "
+      "confirmed that it was hit too. Attackers breached Acme's network.\n";
+  assert_true(has(sib, CTIX_ENTITY_VICTIM, "Acme Bank"));
+  assert_true(has(sib, CTIX_ENTITY_VICTIM, "Acme"));
 }
 
 static void test_vocabulary(void **state)

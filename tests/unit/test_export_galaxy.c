@@ -55,6 +55,9 @@ static void test_actors(void **state)
   assert_null(ctix__misp_actor_cluster("No Such Actor Name", true));
   assert_null(ctix__misp_actor_cluster("", true));
   assert_null(ctix__misp_actor_cluster(NULL, true));
+  /* clusters list ATT&CK ids among their synonyms: the MISP writer's
+   * fallback for a group whose ATT&CK name is no cluster */
+  assert_string_equal(ctix__misp_actor_cluster("G0034", true), "Sandworm");
   /* a prefix of a name is not the name */
   assert_null(ctix__misp_actor_cluster("Lazarus", false));
 }

@@ -48,56 +48,62 @@ static void check_ip(const ip_case *c)
   }
 }
 
+/* A path and the benign reason triage must give it (NULL: an indicator). */
+typedef struct file_case {
+  const char *path;
+  const char *why;
+} file_case;
+
+static void check_file_cases(const file_case *cases, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    ctix_ioc_status st;
+    const char *why;
+    ctix__ioc_triage_file(cases[i].path, strlen(cases[i].path), &st, &why);
+    if ((st == CTIX_IOC_STATUS_BENIGN) != (cases[i].why != NULL))
+      fail_msg("%s: status %s", cases[i].path, ctix_ioc_status_name(st));
+    if (cases[i].why)
+      assert_string_equal(why, cases[i].why);
+    else
+      assert_null(why);
+  }
+}
+
+#define SYSFILE "well-known system file"
+
 /* System binaries: benign when named bare or in their system folder, an
  * indicator anywhere else (masquerading); names from both ends and the
  * middle of the (binary-searched) table are found, in any case. */
 static void test_system_files(void **state)
 {
-  static const struct {
-    const char *path;
-    bool benign;
-  } cases[] = {
-      {"rundll32.exe", true},
-      {"RUNDLL32.EXE", true},
-      {"C:\\Windows\\System32\\rundll32.exe", true},
-      {"c:\\windows\\syswow64\\WindowsPowerShell\\v1.0\\powershell.exe", true},
-      {"%SystemRoot%\\System32\\svchost.exe", true},
-      {"%windir%\\explorer.exe", true},
-      {"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\msbuild.exe", true},
-      {"advapi32.dll", true},
-      {"xcopy.exe", true},
-      {"C:\\Users\\Public\\svchost.exe", false},
-      {"C:\\Windows\\Temp\\rundll32.exe", false},
-      {"C:\\ProgramData\\System32\\lsass.exe", false},
-      {"/tmp/cmd.exe", false},
-      {"svchosts.exe", false},
-      {"kite.dll", false},
-      {"C:\\Windows\\System32\\kite.dll", false},
+  static const file_case cases[] = {
+      {"rundll32.exe", SYSFILE},
+      {"RUNDLL32.EXE", SYSFILE},
+      {"C:\\Windows\\System32\\rundll32.exe", SYSFILE},
+      {"c:\\windows\\syswow64\\WindowsPowerShell\\v1.0\\powershell.exe", SYSFILE},
+      {"%SystemRoot%\\System32\\svchost.exe", SYSFILE},
+      {"%windir%\\explorer.exe", SYSFILE},
+      {"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\msbuild.exe", SYSFILE},
+      {"advapi32.dll", SYSFILE},
+      {"xcopy.exe", SYSFILE},
+      {"C:\\Users\\Public\\svchost.exe", NULL},
+      {"C:\\Windows\\Temp\\rundll32.exe", NULL},
+      {"C:\\ProgramData\\System32\\lsass.exe", NULL},
+      {"/tmp/cmd.exe", NULL},
+      {"svchosts.exe", NULL},
+      {"kite.dll", NULL},
+      {"C:\\Windows\\System32\\kite.dll", NULL},
   };
-  size_t i;
   (void)state;
-  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    ctix_ioc_status st;
-    const char *why;
-    ctix__ioc_triage_file(cases[i].path, strlen(cases[i].path), &st, &why);
-    if ((st == CTIX_IOC_STATUS_BENIGN) != cases[i].benign)
-      fail_msg("%s: status %s, expected %s", cases[i].path, ctix_ioc_status_name(st),
-               cases[i].benign ? "benign" : "ioc");
-    if (cases[i].benign)
-      assert_string_equal(why, "well-known system file");
-    else
-      assert_null(why);
-  }
+  check_file_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* Well-known folders and POSIX system files are locations every host has;
  * a file inside such a folder, or a look-alike, stays an indicator. */
 static void test_system_folders(void **state)
 {
-  static const struct {
-    const char *path;
-    const char *why; /* NULL: an indicator */
-  } cases[] = {
+  static const file_case cases[] = {
       {"C:\\Windows", "well-known system folder"},
       {"c:\\windows\\", "well-known system folder"},
       {"C:/Windows/System32", "well-known system folder"},
@@ -118,20 +124,13 @@ static void test_system_folders(void **state)
       {"/etc/passwd/x", NULL},
       {"D:\\Windows", NULL},
       {"/", NULL},
+      /* separators doubled as in pasted code or JSON */
+      {"C:\\\\Windows\\\\Temp\\\\", "well-known system folder"},
+      {"C:\\\\Windows\\\\Temp\\\\a.exe", NULL},
+      {"//tmp//", "well-known system folder"},
   };
-  size_t i;
   (void)state;
-  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    ctix_ioc_status st;
-    const char *why;
-    ctix__ioc_triage_file(cases[i].path, strlen(cases[i].path), &st, &why);
-    if ((st == CTIX_IOC_STATUS_BENIGN) != (cases[i].why != NULL))
-      fail_msg("%s: status %s", cases[i].path, ctix_ioc_status_name(st));
-    if (cases[i].why)
-      assert_string_equal(why, cases[i].why);
-    else
-      assert_null(why);
-  }
+  check_file_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void test_ipv4_ranges(void **state)

@@ -87,6 +87,23 @@ static void test_publication(void **state)
   expect_flag("The actors download the payload with certutil.", CTIX__TTP_CTX_PUBLICATION, false);
   expect_flag("Victims who subscribe to the fake service receive a loader.",
               CTIX__TTP_CTX_PUBLICATION, false);
+  /* quoted lures and attackers' instructions that open like a notice */
+  expect_flag("\"Download the PDF invoice,\" the phishing email urged, and the attachment ran a macro.",
+              CTIX__TTP_CTX_PUBLICATION, false);
+  expect_flag("Click here to view the secure PDF, the phishing email said, linking to a page that "
+              "harvested credentials.",
+              CTIX__TTP_CTX_PUBLICATION, false);
+  expect_flag("Share this document with your team, the lure urged, before a scheduled task "
+              "started the loader.",
+              CTIX__TTP_CTX_PUBLICATION, false);
+  expect_flag("Follow us on the new portal, the fake notice said, and the page served a "
+              "malicious JavaScript file.",
+              CTIX__TTP_CTX_PUBLICATION, false);
+  expect_flag("Sign up pages cloned from Microsoft login harvested credentials of employees "
+              "across the company.",
+              CTIX__TTP_CTX_PUBLICATION, false);
+  expect_flag("The actors sent a weaponized PDF version of this report to the victims.",
+              CTIX__TTP_CTX_PUBLICATION, false);
 }
 
 static void test_id_table(void **state)

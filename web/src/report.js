@@ -125,13 +125,13 @@
     list.forEach(function (p) {
       var s = Math.max(p[0], pos);
       if (p[1] <= s) return;
-      if (s > pos) art.appendChild(document.createTextNode(decoder.decode(bytes.subarray(pos, s))));
+      if (s > pos) art.appendChild(document.createTextNode(vis(decoder.decode(bytes.subarray(pos, s)))));
       var m = el('mark', null, decoder.decode(bytes.subarray(s, p[1])));
       art.appendChild(m);
       if (!first) first = m;
       pos = p[1];
     });
-    if (pos < bytes.length) art.appendChild(document.createTextNode(decoder.decode(bytes.subarray(pos))));
+    if (pos < bytes.length) art.appendChild(document.createTextNode(vis(decoder.decode(bytes.subarray(pos)))));
     if (first) {
       var top = first.offsetTop - art.offsetTop - 40;
       art.scrollTop = top > 0 ? top : 0;
@@ -419,8 +419,9 @@
     return null;
   }
   function label(o) {
-    var id = extId(o), n = vis(str(o.name || o.abstract || o.type));
+    var id = extId(o), n = str(o.name || o.abstract || o.type);
     if (n.length > 40) n = n.slice(0, 38) + '…';
+    n = vis(n); /* after the cut, so that no mark is cut in half */
     return id && o.type === 'attack-pattern' ? id + ' ' + n : n;
   }
 
@@ -690,6 +691,10 @@
   }
 
   function initTheme() {
+    /* the title the page was written with (html.c escapes it, bidi controls included) */
+    var h = $('title');
+    if (h) h.textContent = vis(h.textContent);
+    document.title = vis(document.title);
     var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
     document.documentElement.setAttribute('data-theme', dark ? 'dark' : 'light');
     $('theme').addEventListener('click', function () {

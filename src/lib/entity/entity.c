@@ -1932,10 +1932,40 @@ static void drop_false_victims(ex *x)
   }
 }
 
+/*
+ * Whether the text writes the short name name[0..n) followed by a
+ * capitalised word other than the one the longer name `full` goes on with
+ * ("Acme Insurance" beside victims "Acme" and "Acme Bank"): then the short
+ * name may be a sibling company's, and is not merged.
+ */
+static bool sibling_named(const ex *x, const char *name, size_t n, const char *full)
+{
+  const char *t = x->doc->text, *end = t + x->doc->len, *p = t;
+  const char *next = full + n + 1; /* the longer name's next word */
+  size_t nl = strcspn(next, " ");
+  while (n && p < end && (p = memchr(p, name[0], (size_t)(end - p))) != NULL) {
+    const char *w = p + n;
+    if ((size_t)(end - p) < n || memcmp(p, name, n) != 0) {
+      p++;
+      continue;
+    }
+    p += n;
+    if (w + 1 < end && *w == ' ' && ctix__isupper((unsigned char)w[1])) {
+      size_t wl = 0;
+      while (w + 1 + wl < end && (ctix__isalnum((unsigned char)w[1 + wl]) || w[1 + wl] == '-'))
+        wl++;
+      if (wl != nl || memcmp(w + 1, next, nl) != 0)
+        return true;
+    }
+  }
+  return false;
+}
+
 /* A victim named once in full and elsewhere by its first words ("Nordwind
  * Logistics GmbH confirmed ...", "from Nordwind's network") is one victim:
  * the shorter name's mentions go to the one longer name that starts with
- * it, which is kept (none when two longer names do). */
+ * it, which is kept (none when two longer names do, or when the text names
+ * a sibling: sibling_named). */
 static void merge_victim_prefixes(ex *x)
 {
   size_t n = CTIX__BUF_COUNT(&x->ents, ent), nm = CTIX__BUF_COUNT(&x->ments, ment);
@@ -1953,7 +1983,7 @@ static void merge_victim_prefixes(ex *x)
         found++;
       }
     }
-    if (found != 1)
+    if (found != 1 || sibling_named(x, a->e.name, al, ENT(x, into)->e.name))
       continue;
     b = ENT(x, into);
     for (size_t k = 0; k < nm; k++) {

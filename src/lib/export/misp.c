@@ -697,6 +697,10 @@ static int add_entities(mx *m, const ctix_analysis *a, const ctix__xopts *x)
        * mitre-intrusion-set cluster of its ATT&CK id. A name without a
        * cluster stays in the threat-actor attribute. */
       const char *actor = ctix__misp_actor_cluster(name, e->known || has_digit(name));
+      /* many threat-actor clusters list the ATT&CK id among their synonyms
+       * ("G0034" for Sandworm, which ATT&CK calls Sandworm Team) */
+      if (!actor && e->known && attack_id(e->id, 'G'))
+        actor = ctix__misp_actor_cluster(e->id, true);
       const char *set =
           e->known && attack_id(e->id, 'G') ? ctix__misp_cluster_by_id("mitre-intrusion-set", e->id)
                                             : NULL;

@@ -703,22 +703,26 @@ static const char *const posix_system_files[] = {
     "/etc/sudoers", "/etc/resolv.conf", "/bin/sh", "/bin/bash",
 };
 
-/* Is path[0..n) (trailing separators ignored) entry e of a table above? */
+/* Is path[0..n) entry e of a table above? Trailing separators are
+ * ignored, and a run of separators counts as one ("C:\\\\Windows\\\\Temp"
+ * as pasted from code or JSON). */
 static bool names_entry(const char *path, size_t n, const char *e)
 {
-  size_t k = strlen(e), i;
+  size_t k = strlen(e), i, j = 0;
   bool posix = e[0] == '/';
   while (n > 1 && (path[n - 1] == '\\' || path[n - 1] == '/'))
     n--;
-  if (n != k)
-    return false;
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)path[i];
-    if (posix ? c != (unsigned char)e[i]
-              : (c == '/' ? '\\' : ctix__lower(c)) != (unsigned char)e[i])
+    bool sep = c == '\\' || c == '/';
+    if (sep && i > 0 && (path[i - 1] == '\\' || path[i - 1] == '/'))
+      continue; /* the rest of a run of separators */
+    if (j >= k || (posix ? c != (unsigned char)e[j]
+                         : (c == '/' ? '\\' : ctix__lower(c)) != (unsigned char)e[j]))
       return false;
+    j++;
   }
-  return true;
+  return j == k;
 }
 
 /* The first entry of table[0..n) that path[0..len) names, or NULL. */

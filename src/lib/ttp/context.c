@@ -14,9 +14,10 @@
  * sentence), imperative (advice only in a list item or a mitigation
  * section), reference-heading and mitigation-heading (the innermost
  * heading that matches decides the section's kind), and publication: a
- * sentence about the publication itself, addressed to its reader
+ * short sentence about the publication itself, addressed to its reader
  * ("Download the PDF version of this report", "Subscribe", "Follow us
- * on ..."), which describes no attack whatever its words. ID tables are
+ * on ..."; at most NOTICE_MAX_WORDS words, not opening with a quote),
+ * which describes no attack whatever its words. ID tables are
  * recognised from the words themselves: a sentence with an explicit
  * technique id and at most two lower-case words that are not fillers
  * ("Exploitation of Remote Services [T1210]"), or a table row with no
@@ -275,6 +276,36 @@ static bool id_table(const char *s, size_t n, bool table_row)
   return table_row && words > 0 && prose == 0;
 }
 
+/* Most words a publication notice has ("Download the PDF version of this
+ * report", "Subscribe to our newsletter for weekly summaries"). */
+#define NOTICE_MAX_WORDS 12
+
+/*
+ * Whether s[0..n) has the shape of a notice to the reader: short, and not
+ * opening with a quote (a quoted lure, "Download the PDF invoice," the
+ * e-mail urged, is part of an attack description).
+ */
+static bool notice_shape(const char *s, size_t n)
+{
+  const unsigned char *t = (const unsigned char *)s;
+  size_t i = 0, words = 0;
+  while (i < n && ctix__isspace(t[i]))
+    i++;
+  if (i < n && (t[i] == '"' || t[i] == '\'' || t[i] == '`' || t[i] == 0xe2 || t[i] == 0xc2))
+    return false; /* ASCII quotes; U+2018-U+201F and U+00AB start with E2 / C2 */
+  while (i < n) {
+    if (!ctix__isalnum(t[i])) {
+      i++;
+      continue;
+    }
+    if (++words > NOTICE_MAX_WORDS)
+      return false;
+    while (i < n && (ctix__isalnum(t[i]) || t[i] == '\'' || t[i] == '-'))
+      i++;
+  }
+  return true;
+}
+
 /* Context flags from the cue kinds; `listed` allows imperatives. */
 static unsigned flags_of(unsigned kinds, bool imperative_ok)
 {
@@ -296,6 +327,8 @@ unsigned ctix__ttp_text_context(const char *s, size_t len)
   if (!s || len == 0)
     return 0;
   f = flags_of(cue_kinds(s, len), false);
+  if ((f & CTIX__TTP_CTX_PUBLICATION) && !notice_shape(s, len))
+    f &= ~(unsigned)CTIX__TTP_CTX_PUBLICATION;
   if (id_table(s, len, false))
     f |= CTIX__TTP_CTX_ID_TABLE;
   return f;
@@ -345,6 +378,8 @@ unsigned ctix__ttp_sentence_context(const ctix_document *doc, size_t i)
     sf = section_flags(doc, b->section);
   }
   f = flags_of(cue_kinds(s, n), item || (sf & CTIX__TTP_CTX_MITIGATION));
+  if ((f & CTIX__TTP_CTX_PUBLICATION) && !notice_shape(s, n))
+    f &= ~(unsigned)CTIX__TTP_CTX_PUBLICATION;
   if (id_table(s, n, row))
     f |= CTIX__TTP_CTX_ID_TABLE;
   return f | sf;
