@@ -678,38 +678,60 @@ static bool system_dir(const char *dir, size_t n)
   return false;
 }
 
+/* An entry of the tables below, with its length. */
+typedef struct sys_entry {
+  const char *s;
+  size_t n;
+} sys_entry;
+#define E(s) {s, sizeof(s) - 1}
+
 /* Well-known folders, a location every system has: a path naming only one
  * of them ("C:\\Program Files (x86)", "/tmp/") is no indicator (lower case;
  * Windows entries match either separator and any case, POSIX ones exactly). */
-static const char *const system_folders[] = {
-    "c:\\windows",        "c:\\windows\\system32", "c:\\windows\\syswow64",
-    "c:\\windows\\temp",  "c:\\program files",     "c:\\program files (x86)",
-    "c:\\programdata",    "c:\\users",             "c:\\users\\public",
-    "%windir%",           "%systemroot%",          "%system32%",
-    "%programfiles%",     "%programfiles(x86)%",   "%programdata%",
-    "%appdata%",          "%localappdata%",        "%temp%",
-    "%tmp%",              "%userprofile%",         "%public%",
-    "%allusersprofile%",  "/tmp",                  "/var/tmp",
-    "/dev/shm",           "/etc",                  "/bin",
-    "/sbin",              "/usr/bin",              "/usr/sbin",
-    "/usr/local/bin",     "/var/log",              "/home",
-    "/root",
+static const sys_entry system_folders[] = {
+    E("c:\\windows"),        E("c:\\windows\\system32"), E("c:\\windows\\syswow64"),
+    E("c:\\windows\\temp"),  E("c:\\program files"),     E("c:\\program files (x86)"),
+    E("c:\\programdata"),    E("c:\\users"),             E("c:\\users\\public"),
+    E("%windir%"),           E("%systemroot%"),          E("%system32%"),
+    E("%programfiles%"),     E("%programfiles(x86)%"),   E("%programdata%"),
+    E("%appdata%"),          E("%localappdata%"),        E("%temp%"),
+    E("%tmp%"),              E("%userprofile%"),         E("%public%"),
+    E("%allusersprofile%"),  E("/tmp"),                  E("/var/tmp"),
+    E("/dev/shm"),           E("/etc"),                  E("/bin"),
+    E("/sbin"),              E("/usr/bin"),              E("/usr/sbin"),
+    E("/usr/local/bin"),     E("/var/log"),              E("/home"),
+    E("/root"),
 };
 
 /* Well-known POSIX system files, named in every report on Linux intrusions
  * ("read /etc/passwd"): the same on every host, so no indicator. */
-static const char *const posix_system_files[] = {
-    "/etc/passwd", "/etc/shadow", "/etc/group",       "/etc/hosts", "/etc/crontab",
-    "/etc/sudoers", "/etc/resolv.conf", "/bin/sh", "/bin/bash",
+static const sys_entry posix_system_files[] = {
+    E("/etc/passwd"), E("/etc/shadow"), E("/etc/group"),       E("/etc/hosts"), E("/etc/crontab"),
+    E("/etc/sudoers"), E("/etc/resolv.conf"), E("/bin/sh"), E("/bin/bash"),
 };
+
+#undef E
+
+/* The length of path[0..n) as names_entry compares it: trailing
+ * separators left out, a run of separators counted once. */
+static size_t compared_len(const char *path, size_t n)
+{
+  size_t i, k = 0;
+  while (n > 1 && (path[n - 1] == '\\' || path[n - 1] == '/'))
+    n--;
+  for (i = 0; i < n; i++)
+    k += !((path[i] == '\\' || path[i] == '/') && i > 0 &&
+           (path[i - 1] == '\\' || path[i - 1] == '/'));
+  return k;
+}
 
 /* Is path[0..n) entry e of a table above? Trailing separators are
  * ignored, and a run of separators counts as one ("C:\\\\Windows\\\\Temp"
  * as pasted from code or JSON). */
-static bool names_entry(const char *path, size_t n, const char *e)
+static bool names_entry(const char *path, size_t n, const sys_entry *e)
 {
-  size_t k = strlen(e), i, j = 0;
-  bool posix = e[0] == '/';
+  size_t i, j = 0;
+  bool posix = e->s[0] == '/';
   while (n > 1 && (path[n - 1] == '\\' || path[n - 1] == '/'))
     n--;
   for (i = 0; i < n; i++) {
@@ -717,21 +739,23 @@ static bool names_entry(const char *path, size_t n, const char *e)
     bool sep = c == '\\' || c == '/';
     if (sep && i > 0 && (path[i - 1] == '\\' || path[i - 1] == '/'))
       continue; /* the rest of a run of separators */
-    if (j >= k || (posix ? c != (unsigned char)e[j]
-                         : (c == '/' ? '\\' : ctix__lower(c)) != (unsigned char)e[j]))
+    if (j >= e->n || (posix ? c != (unsigned char)e->s[j]
+                            : (c == '/' ? '\\' : ctix__lower(c)) != (unsigned char)e->s[j]))
       return false;
     j++;
   }
-  return j == k;
+  return j == e->n;
 }
 
-/* The first entry of table[0..n) that path[0..len) names, or NULL. */
-static const char *named_entry(const char *path, size_t len, const char *const *table, size_t n)
+/* The first entry of table[0..n) that path[0..len) names, or NULL; only
+ * entries of the path's compared length k are looked at. */
+static const sys_entry *named_entry(const char *path, size_t len, size_t k, const sys_entry *table,
+                                    size_t n)
 {
   size_t i;
   for (i = 0; i < n; i++)
-    if (names_entry(path, len, table[i]))
-      return table[i];
+    if (table[i].n == k && names_entry(path, len, &table[i]))
+      return &table[i];
   return NULL;
 }
 
@@ -743,12 +767,14 @@ void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
   *status = CTIX_IOC_STATUS_IOC;
   *reason = NULL;
   if (n > 0 && n <= 32) {
-    if (named_entry(path, n, system_folders, sizeof(system_folders) / sizeof(system_folders[0]))) {
+    size_t k = compared_len(path, n);
+    if (named_entry(path, n, k, system_folders,
+                    sizeof(system_folders) / sizeof(system_folders[0]))) {
       *status = CTIX_IOC_STATUS_BENIGN;
       *reason = "well-known system folder";
       return;
     }
-    if (named_entry(path, n, posix_system_files,
+    if (named_entry(path, n, k, posix_system_files,
                     sizeof(posix_system_files) / sizeof(posix_system_files[0]))) {
       *status = CTIX_IOC_STATUS_BENIGN;
       *reason = "well-known system file";
