@@ -12,25 +12,12 @@
 
 #include "assess/assess_internal.h"
 #include "util/err.h"
+#include "util/incbin.h"
 #include "util/str.h"
 
 /* ----------------------------------------------------------- embedded data */
 
-#define CTIX__ASSESS_INCBIN(sym, file)                                                    \
-  __asm__(".section .rodata.ctix_assess_" #sym ",\"a\"\n"                                \
-          ".balign 16\n"                                                                  \
-          ".globl ctix__assess_" #sym "_start\n"                                          \
-          ".hidden ctix__assess_" #sym "_start\n"                                         \
-          ".type ctix__assess_" #sym "_start, @object\n"                                  \
-          "ctix__assess_" #sym "_start:\n"                                                \
-          ".incbin \"" CTIX_ASSESS_DATA_DIR "/" file "\"\n"                               \
-          ".globl ctix__assess_" #sym "_end\n"                                            \
-          ".hidden ctix__assess_" #sym "_end\n"                                           \
-          "ctix__assess_" #sym "_end:\n"                                                  \
-          ".byte 0\n"                                                                     \
-          ".previous\n");                                                                 \
-  extern const char ctix__assess_##sym##_start[];                                         \
-  extern const char ctix__assess_##sym##_end[]
+#define CTIX__ASSESS_INCBIN(sym, file) CTIX__INCBIN(ctix__assess_##sym, CTIX_ASSESS_DATA_DIR "/" file)
 
 CTIX__ASSESS_INCBIN(risk, "risk.tsv");
 CTIX__ASSESS_INCBIN(sectors, "sectors.tsv");

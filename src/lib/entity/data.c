@@ -8,28 +8,17 @@
 #include <string.h>
 
 #include "entity/entity_internal.h"
+#include "util/incbin.h"
 
-#define CTIX__ENTITY_BLOB(sym, file)                                                   \
-  __asm__(".section .rodata.ctix_entity,\"a\"\n"                                      \
-          ".globl " #sym "_start\n"                                                    \
-          ".hidden " #sym "_start\n"                                                   \
-          #sym "_start:\n"                                                             \
-          ".incbin \"" CTIX_ENTITY_DATA "/" file "\"\n"                                \
-          ".globl " #sym "_end\n"                                                      \
-          ".hidden " #sym "_end\n"                                                     \
-          #sym "_end:\n"                                                               \
-          ".byte 0\n"                                                                  \
-          ".previous\n");                                                              \
-  extern const char sym##_start[];                                                     \
-  extern const char sym##_end[];
+#define CTIX__ENTITY_BLOB(sym, file) CTIX__INCBIN(sym, CTIX_ENTITY_DATA "/" file)
 
-CTIX__ENTITY_BLOB(ctix__entity_ambiguous, "ambiguous.tsv")
-CTIX__ENTITY_BLOB(ctix__entity_countries, "countries.tsv")
-CTIX__ENTITY_BLOB(ctix__entity_sectors, "sectors.tsv")
-CTIX__ENTITY_BLOB(ctix__entity_patterns, "patterns.tsv")
-CTIX__ENTITY_BLOB(ctix__entity_stopnames, "stopnames.txt")
-CTIX__ENTITY_BLOB(ctix__entity_tools, "tools.tsv")
-CTIX__ENTITY_BLOB(ctix__entity_legalforms, "legalforms.txt")
+CTIX__ENTITY_BLOB(ctix__entity_ambiguous, "ambiguous.tsv");
+CTIX__ENTITY_BLOB(ctix__entity_countries, "countries.tsv");
+CTIX__ENTITY_BLOB(ctix__entity_sectors, "sectors.tsv");
+CTIX__ENTITY_BLOB(ctix__entity_patterns, "patterns.tsv");
+CTIX__ENTITY_BLOB(ctix__entity_stopnames, "stopnames.txt");
+CTIX__ENTITY_BLOB(ctix__entity_tools, "tools.tsv");
+CTIX__ENTITY_BLOB(ctix__entity_legalforms, "legalforms.txt");
 
 /* The embedded copy of data/entity/NAME, or NULL for an unknown name. */
 const char *ctix__entity_data(const char *name, size_t *len)

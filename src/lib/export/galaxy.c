@@ -16,20 +16,10 @@
 #include <string.h>
 
 #include "export/galaxy.h"
+#include "util/incbin.h"
 #include "util/str.h"
 
-__asm__(".section .rodata.ctix_export,\"a\"\n"
-        ".globl ctix__misp_galaxy_start\n"
-        ".hidden ctix__misp_galaxy_start\n"
-        "ctix__misp_galaxy_start:\n"
-        ".incbin \"" CTIX_EXPORT_DATA "/misp-galaxy.tsv\"\n"
-        ".globl ctix__misp_galaxy_end\n"
-        ".hidden ctix__misp_galaxy_end\n"
-        "ctix__misp_galaxy_end:\n"
-        ".byte 0\n"
-        ".previous\n");
-extern const char ctix__misp_galaxy_start[];
-extern const char ctix__misp_galaxy_end[];
+CTIX__INCBIN(ctix__misp_galaxy, CTIX_EXPORT_DATA "/misp-galaxy.tsv");
 
 /* Largest table read (the generated one is about 170 KB). */
 #define GALAXY_TABLE_MAX ((size_t)8 << 20)

@@ -6,26 +6,10 @@
  * used as a C string.
  */
 #include "render/render_internal.h"
+#include "util/incbin.h"
 
-#define CTIX__INCBIN(sym, file)                                                            \
-  __asm__(".section .rodata.ctix_" #sym ",\"a\"\n"                                         \
-          ".balign 16\n"                                                                   \
-          ".globl ctix__" #sym "_start\n"                                                  \
-          ".hidden ctix__" #sym "_start\n"                                                 \
-          ".type ctix__" #sym "_start, @object\n"                                          \
-          "ctix__" #sym "_start:\n"                                                        \
-          ".incbin \"" file "\"\n"                                                         \
-          ".globl ctix__" #sym "_end\n"                                                    \
-          ".hidden ctix__" #sym "_end\n"                                                   \
-          "ctix__" #sym "_end:\n"                                                          \
-          ".byte 0\n"                                                                      \
-          ".previous\n")
-
-CTIX__INCBIN(report_js, CTIX_REPORT_JS);
-CTIX__INCBIN(report_css, CTIX_REPORT_CSS);
-
-extern const char ctix__report_js_start[], ctix__report_js_end[];
-extern const char ctix__report_css_start[], ctix__report_css_end[];
+CTIX__INCBIN(ctix__report_js, CTIX_REPORT_JS);
+CTIX__INCBIN(ctix__report_css, CTIX_REPORT_CSS);
 
 const char *ctix__render_script(size_t *len)
 {

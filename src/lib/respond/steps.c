@@ -13,26 +13,13 @@
 
 #include "respond/response_internal.h"
 #include "util/err.h"
+#include "util/incbin.h"
 #include "util/str.h"
 #include "util/utf8.h"
 
 /* ----------------------------------------------------------- embedded data */
 
-#define CTIX__RESPOND_INCBIN(sym, file)                                                   \
-  __asm__(".section .rodata.ctix_respond_" #sym ",\"a\"\n"                               \
-          ".balign 16\n"                                                                  \
-          ".globl ctix__respond_" #sym "_start\n"                                         \
-          ".hidden ctix__respond_" #sym "_start\n"                                        \
-          ".type ctix__respond_" #sym "_start, @object\n"                                 \
-          "ctix__respond_" #sym "_start:\n"                                               \
-          ".incbin \"" CTIX_RESPOND_DATA "/" file "\"\n"                                  \
-          ".globl ctix__respond_" #sym "_end\n"                                           \
-          ".hidden ctix__respond_" #sym "_end\n"                                          \
-          "ctix__respond_" #sym "_end:\n"                                                 \
-          ".byte 0\n"                                                                     \
-          ".previous\n");                                                                 \
-  extern const char ctix__respond_##sym##_start[];                                        \
-  extern const char ctix__respond_##sym##_end[]
+#define CTIX__RESPOND_INCBIN(sym, file) CTIX__INCBIN(ctix__respond_##sym, CTIX_RESPOND_DATA "/" file)
 
 CTIX__RESPOND_INCBIN(steps, "steps.tsv");
 CTIX__RESPOND_INCBIN(accounts, "accounts.tsv");

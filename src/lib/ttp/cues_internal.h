@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/incbin.h"
 #include "ctix/error.h"
 #include "ctix/kb.h"
 #include "ttp/signals.h"
@@ -138,26 +139,9 @@ int ctix__ttp_names_add(ctix__ttp_patset *ps, const ctix_kb *kb, ctix_error *err
 bool ctix__ttp_read_id(const ctix_kb *kb, const char *text, size_t len, size_t start,
                        ctix_kb_ref *ref, size_t *end, const char **written);
 
-/*
- * Embeds the file at `path` as read-only data with .incbin, 16-byte
- * aligned, a NUL after it: ctix__ttp_<sym>_start[] and _end[] (the NUL
- * not counted). Used once per symbol in one file.
- */
-#define CTIX__TTP_INCBIN(sym, path)                                                       \
-  __asm__(".section .rodata.ctix_ttp_" #sym ",\"a\"\n"                                   \
-          ".balign 16\n"                                                                  \
-          ".globl ctix__ttp_" #sym "_start\n"                                             \
-          ".hidden ctix__ttp_" #sym "_start\n"                                            \
-          ".type ctix__ttp_" #sym "_start, @object\n"                                     \
-          "ctix__ttp_" #sym "_start:\n"                                                   \
-          ".incbin \"" path "\"\n"                                                        \
-          ".globl ctix__ttp_" #sym "_end\n"                                               \
-          ".hidden ctix__ttp_" #sym "_end\n"                                              \
-          "ctix__ttp_" #sym "_end:\n"                                                     \
-          ".byte 0\n"                                                                     \
-          ".previous\n");                                                                 \
-  extern const char ctix__ttp_##sym##_start[];                                            \
-  extern const char ctix__ttp_##sym##_end[]
+/* Embeds the file at `path` as ctix__ttp_<sym>_start[] and _end[]
+ * (util/incbin.h). */
+#define CTIX__TTP_INCBIN(sym, path) CTIX__INCBIN(ctix__ttp_##sym, path)
 
 /* The embedded data files (empty when a file was missing at build time). */
 const char *ctix__ttp_data_cues(size_t *len);
