@@ -110,9 +110,21 @@ static void test_mutexes(void **state)
   expect_exactly("a mutex named", CTIX_IOC_MUTEX, WANT_NONE);
 }
 
+/* A header name glued to the value ("User-AgentMozilla/4.0", a YARA
+ * string) is not part of the user agent; the value keeps its case. */
+static void test_user_agent_glued_header(void **state)
+{
+  (void)state;
+  expect_exactly("$ua = \"User-AgentMozilla/4.0 (compatible; MSIE 8.0; Windows NT 5.1)\"",
+                 CTIX_IOC_USER_AGENT, WANT("Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 5.1)"));
+  expect_exactly("user-agentMozilla/5.0 (X11; Linux x86_64) sent", CTIX_IOC_USER_AGENT,
+                 WANT("Mozilla/5.0 (X11; Linux x86_64)"));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_user_agent_glued_header),
       cmocka_unit_test(test_user_agent_ends),      cmocka_unit_test(test_user_agent_two_on_a_line),
       cmocka_unit_test(test_user_agent_context),   cmocka_unit_test(test_user_agent_leaves_the_rest),
       cmocka_unit_test(test_yara_rules),           cmocka_unit_test(test_mutexes),

@@ -275,9 +275,47 @@ static void test_email_defanged(void **state)
   expect_accepted_count("meet @ noon today", CTIX_IOC_EMAIL, 0);
 }
 
+/* A URL written percent-encoded ("https:%2F%2Fhost"): the escape's hex
+ * digits do not become part of the host; a lone "%2Fname" is left as
+ * written (no URL around it). */
+static void test_percent_encoded_url_host(void **state)
+{
+  (void)state;
+  expect_exactly("The agent calls https:%2F%2Fupdate-cdn.work[.]gd at start.", CTIX_IOC_DOMAIN,
+                 WANT("update-cdn.work.gd"));
+  expect_exactly("Its argument was http%3A%2F%2Fsync-node.example-cdn.net%2Fa.", CTIX_IOC_DOMAIN,
+                 WANT("sync-node.example-cdn.net"));
+  expect_value_absent("The agent calls https:%2F%2Fupdate-cdn.work[.]gd at start.",
+                      CTIX_IOC_DOMAIN, "2fupdate-cdn.work.gd");
+}
+
+/* Field names of detection queries (and the bare value of a field) are
+ * rejected as domains; real hosts in the same queries, and a host before
+ * a port or a sentence's colon, are not. */
+static void test_query_field_names(void **state)
+{
+  static const char eql[] = "process where process.parent.name : \"osascript\" and "
+                            "process.name : \"curl\" and dns.question.name : \"relay.pw\"";
+  static const char kql[] = "process.name:(\"a.exe\" or \"b.exe\") and event.dataset: "
+                            "endpoint.events.network";
+  (void)state;
+  expect_rejected_reason(eql, CTIX_IOC_DOMAIN, "process.parent.name");
+  expect_rejected_reason(eql, CTIX_IOC_DOMAIN, "process.name");
+  expect_accepted(eql, CTIX_IOC_DOMAIN, "relay.pw");
+  expect_rejected_reason(kql, CTIX_IOC_DOMAIN, "process.name");
+  expect_rejected_reason(kql, CTIX_IOC_DOMAIN, "endpoint.events.network");
+  expect_rejected_reason("where user.name == \"svc\" and host.name != \"dc1\"",
+                         CTIX_IOC_DOMAIN, "user.name");
+  EXPECT_IOC("The stolen data went to file.io: a sharing site.", CTIX_IOC_DOMAIN, "file.io");
+  EXPECT_IOC("Beacons to file.io:443 every hour.", CTIX_IOC_DOMAIN, "file.io");
+  EXPECT_IOC("Queries for process.name resolved to a parked page.", CTIX_IOC_DOMAIN,
+             "process.name");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_percent_encoded_url_host), cmocka_unit_test(test_query_field_names),
       cmocka_unit_test(test_ipv4_basic),        cmocka_unit_test(test_ipv4_leading_zeros),
       cmocka_unit_test(test_ipv4_not_addresses), cmocka_unit_test(test_ipv4_octet_rejected),
       cmocka_unit_test(test_ipv4_cidr),         cmocka_unit_test(test_ipv6_forms),

@@ -3,8 +3,11 @@
  * ranges at their edges (IPv4, IPv6, IPv4 carried in IPv6), the embedded
  * benign-domain table against its source list data/ioc/benign-domains.txt,
  * parent-domain and label-boundary matching, special-use names, the
- * publisher (from the options and from the canonical URL), and reference
- * sections on a finished list built by hand over a real document.
+ * publisher (from the options and from the canonical URL), reference
+ * sections on a finished list built by hand over a real document, the
+ * built-in Windows programs against data/ioc/windows-programs.txt,
+ * organisation contacts, web-mail platforms, version numbers, and one type
+ * per written value.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -115,6 +118,9 @@ static void test_system_folders(void **state)
       {"/dev/shm", "well-known system folder"},
       {"/etc/passwd", "well-known system file"},
       {"/bin/sh", "well-known system file"},
+      {"/dev/null", "well-known system file"},
+      {"/dev/urandom", "well-known system file"},
+      {"/dev/nullify", NULL},
       {"C:\\Users\\Public\\svc.exe", NULL},
       {"C:\\Program Files (x86)\\Evil\\", NULL},
       {"C:\\Windows2", NULL},
@@ -600,7 +606,8 @@ static void test_reference_headings(void **state)
       {"References", true},     {"REFERENCES", true},          {"Sources", true},
       {"3. Sources", true},     {"VII. References", true},     {"Further Reading", true},
       {"Resources", true},      {"See also", true},            {"External links", true},
-      {"Bibliography", true},   {"Indicators of compromise", false},
+      {"Bibliography", true},   {"Notes", true},               {"Indicators of compromise", false},
+      {"Analyst notes", false},
       {"Technical analysis", false}, {"Reference architecture", false},
       {"Open sources used by the actor", false},
   };
@@ -684,6 +691,173 @@ static void test_email_triage(void **state)
                    CTIX_IOC_STATUS_IOC);
 }
 
+/* Asserts that `text` yields `name` of `type` with status `st` and, when
+ * not NULL, reason `why`. */
+static void expect_status(const char *text, ctix_ioc_type type, const char *name,
+                          ctix_ioc_status st, const char *why)
+{
+  char got[128];
+  ctix_ioc_status s = found_status(text, type, name, got, sizeof(got));
+  if (s != st || (why && strcmp(got, why) != 0))
+    fail_msg("%s in \"%s\": %s (%s), expected %s (%s)", name, text, ctix_ioc_status_name(s), got,
+             ctix_ioc_status_name(st), why ? why : "-");
+}
+
+/* Built-in Windows programs named bare are benign (the data table), the
+ * same names outside the system folders stay indicators. */
+static void test_builtin_programs(void **state)
+{
+  static const file_case cases[] = {
+      {"bootcfg.exe", SYSFILE},
+      {"MakeCab.exe", SYSFILE},
+      {"w32tm.exe", SYSFILE},
+      {"C:\\Windows\\System32\\esentutl.exe", SYSFILE},
+      {"typeperf.exe", SYSFILE},
+      {"C:\\Users\\Public\\diskperf.exe", NULL},
+      {"C:\\ProgramData\\openfiles.exe", NULL},
+      {"makecabs.exe", NULL},
+  };
+  (void)state;
+  check_file_cases(cases, sizeof(cases) / sizeof(cases[0]));
+  expect_status("The implant ran bootcfg.exe and w32tm.exe to learn the boot settings.",
+                CTIX_IOC_FILE_NAME, "bootcfg.exe", CTIX_IOC_STATUS_BENIGN, SYSFILE);
+}
+
+/* Called for each line of a word list. */
+typedef void (*word_fn)(const char *word);
+
+/* Reads data/ioc/<file> (one entry a line, comments after '#') and calls
+ * fn for each entry; returns their number. */
+static size_t for_each_word(const char *file, word_fn fn)
+{
+  char path[1024], line[256];
+  FILE *f;
+  size_t n = 0;
+  snprintf(path, sizeof(path), "%s/../../data/ioc/%s", CTIX_TEST_DATA, file);
+  f = fopen(path, "r");
+  if (!f)
+    fail_msg("cannot open %s", path);
+  while (fgets(line, sizeof(line), f)) {
+    char *p = line, *e = strchr(p, '#');
+    if (e)
+      *e = 0;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    e = p + strlen(p);
+    while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+      *--e = 0;
+    if (!*p)
+      continue;
+    fn(p);
+    n++;
+  }
+  fclose(f);
+  return n;
+}
+
+/* A program of the list: benign bare and in System32, an indicator in a
+ * user folder. */
+static void check_program(const char *name)
+{
+  char path[300];
+  file_case c[3] = {{name, SYSFILE}, {path, SYSFILE}, {NULL, NULL}};
+  snprintf(path, sizeof(path), "C:\\Windows\\System32\\%s", name);
+  check_file_cases(c, 2);
+  {
+    char other[300];
+    c[2].path = other;
+    snprintf(other, sizeof(other), "C:\\Users\\Public\\%s", name);
+    check_file_cases(&c[2], 1);
+  }
+}
+
+/* Every entry of data/ioc/windows-programs.txt is in the embedded table. */
+static void test_program_list_matches_data_file(void **state)
+{
+  (void)state;
+  assert_true(for_each_word("windows-programs.txt", check_program) > 100);
+}
+
+/* An organisation's contact that closes an advisory ("contact <Name> at
+ * ...") is benign; "contact us at ..." in a ransom note stays an
+ * indicator. */
+static void test_organisation_contact(void **state)
+{
+  (void)state;
+  expect_status("For help with hardening the plant, contact Acme Automation Services at "
+                "plant.help@acme-automation.com.",
+                CTIX_IOC_EMAIL, "plant.help@acme-automation.com", CTIX_IOC_STATUS_BENIGN,
+                "reporting contact");
+  expect_status("Consider contacting Acme PSIRT via https://psirt.acme-drives.com/ or email "
+                "psirt@acme-drives.com.",
+                CTIX_IOC_EMAIL, "psirt@acme-drives.com", CTIX_IOC_STATUS_BENIGN,
+                "reporting contact");
+  expect_status("Your files are locked. Contact us at unlockme@cock.li to get the key.",
+                CTIX_IOC_EMAIL, "unlockme@cock.li", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("To buy the decryptor, contact our team at deals@keyvault-help.com today.",
+                CTIX_IOC_EMAIL, "deals@keyvault-help.com", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("We contacted Acme. Later the actor wrote from ops@acme-billing.com again.",
+                CTIX_IOC_EMAIL, "ops@acme-billing.com", CTIX_IOC_STATUS_IOC, NULL);
+}
+
+/* The web-mail platform of a mailbox named in a ransom note is benign; the
+ * mailbox stays an indicator. */
+static void test_mail_platform_domain(void **state)
+{
+  static const char text[] = "Negotiation went through k7q2x9@proton.me and a chat room.";
+  (void)state;
+  expect_status(text, CTIX_IOC_EMAIL, "k7q2x9@proton.me", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status(text, CTIX_IOC_DOMAIN, "proton.me", CTIX_IOC_STATUS_BENIGN, "web-mail platform");
+  expect_status("Mail came from ops@relay-mailer.net twice.", CTIX_IOC_DOMAIN, "relay-mailer.net",
+                CTIX_IOC_STATUS_IOC, NULL);
+}
+
+/* A zero-padded dotted number after "version" is a version, not an
+ * address; the same address elsewhere, or unpadded, is kept. */
+static void test_version_not_address(void **state)
+{
+  (void)state;
+  expect_status("The flaw affects Acme Agent versions 9.2.18.001 through 9.2.18.538.",
+                CTIX_IOC_IPV4, "9.2.18.1", CTIX_IOC_STATUS_REJECTED, "version number");
+  expect_status("The implant beacons to 9.2.18.001 over TLS.", CTIX_IOC_IPV4, "9.2.18.1",
+                CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("Fixed in version 2, the server 45.9.20.11 still answered.", CTIX_IOC_IPV4,
+                "45.9.20.11", CTIX_IOC_STATUS_IOC, NULL);
+}
+
+/* A name whose extension is a TLD, decided a file at one place and left
+ * undecided at another, is one file: its domain item is rejected; a name
+ * inside a path keeps its domain item, and an archive name keeps both. */
+static void test_one_type_per_value(void **state)
+{
+  static const char text[] = "The operators used harvest.py (an open-source library) to dump "
+                             "hashes.\n| Credential dumping | harvest.py on every server |\n";
+  (void)state;
+  expect_status(text, CTIX_IOC_FILE_NAME, "harvest.py", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status(text, CTIX_IOC_DOMAIN, "harvest.py", CTIX_IOC_STATUS_REJECTED,
+                "file name elsewhere in the text");
+  {
+    /* on a list built by hand: the domain's one hit inside a path */
+    ctix_ioc it[3] = {make_item(CTIX_IOC_FILE_NAME, CTIX_IOC_STATUS_IOC, NULL),
+                      make_item(CTIX_IOC_FILE_PATH, CTIX_IOC_STATUS_IOC, NULL),
+                      make_item(CTIX_IOC_DOMAIN, CTIX_IOC_STATUS_IOC, NULL)};
+    ctix_ioc_hit h[3] = {make_hit(0, 0), make_hit(1, 20), make_hit(2, 21)};
+    it[0].value = "Grab.py";
+    it[1].value = "~/kit/grab.py";
+    it[2].value = "grab.py";
+    h[1].span.end = 40;
+    assert_int_equal(ctix__ioc_triage_one_type(it, 3, h, 3), 0);
+    assert_int_equal(it[2].status, CTIX_IOC_STATUS_IOC);
+    h[2] = make_hit(2, 50); /* now outside it */
+    assert_int_equal(ctix__ioc_triage_one_type(it, 3, h, 3), 0);
+    assert_int_equal(it[2].status, CTIX_IOC_STATUS_REJECTED);
+  }
+  expect_status("The dropper downloaded invoice.zip. | Hosting | invoice.zip |",
+                CTIX_IOC_DOMAIN, "invoice.zip", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("Dropped file harvest.py; the C2 was harvest[.]py on port 443.", CTIX_IOC_DOMAIN,
+                "harvest.py", CTIX_IOC_STATUS_IOC, NULL);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -702,6 +876,12 @@ int main(void)
       cmocka_unit_test(test_system_files),
       cmocka_unit_test(test_agency_domains),
       cmocka_unit_test(test_email_triage),
+      cmocka_unit_test(test_builtin_programs),
+      cmocka_unit_test(test_program_list_matches_data_file),
+      cmocka_unit_test(test_organisation_contact),
+      cmocka_unit_test(test_one_type_per_value),
+      cmocka_unit_test(test_mail_platform_domain),
+      cmocka_unit_test(test_version_not_address),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

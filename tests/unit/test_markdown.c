@@ -202,6 +202,28 @@ static void test_links_and_images(void **state)
   ctix_document_free(d);
 }
 
+/* A link or code span written glued to a word (a space lost when a page
+ * was converted) stays a word of its own in the text; one glued to
+ * punctuation, and a footnote number, are left as they were. */
+static void test_glued_links_and_code(void **state)
+{
+  ctix_document *d = PARSE(
+      "Send reports to[abuse.example.net/form](https://abuse.example.net/form) daily.\n\n"
+      "Mail[helpdesk@example.org](mailto:helpdesk@example.org)or call us.\n\n"
+      "It writes`/var/lib/acme/STATE`unless told otherwise, then (`x.log`), and`KEY`too.\n\n"
+      "Kept: [site](https://s.example/)'s page, a[b]c, Conti[2](#n2) and [last](u).\n");
+  (void)state;
+  assert_int_equal(d->nblocks, 4);
+  assert_true(block_is(d, 0, "Send reports to abuse.example.net/form daily."));
+  assert_true(block_is(d, 1, "Mail helpdesk@example.org or call us."));
+  assert_true(block_is(d, 2, "It writes /var/lib/acme/STATE unless told otherwise, then (x.log), "
+                             "and KEY too."));
+  assert_true(block_is(d, 3, "Kept: site's page, a[b]c, Conti and last."));
+  assert_true(link_is(d, 0, "abuse.example.net/form", "https://abuse.example.net/form"));
+  assert_true(link_is(d, 1, "helpdesk@example.org", "mailto:helpdesk@example.org"));
+  ctix_document_free(d);
+}
+
 static void test_emphasis(void **state)
 {
   ctix_document *d = PARSE("**bold** *it* __strong__ _em_ ~~gone~~ ***both*** "
@@ -349,6 +371,7 @@ int main(void)
       cmocka_unit_test(test_quote_rule_comment),
       cmocka_unit_test(test_tables),
       cmocka_unit_test(test_links_and_images),
+      cmocka_unit_test(test_glued_links_and_code),
       cmocka_unit_test(test_emphasis),
       cmocka_unit_test(test_emphasis_kept_literal),
       cmocka_unit_test(test_code_spans_escapes_entities),

@@ -624,6 +624,39 @@ static bool footnote_ref(const char *t, const atom *a)
   return a->ulen > 0;
 }
 
+/* True if the text appended so far ends with a letter or digit: a word
+ * a link glued to it would run into. */
+static bool ends_in_word(const ctix__docb *b)
+{
+  return b->text.len > b->block_start &&
+         ctix__isalnum((unsigned char)b->text.data[b->text.len - 1]);
+}
+
+/*
+ * A link or code span written glued to the word before or after it
+ * ("Report incidents to[ncsc.gov.uk](...)", "[site](...)or email",
+ * "`/opt/x/LIST`if it is missing", a space lost when the page was turned
+ * into Markdown): the page shows the link or code apart from the word, in
+ * its own style, but its visible text would join the two into one word
+ * ("toncsc.gov.uk", "LISTif"). Starts a new word before the text s[0..n)
+ * of the atom when both the text so far and s are word characters there;
+ * inline_text does the same after the atom.
+ */
+static void glued_word_break(md *m, const char *s, size_t n)
+{
+  if (n && ctix__isalnum((unsigned char)s[0]) && ends_in_word(m->b))
+    ctix__docb_break(m->b);
+}
+
+/* glued_word_break for a code span s[0..n), which may also open with the
+ * root of a path or a variable ("whether`/opt/x`", "to`%APPDATA%\x`"). */
+static void glued_code_break(md *m, const char *s, size_t n)
+{
+  if (n && s[0] && (ctix__isalnum((unsigned char)s[0]) || strchr("/\\~%$", s[0])) &&
+      ends_in_word(m->b))
+    ctix__docb_break(m->b);
+}
+
 static int emit_atom(md *m, const char *t, const atom *a)
 {
   ctix__docb *b = m->b;
@@ -639,6 +672,7 @@ static int emit_atom(md *m, const char *t, const atom *a)
       s0++;
       n0 -= 2;
     }
+    glued_code_break(m, t + s0, n0);
     return ctix__docb_append(b, t + s0, n0);
   }
   case ATOM_IMAGE:
@@ -650,6 +684,7 @@ static int emit_atom(md *m, const char *t, const atom *a)
   case ATOM_LINK:
     if (footnote_ref(t, a))
       return 0;
+    glued_word_break(m, t + a->a, a->alen);
     if ((rc = inline_span(m, t + a->a, a->alen, &s, &e)))
       return rc;
     if (a->ulen)
@@ -718,6 +753,11 @@ static int inline_text(md *m, const char *t, size_t n)
       if ((rc = emit_atom(m, t, &a)))
         goto done;
       i += a.len;
+      /* "[site](...)or", "`code`if": the word after a link or code span
+       * is a word of its own */
+      if ((a.kind == ATOM_LINK || a.kind == ATOM_CODE) && i < n &&
+          ctix__isalnum((unsigned char)t[i]) && ends_in_word(m->b))
+        ctix__docb_break(m->b);
       continue;
     }
     if ((rc = ctix__docb_append(b, t + i, 1)))

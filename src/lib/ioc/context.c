@@ -201,6 +201,12 @@ int ctix__ioc_rec_user_agent(ctix__ioc_scan *s, size_t start, size_t end,
     u += q;
   if (u >= end)
     return 0;
+  /* the header's name is not part of its value: "User-AgentMozilla/4.0
+   * (...)", a header line whose separator was lost (a string of a YARA
+   * rule, a capture pasted without its ": ") */
+  if (end - u > 10 && (t[u] | 32) == 'u' && ctix__mem_istarts(t + u, end - u, "user-agent") &&
+      ctix__isalpha((unsigned char)t[u + 10]))
+    u += 10;
   /* "User-Agent:Mozilla/5.0" written without a space */
   if (!ctix__isalpha((unsigned char)t[u]) || !product_end(t, s->len, u)) {
     const char *c = memchr(t + u, ':', end - u);

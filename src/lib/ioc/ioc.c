@@ -200,6 +200,13 @@ static int extract(ctix_ioc_list **out, const char *text, size_t len,
   }
   if ((rc = ctix__ioc_builder_finish(b, out)))
     goto fail;
+  if (scan.tld_programs &&
+      (rc = ctix__ioc_triage_one_type((ctix_ioc *)(*out)->items, (*out)->nitems,
+                                       (*out)->hits, (*out)->nhits))) {
+    ctix_ioc_list_free(*out);
+    *out = NULL;
+    goto fail;
+  }
   goto done;
 fail:
   if (rc == CTIX_ETOOBIG)

@@ -71,3 +71,50 @@ file(CONFIGURE OUTPUT ${CTIX_IOC_BENIGN_H} CONTENT "@_body@" @ONLY)
 # inputs, and a 0.3 MB library instead of 4.7 MB).
 pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle)
 target_link_libraries(ctix PUBLIC PkgConfig::NETTLE)
+
+# Word lists of the triage (data/ioc/windows-programs.txt: built-in Windows
+# programs, triage.c; data/ioc/query-field-sets.txt: the first labels of
+# the field names of detection queries, net.c) become sorted C tables of
+# strings, generated/ioc_<name>.h, at configure time, like the benign list:
+# one lower-case entry per line, '#' starts a comment; a malformed or
+# duplicate line stops the configuration, naming it.
+function(ctix_ioc_word_table txt header var regex)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${txt})
+  file(STRINGS ${txt} _lines)
+  set(_words "")
+  set(_lineno 0)
+  foreach(_line IN LISTS _lines)
+    math(EXPR _lineno "${_lineno} + 1")
+    string(REGEX REPLACE "#.*$" "" _line "${_line}")
+    string(STRIP "${_line}" _line)
+    if(_line STREQUAL "")
+      continue()
+    endif()
+    if(NOT _line MATCHES "${regex}")
+      message(FATAL_ERROR "${txt}:${_lineno}: not a lower-case entry: '${_line}'")
+    endif()
+    list(FIND _words "${_line}" _dup)
+    if(NOT _dup LESS 0)
+      message(FATAL_ERROR "${txt}:${_lineno}: duplicate entry '${_line}'")
+    endif()
+    list(APPEND _words "${_line}")
+  endforeach()
+  if(NOT _words)
+    message(FATAL_ERROR "${txt}: no entries")
+  endif()
+  list(SORT _words)
+  file(RELATIVE_PATH _rel ${CMAKE_SOURCE_DIR} ${txt})
+  set(_body "/* Generated from ${_rel} by src/lib/ioc/module.cmake; do not edit. */\n")
+  string(APPEND _body "/* Sorted (strcmp order). */\nstatic const char *const ${var}[] = {\n")
+  foreach(_w IN LISTS _words)
+    string(APPEND _body "    \"${_w}\",\n")
+  endforeach()
+  string(APPEND _body "};\n")
+  file(CONFIGURE OUTPUT ${header} CONTENT "@_body@" @ONLY)
+endfunction()
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/windows-programs.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_windows_programs.h system_files
+                    "^[a-z0-9][a-z0-9_+-]*(\\.[a-z0-9_+-]+)*\\.[a-z0-9]+$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/query-field-sets.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_query_field_sets.h query_field_sets
+                    "^[a-z][a-z0-9_]*$")

@@ -41,6 +41,8 @@
 #include "ioc/scan.h"
 #include "util/str.h"
 
+#include "ioc_query_field_sets.h"
+
 #define DOMAIN_MAX 253u
 #define LABEL_MAX 63u
 #define URL_MAX 8192u
@@ -56,6 +58,9 @@ static const char R_BAD_PORT[] = "invalid port";
 static const char R_LONG[] = "too long";
 static const char R_LOCALHOST[] = "local host name";
 static const char R_REPORTING[] = "reporting contact";
+static const char R_QUERY_FIELD[] = "field name in a query";
+static const char R_VERSION[] = "version number";
+static const char R_MAIL_PLATFORM[] = "web-mail platform";
 
 typedef unsigned char uchar;
 
@@ -511,6 +516,10 @@ static size_t ipv4_fmt(char *out, const unsigned oct[4])
 }
 
 /* Emits an IPv4 address (with its triage) at [a, z). */
+/* Words before a dotted number that make it a version ("versions
+ * 9.2.18.001 through 9.2.18.538"). */
+static const char *const version_words[] = {"version", "versions", "ver", NULL};
+
 static int emit_ipv4(ctix__ioc_scan *s, size_t a, size_t z, const unsigned oct[4])
 {
   char v[16];
@@ -521,6 +530,12 @@ static int emit_ipv4(ctix__ioc_scan *s, size_t a, size_t z, const unsigned oct[4
   int k;
   for (k = 0; k < 4; k++)
     bytes[k] = (uint8_t)oct[k];
+  /* written with a zero-padded group ("9.2.18.001") after "version": a
+   * product's version, not an address (only zero-padded quads are looked
+   * at: addresses are rarely written so, versions often are) */
+  if (z - a > n && ctix__ioc_context_has(s, a, 3, version_words))
+    return ctix__ioc_emit(s, CTIX_IOC_IPV4, a, z, v, n, CTIX_IOC_STATUS_REJECTED,
+                          R_VERSION);
   ctix__ioc_triage_ip(bytes, false, &st, &why);
   return ctix__ioc_emit(s, CTIX_IOC_IPV4, a, z, v, n, st, why);
 }
@@ -814,6 +829,130 @@ int ctix__ioc_rec_ip(ctix__ioc_scan *s, size_t start, size_t end, const ctix__io
 
 /* ------------------------------------------------------------ domains */
 
+/* ------------------------------------------------- fields of queries */
+
+/* Longest entry of query_field_sets. */
+#define FIELD_SET_MAX 16u
+
+/* True if the label w[0..n) (lower case, as the caller checked) is one of
+ * query_field_sets (binary search). */
+static bool field_set(const char *w, size_t n)
+{
+  size_t lo = 0, hi = sizeof(query_field_sets) / sizeof(query_field_sets[0]);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *e = query_field_sets[mid];
+    int c = strncmp(e, w, n);
+    if (c == 0)
+      c = e[n] ? 1 : 0;
+    if (c == 0)
+      return true;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return false;
+}
+
+/* True if t[a..z) is written as a field name could be: labels of
+ * lower-case letters, digits and '_', the first one a field set of
+ * query_field_sets ("process.parent.name"). */
+static bool field_shaped(const char *t, size_t a, size_t z)
+{
+  size_t k = a, first;
+  while (k < z && k - a <= FIELD_SET_MAX && (ctix__islower((uchar)t[k]) || t[k] == '_'))
+    k++;
+  if (k == a || k >= z || t[k] != '.' || !field_set(t + a, k - a))
+    return false;
+  for (first = k; k < z; k++) {
+    uchar c = (uchar)t[k];
+    if (c != '.' && !ctix__islower(c) && !ctix__isdigit(c) && c != '_')
+      return false;
+  }
+  return first > a;
+}
+
+/* Skips blanks (spaces and tabs) from t[i] forward, within the line. */
+static size_t blanks_after(const char *t, size_t len, size_t i)
+{
+  while (i < len && (t[i] == ' ' || t[i] == '\t'))
+    i++;
+  return i;
+}
+
+/* True if an operator of a query follows t[z..): ':' before a quoted
+ * value, a list or a wildcard ("process.name : \"curl\"",
+ * "process.name:(...)"), or before anything when written with a blank
+ * before it ("x : y", which prose does not write); '==', '!=', '=~', '<',
+ * '>'; "in (" / "like". A port ("file.io:443") or a colon ending a
+ * sentence ("upload to file.io: ...") is none. */
+static bool operator_after(const char *t, size_t len, size_t z)
+{
+  size_t i = blanks_after(t, len, z), v;
+  if (i >= len)
+    return false;
+  if (t[i] == ':') {
+    if (i > z)
+      return true;
+    v = blanks_after(t, len, i + 1);
+    return v < len && (t[v] == '"' || t[v] == '\'' || t[v] == '(' || t[v] == '*' || t[v] == '[');
+  }
+  if (i + 1 < len && (t[i] == '=' || t[i] == '!') && (t[i + 1] == '=' || t[i + 1] == '~'))
+    return true;
+  if ((t[i] == '<' || t[i] == '>') && i > z)
+    return true;
+  if (i == z || ((t[i] | 32) != 'i' && (t[i] | 32) != 'l'))
+    return false;
+  return (len - i > 3 && ctix__mem_istarts(t + i, len - i, "in (")) ||
+         (len - i > 5 && ctix__mem_istarts(t + i, len - i, "like "));
+}
+
+/* True if t[a..) is the unquoted value of a field of a query: a ':' or
+ * "==" before it, and before that a field name ("event.dataset:
+ * endpoint.events.network", the name of a data stream). */
+static bool field_value(const char *t, size_t a)
+{
+  size_t i = a, e, b;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+    i--;
+  if (i == 0)
+    return false;
+  if (t[i - 1] == ':')
+    i--;
+  else if (i >= 2 && t[i - 1] == '=' && t[i - 2] == '=')
+    i -= 2;
+  else
+    return false;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+    i--;
+  e = i;
+  b = e;
+  while (b > 0 && e - b < 64 && (ctix__isalnum((uchar)t[b - 1]) || t[b - 1] == '.' || t[b - 1] == '_'))
+    b--;
+  return e > b && memchr(t + b, '.', e - b) && field_shaped(t, b, e);
+}
+
+/*
+ * True if the name t[a..z) is a field name of a detection query, or the
+ * bare value of one, rather than a host: "process.parent.name" in
+ * "process.parent.name : \"osascript\"", "endpoint.events.network" in
+ * "event.dataset: endpoint.events.network" (ECS field names in the EQL,
+ * KQL or ES|QL of an article; ".name" and ".network" are TLDs). Its first
+ * label must be a field set of data/ioc/query-field-sets.txt and an
+ * operator must follow it, or a field and its operator come before it.
+ * Only valid names reach it (emit_domain), and most leave at the first
+ * label.
+ */
+static bool query_field(const ctix__ioc_scan *s, size_t a, size_t z)
+{
+  const char *t = s->text;
+  /* the operators first: most names have none around them */
+  if (!operator_after(t, s->len, z) && !field_value(t, a))
+    return false;
+  return field_shaped(t, a, z) && !ctix__ioc_is_defanged(s, a, z);
+}
+
 /* Emits the domain h[0..n) of the scanned text at [a, z) if valid; a name
  * with an unknown TLD is emitted as rejected only when `report_defanged`
  * and [a, z) is defanged. Returns 1 if emitted, 0 if not, <0 on error. */
@@ -836,6 +975,11 @@ static int emit_domain(ctix__ioc_scan *s, size_t a, size_t z, bool report_defang
   if (r == DOM_BAD_TLD && ctix__ioc_is_defanged(s, a, z))
     r = DOM_OK;
   if (r == DOM_OK) {
+    if (query_field(s, a, z)) {
+      rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, a, z, v, n, CTIX_IOC_STATUS_REJECTED,
+                          R_QUERY_FIELD);
+      return rc ? rc : 1;
+    }
     ctix__ioc_triage_host(s, v, n, &hrec, &st, &why);
     rc = ctix__ioc_emit(s, CTIX_IOC_DOMAIN, a, z, v, n, st, why);
     return rc ? rc : 1;
@@ -875,6 +1019,16 @@ static bool code_like(const char *t, size_t a, size_t z)
   return upper_tld && capitalised;
 }
 
+/* True if t[start..pct) ends in the "scheme:%2F" or "%3A%2F" of a URL
+ * whose "://" is percent-encoded, and t[pct] is its second "%2F". */
+static bool encoded_slashes(const char *t, size_t start, size_t pct)
+{
+  if (pct < start + 4 || !ctix__mem_istarts(t + pct, 3, "%2f") ||
+      !ctix__mem_istarts(t + pct - 3, 3, "%2f"))
+    return false;
+  return t[pct - 4] == ':' || (pct >= start + 6 && ctix__mem_istarts(t + pct - 6, 3, "%3a"));
+}
+
 int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
 {
   const char *t = s->text;
@@ -904,6 +1058,12 @@ int ctix__ioc_rec_domain(ctix__ioc_scan *s, size_t start, size_t end, const ctix
       }
     }
     z = i;
+    /* "https:%2F%2Fevil.com", a URL written percent-encoded: the two
+     * hex digits of the escape before the host belong to it, not to the
+     * host (a lone "%2Fname.com" is left as written) */
+    if (a > start && t[a - 1] == '%' && z - a > 2 && is_hex(t[a]) && is_hex(t[a + 1]) &&
+        encoded_slashes(t, start, a - 1))
+      a += 2;
     while (a < z && (t[a] == '-' || t[a] == '.'))
       a++;
     while (z > a && (t[z - 1] == '.' || t[z - 1] == '-'))
@@ -985,9 +1145,66 @@ static bool mail_platform(const char *d, size_t n)
   return false;
 }
 
+/* Bytes looked at before an address for an organisation's contact. */
+#define CONTACT_SPAN_BEFORE 200u
+
+/* Words after "contact" that name the writer or the reader, not an
+ * organisation ("contact us at", "Contact our support at" in a ransom
+ * note). */
+static const char *const contact_pronouns[] = {"me", "our", "the", "them", "us", "your", NULL};
+
+/*
+ * True if the sentence before the address at t[a..) tells the reader to
+ * contact an organisation named with a capital ("contact Siemens
+ * Industrial Cybersecurity Services at ...", "consider contacting Acme
+ * PSIRT via <url> or email ..."): a vendor's or agency's contact that
+ * closes an advisory, not an indicator. "Contact us at ..." (a ransom
+ * note) is none. Looked at only when a "contact" word is near
+ * (reporting_contact).
+ */
+static bool organisation_contact(const ctix__ioc_scan *s, size_t a)
+{
+  const char *t = s->text;
+  size_t lo = a > CONTACT_SPAN_BEFORE ? a - CONTACT_SPAN_BEFORE : 0, i, k, w;
+  for (i = a; i > lo; i--) {
+    char c = t[i - 1];
+    if (c == '\n' || ((c == '.' || c == '!' || c == '?') && i < a && t[i] == ' '))
+      return false;
+    if ((c | 32) != 'c' || (i >= 2 && ctix__isalpha((uchar)t[i - 2])) ||
+        !ctix__mem_istarts(t + i - 1, a - i + 1, "contact"))
+      continue;
+    k = i - 1 + 7;
+    if (k + 3 <= a && ctix__mem_istarts(t + k, a - k, "ing"))
+      k += 3;
+    if (k >= a || t[k] != ' ')
+      continue;
+    k++;
+    if (k >= a || !ctix__isupper((uchar)t[k]))
+      continue;
+    for (w = k; w < a && ctix__isalpha((uchar)t[w]); w++)
+      ;
+    {
+      size_t j;
+      bool pronoun = false;
+      for (j = 0; contact_pronouns[j]; j++)
+        if (ctix__mem_ieq(t + k, w - k, contact_pronouns[j]))
+          pronoun = true;
+      if (!pronoun)
+        return true;
+    }
+  }
+  return false;
+}
+
+/* The report words and the words of organisation_contact, looked for
+ * at once: the common case, neither, costs one look. */
+static const char *const report_contact_words[] = {"report",  "reporting",  "reports",
+                                                   "contact", "contacting", NULL};
+
 /* True if the sentence around the address t[a..z) says to report
  * something to it: a report word before it, or after it before the
- * sentence ends. */
+ * sentence ends; or if it tells the reader to contact an organisation
+ * there (organisation_contact). */
 static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
 {
   const char *t = s->text;
@@ -995,7 +1212,9 @@ static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
 #if defined(__SSE2__)
   const bool vec = !ctix__ioc_force_scalar;
 #endif
-  if (ctix__ioc_context_has(s, a, REPORT_WORDS_BEFORE, report_words))
+  if (ctix__ioc_context_has(s, a, REPORT_WORDS_BEFORE, report_contact_words) &&
+      (ctix__ioc_context_has(s, a, REPORT_WORDS_BEFORE, report_words) ||
+       organisation_contact(s, a)))
     return true;
   for (i = z; i < lim; i++) {
 #if defined(__SSE2__)
@@ -1130,18 +1349,24 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
         st = dst = CTIX_IOC_STATUS_REJECTED;
         why = dwhy = R_UNKNOWN_TLD;
       } else {
+        bool platform = mail_platform(d, dn);
         ctix__ioc_triage_host(s, d, dn, &hrec, &dst, &dwhy);
         st = dst;
         why = dwhy;
         /* a web-mail platform is benign, its mailboxes are anyone's */
-        if (st == CTIX_IOC_STATUS_BENIGN && mail_platform(d, dn)) {
+        if (st == CTIX_IOC_STATUS_BENIGN && platform) {
           st = CTIX_IOC_STATUS_IOC;
           why = NULL;
         }
-        if (st == CTIX_IOC_STATUS_IOC && !mail_platform(d, dn) &&
-            reporting_contact(s, la, hz)) {
+        if (st == CTIX_IOC_STATUS_IOC && !platform && reporting_contact(s, la, hz)) {
           st = dst = CTIX_IOC_STATUS_BENIGN;
           why = dwhy = R_REPORTING;
+        }
+        /* the platform of a mailbox is no indicator, the mailbox is
+         * ("...@proton.me" in a ransom note) */
+        if (dst == CTIX_IOC_STATUS_IOC && platform) {
+          dst = CTIX_IOC_STATUS_BENIGN;
+          dwhy = R_MAIL_PLATFORM;
         }
       }
       /* span: from the local part (a comment inside is part of what was written) */

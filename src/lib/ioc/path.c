@@ -148,6 +148,14 @@ static const char *const net_words[] = {
     "www",
 };
 
+/* Words after "domain" that make it a Windows domain, not a host name
+ * ("domain controllers", "domain admins"), sorted. */
+static const char *const ad_domain_words[] = {
+    "account",  "accounts", "admin",  "administrator", "administrators", "admins",
+    "controller", "controllers", "credentials", "group", "groups", "join", "joined",
+    "policies", "policy", "trust", "trusts", "user", "users",
+};
+
 /* Words before "from" that make what follows a file ("extracted from"). */
 static const char *const from_file_words[] = {
     "decompressed", "extracted", "extracts", "inside", "unpacked", "unzipped", "within",
@@ -171,7 +179,7 @@ static const char *const not_files[] = {
  */
 typedef uint32_t word_lens[32];
 static word_lens glue_words_lens, stop_words_lens, file_words_lens, net_words_lens,
-    from_file_words_lens;
+    from_file_words_lens, ad_domain_words_lens;
 #define WORDS(tab) tab, COUNT(tab), tab##_lens
 static void tables_init(void);
 
@@ -322,6 +330,7 @@ static void build_tables(void)
     byte_class[(unsigned char)rootpos[i]] |= B_ROOTPOS;
   build_word_lens(glue_words_lens, glue_words, COUNT(glue_words));
   build_word_lens(stop_words_lens, stop_words, COUNT(stop_words));
+  build_word_lens(ad_domain_words_lens, ad_domain_words, COUNT(ad_domain_words));
   build_word_lens(file_words_lens, file_words, COUNT(file_words));
   build_word_lens(net_words_lens, net_words, COUNT(net_words));
   build_word_lens(from_file_words_lens, from_file_words, COUNT(from_file_words));
@@ -1212,6 +1221,42 @@ static bool path_ok(path_kind kind, const char *t, size_t body, size_t e, char s
   }
 }
 
+/*
+ * Where a POSIX absolute path t[i..e) holds a second one glued after it,
+ * or e: the path's own first two folders written again at a later
+ * separator ("/opt/x/conf/LIST/opt/x/conf/LIST.tmp", two arguments of
+ * "cp" whose space was lost). A path that only passes through a folder of
+ * the same name ("/usr/lib/usr/...") is not split: both folders must come
+ * again, in order.
+ */
+static size_t doubled_at(const char *t, size_t i, size_t e)
+{
+  size_t p, k;
+  const char *q;
+  if (e - i < 8 || t[i] != '/')
+    return e;
+  q = memchr(t + i + 1, '/', e - i - 1);
+  if (!q || q == t + i + 1)
+    return e;
+  q = memchr(q + 1, '/', (size_t)(t + e - q - 1));
+  if (!q || q[-1] == '/')
+    return e;
+  p = (size_t)(q - t) + 1 - i; /* "/a/b/" */
+  for (k = i + p; k + p < e; k++)
+    if (t[k] == '/' && t[k - 1] != '/' && memcmp(t + k, t + i, p) == 0)
+      return k;
+  return e;
+}
+
+/* Emits the file path t[a..z) with its triage. */
+static int emit_file_path(ctix__ioc_scan *s, size_t a, size_t z)
+{
+  ctix_ioc_status fst;
+  const char *why;
+  ctix__ioc_triage_file(s->text + a, z - a, &fst, &why);
+  return ctix__ioc_emit(s, CTIX_IOC_FILE_PATH, a, z, s->text + a, z - a, fst, why);
+}
+
 int ctix__ioc_rec_path(ctix__ioc_scan *s, size_t start, size_t end, const ctix__ioc_shape *sh)
 {
   const char *t = s->text;
@@ -1241,11 +1286,10 @@ int ctix__ioc_rec_path(ctix__ioc_scan *s, size_t start, size_t end, const ctix__
     if (!e || !path_ok(kind, t, body, e, sep))
       continue;
     {
-      ctix_ioc_status fst;
-      const char *why;
-      int rc;
-      ctix__ioc_triage_file(t + i, e - i, &fst, &why);
-      rc = ctix__ioc_emit(s, CTIX_IOC_FILE_PATH, i, e, t + i, e - i, fst, why);
+      size_t d = kind == P_ABS ? doubled_at(t, i, e) : e;
+      int rc = emit_file_path(s, i, d);
+      if (rc == 0 && d < e)
+        rc = emit_file_path(s, d, e);
       if (rc < 0)
         return rc;
     }
@@ -1350,6 +1394,20 @@ static bool possessive_before(const char *t, size_t pos)
          (b == 0 || ctix__isspace((unsigned char)t[b - 1]) || strchr("(\"[", t[b - 1]));
 }
 
+/* True if the word t[wb..we) says a name is a host: one of net_words,
+ * but not the "domain" of an Active Directory domain ("used tool.py on
+ * the domain controllers"). */
+static bool net_word(const char *t, size_t len, size_t wb, size_t we)
+{
+  size_t b, e;
+  if (!word_in(WORDS(net_words), t + wb, we - wb))
+    return false;
+  if (!ctix__mem_ieq(t + wb, we - wb, "domain"))
+    return true;
+  return !next_word(t, len, we, &b, &e) ||
+         !word_in(WORDS(ad_domain_words), t + b, e - b);
+}
+
 /*
  * Whether the words around t[start..end), a name whose extension `dot`
  * (index of the '.') is also a top-level domain, say it is a file.
@@ -1378,7 +1436,7 @@ static bool context_says_file(const char *t, size_t len, size_t start, size_t en
   for (n = 0; n < CONTEXT_WORDS && prev_word(t, pos, &wb, &we, &raw); n++) {
     if (word_in(WORDS(file_words), t + wb, we - wb))
       return true;
-    if (word_in(WORDS(net_words), t + wb, we - wb))
+    if (net_word(t, len, wb, we))
       return false;
     if (ctix__mem_ieq(t + wb, we - wb, "from")) {
       size_t b2, e2, r2;
@@ -1391,7 +1449,7 @@ static bool context_says_file(const char *t, size_t len, size_t start, size_t en
   for (n = 0; n < NEXT_CONTEXT_WORDS && next_word(t, len, pos, &wb, &we); n++) {
     if (word_in(WORDS(file_words), t + wb, we - wb))
       return true;
-    if (word_in(WORDS(net_words), t + wb, we - wb))
+    if (net_word(t, len, wb, we))
       return false;
     pos = we;
   }
@@ -1520,8 +1578,12 @@ static int filename_piece(ctix__ioc_scan *s, size_t a, size_t e)
     return 0;
   if (x->kind == S && name_in(not_files, COUNT(not_files), t + a, e - a))
     return 0;
-  if (ext_tld[x - exts] && !context_says_file(t, s->len, a, e, dot - 1))
-    return 0;
+  if (ext_tld[x - exts]) {
+    if (!context_says_file(t, s->len, a, e, dot - 1))
+      return 0;
+    if (x->kind == S || x->kind == X)
+      s->tld_programs = true;
+  }
   {
     ctix_ioc_status fst;
     const char *why;

@@ -61,6 +61,10 @@ struct ctix__ioc_scan {
   size_t resume;            /* where the scanner continues (>= token end) */
   size_t claims;            /* tokens claimed so far (scan.c's offer) */
   void *priv;               /* the list builder (list.c) */
+  /* a file name ending in a script or program extension that is also a
+   * top-level domain ("tool.py") was emitted: ctix__ioc_triage_one_type
+   * has work to do */
+  bool tld_programs;
 };
 
 /*
@@ -163,6 +167,13 @@ void ctix__ioc_triage_domain(const ctix__ioc_scan *s, const char *domain, size_t
  * (C:\Users\Public\svchost.exe: masquerading) stays an IOC. */
 void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
                            const char **reason);
+/* Rejects ("file name elsewhere in the text") a domain item, not written
+ * defanged, whose value is also a file_name item, that ends in a script or
+ * program extension ("secretsdump.py") and that no path or URL holds at
+ * any of its hits; run on the finished list when the scan emitted such a
+ * file name (ctix__ioc_scan.tld_programs). Returns 0 or CTIX_ENOMEM. */
+int ctix__ioc_triage_one_type(ctix_ioc *items, size_t nitems, const ctix_ioc_hit *hits,
+                              size_t nhits);
 /* Marks the url/domain/email/ip items all of whose hits lie in a reference
  * section of `doc` ("References", "Sources", "Further reading", ...) as
  * BENIGN "reference link"; run on the finished list (document offsets) by

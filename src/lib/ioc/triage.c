@@ -27,6 +27,7 @@
 #include "util/str.h"
 
 #include "ioc_benign_domains.h"
+#include "ioc_windows_programs.h"
 
 /* ------------------------------------------------------------------ IPs */
 
@@ -487,6 +488,7 @@ static const char *const reference_headings[] = {
     "related links",     "useful links",      "links",            "read more",
     "related reading",   "related articles",  "notes and references", "endnotes",
     "footnotes",         "credits and references", "references and further reading",
+    "notes",
 };
 
 /* True if heading text h[0..n) names a reference section. */
@@ -594,33 +596,99 @@ done:
   return rc;
 }
 
+/* ---------------------------------------------------- one type per value */
+
+/*
+ * A name whose extension is also a top-level domain ("secretsdump.py") is
+ * a file name where the words around it say so, and a domain elsewhere
+ * (ctix__ioc_filename_likely): an occurrence with no deciding words (a
+ * table cell, a code span whose backquotes the document dropped) would
+ * then report the one written value as two types. For a script or program
+ * extension, where a name seen as a file is a file, the domain item of the
+ * same value is rejected with the reason "file name elsewhere in the
+ * text" when none of its occurrences lies inside a path or URL (there the
+ * name is a part of that observable, "~/src/abc.py", and is left as it
+ * was). A domain written defanged keeps its type: its author marked it a
+ * host. Archives and documents (".zip", ".mov") are left as they are:
+ * attackers register such names as hosts.
+ */
+/* File names a domain is compared with at most (more: the rest are not). */
+#define ONE_TYPE_MAX 64u
+
+/* True if the file name v ends in a script or program extension that is
+ * also a top-level domain ("tool.py", "run.sh"). */
+static bool ambiguous_program(const char *v)
+{
+  const char *dot = strrchr(v, '.');
+  ctix__ext_kind k;
+  size_t n;
+  if (!dot || dot == v || !(n = strlen(dot + 1)))
+    return false;
+  k = ctix__ioc_ext_kind(dot + 1, n);
+  return (k == CTIX__EXT_SCRIPT || k == CTIX__EXT_EXECUTABLE) && ctix__ioc_is_tld(dot + 1, n);
+}
+
+int ctix__ioc_triage_one_type(ctix_ioc *items, size_t nitems, const ctix_ioc_hit *hits,
+                              size_t nhits)
+{
+  /* per item: 1 a domain that may be a file, 2 one of its hits is inside
+   * a path or URL */
+  unsigned char *cand = NULL;
+  size_t files[ONE_TYPE_MAX];
+  size_t i, j, nfiles = 0, ncand = 0, cover_end = 0;
+  /* the file names that could have been read as domains: few or none */
+  for (i = 0; i < nitems && nfiles < ONE_TYPE_MAX; i++)
+    if (items[i].type == CTIX_IOC_FILE_NAME && ambiguous_program(items[i].value))
+      files[nfiles++] = i;
+  if (!nfiles)
+    return 0;
+  for (i = 0; i < nitems; i++) {
+    ctix_ioc *d = &items[i];
+    size_t dn;
+    if (d->type != CTIX_IOC_DOMAIN || d->status != CTIX_IOC_STATUS_IOC || d->defanged)
+      continue;
+    dn = strlen(d->value);
+    for (j = 0; j < nfiles; j++)
+      if (ctix__mem_ieq(d->value, dn, items[files[j]].value))
+        break;
+    if (j == nfiles)
+      continue;
+    if (!cand && !(cand = calloc(nitems, 1)))
+      return CTIX_ENOMEM;
+    cand[i] = 1;
+    ncand++;
+  }
+  if (!ncand)
+    return 0;
+  /* hits in text order: a path or URL hit covers the hits that start
+   * before its end */
+  for (i = 0; i < nhits; i++) {
+    const ctix_ioc_hit *h = &hits[i];
+    uint8_t t;
+    if (h->ioc >= nitems)
+      continue;
+    t = items[h->ioc].type;
+    if (cand[h->ioc] && h->span.start < cover_end)
+      cand[h->ioc] = 2;
+    if ((t == CTIX_IOC_FILE_PATH || t == CTIX_IOC_URL) && h->span.end > cover_end)
+      cover_end = h->span.end;
+  }
+  for (i = 0; i < nitems; i++)
+    if (cand[i] == 1) {
+      items[i].status = CTIX_IOC_STATUS_REJECTED;
+      items[i].reason = "file name elsewhere in the text";
+    }
+  free(cand);
+  return 0;
+}
+
 /* ------------------------------------------------------------------ files */
 
-/* Well-known Windows system binaries (lower case, sorted).
- * Naming one is not an indicator; finding one outside its system folder is
- * (masquerading), so the folder is checked too. */
-static const char *const system_files[] = {
-    "advapi32.dll",    "arp.exe",          "at.exe",           "attrib.exe",
-    "bcdedit.exe",     "bitsadmin.exe",    "certutil.exe",     "cmd.exe",
-    "cmstp.exe",       "comsvcs.dll",      "conhost.exe",      "cscript.exe",
-    "csrss.exe",       "curl.exe",         "dllhost.exe",      "eventvwr.exe",
-    "explorer.exe",    "findstr.exe",      "fodhelper.exe",    "forfiles.exe",
-    "fsutil.exe",      "icacls.exe",       "installutil.exe",  "ipconfig.exe",
-    "kernel32.dll",    "lsass.exe",        "mmc.exe",          "msbuild.exe",
-    "mshta.exe",       "msiexec.exe",      "mstsc.exe",        "msvcrt.dll",
-    "net.exe",         "net1.exe",         "netsh.exe",        "netstat.exe",
-    "nltest.exe",      "notepad.exe",      "nslookup.exe",     "ntdll.dll",
-    "odbcconf.exe",    "ping.exe",         "powershell.exe",   "quser.exe",
-    "reg.exe",         "regasm.exe",       "regsvcs.exe",      "regsvr32.exe",
-    "robocopy.exe",    "route.exe",        "rundll32.exe",     "sc.exe",
-    "schtasks.exe",    "sdclt.exe",        "services.exe",     "shell32.dll",
-    "smss.exe",        "svchost.exe",      "systeminfo.exe",   "takeown.exe",
-    "taskhostw.exe",   "taskkill.exe",     "tasklist.exe",     "taskmgr.exe",
-    "user32.dll",      "vssadmin.exe",     "wbadmin.exe",      "werfault.exe",
-    "wevtutil.exe",    "whoami.exe",       "wininet.dll",      "wininit.exe",
-    "winlogon.exe",    "wmic.exe",         "ws2_32.dll",       "wscript.exe",
-    "xcopy.exe",
-};
+/* Built-in Windows programs and libraries (lower case, sorted):
+ * system_files[] of ioc_windows_programs.h, from
+ * data/ioc/windows-programs.txt. Naming one is not an indicator; finding
+ * one outside its system folder is (masquerading), so the folder is
+ * checked too. */
 
 /* Roots of the Windows folder as paths write it, and the folders under it
  * where the binaries above live (lower case, '\' separators). */
@@ -708,6 +776,7 @@ static const sys_entry system_folders[] = {
 static const sys_entry posix_system_files[] = {
     E("/etc/passwd"), E("/etc/shadow"), E("/etc/group"),       E("/etc/hosts"), E("/etc/crontab"),
     E("/etc/sudoers"), E("/etc/resolv.conf"), E("/bin/sh"), E("/bin/bash"),
+    E("/dev/null"), E("/dev/zero"), E("/dev/random"), E("/dev/urandom"),
 };
 
 #undef E
