@@ -224,6 +224,27 @@ static void test_glued_links_and_code(void **state)
   ctix_document_free(d);
 }
 
+/*
+ * "[text][label]" is a reference link only when the label is defined
+ * (CommonMark; case and spaces of the label ignored, "[text][]" uses the
+ * text): two bracketed ids side by side stay as written.
+ */
+static void test_reference_labels(void **state)
+{
+  ctix_document *d = PARSE("The actors read internal mail [TA0009][T1114] and kept the "
+                           "accounts [T1078.001][T1078.002]. See [the Report][Ref  One], "
+                           "[Other][] and [x][undefined].\n"
+                           "\n"
+                           "  [ref one]: https://example.org/r\n"
+                           "[other]: https://example.org/o\n");
+  (void)state;
+  assert_true(block_is(d, 0,
+                       "The actors read internal mail [TA0009][T1114] and kept the accounts "
+                       "[T1078.001][T1078.002]. See the Report, Other and [x][undefined]."));
+  assert_int_equal(d->nblocks, 1);
+  ctix_document_free(d);
+}
+
 static void test_emphasis(void **state)
 {
   ctix_document *d = PARSE("**bold** *it* __strong__ _em_ ~~gone~~ ***both*** "
@@ -372,6 +393,7 @@ int main(void)
       cmocka_unit_test(test_tables),
       cmocka_unit_test(test_links_and_images),
       cmocka_unit_test(test_glued_links_and_code),
+      cmocka_unit_test(test_reference_labels),
       cmocka_unit_test(test_emphasis),
       cmocka_unit_test(test_emphasis_kept_literal),
       cmocka_unit_test(test_code_spans_escapes_entities),

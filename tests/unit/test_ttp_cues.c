@@ -798,6 +798,30 @@ static void test_rlo_cues(void **state)
   ctix__buf_free(&b);
 }
 
+/*
+ * "stage" as the noun of loaders ("the second stage", "later stages") is
+ * not the staging of collected data (T1074.001) nor of payloads on
+ * infrastructure (T1608.001); "staged" and "staging" are.
+ */
+static void test_stage_noun(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *noun = "The key is reused in later stages to decrypt the data of each stage, "
+                     "and the first stage drops its files to a directory.";
+  const char *verb = "The operators staged the stolen data in a hidden directory, staging "
+                     "the files for exfiltration.";
+  hitv v;
+  (void)state;
+  v = match(&b, noun);
+  assert_int_equal(find_any(v, CTIX_TTP_SIG_CUE, "T1074.001"), -1);
+  assert_int_equal(find_any(v, CTIX_TTP_SIG_CUE, "T1608.001"), -1);
+  v = match(&b, verb);
+  assert_true(find_hit(v, verb, CTIX_TTP_SIG_CUE, "T1074.001", "staged the stolen data") >= 0);
+  assert_true(find_hit(v, verb, CTIX_TTP_SIG_CUE, "T1074.001",
+                       "staging the files for exfiltration") >= 0);
+  ctix__buf_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -819,6 +843,7 @@ int main(void)
       cmocka_unit_test(test_priors),
       cmocka_unit_test(test_code_point_escape),
       cmocka_unit_test(test_rlo_cues),
+      cmocka_unit_test(test_stage_noun),
       cmocka_unit_test(test_rules_replace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

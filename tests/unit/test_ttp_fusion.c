@@ -4,8 +4,10 @@
  * these tests: a plain procedure is found and observed with evidence and
  * reasons; negation, advice and reference sections never make a technique
  * observed; a sub-technique is chosen over its parent when the text says
- * which one; literal ids count unless ignored; options (minimum
- * confidence, evidence count) are honoured; the output is deterministic.
+ * which one; literal ids count unless ignored; an id the author states
+ * in a plain assertion is reported even in a long text, with its parent
+ * beside a sub-technique the cues chose; options (minimum confidence,
+ * evidence count) are honoured; the output is deterministic.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,24 @@
 #include "ctix/ttp.h"
 #include "ttp/model.h"
 #include "ttp_test.h"
+#include "util/buf.h"
+
+/*
+ * `filler` sentences of neutral prose, then `body`: over 20 usable
+ * sentences, where the threshold has risen above an id with no model
+ * score of its own. Caller frees.
+ */
+static char *after_filler(const char *body, size_t filler)
+{
+  ctix_buf b = CTIX_BUF_INIT(1 << 20);
+  size_t i;
+  for (i = 0; i < filler; i++)
+    ctix__buf_addf(&b, "Section %zu of this bulletin lists the dates of the review. ", i + 1);
+  ctix__buf_adds(&b, "\n\n");
+  ctix__buf_adds(&b, body);
+  assert_int_equal(b.err, 0);
+  return ctix__buf_detach(&b, NULL);
+}
 
 static void test_plain_procedure(void **state)
 {
@@ -131,6 +151,69 @@ static void test_literal_ids(void **state)
   ctix_ttp_list_free(l2);
 }
 
+/*
+ * An id the author writes after a plain statement ("... [T1098].") is the
+ * author's mapping: reported in a long text although the model, which
+ * never saw an id labelled, scores its sentence low. Negated, or only in
+ * a table of ids, it stays below the threshold as before.
+ */
+static void test_stated_ids(void **state)
+{
+  char *plain = after_filler("The operators changed the settings of a dormant administrator "
+                             "account so that its password never expired [T1098].",
+                             40);
+  char *negated = after_filler("The operators did not change the settings of any "
+                               "administrator account [T1098].",
+                               40);
+  char *table = after_filler("| Tactic | Technique |\n| --- | --- |\n| Persistence | T1098 |\n"
+                             "| Discovery | T1049 |\n",
+                             40);
+  ctix_ttp_list *l = map_text(plain, false, NULL, NULL);
+  const ctix_ttp_hit *h = find_id(l, "T1098");
+  (void)state;
+  assert_non_null(h);
+  assert_int_equal(h->status, CTIX_TTP_OBSERVED);
+  assert_true(h->signals & CTIX_TTP_SIG_ID);
+  ctix_ttp_list_free(l);
+  l = map_text(negated, false, NULL, NULL);
+  assert_null(find_family(l, "T1098"));
+  ctix_ttp_list_free(l);
+  l = map_text(table, true, NULL, NULL);
+  assert_null(find_family(l, "T1098"));
+  assert_null(find_family(l, "T1049"));
+  ctix_ttp_list_free(l);
+  free(plain);
+  free(negated);
+  free(table);
+}
+
+/*
+ * The author writes the parent's id ("[T1059]") where the cues find a
+ * sub-technique (cmd.exe, T1059.003): the parent is reported beside it.
+ * Without the id, the sub-technique alone, as before.
+ */
+static void test_stated_parent_id(void **state)
+{
+  char *with = after_filler("The implant used cmd.exe /c to run shell commands on the "
+                            "appliance [T1059].",
+                            40);
+  char *without = after_filler("The implant used cmd.exe /c to run shell commands on the "
+                               "appliance.",
+                               40);
+  ctix_ttp_list *l = map_text(with, false, NULL, NULL);
+  (void)state;
+  assert_non_null(find_id(l, "T1059.003"));
+  assert_non_null(find_id(l, "T1059"));
+  assert_int_equal(find_id(l, "T1059")->status, CTIX_TTP_OBSERVED);
+  ctix_ttp_list_free(l);
+  l = map_text(without, false, NULL, NULL);
+  assert_non_null(find_id(l, "T1059.003"));
+  assert_null(find_id(l, "T1059"));
+  ctix_ttp_list_free(l);
+  free(with);
+  free(without);
+}
+
 static void test_options(void **state)
 {
   const char *text =
@@ -194,7 +277,8 @@ int main(void)
       cmocka_unit_test(test_plain_procedure), cmocka_unit_test(test_negated_not_observed),
       cmocka_unit_test(test_advice_and_references), cmocka_unit_test(test_sub_over_parent),
       cmocka_unit_test(test_publication_notice),
-      cmocka_unit_test(test_literal_ids),      cmocka_unit_test(test_options),
+      cmocka_unit_test(test_literal_ids),      cmocka_unit_test(test_stated_ids),
+      cmocka_unit_test(test_stated_parent_id), cmocka_unit_test(test_options),
       cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_no_technique),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

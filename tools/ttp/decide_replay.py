@@ -22,9 +22,11 @@ advice sentences, a Mobile or ICS id's sentence scoring the trace's Z for
 it; plus cue_w, name_w, id_w times the strongest cue, name and
 id of the technique, a parent taking the strongest of its sub-techniques';
 a family accepted when its best member reaches thr0 + thr1 ln(usable
-sentences), a Mobile or ICS family (ids only) always; inside it the
-sub-techniques within sub_margin of the threshold (a Mobile or ICS one
-always), else the parent). Predictions are folded into the label space as
+sentences), a Mobile or ICS family (ids only) always, and so a family
+one of whose ids the text states (a plain assertion that is no id table);
+inside it the sub-techniques within sub_margin of the threshold (a Mobile
+or ICS one, or one whose id is stated, always), else the parent, and the
+parent beside them when its own id is stated). Predictions are folded into the label space as
 `ctix eval ttp` does (src/cli/eval_ttp.c). With the parameters of the run
 that wrote the trace, the replay gives ctix's predictions (scores are
 rounded to 3 decimals in the trace: a tie can rarely differ); the line
@@ -91,6 +93,7 @@ DEFAULTS = {"thr0": -0.3, "thr1": 0.1, "z_floor": -1.0, "cue_w": 1.2, "name_w": 
 
 SIG_ID, SIG_NAME, SIG_CUE = 1, 2, 4
 CTX_POTENTIAL = 1 | 2 | 4
+CTX_ID_TABLE = 32
 
 
 class Item:
@@ -104,6 +107,7 @@ class Item:
         self.sents = []     # their sentence numbers
         self.extra = {}     # sentence number -> [extra class scores] (--add)
         self.hits = []      # (technique, kind, weight)
+        self.hit_sents = [] # the sentence number of each hit
         self.contexts = {}  # sentence number -> context flags (every sentence)
         self.foreign = []   # (technique, sentence, z): Mobile/ICS ids and their model score
         self.gold = set()
@@ -128,6 +132,7 @@ def read_trace(path):
                     cur.sents.append(int(p[1]))
             elif p[0] == "hit":
                 cur.hits.append((p[2], int(p[3]), float(p[4])))
+                cur.hit_sents.append(int(p[1]))
                 if len(p) > 5:  # a Mobile or ICS id: the model score of its sentence
                     cur.foreign.append((p[2], int(p[1]), float(p[5])))
             elif p[0] == "gold":
@@ -342,14 +347,19 @@ def decide(it, pr):
         families.setdefault(t[:5], []).append(t)
     score = cooc_adjust(score, families, thr, pr)
     foreign = {t for t, _, _ in it.foreign}
+    # Ids the author states in a plain assertion that is no id table.
+    stated = {t for (t, kind, _), s in zip(it.hits, it.hit_sents)
+              if kind == SIG_ID and not it.contexts.get(s, 0) & (CTX_POTENTIAL | CTX_ID_TABLE)}
     out = set()
     for parent, members in families.items():
-        # A Mobile or ICS family (ids only) is reported whatever its score.
-        if max(score[t] for t in members) < thr and not foreign & set(members):
+        # A Mobile or ICS family (ids only), or one with a stated id, is
+        # reported whatever its score.
+        if max(score[t] for t in members) < thr and not (foreign | stated) & set(members):
             continue
         subs = {t for t in members
-                if len(t) > 5 and (score[t] >= thr - pr["sub_margin"] or t in foreign)}
-        out |= subs if subs else {parent}
+                if len(t) > 5 and (score[t] >= thr - pr["sub_margin"] or t in foreign
+                                   or t in stated)}
+        out |= subs if subs and parent not in stated else subs | {parent}
     return out
 
 

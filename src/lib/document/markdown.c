@@ -23,9 +23,14 @@
  * but not another backslash (sources write "\\.\pipe\x" and Windows paths
  * unescaped); a footnote marker glued to a word ("Conti[1](#note1)") is
  * dropped; reference links keep their text, shortcut ones ("[ref]") stay
- * literal. Scanning for closing brackets, backticks and comment ends is
+ * literal, and "[text][label]" is a reference link only when the document
+ * defines the label ("[label]: target"), as in CommonMark: advisories
+ * write a tactic and a technique id side by side ("[TA0009][T1114]"),
+ * which a reader taking every "[x][y]" for a link cut to "TA0009".
+ * Scanning for closing brackets, backticks and comment ends is
  * bounded by a per-block budget, so no input makes parsing quadratic.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "document/lines.h"
@@ -46,6 +51,11 @@
 #define BUDGET(n) (16 * (size_t)(n) + 65536)
 /* Front matter is looked for in this many bytes at the top. */
 #define FRONT_MATTER_MAX 65536
+/* Link reference definitions remembered per document, and the longest
+ * label (CommonMark's limit); more or longer ones are ignored (their
+ * reference links then stay literal text). */
+#define REF_LABELS_MAX 4096
+#define REF_LABEL_LEN 999
 
 /* A run of emphasis delimiters (*, _ or ~~) in one inline span. */
 typedef struct delim {
@@ -75,6 +85,8 @@ typedef struct md {
   unsigned inline_depth;
   size_t budget;       /* scanning work left for the current block */
   ctix_buf openers[3]; /* open '*', '_', '~' delimiters (indices), for pairing */
+  ctix_buf labels;     /* the defined reference labels, normalised, each NUL-ended */
+  ctix_buf label_at;   /* const char * to each label in `labels`, sorted */
 } md;
 
 /* Inline HTML elements whose tags are dropped without a word break. */
@@ -289,8 +301,10 @@ static size_t link_dest(const char *t, size_t n, size_t i, size_t *u, size_t *ul
   return j + 1;
 }
 
+static bool label_defined(const md *m, const char *l, size_t n);
+
 /* Finds a link or image whose '[' is at t[i]. */
-static bool link_at(const char *t, size_t n, size_t i, atom *a, size_t *budget)
+static bool link_at(const md *m, const char *t, size_t n, size_t i, atom *a, size_t *budget)
 {
   size_t close = close_bracket(t, n, i, budget), end, u = 0, ulen = 0;
   if (close >= n)
@@ -307,8 +321,10 @@ static bool link_at(const char *t, size_t n, size_t i, atom *a, size_t *budget)
   }
   if (close + 1 < n && t[close + 1] == '[') {
     size_t c2 = close_bracket(t, n, close + 1, budget);
-    if (c2 < n) {
-      /* [text][ref]: the text, without a target we could resolve here. */
+    /* [text][label] ([text][] uses the text as label) when the label is
+     * defined: the text, without a target we could resolve here. */
+    if (c2 < n && (c2 == close + 2 ? label_defined(m, t + i + 1, close - i - 1)
+                                   : label_defined(m, t + close + 2, c2 - close - 2))) {
       a->kind = ATOM_LINK;
       a->u = a->ulen = 0;
       a->len = c2 + 1 - i;
@@ -433,7 +449,7 @@ static bool entity_at(const char *t, size_t n, size_t i, atom *a)
 }
 
 /* The construct starting at t[i], if any (emphasis runs excluded). */
-static bool atom_at(const char *t, size_t n, size_t i, atom *a, size_t *budget)
+static bool atom_at(const md *m, const char *t, size_t n, size_t i, atom *a, size_t *budget)
 {
   size_t k, e;
   memset(a, 0, sizeof(*a));
@@ -464,14 +480,14 @@ static bool atom_at(const char *t, size_t n, size_t i, atom *a, size_t *budget)
     a->alen = e - k - a->a;
     return true;
   case '!':
-    if (i + 1 < n && t[i + 1] == '[' && link_at(t, n, i + 1, a, budget)) {
+    if (i + 1 < n && t[i + 1] == '[' && link_at(m, t, n, i + 1, a, budget)) {
       a->kind = ATOM_IMAGE;
       a->len++;
       return true;
     }
     return false;
   case '[':
-    return link_at(t, n, i, a, budget);
+    return link_at(m, t, n, i, a, budget);
   case '<':
     return angle_at(t, n, i, a, budget);
   case '&':
@@ -556,7 +572,7 @@ static int find_emphasis(md *m, const char *t, size_t n, size_t base)
       i += d.len;
       continue;
     }
-    if (atom_at(t, n, i, &a, &m->budget)) {
+    if (atom_at(m, t, n, i, &a, &m->budget)) {
       i += a.len;
       continue;
     }
@@ -749,7 +765,7 @@ static int inline_text(md *m, const char *t, size_t n)
       i += len;
       continue;
     }
-    if (atom_at(t, n, i, &a, &m->budget)) {
+    if (atom_at(m, t, n, i, &a, &m->budget)) {
       if ((rc = emit_atom(m, t, &a)))
         goto done;
       i += a.len;
@@ -1140,6 +1156,100 @@ static size_t front_matter(md *m, const char *s, size_t n)
   return end;
 }
 
+/*
+ * Writes label l[0..n) to out (REF_LABEL_LEN + 1 bytes) normalised as
+ * CommonMark compares labels: ASCII case folded, white space runs as one
+ * space, none at the ends; NUL-ended. Returns its length, 0 when it is
+ * empty or too long.
+ */
+static size_t label_norm(char *out, const char *l, size_t n)
+{
+  size_t i, k = 0;
+  bool space = false;
+  if (n > REF_LABEL_LEN)
+    return 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)l[i];
+    if (is_ws(c)) {
+      space = k > 0;
+      continue;
+    }
+    if (space)
+      out[k++] = ' ';
+    space = false;
+    out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  }
+  out[k] = '\0';
+  return k;
+}
+
+/* qsort order of label pointers. */
+static int cmp_label(const void *x, const void *y)
+{
+  return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Whether the document defines reference label l[0..n). */
+static bool label_defined(const md *m, const char *l, size_t n)
+{
+  char k[REF_LABEL_LEN + 1];
+  size_t lo = 0, hi = CTIX__BUF_COUNT(&m->label_at, const char *);
+  if (!hi || !label_norm(k, l, n))
+    return false;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(k, CTIX__BUF_AT(&m->label_at, const char *, mid));
+    if (c == 0)
+      return true;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return false;
+}
+
+/*
+ * Remembers the labels of the document's link reference definitions (a
+ * line of at most 3 spaces, then "[label]:"), at most REF_LABELS_MAX, and
+ * sorts them for label_defined. One pass over s; lines in code blocks are
+ * not told apart (a label defined there only keeps a reference link).
+ */
+static int collect_labels(md *m, const char *s, size_t n)
+{
+  char k[REF_LABEL_LEN + 1];
+  size_t i = 0, count = 0, off, len;
+  while (i < n && count < REF_LABELS_MAX) {
+    const char *e = memchr(s + i, '\n', n - i);
+    size_t le = e ? (size_t)(e - s) : n, j = i, c;
+    while (j < le && j - i < 3 && s[j] == ' ')
+      j++;
+    if (j + 1 < le && s[j] == '[' && s[j + 1] != '^') {
+      for (c = j + 1; c < le && s[c] != ']' && s[c] != '['; c++)
+        if (s[c] == '\\')
+          c++;
+      if (c + 1 < le && s[c] == ']' && s[c + 1] == ':' &&
+          (len = label_norm(k, s + j + 1, c - j - 1)) != 0) {
+        ctix__buf_add(&m->labels, k, len + 1);
+        count++;
+      }
+    }
+    i = e ? le + 1 : n;
+  }
+  if (m->labels.err)
+    return m->labels.err;
+  /* Pointers once the text no longer moves. */
+  for (off = 0; off < m->labels.len; off += strlen(m->labels.data + off) + 1) {
+    const char *p = m->labels.data + off;
+    ctix__buf_push(&m->label_at, &p, sizeof(p));
+  }
+  if (m->label_at.err)
+    return m->label_at.err;
+  if (count > 1)
+    qsort(m->label_at.data, count, sizeof(const char *), cmp_label);
+  return 0;
+}
+
 /* A link reference definition "[label]: target" (dropped). */
 static bool link_definition(const char *s, size_t n, size_t *budget)
 {
@@ -1333,6 +1443,10 @@ int ctix__doc_parse_markdown(ctix__docb *b, const char *s, size_t n)
   ctix__buf_init(&m.delims, (size_t)-1 / 2);
   for (i = 0; i < 3; i++)
     ctix__buf_init(&m.openers[i], (size_t)-1 / 2);
+  ctix__buf_init(&m.labels, (size_t)REF_LABELS_MAX * (REF_LABEL_LEN + 1));
+  ctix__buf_init(&m.label_at, (size_t)REF_LABELS_MAX * sizeof(const char *));
+  if ((rc = collect_labels(&m, s, n)))
+    goto done;
   i = 0;
   if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
     i = 3;
@@ -1406,5 +1520,7 @@ done:
   ctix__buf_free(&m.delims);
   for (i = 0; i < 3; i++)
     ctix__buf_free(&m.openers[i]);
+  ctix__buf_free(&m.labels);
+  ctix__buf_free(&m.label_at);
   return rc;
 }

@@ -99,6 +99,8 @@ typedef struct slot {
   bool chosen;
   bool foreign;            /* a Mobile or ICS technique (outside the model's domain) */
   bool written;            /* its id (or a sub-technique's) in a sentence that counts */
+  bool stated;             /* its own id in a plain assertion that is no id table */
+  bool fam_stated;         /* its own id or a sub-technique's stated so */
 } slot;
 
 void ctix_ttp_options_init(ctix_ttp_options *opts)
@@ -244,6 +246,17 @@ static bool is_potential(unsigned ctx)
   return (ctx & (CTIX__TTP_CTX_NEGATED | CTIX__TTP_CTX_HYPOTHETICAL | CTIX__TTP_CTX_ADVICE)) != 0;
 }
 
+/*
+ * Whether a literal id in a sentence of this context is the author's own
+ * statement that the technique was used: a plain assertion ("... deleted
+ * the access logs [T1070.001]"), not negated, hypothetical or advice, and
+ * not a row of a table or list that only enumerates ids.
+ */
+static bool states_id(unsigned ctx)
+{
+  return usable(ctx) && !is_potential(ctx) && !(ctx & CTIX__TTP_CTX_ID_TABLE);
+}
+
 static int link_families(mapper *mp);
 
 /*
@@ -289,8 +302,11 @@ static int prepare(mapper *mp)
       cue[sl] = h->weight > cue[sl] ? h->weight : cue[sl];
     else if (h->kind == CTIX_TTP_SIG_NAME)
       name[sl] = h->weight > name[sl] ? h->weight : name[sl];
-    else
+    else {
       id[sl] = true;
+      if (states_id(mp->ctx[s]))
+        CTIX__BUF_AT(&mp->slots, slot, sl).stated = true;
+    }
   }
   bonus = (float *)(void *)mp->bonus.data;
   for (i = 0; i < ns; i++)
@@ -303,6 +319,11 @@ static int prepare(mapper *mp)
       CTIX__BUF_AT(&mp->slots, slot, i).written = true;
       if (f >= 0)
         CTIX__BUF_AT(&mp->slots, slot, f).written = true;
+    }
+    if (CTIX__BUF_AT(&mp->slots, slot, i).stated) {
+      CTIX__BUF_AT(&mp->slots, slot, i).fam_stated = true;
+      if (f >= 0)
+        CTIX__BUF_AT(&mp->slots, slot, f).fam_stated = true;
     }
   }
   mp->bonus.len = ns * sizeof(float);
@@ -980,9 +1001,13 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
     size_t chosen = 0;
     if (p->family != (int32_t)i || p->ref == CTIX_KB_NONE)
       continue;
-    /* A Mobile or ICS family whose id the text writes where ids count passes. */
+    /* A Mobile or ICS family whose id the text writes where ids count
+     * passes, and so does a family whose id (or a member's) the author
+     * states in a plain assertion: the model, which never saw an id
+     * labelled (TRAM2's annotators left id mentions unlabelled), scores
+     * such sentences low, and the author's id is the author's mapping. */
     if (minc > 0.0f ? confidence(mp, fam, thr) < minc
-                    : (fam < thr && !(p->foreign && p->written)))
+                    : (fam < thr && !(p->foreign && p->written) && !p->fam_stated))
       continue;
     /* Sub-techniques with enough evidence of their own (and, under a
      * minimum confidence, with that confidence of their own: else the
@@ -993,7 +1018,8 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
       if (j == i || s->family != (int32_t)i || s->ref == CTIX_KB_NONE)
         continue;
       sconf = confidence(mp, s->score, thr);
-      if ((s->score >= thr - pr->sub_margin || (s->foreign && s->written)) &&
+      if ((s->score >= thr - pr->sub_margin || (s->foreign && s->written) ||
+           (s->stated && minc <= 0.0f)) &&
           !(minc > 0.0f && sconf < minc)) {
         cands[nc].slot = (uint32_t)j;
         cands[nc].conf = sconf;
@@ -1002,9 +1028,14 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
         chosen++;
       }
     }
-    if (!chosen) {
+    /* The parent stands for the family when no sub-technique has enough
+     * evidence of its own, and beside them when the author states the
+     * parent's own id: the author chose that granularity ("[T1059]" for
+     * shell commands on a network appliance), a sub-technique the cues
+     * found is no reason to drop it. */
+    if (!chosen || (p->stated && minc <= 0.0f)) {
       cands[nc].slot = (uint32_t)i;
-      cands[nc].conf = confidence(mp, fam, thr);
+      cands[nc].conf = confidence(mp, chosen ? p->score : fam, thr);
       nc++;
       p->chosen = true;
     }
