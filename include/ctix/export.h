@@ -12,6 +12,7 @@
 #ifndef CTIX_EXPORT_H
 #define CTIX_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ctix/analysis.h"
@@ -36,6 +37,28 @@ void ctix_export_options_init(ctix_export_options *opts);
 /* STIX 2.1 bundle (bundle.stix.json). */
 int ctix_export_stix(char **out, size_t *len, const ctix_analysis *a,
                      const ctix_export_options *opts, ctix_error *err);
+
+/*
+ * The STIX bundle made once for every writer that needs it: its text as
+ * ctix_export_stix writes it, the same JSON compact, and what report.html
+ * and report.md read from it (ctix_render_options.bundle). A program
+ * writing several formats of one analysis builds it once instead of
+ * letting each writer make its own. *out is the caller's, released with
+ * ctix_stix_bundle_free (which accepts NULL); errors as ctix_export_stix.
+ */
+typedef struct ctix_stix_bundle ctix_stix_bundle;
+
+int ctix_export_stix_bundle(ctix_stix_bundle **out, const ctix_analysis *a,
+                            const ctix_export_options *opts, ctix_error *err);
+
+/*
+ * The bundle's JSON text (NUL-terminated, *len bytes, owned by the
+ * bundle): `pretty`, byte for byte what ctix_export_stix returns (indented,
+ * a final newline), else compact (no white space outside strings).
+ */
+const char *ctix_stix_bundle_json(const ctix_stix_bundle *b, bool pretty, size_t *len);
+
+void ctix_stix_bundle_free(ctix_stix_bundle *b);
 
 /* ATT&CK Navigator layer, format 4.5 (layer.json): the Enterprise techniques
  * (*out NULL and *len 0 on error, as ctix_export_navigator_domain). */

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "ctix/ctix.h"
+#include "ctix/export.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -128,12 +129,25 @@ typedef struct ctix__out_opts {
  * name; 0 or a usage error naming the accepted ones. */
 int ctix__out_check_tlp(const char **tlp, const char *cmd);
 
+/*
+ * One document as its writers see it: the analysis, the options, and what
+ * several writers derive from them, made by the first that needs it and
+ * shared by the others (the STIX bundle: bundle.stix.json, report.html and
+ * report.md). Released with ctix__out_doc_clear after the document.
+ */
+typedef struct ctix__out_doc {
+  const ctix_analysis *a;
+  const ctix__out_opts *o;
+  ctix_stix_bundle *bundle;   /* NULL until a writer asks for it */
+} ctix__out_doc;
+
+void ctix__out_doc_clear(ctix__out_doc *d);
+
 typedef struct ctix__out_format {
   const char *name;
   const char *file;   /* file name inside the document's output folder */
   /* The file's content; *out NULL (and 0) when the document gives none. */
-  int (*write)(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-               ctix_error *err);
+  int (*write)(char **out, size_t *len, ctix__out_doc *d, ctix_error *err);
   /*
    * Folder formats (write is NULL, `file` is the folder's name): how many
    * files the analysis gives, and the i-th one's name (inside the folder,

@@ -170,6 +170,7 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
                          size_t *nfiles)
 {
   ctix_buf dir = CTIX_BUF_INIT(8192);
+  ctix__out_doc doc = {a, &r->out, NULL}; /* what the writers of `a` share */
   ctix_error err;
   size_t i;
   int rc = 0;
@@ -198,7 +199,7 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
       ctix__buf_addf(&path, "%s%s", dir.data, ctix__out_formats[i].file);
     if (ctix__out_formats[i].write) {
       r->out.report_flags = r->report_flags;
-      rc = ctix__out_formats[i].write(&data, &len, a, &r->out, &err);
+      rc = ctix__out_formats[i].write(&data, &len, &doc, &err);
       if (rc == 0 && !data) {
         /* nothing for this document (layer-ics.json without ICS): no file,
          * not even one an earlier run wrote into the same folder */
@@ -220,6 +221,7 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
     }
     files[(*nfiles)++] = ctix__buf_detach(&path, NULL);
   }
+  ctix__out_doc_clear(&doc);
   ctix__buf_free(&dir);
   return 0;
 
@@ -230,6 +232,7 @@ fail:
   worsen(r, err.code == CTIX_ENOMEM ? CTIX_EXIT_INTERNAL : CTIX_EXIT_OUTPUT);
   if (err.code != CTIX_ENOMEM)
     r->stop = true;
+  ctix__out_doc_clear(&doc);
   ctix__buf_free(&dir);
   return err.code ? err.code : CTIX_EIO;
 }

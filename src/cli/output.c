@@ -18,10 +18,9 @@
 #include "util/str.h"
 
 /* Pretty JSON for the file; --no-text is passed in through `flags`. */
-static int write_json(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                      ctix_error *err)
+static int write_json(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
-  return ctix_report_json(out, len, a, o->report_flags | CTIX_REPORT_PRETTY, err);
+  return ctix_report_json(out, len, d->a, d->o->report_flags | CTIX_REPORT_PRETTY, err);
 }
 
 /* The options of the export writers from those of the command line. */
@@ -63,24 +62,55 @@ static int drop_final_newline(int rc, char **out, size_t *len)
   return rc;
 }
 
-static int write_stix(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                      ctix_error *err)
+void ctix__out_doc_clear(ctix__out_doc *d)
+{
+  ctix_stix_bundle_free(d->bundle);
+  d->bundle = NULL;
+}
+
+/* The document's STIX bundle (--tlp, --producer), made on the first call. */
+static int doc_bundle(const ctix_stix_bundle **out, ctix__out_doc *d, ctix_error *err)
 {
   ctix_export_options e;
-  export_opts(&e, o);
-  return drop_final_newline(ctix_export_stix(out, len, a, &e, err), out, len);
+  int rc;
+  if (!d->bundle) {
+    export_opts(&e, d->o);
+    if ((rc = ctix_export_stix_bundle(&d->bundle, d->a, &e, err)))
+      return rc;
+  }
+  *out = d->bundle;
+  return 0;
+}
+
+/* bundle.stix.json: the shared bundle's indented text. */
+static int write_stix(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
+{
+  const ctix_stix_bundle *b = NULL;
+  const char *text;
+  size_t n = 0;
+  int rc;
+  *out = NULL;
+  *len = 0;
+  if ((rc = doc_bundle(&b, d, err)))
+    return rc;
+  text = ctix_stix_bundle_json(b, true, &n);
+  if (!(*out = malloc(n + 1)))
+    return ctix__error_set(err, CTIX_ENOMEM, "out of memory");
+  memcpy(*out, text, n + 1);
+  *len = n;
+  return drop_final_newline(0, out, len);
 }
 
 /* The layer of ATT&CK domain `domain`; none (*out NULL) for a domain other
  * than Enterprise without a technique in the analysis. */
-static int write_layer(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                       unsigned domain, ctix_error *err)
+static int write_layer(char **out, size_t *len, ctix__out_doc *d, unsigned domain,
+                       ctix_error *err)
 {
   ctix_export_options e;
   size_t n = 0;
   int rc;
   if (domain != CTIX_KB_ENTERPRISE) {
-    if ((rc = ctix_export_count_domain(&n, a, domain)))
+    if ((rc = ctix_export_count_domain(&n, d->a, domain)))
       return ctix__error_set(err, rc, "navigator: no analysis");
     if (n == 0) {
       *out = NULL;
@@ -88,73 +118,66 @@ static int write_layer(char **out, size_t *len, const ctix_analysis *a, const ct
       return 0;
     }
   }
-  export_opts(&e, o);
-  return drop_final_newline(ctix_export_navigator_domain(out, len, a, domain, &e, err), out, len);
+  export_opts(&e, d->o);
+  return drop_final_newline(ctix_export_navigator_domain(out, len, d->a, domain, &e, err), out,
+                            len);
 }
 
-static int write_navigator(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                           ctix_error *err)
+static int write_navigator(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
-  return write_layer(out, len, a, o, CTIX_KB_ENTERPRISE, err);
+  return write_layer(out, len, d, CTIX_KB_ENTERPRISE, err);
 }
 
-static int write_navigator_mobile(char **out, size_t *len, const ctix_analysis *a,
-                                  const ctix__out_opts *o, ctix_error *err)
+static int write_navigator_mobile(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
-  return write_layer(out, len, a, o, CTIX_KB_MOBILE, err);
+  return write_layer(out, len, d, CTIX_KB_MOBILE, err);
 }
 
-static int write_navigator_ics(char **out, size_t *len, const ctix_analysis *a,
-                               const ctix__out_opts *o, ctix_error *err)
+static int write_navigator_ics(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
-  return write_layer(out, len, a, o, CTIX_KB_ICS, err);
+  return write_layer(out, len, d, CTIX_KB_ICS, err);
 }
 
-static int write_misp(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                      ctix_error *err)
+static int write_misp(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
   ctix_export_options e;
-  export_opts(&e, o);
-  return drop_final_newline(ctix_export_misp(out, len, a, &e, err), out, len);
+  export_opts(&e, d->o);
+  return drop_final_newline(ctix_export_misp(out, len, d->a, &e, err), out, len);
 }
 
-static int write_csv(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                     ctix_error *err)
+static int write_csv(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
   ctix_export_options e;
-  export_opts(&e, o);
-  return drop_final_newline(ctix_export_csv(out, len, a, &e, err), out, len);
+  export_opts(&e, d->o);
+  return drop_final_newline(ctix_export_csv(out, len, d->a, &e, err), out, len);
 }
 
-static int write_html(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                      ctix_error *err)
+/* report.html and report.md draw the shared bundle (its --tlp and --producer). */
+static int write_html(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
   ctix_render_options r;
-  ctix_export_options e;
+  int rc;
   ctix_render_options_init(&r);
-  export_opts(&e, o);
-  r.no_text = (o->report_flags & CTIX_REPORT_NO_TEXT) != 0;
-  r.export_opts = &e; /* the page's bundle carries --tlp and --producer */
-  return drop_final_newline(ctix_render_html(out, len, a, &r, err), out, len);
+  r.no_text = (d->o->report_flags & CTIX_REPORT_NO_TEXT) != 0;
+  if ((rc = doc_bundle(&r.bundle, d, err)))
+    return rc;
+  return drop_final_newline(ctix_render_html(out, len, d->a, &r, err), out, len);
 }
 
-static int write_md(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                    ctix_error *err)
+static int write_md(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
   ctix_render_options r;
-  ctix_export_options e;
+  int rc;
   ctix_render_options_init(&r);
-  export_opts(&e, o);
-  r.export_opts = &e;
-  return drop_final_newline(ctix_render_markdown(out, len, a, &r, err), out, len);
+  if ((rc = doc_bundle(&r.bundle, d, err)))
+    return rc;
+  return drop_final_newline(ctix_render_markdown(out, len, d->a, &r, err), out, len);
 }
 
 /* response.md: response steps, countermeasures and the rule list. */
-static int write_response(char **out, size_t *len, const ctix_analysis *a, const ctix__out_opts *o,
-                          ctix_error *err)
+static int write_response(char **out, size_t *len, ctix__out_doc *d, ctix_error *err)
 {
-  (void)o;
-  return ctix_response_markdown(out, len, a, a->response, err);
+  return ctix_response_markdown(out, len, d->a, d->a->response, err);
 }
 
 /* sigma/: one YAML file per rule of the "response" stage. */

@@ -96,17 +96,34 @@ int ctix__buf_addc(ctix_buf *b, char c)
   return 0;
 }
 
+/*
+ * Formats straight into the room the buffer already has; only when the
+ * text does not fit is it formatted a second time, after growing (most
+ * appends are short and fit, so most take one vsnprintf, not two).
+ */
 int ctix__buf_vaddf(ctix_buf *b, const char *fmt, va_list ap)
 {
   va_list ap2;
+  size_t room = b->data ? b->cap - b->len : 0; /* the NUL's byte included */
   int n, rc;
   if (b->err)
     return b->err;
   va_copy(ap2, ap);
-  n = vsnprintf(NULL, 0, fmt, ap2);
+  n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
   va_end(ap2);
-  if (n < 0)
+  if (n < 0) {
+    if (room)
+      b->data[b->len] = '\0';
     return fail(b, CTIX_EINVAL);
+  }
+  if ((size_t)n < room) {
+    if ((size_t)n > b->max || b->len > b->max - (size_t)n)
+      return fail(b, CTIX_ETOOBIG);
+    b->len += (size_t)n;
+    return 0;
+  }
+  if (room)
+    b->data[b->len] = '\0'; /* the cut text written past the end is not kept */
   rc = ctix__buf_grow(b, (size_t)n);
   if (rc)
     return rc;

@@ -8,7 +8,10 @@
  * that follow from the analysis, options (TLP levels, timestamps) and
  * errors, and hostile observables (quotes, backslashes, brackets, control
  * characters, odd Unicode, 10,000 of them) whose patterns must stay
- * well-formed and hold exactly the SCO's value.
+ * well-formed and hold exactly the SCO's value. The bundle object
+ * (ctix_export_stix_bundle) holds ctix_export_stix's text, the same JSON
+ * compact (as a compact-only writer makes it), and object records equal
+ * to what a JSON reader gets back from the text, hostile names included.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +26,7 @@
 
 #include "ctix/ctix.h"
 #include "ctix/export.h"
+#include "export/export_internal.h"
 #include "export_test.h"
 
 #define TLP_CLEAR "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"
@@ -644,6 +648,130 @@ static void test_hostile(void **state)
   export_fx_free(&f);
 }
 
+/* A string member of o, or NULL (as ctix__stix_obj keeps it). */
+static const char *member(json_t *o, const char *key)
+{
+  return json_string_value(json_object_get(o, key));
+}
+
+static void same_str(const char *rec, const char *json, const char *what, size_t i)
+{
+  if ((rec == NULL) != (json == NULL) || (rec && strcmp(rec, json) != 0))
+    fail_msg("object %zu: %s recorded as \"%s\", read as \"%s\"", i, what, rec ? rec : "(none)",
+             json ? json : "(none)");
+}
+
+/* White space outside the strings of JSON text s[0..n)? */
+static bool space_outside_strings(const char *s, size_t n)
+{
+  bool in = false;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    if (in) {
+      if (s[i] == '\\')
+        i++;
+      else if (s[i] == '"')
+        in = false;
+    } else if (s[i] == '"') {
+      in = true;
+    } else if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+      return true;
+    }
+  }
+  return false;
+}
+
+/*
+ * The bundle object of `a`: its indented text is ctix_export_stix's, its
+ * compact text the same JSON value without white space outside strings
+ * and byte for byte what a compact-only writer makes, and its records,
+ * object by object, what a JSON reader of the text gets back.
+ */
+static void check_bundle(const ctix_analysis *a)
+{
+  ctix_stix_bundle *b = NULL, *c = NULL;
+  const ctix__stix_obj *objs;
+  const char *pretty, *compact, *only;
+  char *text;
+  size_t plen = 0, clen = 0, olen = 0, tlen = 0, n = 0, i, k;
+  json_t *root, *root2, *o, *r;
+  assert_int_equal(ctix_export_stix_bundle(&b, a, NULL, NULL), 0);
+  text = export_ok(a, NULL, &tlen);
+  pretty = ctix_stix_bundle_json(b, true, &plen);
+  assert_int_equal(plen, tlen);
+  assert_memory_equal(pretty, text, tlen);
+  compact = ctix_stix_bundle_json(b, false, &clen);
+  assert_non_null(compact);
+  assert_int_equal(strlen(compact), clen);
+  assert_true(clen < plen);
+  assert_false(space_outside_strings(compact, clen));
+  assert_int_equal(ctix__export_stix_build(&c, a, NULL, CTIX__STIX_COMPACT, NULL), 0);
+  only = ctix_stix_bundle_json(c, false, &olen);
+  assert_null(ctix_stix_bundle_json(c, true, NULL));
+  assert_int_equal(olen, clen);
+  assert_memory_equal(only, compact, clen);
+  root = parse(pretty, plen);
+  root2 = parse(compact, clen);
+  assert_true(json_equal(root, root2));
+  objs = ctix__stix_bundle_objects(b, &n);
+  assert_int_equal(n, json_array_size(json_object_get(root, "objects")));
+  json_array_foreach(json_object_get(root, "objects"), i, o)
+  {
+    const char *ext = NULL;
+    same_str(objs[i].type, member(o, "type"), "type", i);
+    same_str(objs[i].id, member(o, "id"), "id", i);
+    same_str(objs[i].name, member(o, "name"), "name", i);
+    same_str(objs[i].rel_type, member(o, "relationship_type"), "relationship_type", i);
+    same_str(objs[i].src, member(o, "source_ref"), "source_ref", i);
+    same_str(objs[i].dst, member(o, "target_ref"), "target_ref", i);
+    json_array_foreach(json_object_get(o, "external_references"), k, r)
+    {
+      if ((ext = member(r, "external_id")) != NULL)
+        break;
+    }
+    same_str(objs[i].ext_id, ext, "external_id", i);
+  }
+  json_decref(root);
+  json_decref(root2);
+  free(text);
+  ctix_stix_bundle_free(b);
+  ctix_stix_bundle_free(c);
+}
+
+static void test_bundle_object(void **state)
+{
+  static const char text[] = "Bad Panda and Mal ware hit Example Corp with PowerShell.\n";
+  export_fx f;
+  ctix_stix_bundle *b = (ctix_stix_bundle *)&f;
+  size_t len = 1;
+  (void)state;
+  golden_fx(&f);
+  check_bundle(&f.a);
+  export_fx_free(&f);
+  /* Names a JSON reader gets back changed: invalid UTF-8, controls, quotes. */
+  assert_int_equal(export_fx_init(&f, text, sizeof(text) - 1, "names.txt"), 0);
+  export_fx_hand_only(&f);
+  assert_int_equal(export_fx_entity(&f, CTIX_ENTITY_GROUP, "Bad\xff Panda\x01\"", NULL,
+                                    "named by the source", 0.9f),
+                   0);
+  assert_int_equal(export_fx_entity(&f, CTIX_ENTITY_MALWARE, "Mal\xe2\x80\xae" "ware\xc3", NULL,
+                                    "named by the source", 0.8f),
+                   0);
+  assert_int_equal(export_fx_technique(&f, "T1059.001", 0.9f, CTIX_TTP_OBSERVED, "PowerShell"),
+                   0);
+  assert_int_equal(export_fx_hostile(&f, 200), 0);
+  assert_int_equal(export_fx_finish(&f), 0);
+  check_bundle(&f.a);
+  export_fx_free(&f);
+  /* Errors and NULLs. */
+  assert_int_equal(ctix_export_stix_bundle(&b, NULL, NULL, NULL), CTIX_EINVAL);
+  assert_null(b);
+  assert_int_equal(ctix_export_stix_bundle(NULL, NULL, NULL, NULL), CTIX_EINVAL);
+  assert_null(ctix_stix_bundle_json(NULL, true, &len));
+  assert_int_equal(len, 0);
+  ctix_stix_bundle_free(NULL);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -655,6 +783,7 @@ int main(void)
       cmocka_unit_test(test_options),
       cmocka_unit_test(test_empty_analysis),
       cmocka_unit_test(test_hostile),
+      cmocka_unit_test(test_bundle_object),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

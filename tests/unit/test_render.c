@@ -7,12 +7,17 @@
  * language attribute cannot be broken out of; report.md escapes prose and
  * Mermaid labels; an analysis with every optional part NULL or empty
  * renders; a caller's bundle that is not JSON is refused; output is
- * byte-identical across runs. The analyses are made by hand.
+ * byte-identical across runs. The analyses are made by hand, but for the
+ * one that checks a shared bundle object (ctix_export_stix_bundle) gives
+ * the same pages as a bundle made by the renderer or read from its text.
+ * The policy's hashes, computed when the assets were built, are checked
+ * against the embedded bytes themselves.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,7 +28,10 @@
 #include <nettle/sha2.h>
 
 #include "ctix/ctix.h"
+#include "ctix/export.h"
+#include "ctix/ioc.h"
 #include "ctix/render.h"
+#include "render/render_internal.h"
 
 #define HOSTILE "</script><script>window.x=1</script><!-- \xe2\x80\xa8 & \"q\" '"
 
@@ -351,6 +359,173 @@ static void test_markdown_escaping(void **state)
   fx_free(&f);
 }
 
+/* The base64 SHA-256 of text[0..n), as the policy names it. */
+static void b64_sha256(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1], const char *text,
+                       size_t n)
+{
+  struct sha256_ctx c;
+  uint8_t d[SHA256_DIGEST_SIZE];
+  sha256_init(&c);
+  sha256_update(&c, n, (const uint8_t *)text);
+  sha256_digest(&c, sizeof(d), d);
+  base64_encode_raw((void *)out, sizeof(d), d);
+  out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
+}
+
+/* The hashes written at build time (report_sha256.h) are those of the
+ * script and styles embedded: a page's policy would refuse them otherwise. */
+static void test_csp_hashes_are_the_assets(void **state)
+{
+  char want[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+  size_t n = 0;
+  const char *t;
+  (void)state;
+  t = ctix__render_script(&n);
+  assert_true(n > 1000);
+  b64_sha256(want, t, n);
+  assert_string_equal(ctix__render_script_sha256(), want);
+  t = ctix__render_style(&n);
+  assert_true(n > 100);
+  b64_sha256(want, t, n);
+  assert_string_equal(ctix__render_style_sha256(), want);
+}
+
+/* The whole of a file, NUL-terminated (the caller frees). */
+static char *read_file(const char *path, size_t *len)
+{
+  FILE *fp = fopen(path, "rb");
+  char *text;
+  long n;
+  assert_non_null(fp);
+  assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+  n = ftell(fp);
+  assert_true(n > 0);
+  rewind(fp);
+  text = malloc((size_t)n + 1);
+  assert_non_null(text);
+  assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+  text[n] = '\0';
+  fclose(fp);
+  *len = (size_t)n;
+  return text;
+}
+
+static void expect_same(const char *a, size_t la, const char *b, size_t lb)
+{
+  size_t i;
+  for (i = 0; i < la && i < lb && a[i] == b[i]; i++)
+    ;
+  if (la != lb || i < la)
+    fail_msg("outputs differ at byte %zu (%zu and %zu bytes)", i, la, lb);
+}
+
+/*
+ * A real advisory through every stage: report.md is the same whether the
+ * renderer makes the bundle itself, is given the bundle object all writers
+ * of the analysis share (as `ctix analyze -o` does), or reads the
+ * bundle's JSON text; report.html the same with its own or the shared one.
+ */
+static void test_shared_bundle(void **state)
+{
+  ctix_document *doc = NULL;
+  ctix_analysis *a = NULL;
+  ctix_stix_bundle *b = NULL;
+  ctix_render_options ro;
+  char *text, *stix = NULL, *md[3] = {NULL, NULL, NULL}, *html[2] = {NULL, NULL};
+  size_t tlen = 0, slen = 0, mlen[3] = {0, 0, 0}, hlen[2] = {0, 0}, i;
+  (void)state;
+  text = read_file(CTIX_TEST_DATA "/render/advisory.md", &tlen);
+  assert_int_equal(ctix_document_parse(&doc, text, tlen, NULL, NULL), 0);
+  assert_int_equal(ctix_analyze(&a, doc, "advisory", NULL, NULL), 0);
+  assert_int_equal(ctix_export_stix_bundle(&b, a, NULL, NULL), 0);
+  assert_int_equal(ctix_export_stix(&stix, &slen, a, NULL, NULL), 0);
+
+  assert_int_equal(ctix_render_markdown(&md[0], &mlen[0], a, NULL, NULL), 0);
+  ctix_render_options_init(&ro);
+  ro.bundle = b;
+  assert_int_equal(ctix_render_markdown(&md[1], &mlen[1], a, &ro, NULL), 0);
+  assert_int_equal(ctix_render_html(&html[1], &hlen[1], a, &ro, NULL), 0);
+  ctix_render_options_init(&ro);
+  ro.stix = stix;
+  ro.stix_len = slen;
+  assert_int_equal(ctix_render_markdown(&md[2], &mlen[2], a, &ro, NULL), 0);
+  assert_int_equal(ctix_render_html(&html[0], &hlen[0], a, NULL, NULL), 0);
+
+  assert_non_null(strstr(md[0], "```mermaid\nflowchart LR\n"));
+  assert_non_null(strstr(md[0], " -->|uses| n"));
+  for (i = 1; i < 3; i++)
+    expect_same(md[0], mlen[0], md[i], mlen[i]);
+  expect_same(html[0], hlen[0], html[1], hlen[1]);
+  for (i = 0; i < 3; i++)
+    free(md[i]);
+  free(html[0]);
+  free(html[1]);
+  free(stix);
+  ctix_stix_bundle_free(b);
+  ctix_analysis_free(a);
+  free(text);
+}
+
+/*
+ * The graph of report.md reads the bundle's objects as a JSON reader gets
+ * them back: a name with invalid UTF-8 (and a right-to-left override)
+ * gives the same labels from the records of a bundle made here as from
+ * the bundle's text.
+ */
+static void test_graph_names_as_json(void **state)
+{
+  fx f;
+  char *stix = NULL, *own = NULL, *read = NULL;
+  size_t slen = 0, l1 = 0, l2 = 0;
+  (void)state;
+  fx_init(&f, true);
+  f.ent.name = "Bad\xff\xfe Panda \xe2\x80\xae" "exe.txt \xc3";
+  f.ro.stix = NULL;
+  f.ro.stix_len = 0;
+  assert_int_equal(ctix_export_stix(&stix, &slen, f.a, NULL, NULL), 0);
+  assert_int_equal(ctix_render_markdown(&own, &l1, f.a, &f.ro, NULL), 0);
+  f.ro.stix = stix;
+  f.ro.stix_len = slen;
+  assert_int_equal(ctix_render_markdown(&read, &l2, f.a, &f.ro, NULL), 0);
+  assert_non_null(strstr(own, "Bad\xef\xbf\xbd\xef\xbf\xbd Panda"));
+  assert_non_null(strstr(own, "-->|uses|"));
+  expect_same(own, l1, read, l2);
+  free(own);
+  free(read);
+  free(stix);
+  fx_free(&f);
+}
+
+/*
+ * report.md defangs prose only when it holds '.', ':' or '@' (md.c,
+ * may_defang): ctix_defang must give every other text back as it is,
+ * obfuscated or odd as it may be.
+ */
+static void test_defang_needs_dot_colon_or_at(void **state)
+{
+  static const char *const texts[] = {
+      "evil[dot]com and user[at]example[dot]org",
+      "hxxps evil dot com slash payload",
+      "example\xe3\x80\x82" "com and www\xef\xbc\x8e" "example\xef\xbc\x8e" "org",
+      "T1059 T1071 and CVE-2024-3400 in 2024",
+      "10[dot]0[dot]0[dot]1 and 2001 db8 1 spelled out",
+      "Command and Scripting Interpreter (PowerShell) via mshta",
+      "\xd8\x9c\xe2\x80\xae" "fdp",
+      "",
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+    char *out = NULL;
+    size_t n = strlen(texts[i]), len = 0;
+    assert_null(strpbrk(texts[i], ".:@"));
+    assert_int_equal(ctix_defang(&out, &len, texts[i], n, NULL), 0);
+    assert_int_equal(len, n);
+    assert_memory_equal(out, texts[i], n);
+    free(out);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -359,6 +534,10 @@ int main(void)
       cmocka_unit_test(test_generated_inputs),
       cmocka_unit_test(test_bad_bundle_and_limit),
       cmocka_unit_test(test_markdown_escaping),
+      cmocka_unit_test(test_csp_hashes_are_the_assets),
+      cmocka_unit_test(test_shared_bundle),
+      cmocka_unit_test(test_graph_names_as_json),
+      cmocka_unit_test(test_defang_needs_dot_colon_or_at),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

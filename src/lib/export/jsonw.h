@@ -17,8 +17,14 @@
  *   ctix__jsonw_end(&w);
  *   rc = ctix__jsonw_finish(&w, &out, &len, err);  // out is the caller's to free()
  *
- * Ownership: the writer owns its buffer until ctix__jsonw_finish hands it
- * over (or ctix__jsonw_free releases it, e.g. on an early error path).
+ * A writer made with ctix__jsonw_init_both writes the document twice in
+ * one pass, indented and compact (the same bytes a compact writer would
+ * give), for a document wanted in both forms; ctix__jsonw_finish_both
+ * hands both over.
+ *
+ * Ownership: the writer owns its buffers until ctix__jsonw_finish hands
+ * them over (or ctix__jsonw_free releases them, e.g. on an early error
+ * path).
  */
 #ifndef CTIX_EXPORT_JSONW_H
 #define CTIX_EXPORT_JSONW_H
@@ -34,7 +40,9 @@
 
 typedef struct ctix__jsonw {
   ctix_buf b;                 /* the output; b.err is the sticky buffer error */
+  ctix_buf c;                 /* with `both`: the compact output, written alongside */
   bool pretty;                /* line breaks and two-space indentation */
+  bool both;                  /* b indented, c compact */
   int depth;                  /* open containers */
   int inline_from;            /* depth of the outermost one-line container, or 0 */
   int err;                    /* sticky misuse error (CTIX_EINVAL), 0 if none */
@@ -48,6 +56,9 @@ void ctix__jsonw_init(ctix__jsonw *w, bool pretty);
 
 /* As ctix__jsonw_init with a hard limit on the output size (CTIX_ETOOBIG past it). */
 void ctix__jsonw_init_max(ctix__jsonw *w, bool pretty, size_t max);
+
+/* A writer of both forms at once (each limited to `max` bytes). */
+void ctix__jsonw_init_both(ctix__jsonw *w, size_t max);
 
 /* Releases the buffer (when not handed over by finish); safe to call twice. */
 void ctix__jsonw_free(ctix__jsonw *w);
@@ -85,7 +96,8 @@ void ctix__jsonw_null(ctix__jsonw *w);
 
 /*
  * Appends s[0..n) as one value without any check or escaping: only for
- * JSON the caller produced itself (e.g. a pre-rendered fragment).
+ * JSON the caller produced itself (e.g. a pre-rendered fragment). Both
+ * forms of a two-form writer get it as it is.
  */
 void ctix__jsonw_raw(ctix__jsonw *w, const char *s, size_t n);
 
@@ -108,5 +120,10 @@ int ctix__jsonw_error(const ctix__jsonw *w);
  * buffer is released in every case.
  */
 int ctix__jsonw_finish(ctix__jsonw *w, char **out, size_t *len, ctix_error *err);
+
+/* ctix__jsonw_finish of a two-form writer: *pretty and *compact (each the
+ * caller's to free()); on failure both NULL. */
+int ctix__jsonw_finish_both(ctix__jsonw *w, char **pretty, size_t *plen, char **compact,
+                            size_t *clen, ctix_error *err);
 
 #endif

@@ -16,12 +16,14 @@
  * loose custom keys. Values that a STIX type cannot hold (a URL with
  * spaces, a registry key with an abbreviated hive, a coin address) are
  * repaired where the repair is lossless, else listed in the report's
- * description instead of producing an invalid object.
+ * description instead of producing an invalid object. A bundle made once
+ * for several writers (ctix_export_stix_bundle) keeps its indented and
+ * compact texts, written in one pass, and records of its objects for the
+ * renderers (export_internal.h).
  */
 #include "ctix/export.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -177,6 +179,10 @@ typedef struct stix {
   const char **slots;               /* open-addressing set over the same strings */
   size_t nslots, nids;
   ctix_buf scratch;                 /* reusable */
+  unsigned forms;                   /* CTIX__STIX_PRETTY | _COMPACT | _OBJECTS: what to keep */
+  ctix_buf objs;                    /* ctix__stix_obj per object written (CTIX__STIX_OBJECTS) */
+  ctix_arena *rec_arena;            /* the records' strings (the bundle's arena) */
+  ctix_buf rec_tmp;                 /* reusable: a recorded string repaired to UTF-8 */
   ctix_buf other;                   /* description lines: observables without an SCO */
   size_t nother;
   size_t nindicators, nnotes, nrels;
@@ -250,31 +256,116 @@ static void ids_add(stix *s, const char *id)
   s->nids++;
 }
 
+/* ------------------------------------------------------------ records */
+
+/*
+ * With CTIX__STIX_OBJECTS the writer also keeps, per object written, what
+ * the renderers read from a bundle (ctix__stix_obj in export_internal.h):
+ * type, id, name, first external id and a relationship's type and ends.
+ * Each string is kept as a JSON reader of the bundle gets it back: the
+ * bytes written, invalid UTF-8 replaced by U+FFFD as util/json.h writes
+ * it, so the records and a parse of the text agree.
+ */
+static const char *rec_str(stix *s, const char *v, size_t n)
+{
+  const char *copy;
+  if (ctix__utf8_validate(v, n) != n) {
+    ctix__buf_reset(&s->rec_tmp);
+    if (ctix__utf8_repair(&s->rec_tmp, v, n, NULL) || !s->rec_tmp.data) {
+      set_err(s, s->rec_tmp.err ? s->rec_tmp.err : CTIX_ENOMEM);
+      return NULL;
+    }
+    v = s->rec_tmp.data;
+    n = s->rec_tmp.len;
+  }
+  copy = ctix__arena_strndup(s->rec_arena, v, n);
+  if (!copy)
+    set_err(s, CTIX_ENOMEM);
+  return copy;
+}
+
+/* The record of the object being written (the last one opened), or NULL
+ * when objects are not recorded. */
+static ctix__stix_obj *rec_cur(stix *s)
+{
+  size_t n = CTIX__BUF_COUNT(&s->objs, ctix__stix_obj);
+  if (!(s->forms & CTIX__STIX_OBJECTS) || s->err || !n)
+    return NULL;
+  return &CTIX__BUF_AT(&s->objs, ctix__stix_obj, n - 1);
+}
+
+/* Starts the record of a new object. */
+static void rec_open(stix *s, const char *type, const char *id)
+{
+  ctix__stix_obj o;
+  if (!(s->forms & CTIX__STIX_OBJECTS) || s->err)
+    return;
+  memset(&o, 0, sizeof(o));
+  o.type = rec_str(s, type, strlen(type));
+  o.id = rec_str(s, id, strlen(id));
+  if (!s->err && ctix__buf_push(&s->objs, &o, sizeof(o)))
+    set_err(s, s->objs.err ? s->objs.err : CTIX_ENOMEM);
+}
+
+/* Writes the current object's "name" (n bytes; NULL: null) and records it. */
+static void put_namen(stix *s, const char *name, size_t n)
+{
+  ctix__stix_obj *o;
+  ctix__jsonw_kstrn(&s->w, "name", name, n);
+  if (name && (o = rec_cur(s)) != NULL)
+    o->name = rec_str(s, name, n);
+}
+
+static void put_name(stix *s, const char *name)
+{
+  put_namen(s, name, name ? strlen(name) : 0);
+}
+
 /* ------------------------------------------------------------ ids */
 
-/* "<type>--<UUIDv5 of "<type>|<name>" under ctix's namespace>". */
-static void make_id(stix *s, char out[ID_MAX], const char *type, const char *fmt, ...)
-    CTIX__PRINTF(4, 5);
-static void make_id(stix *s, char out[ID_MAX], const char *type, const char *fmt, ...)
+/* "<type>--<uuid>" into out, cut to ID_MAX - 1 bytes as snprintf would. */
+static void id_join(char out[ID_MAX], const char *type, const char *uuid)
+{
+  const char *const parts[] = {type, "--", uuid};
+  size_t used = 0, i, n;
+  for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+    n = strlen(parts[i]);
+    if (n > ID_MAX - 1 - used)
+      n = ID_MAX - 1 - used;
+    memcpy(out + used, parts[i], n);
+    used += n;
+  }
+  out[used] = '\0';
+}
+
+/*
+ * "<type>--<UUIDv5 of "<type>|<part>|<part>..." under ctix's namespace>":
+ * `parts` is a NULL-terminated list, joined with '|' (MAKE_ID writes the
+ * list). Hundreds of ids per bundle: the name is assembled with plain
+ * copies, no formatting.
+ */
+static void make_id(stix *s, char out[ID_MAX], const char *type, const char *const *parts)
 {
   char u[CTIX__UUID_STR];
-  va_list ap;
+  size_t i;
   ctix__buf_reset(&s->scratch);
-  ctix__buf_addf(&s->scratch, "%s|", type);
-  va_start(ap, fmt);
-  ctix__buf_vaddf(&s->scratch, fmt, ap);
-  va_end(ap);
+  ctix__buf_adds(&s->scratch, type);
+  for (i = 0; parts[i]; i++) {
+    ctix__buf_add(&s->scratch, "|", 1);
+    ctix__buf_adds(&s->scratch, parts[i]);
+  }
   set_err(s, s->scratch.err);
   ctix__uuid5(u, ctix__uuid_ns_ctix, s->scratch.data ? s->scratch.data : "", s->scratch.len);
-  snprintf(out, ID_MAX, "%s--%s", type, u);
+  id_join(out, type, u);
 }
+#define MAKE_ID(s, out, type, ...) make_id(s, out, type, (const char *const[]){__VA_ARGS__, NULL})
 
 /* SCO id from the JCS text of its ID-contributing properties. */
 static void sco_id(char out[ID_MAX], const char *type, const ctix_buf *jcs)
 {
   char u[CTIX__UUID_STR];
   ctix__uuid5(u, ctix__uuid_ns_stix, jcs->data ? jcs->data : "", jcs->len);
-  snprintf(out, ID_MAX, "%s--%s", type, u);
+  id_join(out, type, u);
 }
 
 /* A MITRE STIX id usable for `type` (prefix matches), else false. */
@@ -601,6 +692,7 @@ static bool obj_open(stix *s, const char *type, const char *id, bool by_ctix, bo
   if (s->err || ids_has(s, id))
     return false;
   ids_add(s, id);
+  rec_open(s, type, id);
   ctix__jsonw_object(&s->w);
   ctix__jsonw_kstr(&s->w, "type", type);
   ctix__jsonw_kstr(&s->w, "spec_version", "2.1");
@@ -652,10 +744,14 @@ static void ext_close(stix *s)
 /* One external reference {source_name, external_id, url} (url may be ""/NULL). */
 static void ext_ref(stix *s, const char *source, const char *eid, const char *url)
 {
+  ctix__stix_obj *o;
   ctix__jsonw_object_inline(&s->w);
   ctix__jsonw_kstr(&s->w, "source_name", source);
-  if (eid && *eid)
+  if (eid && *eid) {
     ctix__jsonw_kstr(&s->w, "external_id", eid);
+    if ((o = rec_cur(s)) != NULL && !o->ext_id)
+      o->ext_id = rec_str(s, eid, strlen(eid));
+  }
   if (url && *url)
     ctix__jsonw_kstr(&s->w, "url", url);
   ctix__jsonw_end(&s->w);
@@ -668,12 +764,18 @@ static void relationship(stix *s, const char *type, const char *src, const char 
                          const char *description, float confidence)
 {
   char id[ID_MAX];
+  ctix__stix_obj *o;
   if (!*src || !*dst)
     return;
-  make_id(s, id, "relationship", "%s|%s|%s", type, src, dst);
+  MAKE_ID(s, id, "relationship", type, src, dst);
   if (!obj_open(s, "relationship", id, true, true))
     return;
   s->nrels++;
+  if ((o = rec_cur(s)) != NULL) {
+    o->rel_type = rec_str(s, type, strlen(type));
+    o->src = rec_str(s, src, strlen(src));
+    o->dst = rec_str(s, dst, strlen(dst));
+  }
   ctix__jsonw_kstr(&s->w, "relationship_type", type);
   if (description)
     ctix__jsonw_kstr(&s->w, "description", description);
@@ -691,7 +793,7 @@ static void put_marking(stix *s, size_t level)
   if (!obj_open(s, "marking-definition", tlp_levels[level].id, false, false))
     return;
   ctix__jsonw_kstr(&s->w, "created", TLP2_CREATED);
-  ctix__jsonw_kstr(&s->w, "name", tlp_levels[level].name);
+  put_name(s, tlp_levels[level].name);
   ctix__jsonw_key(&s->w, "extensions");
   ctix__jsonw_object(&s->w);
   ctix__jsonw_key(&s->w, TLP2_EXTENSION);
@@ -710,7 +812,7 @@ static void put_producer(stix *s, const char *name)
     return;
   ctix__jsonw_kstr(&s->w, "created", EXT_CREATED);
   ctix__jsonw_kstr(&s->w, "modified", EXT_CREATED);
-  ctix__jsonw_kstr(&s->w, "name", name);
+  put_name(s, name);
   ctix__jsonw_kstr(&s->w, "identity_class", strcmp(name, "ctix") ? "organization" : "system");
   obj_close(s);
 }
@@ -721,7 +823,7 @@ static void put_extension_definition(stix *s)
     return;
   ctix__jsonw_kstr(&s->w, "created", EXT_CREATED);
   ctix__jsonw_kstr(&s->w, "modified", EXT_CREATED);
-  ctix__jsonw_kstr(&s->w, "name", EXT_NAME);
+  put_name(s, EXT_NAME);
   ctix__jsonw_kstr(&s->w, "description",
                    "ctix-specific properties of the objects in ctix's STIX bundles.");
   ctix__jsonw_kstr(&s->w, "schema", EXT_SCHEMA);
@@ -771,7 +873,7 @@ static void put_attack_pattern(stix *s, char out_id[ID_MAX], const char *tid, co
       name = o.name;
     mitre = true;
   } else {
-    make_id(s, out_id, "attack-pattern", "mitre-attack|%s", tid);
+    MAKE_ID(s, out_id, "attack-pattern", "mitre-attack", tid);
   }
   if (!url[0]) {
     /* Same layout as the KB's pages: sub-technique ids use '/' for '.'. */
@@ -784,7 +886,7 @@ static void put_attack_pattern(stix *s, char out_id[ID_MAX], const char *tid, co
   }
   if (!obj_open(s, "attack-pattern", out_id, !mitre, true))
     return;
-  ctix__jsonw_kstr(&s->w, "name", name && *name ? name : tid);
+  put_name(s, name && *name ? name : tid);
   if (ntactics) {
     ctix__jsonw_key(&s->w, "kill_chain_phases");
     ctix__jsonw_array(&s->w);
@@ -808,7 +910,7 @@ static void put_technique_note(stix *s, const ctix_ttp_hit *h, const char *ap_id
 {
   char id[ID_MAX];
   size_t i, k;
-  make_id(s, id, "note", "%s|%s", s->report, h->id);
+  MAKE_ID(s, id, "note", s->report, h->id);
   if (!obj_open(s, "note", id, true, true))
     return;
   s->nnotes++;
@@ -900,7 +1002,7 @@ static void put_defences(stix *s, ctix_kb_ref ref, const char *ap_id)
     if (ctix_kb_get(s->kb, m, &o) || !mitre_id_ok(o.stix_id, "course-of-action"))
       continue;
     if (obj_open(s, "course-of-action", o.stix_id, false, true)) {
-      ctix__jsonw_kstr(&s->w, "name", o.name);
+      put_name(s, o.name);
       ctix__jsonw_key(&s->w, "external_references");
       ctix__jsonw_array(&s->w);
       ext_ref(s, "mitre-attack", o.id, ctix_kb_url(url, sizeof(url), s->kb, m));
@@ -917,9 +1019,9 @@ static void put_defences(stix *s, ctix_kb_ref ref, const char *ap_id)
     if (ctix_kb_edge_at(s->kb, first + i, &e) || (e.flags & CTIX_KB_EDGE_ROLLUP) ||
         ctix_kb_get(s->kb, e.target, &o) || !o.id[0])
       continue;
-    make_id(s, id, "course-of-action", "d3fend|%s", o.id);
+    MAKE_ID(s, id, "course-of-action", "d3fend", o.id);
     if (obj_open(s, "course-of-action", id, true, true)) {
-      ctix__jsonw_kstr(&s->w, "name", o.name);
+      put_name(s, o.name);
       ctix__jsonw_key(&s->w, "external_references");
       ctix__jsonw_array(&s->w);
       ext_ref(s, "d3fend", o.id, ctix_kb_url(url, sizeof(url), s->kb, e.target));
@@ -974,7 +1076,7 @@ static void technique_id(stix *s, char out[ID_MAX], const char *tid)
       mitre_id_ok(o.stix_id, "attack-pattern"))
     snprintf(out, ID_MAX, "%s", o.stix_id);
   else
-    make_id(s, out, "attack-pattern", "mitre-attack|%s", tid);
+    MAKE_ID(s, out, "attack-pattern", "mitre-attack", tid);
 }
 
 static void add_other(stix *s, const ctix_ioc *c, const char *why);
@@ -1033,20 +1135,19 @@ static bool entity_id(stix *s, char out[ID_MAX], const ctix_entity *e)
   }
   switch (e->kind) {
   case CTIX_ENTITY_VULNERABILITY:
-    make_id(s, out, type, "cve|%s", e->id ? e->id : e->name);
+    MAKE_ID(s, out, type, "cve", e->id ? e->id : e->name);
     break;
   case CTIX_ENTITY_LOCATION:
-    make_id(s, out, type, "%s|%s", is_country(e->id) ? "country" : "region",
-            e->id ? e->id : e->name);
+    MAKE_ID(s, out, type, is_country(e->id) ? "country" : "region", e->id ? e->id : e->name);
     break;
   case CTIX_ENTITY_SECTOR:
-    make_id(s, out, type, "sector|%s", e->id ? e->id : e->name);
+    MAKE_ID(s, out, type, "sector", e->id ? e->id : e->name);
     break;
   default:
     /* Names differ in case across articles: fold ASCII case for the id. */
     if (!ctix__lower_copy(low, sizeof(low), e->name, strlen(e->name)))
       ctix__strlcpy(low, e->name, sizeof(low));
-    make_id(s, out, type, "%s|%s", ctix_entity_kind_name(e->kind), low);
+    MAKE_ID(s, out, type, ctix_entity_kind_name(e->kind), low);
   }
   return true;
 }
@@ -1060,7 +1161,7 @@ static void put_entity(stix *s, const ctix_entity *e, const char *id)
   size_t i;
   if (!obj_open(s, type, id, !mitre, true))
     return;
-  ctix__jsonw_kstr(&s->w, "name", e->name);
+  put_name(s, e->name);
   switch (e->kind) {
   case CTIX_ENTITY_MALWARE:
     if (!strcmp(type, "malware"))
@@ -1323,9 +1424,9 @@ static void put_resemblances(stix *s)
     if (mitre_id_ok(r->stix_id, type))
       snprintf(id, ID_MAX, "%s", r->stix_id);
     else
-      make_id(s, id, type, "resemblance|%s", r->id ? r->id : r->name);
+      MAKE_ID(s, id, type, "resemblance", r->id ? r->id : r->name);
     if (obj_open(s, type, id, !mitre_id_ok(r->stix_id, type), true)) {
-      ctix__jsonw_kstr(&s->w, "name", r->name);
+      put_name(s, r->name);
       if (r->id && *r->id) {
         if (s->kb && r->ref != CTIX_KB_NONE)
           ctix_kb_url(url, sizeof(url), s->kb, r->ref);
@@ -1396,7 +1497,10 @@ static void put_sco_str(stix *s, const char *type, const char *id, const char *k
 {
   if (!obj_open(s, type, id, false, false))
     return;
-  ctix__jsonw_kstr(&s->w, key, value);
+  if (!strcmp(key, "name"))
+    put_name(s, value);
+  else
+    ctix__jsonw_kstr(&s->w, key, value);
   if (ref_key)
     ctix__jsonw_kstr(&s->w, ref_key, ref);
   obj_close(s);
@@ -1634,7 +1738,7 @@ static void put_indicator(stix *s, const ctix_ioc *c, ctix_buf *val, ctix_buf *p
     return;
   }
 
-  make_id(s, iid, "indicator", "%s", pat->data);
+  MAKE_ID(s, iid, "indicator", pat->data);
   set_err(s, ctix_ioc_bidi_read(&bi, c->value, strlen(c->value), NULL));
   if (!s->err && obj_open(s, "indicator", iid, true, true)) {
     s->nindicators++;
@@ -1642,7 +1746,7 @@ static void put_indicator(stix *s, const ctix_ioc *c, ctix_buf *val, ctix_buf *p
     ctix__buf_addf(jcs, "%s ", ctix_ioc_type_name(c->type));
     ctix__buf_adds(jcs, kind == SCO_MAC ? mac : v);
     set_err(s, jcs->err);
-    ctix__jsonw_kstrn(&s->w, "name", jcs->data, jcs->len);
+    put_namen(s, jcs->data, jcs->len);
     if (bi.note) /* a name with bidirectional controls: how it displays (the
                     extension's properties stay those of its version 1.0) */
       ctix__jsonw_kstr(&s->w, "description", bi.note);
@@ -1791,7 +1895,7 @@ static void put_report(stix *s)
   url = s->source_url;
   if (!obj_open(s, "report", s->report, true, true))
     goto done;
-  ctix__jsonw_kstr(&s->w, "name", name);
+  put_name(s, name);
   report_description(s, &d);
   set_err(s, d.err);
   ctix__jsonw_kstrn(&s->w, "description", d.data ? d.data : "", d.len);
@@ -1850,28 +1954,57 @@ static void text_digest(char out[41], const ctix_document *doc)
   out[40] = '\0';
 }
 
-int ctix_export_stix(char **out, size_t *len, const ctix_analysis *a,
-                     const ctix_export_options *opts, ctix_error *err)
+/* The bundle handed to callers: its texts, its object records and the arena
+ * of their strings (export_internal.h). */
+struct ctix_stix_bundle {
+  char *pretty, *compact;       /* NULL when that form was not asked for */
+  size_t pretty_len, compact_len;
+  ctix__stix_obj *objs;
+  size_t nobjs;
+  ctix_arena arena;
+};
+
+void ctix_stix_bundle_free(ctix_stix_bundle *b)
 {
-  return ctix__export_stix_json(out, len, a, opts, true, err);
+  if (!b)
+    return;
+  free(b->pretty);
+  free(b->compact);
+  free(b->objs);
+  ctix__arena_free(&b->arena);
+  free(b);
 }
 
-int ctix__export_stix_json(char **out, size_t *len, const ctix_analysis *a,
-                           const ctix_export_options *opts, bool pretty, ctix_error *err)
+const char *ctix_stix_bundle_json(const ctix_stix_bundle *b, bool pretty, size_t *len)
+{
+  const char *t = !b ? NULL : pretty ? b->pretty : b->compact;
+  if (len)
+    *len = !t ? 0 : pretty ? b->pretty_len : b->compact_len;
+  return t;
+}
+
+const ctix__stix_obj *ctix__stix_bundle_objects(const ctix_stix_bundle *b, size_t *n)
+{
+  *n = b ? b->nobjs : 0;
+  return b ? b->objs : NULL;
+}
+
+/*
+ * Writes the bundle of `a` once into `b`, in the text forms `forms` asks
+ * for (indented and compact both come from the one pass of a two-form
+ * JSON writer) and, with CTIX__STIX_OBJECTS, the object records.
+ */
+static int build(ctix_stix_bundle *b, const ctix_analysis *a, const ctix_export_options *opts,
+                 unsigned forms, ctix_error *err)
 {
   ctix_export_options defaults;
   stix *s = NULL;
   size_t level = 0, i;
   char digest[41], bundle[ID_MAX];
+  bool pretty = (forms & CTIX__STIX_PRETTY) != 0;
+  bool both = pretty && (forms & CTIX__STIX_COMPACT);
   int rc = 0;
 
-  if (!out || !len || !a) {
-    if (out)
-      *out = NULL;
-    return ctix__error_set(err, CTIX_EINVAL, "ctix_export_stix: NULL argument");
-  }
-  *out = NULL;
-  *len = 0;
   if (!opts) {
     ctix_export_options_init(&defaults);
     opts = &defaults;
@@ -1879,11 +2012,18 @@ int ctix__export_stix_json(char **out, size_t *len, const ctix_analysis *a,
   s = calloc(1, sizeof(*s));
   if (!s)
     return ctix__error_set(err, CTIX_ENOMEM, "out of memory writing the STIX bundle");
-  ctix__jsonw_init_max(&s->w, pretty, STIX_MAX_OUTPUT);
+  if (both)
+    ctix__jsonw_init_both(&s->w, STIX_MAX_OUTPUT);
+  else
+    ctix__jsonw_init_max(&s->w, pretty, STIX_MAX_OUTPUT);
   ctix__arena_init(&s->arena, 0);
   ctix__buf_init(&s->order, (size_t)-1 / 2);
   ctix__buf_init(&s->scratch, (size_t)1 << 26);
   ctix__buf_init(&s->other, (size_t)1 << 26);
+  ctix__buf_init(&s->objs, (size_t)-1 / 2);
+  ctix__buf_init(&s->rec_tmp, (size_t)1 << 26);
+  s->forms = forms;
+  s->rec_arena = &b->arena;
   s->a = a;
   s->doc = a->doc;
 
@@ -1914,11 +2054,11 @@ int ctix__export_stix_json(char **out, size_t *len, const ctix_analysis *a,
   }
   s->source_url = opts->source_url ? opts->source_url : s->doc ? s->doc->meta.canonical_url : NULL;
 
-  make_id(s, s->producer, "identity", "producer|%s", opts->producer ? opts->producer : "ctix");
-  make_id(s, s->ext, "extension-definition", "ctix|%s", EXT_VERSION);
+  MAKE_ID(s, s->producer, "identity", "producer", opts->producer ? opts->producer : "ctix");
+  MAKE_ID(s, s->ext, "extension-definition", "ctix", EXT_VERSION);
   text_digest(digest, s->doc);
-  make_id(s, s->report, "report", "%s", digest);
-  make_id(s, bundle, "bundle", "%s|%s|%s", digest, s->marking, s->producer);
+  MAKE_ID(s, s->report, "report", digest);
+  MAKE_ID(s, bundle, "bundle", digest, s->marking, s->producer);
 
   ctix__jsonw_object(&s->w);
   ctix__jsonw_kstr(&s->w, "type", "bundle");
@@ -1940,14 +2080,80 @@ int ctix__export_stix_json(char **out, size_t *len, const ctix_analysis *a,
     rc = ctix__error_set(err, s->err, "out of memory writing the STIX bundle");
     goto done;
   }
-  rc = ctix__jsonw_finish(&s->w, out, len, err);
+  if (both)
+    rc = ctix__jsonw_finish_both(&s->w, &b->pretty, &b->pretty_len, &b->compact,
+                                 &b->compact_len, err);
+  else if (pretty)
+    rc = ctix__jsonw_finish(&s->w, &b->pretty, &b->pretty_len, err);
+  else
+    rc = ctix__jsonw_finish(&s->w, &b->compact, &b->compact_len, err);
+  if (rc)
+    goto done;
+  if (forms & CTIX__STIX_OBJECTS) {
+    b->nobjs = CTIX__BUF_COUNT(&s->objs, ctix__stix_obj);
+    b->objs = (ctix__stix_obj *)(void *)ctix__buf_detach(&s->objs, NULL);
+    if (!b->objs)
+      rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory writing the STIX bundle");
+  }
 done:
   ctix__jsonw_free(&s->w);
   ctix__arena_free(&s->arena);
   ctix__buf_free(&s->order);
   ctix__buf_free(&s->scratch);
   ctix__buf_free(&s->other);
+  ctix__buf_free(&s->objs);
+  ctix__buf_free(&s->rec_tmp);
   free(s->slots);
   free(s);
   return rc;
+}
+
+int ctix__export_stix_build(ctix_stix_bundle **out, const ctix_analysis *a,
+                            const ctix_export_options *opts, unsigned forms, ctix_error *err)
+{
+  ctix_stix_bundle *b;
+  int rc;
+  if (!out || !a) {
+    if (out)
+      *out = NULL;
+    return ctix__error_set(err, CTIX_EINVAL, "ctix_export_stix: NULL argument");
+  }
+  *out = NULL;
+  if (!(b = calloc(1, sizeof(*b))))
+    return ctix__error_set(err, CTIX_ENOMEM, "out of memory writing the STIX bundle");
+  ctix__arena_init(&b->arena, 0);
+  if ((rc = build(b, a, opts, forms, err))) {
+    ctix_stix_bundle_free(b);
+    return rc;
+  }
+  *out = b;
+  return 0;
+}
+
+int ctix_export_stix_bundle(ctix_stix_bundle **out, const ctix_analysis *a,
+                            const ctix_export_options *opts, ctix_error *err)
+{
+  return ctix__export_stix_build(out, a, opts,
+                                 CTIX__STIX_PRETTY | CTIX__STIX_COMPACT | CTIX__STIX_OBJECTS, err);
+}
+
+int ctix_export_stix(char **out, size_t *len, const ctix_analysis *a,
+                     const ctix_export_options *opts, ctix_error *err)
+{
+  ctix_stix_bundle *b = NULL;
+  int rc;
+  if (!out || !len || !a) {
+    if (out)
+      *out = NULL;
+    return ctix__error_set(err, CTIX_EINVAL, "ctix_export_stix: NULL argument");
+  }
+  *out = NULL;
+  *len = 0;
+  if ((rc = ctix__export_stix_build(&b, a, opts, CTIX__STIX_PRETTY, err)))
+    return rc;
+  *out = b->pretty;
+  *len = b->pretty_len;
+  b->pretty = NULL;
+  ctix_stix_bundle_free(b);
+  return 0;
 }

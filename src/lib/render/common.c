@@ -1,7 +1,8 @@
 /*
  * What every renderer starts from (render_internal.h): the options with
  * their defaults, the detection and response content and the STIX bundle,
- * taken from the options when the caller has them, else generated here.
+ * taken from the options when the caller has them (a bundle object, else
+ * JSON text), else made here in the forms the renderer reads.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ void ctix_render_options_init(ctix_render_options *opts)
 }
 
 int ctix__render_in_open(ctix__render_in *in, const ctix_analysis *a,
-                         const ctix_render_options *opts, ctix_error *err)
+                         const ctix_render_options *opts, unsigned forms, ctix_error *err)
 {
   int rc = 0;
   memset(in, 0, sizeof(*in));
@@ -41,16 +42,18 @@ int ctix__render_in_open(ctix__render_in *in, const ctix_analysis *a,
       goto done;
     in->resp = in->own_resp;
   }
-  if (in->opts.stix) {
+  if (in->opts.bundle) {
+    in->bundle = in->opts.bundle;
+  } else if (in->opts.stix) {
     in->stix = in->opts.stix;
     in->stix_len = in->opts.stix_len;
   } else {
-    /* compact: the renderers embed it as data or read it */
-    if ((rc = ctix__export_stix_json(&in->own_stix, &in->stix_len, a, in->opts.export_opts, false,
-                                     err)))
+    if ((rc = ctix__export_stix_build(&in->own_bundle, a, in->opts.export_opts, forms, err)))
       goto done;
-    in->stix = in->own_stix;
+    in->bundle = in->own_bundle;
   }
+  if (in->bundle)
+    in->stix = ctix_stix_bundle_json(in->bundle, false, &in->stix_len);
 
 done:
   if (rc)
@@ -61,9 +64,10 @@ done:
 void ctix__render_in_close(ctix__render_in *in)
 {
   ctix_response_free(in->own_resp);
-  free(in->own_stix);
+  ctix_stix_bundle_free(in->own_bundle);
   in->own_resp = NULL;
-  in->own_stix = NULL;
+  in->own_bundle = NULL;
   in->resp = NULL;
+  in->bundle = NULL;
   in->stix = NULL;
 }

@@ -10,20 +10,21 @@
  * \u2029; the few strings the skeleton shows itself (title, language) are
  * HTML-escaped. A Content-Security-Policy meta element allows no network
  * at all: only the page's one script and one style element, by their
- * SHA-256 computed here, and data: images.
+ * SHA-256 (computed when they were built, asset.c), and data: images.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
-#include <nettle/base64.h>
-#include <nettle/sha2.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "ctix/ctix.h"
 #include "ctix/kb.h"
 #include "ctix/sigma.h"
+#include "export/export_internal.h"
 #include "export/jsonw.h"
 #include "render/render_internal.h"
 #include "sigma/sigma_lib.h"
@@ -59,6 +60,38 @@ static void html_escape(ctix_buf *b, const char *s, size_t n)
   ctix__buf_add(b, s + run, n - run);
 }
 
+/* Is c a byte json_for_script may have to replace: '<', '>', '&', or 0xE2,
+ * the first byte of U+2028 and U+2029? */
+static inline bool script_special(unsigned char c)
+{
+  return c == '<' || c == '>' || c == '&' || c == 0xE2;
+}
+
+/*
+ * Number of leading bytes of s[0..n) that are not script_special: the
+ * page's JSON is most of a megabyte, nearly all of it plain, so it is
+ * searched sixteen bytes a step with SSE2.
+ */
+static size_t script_plain_prefix(const char *s, size_t n)
+{
+  size_t i = 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
+    unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits)
+      return i + (size_t)__builtin_ctz(bits);
+  }
+#endif
+  while (i < n && !script_special((unsigned char)s[i]))
+    i++;
+  return i;
+}
+
 /*
  * Appends JSON text for the inside of a <script type="application/json">
  * element: '<', '>' and '&' (which JSON allows only inside strings) become
@@ -72,7 +105,11 @@ static void json_for_script(ctix_buf *b, const char *s, size_t n)
   for (i = 0; i < n; i++) {
     const char *rep = NULL;
     size_t skip = 1;
-    unsigned char c = (unsigned char)s[i];
+    unsigned char c;
+    i += script_plain_prefix(s + i, n - i);
+    if (i >= n)
+      break;
+    c = (unsigned char)s[i];
     if (c == '<')
       rep = "\\u003c";
     else if (c == '>')
@@ -94,32 +131,16 @@ static void json_for_script(ctix_buf *b, const char *s, size_t n)
   ctix__buf_add(b, s + run, n - run);
 }
 
-/* The base64 SHA-256 of text[0..n) into out (NUL-terminated). */
-static void sha256_b64(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1],
-                       const char *text, size_t n)
+/*
+ * Makes room for about n more bytes at once (instead of doubling the
+ * buffer, and copying it, many times), never past the buffer's maximum:
+ * only real appends can exceed it.
+ */
+static void reserve(ctix_buf *b, size_t n)
 {
-  struct sha256_ctx ctx;
-  uint8_t digest[SHA256_DIGEST_SIZE];
-  sha256_init(&ctx);
-  sha256_update(&ctx, n, (const uint8_t *)text);
-  sha256_digest(&ctx, sizeof(digest), digest);
-  base64_encode_raw((void *)out, sizeof(digest), digest);
-  out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
-}
-
-/* The hashes of the embedded script and styles, computed once per process
- * (the assets are constant; the script is most of a megabyte). */
-static char script_b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
-static char style_b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
-static pthread_once_t asset_hash_once = PTHREAD_ONCE_INIT;
-
-static void asset_hashes(void)
-{
-  size_t n;
-  const char *t = ctix__render_script(&n);
-  sha256_b64(script_b64, t, n);
-  t = ctix__render_style(&n);
-  sha256_b64(style_b64, t, n);
+  if (b->len <= b->max && n > b->max - b->len)
+    n = b->max - b->len;
+  ctix__buf_grow(b, n);
 }
 
 /* ------------------------------------------------------------- the data */
@@ -523,6 +544,8 @@ static int data_json(char **out, size_t *len, const ctix__render_in *in, ctix_er
   ctix__jsonw w;
   int rc;
   ctix__jsonw_init_max(&w, false, in->opts.max_output);
+  /* room for the two big parts, the article and the bundle, at once */
+  reserve(&w.b, (in->opts.no_text ? 0 : a->doc->len) + in->stix_len + ((size_t)1 << 16));
   ctix__jsonw_object(&w);
   ctix__jsonw_kint(&w, "v", 1);
   ctix__jsonw_kstr(&w, "generator", ctix_version());
@@ -591,12 +614,12 @@ int ctix_render_html(char **out, size_t *len, const ctix_analysis *a,
 
   *out = NULL;
   *len = 0;
-  if ((rc = ctix__render_in_open(&in, a, opts, err)))
+  if ((rc = ctix__render_in_open(&in, a, opts, CTIX__STIX_COMPACT, err)))
     return rc;
   ctix__buf_init(&b, in.opts.max_output);
-  if (!in.own_stix) {
-    /* A caller's bundle goes into the page as compact JSON, and must be
-     * JSON; the one made here already is. */
+  if (!in.bundle) {
+    /* A caller's bundle text goes into the page as compact JSON, and must
+     * be JSON; a bundle object's compact text already is. */
     json_error_t jerr;
     json_t *root = json_loadb(in.stix, in.stix_len, 0, &jerr);
     if (!root) {
@@ -614,6 +637,8 @@ int ctix_render_html(char **out, size_t *len, const ctix_analysis *a,
   }
   if ((rc = data_json(&json, &jlen, &in, err)))
     goto done;
+  /* the page is the assets, the data and a little markup: sized once */
+  reserve(&b, slen + clen + jlen + ((size_t)1 << 14));
 
   title = a->doc->meta.title && a->doc->meta.title[0] ? a->doc->meta.title
           : a->doc->meta.source                        ? a->doc->meta.source
@@ -623,8 +648,8 @@ int ctix_render_html(char **out, size_t *len, const ctix_analysis *a,
   ctix__buf_adds(&b, "\" data-theme=\"light\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                      "script-src ");
-  pthread_once(&asset_hash_once, asset_hashes);
-  ctix__buf_addf(&b, "'sha256-%s'; style-src 'sha256-%s'", script_b64, style_b64);
+  ctix__buf_addf(&b, "'sha256-%s'; style-src 'sha256-%s'", ctix__render_script_sha256(),
+                 ctix__render_style_sha256());
   ctix__buf_adds(&b, "; img-src data:; base-uri 'none'; form-action 'none'\">\n"
                      "<meta name=\"referrer\" content=\"no-referrer\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

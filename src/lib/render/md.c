@@ -18,7 +18,9 @@
 
 #include <jansson.h>
 
+#include "export/export_internal.h"
 #include "render/render_internal.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/utf8.h"
@@ -36,6 +38,15 @@ static bool is_punct(unsigned char c)
 {
   return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
          (c >= 0x7b && c <= 0x7e);
+}
+
+/* A byte md_text copies as it is: an ASCII letter or digit, or a byte of a
+ * multi-byte character that cannot start a bidirectional control (those
+ * start with 0xD8 or 0xE2, as do U+2028/U+2029). */
+static bool md_plain(unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= 0x80 && c != 0xD8 && c != 0xE2);
 }
 
 /* Length of s[0..n) cut to at most max bytes at a UTF-8 character boundary. */
@@ -66,25 +77,128 @@ static size_t md_bidi(ctix_buf *b, const char *s, size_t i, size_t n, bool text)
 }
 
 /*
+ * True when ctix_defang could change s[0..n): it rewrites only the dots,
+ * colons, "://" scheme and '@' of URLs, domains, IP addresses and e-mail
+ * addresses (defang_url, defang_dots, defang_ipv6 in ioc/refang.c), so a
+ * text with no '.', ':' or '@' comes back as it is, and most prose
+ * fragments of the report (names, tactics, statuses) need no scan at all.
+ * test_render checks that property against ctix_defang itself.
+ */
+static bool may_defang(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (s[i] == '.' || s[i] == ':' || s[i] == '@')
+      return true;
+  return false;
+}
+
+/*
+ * What the sections of report.md write into: the text, and the short
+ * prose ctix_defang gave back unchanged, so that a text seen again is not
+ * scanned again (the countermeasure table names the same technique ids
+ * hundreds of times, and each ctix_defang call is a whole observable
+ * scan). The kept texts are a cache: one that cannot be kept is scanned
+ * again, with the same result.
+ */
+#define MD_KEPT_MAX 64 /* longest text kept, bytes */
+
+typedef struct md_kept {
+  const char *s;
+  size_t n;
+} md_kept;
+
+typedef struct md {
+  ctix_buf b;          /* report.md */
+  ctix_arena arena;    /* copies of the kept texts */
+  md_kept *kept;       /* open addressing, s NULL when free */
+  size_t nkept, cap;   /* cap a power of two, or 0 */
+} md;
+
+static size_t text_hash(const char *s, size_t n)
+{
+  uint64_t h = 1469598103934665603ull;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ull;
+  }
+  return (size_t)h;
+}
+
+/* The slot of s[0..n) in the kept texts: its own, or the free one where it goes. */
+static md_kept *kept_slot(md_kept *t, size_t cap, const char *s, size_t n)
+{
+  size_t i;
+  for (i = text_hash(s, n) & (cap - 1); t[i].s && (t[i].n != n || memcmp(t[i].s, s, n) != 0);
+       i = (i + 1) & (cap - 1))
+    ;
+  return &t[i];
+}
+
+static bool kept_has(md *m, const char *s, size_t n)
+{
+  return m->cap && kept_slot(m->kept, m->cap, s, n)->s != NULL;
+}
+
+/* Keeps s[0..n) (known absent), growing the table at half full; on an
+ * allocation failure it is simply not kept. */
+static void kept_add(md *m, const char *s, size_t n)
+{
+  char *copy;
+  if ((m->nkept + 1) * 2 > m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 256, i;
+    md_kept *t = calloc(cap, sizeof(*t));
+    if (!t)
+      return;
+    for (i = 0; i < m->cap; i++)
+      if (m->kept[i].s)
+        *kept_slot(t, cap, m->kept[i].s, m->kept[i].n) = m->kept[i];
+    free(m->kept);
+    m->kept = t;
+    m->cap = cap;
+  }
+  if (!(copy = ctix__arena_strndup(&m->arena, s, n)))
+    return;
+  *kept_slot(m->kept, m->cap, s, n) = (md_kept){copy, n};
+  m->nkept++;
+}
+
+/*
  * Appends untrusted prose: defanged, white space (line breaks included)
  * collapsed to single spaces, control characters dropped, bidirectional
  * controls shown (md_bidi), ASCII punctuation backslash-escaped; cut to
  * `max` bytes with "..." when longer.
  */
-static void md_text(ctix_buf *b, const char *s, size_t n, size_t max)
+static void md_text(md *out, const char *s, size_t n, size_t max)
 {
+  ctix_buf *b = &out->b;
   char *def = NULL;
   size_t dlen = 0, i, m, k;
   bool space = false;
   if (!s)
     return;
-  if (ctix_defang(&def, &dlen, s, n, NULL) == 0) {
+  if (may_defang(s, n) && !kept_has(out, s, n) && ctix_defang(&def, &dlen, s, n, NULL) == 0) {
+    if (dlen == n && n <= MD_KEPT_MAX && memcmp(def, s, n) == 0)
+      kept_add(out, s, n);
     s = def;
     n = dlen;
   }
   m = cut_utf8(s, n, max);
   for (i = 0; i < m; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (md_plain(c)) {
+      /* a run of letters and digits goes out in one piece */
+      size_t j = i + 1;
+      while (j < m && md_plain((unsigned char)s[j]))
+        j++;
+      if (space && b->len && b->data[b->len - 1] != ' ')
+        ctix__buf_addc(b, ' ');
+      space = false;
+      ctix__buf_add(b, s + i, j - i);
+      i = j - 1;
+      continue;
+    }
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space = true;
       continue;
@@ -113,10 +227,10 @@ static void md_text(ctix_buf *b, const char *s, size_t n, size_t max)
   free(def);
 }
 
-static void md_texts(ctix_buf *b, const char *s)
+static void md_texts(md *m, const char *s)
 {
   if (s)
-    md_text(b, s, strlen(s), MAX_QUOTE);
+    md_text(m, s, strlen(s), MAX_QUOTE);
 }
 
 /*
@@ -202,32 +316,35 @@ static void mermaid_label(ctix_buf *b, const char *s, size_t max)
 
 /* --------------------------------------------------------------- sections */
 
-static void put_summary(ctix_buf *b, const ctix_analysis *a)
+static void put_summary(md *m, const ctix_analysis *a)
 {
-  const ctix_doc_meta *m = &a->doc->meta;
+  ctix_buf *b = &m->b;
+  const ctix_doc_meta *meta = &a->doc->meta;
   const ctix_assessment *as = a->assessment;
   size_t i, nobs = 0, nioc = 0;
-  const char *title = m->title && m->title[0] ? m->title : m->source ? m->source : "report";
+  const char *title = meta->title && meta->title[0] ? meta->title
+                      : meta->source                 ? meta->source
+                                                     : "report";
   ctix__buf_adds(b, "# ");
-  md_texts(b, title);
+  md_texts(m, title);
   ctix__buf_adds(b, "\n\n*ctix report: automated extraction; check the evidence before acting.*\n\n");
   ctix__buf_adds(b, "| | |\n| --- | --- |\n");
   ctix__buf_adds(b, "| Source | ");
-  md_code(b, m->source, true);
+  md_code(b, meta->source, true);
   ctix__buf_adds(b, " |\n");
-  if (m->canonical_url) {
+  if (meta->canonical_url) {
     ctix__buf_adds(b, "| URL | ");
-    md_ioc(b, m->canonical_url);
+    md_ioc(b, meta->canonical_url);
     ctix__buf_adds(b, " |\n");
   }
-  if (m->published) {
+  if (meta->published) {
     ctix__buf_adds(b, "| Published | ");
-    md_texts(b, m->published);
+    md_texts(m, meta->published);
     ctix__buf_adds(b, " |\n");
   }
-  if (m->author) {
+  if (meta->author) {
     ctix__buf_adds(b, "| Author | ");
-    md_texts(b, m->author);
+    md_texts(m, meta->author);
     ctix__buf_adds(b, " |\n");
   }
   for (i = 0; a->techniques && i < a->techniques->count; i++)
@@ -246,7 +363,7 @@ static void put_summary(ctix_buf *b, const ctix_analysis *a)
     return;
   }
   ctix__buf_addf(b, "**%d / 100, ", as->risk_score);
-  md_texts(b, as->risk_level);
+  md_texts(m, as->risk_level);
   ctix__buf_adds(b, "**\n\n");
   if (!as->nfactors) {
     ctix__buf_adds(b, "No risk factor fired.\n");
@@ -256,15 +373,16 @@ static void put_summary(ctix_buf *b, const ctix_analysis *a)
   for (i = 0; i < as->nfactors; i++) {
     const ctix_risk_factor *f = &as->factors[i];
     ctix__buf_adds(b, "| ");
-    md_texts(b, f->label ? f->label : f->key);
+    md_texts(m, f->label ? f->label : f->key);
     ctix__buf_addf(b, " | %+.1f | ", (double)f->contribution);
-    md_texts(b, f->evidence);
+    md_texts(m, f->evidence);
     ctix__buf_adds(b, " |\n");
   }
 }
 
-static void put_timeline(ctix_buf *b, const ctix_analysis *a)
+static void put_timeline(md *m, const ctix_analysis *a)
 {
+  ctix_buf *b = &m->b;
   const ctix_assessment *as = a->assessment;
   size_t i;
   ctix__buf_adds(b, "\n## Timeline\n\n");
@@ -276,24 +394,25 @@ static void put_timeline(ctix_buf *b, const ctix_analysis *a)
   for (i = 0; i < as->nevents; i++) {
     const ctix_event *e = &as->events[i];
     ctix__buf_adds(b, "| ");
-    md_texts(b, e->date ? e->date : "undated");
+    md_texts(m, e->date ? e->date : "undated");
     ctix__buf_adds(b, " | ");
-    md_texts(b, e->what);
+    md_texts(m, e->what);
     ctix__buf_adds(b, " | ");
-    md_texts(b, e->expression);
+    md_texts(m, e->expression);
     ctix__buf_adds(b, e->relative ? " (relative) |\n" : " |\n");
   }
 }
 
 /* Text of a sentence span in the document, as escaped prose. */
-static void put_quote(ctix_buf *b, const ctix_document *d, size_t s, size_t e)
+static void put_quote(md *m, const ctix_document *d, size_t s, size_t e)
 {
   if (s < e && e <= d->len)
-    md_text(b, d->text + s, e - s, MAX_QUOTE);
+    md_text(m, d->text + s, e - s, MAX_QUOTE);
 }
 
-static void put_techniques(ctix_buf *b, const ctix_analysis *a)
+static void put_techniques(md *m, const ctix_analysis *a)
 {
+  ctix_buf *b = &m->b;
   const ctix_ttp_list *t = a->techniques;
   size_t i, j;
   ctix__buf_adds(b, "\n## ATT&CK techniques\n\n");
@@ -310,24 +429,25 @@ static void put_techniques(ctix_buf *b, const ctix_analysis *a)
     if (ctix_kb_domain_first(h->domain) != CTIX_KB_ENTERPRISE)
       ctix__buf_addf(b, " (%s)", ctix_kb_domain_label(ctix_kb_domain_first(h->domain)));
     ctix__buf_adds(b, " | ");
-    md_texts(b, h->name);
+    md_texts(m, h->name);
     ctix__buf_adds(b, " | ");
     for (j = 0; j < h->ntactics; j++) {
       if (j)
         ctix__buf_adds(b, ", ");
-      md_texts(b, h->tactics[j]);
+      md_texts(m, h->tactics[j]);
     }
     ctix__buf_adds(b, " | ");
-    md_texts(b, ctix_ttp_status_name(h->status));
+    md_texts(m, ctix_ttp_status_name(h->status));
     ctix__buf_addf(b, " | %.0f%% | ", (double)h->confidence * 100.0);
     if (h->nevidence)
-      put_quote(b, a->doc, h->evidence[0].start, h->evidence[0].end);
+      put_quote(m, a->doc, h->evidence[0].start, h->evidence[0].end);
     ctix__buf_adds(b, " |\n");
   }
 }
 
-static void put_iocs(ctix_buf *b, const ctix_analysis *a)
+static void put_iocs(md *m, const ctix_analysis *a)
 {
+  ctix_buf *b = &m->b;
   static const struct {
     ctix_ioc_status status;
     const char *title;
@@ -358,14 +478,14 @@ static void put_iocs(ctix_buf *b, const ctix_analysis *a)
         continue;
       shown++;
       ctix__buf_adds(b, "| ");
-      md_texts(b, ctix_ioc_type_name((ctix_ioc_type)c->type));
+      md_texts(m, ctix_ioc_type_name((ctix_ioc_type)c->type));
       ctix__buf_adds(b, " | ");
       md_ioc(b, c->value);
       if (groups[g].status == CTIX_IOC_STATUS_IOC) {
         ctix__buf_addf(b, " | %u |\n", (unsigned)c->nhits);
       } else {
         ctix__buf_adds(b, " | ");
-        md_texts(b, c->reason);
+        md_texts(m, c->reason);
         ctix__buf_adds(b, " |\n");
       }
     }
@@ -374,8 +494,9 @@ static void put_iocs(ctix_buf *b, const ctix_analysis *a)
   }
 }
 
-static void put_entities(ctix_buf *b, const ctix_analysis *a)
+static void put_entities(md *m, const ctix_analysis *a)
 {
+  ctix_buf *b = &m->b;
   static const char *const titles[CTIX_ENTITY_KIND_COUNT] = {
       "Threat actors", "Malware", "Tools", "Campaigns", "Vulnerabilities",
       "Victims", "Sectors", "Countries and regions"};
@@ -396,18 +517,18 @@ static void put_entities(ctix_buf *b, const ctix_analysis *a)
         head = any = true;
       }
       ctix__buf_adds(b, "| ");
-      md_texts(b, e->name);
+      md_texts(m, e->name);
       ctix__buf_adds(b, " | ");
       md_code(b, e->id, true);
       ctix__buf_adds(b, e->known ? " | known" : " | new name");
       if (e->role) {
         ctix__buf_adds(b, ", ");
-        md_texts(b, e->role);
+        md_texts(m, e->role);
       }
       if (e->kev)
         ctix__buf_adds(b, ", in KEV");
       ctix__buf_adds(b, " | ");
-      md_texts(b, e->evidence);
+      md_texts(m, e->evidence);
       ctix__buf_adds(b, " |\n");
     }
     if (head)
@@ -427,12 +548,12 @@ static void put_entities(ctix_buf *b, const ctix_analysis *a)
     ctix__buf_adds(b, "| ");
     md_code(b, r->id, true);
     ctix__buf_adds(b, " | ");
-    md_texts(b, r->name);
+    md_texts(m, r->name);
     ctix__buf_addf(b, " | %.0f%% | ", (double)r->score * 100.0);
     for (j = 0; j < r->nshared_techniques + r->nshared_software; j++) {
       if (j)
         ctix__buf_adds(b, ", ");
-      md_texts(b, j < r->nshared_techniques ? r->shared_techniques[j]
+      md_texts(m, j < r->nshared_techniques ? r->shared_techniques[j]
                                             : r->shared_software[j - r->nshared_techniques]);
     }
     ctix__buf_adds(b, " |\n");
@@ -441,97 +562,111 @@ static void put_entities(ctix_buf *b, const ctix_analysis *a)
 
 /* ----------------------------------------------------------- Mermaid graph */
 
-/* Label of a STIX object: "T1059 Command..." for attack patterns, else its name. */
-static const char *obj_label(json_t *o, const char **ext)
+/* One id of the bundle: the last object with that id, and its node number
+ * in the graph (-1 until an edge reaches it). Open addressing. */
+typedef struct id_slot {
+  const char *id;
+  size_t obj;
+  long node;
+} id_slot;
+
+/* The slot of `id` in t[0..cap) (cap a power of two, never full): its own,
+ * or the free one where it goes. FNV-1a. */
+static id_slot *id_find(id_slot *t, size_t cap, const char *id)
 {
-  json_t *refs = json_object_get(o, "external_references"), *r;
+  uint64_t h = 1469598103934665603ull;
+  const char *p;
   size_t i;
-  *ext = NULL;
-  json_array_foreach(refs, i, r)
-  {
-    const char *x = json_string_value(json_object_get(r, "external_id"));
-    if (x) {
-      *ext = x;
-      break;
-    }
+  for (p = id; *p; p++) {
+    h ^= (unsigned char)*p;
+    h *= 1099511628211ull;
   }
-  return json_string_value(json_object_get(o, "name"));
+  for (i = (size_t)h & (cap - 1); t[i].id && strcmp(t[i].id, id) != 0; i = (i + 1) & (cap - 1))
+    ;
+  return &t[i];
 }
 
-/* Index of `id` among the graph's nodes, added when new; -1 when full. */
-static long node_index(json_t *index, json_t *nodes, const char *id, json_t *obj)
+/* The node number of the object in slot `e`, given the next one when new. */
+static long node_of(id_slot *e, ctix_buf *nodes)
 {
-  json_t *v = json_object_get(index, id);
-  if (v)
-    return (long)json_integer_value(v);
-  json_array_append(nodes, obj);
-  json_object_set_new(index, id, json_integer((json_int_t)(json_array_size(nodes) - 1)));
-  return (long)json_array_size(nodes) - 1;
+  if (e->node < 0) {
+    e->node = (long)CTIX__BUF_COUNT(nodes, size_t);
+    ctix__buf_push(nodes, &e->obj, sizeof(e->obj));
+  }
+  return e->node;
 }
 
 /*
  * The relations of the bundle between domain objects (not "mitigates",
  * which would bury the rest under courses of action, nor SCO links), as a
- * Mermaid flowchart; at most MAX_GRAPH_EDGES edges.
+ * Mermaid flowchart; at most MAX_GRAPH_EDGES edges. `objs` are the
+ * bundle's objects in order; an id names the last object that has it.
  */
-static void put_graph(ctix_buf *b, const ctix__render_in *in)
+static int put_graph(ctix_buf *b, const ctix__stix_obj *objs, size_t n)
 {
-  json_error_t jerr;
-  json_t *root = json_loadb(in->stix, in->stix_len, 0, &jerr), *objs, *o;
-  json_t *byid = json_object(), *index = json_object(), *nodes = json_array();
-  ctix_buf edges = CTIX_BUF_INIT((size_t)1 << 26);
-  size_t i, nedges = 0, skipped = 0;
+  ctix_buf edges = CTIX_BUF_INIT((size_t)1 << 26), nodes = CTIX_BUF_INIT((size_t)1 << 30);
+  id_slot *index = NULL;
+  size_t i, cap = 16, nedges = 0, skipped = 0;
+  int rc = 0;
   ctix__buf_adds(b, "\n## Graph of the relations\n\n");
-  objs = json_object_get(root, "objects");
-  json_array_foreach(objs, i, o)
-  {
-    const char *id = json_string_value(json_object_get(o, "id"));
-    if (id)
-      json_object_set(byid, id, o);
+  while (cap < 2 * n + 2)
+    cap *= 2;
+  if (!(index = calloc(cap, sizeof(*index)))) {
+    rc = CTIX_ENOMEM;
+    goto done;
   }
-  json_array_foreach(objs, i, o)
-  {
-    const char *type = json_string_value(json_object_get(o, "type"));
-    const char *rt = json_string_value(json_object_get(o, "relationship_type"));
-    const char *src = json_string_value(json_object_get(o, "source_ref"));
-    const char *dst = json_string_value(json_object_get(o, "target_ref"));
-    json_t *so, *to;
-    long si, ti;
-    if (!type || strcmp(type, "relationship") != 0 || !rt || !src || !dst ||
-        strcmp(rt, "mitigates") == 0 || strcmp(rt, "based-on") == 0)
+  for (i = 0; i < n; i++) {
+    id_slot *e;
+    if (!objs[i].id)
       continue;
-    so = json_object_get(byid, src);
-    to = json_object_get(byid, dst);
-    if (!so || !to)
+    e = id_find(index, cap, objs[i].id);
+    if (!e->id) {
+      e->id = objs[i].id;
+      e->node = -1;
+    }
+    e->obj = i;
+  }
+  for (i = 0; i < n; i++) {
+    const ctix__stix_obj *o = &objs[i];
+    id_slot *so, *to;
+    long si, ti;
+    if (!o->type || strcmp(o->type, "relationship") != 0 || !o->rel_type || !o->src || !o->dst ||
+        strcmp(o->rel_type, "mitigates") == 0 || strcmp(o->rel_type, "based-on") == 0)
+      continue;
+    so = id_find(index, cap, o->src);
+    to = id_find(index, cap, o->dst);
+    if (!so->id || !to->id)
       continue;
     if (nedges >= MAX_GRAPH_EDGES) {
       skipped++;
       continue;
     }
-    si = node_index(index, nodes, src, so);
-    ti = node_index(index, nodes, dst, to);
+    si = node_of(so, &nodes);
+    ti = node_of(to, &nodes);
     ctix__buf_addf(&edges, "  n%ld -->|", si);
-    mermaid_label(&edges, rt, 40);
+    mermaid_label(&edges, o->rel_type, 40);
     ctix__buf_addf(&edges, "| n%ld\n", ti);
     nedges++;
+  }
+  if (nodes.err || edges.err) {
+    rc = nodes.err ? nodes.err : edges.err;
+    goto done;
   }
   if (!nedges) {
     ctix__buf_adds(b, "No relation between the objects of the STIX bundle.\n");
     goto done;
   }
   ctix__buf_adds(b, "```mermaid\nflowchart LR\n");
-  json_array_foreach(nodes, i, o)
-  {
-    const char *ext, *name = obj_label(o, &ext);
-    const char *type = json_string_value(json_object_get(o, "type"));
+  for (i = 0; i < CTIX__BUF_COUNT(&nodes, size_t); i++) {
+    const ctix__stix_obj *o = &objs[CTIX__BUF_AT(&nodes, size_t, i)];
     ctix__buf_addf(b, "  n%zu[\"", i);
-    if (type && strcmp(type, "attack-pattern") == 0 && ext) {
-      mermaid_label(b, ext, 40);
+    if (o->type && strcmp(o->type, "attack-pattern") == 0 && o->ext_id) {
+      mermaid_label(b, o->ext_id, 40);
       ctix__buf_adds(b, " ");
     }
-    mermaid_label(b, name ? name : type, 60);
+    mermaid_label(b, o->name ? o->name : o->type, 60);
     ctix__buf_adds(b, "<br/>");
-    mermaid_label(b, type, 40);
+    mermaid_label(b, o->type, 40);
     ctix__buf_adds(b, "\"]\n");
   }
   ctix__buf_add(b, edges.data, edges.len);
@@ -541,16 +676,56 @@ static void put_graph(ctix_buf *b, const ctix__render_in *in)
 
 done:
   ctix__buf_free(&edges);
-  json_decref(nodes);
-  json_decref(index);
-  json_decref(byid);
-  json_decref(root);
+  ctix__buf_free(&nodes);
+  free(index);
+  return rc;
+}
+
+/*
+ * The objects of a caller's bundle text as records (their strings live in
+ * *root, which the caller releases): read with jansson; a text that is not
+ * JSON, or has no "objects" array, has none.
+ */
+static int read_objects(ctix__stix_obj **out, size_t *n, json_t **root, const char *text,
+                        size_t len)
+{
+  json_error_t jerr;
+  json_t *objs, *o;
+  size_t i;
+  *out = NULL;
+  *n = 0;
+  *root = json_loadb(text, len, 0, &jerr);
+  objs = json_object_get(*root, "objects");
+  if (!json_array_size(objs))
+    return 0;
+  if (!(*out = calloc(json_array_size(objs), sizeof(**out))))
+    return CTIX_ENOMEM;
+  json_array_foreach(objs, i, o)
+  {
+    ctix__stix_obj *r = &(*out)[i];
+    json_t *refs = json_object_get(o, "external_references"), *x;
+    size_t k;
+    r->type = json_string_value(json_object_get(o, "type"));
+    r->id = json_string_value(json_object_get(o, "id"));
+    r->name = json_string_value(json_object_get(o, "name"));
+    r->rel_type = json_string_value(json_object_get(o, "relationship_type"));
+    r->src = json_string_value(json_object_get(o, "source_ref"));
+    r->dst = json_string_value(json_object_get(o, "target_ref"));
+    json_array_foreach(refs, k, x)
+    {
+      if ((r->ext_id = json_string_value(json_object_get(x, "external_id"))) != NULL)
+        break;
+    }
+  }
+  *n = json_array_size(objs);
+  return 0;
 }
 
 /* ------------------------------------------------------ detection, response */
 
-static void put_response(ctix_buf *b, const ctix_response *r)
+static void put_response(md *m, const ctix_response *r)
 {
+  ctix_buf *b = &m->b;
   static const struct {
     const char *key, *title;
   } phases[] = {{"preparation", "Preparation"},
@@ -573,11 +748,11 @@ static void put_response(ctix_buf *b, const ctix_response *r)
         longest = run;
     }
     ctix__buf_adds(b, "### ");
-    md_texts(b, s->title);
+    md_texts(m, s->title);
     ctix__buf_adds(b, " (");
-    md_texts(b, s->level);
+    md_texts(m, s->level);
     ctix__buf_adds(b, ", ");
-    md_texts(b, s->origin);
+    md_texts(m, s->origin);
     ctix__buf_adds(b, ")\n\n");
     for (k = 0; k < (longest < 3 ? 3 : longest + 1); k++)
       ctix__buf_addc(b, '`');
@@ -600,14 +775,14 @@ static void put_response(ctix_buf *b, const ctix_response *r)
       ctix__buf_adds(b, "| ");
       md_code(b, c->id, true);
       ctix__buf_adds(b, " | ");
-      md_texts(b, c->name);
+      md_texts(m, c->name);
       ctix__buf_adds(b, " | ");
-      md_texts(b, c->tactic);
+      md_texts(m, c->tactic);
       ctix__buf_adds(b, " | ");
       for (j = 0; j < c->ncovers; j++) {
         if (j)
           ctix__buf_adds(b, ", ");
-        md_texts(b, c->covers[j]);
+        md_texts(m, c->covers[j]);
       }
       ctix__buf_adds(b, " |\n");
     }
@@ -640,13 +815,13 @@ static void put_response(ctix_buf *b, const ctix_response *r)
         head = true;
       }
       ctix__buf_adds(b, "- [ ] ");
-      md_texts(b, s->text);
+      md_texts(m, s->text);
       if (s->nbecause) {
         ctix__buf_adds(b, " (");
         for (j = 0; j < s->nbecause; j++) {
           if (j)
             ctix__buf_adds(b, ", ");
-          md_texts(b, s->because[j]);
+          md_texts(m, s->because[j]);
         }
         ctix__buf_adds(b, ")");
       }
@@ -661,31 +836,47 @@ int ctix_render_markdown(char **out, size_t *len, const ctix_analysis *a,
                          const ctix_render_options *opts, ctix_error *err)
 {
   ctix__render_in in;
-  ctix_buf b;
+  const ctix__stix_obj *objs = NULL;
+  ctix__stix_obj *read = NULL;
+  json_t *root = NULL;
+  size_t nobjs = 0;
+  md m;
   int rc;
   *out = NULL;
   *len = 0;
-  if ((rc = ctix__render_in_open(&in, a, opts, err)))
+  if ((rc = ctix__render_in_open(&in, a, opts, CTIX__STIX_OBJECTS, err)))
     return rc;
-  ctix__buf_init(&b, in.opts.max_output);
-  put_summary(&b, a);
-  put_timeline(&b, a);
-  put_techniques(&b, a);
-  put_iocs(&b, a);
-  put_entities(&b, a);
-  put_graph(&b, &in);
-  put_response(&b, in.resp);
-  if (b.err) {
-    if (b.err == CTIX_ETOOBIG)
-      rc = ctix__error_set(err, b.err, "render: report.md over %zu bytes", in.opts.max_output);
+  memset(&m, 0, sizeof(m));
+  ctix__buf_init(&m.b, in.opts.max_output);
+  ctix__arena_init(&m.arena, 0);
+  /* The graph reads the bundle's objects: recorded in a bundle object, else
+   * read from the caller's text. */
+  rc = in.bundle ? 0 : read_objects(&read, &nobjs, &root, in.stix, in.stix_len);
+  objs = in.bundle ? ctix__stix_bundle_objects(in.bundle, &nobjs) : read;
+  if (rc == 0) {
+    put_summary(&m, a);
+    put_timeline(&m, a);
+    put_techniques(&m, a);
+    put_iocs(&m, a);
+    put_entities(&m, a);
+    rc = put_graph(&m.b, objs, nobjs);
+    put_response(&m, in.resp);
+  }
+  if (rc || m.b.err) {
+    if (!rc && m.b.err == CTIX_ETOOBIG)
+      rc = ctix__error_set(err, m.b.err, "render: report.md over %zu bytes", in.opts.max_output);
     else
-      rc = ctix__error_set(err, b.err, "render: out of memory");
+      rc = ctix__error_set(err, rc ? rc : m.b.err, "render: out of memory");
     goto done;
   }
-  *out = ctix__buf_detach(&b, len);
+  *out = ctix__buf_detach(&m.b, len);
 
 done:
-  ctix__buf_free(&b);
+  ctix__buf_free(&m.b);
+  ctix__arena_free(&m.arena);
+  free(m.kept);
+  free(read);
+  json_decref(root);
   ctix__render_in_close(&in);
   return rc;
 }

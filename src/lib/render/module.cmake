@@ -4,7 +4,8 @@
 # with `npm ci` into <build>/web/node_modules (never into the source tree),
 # then web/build.mjs bundles cytoscape.js's distributed build with our own
 # script and styles into <build>/generated/report.{js,css}, which asset.c
-# embeds with .incbin. Node.js and npm come from Debian (scripts/deps.sh).
+# embeds with .incbin, and writes their SHA-256 (base64, for the page's
+# Content-Security-Policy) into <build>/generated/report_sha256.h. Node.js and npm come from Debian (scripts/deps.sh).
 # `npm ci` reruns only when the package files change; --prefer-offline
 # reuses npm's cache, so a machine that installed once builds offline.
 find_program(CTIX_NODE NAMES node nodejs)
@@ -19,7 +20,8 @@ set(CTIX_WEB_BUILD ${CMAKE_BINARY_DIR}/web)
 set(CTIX_WEB_MODULES ${CTIX_WEB_BUILD}/node_modules)
 set(_ctix_web_stamp ${CTIX_WEB_BUILD}/npm-ci.stamp)
 set(_ctix_web_out ${CMAKE_BINARY_DIR}/generated/report.js
-                  ${CMAKE_BINARY_DIR}/generated/report.css)
+                  ${CMAKE_BINARY_DIR}/generated/report.css
+                  ${CMAKE_BINARY_DIR}/generated/report_sha256.h)
 
 file(MAKE_DIRECTORY ${CTIX_WEB_BUILD})
 add_custom_command(

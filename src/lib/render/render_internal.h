@@ -14,20 +14,35 @@
 const char *ctix__render_script(size_t *len);
 const char *ctix__render_style(size_t *len);
 
+/*
+ * The base64 SHA-256 of the script and of the styles, for the page's
+ * Content-Security-Policy: computed at build time from the very files
+ * asset.c embeds (module.cmake); NUL-terminated.
+ */
+const char *ctix__render_script_sha256(void);
+const char *ctix__render_style_sha256(void);
+
 /* What a renderer works from. */
 typedef struct ctix__render_in {
   const ctix_analysis *a;
-  const ctix_response *resp;   /* never NULL after ctix__render_in_open */
-  const char *stix;            /* bundle JSON text */
+  const ctix_response *resp;        /* never NULL after ctix__render_in_open */
+  /* The bundle: the caller's or one made here (ctix_export_stix_bundle),
+   * else (bundle NULL) only the caller's JSON text in stix. */
+  const ctix_stix_bundle *bundle;
+  const char *stix;                 /* bundle JSON text: compact when bundle is set */
   size_t stix_len;
-  ctix_render_options opts;    /* with defaults filled in */
-  ctix_response *own_resp;     /* generated here, freed by close */
-  char *own_stix;
+  ctix_render_options opts;         /* with defaults filled in */
+  ctix_response *own_resp;          /* generated here, freed by close */
+  ctix_stix_bundle *own_bundle;
 } ctix__render_in;
 
-/* Fills `in` from the analysis and options, generating what is missing. */
+/*
+ * Fills `in` from the analysis and options, generating what is missing; a
+ * bundle made here keeps only `forms` (CTIX__STIX_* of
+ * export/export_internal.h: what the renderer reads).
+ */
 int ctix__render_in_open(ctix__render_in *in, const ctix_analysis *a,
-                         const ctix_render_options *opts, ctix_error *err);
+                         const ctix_render_options *opts, unsigned forms, ctix_error *err);
 void ctix__render_in_close(ctix__render_in *in);
 
 #endif

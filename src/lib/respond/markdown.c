@@ -28,26 +28,44 @@ static bool md_special(unsigned char c)
          c == '>' || c == '|' || c == '~' || c == '&' || c == '#';
 }
 
+/*
+ * Runs of characters that stay as they are (printable, not special) are
+ * copied in one piece; the others: invalid UTF-8 as '?', control and
+ * line-separator characters as a space, Markdown specials backslashed.
+ */
 int ctix__md_escape(ctix_buf *out, const char *s, size_t n)
 {
-  size_t i = 0;
+  size_t i = 0, run = 0;
   while (s && i < n) {
-    uint32_t cp;
-    size_t len = ctix__utf8_decode((const unsigned char *)s + i, n - i, &cp);
-    if (len == 0) {
-      ctix__buf_addc(out, '?');
+    unsigned char c = (unsigned char)s[i];
+    uint32_t cp = c;
+    size_t len = 1;
+    if (c >= 0x20 && c < 0x7f && !md_special(c)) {
       i++;
       continue;
     }
-    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029)
+    if (c >= 0x80) {
+      len = ctix__utf8_decode((const unsigned char *)s + i, n - i, &cp);
+      if (len && cp >= 0xa0 && cp != 0x2028 && cp != 0x2029) {
+        i += len;
+        continue;
+      }
+    }
+    ctix__buf_add(out, s + run, i - run);
+    if (len == 0) {
+      ctix__buf_addc(out, '?');
+      len = 1;
+    } else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
       ctix__buf_addc(out, ' ');
-    else if (len == 1 && md_special((unsigned char)s[i])) {
+    } else {
       ctix__buf_addc(out, '\\');
-      ctix__buf_addc(out, s[i]);
-    } else
-      ctix__buf_add(out, s + i, len);
+      ctix__buf_addc(out, (char)c);
+    }
     i += len;
+    run = i;
   }
+  if (s)
+    ctix__buf_add(out, s + run, i - run);
   return out->err;
 }
 
@@ -158,8 +176,12 @@ static void write_table(ctix_buf *b, const ctix_response *r, size_t ntech)
 /* One line per technique: its countermeasures grouped by tactic. */
 static void write_by_technique(ctix_buf *b, const ctix_analysis *a, const ctix_response *r)
 {
+  size_t *ranks; /* tactic_rank of each countermeasure, once (NULL: asked each time) */
   if (!a || !a->techniques || r->ncountermeasures == 0)
     return;
+  if ((ranks = malloc(r->ncountermeasures * sizeof(*ranks))) != NULL)
+    for (size_t i = 0; i < r->ncountermeasures; i++)
+      ranks[i] = tactic_rank(r->countermeasures[i].tactic);
   ctix__buf_adds(b, "### By technique\n\n");
   for (size_t t = 0; t < a->techniques->count; t++) {
     const ctix_ttp_hit *h = &a->techniques->items[t];
@@ -184,7 +206,7 @@ static void write_by_technique(ctix_buf *b, const ctix_analysis *a, const ctix_r
       bool any = false;
       for (size_t i = 0; i < r->ncountermeasures; i++) {
         const ctix_countermeasure *c = &r->countermeasures[i];
-        if (tactic_rank(c->tactic) != rank || !covers(c, h->id))
+        if ((ranks ? ranks[i] : tactic_rank(c->tactic)) != rank || !covers(c, h->id))
           continue;
         if (!any) {
           if (!first_group)
@@ -206,6 +228,7 @@ static void write_by_technique(ctix_buf *b, const ctix_analysis *a, const ctix_r
     ctix__buf_addc(b, '\n');
   }
   ctix__buf_addc(b, '\n');
+  free(ranks);
 }
 
 static void write_rules(ctix_buf *b, const ctix_response *r)
