@@ -345,6 +345,17 @@ static void test_options_and_empty(void **state)
   o.tlp = "AMBER'";
   ctix_error_clear(&err);
   assert_int_equal(ctix__sigma_generate(&rules, &arena, &f.copy, &o, &err), CTIX_EINVAL);
+  /* the CLI's and the other writers' "amber+strict" is the tag
+   * "tlp.amber-strict" (a Sigma tag has no '+') */
+  o.tlp = "amber+strict";
+  ctix__buf_reset(&rules);
+  assert_int_equal(ctix__sigma_generate(&rules, &arena, &f.copy, &o, &err), 0);
+  assert_true(CTIX__BUF_COUNT(&rules, ctix_response_rule) > 0);
+  for (i = 0; i < CTIX__BUF_COUNT(&rules, ctix_response_rule); i++) {
+    const char *y = CTIX__BUF_AT(&rules, ctix_response_rule, i).yaml;
+    assert_non_null(strstr(y, "tlp.amber-strict"));
+    assert_null(strstr(y, "amber+strict"));
+  }
   o.tlp = NULL;
   memset(&empty, 0, sizeof(empty));
   ctix__buf_reset(&rules);

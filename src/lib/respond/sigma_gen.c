@@ -903,6 +903,24 @@ static int cmp_rule(const void *a, const void *b)
   return strcmp(x->file_name, y->file_name);
 }
 
+/* TLP levels as the other writers name them, and as a Sigma tag writes
+ * them ("tlp.amber-strict": a tag has no '+'). */
+static const struct {
+  const char *name, *tag;
+} sigma_tlps[] = {{"clear", "clear"},        {"green", "green"}, {"amber", "amber"},
+                  {"amber+strict", "amber-strict"}, {"amber-strict", "amber-strict"},
+                  {"red", "red"}};
+
+/* The tag value of the TLP level `name`, or NULL when it is none. */
+static const char *sigma_tlp(const char *name)
+{
+  size_t i;
+  for (i = 0; i < sizeof(sigma_tlps) / sizeof(sigma_tlps[0]); i++)
+    if (strcmp(name, sigma_tlps[i].name) == 0)
+      return sigma_tlps[i].tag;
+  return NULL;
+}
+
 int ctix__sigma_generate(ctix_buf *rules, ctix_arena *arena, const ctix_analysis *a,
                          const ctix_response_options *opts, ctix_error *err)
 {
@@ -920,11 +938,10 @@ int ctix__sigma_generate(ctix_buf *rules, ctix_arena *arena, const ctix_analysis
   g.rules = rules;
   g.err = err;
   g.author = opts && opts->author && *opts->author ? opts->author : "ctix";
-  g.tlp = opts && opts->tlp && *opts->tlp ? opts->tlp : "clear";
-  for (i = 0; g.tlp[i]; i++)
-    if (!(ctix__islower((unsigned char)g.tlp[i]) || g.tlp[i] == '-'))
-      return ctix__error_set(err, CTIX_EINVAL, "TLP '%s': expected clear, green, amber, "
-                                               "amber-strict or red", g.tlp);
+  g.tlp = sigma_tlp(opts && opts->tlp && *opts->tlp ? opts->tlp : "clear");
+  if (!g.tlp)
+    return ctix__error_set(err, CTIX_EINVAL, "TLP '%s': expected clear, green, amber, "
+                                             "amber+strict or red", opts->tlp);
   if (opts && opts->date) {
     if (!(g.date = iso_date(arena, opts->date)) || strlen(opts->date) != 10)
       return ctix__error_set(err, CTIX_EINVAL, "rule date '%s': expected YYYY-MM-DD",
