@@ -527,6 +527,51 @@ static void test_victim_not_reporters(void **state)
   assert_true(has("Activity was seen within the DNC's environment after the breach.", CTIX_ENTITY_VICTIM, "DNC"));
 }
 
+/* Sectors and victims come only from sentences that can name them: not
+ * from a disclaimer, a contact notice, advice to the reader, an advisory's
+ * audience, a mitigations or references section. A vendor
+ * ("manufacturer"), data being "shipped" and a ransom's currency name no
+ * sector; a platform whose instances, sites or accounts were hit,
+ * machines (ATMs) and places name no victim. */
+static void test_sector_victim_asides(void **state)
+{
+  (void)state;
+  static const name_case cases[] = {
+      {"Naming the banking sector or any firm here does not constitute an endorsement.", CTIX_ENTITY_SECTOR,
+       "finance", false},
+      {"The device manufacturer released a patch for the router flaw.", CTIX_ENTITY_SECTOR, "manufacturing",
+       false},
+      {"Organizations in the healthcare sector should apply the vendor's update.", CTIX_ENTITY_SECTOR,
+       "healthcare", false},
+      {"The gang targeted two hospitals in Ohio last spring.", CTIX_ENTITY_SECTOR, "healthcare", true},
+      {"For water sector inquiries, write to the regional office.", CTIX_ENTITY_SECTOR, "water", false},
+      {"Intended Audience: universities and schools in the region.", CTIX_ENTITY_SECTOR, "education", false},
+      {"# Report\n\n## Mitigations\n\nSchools can lower the risk by segmenting their networks.",
+       CTIX_ENTITY_SECTOR, "education", false},
+      {"The crew targeted three manufacturers in Bavaria.", CTIX_ENTITY_SECTOR, "manufacturing", true},
+      {"The crew used the manufacturers' software to reach the targeted PLCs.", CTIX_ENTITY_SECTOR,
+       "manufacturing", false},
+      {"Poland Energy Sector Incident Highlights Gaps", CTIX_ENTITY_SECTOR, "energy", true},
+      {"The implant looks for protocols for shipping data out of the network.", CTIX_ENTITY_SECTOR,
+       "transportation", false},
+      {"Victims were told to send the ransom to cryptocurrency wallets.", CTIX_ENTITY_SECTOR, "crypto", false},
+      {"The group targeted a cryptocurrency payment provider in Berlin.", CTIX_ENTITY_SECTOR, "crypto", true},
+      {"The crew has breached Voltaro instances of several retailers.", CTIX_ENTITY_VICTIM, "Voltaro", false},
+      {"The botnet ran a brute force attack on Pressly sites last week.", CTIX_ENTITY_VICTIM, "Pressly", false},
+      {"The crew has breached Voltaro last month.", CTIX_ENTITY_VICTIM, "Voltaro", true},
+      {"Gangs attacked ATMs across the country with the malware.", CTIX_ENTITY_VICTIM, "ATMs", false},
+      {"A spear phishing campaign targeting Eastern European banks used the loader.", CTIX_ENTITY_VICTIM,
+       "Eastern European", false},
+      {"# Report\n\n## References\n\nA look back at the attack on Orlen Freight, 2019.", CTIX_ENTITY_VICTIM,
+       "Orlen Freight", false},
+      {"# Report\n\nA look back at the attack on Orlen Freight, 2019.", CTIX_ENTITY_VICTIM, "Orlen Freight",
+       true},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    if (has(cases[i].text, cases[i].kind, cases[i].name) != cases[i].named)
+      fail_msg("%s %s in: %s", cases[i].named ? "no" : "a", cases[i].name, cases[i].text);
+}
+
 /* Names with a legal form: an organisation, named without the form, which
  * stays the mention's alias; a malware or tool rule drops them. */
 static void test_victim_legal_forms(void **state)
@@ -680,7 +725,7 @@ int main(void)
       cmocka_unit_test(test_places_sectors), cmocka_unit_test(test_victims),
       cmocka_unit_test(test_victim_legal_forms), cmocka_unit_test(test_victim_news),
       cmocka_unit_test(test_victim_not_reporters), cmocka_unit_test(test_entity_data_lines),
-      cmocka_unit_test(test_victim_short_name),
+      cmocka_unit_test(test_victim_short_name), cmocka_unit_test(test_sector_victim_asides),
       cmocka_unit_test(test_vocabulary),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

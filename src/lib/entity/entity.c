@@ -19,6 +19,7 @@
 
 #include "entity/entity_internal.h"
 #include "kb/kb_internal.h"
+#include "ttp/signals.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -102,6 +103,7 @@ typedef struct ex {
   size_t ns;
   uint32_t *sent_ctx;        /* per sentence: bit k = context words of kind k */
   uint8_t *sent_known;       /* per sentence: an unambiguous ATT&CK entity */
+  uint8_t *sent_aside;       /* per sentence: 0 not asked yet, 1 may name victims, 2 names none */
   const gazetteer *gz;
   ctix_buf ents, ments, cands;
   ctix__smap ent_index;      /* "kind:key" -> ent */
@@ -1524,6 +1526,35 @@ static bool reporter_match(const ex *x, const mstate *m)
   return false;
 }
 
+/* Context flags of the technique mapper's sentence context that say a
+ * sentence describes no victim: advice to the reader ("organizations in
+ * all sectors should ..."), a references or mitigations section, a notice
+ * about the publication itself. */
+#define ASIDE_TTP_FLAGS                                                                   \
+  (CTIX__TTP_CTX_ADVICE | CTIX__TTP_CTX_REFERENCE | CTIX__TTP_CTX_MITIGATION |            \
+   CTIX__TTP_CTX_PUBLICATION)
+
+/*
+ * True when sentence s names no victim or victim sector, whatever its
+ * words: a word of the "context aside" row of patterns.tsv (a disclaimer's
+ * "endorsement" or "trademark", a contact notice's "inquiries", a table's
+ * "Intended Audience"), or a sentence the technique mapper's context
+ * (data/ttp/context.tsv) reads as advice, a reference, a mitigation or a
+ * notice to the reader. Asked only for sentences with a sector or a victim
+ * rule match, and remembered.
+ */
+static bool sentence_aside(ex *x, uint32_t s)
+{
+  if (s >= x->ns)
+    return false;
+  if (!x->sent_aside[s]) {
+    bool aside = (x->sent_ctx[s] & CTIX__CTX_ASIDE) ||
+                 (ctix__ttp_sentence_context(x->doc, s) & ASIDE_TTP_FLAGS);
+    x->sent_aside[s] = aside ? 2 : 1;
+  }
+  return x->sent_aside[s] == 2;
+}
+
 /* Runs the rules anchored at token i; `same` selects the rules that take
  * the kind of the entity before them (run after the others). */
 static int rules_at(ex *x, size_t i, size_t s0, size_t s1, bool same)
@@ -1547,7 +1578,7 @@ static int rules_at(ex *x, size_t i, size_t s0, size_t s1, bool same)
       continue;
     if (!match_left(x, r, r->anchor - 1, i - 1, &m))
       continue;
-    if (r->kind == CTIX_ENTITY_VICTIM && reporter_match(x, &m))
+    if (r->kind == CTIX_ENTITY_VICTIM && (reporter_match(x, &m) || sentence_aside(x, x->t[i].sent)))
       continue;
     for (size_t c = 0; c < m.ncaps; c++) {
       int rc = add_name(x, r, m.caps[c].a, m.caps[c].b, i, false);
@@ -1678,6 +1709,19 @@ static const char *role_of(const ex *x, uint32_t sent)
   return (x->sent_ctx[sent] >> CTIX_ENTITY_VICTIM) & 1u ? "targeted" : "mentioned";
 }
 
+/* True when token j is followed by a possessive apostrophe (' or U+2019):
+ * "manufacturers' software", "the manufacturer's instructions" (the "s" of
+ * "'s" is cut off by the tokenizer, its apostrophe stays in the text). */
+static bool possessive_after(const ex *x, size_t j)
+{
+  size_t e = x->t[j].end;
+  const char *t = x->doc->text;
+  if (e < x->doc->len && t[e] == '\'')
+    return true;
+  return e + 2 < x->doc->len && (unsigned char)t[e] == 0xe2 && (unsigned char)t[e + 1] == 0x80 &&
+         (unsigned char)t[e + 2] == 0x99;
+}
+
 /* Countries, regions and sectors of every sentence. */
 static int places_scan(ex *x)
 {
@@ -1717,14 +1761,20 @@ static int places_scan(ex *x)
           size_t last = tok_len(&x->t[j]);
           for (size_t cut = 1; v == UINT32_MAX && cut + 3 <= last; cut++)
             v = ctix__smap_get(&x->lx->sector_prefixes, key, klen - cut);
+          /* "manufacturers" names the sector in "targeting manufacturers",
+           * a vendor in "the device manufacturer released a patch". */
+          if (v != UINT32_MAX && (v & CTIX__SECTOR_TARGETED_ONLY))
+            v = ((x->sent_ctx[s] >> CTIX_ENTITY_VICTIM) & 1u) && !possessive_after(x, j)
+                    ? v & ~CTIX__SECTOR_TARGETED_ONLY
+                    : UINT32_MAX;
           if (v != UINT32_MAX) {
             best = j + 1;
             sec = v;
           }
         }
       }
-      if (sec == UINT32_MAX) {
-        i++;
+      if (sec == UINT32_MAX || sentence_aside(x, (uint32_t)s)) {
+        i = sec == UINT32_MAX ? i + 1 : best;
         continue;
       }
       const ctix__sector *sc = &x->lx->sector_list[sec];
@@ -1876,15 +1926,19 @@ static bool generic_word(const ex *x, const char *w, size_t n)
          ctix__smap_get(&x->lx->stop_trim, w, n) != UINT32_MAX;
 }
 
-/* True when every word of the victim key[0..n) is generic (generic_word):
- * "Companies", "Entities", not "Colonial Pipeline Company". */
+/* True when every word of the victim key[0..n) is generic (generic_word)
+ * or a place's: "Companies", "Entities", "Eastern European", not
+ * "Colonial Pipeline Company". */
 static bool generic_key(const ex *x, const char *key, size_t n)
 {
   for (size_t a = 0; a < n;) {
     size_t b = a;
     while (b < n && key[b] != ' ')
       b++;
-    if (b > a && !generic_word(x, key + a, b - a))
+    /* A place's word counts as generic here: "Eastern European" (of
+     * "targeting Eastern European banks") is no organisation. */
+    if (b > a && !generic_word(x, key + a, b - a) &&
+        ctix__smap_get(&x->lx->places, key + a, b - a) == UINT32_MAX)
       return false;
     a = b + 1;
   }
@@ -2196,7 +2250,8 @@ int ctix_entity_extract(ctix_entity_list **out, const ctix_document *doc,
   x.ns = doc->nsentences;
   x.sent_ctx = ctix__arena_calloc(&work, x.ns + 1, sizeof(uint32_t));
   x.sent_known = ctix__arena_calloc(&work, x.ns + 1, 1);
-  if (!x.sent_ctx || !x.sent_known)
+  x.sent_aside = ctix__arena_calloc(&work, x.ns + 1, 1);
+  if (!x.sent_ctx || !x.sent_known || !x.sent_aside)
     goto oom;
   mark_context(&x);
   if ((rc = gaz_scan(&x)) || (rc = rules_scan(&x)) ||

@@ -76,6 +76,9 @@ typedef struct ctix__elem {
 /* Bit of a sentence's context bits (ctix__lexicon.context_any) set by a
  * word of an attack or incident ("incident" context row). */
 #define CTIX__CTX_INCIDENT (1u << 16)
+/* Bit set by a word of a sentence that names no victim: a disclaimer, a
+ * contact or reporting notice ("context aside" row). */
+#define CTIX__CTX_ASIDE (1u << 17)
 
 typedef struct ctix__rule {
   int kind;                  /* ctix_entity_kind or CTIX__RULE_* */
@@ -97,6 +100,10 @@ typedef struct ctix__place {
   const char *id;            /* "PL" or a region key */
   const char *name;
 } ctix__place;
+
+/* Flag of a sector_words value: a trigger of the fourth column of
+ * sectors.tsv, counted only in a sentence with a targeting word. */
+#define CTIX__SECTOR_TARGETED_ONLY (1u << 30)
 
 typedef struct ctix__sector {
   const char *key, *label;
@@ -123,7 +130,7 @@ typedef struct ctix__lexicon {
   ctix__smap place_prefixes; /* every prefix of a key of places (derived) */
   ctix__place *place_list;
   size_t nplaces;
-  ctix__smap sector_words;   /* trigger (lower case) -> sector index */
+  ctix__smap sector_words;   /* trigger (lower case) -> sector index (| CTIX__SECTOR_TARGETED_ONLY) */
   ctix__smap sector_prefixes;/* trigger stem of a "word*" trigger -> sector index */
   ctix__smap sector_heads;   /* first three letters (or fewer) of every trigger and stem (derived) */
   ctix__sector *sector_list;
@@ -139,6 +146,7 @@ typedef struct ctix__lexicon {
   ctix__smap legal_prefixes; /* every prefix of a key of legal_forms (derived) */
   ctix__smap legal_last;     /* the last word of every key of legal_forms */
   ctix__smap incident;       /* words of an attack or incident */
+  ctix__smap aside;          /* words of a sentence that names no victim ("endorsement") */
   ctix__listed_tool *tools;  /* tools.tsv */
   size_t ntools;
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */

@@ -401,14 +401,21 @@ static int sector_line(const char *file, unsigned lineno, const char *s, size_t 
   line_fields lf;
   ctix__sector sec;
   uint32_t idx = (uint32_t)CTIX__BUF_COUNT(&sector_buf, ctix__sector);
+  int rc;
   split_tabs(&lf, s, n);
-  if (lf.count != 3 || !lf.n[0] || !lf.n[1] || !lf.n[2])
-    return bad_line(file, lineno, "expected 'key<TAB>label<TAB>trigger|words'");
+  if ((lf.count != 3 && lf.count != 4) || !lf.n[0] || !lf.n[1] || !lf.n[2])
+    return bad_line(file, lineno, "expected 'key<TAB>label<TAB>trigger|words[<TAB>targeted-only|words]'");
   sec.key = ctix__arena_strndup(&lex_arena, lf.f[0], lf.n[0]);
   sec.label = ctix__arena_strndup(&lex_arena, lf.f[1], lf.n[1]);
   if (!sec.key || !sec.label || ctix__buf_push(&sector_buf, &sec, sizeof(sec)))
     return CTIX_ENOMEM;
-  return add_alternatives(&lex.sector_words, lf.f[2], lf.n[2], idx, &lex.sector_prefixes);
+  if ((rc = add_alternatives(&lex.sector_words, lf.f[2], lf.n[2], idx, &lex.sector_prefixes)))
+    return rc;
+  /* Words that name the sector only where something is targeted. */
+  if (lf.count == 4 && lf.n[3])
+    rc = add_alternatives(&lex.sector_words, lf.f[3], lf.n[3], idx | CTIX__SECTOR_TARGETED_ONLY,
+                          &lex.sector_prefixes);
+  return rc;
 }
 
 static ctix__smap *stop_section = &lex.stop_trim;
@@ -636,6 +643,9 @@ static int pattern_line(const char *file, unsigned lineno, const char *s, size_t
   /* Words that make a sentence about an attack or incident. */
   if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "incident"))
     return add_alternatives(&lex.incident, lf.f[3], lf.n[3], 1, NULL);
+  /* Words of a sentence that names no victim (disclaimers, contacts). */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "aside"))
+    return add_alternatives(&lex.aside, lf.f[3], lf.n[3], 1, NULL);
   kind = rule_kind(lf.f[1], lf.n[1]);
   if (kind < 0)
     return bad_line(file, lineno, "unknown kind");
@@ -726,7 +736,7 @@ static int derive_prefixes(ctix__smap *to, const ctix__smap *from, size_t cut, u
 /* The look-up tables derived from the loaded ones: a scan asks one of
  * them first and skips the words no entry can start with. */
 /* Adds every word of m to lex.context_any with the bits of all the
- * context rows that hold it (1 << kind, CTIX__CTX_INCIDENT). */
+ * context rows that hold it (1 << kind, CTIX__CTX_INCIDENT, CTIX__CTX_ASIDE). */
 static int context_words(const ctix__smap *m)
 {
   for (size_t i = 0; i < m->cap; i++) {
@@ -739,6 +749,8 @@ static int context_words(const ctix__smap *m)
         bits |= 1u << j;
     if (ctix__smap_get(&lex.incident, sl->key, sl->len) != UINT32_MAX)
       bits |= CTIX__CTX_INCIDENT;
+    if (ctix__smap_get(&lex.aside, sl->key, sl->len) != UINT32_MAX)
+      bits |= CTIX__CTX_ASIDE;
     if (ctix__smap_put(&lex.context_any, sl->key, sl->len, bits, NULL))
       return CTIX_ENOMEM;
   }
@@ -757,7 +769,9 @@ static int derive_tables(void)
   for (int k = 0; k < CTIX_ENTITY_KIND_COUNT; k++)
     if ((rc = context_words(&lex.context[k])))
       return rc;
-  return context_words(&lex.incident);
+  if ((rc = context_words(&lex.incident)))
+    return rc;
+  return context_words(&lex.aside);
 }
 
 static void lexicon_load(void)
