@@ -245,6 +245,77 @@ static void test_reference_labels(void **state)
   ctix_document_free(d);
 }
 
+/*
+ * A line "[label]: words with spaces" has no link destination, so it is
+ * no definition (CommonMark): it stays as text and defines nothing; two
+ * ATT&CK ids side by side stay as written even when the second is defined.
+ */
+static void test_reference_definition_destination(void **state)
+{
+  ctix_document *d = PARSE("The crew copied the mailboxes of the board [TA0009][T1114] and "
+                           "read them [T1114.002][T1114.001].\n"
+                           "\n"
+                           "[T1114]: Email Collection\n"
+                           "\n"
+                           "[T1114.001]: https://example.org/t1114-001 \"Local\"\n");
+  (void)state;
+  assert_true(block_is(d, 0,
+                       "The crew copied the mailboxes of the board [TA0009][T1114] and read "
+                       "them [T1114.002][T1114.001]."));
+  assert_int_equal(d->nblocks, 2);
+  assert_true(block_is(d, 1, "[T1114]: Email Collection"));
+  ctix_document_free(d);
+}
+
+/*
+ * The limits of the reference labels: a 999-byte label is defined and
+ * used, a 1,000-byte one is not (both brackets stay); the first 4,096
+ * definitions count, the 4,097th does not.
+ */
+static void test_reference_label_limits(void **state)
+{
+  size_t cap = 4200 * 16 + 4 * 1100, n = 0, i;
+  char *t = malloc(cap);
+  ctix_document *d;
+  const char *p;
+  (void)state;
+  assert_non_null(t);
+  /* "[x][A...A]" (999) "[y][B...B]" (1000), then their definitions */
+  memcpy(t + n, "[x][", 4), n += 4;
+  memset(t + n, 'a', 999), n += 999;
+  memcpy(t + n, "] [y][", 6), n += 6;
+  memset(t + n, 'b', 1000), n += 1000;
+  memcpy(t + n, "]\n\n[", 4), n += 4;
+  memset(t + n, 'a', 999), n += 999;
+  memcpy(t + n, "]: u\n[", 6), n += 6;
+  memset(t + n, 'b', 1000), n += 1000;
+  memcpy(t + n, "]: u\n", 5), n += 5;
+  d = parse_as(t, n, CTIX_FORMAT_MARKDOWN);
+  assert_non_null(d);
+  assert_true(d->blocks[0].span.end - d->blocks[0].span.start > 1000);
+  p = d->text + d->blocks[0].span.start;
+  assert_memory_equal(p, "x [y][bbb", 9);
+  ctix_document_free(d);
+  /* 4,097 definitions l0 .. l4096 */
+  n = 0;
+  memcpy(t + n, "[a][l0] [b][l4096]\n\n", 20), n += 20;
+  for (i = 0; i <= 4096; i++) {
+    char num[8];
+    size_t k = sizeof(num), v = i;
+    do
+      num[--k] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    memcpy(t + n, "[l", 2), n += 2;
+    memcpy(t + n, num + k, sizeof(num) - k), n += sizeof(num) - k;
+    memcpy(t + n, "]: u\n", 5), n += 5;
+  }
+  d = parse_as(t, n, CTIX_FORMAT_MARKDOWN);
+  assert_non_null(d);
+  assert_true(block_is(d, 0, "a [b][l4096]"));
+  ctix_document_free(d);
+  free(t);
+}
+
 static void test_emphasis(void **state)
 {
   ctix_document *d = PARSE("**bold** *it* __strong__ _em_ ~~gone~~ ***both*** "
@@ -394,6 +465,8 @@ int main(void)
       cmocka_unit_test(test_links_and_images),
       cmocka_unit_test(test_glued_links_and_code),
       cmocka_unit_test(test_reference_labels),
+      cmocka_unit_test(test_reference_definition_destination),
+      cmocka_unit_test(test_reference_label_limits),
       cmocka_unit_test(test_emphasis),
       cmocka_unit_test(test_emphasis_kept_literal),
       cmocka_unit_test(test_code_spans_escapes_entities),

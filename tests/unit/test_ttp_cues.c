@@ -822,6 +822,29 @@ static void test_stage_noun(void **state)
   ctix__buf_free(&b);
 }
 
+/*
+ * The verb "stage" as ATT&CK uses it ("stages collected data ...",
+ * "stage data for exfiltration"): matched again for T1074.001 (before,
+ * only "staged" and "staging" were), the noun of loaders still not.
+ */
+static void test_stage_verb(void **state)
+{
+  ctix_buf b = CTIX_BUF_INIT((size_t)1 << 20);
+  const char *verb = "The crew wrote a batch file to stage the harvested data, the implant "
+                     "stages collected documents in a temp folder, and the intruders stage "
+                     "stolen records on a jump host.";
+  const char *noun = "In the last stage of the chain, the loader maps its files into memory.";
+  hitv v;
+  (void)state;
+  v = match(&b, verb);
+  assert_true(find_hit(v, verb, CTIX_TTP_SIG_CUE, "T1074.001", "to stage the harvested data") >= 0);
+  assert_true(find_hit(v, verb, CTIX_TTP_SIG_CUE, "T1074.001", "stages collected") >= 0);
+  assert_true(find_hit(v, verb, CTIX_TTP_SIG_CUE, "T1074.001", "stage stolen") >= 0);
+  v = match(&b, noun);
+  assert_int_equal(find_any(v, CTIX_TTP_SIG_CUE, "T1074.001"), -1);
+  ctix__buf_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -843,7 +866,7 @@ int main(void)
       cmocka_unit_test(test_priors),
       cmocka_unit_test(test_code_point_escape),
       cmocka_unit_test(test_rlo_cues),
-      cmocka_unit_test(test_stage_noun),
+      cmocka_unit_test(test_stage_noun), cmocka_unit_test(test_stage_verb),
       cmocka_unit_test(test_rules_replace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -214,6 +214,101 @@ static void test_stated_parent_id(void **state)
   free(without);
 }
 
+/*
+ * Ids that are no claim of use by the actors: a URL, a list after a
+ * preface, "see also", a contrast, a question, another vendor's past
+ * report, the vendor's own product, a graphics card, a Windows path, a
+ * code block. Before: each reported (observed, confidence 0.46). Ids in
+ * brackets or parentheses that hold only ids stay (observed, at least
+ * the threshold's 0.5).
+ */
+static void test_stated_not_claims(void **state)
+{
+  static const struct {
+    const char *text, *family;
+    bool md;
+  } no[] = {
+      {"The procedure is described at https://attack.mitre.org/techniques/T1552/004/ for "
+       "readers.", "T1552", false},
+      {"The techniques identified in this report are: T1105, T1016, T1047.", "T1016", false},
+      {"See also T1021.002 and T1570 for the movement other researchers describe.", "T1570",
+       false},
+      {"Analysts mapped the activity to T1574.001 rather than T1055.012.", "T1055", false},
+      {"The behaviour matches [T1574.001] rather than [T1055.012].", "T1574", false},
+      {"Did the intruders rely on T1078.003 at any point?", "T1078", false},
+      {"A 2023 vendor report said the group earlier relied on T1566.002.", "T1566", false},
+      {"Our detection product covers T1003.002 and T1562.004.", "T1562", false},
+      {"The analyst's laptop had an NVIDIA T1200 card installed.", "T1200", false},
+      {"The dropper wrote a log to C:\\Users\\Public\\T1105\\out.log every hour.", "T1105",
+       false},
+      {"The rule follows.\n\n```\ntags: [T1543.003]\n```\n", "T1543", true},
+  };
+  static const struct {
+    const char *text, *id;
+  } yes[] = {
+      {"The actors edited the settings of a dormant account so it never expired (T1098).",
+       "T1098"},
+      {"The actors bought servers and wrote tooling for the intrusion [T1583.003, T1587.001].",
+       "T1587.001"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+    char *t = after_filler(no[i].text, 40);
+    ctix_ttp_list *l = map_text(t, no[i].md, NULL, NULL);
+    if (find_family(l, no[i].family))
+      fail_msg("reported %s from: %s", no[i].family, no[i].text);
+    ctix_ttp_list_free(l);
+    free(t);
+  }
+  for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+    char *t = after_filler(yes[i].text, 40);
+    ctix_ttp_list *l = map_text(t, false, NULL, NULL);
+    const ctix_ttp_hit *h = find_id(l, yes[i].id);
+    assert_non_null(h);
+    assert_int_equal(h->status, CTIX_TTP_OBSERVED);
+    assert_true(h->confidence >= 0.5f);
+    ctix_ttp_list_free(l);
+    free(t);
+  }
+}
+
+/*
+ * A stated id makes its finding observed even when the sentence that
+ * speaks of the technique most strongly is hypothetical (before:
+ * potential); a stated parent reported under no minimum confidence stays
+ * under a minimum it clears (before: dropped at 0.3).
+ */
+static void test_stated_observed_and_minimum(void **state)
+{
+  char *pot = after_filler("Intruders might run PowerShell to pull further tools onto a "
+                           "server. The crew later altered a few settings on that server "
+                           "[T1059.001].",
+                           40);
+  char *par = after_filler("Intruders may run PowerShell to fetch tools. The crew ran a few "
+                           "commands on the router [T1059].",
+                           40);
+  ctix_ttp_options o;
+  ctix_ttp_list *l = map_text(pot, false, NULL, NULL);
+  const ctix_ttp_hit *h = find_id(l, "T1059.001");
+  (void)state;
+  assert_non_null(h);
+  assert_int_equal(h->status, CTIX_TTP_OBSERVED);
+  ctix_ttp_list_free(l);
+  l = map_text(par, false, NULL, NULL);
+  h = find_id(l, "T1059");
+  assert_non_null(h);
+  assert_true(h->confidence >= 0.3f);
+  ctix_ttp_list_free(l);
+  ctix_ttp_options_init(&o);
+  o.min_confidence = 0.3f;
+  l = map_text(par, false, &o, NULL);
+  assert_non_null(find_id(l, "T1059"));
+  ctix_ttp_list_free(l);
+  free(pot);
+  free(par);
+}
+
 static void test_options(void **state)
 {
   const char *text =
@@ -278,7 +373,8 @@ int main(void)
       cmocka_unit_test(test_advice_and_references), cmocka_unit_test(test_sub_over_parent),
       cmocka_unit_test(test_publication_notice),
       cmocka_unit_test(test_literal_ids),      cmocka_unit_test(test_stated_ids),
-      cmocka_unit_test(test_stated_parent_id), cmocka_unit_test(test_options),
+      cmocka_unit_test(test_stated_parent_id), cmocka_unit_test(test_stated_not_claims),
+      cmocka_unit_test(test_stated_observed_and_minimum), cmocka_unit_test(test_options),
       cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_no_technique),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,6 +110,7 @@ class Item:
         self.hit_sents = [] # the sentence number of each hit
         self.contexts = {}  # sentence number -> context flags (every sentence)
         self.foreign = []   # (technique, sentence, z): Mobile/ICS ids and their model score
+        self.stated = set() # ids the author states ("stated" lines: ttp.c states_id())
         self.gold = set()
         self.pred = set()
 
@@ -135,6 +136,8 @@ def read_trace(path):
                 cur.hit_sents.append(int(p[1]))
                 if len(p) > 5:  # a Mobile or ICS id: the model score of its sentence
                     cur.foreign.append((p[2], int(p[1]), float(p[5])))
+            elif p[0] == "stated":  # stated I TECHNIQUE: an id the author states
+                cur.stated.add(p[2])
             elif p[0] == "gold":
                 if cur is None:  # an empty text: no decision was traced
                     cur = Item(0)
@@ -347,9 +350,9 @@ def decide(it, pr):
         families.setdefault(t[:5], []).append(t)
     score = cooc_adjust(score, families, thr, pr)
     foreign = {t for t, _, _ in it.foreign}
-    # Ids the author states in a plain assertion that is no id table.
-    stated = {t for (t, kind, _), s in zip(it.hits, it.hit_sents)
-              if kind == SIG_ID and not it.contexts.get(s, 0) & (CTX_POTENTIAL | CTX_ID_TABLE)}
+    # Ids the author states: a plain assertion, in brackets or a table cell
+    # of ids only (the mapper decides it from the text and traces it).
+    stated = it.stated
     out = set()
     for parent, members in families.items():
         # A Mobile or ICS family (ids only), or one with a stated id, is

@@ -302,6 +302,7 @@ static size_t link_dest(const char *t, size_t n, size_t i, size_t *u, size_t *ul
 }
 
 static bool label_defined(const md *m, const char *l, size_t n);
+static bool attack_id(const char *s, size_t n);
 
 /* Finds a link or image whose '[' is at t[i]. */
 static bool link_at(const md *m, const char *t, size_t n, size_t i, atom *a, size_t *budget)
@@ -322,9 +323,13 @@ static bool link_at(const md *m, const char *t, size_t n, size_t i, atom *a, siz
   if (close + 1 < n && t[close + 1] == '[') {
     size_t c2 = close_bracket(t, n, close + 1, budget);
     /* [text][label] ([text][] uses the text as label) when the label is
-     * defined: the text, without a target we could resolve here. */
-    if (c2 < n && (c2 == close + 2 ? label_defined(m, t + i + 1, close - i - 1)
-                                   : label_defined(m, t + close + 2, c2 - close - 2))) {
+     * defined: the text, without a target we could resolve here. Two
+     * ATT&CK ids side by side ("[TA0009][T1114]") stay as written even
+     * when defined: the advisories' tactic and technique. */
+    if (c2 < n &&
+        !(attack_id(t + i + 1, close - i - 1) && attack_id(t + close + 2, c2 - close - 2)) &&
+        (c2 == close + 2 ? label_defined(m, t + i + 1, close - i - 1)
+                         : label_defined(m, t + close + 2, c2 - close - 2))) {
       a->kind = ATOM_LINK;
       a->u = a->ulen = 0;
       a->len = c2 + 1 - i;
@@ -1193,20 +1198,66 @@ static int cmp_label(const void *x, const void *y)
 static bool label_defined(const md *m, const char *l, size_t n)
 {
   char k[REF_LABEL_LEN + 1];
-  size_t lo = 0, hi = CTIX__BUF_COUNT(&m->label_at, const char *);
-  if (!hi || !label_norm(k, l, n))
+  const char *kp = k;
+  size_t count = CTIX__BUF_COUNT(&m->label_at, const char *);
+  if (!count || !label_norm(k, l, n))
     return false;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(k, CTIX__BUF_AT(&m->label_at, const char *, mid));
-    if (c == 0)
-      return true;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
+  return bsearch(&kp, m->label_at.data, count, sizeof(const char *), cmp_label) != NULL;
+}
+
+/*
+ * Whether s[c..n), the rest of a line after "[label]:", is a link
+ * destination as CommonMark requires one: "<...>" or a run without white
+ * space, then nothing or, after white space, a title opening with '"',
+ * '\'' or '('. "[T1114]: Email Collection" defines nothing: "Collection"
+ * is no title.
+ */
+static bool ref_destination(const char *s, size_t n, size_t c)
+{
+  size_t d;
+  while (c < n && (s[c] == ' ' || s[c] == '\t'))
+    c++;
+  d = c;
+  if (c < n && s[c] == '<') {
+    while (c < n && s[c] != '>' && s[c] != '\n')
+      c++;
+    if (c >= n || s[c] != '>')
+      return false;
+    c++;
+  } else {
+    while (c < n && !ctix__isspace((unsigned char)s[c]) && (unsigned char)s[c] >= 0x20)
+      c++;
+    if (c == d)
+      return false;
   }
-  return false;
+  d = c;
+  while (c < n && (s[c] == ' ' || s[c] == '\t'))
+    c++;
+  if (c >= n || s[c] == '\r' || s[c] == '\n')
+    return true;
+  return c > d && (s[c] == '"' || s[c] == '\'' || s[c] == '(');
+}
+
+/* Whether s[0..n) is an ATT&CK id: T1234, T1234.001, TA0001. */
+static bool attack_id(const char *s, size_t n)
+{
+  size_t i = 1, d;
+  if (n < 5 || s[0] != 'T')
+    return false;
+  if (s[i] == 'A')
+    i++;
+  for (d = 0; i < n && ctix__isdigit((unsigned char)s[i]); i++)
+    d++;
+  if (d != 4)
+    return false;
+  if (i == n)
+    return true;
+  if (s[i] != '.' || s[1] == 'A' || n - i != 4)
+    return false;
+  for (i++; i < n; i++)
+    if (!ctix__isdigit((unsigned char)s[i]))
+      return false;
+  return true;
 }
 
 /*
@@ -1228,7 +1279,7 @@ static int collect_labels(md *m, const char *s, size_t n)
       for (c = j + 1; c < le && s[c] != ']' && s[c] != '['; c++)
         if (s[c] == '\\')
           c++;
-      if (c + 1 < le && s[c] == ']' && s[c + 1] == ':' &&
+      if (c + 1 < le && s[c] == ']' && s[c + 1] == ':' && ref_destination(s, le, c + 2) &&
           (len = label_norm(k, s + j + 1, c - j - 1)) != 0) {
         ctix__buf_add(&m->labels, k, len + 1);
         count++;
@@ -1250,14 +1301,14 @@ static int collect_labels(md *m, const char *s, size_t n)
   return 0;
 }
 
-/* A link reference definition "[label]: target" (dropped). */
+/* A link reference definition "[label]: destination" (dropped). */
 static bool link_definition(const char *s, size_t n, size_t *budget)
 {
   size_t close;
   if (n < 4 || s[0] != '[' || s[1] == '^')
     return false;
   close = close_bracket(s, n, 0, budget);
-  return close + 1 < n && s[close + 1] == ':';
+  return close + 1 < n && s[close + 1] == ':' && ref_destination(s, n, close + 2);
 }
 
 /* An opening code fence: 3+ backticks or tildes. */

@@ -17,7 +17,9 @@
  * short sentence about the publication itself, addressed to its reader
  * ("Download the PDF version of this report", "Subscribe", "Follow us
  * on ..."; at most NOTICE_MAX_WORDS words, not opening with a quote),
- * which describes no attack whatever its words. ID tables are
+ * which describes no attack whatever its words; contrast ("rather than",
+ * "instead of", "unlike"; also a sentence ending in '?'), whose ATT&CK ids
+ * are no claim of use (read only by the stated-id rule). ID tables are
  * recognised from the words themselves: a sentence with an explicit
  * technique id and at most two lower-case words that are not fillers
  * ("Exploitation of Remote Services [T1210]"), or a table row with no
@@ -38,6 +40,7 @@ enum ctx_kind {
   K_REFERENCE_HEADING,
   K_MITIGATION_HEADING,
   K_PUBLICATION,
+  K_CONTRAST,
   K_COUNT
 };
 
@@ -49,6 +52,7 @@ static const char *const kind_names[K_COUNT] = {
     [K_REFERENCE_HEADING] = "reference-heading",
     [K_MITIGATION_HEADING] = "mitigation-heading",
     [K_PUBLICATION] = "publication",
+    [K_CONTRAST] = "contrast",
 };
 
 /* Pattern values: the kind, plus AT_START (WHERE `start`) or AT_WHOLE (WHERE `whole`). */
@@ -306,6 +310,15 @@ static bool notice_shape(const char *s, size_t n)
   return true;
 }
 
+/* Whether s[0..n) ends with a question mark (closing quotes and brackets aside). */
+static bool is_question(const char *s, size_t n)
+{
+  while (n > 0 && (ctix__isspace((unsigned char)s[n - 1]) || s[n - 1] == '"' || s[n - 1] == ')' ||
+                   s[n - 1] == '\''))
+    n--;
+  return n > 0 && s[n - 1] == '?';
+}
+
 /* Context flags from the cue kinds; `listed` allows imperatives. */
 static unsigned flags_of(unsigned kinds, bool imperative_ok)
 {
@@ -318,6 +331,8 @@ static unsigned flags_of(unsigned kinds, bool imperative_ok)
     f |= CTIX__TTP_CTX_ADVICE;
   if (kinds & (1u << K_PUBLICATION))
     f |= CTIX__TTP_CTX_PUBLICATION;
+  if (kinds & (1u << K_CONTRAST))
+    f |= CTIX__TTP_CTX_CONTRAST;
   return f;
 }
 
@@ -331,6 +346,8 @@ unsigned ctix__ttp_text_context(const char *s, size_t len)
     f &= ~(unsigned)CTIX__TTP_CTX_PUBLICATION;
   if (id_table(s, len, false))
     f |= CTIX__TTP_CTX_ID_TABLE;
+  if (is_question(s, len))
+    f |= CTIX__TTP_CTX_CONTRAST;
   return f;
 }
 
@@ -382,5 +399,7 @@ unsigned ctix__ttp_sentence_context(const ctix_document *doc, size_t i)
     f &= ~(unsigned)CTIX__TTP_CTX_PUBLICATION;
   if (id_table(s, n, row))
     f |= CTIX__TTP_CTX_ID_TABLE;
+  if (is_question(s, n))
+    f |= CTIX__TTP_CTX_CONTRAST;
   return f | sf;
 }

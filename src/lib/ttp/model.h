@@ -202,6 +202,10 @@ int32_t ctix__ttp_model_class(const ctix_ttp_model *m, const char *id);
  *                                      for the id of a Mobile or ICS technique:
  *                                      the model score its sentence takes
  *                                      (before potential_pen)
+ *   stated I TECHNIQUE                 after the hit of an id the author
+ *                                      states (ttp.c states_id(): a plain
+ *                                      assertion, the id in brackets or a
+ *                                      table cell of ids only)
  * CONTEXT holds the CTIX__TTP_CTX_* flags (signals.h), SOURCE is one token
  * (ctix__ttp_trace_escape). The mapping result is the same with or without
  * a trace.

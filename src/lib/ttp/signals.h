@@ -51,7 +51,9 @@ enum {
   CTIX__TTP_CTX_REFERENCE = 1u << 3,   /* in a references / further reading / acknowledgements section */
   CTIX__TTP_CTX_MITIGATION = 1u << 4,  /* in a mitigations / recommendations / detection section */
   CTIX__TTP_CTX_ID_TABLE = 1u << 5,    /* a table row or list that only enumerates ATT&CK ids/names */
-  CTIX__TTP_CTX_PUBLICATION = 1u << 6  /* about the publication, to its reader: "Download the PDF version" */
+  CTIX__TTP_CTX_PUBLICATION = 1u << 6, /* about the publication, to its reader: "Download the PDF version" */
+  CTIX__TTP_CTX_CONTRAST = 1u << 7     /* "rather than", "instead of", "unlike", or a question:
+                                          its ids are no claim of use */
 };
 
 /*

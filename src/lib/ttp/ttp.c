@@ -246,15 +246,128 @@ static bool is_potential(unsigned ctx)
   return (ctx & (CTIX__TTP_CTX_NEGATED | CTIX__TTP_CTX_HYPOTHETICAL | CTIX__TTP_CTX_ADVICE)) != 0;
 }
 
+/* Lowest confidence of a technique whose id the author states (the threshold's). */
+#define STATED_CONF 0.5f
+
+/* Longest bracket examined around a stated id, in bytes. */
+#define STATED_BRACKET_MAX 256u
+
 /*
- * Whether a literal id in a sentence of this context is the author's own
- * statement that the technique was used: a plain assertion ("... deleted
- * the access logs [T1070.001]"), not negated, hypothetical or advice, and
- * not a row of a table or list that only enumerates ids.
+ * Whether text[i..j) holds only ATT&CK ids (T1234, T1234.001, TA0001,
+ * T0801) and separators (white space, ',', ';', '|', '&', "and"), at
+ * least one id.
  */
-static bool states_id(unsigned ctx)
+static bool only_ids(const char *t, size_t i, size_t j)
 {
-  return usable(ctx) && !is_potential(ctx) && !(ctx & CTIX__TTP_CTX_ID_TABLE);
+  size_t ids = 0;
+  while (i < j) {
+    unsigned char c = (unsigned char)t[i];
+    if (ctix__isspace(c) || c == ',' || c == ';' || c == '|' || c == '&') {
+      i++;
+    } else if (c == 'T' || c == 't') {
+      size_t k = i + 1, d = 0;
+      if (k < j && (t[k] == 'A' || t[k] == 'a'))
+        k++;
+      while (k < j && ctix__isdigit((unsigned char)t[k]) && d < 5)
+        k++, d++;
+      if (d != 4)
+        return false;
+      if (k < j && t[k] == '.') {
+        for (d = 0, k++; k < j && ctix__isdigit((unsigned char)t[k]) && d < 4; k++)
+          d++;
+        if (d != 3)
+          return false;
+      }
+      if (k < j && ctix__isalnum((unsigned char)t[k]))
+        return false;
+      ids++;
+      i = k;
+    } else if (j - i >= 3 && ctix__mem_ieq(t + i, 3, "and") &&
+               (j - i == 3 || !ctix__isalnum((unsigned char)t[i + 3]))) {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return ids > 0;
+}
+
+/*
+ * Whether the id at text[start..end) sits in brackets or parentheses of
+ * its sentence span [s0, s1) that hold only ATT&CK ids and separators:
+ * the advisories' convention for the author's own mapping ("... deleted
+ * the access logs [T1070.001]", "(T1059.001)", "[T1584.008,T1190]").
+ * An id in running prose ("see also T1021.001", "a 2022 report ... relied
+ * on T1566.001"), in a URL or a path ("/techniques/T1003/001/",
+ * "C:\ProgramData\T1105\") or in a product name is no such statement.
+ */
+static bool bracketed_id(const char *t, size_t s0, size_t s1, size_t start, size_t end)
+{
+  size_t a = start, b = end;
+  char close;
+  if (start > s0 && (t[start - 1] == '/' || t[start - 1] == '\\'))
+    return false;
+  while (a > s0 && start - a < STATED_BRACKET_MAX && t[a - 1] != '[' && t[a - 1] != '(' &&
+         t[a - 1] != ']' && t[a - 1] != ')')
+    a--;
+  if (a <= s0 || (t[a - 1] != '[' && t[a - 1] != '('))
+    return false;
+  close = t[a - 1] == '[' ? ']' : ')';
+  while (b < s1 && b - end < STATED_BRACKET_MAX && t[b] != close && t[b] != '[' && t[b] != '(' &&
+         t[b] != ']' && t[b] != ')')
+    b++;
+  if (b >= s1 || t[b] != close)
+    return false;
+  return only_ids(t, a, b);
+}
+
+/*
+ * Whether the id at text[start..end) fills a table cell of its sentence
+ * span [s0, s1) with only ids: the vendors' ATT&CK tables ("| Defense
+ * Evasion | T1562 | Impair Defenses | The loader stops the antivirus
+ * service |"), also when the reader did not take the lines for a table
+ * (then both '|' must be there; in a table row, `row`, the row's ends
+ * count as cell ends). Rows that only enumerate ids are id tables,
+ * excluded before.
+ */
+static bool cell_id(const char *t, size_t s0, size_t s1, size_t start, size_t end, bool row)
+{
+  size_t a = start, b = end;
+  while (a > s0 && start - a < STATED_BRACKET_MAX && t[a - 1] != '|')
+    a--;
+  while (b < s1 && b - end < STATED_BRACKET_MAX && t[b] != '|')
+    b++;
+  if (a > s0 ? t[a - 1] != '|' : !row)
+    return false;
+  if (b < s1 ? t[b] != '|' : !row)
+    return false;
+  return only_ids(t, a, b);
+}
+
+/*
+ * Whether the literal id hit h in sentence si is the author's own
+ * statement that the technique was used: a plain assertion ("... deleted
+ * the access logs [T1070.001]"), not negated, hypothetical, advice or a
+ * contrast or question, not a row of a table or list that only enumerates
+ * ids, not in a code block, and the id in brackets that hold only ids or
+ * alone in a table cell.
+ */
+static bool states_id(const mapper *mp, size_t si, const ctix__ttp_cue_hit *h)
+{
+  const ctix_document *doc = mp->doc;
+  const ctix_sentence *st = &doc->sentences[si];
+  unsigned ctx = mp->ctx[si];
+  if (!usable(ctx) || is_potential(ctx) ||
+      (ctx & (CTIX__TTP_CTX_ID_TABLE | CTIX__TTP_CTX_CONTRAST)))
+    return false;
+  if (st->block < doc->nblocks && doc->blocks[st->block].kind == CTIX_BLOCK_CODE)
+    return false;
+  if (st->span.end > doc->len || h->start < st->span.start || h->end > st->span.end)
+    return false;
+  if (cell_id(doc->text, st->span.start, st->span.end, h->start, h->end,
+              st->block < doc->nblocks && doc->blocks[st->block].kind == CTIX_BLOCK_TABLE_ROW))
+    return true;
+  return bracketed_id(doc->text, st->span.start, st->span.end, h->start, h->end);
 }
 
 static int link_families(mapper *mp);
@@ -304,7 +417,7 @@ static int prepare(mapper *mp)
       name[sl] = h->weight > name[sl] ? h->weight : name[sl];
     else {
       id[sl] = true;
-      if (states_id(mp->ctx[s]))
+      if (states_id(mp, s, h))
         CTIX__BUF_AT(&mp->slots, slot, sl).stated = true;
     }
   }
@@ -530,6 +643,8 @@ static int add_rules(mapper *mp)
       if (foreign)
         ctix__buf_addf(mp->trace, " %.4f", (double)FOREIGN_ID_Z);
       ctix__buf_addc(mp->trace, '\n');
+      if (h->kind == CTIX_TTP_SIG_ID && states_id(mp, s, h))
+        ctix__buf_addf(mp->trace, "stated %zu %s\n", s, ctix_kb_id(mp->kb, h->technique));
     }
     memset(&ce, 0, sizeof(ce));
     ce.sent = (uint32_t)s;
@@ -915,7 +1030,10 @@ static int fill_hit(mapper *mp, ctix__ttp_fx *fx, ctix_ttp_hit *hit, const cand 
       return rc;
     }
   }
-  /* Observed when a plain sentence supports it on its own (or is its best one). */
+  /* Observed when a plain sentence supports it on its own (or is its best
+   * one), or when the author states its id (a parent standing for its
+   * family: a member's) in a plain assertion, whatever the cell scores. */
+  observed = s->stated || (s->family == (int32_t)cd->slot && s->fam_stated);
   for (i = 0; i < ne; i++) {
     hit->signals |= cs[i].signals;
     if (!cs[i].potential && (cs[i].z >= thr || i == 0))
@@ -965,6 +1083,17 @@ static int32_t runner_up(const mapper *mp, size_t fam, size_t j, float score, fl
   return best;
 }
 
+/*
+ * Confidence of a technique the author states by id: at least
+ * STATED_CONF, the confidence of the decision threshold, since the id
+ * alone decides it (a long advisory's threshold leaves an id alone at
+ * 0.40-0.47 otherwise); conf when not stated.
+ */
+static float stated_conf(float conf, bool stated)
+{
+  return stated && conf < STATED_CONF ? STATED_CONF : conf;
+}
+
 /* Chooses the techniques of the document. */
 static int decide(mapper *mp, ctix__ttp_fx *fx)
 {
@@ -1006,7 +1135,7 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
      * states in a plain assertion: the model, which never saw an id
      * labelled (TRAM2's annotators left id mentions unlabelled), scores
      * such sentences low, and the author's id is the author's mapping. */
-    if (minc > 0.0f ? confidence(mp, fam, thr) < minc
+    if (minc > 0.0f ? stated_conf(confidence(mp, fam, thr), p->fam_stated) < minc
                     : (fam < thr && !(p->foreign && p->written) && !p->fam_stated))
       continue;
     /* Sub-techniques with enough evidence of their own (and, under a
@@ -1017,9 +1146,8 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
       float sconf;
       if (j == i || s->family != (int32_t)i || s->ref == CTIX_KB_NONE)
         continue;
-      sconf = confidence(mp, s->score, thr);
-      if ((s->score >= thr - pr->sub_margin || (s->foreign && s->written) ||
-           (s->stated && minc <= 0.0f)) &&
+      sconf = stated_conf(confidence(mp, s->score, thr), s->stated);
+      if ((s->score >= thr - pr->sub_margin || (s->foreign && s->written) || s->stated) &&
           !(minc > 0.0f && sconf < minc)) {
         cands[nc].slot = (uint32_t)j;
         cands[nc].conf = sconf;
@@ -1033,11 +1161,15 @@ static int decide(mapper *mp, ctix__ttp_fx *fx)
      * parent's own id: the author chose that granularity ("[T1059]" for
      * shell commands on a network appliance), a sub-technique the cues
      * found is no reason to drop it. */
-    if (!chosen || (p->stated && minc <= 0.0f)) {
-      cands[nc].slot = (uint32_t)i;
-      cands[nc].conf = confidence(mp, chosen ? p->score : fam, thr);
-      nc++;
-      p->chosen = true;
+    if (!chosen || p->stated) {
+      float pconf = chosen ? stated_conf(confidence(mp, p->score, thr), true)
+                           : stated_conf(confidence(mp, fam, thr), p->fam_stated);
+      if (!chosen || !(minc > 0.0f && pconf < minc)) {
+        cands[nc].slot = (uint32_t)i;
+        cands[nc].conf = pconf;
+        nc++;
+        p->chosen = true;
+      }
     }
   }
   /* Runner-ups: the closest sibling not reported itself. */
