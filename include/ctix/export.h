@@ -45,6 +45,12 @@ int ctix_export_stix(char **out, size_t *len, const ctix_analysis *a,
  * writing several formats of one analysis builds it once instead of
  * letting each writer make its own. *out is the caller's, released with
  * ctix_stix_bundle_free (which accepts NULL); errors as ctix_export_stix.
+ *
+ * A bundle is immutable once made and independent of the analysis: every
+ * string it holds is copied into its own memory, so it stays valid after
+ * the analysis (and `opts`) are freed, and several threads may read one
+ * bundle at once (ctix_stix_bundle_json, ctix_render_* with it) without
+ * locking; only ctix_stix_bundle_free must not race with a reader.
  */
 typedef struct ctix_stix_bundle ctix_stix_bundle;
 

@@ -41,13 +41,15 @@ typedef struct ctix_render_options {
      ctix_export_stix and `export_opts`. */
   const char *stix;
   size_t stix_len;
+  const ctix_export_options *export_opts; /* NULL = ctix_export_options_init's defaults */
+  bool no_text;              /* leave the article text out (evidence then shows no quotes) */
+  size_t max_output;         /* CTIX_ETOOBIG past this many bytes (default 256 MiB) */
+  /* (Fields added later go here, at the end, so that code compiled against
+     an older ctix/render.h keeps the offsets of the fields above.) */
   /* The analysis's bundle from ctix_export_stix_bundle (it then takes the
      place of `stix` and `export_opts`): several writers of one analysis
      share one bundle instead of each making its own. */
   const ctix_stix_bundle *bundle;
-  const ctix_export_options *export_opts; /* NULL = ctix_export_options_init's defaults */
-  bool no_text;              /* leave the article text out (evidence then shows no quotes) */
-  size_t max_output;         /* CTIX_ETOOBIG past this many bytes (default 256 MiB) */
 } ctix_render_options;
 
 void ctix_render_options_init(ctix_render_options *opts);

@@ -139,6 +139,7 @@ typedef struct ctix__out_doc {
   const ctix_analysis *a;
   const ctix__out_opts *o;
   ctix_stix_bundle *bundle;   /* NULL until a writer asks for it */
+  unsigned stix_forms;        /* what the chosen formats read of it (ctix__out_stix_forms) */
 } ctix__out_doc;
 
 void ctix__out_doc_clear(ctix__out_doc *d);
@@ -156,11 +157,18 @@ typedef struct ctix__out_format {
   size_t (*nfiles)(const ctix_analysis *a);
   int (*write_nth)(char **out, size_t *len, const char **name, const ctix_analysis *a, size_t i,
                    ctix_error *err);
+  /* What the writer reads of the shared STIX bundle (CTIX__STIX_* bits of
+   * src/lib/export/export_internal.h); 0 = it does not read it. */
+  unsigned stix_forms;
 } ctix__out_format;
 
 /* The formats table, and its size. */
 extern const ctix__out_format ctix__out_formats[];
 extern const size_t ctix__out_nformats;
+
+/* The bundle forms the formats of `set` read (a bit set over
+ * ctix__out_formats): the bundle is made with those only. */
+unsigned ctix__out_stix_forms(unsigned set);
 
 /*
  * Parses a --format list ("json,stix") into a bit set over

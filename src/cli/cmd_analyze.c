@@ -170,7 +170,8 @@ static int write_outputs(run *r, const item *it, const ctix_analysis *a, char **
                          size_t *nfiles)
 {
   ctix_buf dir = CTIX_BUF_INIT(8192);
-  ctix__out_doc doc = {a, &r->out, NULL}; /* what the writers of `a` share */
+  /* what the writers of `a` share: the bundle in the forms they read */
+  ctix__out_doc doc = {a, &r->out, NULL, ctix__out_stix_forms(r->formats)};
   ctix_error err;
   size_t i;
   int rc = 0;

@@ -15,6 +15,8 @@
 #include "ctix/export.h"
 #include "ctix/respond.h"
 #include "ctix/render.h"
+#include "export/export_internal.h"
+#include "util/hash.h"
 #include "util/str.h"
 
 /* Pretty JSON for the file; --no-text is passed in through `flags`. */
@@ -68,14 +70,17 @@ void ctix__out_doc_clear(ctix__out_doc *d)
   d->bundle = NULL;
 }
 
-/* The document's STIX bundle (--tlp, --producer), made on the first call. */
+/* The document's STIX bundle (--tlp, --producer), made on the first call
+ * in the forms the chosen formats read (all when not told). */
 static int doc_bundle(const ctix_stix_bundle **out, ctix__out_doc *d, ctix_error *err)
 {
   ctix_export_options e;
   int rc;
   if (!d->bundle) {
+    unsigned forms = d->stix_forms ? d->stix_forms
+                                   : CTIX__STIX_PRETTY | CTIX__STIX_COMPACT | CTIX__STIX_OBJECTS;
     export_opts(&e, d->o);
-    if ((rc = ctix_export_stix_bundle(&d->bundle, d->a, &e, err)))
+    if ((rc = ctix__export_stix_build(&d->bundle, d->a, &e, forms, err)))
       return rc;
   }
   *out = d->bundle;
@@ -210,19 +215,29 @@ static int sigma_write_nth(char **out, size_t *len, const char **name, const cti
  * a Mobile or ICS layer only for a document with such techniques.
  */
 const ctix__out_format ctix__out_formats[] = {
-    {"json", "report.json", write_json, NULL, NULL},
-    {"stix", "bundle.stix.json", write_stix, NULL, NULL},
-    {"navigator", "layer.json", write_navigator, NULL, NULL},
-    {"navigator", "layer-mobile.json", write_navigator_mobile, NULL, NULL},
-    {"navigator", "layer-ics.json", write_navigator_ics, NULL, NULL},
-    {"misp", "misp-event.json", write_misp, NULL, NULL},
-    {"csv", "iocs.csv", write_csv, NULL, NULL},
-    {"html", "report.html", write_html, NULL, NULL},
-    {"md", "report.md", write_md, NULL, NULL},
-    {"response", "response.md", write_response, NULL, NULL},
-    {"sigma", "sigma", NULL, sigma_nfiles, sigma_write_nth},
+    {"json", "report.json", write_json, NULL, NULL, 0},
+    {"stix", "bundle.stix.json", write_stix, NULL, NULL, CTIX__STIX_PRETTY},
+    {"navigator", "layer.json", write_navigator, NULL, NULL, 0},
+    {"navigator", "layer-mobile.json", write_navigator_mobile, NULL, NULL, 0},
+    {"navigator", "layer-ics.json", write_navigator_ics, NULL, NULL, 0},
+    {"misp", "misp-event.json", write_misp, NULL, NULL, 0},
+    {"csv", "iocs.csv", write_csv, NULL, NULL, 0},
+    {"html", "report.html", write_html, NULL, NULL, CTIX__STIX_COMPACT},
+    {"md", "report.md", write_md, NULL, NULL, CTIX__STIX_OBJECTS},
+    {"response", "response.md", write_response, NULL, NULL, 0},
+    {"sigma", "sigma", NULL, sigma_nfiles, sigma_write_nth, 0},
 };
 const size_t ctix__out_nformats = sizeof(ctix__out_formats) / sizeof(ctix__out_formats[0]);
+
+unsigned ctix__out_stix_forms(unsigned set)
+{
+  unsigned forms = 0;
+  size_t i;
+  for (i = 0; i < ctix__out_nformats; i++)
+    if (set & (1u << i))
+      forms |= ctix__out_formats[i].stix_forms;
+  return forms;
+}
 
 /* "json, stix, ..., all" for messages. */
 static void list_formats(char *out, size_t outsize)
@@ -286,12 +301,7 @@ void ctix__stems_free(ctix__stems *s)
 /* FNV-1a over the ASCII-lowercased name. */
 static uint64_t stem_hash(const char *s)
 {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) {
-    h ^= (unsigned char)ctix__lower((unsigned char)*s);
-    h *= 1099511628211ull;
-  }
-  return h;
+  return ctix__fnv1a_str_lower(s);
 }
 
 static bool stem_eq(const char *a, const char *b)

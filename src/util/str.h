@@ -50,6 +50,25 @@ int ctix__parse_size(uint64_t *out, const char *s, size_t n);
  */
 bool ctix__lower_copy(char *out, size_t cap, const char *s, size_t n);
 
+/* Room for ctix__u64_dec: 20 digits, a sign put in front by the caller. */
+#define CTIX__U64_DEC_MAX 24
+
+/*
+ * The decimal digits of v without printf (writers format millions of
+ * integers), written at the END of buf: returns the first digit, *n the
+ * count. At least one byte before it stays free for a '-'.
+ */
+static inline char *ctix__u64_dec(char buf[CTIX__U64_DEC_MAX], uint64_t v, size_t *n)
+{
+  char *p = buf + CTIX__U64_DEC_MAX;
+  do {
+    *--p = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  *n = (size_t)(buf + CTIX__U64_DEC_MAX - p);
+  return p;
+}
+
 /* Strips ASCII white space from both ends of s[0..*n); returns the new start. */
 const char *ctix__trim(const char *s, size_t *n);
 

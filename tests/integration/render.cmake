@@ -24,3 +24,12 @@ add_test(NAME render_browser
 set_tests_properties(render_browser PROPERTIES
   LABELS "integration;browser" SKIP_RETURN_CODE 77 TIMEOUT 600
   ENVIRONMENT "CTIX_FIXTURE=$<TARGET_FILE:render_fixture>;CTIX_CLI=$<TARGET_FILE:ctix_cli>;CTIX_NODE_MODULES=${CMAKE_BINARY_DIR}/web/node_modules;CTIX_CHROMIUM=${CTIX_CHROMIUM};CTIX_TEST_DATA=${CMAKE_SOURCE_DIR}/tests/data/render;CTIX_ARTEFACTS=${CMAKE_CURRENT_BINARY_DIR}/browser")
+
+# render_assets_check (tests/integration/render/assets_check.sh): the
+# build-time check of report_sha256.h (web/build.mjs --check) passes on the
+# header the build wrote and fails when report.js or report.css changed
+# after it or the header is missing or incomplete.
+add_test(NAME render_assets_check
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/render/assets_check.sh ${CTIX_NODE} ${CMAKE_SOURCE_DIR}
+                 ${CMAKE_BINARY_DIR}/generated ${CMAKE_CURRENT_BINARY_DIR}/render/assets_check)
+set_tests_properties(render_assets_check PROPERTIES LABELS "integration" TIMEOUT 60)

@@ -27,6 +27,7 @@
 #include "ctix/ctix.h"
 #include "ctix/export.h"
 #include "export/export_internal.h"
+#include "export/jsonw.h"
 #include "export_test.h"
 
 #define TLP_CLEAR "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"
@@ -772,6 +773,70 @@ static void test_bundle_object(void **state)
   ctix_stix_bundle_free(NULL);
 }
 
+/*
+ * A bundle made with fewer forms holds those (ctix__stix_bundle_forms says
+ * which), and its strings outlive the analysis it was made from (they are
+ * its own copies: export.h promises a bundle independent of the analysis).
+ */
+static void test_bundle_forms(void **state)
+{
+  export_fx f;
+  ctix_stix_bundle *b = NULL, *c = NULL;
+  const ctix__stix_obj *objs;
+  size_t n = 0, len = 0, i;
+  char *ids;
+  ctix_buf copy = CTIX_BUF_INIT((size_t)1 << 20);
+  (void)state;
+  golden_fx(&f);
+  assert_int_equal(ctix__export_stix_build(&b, &f.a, NULL, CTIX__STIX_PRETTY, NULL), 0);
+  assert_int_equal(ctix__stix_bundle_forms(b), CTIX__STIX_PRETTY);
+  assert_null(ctix_stix_bundle_json(b, false, NULL));
+  assert_null(ctix__stix_bundle_objects(b, &n));
+  assert_int_equal(n, 0);
+  assert_int_equal(ctix_export_stix_bundle(&c, &f.a, NULL, NULL), 0);
+  assert_int_equal(ctix__stix_bundle_forms(c),
+                   CTIX__STIX_PRETTY | CTIX__STIX_COMPACT | CTIX__STIX_OBJECTS);
+  assert_int_equal(ctix__stix_bundle_forms(NULL), 0);
+  objs = ctix__stix_bundle_objects(c, &n);
+  assert_true(n > 3);
+  for (i = 0; i < n; i++) {
+    ctix__buf_adds(&copy, objs[i].id);
+    ctix__buf_adds(&copy, objs[i].name ? objs[i].name : "-");
+  }
+  ids = ctix__buf_detach(&copy, &len);
+  export_fx_free(&f); /* the analysis goes; the bundle stays whole */
+  for (i = 0; i < n; i++) {
+    ctix__buf_adds(&copy, objs[i].id);
+    ctix__buf_adds(&copy, objs[i].name ? objs[i].name : "-");
+  }
+  assert_int_equal(copy.len, len);
+  assert_memory_equal(copy.data, ids, len);
+  assert_non_null(ctix_stix_bundle_json(c, true, NULL));
+  free(ids);
+  ctix__buf_free(&copy);
+  ctix_stix_bundle_free(b);
+  ctix_stix_bundle_free(c);
+}
+
+/* ctix__jsonw_finish_both on a one-form writer fails with both outputs
+ * NULL and their lengths 0, as jsonw.h promises. */
+static void test_jsonw_finish_both_misuse(void **state)
+{
+  ctix__jsonw w;
+  char junk = 'x', *pretty = &junk, *compact = &junk;
+  size_t plen = 7, clen = 7;
+  (void)state;
+  ctix__jsonw_init(&w, true);
+  ctix__jsonw_object(&w);
+  ctix__jsonw_end(&w);
+  assert_int_equal(ctix__jsonw_finish_both(&w, &pretty, &plen, &compact, &clen, NULL),
+                   CTIX_EINVAL);
+  assert_null(pretty);
+  assert_int_equal(plen, 0);
+  assert_null(compact);
+  assert_int_equal(clen, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -784,6 +849,8 @@ int main(void)
       cmocka_unit_test(test_empty_analysis),
       cmocka_unit_test(test_hostile),
       cmocka_unit_test(test_bundle_object),
+      cmocka_unit_test(test_bundle_forms),
+      cmocka_unit_test(test_jsonw_finish_both_misuse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 
 #include "ctix/kb.h"
 #include "kb/kb_internal.h"
+#include "test_file.h"
 
 #define DATA CTIX_TEST_DATA "/kb"
 
@@ -61,20 +62,7 @@ static void tmp_remove(const char *path)
 
 static char *slurp(const char *path, size_t *len)
 {
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long n;
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)n + 1);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  buf[n] = '\0';
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
+  return test_read_file(path, len);
 }
 
 static void spit(const char *path, const char *data, size_t len)

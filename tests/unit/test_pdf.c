@@ -8,6 +8,7 @@
  * to repair. Nothing may be printed on stderr.
  */
 #include "doc_check.h"
+#include "test_file.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,22 +17,8 @@
 static char *read_pdf(const char *name, size_t *len)
 {
   char path[1024];
-  FILE *f;
-  char *buf;
-  long n;
   snprintf(path, sizeof(path), "%s/pdf/%s", CTIX_TEST_DATA, name);
-  f = fopen(path, "rb");
-  assert_non_null(f);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  n = ftell(f);
-  assert_true(n > 0);
-  rewind(f);
-  buf = malloc((size_t)n + 64);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
+  return test_read_file(path, len);
 }
 
 /* Parses a PDF expecting failure with `code`; returns the message. */

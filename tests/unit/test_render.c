@@ -31,7 +31,9 @@
 #include "ctix/export.h"
 #include "ctix/ioc.h"
 #include "ctix/render.h"
+#include "export/export_internal.h"
 #include "render/render_internal.h"
+#include "test_file.h"
 
 #define HOSTILE "</script><script>window.x=1</script><!-- \xe2\x80\xa8 & \"q\" '"
 
@@ -390,26 +392,6 @@ static void test_csp_hashes_are_the_assets(void **state)
   assert_string_equal(ctix__render_style_sha256(), want);
 }
 
-/* The whole of a file, NUL-terminated (the caller frees). */
-static char *read_file(const char *path, size_t *len)
-{
-  FILE *fp = fopen(path, "rb");
-  char *text;
-  long n;
-  assert_non_null(fp);
-  assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-  n = ftell(fp);
-  assert_true(n > 0);
-  rewind(fp);
-  text = malloc((size_t)n + 1);
-  assert_non_null(text);
-  assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
-  text[n] = '\0';
-  fclose(fp);
-  *len = (size_t)n;
-  return text;
-}
-
 static void expect_same(const char *a, size_t la, const char *b, size_t lb)
 {
   size_t i;
@@ -434,7 +416,7 @@ static void test_shared_bundle(void **state)
   char *text, *stix = NULL, *md[3] = {NULL, NULL, NULL}, *html[2] = {NULL, NULL};
   size_t tlen = 0, slen = 0, mlen[3] = {0, 0, 0}, hlen[2] = {0, 0}, i;
   (void)state;
-  text = read_file(CTIX_TEST_DATA "/render/advisory.md", &tlen);
+  text = test_read_file(CTIX_TEST_DATA "/render/advisory.md", &tlen);
   assert_int_equal(ctix_document_parse(&doc, text, tlen, NULL, NULL), 0);
   assert_int_equal(ctix_analyze(&a, doc, "advisory", NULL, NULL), 0);
   assert_int_equal(ctix_export_stix_bundle(&b, a, NULL, NULL), 0);
@@ -526,6 +508,103 @@ static void test_defang_needs_dot_colon_or_at(void **state)
   }
 }
 
+/* No raw bidirectional control (U+061C, U+200E/F, U+202A-E, U+2066-9)
+ * anywhere in `s`. */
+static void expect_no_raw_bidi(const char *s)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i;
+  for (i = 0; u[i]; i++) {
+    unsigned char c2 = u[i] ? u[i + 1] : 0, c3 = c2 ? u[i + 2] : 0;
+    bool bidi = (u[i] == 0xD8 && c2 == 0x9C) ||
+                (u[i] == 0xE2 && c2 == 0x80 &&
+                 (c3 == 0x8E || c3 == 0x8F || (c3 >= 0xAA && c3 <= 0xAE))) ||
+                (u[i] == 0xE2 && c2 == 0x81 && c3 >= 0xA6 && c3 <= 0xA9);
+    if (bidi)
+      fail_msg("raw bidirectional control at byte %zu: ...%.40s", i, s + (i > 40 ? i - 40 : 0));
+  }
+}
+
+/*
+ * Every text report.md writes shows bidirectional controls as <U+XXXX>,
+ * not only the prose: the Mermaid labels (names and relationship types of
+ * the bundle, their brackets in Mermaid's entity form) and the YAML of the
+ * Sigma rules, whose titles carry the names an article wrote.
+ */
+static void test_markdown_bidi_everywhere(void **state)
+{
+  static const char rlo_bundle[] =
+      "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+      "{\"type\":\"intrusion-set\",\"id\":\"intrusion-set--1\",\"name\":\"Crew\u202egpj.exe\"},"
+      "{\"type\":\"malware\",\"id\":\"malware--1\",\"name\":\"Tool\u2066x\u2069\u061c\"},"
+      "{\"type\":\"relationship\",\"id\":\"relationship--1\",\"relationship_type\":"
+      "\"us\u200fes\",\"source_ref\":\"intrusion-set--1\",\"target_ref\":\"malware--1\"}]}";
+  fx f;
+  char *md = NULL;
+  size_t len = 0;
+  const char *y;
+  (void)state;
+  fx_init(&f, true);
+  f.ro.stix = rlo_bundle;
+  f.ro.stix_len = sizeof(rlo_bundle) - 1;
+  f.rule.title = "Invoice\xe2\x80\xaetxt.exe seen";
+  f.rule.yaml = "title: Invoice\xe2\x80\xaetxt.exe seen\ndetection:\n  sel:\n"
+                "    Image|endswith: '\xd8\x9cx\xe2\x81\xa7.exe'\n";
+  assert_int_equal(ctix_render_markdown(&md, &len, f.a, &f.ro, NULL), 0);
+  expect_no_raw_bidi(md);
+  assert_non_null(strstr(md, "Crew#60;U+202E#62;gpj.exe"));
+  assert_non_null(strstr(md, "Tool#60;U+2066#62;x#60;U+2069#62;#60;U+061C#62;"));
+  assert_non_null(strstr(md, "-->|us#60;U+200F#62;es|"));
+  y = strstr(md, "```yaml\n");
+  assert_non_null(y);
+  assert_non_null(strstr(y, "title: Invoice<U+202E>txt.exe seen\ndetection:\n"));
+  assert_non_null(strstr(y, "Image|endswith: '<U+061C>x<U+2067>.exe'\n```\n"));
+  assert_non_null(strstr(md, "### Invoice\\<U+202E\\>txt\\.exe seen"));
+  free(md);
+  fx_free(&f);
+}
+
+/*
+ * A bundle made with only some forms (as ctix analyze makes it for the
+ * formats chosen) renders what it holds and refuses what it lacks,
+ * rather than drawing an empty graph: report.md reads the records,
+ * report.html the compact text.
+ */
+static void test_bundle_missing_form(void **state)
+{
+  fx f;
+  ctix_stix_bundle *pretty = NULL, *objs = NULL, *all = NULL;
+  char *out = NULL, *want = NULL;
+  size_t len = 0, wlen = 0;
+  ctix_error err;
+  (void)state;
+  fx_init(&f, true);
+  f.ro.stix = NULL;
+  f.ro.stix_len = 0;
+  assert_int_equal(ctix__export_stix_build(&pretty, f.a, NULL, CTIX__STIX_PRETTY, NULL), 0);
+  assert_int_equal(ctix__export_stix_build(&objs, f.a, NULL, CTIX__STIX_OBJECTS, NULL), 0);
+  assert_int_equal(ctix_export_stix_bundle(&all, f.a, NULL, NULL), 0);
+  f.ro.bundle = pretty;
+  ctix_error_clear(&err);
+  assert_int_equal(ctix_render_markdown(&out, &len, f.a, &f.ro, &err), CTIX_EINVAL);
+  assert_null(out);
+  assert_non_null(strstr(err.message, "lacks"));
+  assert_int_equal(ctix_render_html(&out, &len, f.a, &f.ro, NULL), CTIX_EINVAL);
+  assert_null(out);
+  /* the records alone: report.md as from the whole bundle */
+  f.ro.bundle = objs;
+  assert_int_equal(ctix_render_markdown(&out, &len, f.a, &f.ro, NULL), 0);
+  f.ro.bundle = all;
+  assert_int_equal(ctix_render_markdown(&want, &wlen, f.a, &f.ro, NULL), 0);
+  expect_same(want, wlen, out, len);
+  free(out);
+  free(want);
+  ctix_stix_bundle_free(pretty);
+  ctix_stix_bundle_free(objs);
+  ctix_stix_bundle_free(all);
+  fx_free(&f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -538,6 +617,8 @@ int main(void)
       cmocka_unit_test(test_shared_bundle),
       cmocka_unit_test(test_graph_names_as_json),
       cmocka_unit_test(test_defang_needs_dot_colon_or_at),
+      cmocka_unit_test(test_markdown_bidi_everywhere),
+      cmocka_unit_test(test_bundle_missing_form),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,6 +36,10 @@ typedef struct ctix__stix_obj {
 int ctix__export_stix_build(ctix_stix_bundle **out, const ctix_analysis *a,
                             const ctix_export_options *opts, unsigned forms, ctix_error *err);
 
+/* The CTIX__STIX_* forms `b` holds (a form not asked for may still be
+ * there: the compact text comes with the records); 0 for NULL. */
+unsigned ctix__stix_bundle_forms(const ctix_stix_bundle *b);
+
 /* The object records of `b` (*n 0 and NULL when not kept); they live as long as b. */
 const ctix__stix_obj *ctix__stix_bundle_objects(const ctix_stix_bundle *b, size_t *n);
 

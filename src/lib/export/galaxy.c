@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "export/galaxy.h"
+#include "util/hash.h"
 #include "util/incbin.h"
 #include "util/str.h"
 
@@ -68,12 +69,7 @@ static int cmp_idrow(const void *pa, const void *pb)
 /* FNV-1a of a name, ASCII case folded (names equal for ascii_icmp hash alike). */
 static size_t name_hash(const char *s)
 {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) {
-    h ^= (unsigned char)ctix__lower((unsigned char)*s);
-    h *= 1099511628211ull;
-  }
-  return (size_t)h;
+  return (size_t)ctix__fnv1a_str_lower(s);
 }
 
 /* Sorts base[0..n) with cmp unless it is in order already: the generated

@@ -15,6 +15,7 @@
 
 #include "util/err.h"
 #include "util/json.h"
+#include "util/str.h"
 
 /* A line break and the deepest indentation (two spaces per level):
  * newline() copies the prefix it needs in one piece. */
@@ -207,15 +208,14 @@ void ctix__jsonw_str(ctix__jsonw *w, const char *s)
 /* Decimal digits of v (with '-' when `neg`), as printf's %llu / %lld. */
 static void put_decimal(ctix__jsonw *w, uint64_t v, bool neg)
 {
-  char d[24];
-  size_t i = sizeof(d);
-  do {
-    d[--i] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  if (neg)
-    d[--i] = '-';
-  put(w, d + i, sizeof(d) - i);
+  char d[CTIX__U64_DEC_MAX];
+  size_t n;
+  char *p = ctix__u64_dec(d, v, &n);
+  if (neg) {
+    *--p = '-';
+    n++;
+  }
+  put(w, p, n);
 }
 
 void ctix__jsonw_int(ctix__jsonw *w, int64_t v)
@@ -376,6 +376,8 @@ int ctix__jsonw_finish_both(ctix__jsonw *w, char **pretty, size_t *plen, char **
                             size_t *clen, ctix_error *err)
 {
   if (!w->both) {
+    *pretty = NULL; /* both NULL on failure, as the header says */
+    *plen = 0;
     *compact = NULL;
     *clen = 0;
     ctix__jsonw_free(w);

@@ -40,6 +40,7 @@
 #include "export/layers_internal.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/hash.h"
 #include "util/str.h"
 
 #define MISP_MAX_OUT ((size_t)1 << 30)
@@ -160,22 +161,13 @@ typedef struct mx {
   size_t cap;
 } mx;
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
-{
-  size_t i;
-  for (i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
+/* FNV-1a of type, category (each with its NUL) and value. */
 static uint64_t attr_hash(const char *type, const char *cat, const char *v, size_t n)
 {
-  uint64_t h = 1469598103934665603ull;
-  h = fnv(h, type, strlen(type) + 1);
-  h = fnv(h, cat, strlen(cat) + 1);
-  return fnv(h, v, n);
+  uint64_t h = CTIX__FNV1A_BASIS;
+  h = ctix__fnv1a_add(h, type, strlen(type) + 1);
+  h = ctix__fnv1a_add(h, cat, strlen(cat) + 1);
+  return ctix__fnv1a_add(h, v, n);
 }
 
 /* Copies s[0..n) into the pool; returns its offset. */

@@ -40,6 +40,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/hash.h"
 #include "util/str.h"
 #include "util/utf8.h"
 
@@ -201,12 +202,7 @@ static void set_err(stix *s, int rc)
 /* FNV-1a. */
 static uint64_t hash_str(const char *p)
 {
-  uint64_t h = 1469598103934665603ull;
-  for (; *p; p++) {
-    h ^= (unsigned char)*p;
-    h *= 1099511628211ull;
-  }
-  return h;
+  return ctix__fnv1a_str(p);
 }
 
 static bool ids_has(const stix *s, const char *id)
@@ -340,25 +336,30 @@ static void id_join(char out[ID_MAX], const char *type, const char *uuid)
 
 /*
  * "<type>--<UUIDv5 of "<type>|<part>|<part>..." under ctix's namespace>":
- * `parts` is a NULL-terminated list, joined with '|' (MAKE_ID writes the
- * list). Hundreds of ids per bundle: the name is assembled with plain
- * copies, no formatting.
+ * the `nparts` parts joined with '|' (MAKE_ID counts them). Hundreds of
+ * ids per bundle: the name is assembled with plain copies, no formatting.
+ * A NULL part is written "(null)", as the printf-based writer before it
+ * did, so no id moves; it does not end the list (which would give another
+ * id silently).
  */
-static void make_id(stix *s, char out[ID_MAX], const char *type, const char *const *parts)
+static void make_id(stix *s, char out[ID_MAX], const char *type, const char *const *parts,
+                    size_t nparts)
 {
   char u[CTIX__UUID_STR];
   size_t i;
   ctix__buf_reset(&s->scratch);
   ctix__buf_adds(&s->scratch, type);
-  for (i = 0; parts[i]; i++) {
+  for (i = 0; i < nparts; i++) {
     ctix__buf_add(&s->scratch, "|", 1);
-    ctix__buf_adds(&s->scratch, parts[i]);
+    ctix__buf_adds(&s->scratch, parts[i] ? parts[i] : "(null)");
   }
   set_err(s, s->scratch.err);
   ctix__uuid5(u, ctix__uuid_ns_ctix, s->scratch.data ? s->scratch.data : "", s->scratch.len);
   id_join(out, type, u);
 }
-#define MAKE_ID(s, out, type, ...) make_id(s, out, type, (const char *const[]){__VA_ARGS__, NULL})
+#define MAKE_ID(s, out, type, ...)                                                           \
+  make_id(s, out, type, (const char *const[]){__VA_ARGS__},                                  \
+          sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 
 /* SCO id from the JCS text of its ID-contributing properties. */
 static void sco_id(char out[ID_MAX], const char *type, const ctix_buf *jcs)
@@ -1961,6 +1962,7 @@ struct ctix_stix_bundle {
   size_t pretty_len, compact_len;
   ctix__stix_obj *objs;
   size_t nobjs;
+  unsigned forms;               /* the CTIX__STIX_* it holds */
   ctix_arena arena;
 };
 
@@ -1981,6 +1983,11 @@ const char *ctix_stix_bundle_json(const ctix_stix_bundle *b, bool pretty, size_t
   if (len)
     *len = !t ? 0 : pretty ? b->pretty_len : b->compact_len;
   return t;
+}
+
+unsigned ctix__stix_bundle_forms(const ctix_stix_bundle *b)
+{
+  return b ? b->forms : 0;
 }
 
 const ctix__stix_obj *ctix__stix_bundle_objects(const ctix_stix_bundle *b, size_t *n)
@@ -2095,6 +2102,8 @@ static int build(ctix_stix_bundle *b, const ctix_analysis *a, const ctix_export_
     if (!b->objs)
       rc = ctix__error_set(err, CTIX_ENOMEM, "out of memory writing the STIX bundle");
   }
+  b->forms = (b->pretty ? CTIX__STIX_PRETTY : 0u) | (b->compact ? CTIX__STIX_COMPACT : 0u) |
+             (b->objs ? CTIX__STIX_OBJECTS : 0u);
 done:
   ctix__jsonw_free(&s->w);
   ctix__arena_free(&s->arena);

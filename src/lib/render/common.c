@@ -43,6 +43,13 @@ int ctix__render_in_open(ctix__render_in *in, const ctix_analysis *a,
     in->resp = in->own_resp;
   }
   if (in->opts.bundle) {
+    /* A bundle made with fewer forms (ctix__export_stix_build) must still
+     * hold the one this renderer reads: drawing an empty graph instead
+     * would be silently wrong. */
+    if (forms & ~ctix__stix_bundle_forms(in->opts.bundle)) {
+      rc = ctix__error_set(err, CTIX_EINVAL, "render: the STIX bundle lacks the form read here");
+      goto done;
+    }
     in->bundle = in->opts.bundle;
   } else if (in->opts.stix) {
     in->stix = in->opts.stix;

@@ -23,6 +23,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/hash.h"
 #include "util/utf8.h"
 
 /* Longest prose quoted (bytes, cut at a character boundary). */
@@ -115,23 +116,11 @@ typedef struct md {
   size_t nkept, cap;   /* cap a power of two, or 0 */
 } md;
 
-static size_t text_hash(const char *s, size_t n)
-{
-  uint64_t h = 1469598103934665603ull;
-  size_t i;
-  for (i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
-  }
-  return (size_t)h;
-}
-
 /* The slot of s[0..n) in the kept texts: its own, or the free one where it goes. */
 static md_kept *kept_slot(md_kept *t, size_t cap, const char *s, size_t n)
 {
-  size_t i;
-  for (i = text_hash(s, n) & (cap - 1); t[i].s && (t[i].n != n || memcmp(t[i].s, s, n) != 0);
-       i = (i + 1) & (cap - 1))
+  size_t i = (size_t)ctix__fnv1a(s, n) & (cap - 1);
+  for (; t[i].s && (t[i].n != n || memcmp(t[i].s, s, n) != 0); i = (i + 1) & (cap - 1))
     ;
   return &t[i];
 }
@@ -178,7 +167,9 @@ static void md_text(md *out, const char *s, size_t n, size_t max)
   bool space = false;
   if (!s)
     return;
-  if (may_defang(s, n) && !kept_has(out, s, n) && ctix_defang(&def, &dlen, s, n, NULL) == 0) {
+  /* only a text short enough to be kept can be among the kept ones */
+  if (may_defang(s, n) && (n > MD_KEPT_MAX || !kept_has(out, s, n)) &&
+      ctix_defang(&def, &dlen, s, n, NULL) == 0) {
     if (dlen == n && n <= MD_KEPT_MAX && memcmp(def, s, n) == 0)
       kept_add(out, s, n);
     s = def;
@@ -272,6 +263,28 @@ static void md_code(ctix_buf *b, const char *s, bool in_table)
     ctix__buf_addc(b, '`');
 }
 
+/*
+ * Appends s as it is (the body of a fenced code block) except for its
+ * bidirectional controls, shown as "<U+202E>" (md_bidi) like everywhere
+ * else in report.md: a raw one would reorder the lines a reader sees.
+ */
+static void md_verbatim(ctix_buf *b, const char *s)
+{
+  size_t n = strlen(s), i, from = 0, m;
+  for (i = 0; i < n; i++) {
+    if ((unsigned char)s[i] != 0xD8 && (unsigned char)s[i] != 0xE2)
+      continue; /* neither starts a bidirectional control */
+    ctix__buf_add(b, s + from, i - from);
+    if ((m = md_bidi(b, s, i, n, false)) != 0) {
+      i += m - 1;
+      from = i + 1;
+    } else {
+      from = i;
+    }
+  }
+  ctix__buf_add(b, s + from, n - from);
+}
+
 /* A value for display: defanged when the library knows how. */
 static void md_ioc(ctix_buf *b, const char *v)
 {
@@ -289,10 +302,13 @@ static void md_ioc(ctix_buf *b, const char *v)
  * Appends a Mermaid label: letters, digits, spaces and a few safe marks
  * are kept; anything else becomes #<decimal code>; (Mermaid's entity
  * form), so quotes, brackets, '<', '`' and '#' cannot escape the label.
+ * Bidirectional controls are shown as in the prose ("<U+202E>"), never
+ * copied raw.
  */
 static void mermaid_label(ctix_buf *b, const char *s, size_t max)
 {
-  size_t i, n;
+  size_t i, n, m;
+  uint32_t cp;
   if (!s)
     return;
   n = cut_utf8(s, strlen(s), max);
@@ -302,6 +318,14 @@ static void mermaid_label(ctix_buf *b, const char *s, size_t max)
         ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
       ctix__buf_addc(b, ' '); /* U+2028 / U+2029 */
       i += 2;
+      continue;
+    }
+    if (c >= 0x80 && (m = ctix__utf8_bidi_control((const unsigned char *)s + i, n - i)) &&
+        ctix__utf8_decode((const unsigned char *)s + i, n - i, &cp) == m) {
+      /* a bidirectional control shown as in the prose, "<U+202E>", its
+       * brackets in the entity form */
+      ctix__buf_addf(b, "#60;U+%04X#62;", (unsigned)cp);
+      i += m - 1;
       continue;
     }
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
@@ -574,14 +598,8 @@ typedef struct id_slot {
  * or the free one where it goes. FNV-1a. */
 static id_slot *id_find(id_slot *t, size_t cap, const char *id)
 {
-  uint64_t h = 1469598103934665603ull;
-  const char *p;
-  size_t i;
-  for (p = id; *p; p++) {
-    h ^= (unsigned char)*p;
-    h *= 1099511628211ull;
-  }
-  for (i = (size_t)h & (cap - 1); t[i].id && strcmp(t[i].id, id) != 0; i = (i + 1) & (cap - 1))
+  size_t i = (size_t)ctix__fnv1a_str(id) & (cap - 1);
+  for (; t[i].id && strcmp(t[i].id, id) != 0; i = (i + 1) & (cap - 1))
     ;
   return &t[i];
 }
@@ -757,7 +775,7 @@ static void put_response(md *m, const ctix_response *r)
     for (k = 0; k < (longest < 3 ? 3 : longest + 1); k++)
       ctix__buf_addc(b, '`');
     ctix__buf_adds(b, "yaml\n");
-    ctix__buf_adds(b, y);
+    md_verbatim(b, y);
     if (!y[0] || y[strlen(y) - 1] != '\n')
       ctix__buf_addc(b, '\n');
     for (k = 0; k < (longest < 3 ? 3 : longest + 1); k++)
