@@ -390,6 +390,13 @@ static void test_doubled_posix_path(void **state)
                  WANT("/usr/lib/usr/share/kit/run.sh"));
   expect_exactly("see /srv/app/srv/app2/run.sh", CTIX_IOC_FILE_PATH,
                  WANT("/srv/app/srv/app2/run.sh"));
+  /* the second path must start with the first one's whole folder */
+  expect_exactly("hid in /srv/data/volumes/app/rootfs/srv/data/.x/minerd on the node",
+                 CTIX_IOC_FILE_PATH, WANT("/srv/data/volumes/app/rootfs/srv/data/.x/minerd"));
+  expect_exactly("read /home/ops/archive/home/ops/.aws/credentials", CTIX_IOC_FILE_PATH,
+                 WANT("/home/ops/archive/home/ops/.aws/credentials"));
+  expect_exactly("ran cp /etc/cron.d/job/etc/cron.d/job.old there", CTIX_IOC_FILE_PATH,
+                 WANT("/etc/cron.d/job", "/etc/cron.d/job.old"));
 }
 
 /* "domain" before "controllers", "admins", ... names a Windows domain: it

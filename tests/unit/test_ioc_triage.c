@@ -278,6 +278,22 @@ static void expect_domain(const ctix__ioc_scan *s, const char *domain, const cha
     fail_msg("%s: expected benign (%s), got %s", domain, want, got ? got : "an indicator");
 }
 
+/* The entry of a line of a data file under data/ioc: the line without its
+ * comment (after '#') and the blanks around it, or NULL when nothing is
+ * left. Modifies the line. */
+static char *data_line(char *line)
+{
+  char *p = line, *e = strchr(p, '#');
+  if (e)
+    *e = 0;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  e = p + strlen(p);
+  while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+    *--e = 0;
+  return *p ? p : NULL;
+}
+
 /* Called for each domain of the benign list with the reason of its group. */
 typedef void (*benign_fn)(const char *domain, const char *reason);
 
@@ -297,16 +313,8 @@ static size_t for_each_benign(benign_fn fn)
   if (!f)
     fail_msg("cannot open %s", path);
   while (fgets(line, sizeof(line), f)) {
-    char *p = line, *e;
-    e = strchr(p, '#');
-    if (e)
-      *e = 0;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    e = p + strlen(p);
-    while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-      *--e = 0;
-    if (!*p)
+    char *p = data_line(line);
+    if (!p)
       continue;
     if (*p == '@') {
       p++;
@@ -738,15 +746,8 @@ static size_t for_each_word(const char *file, word_fn fn)
   if (!f)
     fail_msg("cannot open %s", path);
   while (fgets(line, sizeof(line), f)) {
-    char *p = line, *e = strchr(p, '#');
-    if (e)
-      *e = 0;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    e = p + strlen(p);
-    while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-      *--e = 0;
-    if (!*p)
+    char *p = data_line(line);
+    if (!p)
       continue;
     fn(p);
     n++;
@@ -788,7 +789,7 @@ static void test_organisation_contact(void **state)
                 "plant.help@acme-automation.com.",
                 CTIX_IOC_EMAIL, "plant.help@acme-automation.com", CTIX_IOC_STATUS_BENIGN,
                 "reporting contact");
-  expect_status("Consider contacting Acme PSIRT via https://psirt.acme-drives.com/ or email "
+  expect_status("Consider contacting Acme Drives PSIRT via https://psirt.acme-drives.com/ or email "
                 "psirt@acme-drives.com.",
                 CTIX_IOC_EMAIL, "psirt@acme-drives.com", CTIX_IOC_STATUS_BENIGN,
                 "reporting contact");
@@ -845,17 +846,208 @@ static void test_one_type_per_value(void **state)
     it[0].value = "Grab.py";
     it[1].value = "~/kit/grab.py";
     it[2].value = "grab.py";
+    static const char pad[] = "                                                            ";
     h[1].span.end = 40;
-    assert_int_equal(ctix__ioc_triage_one_type(it, 3, h, 3), 0);
+    assert_int_equal(ctix__ioc_triage_one_type(it, 3, h, 3, pad, sizeof pad - 1), 0);
     assert_int_equal(it[2].status, CTIX_IOC_STATUS_IOC);
     h[2] = make_hit(2, 50); /* now outside it */
-    assert_int_equal(ctix__ioc_triage_one_type(it, 3, h, 3), 0);
+    assert_int_equal(ctix__ioc_triage_one_type(it, 3, h, 3, pad, sizeof pad - 1), 0);
     assert_int_equal(it[2].status, CTIX_IOC_STATUS_REJECTED);
   }
   expect_status("The dropper downloaded invoice.zip. | Hosting | invoice.zip |",
                 CTIX_IOC_DOMAIN, "invoice.zip", CTIX_IOC_STATUS_IOC, NULL);
   expect_status("Dropped file harvest.py; the C2 was harvest[.]py on port 443.", CTIX_IOC_DOMAIN,
                 "harvest.py", CTIX_IOC_STATUS_IOC, NULL);
+}
+
+/* "Contact <Name> at <address>" is an organisation's own contact only when
+ * <Name> is the registrable label of the address's domain: the contacts of
+ * ransom notes, extortion mails and phishing lures stay indicators, with
+ * their domains. */
+static void test_contact_names_owner(void **state)
+{
+  static const struct {
+    const char *text, *email, *domain;
+  } kept[] = {
+      {"The note says: Contact Hive Support at hivesupp@onionmail.org to get the key.",
+       "hivesupp@onionmail.org", "onionmail.org"},
+      {"The wallpaper told users to contact Akira via akira.help@cock.li within three days.",
+       "akira.help@cock.li", "cock.li"},
+      {"Victims were asked to contact Royal at royalsupp@tutanota.io for a decryptor.",
+       "royalsupp@tutanota.io", "tutanota.io"},
+      {"A lure told staff to contact Google Security at alerts@google-security-team.com now.",
+       "alerts@google-security-team.com", "google-security-team.com"},
+      {"Contact Mail: unlockfiles@decrypt-help.net", "unlockfiles@decrypt-help.net",
+       "decrypt-help.net"},
+      {"Contact Signal or mail keys4you@lockedbox.cc for a free test file.",
+       "keys4you@lockedbox.cc", "lockedbox.cc"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+    expect_status(kept[i].text, CTIX_IOC_EMAIL, kept[i].email, CTIX_IOC_STATUS_IOC, NULL);
+    expect_status(kept[i].text, CTIX_IOC_DOMAIN, kept[i].domain, CTIX_IOC_STATUS_IOC, NULL);
+  }
+  /* the owner named: one word, words run together, words joined by '-' */
+  expect_status("For product questions, contact Fabrikam at support.ot@fabrikam.com.",
+                CTIX_IOC_EMAIL, "support.ot@fabrikam.com", CTIX_IOC_STATUS_BENIGN,
+                "reporting contact");
+  expect_status("Please contact Northwind Traders PSIRT via psirt@northwindtraders.com.",
+                CTIX_IOC_EMAIL, "psirt@northwindtraders.com", CTIX_IOC_STATUS_BENIGN,
+                "reporting contact");
+  expect_status("Operators should contact Blue Yonder Grid at cert@blue-yonder-grid.de soon.",
+                CTIX_IOC_EMAIL, "cert@blue-yonder-grid.de", CTIX_IOC_STATUS_BENIGN,
+                "reporting contact");
+}
+
+/* A domain whose name is also a script's is kept where some occurrence
+ * reads as a host: a net word around it, a port after it. */
+static void test_one_type_host_evidence(void **state)
+{
+  (void)state;
+  expect_status("Stage two was the script sync.py, run by cron.\n\n"
+                "Later the loader connected to sync.py on port 8080.\n",
+                CTIX_IOC_DOMAIN, "sync.py", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("After that, it resolved the domain beta.sh and uploaded the archive. "
+                "The shell script beta.sh wiped the logs.\n",
+                CTIX_IOC_DOMAIN, "beta.sh", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The actors ran the script gamma.pl as root.\n\n"
+                "| Indicator |\n| --- |\n| gamma.pl:4443 |\n",
+                CTIX_IOC_DOMAIN, "gamma.pl", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The operators ran the script delta.py to collect hashes.\n\n"
+                "Indicators: delta.py (C2 domain, first seen in June)\n",
+                CTIX_IOC_DOMAIN, "delta.py", CTIX_IOC_STATUS_IOC, NULL);
+  /* no occurrence says host: one file */
+  expect_status("The operators ran the script delta.py to collect hashes.\n\n"
+                "| Tool |\n| --- |\n| delta.py |\n",
+                CTIX_IOC_DOMAIN, "delta.py", CTIX_IOC_STATUS_REJECTED,
+                "file name elsewhere in the text");
+}
+
+/* "version" must come right before the zero-padded number (or a range of
+ * versions follow it); a version word further back is about something
+ * else. */
+static void test_version_word_place(void **state)
+{
+  (void)state;
+  expect_status("Its version 2 loader polls 103.75.190.011 daily.", CTIX_IOC_IPV4,
+                "103.75.190.11", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The 2.0 version talked to 091.215.85.14 instead.", CTIX_IOC_IPV4,
+                "91.215.85.14", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("Upgrade past version: 4.0.12.009 of the gateway.", CTIX_IOC_IPV4, "4.0.12.9",
+                CTIX_IOC_STATUS_REJECTED, "version number");
+  expect_status("Versions of Contoso 7.1.0.010 through 7.1.0.200 are affected.", CTIX_IOC_IPV4,
+                "7.1.0.10", CTIX_IOC_STATUS_REJECTED, "version number");
+}
+
+/* Field names of queries: three labels or more, or two whose last is a
+ * field leaf; prose around a host ("like", "in (") and the value of a
+ * host field are no query. */
+static void test_query_fields_shape(void **state)
+{
+  (void)state;
+  expect_status("Data was staged and sent to file.io like the group did in 2023.",
+                CTIX_IOC_DOMAIN, "file.io", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("Uploads went to file.io in (most) cases we saw.", CTIX_IOC_DOMAIN, "file.io",
+                CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("destination.domain: file.io", CTIX_IOC_DOMAIN, "file.io", CTIX_IOC_STATUS_IOC,
+                NULL);
+  expect_status("url.domain == file.io", CTIX_IOC_DOMAIN, "file.io", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The beacon was agent.io : a second stage followed.", CTIX_IOC_DOMAIN,
+                "agent.io", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("dns.question.name: evil-updates.com", CTIX_IOC_DOMAIN, "dns.question.name",
+                CTIX_IOC_STATUS_REJECTED, "field name in a query");
+  expect_status("dns.question.name: evil-updates.com", CTIX_IOC_DOMAIN, "evil-updates.com",
+                CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("FROM logs | where user.name like \"adm*\"", CTIX_IOC_DOMAIN, "user.name",
+                CTIX_IOC_STATUS_REJECTED, "field name in a query");
+}
+
+/* Every field set of data/ioc/query-field-sets.txt opens a field name the
+ * triage recognizes (the embedded table and its longest entry agree with
+ * the file). */
+static void check_field_set(const char *set)
+{
+  char text[200];
+  if (strchr(set, '_'))
+    return; /* not a host label: never reaches the triage */
+  snprintf(text, sizeof(text), "%s.parent.name : \"x\"", set);
+  {
+    char name[120];
+    snprintf(name, sizeof(name), "%s.parent.name", set);
+    expect_status(text, CTIX_IOC_DOMAIN, name, CTIX_IOC_STATUS_REJECTED,
+                  "field name in a query");
+  }
+}
+
+static void test_field_sets_match_data_file(void **state)
+{
+  (void)state;
+  assert_true(for_each_word("query-field-sets.txt", check_field_set) > 20);
+}
+
+/* A built-in program's name given to the actors' own file stays an
+ * indicator: renamed to it, masquerading as it, "associated file", a hash
+ * beside it; a plain mention stays benign. amsi.dll is no system name. */
+static void test_program_name_of_actors_file(void **state)
+{
+  static const char list[] = "Files found on the server:\n\n"
+                             "- svchost.exe – Associated file. It installs a task.\n\n"
+                             "- conhost.exe\n";
+  (void)state;
+  expect_status("The operators renamed the cryptominer to choice.exe before running it.",
+                CTIX_IOC_FILE_NAME, "choice.exe", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status(list, CTIX_IOC_FILE_NAME, "svchost.exe", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status(list, CTIX_IOC_FILE_NAME, "conhost.exe", CTIX_IOC_STATUS_BENIGN,
+                "well-known system file");
+  expect_status("| replace.exe | 0cc175b9c0f1b6a831c399e269772661 |", CTIX_IOC_FILE_NAME,
+                "replace.exe", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("A malicious finger.exe was left in the share.", CTIX_IOC_FILE_NAME,
+                "finger.exe", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The actors ran query.exe to list sessions.", CTIX_IOC_FILE_NAME, "query.exe",
+                CTIX_IOC_STATUS_BENIGN, "well-known system file");
+  expect_status("PowerShell loaded amsi.dll from the current folder.", CTIX_IOC_FILE_NAME,
+                "amsi.dll", CTIX_IOC_STATUS_IOC, NULL);
+}
+
+/* A "Notes" section makes only URLs and their hosts references, not its
+ * subsections; a defanged observable is never a reference link. */
+static void test_notes_sections(void **state)
+{
+  ctix_document *doc = parse("# Report\n\n"
+                             "Body text.\n\n"
+                             "## Notes\n\n"
+                             "Url one at its host. Addr two. Mail three.\n\n"
+                             "### IOCs\n\n"
+                             "Sub four.\n\n"
+                             "## Sources\n\n"
+                             "Fanged five.\n",
+                             CTIX_FORMAT_MARKDOWN);
+  ctix_ioc items[6];
+  ctix_ioc_hit hits[7];
+  size_t nh = 0, i;
+  (void)state;
+  items[0] = make_item(CTIX_IOC_URL, CTIX_IOC_STATUS_IOC, NULL);
+  items[1] = make_item(CTIX_IOC_DOMAIN, CTIX_IOC_STATUS_IOC, NULL); /* the URL's host */
+  items[2] = make_item(CTIX_IOC_IPV4, CTIX_IOC_STATUS_IOC, NULL);
+  items[3] = make_item(CTIX_IOC_EMAIL, CTIX_IOC_STATUS_IOC, NULL);
+  items[4] = make_item(CTIX_IOC_DOMAIN, CTIX_IOC_STATUS_IOC, NULL); /* in the subsection */
+  items[5] = make_item(CTIX_IOC_DOMAIN, CTIX_IOC_STATUS_IOC, NULL); /* defanged */
+  items[5].defanged = true;
+  hits[nh] = make_hit(0, offset_of(doc, "Url one"));
+  hits[nh++].span.end = offset_of(doc, "Addr two") - 2;
+  hits[nh++] = make_hit(1, offset_of(doc, "one at"));
+  hits[nh++] = make_hit(2, offset_of(doc, "Addr two"));
+  hits[nh++] = make_hit(3, offset_of(doc, "Mail three"));
+  hits[nh++] = make_hit(4, offset_of(doc, "Sub four"));
+  hits[nh++] = make_hit(5, offset_of(doc, "Fanged five"));
+  assert_int_equal(ctix__ioc_triage_references(items, 6, hits, nh, doc), 0);
+  assert_int_equal(items[0].status, CTIX_IOC_STATUS_BENIGN);
+  assert_int_equal(items[1].status, CTIX_IOC_STATUS_BENIGN);
+  for (i = 2; i < 6; i++)
+    if (items[i].status != CTIX_IOC_STATUS_IOC)
+      fail_msg("item %zu: %s, expected ioc", i, ctix_ioc_status_name(items[i].status));
+  ctix_document_free(doc);
 }
 
 int main(void)
@@ -882,6 +1074,13 @@ int main(void)
       cmocka_unit_test(test_one_type_per_value),
       cmocka_unit_test(test_mail_platform_domain),
       cmocka_unit_test(test_version_not_address),
+      cmocka_unit_test(test_contact_names_owner),
+      cmocka_unit_test(test_one_type_host_evidence),
+      cmocka_unit_test(test_version_word_place),
+      cmocka_unit_test(test_query_fields_shape),
+      cmocka_unit_test(test_field_sets_match_data_file),
+      cmocka_unit_test(test_program_name_of_actors_file),
+      cmocka_unit_test(test_notes_sections),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -203,8 +203,9 @@ static void test_links_and_images(void **state)
 }
 
 /* A link or code span written glued to a word (a space lost when a page
- * was converted) stays a word of its own in the text; one glued to
- * punctuation, and a footnote number, are left as they were. */
+ * was converted) stays a word of its own in the text when its text is
+ * shaped like an observable; one glued to punctuation, a plain word in
+ * code ("and`KEY`too"), and a footnote number, are left as they were. */
 static void test_glued_links_and_code(void **state)
 {
   ctix_document *d = PARSE(
@@ -217,7 +218,7 @@ static void test_glued_links_and_code(void **state)
   assert_true(block_is(d, 0, "Send reports to abuse.example.net/form daily."));
   assert_true(block_is(d, 1, "Mail helpdesk@example.org or call us."));
   assert_true(block_is(d, 2, "It writes /var/lib/acme/STATE unless told otherwise, then (x.log), "
-                             "and KEY too."));
+                             "andKEYtoo."));
   assert_true(block_is(d, 3, "Kept: site's page, a[b]c, Conti and last."));
   assert_true(link_is(d, 0, "abuse.example.net/form", "https://abuse.example.net/form"));
   assert_true(link_is(d, 1, "helpdesk@example.org", "mailto:helpdesk@example.org"));
@@ -453,6 +454,24 @@ static void test_shared_corpus(void **state)
   assert_true(files > 0);
 }
 
+/* A code span that styles a piece of a word, a URL or a path stays in it:
+ * only observable-shaped spans outside a path or URL start a word. */
+static void test_code_span_inside_word(void **state)
+{
+  ctix_document *d = PARSE(
+      "Fetched from hxxp://bad-mirror[.]org/`x`7.bin last week.\n\n"
+      "Stored as /var/tmp/`systemd`x on each node.\n\n"
+      "It posed as `lsa`ss.exe there.\n\n"
+      "Then /srv/`cfg.d`old and saved`out.txt`now.\n");
+  (void)state;
+  assert_int_equal(d->nblocks, 4);
+  assert_true(block_is(d, 0, "Fetched from hxxp://bad-mirror[.]org/x7.bin last week."));
+  assert_true(block_is(d, 1, "Stored as /var/tmp/systemdx on each node."));
+  assert_true(block_is(d, 2, "It posed as lsass.exe there."));
+  assert_true(block_is(d, 3, "Then /srv/cfg.dold and saved out.txt now."));
+  ctix_document_free(d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -464,6 +483,7 @@ int main(void)
       cmocka_unit_test(test_tables),
       cmocka_unit_test(test_links_and_images),
       cmocka_unit_test(test_glued_links_and_code),
+      cmocka_unit_test(test_code_span_inside_word),
       cmocka_unit_test(test_reference_labels),
       cmocka_unit_test(test_reference_definition_destination),
       cmocka_unit_test(test_reference_label_limits),

@@ -653,6 +653,30 @@ static bool ends_in_word(const ctix__docb *b)
          ctix__isalnum((unsigned char)b->text.data[b->text.len - 1]);
 }
 
+/* True if s[0..n) is shaped like an observable or a part of one: it
+ * holds a '.', '/', '\\', '@' or ':' ("ncsc.gov.uk", "/opt/x/LIST",
+ * "R3ADM3.txt"; "svc", "kworker" are none). */
+static bool observable_shaped(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (s[i] == '.' || s[i] == '/' || s[i] == '\\' || s[i] == '@' || s[i] == ':')
+      return true;
+  return false;
+}
+
+/* True if the text appended so far ends with a separator of a path or
+ * URL: a code span after it is a part of that token
+ * ("/tmp/`kworker`d", "hxxp://host/`a`1.bin"). */
+static bool ends_in_path(const ctix__docb *b)
+{
+  char c;
+  if (b->text.len <= b->block_start)
+    return false;
+  c = b->text.data[b->text.len - 1];
+  return c == '/' || c == '\\';
+}
+
 /*
  * A link or code span written glued to the word before or after it
  * ("Report incidents to[ncsc.gov.uk](...)", "[site](...)or email",
@@ -660,12 +684,14 @@ static bool ends_in_word(const ctix__docb *b)
  * into Markdown): the page shows the link or code apart from the word, in
  * its own style, but its visible text would join the two into one word
  * ("toncsc.gov.uk", "LISTif"). Starts a new word before the text s[0..n)
- * of the atom when both the text so far and s are word characters there;
- * inline_text does the same after the atom.
+ * of the atom when both the text so far and s are word characters there
+ * and s is observable-shaped (observable_shaped); inline_text does the
+ * same after the atom (glued_after). A span that only styles a piece of a
+ * word ("`svc`host.exe", "/tmp/`kworker`d") stays in it.
  */
 static void glued_word_break(md *m, const char *s, size_t n)
 {
-  if (n && ctix__isalnum((unsigned char)s[0]) && ends_in_word(m->b))
+  if (n && ctix__isalnum((unsigned char)s[0]) && ends_in_word(m->b) && observable_shaped(s, n))
     ctix__docb_break(m->b);
 }
 
@@ -674,8 +700,19 @@ static void glued_word_break(md *m, const char *s, size_t n)
 static void glued_code_break(md *m, const char *s, size_t n)
 {
   if (n && s[0] && (ctix__isalnum((unsigned char)s[0]) || strchr("/\\~%$", s[0])) &&
-      ends_in_word(m->b))
+      ends_in_word(m->b) && (observable_shaped(s, n) || strchr("~%$", s[0])))
     ctix__docb_break(m->b);
+}
+
+/* True if a word glued after the link or code span a (of the inline text
+ * t) starts a word of its own: the atom's visible text is
+ * observable-shaped, and a code span does not continue a path or URL
+ * (`path`: the text before the span ended in a separator). */
+static bool glued_after(const char *t, const atom *a, bool path)
+{
+  if (a->kind == ATOM_LINK)
+    return observable_shaped(t + a->a, a->alen);
+  return a->kind == ATOM_CODE && !path && observable_shaped(t + a->a, a->alen);
 }
 
 static int emit_atom(md *m, const char *t, const atom *a)
@@ -771,13 +808,14 @@ static int inline_text(md *m, const char *t, size_t n)
       continue;
     }
     if (atom_at(m, t, n, i, &a, &m->budget)) {
+      bool path = ends_in_path(m->b);
       if ((rc = emit_atom(m, t, &a)))
         goto done;
       i += a.len;
-      /* "[site](...)or", "`code`if": the word after a link or code span
-       * is a word of its own */
-      if ((a.kind == ATOM_LINK || a.kind == ATOM_CODE) && i < n &&
-          ctix__isalnum((unsigned char)t[i]) && ends_in_word(m->b))
+      /* "[site](...)or", "`code.txt`if": the word after a link or code
+       * span is a word of its own (glued_after) */
+      if (i < n && ctix__isalnum((unsigned char)t[i]) && ends_in_word(m->b) &&
+          glued_after(t, &a, path))
         ctix__docb_break(m->b);
       continue;
     }

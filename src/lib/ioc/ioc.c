@@ -202,7 +202,7 @@ static int extract(ctix_ioc_list **out, const char *text, size_t len,
     goto fail;
   if (scan.tld_programs &&
       (rc = ctix__ioc_triage_one_type((ctix_ioc *)(*out)->items, (*out)->nitems,
-                                       (*out)->hits, (*out)->nhits))) {
+                                       (*out)->hits, (*out)->nhits, text, len))) {
     ctix_ioc_list_free(*out);
     *out = NULL;
     goto fail;

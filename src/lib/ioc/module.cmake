@@ -73,16 +73,22 @@ pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle)
 target_link_libraries(ctix PUBLIC PkgConfig::NETTLE)
 
 # Word lists of the triage (data/ioc/windows-programs.txt: built-in Windows
-# programs, triage.c; data/ioc/query-field-sets.txt: the first labels of
-# the field names of detection queries, net.c) become sorted C tables of
+# programs, triage.c; data/ioc/query-field-sets.txt and
+# query-field-leaves.txt: the first and last labels of the field names of
+# detection queries, net.c; mail-platforms.txt: web-mail platforms, net.c;
+# ad-domain-words.txt, actor-file-*.txt: context
+# words of file names, path.c) become sorted C tables of
 # strings, generated/ioc_<name>.h, at configure time, like the benign list:
 # one lower-case entry per line, '#' starts a comment; a malformed or
-# duplicate line stops the configuration, naming it.
+# duplicate line stops the configuration, naming it. The header also
+# defines <VAR>_LONGEST, the length of the longest entry, for code that
+# bounds a word before looking it up.
 function(ctix_ioc_word_table txt header var regex)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${txt})
   file(STRINGS ${txt} _lines)
   set(_words "")
   set(_lineno 0)
+  set(_longest 0)
   foreach(_line IN LISTS _lines)
     math(EXPR _lineno "${_lineno} + 1")
     string(REGEX REPLACE "#.*$" "" _line "${_line}")
@@ -98,6 +104,10 @@ function(ctix_ioc_word_table txt header var regex)
       message(FATAL_ERROR "${txt}:${_lineno}: duplicate entry '${_line}'")
     endif()
     list(APPEND _words "${_line}")
+    string(LENGTH "${_line}" _len)
+    if(_len GREATER _longest)
+      set(_longest ${_len})
+    endif()
   endforeach()
   if(NOT _words)
     message(FATAL_ERROR "${txt}: no entries")
@@ -110,6 +120,8 @@ function(ctix_ioc_word_table txt header var regex)
     string(APPEND _body "    \"${_w}\",\n")
   endforeach()
   string(APPEND _body "};\n")
+  string(TOUPPER "${var}" _uvar)
+  string(APPEND _body "#define ${_uvar}_LONGEST ${_longest}u\n")
   file(CONFIGURE OUTPUT ${header} CONTENT "@_body@" @ONLY)
 endfunction()
 ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/windows-programs.txt
@@ -117,4 +129,22 @@ ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/windows-programs.txt
                     "^[a-z0-9][a-z0-9_+-]*(\\.[a-z0-9_+-]+)*\\.[a-z0-9]+$")
 ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/query-field-sets.txt
                     ${CMAKE_BINARY_DIR}/generated/ioc_query_field_sets.h query_field_sets
+                    "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/ad-domain-words.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_ad_domain_words.h ad_domain_words
+                    "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/mail-platforms.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_mail_platforms.h mail_platforms
+                    "^[a-z0-9][a-z0-9-]*(\\.[a-z0-9-]+)+$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-words.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_words.h actor_file_words
+                    "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-stops.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_stops.h actor_file_stops
+                    "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-after.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_after.h actor_file_after
+                    "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/query-field-leaves.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_query_field_leaves.h query_field_leaves
                     "^[a-z][a-z0-9_]*$")

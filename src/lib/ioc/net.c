@@ -41,6 +41,8 @@
 #include "ioc/scan.h"
 #include "util/str.h"
 
+#include "ioc_mail_platforms.h"
+#include "ioc_query_field_leaves.h"
 #include "ioc_query_field_sets.h"
 
 #define DOMAIN_MAX 253u
@@ -515,11 +517,54 @@ static size_t ipv4_fmt(char *out, const unsigned oct[4])
   return o;
 }
 
-/* Emits an IPv4 address (with its triage) at [a, z). */
 /* Words before a dotted number that make it a version ("versions
  * 9.2.18.001 through 9.2.18.538"). */
 static const char *const version_words[] = {"version", "versions", "ver", NULL};
 
+/* True if the dotted number ending at t[z] is the first end of a range
+ * to another one: "through", "to" or '-' then digits and a dot
+ * ("9.2.18.001 through 9.2.18.538", "7.1.0.010 - 7.1.0.200"). */
+static bool range_after(const char *t, size_t len, size_t z)
+{
+  size_t i = z;
+  while (i < len && t[i] == ' ')
+    i++;
+  if (i < len && t[i] == '-')
+    i++;
+  else if (len - i > 8 && ctix__mem_istarts(t + i, len - i, "through "))
+    i += 8;
+  else if (len - i > 3 && ctix__mem_istarts(t + i, len - i, "to "))
+    i += 3;
+  else
+    return false;
+  while (i < len && t[i] == ' ')
+    i++;
+  while (i < len && ctix__isdigit((uchar)t[i]))
+    i++;
+  return i + 1 < len && t[i] == '.' && ctix__isdigit((uchar)t[i + 1]) &&
+         ctix__isdigit((uchar)t[i - 1]);
+}
+
+/* True if the dotted number t[a..z) is written as a product's version:
+ * a version word right before it ("version 9.2.18.001"), or among the
+ * three words before it when a range follows ("Versions of Contoso
+ * 7.1.0.010 through 7.1.0.200"). "Version 2 beacons to 185.220.101.004"
+ * is no version of the address. */
+static bool version_number(const ctix__ioc_scan *s, size_t a, size_t z)
+{
+  const char *t = s->text;
+  size_t e = a, b, k;
+  while (e > 0 && a - e < 4 && (t[e - 1] == ' ' || t[e - 1] == ':' || t[e - 1] == 'v'))
+    e--; /* "version: 9.2.18.001", "ver v9.2.18.001" */
+  for (b = e; b > 0 && e - b < 9 && ctix__isalpha((uchar)t[b - 1]); b--)
+    ;
+  for (k = 0; b < e && version_words[k]; k++)
+    if (ctix__mem_ieq(t + b, e - b, version_words[k]))
+      return true;
+  return range_after(s->text, s->len, z) && ctix__ioc_context_has(s, a, 3, version_words);
+}
+
+/* Emits an IPv4 address (with its triage) at [a, z). */
 static int emit_ipv4(ctix__ioc_scan *s, size_t a, size_t z, const unsigned oct[4])
 {
   char v[16];
@@ -530,10 +575,10 @@ static int emit_ipv4(ctix__ioc_scan *s, size_t a, size_t z, const unsigned oct[4
   int k;
   for (k = 0; k < 4; k++)
     bytes[k] = (uint8_t)oct[k];
-  /* written with a zero-padded group ("9.2.18.001") after "version": a
+  /* written with a zero-padded group ("9.2.18.001") as a version: a
    * product's version, not an address (only zero-padded quads are looked
    * at: addresses are rarely written so, versions often are) */
-  if (z - a > n && ctix__ioc_context_has(s, a, 3, version_words))
+  if (z - a > n && version_number(s, a, z))
     return ctix__ioc_emit(s, CTIX_IOC_IPV4, a, z, v, n, CTIX_IOC_STATUS_REJECTED,
                           R_VERSION);
   ctix__ioc_triage_ip(bytes, false, &st, &why);
@@ -831,17 +876,14 @@ int ctix__ioc_rec_ip(ctix__ioc_scan *s, size_t start, size_t end, const ctix__io
 
 /* ------------------------------------------------- fields of queries */
 
-/* Longest entry of query_field_sets. */
-#define FIELD_SET_MAX 16u
-
-/* True if the label w[0..n) (lower case, as the caller checked) is one of
- * query_field_sets (binary search). */
-static bool field_set(const char *w, size_t n)
+/* True if w[0..n) is one of the sorted table tab[0..count) (binary
+ * search; an entry longer than n never equals it). */
+static bool word_table_has(const char *const *tab, size_t count, const char *w, size_t n)
 {
-  size_t lo = 0, hi = sizeof(query_field_sets) / sizeof(query_field_sets[0]);
+  size_t lo = 0, hi = count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const char *e = query_field_sets[mid];
+    const char *e = tab[mid];
     int c = strncmp(e, w, n);
     if (c == 0)
       c = e[n] ? 1 : 0;
@@ -855,22 +897,44 @@ static bool field_set(const char *w, size_t n)
   return false;
 }
 
-/* True if t[a..z) is written as a field name could be: labels of
- * lower-case letters, digits and '_', the first one a field set of
- * query_field_sets ("process.parent.name"). */
-static bool field_shaped(const char *t, size_t a, size_t z)
+#define COUNT_OF(tab) (sizeof(tab) / sizeof((tab)[0]))
+
+/* Leaves of a field whose value is a host, kept as an indicator
+ * ("destination.domain: file.io", "dns.question.name == evil.com"). */
+static const char *const host_leaves[] = {"address", "domain", "host", "hostname",
+                                          "name", "url", NULL};
+
+/*
+ * True if t[a..z) is written as a field name: labels of lower-case
+ * letters, digits and '_', the first one a field set of
+ * data/ioc/query-field-sets.txt, and three labels or more
+ * ("process.parent.name") or two whose last is a leaf of
+ * data/ioc/query-field-leaves.txt ("process.name"; "file.io" is none).
+ * *leaf is set to where the last label starts.
+ */
+static bool field_shaped(const char *t, size_t a, size_t z, size_t *leaf)
 {
-  size_t k = a, first;
-  while (k < z && k - a <= FIELD_SET_MAX && (ctix__islower((uchar)t[k]) || t[k] == '_'))
+  size_t k = a, dots = 0;
+  while (k < z && k - a <= QUERY_FIELD_SETS_LONGEST && (ctix__islower((uchar)t[k]) || t[k] == '_'))
     k++;
-  if (k == a || k >= z || t[k] != '.' || !field_set(t + a, k - a))
+  if (k == a || k >= z || t[k] != '.' ||
+      !word_table_has(query_field_sets, COUNT_OF(query_field_sets), t + a, k - a))
     return false;
-  for (first = k; k < z; k++) {
+  *leaf = k + 1;
+  for (; k < z; k++) {
     uchar c = (uchar)t[k];
-    if (c != '.' && !ctix__islower(c) && !ctix__isdigit(c) && c != '_')
+    if (c == '.') {
+      dots++;
+      *leaf = k + 1;
+    } else if (!ctix__islower(c) && !ctix__isdigit(c) && c != '_') {
       return false;
+    }
   }
-  return first > a;
+  if (*leaf >= z)
+    return false;
+  return dots >= 2 || (z - *leaf <= QUERY_FIELD_LEAVES_LONGEST &&
+                       word_table_has(query_field_leaves, COUNT_OF(query_field_leaves),
+                                      t + *leaf, z - *leaf));
 }
 
 /* Skips blanks (spaces and tabs) from t[i] forward, within the line. */
@@ -881,39 +945,59 @@ static size_t blanks_after(const char *t, size_t len, size_t i)
   return i;
 }
 
-/* True if an operator of a query follows t[z..): ':' before a quoted
- * value, a list or a wildcard ("process.name : \"curl\"",
- * "process.name:(...)"), or before anything when written with a blank
- * before it ("x : y", which prose does not write); '==', '!=', '=~', '<',
- * '>'; "in (" / "like". A port ("file.io:443") or a colon ending a
- * sentence ("upload to file.io: ...") is none. */
+/* True if the line around t[i] holds query syntax besides a word
+ * operator: "==", "!=", a ':' or '=' before a quote, or "where "
+ * (a "like" or "in (" alone is prose: "went to file.io like ...", "to
+ * file.io in (at least) three intrusions"). */
+static bool query_line(const char *t, size_t len, size_t i)
+{
+  size_t b = i, e = i, k;
+  while (b > 0 && t[b - 1] != '\n' && i - b < 400)
+    b--;
+  while (e < len && t[e] != '\n' && e - i < 400)
+    e++;
+  for (k = b; k + 1 < e; k++) {
+    char c = t[k], d = t[k + 1];
+    if ((c == '=' || c == '!') && d == '=')
+      return true;
+    if ((c == ':' || c == '=') && (d == '"' || d == '\'' ||
+                                   (d == ' ' && k + 2 < e && t[k + 2] == '"')))
+      return true;
+    if ((c | 32) == 'w' && e - k > 6 && ctix__mem_istarts(t + k, e - k, "where ") &&
+        (k == b || t[k - 1] == ' ' || t[k - 1] == '|'))
+      return true;
+  }
+  return false;
+}
+
+/* True if an operator of a query follows t[z..): ':' (not a port,
+ * "file.io:443"), '==', '!=', '=~', '<', '>'; "in (" or "like" when the
+ * line holds other query syntax (query_line). */
 static bool operator_after(const char *t, size_t len, size_t z)
 {
-  size_t i = blanks_after(t, len, z), v;
+  size_t i = blanks_after(t, len, z);
   if (i >= len)
     return false;
-  if (t[i] == ':') {
-    if (i > z)
-      return true;
-    v = blanks_after(t, len, i + 1);
-    return v < len && (t[v] == '"' || t[v] == '\'' || t[v] == '(' || t[v] == '*' || t[v] == '[');
-  }
+  if (t[i] == ':')
+    return !(i == z && i + 1 < len && ctix__isdigit((uchar)t[i + 1]));
   if (i + 1 < len && (t[i] == '=' || t[i] == '!') && (t[i + 1] == '=' || t[i + 1] == '~'))
     return true;
   if ((t[i] == '<' || t[i] == '>') && i > z)
     return true;
   if (i == z || ((t[i] | 32) != 'i' && (t[i] | 32) != 'l'))
     return false;
-  return (len - i > 3 && ctix__mem_istarts(t + i, len - i, "in (")) ||
-         (len - i > 5 && ctix__mem_istarts(t + i, len - i, "like "));
+  return ((len - i > 3 && ctix__mem_istarts(t + i, len - i, "in (")) ||
+          (len - i > 5 && ctix__mem_istarts(t + i, len - i, "like "))) &&
+         query_line(t, len, i);
 }
 
 /* True if t[a..) is the unquoted value of a field of a query: a ':' or
  * "==" before it, and before that a field name ("event.dataset:
- * endpoint.events.network", the name of a data stream). */
+ * endpoint.events.network", the name of a data stream) whose leaf is no
+ * host's (host_leaves: "destination.domain: file.io" names a host). */
 static bool field_value(const char *t, size_t a)
 {
-  size_t i = a, e, b;
+  size_t i = a, e, b, leaf, k;
   while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
     i--;
   if (i == 0)
@@ -930,27 +1014,33 @@ static bool field_value(const char *t, size_t a)
   b = e;
   while (b > 0 && e - b < 64 && (ctix__isalnum((uchar)t[b - 1]) || t[b - 1] == '.' || t[b - 1] == '_'))
     b--;
-  return e > b && memchr(t + b, '.', e - b) && field_shaped(t, b, e);
+  if (e == b || !memchr(t + b, '.', e - b) || !field_shaped(t, b, e, &leaf))
+    return false;
+  for (k = 0; host_leaves[k]; k++)
+    if (ctix__mem_ieq(t + leaf, e - leaf, host_leaves[k]))
+      return false;
+  return true;
 }
 
 /*
  * True if the name t[a..z) is a field name of a detection query, or the
  * bare value of one, rather than a host: "process.parent.name" in
- * "process.parent.name : \"osascript\"", "endpoint.events.network" in
- * "event.dataset: endpoint.events.network" (ECS field names in the EQL,
- * KQL or ES|QL of an article; ".name" and ".network" are TLDs). Its first
- * label must be a field set of data/ioc/query-field-sets.txt and an
- * operator must follow it, or a field and its operator come before it.
- * Only valid names reach it (emit_domain), and most leave at the first
- * label.
+ * "process.parent.name : \"osascript\"", "dns.question.name" in
+ * "dns.question.name: x", "endpoint.events.network" in "event.dataset:
+ * endpoint.events.network" (ECS field names in the EQL, KQL or ES|QL of
+ * an article; ".name" and ".network" are TLDs). It must be field-shaped
+ * (field_shaped) and an operator must follow it, or a field and its
+ * operator come before it. Only valid names reach it (emit_domain), and
+ * most leave at the operator test.
  */
 static bool query_field(const ctix__ioc_scan *s, size_t a, size_t z)
 {
   const char *t = s->text;
+  size_t leaf;
   /* the operators first: most names have none around them */
   if (!operator_after(t, s->len, z) && !field_value(t, a))
     return false;
-  return field_shaped(t, a, z) && !ctix__ioc_is_defanged(s, a, z);
+  return field_shaped(t, a, z, &leaf) && !ctix__ioc_is_defanged(s, a, z);
 }
 
 /* Emits the domain h[0..n) of the scanned text at [a, z) if valid; a name
@@ -1120,14 +1210,9 @@ static int literal_ip(ctix__ioc_scan *s, size_t a, size_t z, int *rc)
   return 0;
 }
 
-/* Web-mail platforms where anyone opens a mailbox: the platform's domain
- * may be benign, an address at it is not. */
-static const char *const mail_platforms[] = {
-    "aol.com",        "gmail.com",   "gmx.com",     "gmx.net",     "googlemail.com",
-    "hotmail.com",    "icloud.com",  "live.com",    "mail.com",    "mail.ru",
-    "me.com",         "msn.com",     "outlook.com", "proton.me",   "protonmail.com",
-    "tutanota.com",   "yahoo.com",   "yandex.com",  "yandex.ru",   "zoho.com",
-};
+/* Web-mail platforms where anyone opens a mailbox (the platform's domain
+ * may be benign, an address at it is not): mail_platforms[] of
+ * ioc_mail_platforms.h, from data/ioc/mail-platforms.txt. */
 
 /* Words that make an address in their sentence a place to report to
  * ("report incidents to ...", "... to report vulnerabilities"). */
@@ -1135,37 +1220,90 @@ static const char *const report_words[] = {"report", "reporting", "reports", NUL
 #define REPORT_WORDS_BEFORE 24u  /* words looked at before the address */
 #define REPORT_SPAN_AFTER 160u   /* bytes looked at after it */
 
+/* True if the canonical (lower-case) domain d[0..n) is a web-mail
+ * platform. */
 static bool mail_platform(const char *d, size_t n)
 {
-  size_t i;
-  for (i = 0; i < sizeof(mail_platforms) / sizeof(mail_platforms[0]); i++)
-    if (n && ctix__lower((uchar)d[0]) == mail_platforms[i][0] &&
-        ctix__mem_ieq(d, n, mail_platforms[i]))
-      return true;
-  return false;
+  return n && word_table_has(mail_platforms, COUNT_OF(mail_platforms), d, n);
 }
 
 /* Bytes looked at before an address for an organisation's contact. */
 #define CONTACT_SPAN_BEFORE 200u
 
-/* Words after "contact" that name the writer or the reader, not an
- * organisation ("contact us at", "Contact our support at" in a ransom
- * note). */
-static const char *const contact_pronouns[] = {"me", "our", "the", "them", "us", "your", NULL};
+/* The label of the registrable domain of the canonical name d[0..n)
+ * ("siemens" of "productcert.siemens.com", by the public-suffix list)
+ * into out[0..*out_n); 0 if found, CTIX_EINVAL if not. */
+static int registrable_label(size_t *out_n, char *out, const char *d, size_t n)
+{
+  char buf[DOMAIN_MAX + 1];
+  const char *r, *dot;
+  if (n == 0 || n > DOMAIN_MAX)
+    return CTIX_EINVAL;
+  memcpy(buf, d, n);
+  buf[n] = '\0';
+  pthread_once(&g_psl_once, psl_load);
+  if (!g_psl || !(r = psl_registrable_domain(g_psl, buf)))
+    return CTIX_EINVAL;
+  dot = strchr(r, '.');
+  *out_n = dot ? (size_t)(dot - r) : strlen(r);
+  if (*out_n == 0 || *out_n > LABEL_MAX)
+    return CTIX_EINVAL;
+  memcpy(out, r, *out_n);
+  return 0;
+}
+
+/*
+ * True if the capitalised words from t[k..a) name the organisation whose
+ * registrable domain label is lab[0..ln): the first one, two, ... words
+ * ("Siemens", "Palo Alto Networks"), written together or joined with '-',
+ * equal the label in any case ("siemens", "paloaltonetworks",
+ * "palo-alto-networks"). Contained is not enough: "Contact Microsoft
+ * Support at support@microsoft-helpdesk.com" (a lure) and "Contact Babuk
+ * Support at babuk@onionmail.org" (a ransom note) name no owner of the
+ * domain.
+ */
+static bool names_domain(const char *t, size_t k, size_t a, const char *lab, size_t ln)
+{
+  size_t m = 0, mj = 0, w, j; /* bytes of the label matched: together, joined */
+  bool plain = true, joined = true;
+  while (k < a && ctix__isupper((uchar)t[k])) {
+    for (w = k; w < a && ctix__isalnum((uchar)t[w]); w++)
+      ;
+    for (j = 0; plain && j < w - k; j++)
+      plain = m + j < ln && ctix__lower((uchar)t[k + j]) == (uchar)lab[m + j];
+    for (j = 0; joined && j < w - k; j++)
+      joined = mj + j < ln && ctix__lower((uchar)t[k + j]) == (uchar)lab[mj + j];
+    m += w - k;
+    mj += w - k;
+    if ((plain && m == ln) || (joined && mj == ln))
+      return true;
+    joined = joined && lab[mj] == '-';
+    mj++;
+    if ((!plain && !joined) || w >= a || t[w] != ' ')
+      return false;
+    k = w + 1;
+  }
+  return false;
+}
 
 /*
  * True if the sentence before the address at t[a..) tells the reader to
- * contact an organisation named with a capital ("contact Siemens
- * Industrial Cybersecurity Services at ...", "consider contacting Acme
- * PSIRT via <url> or email ..."): a vendor's or agency's contact that
- * closes an advisory, not an indicator. "Contact us at ..." (a ransom
- * note) is none. Looked at only when a "contact" word is near
+ * contact the organisation that owns the address's domain d[0..dn),
+ * named with a capital ("contact Siemens Industrial Cybersecurity
+ * Services at ...@siemens.com", "consider contacting Acme PSIRT via <url>
+ * or email psirt@acme.com"): a vendor's or agency's contact that closes
+ * an advisory, not an indicator. The name must be the domain's
+ * registrable label (names_domain): "Contact LockBit at ...@tutanota.io"
+ * (a ransom note), "contact Microsoft Support at
+ * support@microsoft-helpdesk.com" (a lure) are none. Looked at only when a "contact" word is near
  * (reporting_contact).
  */
-static bool organisation_contact(const ctix__ioc_scan *s, size_t a)
+static bool organisation_contact(const ctix__ioc_scan *s, size_t a, const char *d, size_t dn)
 {
   const char *t = s->text;
-  size_t lo = a > CONTACT_SPAN_BEFORE ? a - CONTACT_SPAN_BEFORE : 0, i, k, w;
+  char lab[LABEL_MAX];
+  size_t lo = a > CONTACT_SPAN_BEFORE ? a - CONTACT_SPAN_BEFORE : 0, i, k, ln = 0;
+  bool have_label = false;
   for (i = a; i > lo; i--) {
     char c = t[i - 1];
     if (c == '\n' || ((c == '.' || c == '!' || c == '?') && i < a && t[i] == ' '))
@@ -1181,17 +1319,13 @@ static bool organisation_contact(const ctix__ioc_scan *s, size_t a)
     k++;
     if (k >= a || !ctix__isupper((uchar)t[k]))
       continue;
-    for (w = k; w < a && ctix__isalpha((uchar)t[w]); w++)
-      ;
-    {
-      size_t j;
-      bool pronoun = false;
-      for (j = 0; contact_pronouns[j]; j++)
-        if (ctix__mem_ieq(t + k, w - k, contact_pronouns[j]))
-          pronoun = true;
-      if (!pronoun)
-        return true;
+    if (!have_label) {
+      if (registrable_label(&ln, lab, d, dn) < 0)
+        return false;
+      have_label = true;
     }
+    if (names_domain(t, k, a, lab, ln))
+      return true;
   }
   return false;
 }
@@ -1203,9 +1337,10 @@ static const char *const report_contact_words[] = {"report",  "reporting",  "rep
 
 /* True if the sentence around the address t[a..z) says to report
  * something to it: a report word before it, or after it before the
- * sentence ends; or if it tells the reader to contact an organisation
- * there (organisation_contact). */
-static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
+ * sentence ends; or if it tells the reader to contact the organisation
+ * of its domain d[0..dn) there (organisation_contact). */
+static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z, const char *d,
+                              size_t dn)
 {
   const char *t = s->text;
   size_t i, lim = z + REPORT_SPAN_AFTER < s->len ? z + REPORT_SPAN_AFTER : s->len;
@@ -1214,7 +1349,7 @@ static bool reporting_contact(const ctix__ioc_scan *s, size_t a, size_t z)
 #endif
   if (ctix__ioc_context_has(s, a, REPORT_WORDS_BEFORE, report_contact_words) &&
       (ctix__ioc_context_has(s, a, REPORT_WORDS_BEFORE, report_words) ||
-       organisation_contact(s, a)))
+       organisation_contact(s, a, d, dn)))
     return true;
   for (i = z; i < lim; i++) {
 #if defined(__SSE2__)
@@ -1358,7 +1493,7 @@ int ctix__ioc_rec_email(ctix__ioc_scan *s, size_t start, size_t end, const ctix_
           st = CTIX_IOC_STATUS_IOC;
           why = NULL;
         }
-        if (st == CTIX_IOC_STATUS_IOC && !platform && reporting_contact(s, la, hz)) {
+        if (st == CTIX_IOC_STATUS_IOC && !platform && reporting_contact(s, la, hz, d, dn)) {
           st = dst = CTIX_IOC_STATUS_BENIGN;
           why = dwhy = R_REPORTING;
         }

@@ -28,6 +28,11 @@
 #include "ioc/scan.h"
 #include "util/str.h"
 
+#include "ioc_actor_file_after.h"
+#include "ioc_actor_file_stops.h"
+#include "ioc_ad_domain_words.h"
+#include "ioc_actor_file_words.h"
+
 #define PATH_MAX_LEN 2048u  /* longest path or key taken */
 #define QUOTE_SPAN 512u     /* how far a closing quote is looked for */
 #define SPACE_WORDS 4u      /* words of one name part with spaces */
@@ -149,12 +154,8 @@ static const char *const net_words[] = {
 };
 
 /* Words after "domain" that make it a Windows domain, not a host name
- * ("domain controllers", "domain admins"), sorted. */
-static const char *const ad_domain_words[] = {
-    "account",  "accounts", "admin",  "administrator", "administrators", "admins",
-    "controller", "controllers", "credentials", "group", "groups", "join", "joined",
-    "policies", "policy", "trust", "trusts", "user", "users",
-};
+ * ("domain controllers", "domain admins"): ad_domain_words[] of
+ * ioc_ad_domain_words.h, from data/ioc/ad-domain-words.txt. */
 
 /* Words before "from" that make what follows a file ("extracted from"). */
 static const char *const from_file_words[] = {
@@ -179,7 +180,8 @@ static const char *const not_files[] = {
  */
 typedef uint32_t word_lens[32];
 static word_lens glue_words_lens, stop_words_lens, file_words_lens, net_words_lens,
-    from_file_words_lens, ad_domain_words_lens;
+    from_file_words_lens, ad_domain_words_lens, actor_file_words_lens, actor_file_after_lens,
+    actor_file_stops_lens;
 #define WORDS(tab) tab, COUNT(tab), tab##_lens
 static void tables_init(void);
 
@@ -331,6 +333,9 @@ static void build_tables(void)
   build_word_lens(glue_words_lens, glue_words, COUNT(glue_words));
   build_word_lens(stop_words_lens, stop_words, COUNT(stop_words));
   build_word_lens(ad_domain_words_lens, ad_domain_words, COUNT(ad_domain_words));
+  build_word_lens(actor_file_words_lens, actor_file_words, COUNT(actor_file_words));
+  build_word_lens(actor_file_after_lens, actor_file_after, COUNT(actor_file_after));
+  build_word_lens(actor_file_stops_lens, actor_file_stops, COUNT(actor_file_stops));
   build_word_lens(file_words_lens, file_words, COUNT(file_words));
   build_word_lens(net_words_lens, net_words, COUNT(net_words));
   build_word_lens(from_file_words_lens, from_file_words, COUNT(from_file_words));
@@ -1223,15 +1228,17 @@ static bool path_ok(path_kind kind, const char *t, size_t body, size_t e, char s
 
 /*
  * Where a POSIX absolute path t[i..e) holds a second one glued after it,
- * or e: the path's own first two folders written again at a later
- * separator ("/opt/x/conf/LIST/opt/x/conf/LIST.tmp", two arguments of
- * "cp" whose space was lost). A path that only passes through a folder of
- * the same name ("/usr/lib/usr/...") is not split: both folders must come
- * again, in order.
+ * or e: at a later separator k, the path t[k..e) is a file of the same
+ * folder as the first one t[i..k) ("/opt/x/conf/LIST/opt/x/conf/LIST.tmp",
+ * the two arguments of "cp X X.tmp" whose space was lost). A path that
+ * only passes through folders of the same names is one path
+ * ("/var/lib/docker/overlay2/3f2a/merged/var/lib/docker/.cache/kworker",
+ * "/home/admin/backup/home/admin/.ssh/id_rsa"). Candidates are looked
+ * for at the first two folders written again.
  */
 static size_t doubled_at(const char *t, size_t i, size_t e)
 {
-  size_t p, k;
+  size_t p, k, f;
   const char *q;
   if (e - i < 8 || t[i] != '/')
     return e;
@@ -1242,9 +1249,15 @@ static size_t doubled_at(const char *t, size_t i, size_t e)
   if (!q || q[-1] == '/')
     return e;
   p = (size_t)(q - t) + 1 - i; /* "/a/b/" */
-  for (k = i + p; k + p < e; k++)
-    if (t[k] == '/' && t[k - 1] != '/' && memcmp(t + k, t + i, p) == 0)
+  for (k = i + p; k + p < e; k++) {
+    if (t[k] != '/' || t[k - 1] == '/' || memcmp(t + k, t + i, p) != 0)
+      continue;
+    for (f = k - 1; f > i && t[f] != '/'; f--)
+      ; /* the first path's folder is t[i..f] */
+    if (k + (f - i + 1) < e && memcmp(t + k, t + i, f - i + 1) == 0 &&
+        !memchr(t + k + (f - i + 1), '/', e - k - (f - i + 1)))
       return k;
+  }
   return e;
 }
 
@@ -1409,13 +1422,71 @@ static bool net_word(const char *t, size_t len, size_t wb, size_t we)
 }
 
 /*
+ * What the words around t[start..end) say of the name: 1 a file (a file
+ * word first: "ran the script x.sh"), -1 a host (a net word first:
+ * "beacons to x.sh", "resolved the domain x.sh"), 0 neither. The words
+ * before it are read first, then the words after it; with `strong`, a
+ * net word before it says host only when no file word follows the name
+ * ("connected with this x.sh script" is a file), and a word after it only
+ * when it calls the name a domain ("x.py (C2 domain ...)"; "x.py on
+ * every server" names where a tool ran).
+ */
+static int context_words(const char *t, size_t len, size_t start, size_t end, bool strong)
+{
+  size_t wb, we, pos = start, raw;
+  unsigned n;
+  bool host = false;
+  for (n = 0; n < CONTEXT_WORDS && prev_word(t, pos, &wb, &we, &raw); n++) {
+    if (word_in(WORDS(file_words), t + wb, we - wb))
+      return 1;
+    if (net_word(t, len, wb, we)) {
+      if (!strong)
+        return -1;
+      host = true; /* unless a file word follows the name */
+      break;
+    }
+    if (ctix__mem_ieq(t + wb, we - wb, "from")) {
+      size_t b2, e2, r2;
+      return prev_word(t, raw, &b2, &e2, &r2) &&
+                     word_in(WORDS(from_file_words), t + b2, e2 - b2)
+                 ? 1
+                 : 0;
+    }
+    pos = raw;
+  }
+  pos = end;
+  for (n = 0; n < NEXT_CONTEXT_WORDS && next_word(t, len, pos, &wb, &we); n++) {
+    if (word_in(WORDS(file_words), t + wb, we - wb))
+      return 1;
+    if (net_word(t, len, wb, we) &&
+        (!strong || ctix__mem_ieq(t + wb, we - wb, "domain") ||
+         ctix__mem_ieq(t + wb, we - wb, "domains")))
+      return -1;
+    pos = we;
+  }
+  return host ? -1 : 0;
+}
+
+bool ctix__ioc_context_says_host(const char *t, size_t len, size_t start, size_t end)
+{
+  if (end > len || start >= end)
+    return false;
+  tables_init();
+  /* a port ("x.sh:8443") or a scheme ("tcp://x.sh") beside it */
+  if (end + 1 < len && t[end] == ':' && ctix__isdigit((unsigned char)t[end + 1]))
+    return true;
+  if (start >= 3 && t[start - 1] == '/' && t[start - 2] == '/' && t[start - 3] == ':')
+    return true;
+  return context_words(t, len, start, end, true) < 0;
+}
+
+/*
  * Whether the words around t[start..end), a name whose extension `dot`
  * (index of the '.') is also a top-level domain, say it is a file.
  */
 static bool context_says_file(const char *t, size_t len, size_t start, size_t end, size_t dot)
 {
-  size_t k, wb, we, pos, raw;
-  unsigned n;
+  size_t k;
 
   tables_init();
   /* a path or URL path before it, or a bigger file name ("report#2.zip") */
@@ -1432,26 +1503,13 @@ static bool context_says_file(const char *t, size_t len, size_t start, size_t en
     if (x && x->kind != O)
       return true;
   }
-  pos = start;
-  for (n = 0; n < CONTEXT_WORDS && prev_word(t, pos, &wb, &we, &raw); n++) {
-    if (word_in(WORDS(file_words), t + wb, we - wb))
-      return true;
-    if (net_word(t, len, wb, we))
-      return false;
-    if (ctix__mem_ieq(t + wb, we - wb, "from")) {
-      size_t b2, e2, r2;
-      return prev_word(t, raw, &b2, &e2, &r2) &&
-             word_in(WORDS(from_file_words), t + b2, e2 - b2);
-    }
-    pos = raw;
-  }
-  pos = end;
-  for (n = 0; n < NEXT_CONTEXT_WORDS && next_word(t, len, pos, &wb, &we); n++) {
-    if (word_in(WORDS(file_words), t + wb, we - wb))
-      return true;
-    if (net_word(t, len, wb, we))
-      return false;
-    pos = we;
+  switch (context_words(t, len, start, end, false)) {
+  case 1:
+    return true;
+  case -1:
+    return false;
+  default:
+    break;
   }
   /* no word decided: a script or program written as code ("`tool.py`"),
    * or named as a part of a tool ("Impacket's secretsdump.py") */
@@ -1554,6 +1612,57 @@ static bool comma_list(const char *t, size_t a, size_t e)
   return pieces > 1 && named == pieces;
 }
 
+/* True if a hash (32, 40 or 64 hex digits, alone) lies on the line of
+ * t[a..e), within 160 bytes of it ("| sort.exe | 5f4dcc3b5aa7... |"). */
+static bool hash_beside(const char *t, size_t len, size_t a, size_t e)
+{
+  size_t lo = a > 160 ? a - 160 : 0, hi = e + 160 < len ? e + 160 : len, k, r;
+  for (k = a; k > lo && t[k - 1] != '\n'; k--)
+    ;
+  lo = k;
+  for (k = e; k < hi && t[k] != '\n'; k++)
+    ;
+  hi = k;
+  for (k = lo; k < hi; k = r + 1) {
+    for (r = k; r < hi && (ctix__isdigit((unsigned char)t[r]) || (unsigned)((t[r] | 32) - 'a') < 6); r++)
+      ;
+    if ((r - k == 32 || r - k == 40 || r - k == 64) &&
+        (k == 0 || !ctix__isalnum((unsigned char)t[k - 1])) &&
+        (r >= len || !ctix__isalnum((unsigned char)t[r])))
+      return true;
+  }
+  return false;
+}
+
+/*
+ * True if the text says the built-in program's name t[a..e), written
+ * bare, is the actors' own file: a word of data/ioc/actor-file-words.txt
+ * among the words before it, up to a word of actor-file-stops.txt
+ * ("renamed the miner to sort.exe"; not "malicious use of wmic.exe"), one of
+ * data/ioc/actor-file-after.txt among the words after it
+ * ("RuntimeBroker.exe - Associated file."), or a hash beside it on its
+ * line.
+ */
+static bool actor_file(const char *t, size_t len, size_t a, size_t e)
+{
+  size_t wb, we, pos = a, raw;
+  unsigned n;
+  for (n = 0; n < CONTEXT_WORDS && prev_word(t, pos, &wb, &we, &raw); n++) {
+    if (word_in(WORDS(actor_file_words), t + wb, we - wb))
+      return true;
+    if (word_in(WORDS(actor_file_stops), t + wb, we - wb))
+      break;
+    pos = raw;
+  }
+  pos = e;
+  for (n = 0; n < NEXT_CONTEXT_WORDS && next_word(t, len, pos, &wb, &we); n++) {
+    if (word_in(WORDS(actor_file_after), t + wb, we - wb))
+      return true;
+    pos = we;
+  }
+  return hash_beside(t, len, a, e);
+}
+
 /* The file-name checks on one name t[a..e) of a token; emits it and
  * returns 1, or returns 0 (or an error). */
 static int filename_piece(ctix__ioc_scan *s, size_t a, size_t e)
@@ -1589,6 +1698,12 @@ static int filename_piece(ctix__ioc_scan *s, size_t a, size_t e)
     const char *why;
     int rc;
     ctix__ioc_triage_file(t + a, e - a, &fst, &why);
+    /* a built-in program's name given to the actors' file */
+    if (fst == CTIX_IOC_STATUS_BENIGN && why && strcmp(why, "well-known system file") == 0 &&
+        actor_file(t, s->len, a, e)) {
+      fst = CTIX_IOC_STATUS_IOC;
+      why = NULL;
+    }
     rc = ctix__ioc_emit(s, CTIX_IOC_FILE_NAME, a, e, t + a, e - a, fst, why);
     if (rc < 0)
       return rc;

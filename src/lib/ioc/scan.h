@@ -153,6 +153,11 @@ ctix__ext_kind ctix__ioc_ext_kind(const char *ext, size_t n);
  * "archive"; a nearby "domain", "site", "visit", "from" says host).
  */
 bool ctix__ioc_filename_likely(const ctix__ioc_scan *s, size_t start, size_t end);
+/* True if the text around the name t[start..end) says it is a host: a
+ * port or a scheme beside it, a net word ("beacons", "domain",
+ * "resolved", ...) before any file word among the words before it, or
+ * "domain" among the words after it. */
+bool ctix__ioc_context_says_host(const char *t, size_t len, size_t start, size_t end);
 
 /* Triage of a network value (triage.c): sets *status and *reason for an
  * IPv4/IPv6 address (private, reserved, documentation ranges as data) or a
@@ -170,10 +175,12 @@ void ctix__ioc_triage_file(const char *path, size_t n, ctix_ioc_status *status,
 /* Rejects ("file name elsewhere in the text") a domain item, not written
  * defanged, whose value is also a file_name item, that ends in a script or
  * program extension ("secretsdump.py") and that no path or URL holds at
- * any of its hits; run on the finished list when the scan emitted such a
- * file name (ctix__ioc_scan.tld_programs). Returns 0 or CTIX_ENOMEM. */
+ * any of its hits and whose text text[0..len) (the hits' offsets) says
+ * host at none of its hits (ctix__ioc_context_says_host); run on the
+ * finished list when the scan emitted such a file name
+ * (ctix__ioc_scan.tld_programs). Returns 0 or CTIX_ENOMEM. */
 int ctix__ioc_triage_one_type(ctix_ioc *items, size_t nitems, const ctix_ioc_hit *hits,
-                              size_t nhits);
+                              size_t nhits, const char *text, size_t len);
 /* Marks the url/domain/email/ip items all of whose hits lie in a reference
  * section of `doc` ("References", "Sources", "Further reading", ...) as
  * BENIGN "reference link"; run on the finished list (document offsets) by

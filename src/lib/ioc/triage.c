@@ -488,11 +488,17 @@ static const char *const reference_headings[] = {
     "related links",     "useful links",      "links",            "read more",
     "related reading",   "related articles",  "notes and references", "endnotes",
     "footnotes",         "credits and references", "references and further reading",
-    "notes",
 };
 
-/* True if heading text h[0..n) names a reference section. */
-static bool is_reference_heading(const char *h, size_t n)
+/* Headings of sections that may hold references among other things
+ * (CISA's "Notes" endnotes, but also an author's notes on the attack):
+ * only URLs and their hosts there are references, and the sections under
+ * them are not. */
+static const char *const note_headings[] = {"notes"};
+
+/* What heading text h[0..n) names: 1 a reference section, 2 a notes
+ * section (note_headings), 0 neither. */
+static int reference_heading(const char *h, size_t n)
 {
   size_t i;
   h = ctix__trim(h, &n);
@@ -517,8 +523,11 @@ static bool is_reference_heading(const char *h, size_t n)
     n--;
   for (i = 0; i < sizeof(reference_headings) / sizeof(reference_headings[0]); i++)
     if (ctix__mem_ieq(h, n, reference_headings[i]))
-      return true;
-  return false;
+      return 1;
+  for (i = 0; i < sizeof(note_headings) / sizeof(note_headings[0]); i++)
+    if (ctix__mem_ieq(h, n, note_headings[i]))
+      return 2;
+  return 0;
 }
 
 /* Types a reference section turns into "reference link"s. */
@@ -546,26 +555,27 @@ static size_t section_at(const ctix_document *doc, size_t pos)
 int ctix__ioc_triage_references(ctix_ioc *items, size_t nitems, const ctix_ioc_hit *hits,
                                 size_t nhits, const ctix_document *doc)
 {
-  bool *ref = NULL;
+  unsigned char *ref = NULL;    /* per section: reference_heading's answer */
   unsigned char *where = NULL;  /* per item: 0 no hit, 1 only in references, 2 elsewhere */
-  size_t i;
+  size_t i, url_end = 0;
   bool any = false;
   int rc = 0;
   if (!doc || !doc->sections || doc->nsections < 2 || !nitems)
     return 0;
-  ref = calloc(doc->nsections, sizeof(*ref));
+  ref = calloc(doc->nsections, 1);
   if (!ref)
     return CTIX_ENOMEM;
-  /* A section is a reference section if it or an ancestor is one. */
+  /* A section is a reference section if it or an ancestor is one; a
+   * notes section is one for itself only. */
   for (i = 1; i < doc->nsections; i++) {
     const ctix_section *sec = &doc->sections[i];
-    bool r = false;
+    int r = 0;
     if (sec->heading.end > sec->heading.start && sec->heading.end <= doc->len)
-      r = is_reference_heading(doc->text + sec->heading.start,
-                               sec->heading.end - sec->heading.start);
-    if (!r && sec->parent > 0 && (size_t)sec->parent < i)
-      r = ref[sec->parent];
-    ref[i] = r;
+      r = reference_heading(doc->text + sec->heading.start,
+                            sec->heading.end - sec->heading.start);
+    if (!r && sec->parent > 0 && (size_t)sec->parent < i && ref[sec->parent] == 1)
+      r = 1;
+    ref[i] = (unsigned char)r;
     any = any || r;
   }
   if (!any)
@@ -575,17 +585,30 @@ int ctix__ioc_triage_references(ctix_ioc *items, size_t nitems, const ctix_ioc_h
     rc = CTIX_ENOMEM;
     goto done;
   }
+  /* hits in text order: in a notes section, a URL's hit covers the hits
+   * of its host that start before its end */
   for (i = 0; i < nhits; i++) {
-    if (hits[i].ioc >= nitems)
+    const ctix_ioc_hit *h = &hits[i];
+    int r;
+    ctix_ioc_type t;
+    if (h->ioc >= nitems)
       continue;
-    if (!ref[section_at(doc, hits[i].span.start)])
-      where[hits[i].ioc] = 2;
-    else if (!where[hits[i].ioc])
-      where[hits[i].ioc] = 1;
+    r = ref[section_at(doc, h->span.start)];
+    t = (ctix_ioc_type)items[h->ioc].type;
+    if (r == 2 && t != CTIX_IOC_URL && !(t == CTIX_IOC_DOMAIN && h->span.start < url_end))
+      r = 0;
+    if (t == CTIX_IOC_URL && h->span.end > url_end)
+      url_end = h->span.end;
+    if (!r)
+      where[h->ioc] = 2;
+    else if (!where[h->ioc])
+      where[h->ioc] = 1;
   }
   for (i = 0; i < nitems; i++) {
     ctix_ioc *it = &items[i];
-    if (it->status != CTIX_IOC_STATUS_IOC || !is_link_type(it->type) || where[i] != 1)
+    /* a defanged observable is one its author marked as dangerous */
+    if (it->status != CTIX_IOC_STATUS_IOC || !is_link_type(it->type) || where[i] != 1 ||
+        it->defanged)
       continue;
     it->status = CTIX_IOC_STATUS_BENIGN;
     it->reason = "reference link";
@@ -629,10 +652,10 @@ static bool ambiguous_program(const char *v)
 }
 
 int ctix__ioc_triage_one_type(ctix_ioc *items, size_t nitems, const ctix_ioc_hit *hits,
-                              size_t nhits)
+                              size_t nhits, const char *text, size_t len)
 {
   /* per item: 1 a domain that may be a file, 2 one of its hits is inside
-   * a path or URL */
+   * a path or URL or has a host's words around it */
   unsigned char *cand = NULL;
   size_t files[ONE_TYPE_MAX];
   size_t i, j, nfiles = 0, ncand = 0, cover_end = 0;
@@ -668,7 +691,9 @@ int ctix__ioc_triage_one_type(ctix_ioc *items, size_t nitems, const ctix_ioc_hit
     if (h->ioc >= nitems)
       continue;
     t = items[h->ioc].type;
-    if (cand[h->ioc] && h->span.start < cover_end)
+    if (cand[h->ioc] == 1 &&
+        (h->span.start < cover_end ||
+         ctix__ioc_context_says_host(text, len, h->span.start, h->span.end)))
       cand[h->ioc] = 2;
     if ((t == CTIX_IOC_FILE_PATH || t == CTIX_IOC_URL) && h->span.end > cover_end)
       cover_end = h->span.end;
