@@ -572,6 +572,57 @@ static void test_sector_victim_asides(void **state)
       fail_msg("%s %s in: %s", cases[i].named ? "no" : "a", cases[i].name, cases[i].text);
 }
 
+/* News wording the aside rules must leave alone: a victim's servers,
+ * systems, accounts or customers name the victim; "should" names no
+ * victim only as advice to the reader at a sentence's start; incident
+ * response, detection or resources sections tell attacks; "inquiries",
+ * "audience" and "trademark" only in a notice's shape; "manufacturer"
+ * names the sector in an appositive of a sentence about an attack and as
+ * a possessive before anything but a product. */
+static void test_sector_victim_news(void **state)
+{
+  (void)state;
+  static const name_case cases[] = {
+      {"The intruders breached Harbrook Casinos servers and took guest records.", CTIX_ENTITY_VICTIM,
+       "Harbrook Casinos", true},
+      {"The crew hacked Quillon systems over the weekend.", CTIX_ENTITY_VICTIM, "Quillon", true},
+      {"The gang targeted Fernvale Insurance customers with extortion texts.", CTIX_ENTITY_VICTIM,
+       "Fernvale Insurance", true},
+      {"Intruders compromised Brightmoor accounts on a cloud data platform.", CTIX_ENTITY_VICTIM, "Brightmoor",
+       true},
+      {"The ransomware attack on Lakeside Clinic devices forced ambulance diversions.", CTIX_ENTITY_VICTIM,
+       "Lakeside Clinic", true},
+      {"The crew targeted clinics in Texas, and organizations should update now.", CTIX_ENTITY_SECTOR,
+       "healthcare", true},
+      {"Victims should call the police; the crew has hit over 200 schools.", CTIX_ENTITY_SECTOR, "education",
+       true},
+      {"The attack on Orlen Freight, which shouldn't have happened, stopped deliveries.", CTIX_ENTITY_VICTIM,
+       "Orlen Freight", true},
+      {"Clinics that should have updated were hit by the ransomware.", CTIX_ENTITY_SECTOR, "healthcare", true},
+      {"Operators in the energy sector should review their logs.", CTIX_ENTITY_SECTOR, "energy", false},
+      {"Organizations in the banking sector shouldn't expose their portals.", CTIX_ENTITY_SECTOR, "finance",
+       false},
+      {"# Report\n\n## Incident Response\n\nThe crew breached Lakeside Clinic's network and encrypted servers "
+       "at two hospitals.",
+       CTIX_ENTITY_SECTOR, "healthcare", true},
+      {"# Report\n\n## Resources\n\nThe crew breached Lakeside Clinic's network in May.", CTIX_ENTITY_VICTIM,
+       "Lakeside Clinic", true},
+      {"# Report\n\n## Detection\n\nThe crew encrypted servers at two hospitals.", CTIX_ENTITY_SECTOR,
+       "healthcare", true},
+      {"Victims of the flaw include banks and colleges; for press inquiries email the office.",
+       CTIX_ENTITY_SECTOR, "finance", true},
+      {"The crew's target audience was defense contractors in Japan.", CTIX_ENTITY_SECTOR, "defense", true},
+      {"The ransomware attack on Harbrook Mills, a trademark dispute aside, stopped the looms.",
+       CTIX_ENTITY_VICTIM, "Harbrook Mills", true},
+      {"Vexmar, the aircraft manufacturer, confirmed a cyber incident.", CTIX_ENTITY_SECTOR, "manufacturing",
+       true},
+      {"The attack hit the manufacturer's plants in Ohio.", CTIX_ENTITY_SECTOR, "manufacturing", true},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    if (has(cases[i].text, cases[i].kind, cases[i].name) != cases[i].named)
+      fail_msg("%s %s in: %s", cases[i].named ? "no" : "a", cases[i].name, cases[i].text);
+}
+
 /* Names with a legal form: an organisation, named without the form, which
  * stays the mention's alias; a malware or tool rule drops them. */
 static void test_victim_legal_forms(void **state)
@@ -726,6 +777,7 @@ int main(void)
       cmocka_unit_test(test_victim_legal_forms), cmocka_unit_test(test_victim_news),
       cmocka_unit_test(test_victim_not_reporters), cmocka_unit_test(test_entity_data_lines),
       cmocka_unit_test(test_victim_short_name), cmocka_unit_test(test_sector_victim_asides),
+      cmocka_unit_test(test_sector_victim_news),
       cmocka_unit_test(test_vocabulary),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
  * sectors come from the tables of data/entity.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1526,30 +1527,115 @@ static bool reporter_match(const ex *x, const mstate *m)
   return false;
 }
 
-/* Context flags of the technique mapper's sentence context that say a
- * sentence describes no victim: advice to the reader ("organizations in
- * all sectors should ..."), a references or mitigations section, a notice
- * about the publication itself. */
-#define ASIDE_TTP_FLAGS                                                                   \
-  (CTIX__TTP_CTX_ADVICE | CTIX__TTP_CTX_REFERENCE | CTIX__TTP_CTX_MITIGATION |            \
-   CTIX__TTP_CTX_PUBLICATION)
+/* Context flag of the technique mapper's sentence context that says a
+ * sentence describes no victim: a notice about the publication itself.
+ * Its advice flag ("we recommend", "organizations should" anywhere, an
+ * imperative in a list) counts only in a sentence with no targeting or
+ * attack word ("The campaign targeted hospitals, and organizations should
+ * patch now" keeps its sector). Its mitigation sections ("Incident
+ * Response", "Detection", "Protection") and reference sections
+ * ("Resources") are not used: they hold attack narratives too; the
+ * sections that name no victim are the "context heading" row's. */
+#define ASIDE_TTP_FLAGS CTIX__TTP_CTX_PUBLICATION
+
+/* Longest heading word looked up in the "context heading" row. */
+#define HEADING_WORD_MAX 32
+
+/*
+ * True when a heading over sentence s (its section's or an enclosing
+ * one's) has a word of the "context heading" row of patterns.tsv:
+ * "References", "Mitigations", "Recommendations". Walks at most 8
+ * levels of sections.
+ */
+static bool aside_section(const ex *x, uint32_t s)
+{
+  const ctix_document *d = x->doc;
+  char w[HEADING_WORD_MAX];
+  if (s >= d->nsentences || d->sentences[s].block >= d->nblocks)
+    return false;
+  int32_t sec = (int32_t)d->blocks[d->sentences[s].block].section;
+  for (int depth = 0; depth < 8 && sec > 0 && (size_t)sec < d->nsections; depth++) {
+    const ctix_section *c = &d->sections[sec];
+    for (size_t i = c->heading.start; i < c->heading.end && c->heading.end <= d->len;) {
+      size_t n = 0;
+      while (i < c->heading.end && !ctix__isalnum((unsigned char)d->text[i]))
+        i++;
+      while (i < c->heading.end && ctix__isalnum((unsigned char)d->text[i])) {
+        if (n < sizeof(w))
+          w[n] = (char)ctix__lower((unsigned char)d->text[i]);
+        n++;
+        i++;
+      }
+      if (n && n <= sizeof(w) && ctix__smap_get(&x->lx->heading, w, n) != UINT32_MAX)
+        return true;
+    }
+    sec = c->parent;
+  }
+  return false;
+}
+
+/* Tokens from a sentence's start within which advice's "should" counts. */
+#define ADVICE_MAX_TOKENS 8
+
+/*
+ * True when the words of sentence s [s0, s1) have the shape of a notice
+ * to the reader: a contact line that starts with "For" and has "inquiries"
+ * ("For other energy sector inquiries, contact ..."), an advisory's row
+ * that starts with "Intended Audience", or advice whose subject (a word of
+ * the "context advice" row of patterns.tsv) stands right before "should"
+ * or "shouldn't", not "should have", within the sentence's first
+ * ADVICE_MAX_TOKENS tokens ("Organizations in the energy sector should
+ * patch", not "..., and organizations should patch now").
+ */
+static bool notice_shape(const ex *x, size_t s0, size_t s1)
+{
+  size_t f = s0, prev = SIZE_MAX;
+  while (f < s1 && !(x->t[f].flags & CTIX__TOK_WORD))
+    f++;
+  if (f >= s1)
+    return false;
+  for (size_t i = f; i < s1; i++) {
+    if (!(x->t[i].flags & CTIX__TOK_WORD))
+      continue;
+    if ((tok_is(x, i, "inquiries") || tok_is(x, i, "inquiry")) && tok_is(x, f, "for"))
+      return true;
+    if (tok_is(x, i, "audience") && prev == f && tok_is(x, f, "intended"))
+      return true;
+    if ((tok_is(x, i, "should") || tok_is(x, i, "shouldn") || tok_is(x, i, "shouldn't") ||
+         tok_is(x, i, "shouldn\xe2\x80\x99t")) &&
+        i - s0 <= ADVICE_MAX_TOKENS &&
+        prev != SIZE_MAX && tok_in(x, prev, &x->lx->advice)) {
+      size_t n = i + 1;
+      while (n < s1 && !(x->t[n].flags & CTIX__TOK_WORD))
+        n++;
+      if (n >= s1 || !tok_is(x, n, "have"))
+        return true;
+    }
+    prev = i;
+  }
+  return false;
+}
 
 /*
  * True when sentence s names no victim or victim sector, whatever its
  * words: a word of the "context aside" row of patterns.tsv (a disclaimer's
- * "endorsement" or "trademark", a contact notice's "inquiries", a table's
- * "Intended Audience"), or a sentence the technique mapper's context
- * (data/ttp/context.tsv) reads as advice, a reference, a mitigation or a
- * notice to the reader. Asked only for sentences with a sector or a victim
- * rule match, and remembered.
+ * "endorsement"), a notice's shape (notice_shape), a section whose heading
+ * names references or mitigations (aside_section), or a sentence the
+ * technique mapper's context (data/ttp/context.tsv) reads as a notice to
+ * the reader ("Download the PDF version") or as advice that reports no
+ * attack. Asked only for sentences with a sector or a
+ * victim rule match, and remembered.
  */
 static bool sentence_aside(ex *x, uint32_t s)
 {
   if (s >= x->ns)
     return false;
   if (!x->sent_aside[s]) {
-    bool aside = (x->sent_ctx[s] & CTIX__CTX_ASIDE) ||
-                 (ctix__ttp_sentence_context(x->doc, s) & ASIDE_TTP_FLAGS);
+    unsigned ttp = ctix__ttp_sentence_context(x->doc, s);
+    bool told = (x->sent_ctx[s] & ((1u << CTIX_ENTITY_VICTIM) | CTIX__CTX_INCIDENT)) != 0;
+    bool aside = (x->sent_ctx[s] & CTIX__CTX_ASIDE) || notice_shape(x, x->sf[s], x->sf[s + 1]) ||
+                 aside_section(x, s) || (ttp & ASIDE_TTP_FLAGS) ||
+                 ((ttp & CTIX__TTP_CTX_ADVICE) && !told);
     x->sent_aside[s] = aside ? 2 : 1;
   }
   return x->sent_aside[s] == 2;
@@ -1722,6 +1808,63 @@ static bool possessive_after(const ex *x, size_t j)
          (unsigned char)t[e + 2] == 0x99;
 }
 
+/* Words after a possessive searched for a product ("manufacturers' PLC
+ * programming software"). */
+#define PRODUCT_MAX_WORDS 3
+
+/* True when token j is a possessive followed, within PRODUCT_MAX_WORDS
+ * words, by a word of the "context product" row of patterns.tsv: "the
+ * manufacturer's instructions", "manufacturers' PLC programming
+ * software", not "the manufacturer's plants". */
+static bool product_after(const ex *x, size_t j, size_t s1)
+{
+  if (!possessive_after(x, j))
+    return false;
+  size_t words = 0;
+  for (size_t n = j + 1; n < s1 && words < PRODUCT_MAX_WORDS; n++) {
+    if (!(x->t[n].flags & CTIX__TOK_WORD) || (tok_is(x, n, "s") && words == 0))
+      continue;
+    if (tok_in(x, n, &x->lx->product))
+      return true;
+    words++;
+  }
+  return false;
+}
+
+/* Context flags of the technique mapper under which a word of the fourth
+ * column of sectors.tsv ("manufacturer") names a vendor to contact or a
+ * product's maker, not a victim: advice, a mitigations or a references
+ * section. */
+#define WEAK_SECTOR_TTP_FLAGS                                                                    \
+  (CTIX__TTP_CTX_ADVICE | CTIX__TTP_CTX_MITIGATION | CTIX__TTP_CTX_REFERENCE)
+
+/* Word tokens an appositive may hold before its sector word. */
+#define APPOSITIVE_MAX_WORDS 4
+
+/*
+ * True when the sector word of tokens [i, j] stands in an appositive: after
+ * ", the|a|an" and at most APPOSITIVE_MAX_WORDS words, and before a comma
+ * or the sentence's end ("Boeing, the aircraft manufacturer, confirmed",
+ * "Johnson Controls, a building automation manufacturer, disclosed").
+ */
+static bool appositive_at(const ex *x, size_t i, size_t j, size_t s0, size_t s1)
+{
+  size_t n = j + 1;
+  if (n < s1 && !tok_is(x, n, ",") && !tok_is(x, n, "."))
+    return false;
+  size_t words = 0;
+  for (size_t k = i; k > s0 && words <= APPOSITIVE_MAX_WORDS; k--) {
+    size_t a = k - 1;
+    if (!(x->t[a].flags & CTIX__TOK_WORD))
+      return false;
+    if ((tok_is(x, a, "the") || tok_is(x, a, "a") || tok_is(x, a, "an")) && a > s0 &&
+        tok_is(x, a - 1, ","))
+      return true;
+    words++;
+  }
+  return false;
+}
+
 /* Countries, regions and sectors of every sentence. */
 static int places_scan(ex *x)
 {
@@ -1761,10 +1904,17 @@ static int places_scan(ex *x)
           size_t last = tok_len(&x->t[j]);
           for (size_t cut = 1; v == UINT32_MAX && cut + 3 <= last; cut++)
             v = ctix__smap_get(&x->lx->sector_prefixes, key, klen - cut);
-          /* "manufacturers" names the sector in "targeting manufacturers",
-           * a vendor in "the device manufacturer released a patch". */
+          /* "manufacturers" names the sector in "targeting manufacturers"
+           * and, in a sentence about an attack, in an appositive ("Boeing,
+           * the aircraft manufacturer, confirmed a cyber incident"), but
+           * not in advice, a mitigations or a references section ("contact
+           * the PLC manufacturer for guidance"); a vendor in "the device manufacturer released a
+           * patch" and "the manufacturer's instructions". */
           if (v != UINT32_MAX && (v & CTIX__SECTOR_TARGETED_ONLY))
-            v = ((x->sent_ctx[s] >> CTIX_ENTITY_VICTIM) & 1u) && !possessive_after(x, j)
+            v = (((x->sent_ctx[s] >> CTIX_ENTITY_VICTIM) & 1u) ||
+                 ((x->sent_ctx[s] & CTIX__CTX_INCIDENT) && appositive_at(x, i, j, s0, s1))) &&
+                        !product_after(x, j, s1) &&
+                        !(ctix__ttp_sentence_context(x->doc, s) & WEAK_SECTOR_TTP_FLAGS)
                     ? v & ~CTIX__SECTOR_TARGETED_ONLY
                     : UINT32_MAX;
           if (v != UINT32_MAX) {

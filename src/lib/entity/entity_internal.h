@@ -76,8 +76,8 @@ typedef struct ctix__elem {
 /* Bit of a sentence's context bits (ctix__lexicon.context_any) set by a
  * word of an attack or incident ("incident" context row). */
 #define CTIX__CTX_INCIDENT (1u << 16)
-/* Bit set by a word of a sentence that names no victim: a disclaimer, a
- * contact or reporting notice ("context aside" row). */
+/* Bit set by a word of a sentence that names no victim: a disclaimer's
+ * "endorsement" ("context aside" row). */
 #define CTIX__CTX_ASIDE (1u << 17)
 
 typedef struct ctix__rule {
@@ -147,6 +147,9 @@ typedef struct ctix__lexicon {
   ctix__smap legal_last;     /* the last word of every key of legal_forms */
   ctix__smap incident;       /* words of an attack or incident */
   ctix__smap aside;          /* words of a sentence that names no victim ("endorsement") */
+  ctix__smap product;        /* what a vendor makes, after a possessive ("software") */
+  ctix__smap heading;        /* words of a heading over no victim ("references") */
+  ctix__smap advice;         /* subjects of advice right before "should" ("organizations") */
   ctix__listed_tool *tools;  /* tools.tsv */
   size_t ntools;
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */

@@ -646,6 +646,15 @@ static int pattern_line(const char *file, unsigned lineno, const char *s, size_t
   /* Words of a sentence that names no victim (disclaimers, contacts). */
   if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "aside"))
     return add_alternatives(&lex.aside, lf.f[3], lf.n[3], 1, NULL);
+  /* What a vendor makes, after a possessive ("manufacturer's software"). */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "product"))
+    return add_alternatives(&lex.product, lf.f[3], lf.n[3], 1, NULL);
+  /* Words of a heading whose section names no victim ("References"). */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "heading"))
+    return add_alternatives(&lex.heading, lf.f[3], lf.n[3], 1, NULL);
+  /* Subjects of advice to the reader ("organizations should"). */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "advice"))
+    return add_alternatives(&lex.advice, lf.f[3], lf.n[3], 1, NULL);
   kind = rule_kind(lf.f[1], lf.n[1]);
   if (kind < 0)
     return bad_line(file, lineno, "unknown kind");
