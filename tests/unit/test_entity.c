@@ -623,6 +623,61 @@ static void test_sector_victim_news(void **state)
       fail_msg("%s %s in: %s", cases[i].named ? "no" : "a", cases[i].name, cases[i].text);
 }
 
+/* A references or mitigations heading sets its section's victims aside
+ * only when it IS such a heading ("References", "Recommended
+ * mitigations"), never as one word of a longer heading or of the
+ * document's title; advice's "should" keeps a clause of its own that
+ * tells an attack, and "ransomware operators" are no readers. */
+static void test_sector_victim_review2(void **state)
+{
+  (void)state;
+  static const name_case cases[] = {
+      {"# Sources: hackers breached Contoso Water before mitigation was possible\n\n## The attack\n\nThe "
+       "crew breached Adatum Hospital in March.",
+       CTIX_ENTITY_VICTIM, "Adatum Hospital", true},
+      {"# Sources: hackers breached Contoso Water before mitigation was possible\n\n## The attack\n\nThe "
+       "crew breached Adatum Hospital and two other hospitals in March.",
+       CTIX_ENTITY_SECTOR, "healthcare", true},
+      {"# Report\n\n## Remediation costs after the Contoso Energy breach\n\nThe crew breached Contoso "
+       "Energy in May.",
+       CTIX_ENTITY_VICTIM, "Contoso Energy", true},
+      {"# Report\n\n## Reference case: the Litware hospital intrusion\n\nThe crew breached Litware Bank "
+       "in May.",
+       CTIX_ENTITY_VICTIM, "Litware Bank", true},
+      {"# Remediation lessons from the Litware breach\n\nThe gang breached Litware Bank in 2024.",
+       CTIX_ENTITY_VICTIM, "Litware Bank", true},
+      {"# Report\n\n## Recommended mitigations\n\nA look back at the attack on Orlen Freight, 2019.",
+       CTIX_ENTITY_VICTIM, "Orlen Freight", false},
+      {"# Report\n\n## Mitigations and recommendations\n\nA look back at the attack on Orlen Freight, "
+       "2019.",
+       CTIX_ENTITY_VICTIM, "Orlen Freight", false},
+      {"# Report\n\n## 7. Sources\n\nA look back at the attack on Orlen Freight, 2019.", CTIX_ENTITY_VICTIM,
+       "Orlen Freight", false},
+      {"Rail operators should expect more attacks after the group breached Tailspin Rail, a railway operator "
+       "in Poland.",
+       CTIX_ENTITY_VICTIM, "Tailspin Rail", true},
+      {"Water utility operators should know that the actors compromised Fabrikam Water, a water utility in "
+       "Texas.",
+       CTIX_ENTITY_VICTIM, "Fabrikam Water", true},
+      {"Organizations should note that the gang hit Adatum Bank, a regional bank, in April.", CTIX_ENTITY_VICTIM,
+       "Adatum Bank", true},
+      {"Organizations should note that the gang hit three banks in April.", CTIX_ENTITY_SECTOR, "finance", true},
+      {"The energy sector should brace itself: the attackers breached Contoso Energy.", CTIX_ENTITY_VICTIM,
+       "Contoso Energy", true},
+      {"Administrators should know that attackers compromised Adatum Hospital.", CTIX_ENTITY_VICTIM,
+       "Adatum Hospital", true},
+      {"Ransomware operators should not be underestimated: last week they breached Contoso Energy.",
+       CTIX_ENTITY_VICTIM, "Contoso Energy", true},
+      {"Ransomware operators should find the hospitals of the region an easy mark.", CTIX_ENTITY_SECTOR,
+       "healthcare", true},
+      {"Operators in the energy sector should review their logs after the holidays.", CTIX_ENTITY_SECTOR,
+       "energy", false},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    if (has(cases[i].text, cases[i].kind, cases[i].name) != cases[i].named)
+      fail_msg("%s %s in: %s", cases[i].named ? "no" : "a", cases[i].name, cases[i].text);
+}
+
 /* Names with a legal form: an organisation, named without the form, which
  * stays the mention's alias; a malware or tool rule drops them. */
 static void test_victim_legal_forms(void **state)
@@ -778,6 +833,7 @@ int main(void)
       cmocka_unit_test(test_victim_not_reporters), cmocka_unit_test(test_entity_data_lines),
       cmocka_unit_test(test_victim_short_name), cmocka_unit_test(test_sector_victim_asides),
       cmocka_unit_test(test_sector_victim_news),
+      cmocka_unit_test(test_sector_victim_review2),
       cmocka_unit_test(test_vocabulary),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

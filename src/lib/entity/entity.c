@@ -1541,34 +1541,69 @@ static bool reporter_match(const ex *x, const mstate *m)
 /* Longest heading word looked up in the "context heading" row. */
 #define HEADING_WORD_MAX 32
 
+/* Most words (numbers aside) of a references or mitigations heading. */
+#define HEADING_MAX_WORDS 6
+
+/*
+ * True when section c's heading IS a references or mitigations heading:
+ * every word (numbers skipped) is of the "context heading" or "context
+ * headpart" row of patterns.tsv, at least one of the first, and words
+ * after "for" are free ("References", "Recommended mitigations",
+ * "Mitigations and recommendations", "Recommendations for defenders"; not
+ * "Remediation costs after the breach", "Reference case: ...").
+ */
+static bool aside_heading(const ex *x, const ctix_section *c)
+{
+  const ctix_document *d = x->doc;
+  char w[HEADING_WORD_MAX];
+  size_t words = 0;
+  bool head = false;
+  if (c->heading.end > d->len)
+    return false;
+  for (size_t i = c->heading.start; i < c->heading.end;) {
+    size_t n = 0;
+    bool digits = true;
+    while (i < c->heading.end && !ctix__isalnum((unsigned char)d->text[i]))
+      i++;
+    while (i < c->heading.end && ctix__isalnum((unsigned char)d->text[i])) {
+      if (n < sizeof(w))
+        w[n] = (char)ctix__lower((unsigned char)d->text[i]);
+      digits = digits && d->text[i] >= '0' && d->text[i] <= '9';
+      n++;
+      i++;
+    }
+    if (!n || digits)
+      continue;
+    if (n > sizeof(w) || ++words > HEADING_MAX_WORDS)
+      return false;
+    if (ctix__smap_get(&x->lx->heading, w, n) != UINT32_MAX) {
+      head = true;
+      continue;
+    }
+    if (head && n == 3 && memcmp(w, "for", 3) == 0)
+      return true;
+    if (ctix__smap_get(&x->lx->headpart, w, n) == UINT32_MAX)
+      return false;
+  }
+  return head;
+}
+
 /*
  * True when a heading over sentence s (its section's or an enclosing
- * one's) has a word of the "context heading" row of patterns.tsv:
- * "References", "Mitigations", "Recommendations". Walks at most 8
+ * one's, not the document's title: the first section of level 1) is a
+ * references or mitigations heading (aside_heading). Walks at most 8
  * levels of sections.
  */
 static bool aside_section(const ex *x, uint32_t s)
 {
   const ctix_document *d = x->doc;
-  char w[HEADING_WORD_MAX];
   if (s >= d->nsentences || d->sentences[s].block >= d->nblocks)
     return false;
   int32_t sec = (int32_t)d->blocks[d->sentences[s].block].section;
   for (int depth = 0; depth < 8 && sec > 0 && (size_t)sec < d->nsections; depth++) {
     const ctix_section *c = &d->sections[sec];
-    for (size_t i = c->heading.start; i < c->heading.end && c->heading.end <= d->len;) {
-      size_t n = 0;
-      while (i < c->heading.end && !ctix__isalnum((unsigned char)d->text[i]))
-        i++;
-      while (i < c->heading.end && ctix__isalnum((unsigned char)d->text[i])) {
-        if (n < sizeof(w))
-          w[n] = (char)ctix__lower((unsigned char)d->text[i]);
-        n++;
-        i++;
-      }
-      if (n && n <= sizeof(w) && ctix__smap_get(&x->lx->heading, w, n) != UINT32_MAX)
-        return true;
-    }
+    if (!(sec == 1 && c->level == 1) && aside_heading(x, c))
+      return true;
     sec = c->parent;
   }
   return false;
@@ -1578,6 +1613,26 @@ static bool aside_section(const ex *x, uint32_t s)
 #define ADVICE_MAX_TOKENS 8
 
 /*
+ * True when tokens [a, s1) after advice's "should" hold a clause of their
+ * own (from a word of the "context clause" row: "that", "after", ":")
+ * with a word of an attack or a targeting ("context incident" and
+ * "context victim" rows): "should know that the actors compromised
+ * Fabrikam Water", "should brace itself: the attackers breached ...".
+ */
+static bool attack_clause(const ex *x, size_t a, size_t s1)
+{
+  bool clause = false;
+  for (size_t i = a; i < s1; i++) {
+    if (tok_in(x, i, &x->lx->clause))
+      clause = true;
+    else if (clause && (x->t[i].flags & CTIX__TOK_WORD) &&
+             (tok_in(x, i, &x->lx->incident) || tok_in(x, i, &x->lx->context[CTIX_ENTITY_VICTIM])))
+      return true;
+  }
+  return false;
+}
+
+/*
  * True when the words of sentence s [s0, s1) have the shape of a notice
  * to the reader: a contact line that starts with "For" and has "inquiries"
  * ("For other energy sector inquiries, contact ..."), an advisory's row
@@ -1585,11 +1640,15 @@ static bool aside_section(const ex *x, uint32_t s)
  * the "context advice" row of patterns.tsv) stands right before "should"
  * or "shouldn't", not "should have", within the sentence's first
  * ADVICE_MAX_TOKENS tokens ("Organizations in the energy sector should
- * patch", not "..., and organizations should patch now").
+ * patch", not "..., and organizations should patch now"), unless a word
+ * of the "context attacker" row stands before that subject ("Ransomware
+ * operators should ...") or a clause after "should" tells an attack
+ * (attack_clause: "Administrators should know that attackers compromised
+ * Adatum Hospital").
  */
 static bool notice_shape(const ex *x, size_t s0, size_t s1)
 {
-  size_t f = s0, prev = SIZE_MAX;
+  size_t f = s0, prev = SIZE_MAX, prev2 = SIZE_MAX;
   while (f < s1 && !(x->t[f].flags & CTIX__TOK_WORD))
     f++;
   if (f >= s1)
@@ -1603,14 +1662,15 @@ static bool notice_shape(const ex *x, size_t s0, size_t s1)
       return true;
     if ((tok_is(x, i, "should") || tok_is(x, i, "shouldn") || tok_is(x, i, "shouldn't") ||
          tok_is(x, i, "shouldn\xe2\x80\x99t")) &&
-        i - s0 <= ADVICE_MAX_TOKENS &&
-        prev != SIZE_MAX && tok_in(x, prev, &x->lx->advice)) {
+        i - s0 <= ADVICE_MAX_TOKENS && prev != SIZE_MAX && tok_in(x, prev, &x->lx->advice) &&
+        !(prev2 != SIZE_MAX && tok_in(x, prev2, &x->lx->attacker))) {
       size_t n = i + 1;
       while (n < s1 && !(x->t[n].flags & CTIX__TOK_WORD))
         n++;
-      if (n >= s1 || !tok_is(x, n, "have"))
+      if ((n >= s1 || !tok_is(x, n, "have")) && !attack_clause(x, i + 1, s1))
         return true;
     }
+    prev2 = prev;
     prev = i;
   }
   return false;

@@ -150,6 +150,9 @@ typedef struct ctix__lexicon {
   ctix__smap product;        /* what a vendor makes, after a possessive ("software") */
   ctix__smap heading;        /* words of a heading over no victim ("references") */
   ctix__smap advice;         /* subjects of advice right before "should" ("organizations") */
+  ctix__smap headpart;       /* words beside a heading word ("recommended", "and") */
+  ctix__smap attacker;       /* words before an advice subject naming attackers ("ransomware") */
+  ctix__smap clause;         /* words starting a clause after "should" ("that", ":") */
   ctix__listed_tool *tools;  /* tools.tsv */
   size_t ntools;
   ctix__smap context[CTIX_ENTITY_KIND_COUNT]; /* supporting words per kind */

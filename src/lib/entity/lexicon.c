@@ -652,6 +652,15 @@ static int pattern_line(const char *file, unsigned lineno, const char *s, size_t
   /* Words of a heading whose section names no victim ("References"). */
   if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "heading"))
     return add_alternatives(&lex.heading, lf.f[3], lf.n[3], 1, NULL);
+  /* Words beside a heading word in a references or mitigations heading. */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "headpart"))
+    return add_alternatives(&lex.headpart, lf.f[3], lf.n[3], 1, NULL);
+  /* Words that make an advice subject the attackers ("ransomware operators"). */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "attacker"))
+    return add_alternatives(&lex.attacker, lf.f[3], lf.n[3], 1, NULL);
+  /* Words that start a clause after "should" ("should know that ..."). */
+  if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "clause"))
+    return add_alternatives(&lex.clause, lf.f[3], lf.n[3], 1, NULL);
   /* Subjects of advice to the reader ("organizations should"). */
   if (ctix__mem_ieq(lf.f[0], lf.n[0], "context") && ctix__mem_ieq(lf.f[1], lf.n[1], "advice"))
     return add_alternatives(&lex.advice, lf.f[3], lf.n[3], 1, NULL);
