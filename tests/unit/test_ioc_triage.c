@@ -1008,6 +1008,65 @@ static void test_program_name_of_actors_file(void **state)
                 CTIX_IOC_STATUS_BENIGN, "well-known system file");
   expect_status("PowerShell loaded amsi.dll from the current folder.", CTIX_IOC_FILE_NAME,
                 "amsi.dll", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The intruders dropped a fake svchost.exe in the Temp folder.", CTIX_IOC_FILE_NAME,
+                "svchost.exe", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The loader disguised itself as notepad.exe.", CTIX_IOC_FILE_NAME, "notepad.exe",
+                CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("Seen on the host: dllhost.exe (malicious) and conhost.exe.", CTIX_IOC_FILE_NAME,
+                "dllhost.exe", CTIX_IOC_STATUS_IOC, NULL);
+}
+
+/* A plain mention of a built-in program near an actor word stays benign:
+ * the word must modify the name itself (or govern "renamed to" / "as"),
+ * a word after it counts only in the "(malicious)" and "– associated
+ * file" shapes, and "legitimate" before it says it is the real program,
+ * even with a hash beside it. */
+static void test_program_name_plain_mentions(void **state)
+{
+  static const struct {
+    const char *text, *name;
+  } cases[] = {
+      {"A malicious payload then spawned cmd.exe to run whoami.", "cmd.exe"},
+      {"The malicious document launches powershell.exe with an encoded command.",
+       "powershell.exe"},
+      {"The malicious macro runs mshta.exe.", "mshta.exe"},
+      {"The fake invoice opens notepad.exe as a decoy.", "notepad.exe"},
+      {"Ransomware is dropped and executes vssadmin.exe", "vssadmin.exe"},
+      {"The trojanized installer runs msiexec.exe silently.", "msiexec.exe"},
+      {"The masquerading binary checks whether taskmgr.exe is running.", "taskmgr.exe"},
+      {"The macro used it to start cmd.exe; malicious commands followed.", "cmd.exe"},
+      {"Process tree: winword.exe > cmd.exe > powershell.exe (malicious)", "cmd.exe"},
+      {"Malicious actors abuse rundll32.exe.", "rundll32.exe"},
+      {"The Inproc.exe is a legitimate mshta.exe file (MD5 0b43c81d0fd1a0e7a1bb6b1a5bc36cb7).",
+       "mshta.exe"},
+      {"The attackers abused the legitimate svchost.exe to hide.", "svchost.exe"},
+      {"Its MD5 is 9e107d9d372bb6826bd81d3542a419d6. The dropper is then run by the wscript.exe "
+       "process.",
+       "wscript.exe"},
+      {"hash1 = \"9e107d9d372bb6826bd81d3542a419d6\" strings: $a = \"cmd.exe /c echo x\"",
+       "cmd.exe"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    expect_status(cases[i].text, CTIX_IOC_FILE_NAME, cases[i].name, CTIX_IOC_STATUS_BENIGN,
+                  "well-known system file");
+  expect_status("Process tree: winword.exe > cmd.exe > powershell.exe (malicious)",
+                CTIX_IOC_FILE_NAME, "powershell.exe", CTIX_IOC_STATUS_IOC, NULL);
+}
+
+/* The status of a built-in program's name is decided per value: if any
+ * occurrence gives it to the actors' file it is an indicator, whichever
+ * comes first. */
+static void test_program_name_any_occurrence(void **state)
+{
+  (void)state;
+  expect_status("The attackers abused the legitimate svchost.exe. "
+                "The loader was renamed to svchost.exe.",
+                CTIX_IOC_FILE_NAME, "svchost.exe", CTIX_IOC_STATUS_IOC, NULL);
+  expect_status("The loader was renamed to svchost.exe. "
+                "The attackers abused the legitimate svchost.exe.",
+                CTIX_IOC_FILE_NAME, "svchost.exe", CTIX_IOC_STATUS_IOC, NULL);
 }
 
 /* A "Notes" section makes only URLs and their hosts references, not its
@@ -1080,6 +1139,8 @@ int main(void)
       cmocka_unit_test(test_query_fields_shape),
       cmocka_unit_test(test_field_sets_match_data_file),
       cmocka_unit_test(test_program_name_of_actors_file),
+      cmocka_unit_test(test_program_name_plain_mentions),
+      cmocka_unit_test(test_program_name_any_occurrence),
       cmocka_unit_test(test_notes_sections),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,9 @@
  * map of the current segment, deduplicates candidates by (type, canonical
  * value) in an open-addressing hash table (the first occurrence keeps its
  * written form and its status, except that a rejected value accepted at a
- * later occurrence takes that status), records every occurrence as a hit,
+ * later occurrence takes that status, and a built-in program's file name
+ * that a later occurrence gives to the actors' file becomes an indicator),
+ * records every occurrence as a hit,
  * and finally puts items in order of first occurrence and hits in text
  * order into the public ctix_ioc_list.
  *
@@ -599,6 +601,13 @@ __attribute__((always_inline)) static inline int insert(ctix__ioc_builder *b, co
       /* valid here (e.g. written defanged) though rejected before */
       it->status = p->status;
       it->reason = p->status == CTIX_IOC_STATUS_IOC ? NULL : p->reason;
+    } else if (it->status == CTIX_IOC_STATUS_BENIGN && p->status == CTIX_IOC_STATUS_IOC &&
+               it->type == CTIX_IOC_FILE_NAME && it->reason &&
+               strcmp(it->reason, "well-known system file") == 0) {
+      /* a built-in program's name that this occurrence gives to the
+       * actors' file (path.c, actor_file): the value is theirs */
+      it->status = CTIX_IOC_STATUS_IOC;
+      it->reason = NULL;
     }
     if (p->in_start < it->span.start) {
       /* a sub-token emitted after a later one: keep the earliest */

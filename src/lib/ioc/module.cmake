@@ -142,6 +142,15 @@ ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-words.txt
 ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-stops.txt
                     ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_stops.h actor_file_stops
                     "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-renames.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_renames.h actor_file_renames
+                    "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-skips.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_skips.h actor_file_skips
+                    "^[a-z][a-z0-9_]*$")
+ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-vetoes.txt
+                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_vetoes.h actor_file_vetoes
+                    "^[a-z][a-z0-9_]*$")
 ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-after.txt
                     ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_after.h actor_file_after
                     "^[a-z][a-z0-9_]*$")

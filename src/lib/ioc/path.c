@@ -29,7 +29,10 @@
 #include "util/str.h"
 
 #include "ioc_actor_file_after.h"
+#include "ioc_actor_file_renames.h"
+#include "ioc_actor_file_skips.h"
 #include "ioc_actor_file_stops.h"
+#include "ioc_actor_file_vetoes.h"
 #include "ioc_ad_domain_words.h"
 #include "ioc_actor_file_words.h"
 
@@ -181,7 +184,7 @@ static const char *const not_files[] = {
 typedef uint32_t word_lens[32];
 static word_lens glue_words_lens, stop_words_lens, file_words_lens, net_words_lens,
     from_file_words_lens, ad_domain_words_lens, actor_file_words_lens, actor_file_after_lens,
-    actor_file_stops_lens;
+    actor_file_stops_lens, actor_file_renames_lens, actor_file_skips_lens, actor_file_vetoes_lens;
 #define WORDS(tab) tab, COUNT(tab), tab##_lens
 static void tables_init(void);
 
@@ -336,6 +339,9 @@ static void build_tables(void)
   build_word_lens(actor_file_words_lens, actor_file_words, COUNT(actor_file_words));
   build_word_lens(actor_file_after_lens, actor_file_after, COUNT(actor_file_after));
   build_word_lens(actor_file_stops_lens, actor_file_stops, COUNT(actor_file_stops));
+  build_word_lens(actor_file_renames_lens, actor_file_renames, COUNT(actor_file_renames));
+  build_word_lens(actor_file_skips_lens, actor_file_skips, COUNT(actor_file_skips));
+  build_word_lens(actor_file_vetoes_lens, actor_file_vetoes, COUNT(actor_file_vetoes));
   build_word_lens(file_words_lens, file_words, COUNT(file_words));
   build_word_lens(net_words_lens, net_words, COUNT(net_words));
   build_word_lens(from_file_words_lens, from_file_words, COUNT(from_file_words));
@@ -1612,15 +1618,21 @@ static bool comma_list(const char *t, size_t a, size_t e)
   return pieces > 1 && named == pieces;
 }
 
-/* True if a hash (32, 40 or 64 hex digits, alone) lies on the line of
- * t[a..e), within 160 bytes of it ("| sort.exe | 5f4dcc3b5aa7... |"). */
+/* True if a hash (32, 40 or 64 hex digits, alone) lies in the sentence
+ * of t[a..e) on its line, within 160 bytes of it and with no double quote
+ * between ("| sort.exe | 5f4dcc3b5aa7... |"; not a sample's hash before
+ * a quoted command line, "hash1 = "..." strings: $x1 = "cmd.exe /c"). */
 static bool hash_beside(const char *t, size_t len, size_t a, size_t e)
 {
   size_t lo = a > 160 ? a - 160 : 0, hi = e + 160 < len ? e + 160 : len, k, r;
-  for (k = a; k > lo && t[k - 1] != '\n'; k--)
+  for (k = a; k > lo && t[k - 1] != '\n' && t[k - 1] != '"' &&
+              !(k >= 2 && ends_sentence(t[k - 2]) && ctix__isspace((unsigned char)t[k - 1]));
+       k--)
     ;
   lo = k;
-  for (k = e; k < hi && t[k] != '\n'; k++)
+  for (k = e; k < hi && t[k] != '\n' && t[k] != '"' &&
+              !(ends_sentence(t[k]) && (k + 1 >= len || ctix__isspace((unsigned char)t[k + 1])));
+       k++)
     ;
   hi = k;
   for (k = lo; k < hi; k = r + 1) {
@@ -1634,32 +1646,101 @@ static bool hash_beside(const char *t, size_t len, size_t a, size_t e)
   return false;
 }
 
+/* True if t[wb..we) is the word w, in any case. */
+static bool word_is(const char *t, size_t wb, size_t we, const char *w)
+{
+  size_t n = strlen(w), k;
+  if (we - wb != n)
+    return false;
+  for (k = 0; k < n; k++)
+    if ((t[wb + k] | 32) != w[k])
+      return false;
+  return true;
+}
+
+/*
+ * True if the word right after the name ending at e, in its shape, makes
+ * it the actors' file: "(malicious)" or a dash and then a word of
+ * data/ioc/actor-file-after.txt ("RuntimeBroker.exe – Associated file").
+ * Nothing else may stand between, so a ';' or the end of the sentence
+ * ends the look ("to start cmd.exe; malicious commands followed").
+ */
+static bool actor_file_after_name(const char *t, size_t len, size_t e)
+{
+  size_t p = e, wb, we;
+  bool paren = false, dash = false;
+  while (p < len && (t[p] == ' ' || t[p] == '\t'))
+    p++;
+  if (p < len && t[p] == '(') {
+    paren = true;
+    p++;
+  } else if (p > e && p < len && t[p] == '-') {
+    dash = true;
+    p++;
+  } else if (p > e && p + 2 < len && (unsigned char)t[p] == 0xe2 &&
+             (unsigned char)t[p + 1] == 0x80 &&
+             ((unsigned char)t[p + 2] == 0x93 || (unsigned char)t[p + 2] == 0x94)) {
+    dash = true; /* an en or em dash */
+    p += 3;
+  }
+  if (!paren && !dash)
+    return false;
+  if (dash && (p >= len || (t[p] != ' ' && t[p] != '\t')))
+    return false;
+  while (p < len && (t[p] == ' ' || t[p] == '\t'))
+    p++;
+  for (wb = we = p;
+       we < len && we - wb <= ACTOR_FILE_AFTER_LONGEST && ctix__isalnum((unsigned char)t[we]); we++)
+    ;
+  if (we == wb || !word_in(WORDS(actor_file_after), t + wb, we - wb))
+    return false;
+  return !paren || (we < len && t[we] == ')');
+}
+
 /*
  * True if the text says the built-in program's name t[a..e), written
- * bare, is the actors' own file: a word of data/ioc/actor-file-words.txt
- * among the words before it, up to a word of actor-file-stops.txt
- * ("renamed the miner to sort.exe"; not "malicious use of wmic.exe"), one of
- * data/ioc/actor-file-after.txt among the words after it
- * ("RuntimeBroker.exe - Associated file."), or a hash beside it on its
- * line.
+ * bare, is the actors' own file. Before it, a word of
+ * data/ioc/actor-file-words.txt that modifies the name itself: right
+ * before it or with only determiners (actor-file-skips.txt) between ("a
+ * fake svchost.exe", "the malicious rundll32.exe"; not "a malicious
+ * payload then spawned cmd.exe"); or a "to" or "as" there governed, a
+ * few words back and up to a word of actor-file-stops.txt, by a word of
+ * actor-file-renames.txt ("renamed the miner to sort.exe", "masquerading
+ * as RuntimeBroker.exe"). After it, "(malicious)" or "– Associated file"
+ * (actor_file_after_name). Or a hash beside it (hash_beside). A word of
+ * actor-file-vetoes.txt in the modifier's place ("the legitimate
+ * svchost.exe", "a legitimate mshta.exe file (MD5 ...)") says it is the
+ * real program: no.
  */
 static bool actor_file(const char *t, size_t len, size_t a, size_t e)
 {
-  size_t wb, we, pos = a, raw;
+  size_t wb = a, we = a, pos = a, raw;
   unsigned n;
-  for (n = 0; n < CONTEXT_WORDS && prev_word(t, pos, &wb, &we, &raw); n++) {
+  bool have = false;
+  while (prev_word(t, pos, &wb, &we, &raw)) {
+    pos = raw;
+    if (!word_in(WORDS(actor_file_skips), t + wb, we - wb)) {
+      have = true;
+      break;
+    }
+  }
+  if (have) {
+    if (word_in(WORDS(actor_file_vetoes), t + wb, we - wb))
+      return false;
     if (word_in(WORDS(actor_file_words), t + wb, we - wb))
       return true;
-    if (word_in(WORDS(actor_file_stops), t + wb, we - wb))
-      break;
-    pos = raw;
+    if (word_is(t, wb, we, "to") || word_is(t, wb, we, "as")) {
+      for (n = 0; n < CONTEXT_WORDS && prev_word(t, pos, &wb, &we, &raw); n++) {
+        if (word_in(WORDS(actor_file_renames), t + wb, we - wb))
+          return true;
+        if (word_in(WORDS(actor_file_stops), t + wb, we - wb))
+          break;
+        pos = raw;
+      }
+    }
   }
-  pos = e;
-  for (n = 0; n < NEXT_CONTEXT_WORDS && next_word(t, len, pos, &wb, &we); n++) {
-    if (word_in(WORDS(actor_file_after), t + wb, we - wb))
-      return true;
-    pos = we;
-  }
+  if (actor_file_after_name(t, len, e))
+    return true;
   return hash_beside(t, len, a, e);
 }
 
