@@ -127,33 +127,15 @@ endfunction()
 ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/windows-programs.txt
                     ${CMAKE_BINARY_DIR}/generated/ioc_windows_programs.h system_files
                     "^[a-z0-9][a-z0-9_+-]*(\\.[a-z0-9_+-]+)*\\.[a-z0-9]+$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/query-field-sets.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_query_field_sets.h query_field_sets
-                    "^[a-z][a-z0-9_]*$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/ad-domain-words.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_ad_domain_words.h ad_domain_words
-                    "^[a-z][a-z0-9_]*$")
 ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/mail-platforms.txt
                     ${CMAKE_BINARY_DIR}/generated/ioc_mail_platforms.h mail_platforms
                     "^[a-z0-9][a-z0-9-]*(\\.[a-z0-9-]+)+$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-words.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_words.h actor_file_words
-                    "^[a-z][a-z0-9_]*$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-stops.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_stops.h actor_file_stops
-                    "^[a-z][a-z0-9_]*$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-renames.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_renames.h actor_file_renames
-                    "^[a-z][a-z0-9_]*$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-skips.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_skips.h actor_file_skips
-                    "^[a-z][a-z0-9_]*$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-vetoes.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_vetoes.h actor_file_vetoes
-                    "^[a-z][a-z0-9_]*$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/actor-file-after.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_actor_file_after.h actor_file_after
-                    "^[a-z][a-z0-9_]*$")
-ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/query-field-leaves.txt
-                    ${CMAKE_BINARY_DIR}/generated/ioc_query_field_leaves.h query_field_leaves
-                    "^[a-z][a-z0-9_]*$")
+# Lists of plain words (data/ioc/NAME.txt -> generated/ioc_NAME.h, array NAME
+# with '-' written '_').
+foreach(_list query-field-sets query-field-leaves ad-domain-words actor-file-words
+              actor-file-stops actor-file-renames actor-file-skips actor-file-vetoes
+              actor-file-after)
+  string(REPLACE "-" "_" _var "${_list}")
+  ctix_ioc_word_table(${CMAKE_SOURCE_DIR}/data/ioc/${_list}.txt
+                      ${CMAKE_BINARY_DIR}/generated/ioc_${_var}.h ${_var} "^[a-z][a-z0-9_]*$")
+endforeach()
